@@ -1,0 +1,125 @@
+import { z } from 'zod';
+
+/** goblin.config.yaml: every field has a default so an empty file (or none) is a valid config. */
+export const GoblinConfig = z.object({
+  storage: z
+    .object({
+      base_dir: z.string().default('storage'),
+      db_file: z.string().default('storage/goblin.duckdb'),
+      parquet_dir: z.string().default('storage/parquet'),
+      quarantine_dir: z.string().default('storage/quarantine'),
+    })
+    .prefault({}),
+  ingest: z
+    .object({
+      /** Worker processes; 0 = one per core. */
+      workers: z.number().int().min(0).default(0),
+      /** Response bodies larger than this are dropped before JSON.parse unless a decoder needs them. */
+      max_kept_body_bytes: z.number().int().default(65_536),
+      /** Files per work unit sent to a worker. */
+      batch_files: z.number().int().min(1).default(16),
+    })
+    .prefault({}),
+  hosts: z
+    .object({
+      /** First-party CNAMEs that carry Adobe traffic, per family (glob: `*.acme.com`). */
+      cname_allowlist: z
+        .object({
+          aa: z.array(z.string()).default([]),
+          heartbeat: z.array(z.string()).default([]),
+          'media-collection': z.array(z.string()).default([]),
+          edge: z.array(z.string()).default([]),
+        })
+        .prefault({}),
+    })
+    .prefault({}),
+  pii: z
+    .object({
+      /** Hash IPs and visitor ids (ECID, aid, vid, fid, customer ids) with the repo salt. */
+      hash_ids: z.boolean().default(true),
+      /** Truncate user agents after platform detection. */
+      truncate_ua: z.boolean().default(true),
+      /** Salt file (created on first use, git-ignored). */
+      salt_file: z.string().default('.goblin-salt'),
+      /** Extra regexes whose matches are replaced by a hash in params and raw query/body. */
+      extra_regexes: z.array(z.string()).default([]),
+    })
+    .prefault({}),
+  validate: z
+    .object({
+      specs_dir: z.string().default('specs'),
+      constitution: z.string().default('constitution.yaml'),
+      /** Include shadow specs' findings in reports (they never fail a run). */
+      report_shadow: z.boolean().default(true),
+    })
+    .prefault({}),
+  research: z
+    .object({
+      seeds: z
+        .array(z.string())
+        .default([
+          'https://experienceleague.adobe.com/en/docs/media-analytics/using/media-overview',
+          'https://developer.adobe.com/data-collection-apis/docs/',
+          'https://github.com/adobe/aepsdk-roku',
+          'https://developer.roku.com/docs/developer-program/getting-started/roku-dev-prog.md',
+        ]),
+      sitemaps: z.array(z.string()).default([]),
+      domains_allowlist: z
+        .array(z.string())
+        .default([
+          'experienceleague.adobe.com',
+          'developer.adobe.com',
+          'github.com',
+          'raw.githubusercontent.com',
+          'roku.dev',
+          'developer.roku.com',
+        ]),
+      obey_robots: z.boolean().default(true),
+      max_pages_per_query: z.number().int().default(15),
+      max_bytes_per_page: z.number().int().default(800_000),
+      per_host_rate_per_s: z.number().default(1),
+      timeout_ms: z.number().int().default(15_000),
+      retries: z.number().int().default(3),
+      cache_dir: z.string().default('evidence/cache'),
+      index_dir: z.string().default('storage/research-index'),
+      user_agent: z.string().default('WeirdGoblin-research/0.1 (+local)'),
+    })
+    .prefault({}),
+  models: z
+    .object({
+      ollama_host: z.string().nullable().default(null),
+      writer: z.string().default('qwen2.5:7b'),
+      refiner: z.string().nullable().default(null),
+      judges: z.array(z.string()).default(['mistral-nemo:12b', 'llama3.1:8b', 'qwen2.5:7b']),
+      embedder: z.string().nullable().default(null),
+      onnx_embedder: z.string().nullable().default(null),
+      onnx_reranker: z.string().nullable().default(null),
+    })
+    .prefault({}),
+  autonomy: z
+    .object({
+      shadow_days: z.number().int().default(7),
+      pr_threshold: z.number().default(0.78),
+      weights: z
+        .object({
+          consistency: z.number().default(0.4),
+          necessity: z.number().default(0.3),
+          evidence: z.number().default(0.3),
+        })
+        .prefault({}),
+      max_prs_per_run: z.number().int().default(3),
+    })
+    .prefault({}),
+  forge: z
+    .object({
+      kind: z.enum(['forgejo', 'github']).default('forgejo'),
+      api_url: z.string().nullable().default(null),
+      owner: z.string().nullable().default(null),
+      repo: z.string().nullable().default(null),
+      remote: z.string().default('origin'),
+      base_branch: z.string().default('main'),
+      token_env: z.string().default('GOBLIN_FORGE_TOKEN'),
+    })
+    .prefault({}),
+});
+export type GoblinConfig = z.infer<typeof GoblinConfig>;
