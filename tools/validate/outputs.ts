@@ -76,3 +76,52 @@ export const Summary = z.object({
   top_sessions: z.array(z.object({ har: z.string(), session: z.string(), findings: z.number() })),
 });
 export type Summary = z.infer<typeof Summary>;
+
+/** timelines.jsonl: per session, the events the site's session viewer draws. */
+export const TimelineEvent = z.object({
+  event_id: z.string(),
+  t_s: z.number(), // seconds since the session's first event (beacon time when present)
+  ts: z.string(),
+  type: z.string(), // normalized event type
+  raw_type: z.string().nullable(),
+  asset_type: z.string().nullable(),
+  playhead_s: z.number().nullable(),
+  entry_index: z.number().int(),
+  params: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])),
+  codes: z.array(z.string()), // findings pointing at this event
+});
+export const Timeline = z.object({
+  har: z.string(),
+  session: z.string(),
+  protocol: z.string(),
+  platform: z.string(),
+  sdk_version: z.string().nullable(),
+  events: z.array(TimelineEvent),
+});
+export type Timeline = z.infer<typeof Timeline>;
+
+/** spec-test.json: the last `spec:test` run, per spec and fixture. */
+export const SpecTestReport = z.object({
+  generated_at: z.string(),
+  ok: z.boolean(),
+  specs: z.array(
+    z.object({
+      id: z.string(),
+      path: z.string(),
+      lint: z.array(z.string()),
+      fixtures: z.array(
+        z.object({
+          file: z.string(),
+          expect: z.enum(['pass', 'fail']),
+          ok: z.boolean(),
+          codes: z.array(z.string()),
+        }),
+      ),
+      ok: z.boolean(),
+    }),
+  ),
+  corpus: z
+    .object({ sessions: z.number(), new_false_positives: z.number(), allowlisted: z.number() })
+    .nullable(),
+});
+export type SpecTestReport = z.infer<typeof SpecTestReport>;
