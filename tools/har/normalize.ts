@@ -1,0 +1,114 @@
+import type { ExporterName, HarEntry } from './types.js';
+
+/** Exporter from `log.creator.name` (and quirks), for the har_file table and exporter-specific fixes. */
+export function detectExporter(log: Record<string, unknown>): ExporterName {
+  const creator = (log.creator as { name?: unknown } | undefined)?.name;
+  const name = typeof creator === 'string' ? creator.toLowerCase() : '';
+  if (name.includes('goblin')) return 'goblin-simulator';
+  if (name.includes('webinspector') && !name.includes('webkit')) return 'chrome';
+  if (name.includes('webkit')) return 'safari';
+  if (name.includes('firefox')) return 'firefox';
+  if (name.includes('charles')) return 'charles';
+  if (name.includes('browsermob')) return 'browsermob';
+  if (name.includes('fiddler')) return 'fiddler';
+  if (name.includes('chrome-har-capturer')) return 'chrome-har-capturer';
+  if (name.includes('firebug')) return 'firebug';
+  if (name.includes('chrome') || name.includes('edge')) return 'chrome';
+  return 'unknown';
+}
+
+function headerMap(headers: unknown): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (!Array.isArray(headers)) return out;
+  for (const h of headers) {
+    if (!h || typeof h !== 'object') continue;
+    const { name, value } = h as { name?: unknown; value?: unknown };
+    if (typeof name !== 'string') continue;
+    const k = name.toLowerCase();
+    const v = value == null ? '' : String(value);
+    // Repeated headers are joined the way HTTP folds them.
+    out[k] = k in out ? `${out[k]}, ${v}` : v;
+  }
+  return out;
+}
+
+/** Charles/Fiddler write form posts as `postData.params`; rebuild the wire form so decoders see one shape. */
+function paramsToForm(params: unknown): string | null {
+  if (!Array.isArray(params) || params.length === 0) return null;
+  const parts: string[] = [];
+  for (const p of params) {
+    if (!p || typeof p !== 'object') continue;
+    const { name, value } = p as { name?: unknown; value?: unknown };
+    if (typeof name !== 'string') continue;
+    const v = value == null ? '' : String(value);
+    // Charles stores decoded values; re-encode. Keep names like `c.` and `.c` intact.
+    parts.push(`${encodeURIComponent(name).replace(/%2E/gi, '.')}=${encodeURIComponent(v)}`);
+  }
+  return parts.join('&');
+}
+
+export class EntryError extends Error {}
+
+/**
+ * Normalize one raw HAR entry. Throws EntryError with a clear reason when the entry cannot be used
+ * (the caller quarantines that entry alone). `keepBody(method,url,status)` decides whether the response
+ * body is worth keeping in memory.
+ */
+export function normalizeEntry(
+  raw: unknown,
+  index: number,
+  keepBody: (method: string, url: string, status: number) => boolean,
+): HarEntry {
+  if (!raw || typeof raw !== 'object') throw new EntryError('entry is not an object');
+  const e = raw as Record<string, unknown>;
+  const req = e.request as Record<string, unknown> | undefined;
+  if (!req || typeof req !== 'object') throw new EntryError('entry has no request');
+  const url = req.url;
+  if (typeof url !== 'string' || url.length === 0) throw new EntryError('request has no url');
+  const method = typeof req.method === 'string' ? req.method.toUpperCase() : 'GET';
+  const res = (e.response ?? {}) as Record<string, unknown>;
+  const statusRaw = res.status;
+  const status = typeof statusRaw === 'number' ? statusRaw : Number(statusRaw ?? 0) || 0;
+  const started = typeof e.startedDateTime === 'string' ? e.startedDateTime : null;
+  const startedMs = started ? Date.parse(started) : NaN;
+
+  let postText: string | null = null;
+  let postMimeType: string | null = null;
+  const post = req.postData as Record<string, unknown> | undefined;
+  if (post && typeof post === 'object') {
+    postMimeType = typeof post.mimeType === 'string' ? post.mimeType : null;
+    if (typeof post.text === 'string' && post.text.length > 0) {
+      postText =
+        post.encoding === 'base64'
+          ? Buffer.from(post.text, 'base64').toString('utf8')
+          : (post.text as string);
+    } else {
+      postText = paramsToForm(post.params);
+    }
+  }
+
+  let resBody: string | null = null;
+  if (keepBody(method, url, status)) {
+    const content = res.content as Record<string, unknown> | undefined;
+    if (content && typeof content.text === 'string' && content.text.length > 0) {
+      resBody =
+        content.encoding === 'base64' ? Buffer.from(content.text, 'base64').toString('utf8') : content.text;
+    }
+  }
+
+  return {
+    index,
+    startedDateTime: started,
+    startedMs: Number.isFinite(startedMs) ? startedMs : null,
+    method,
+    url,
+    httpVersion: typeof req.httpVersion === 'string' ? req.httpVersion : null,
+    reqHeaders: headerMap(req.headers),
+    postText,
+    postMimeType,
+    status,
+    resHeaders: headerMap(res.headers),
+    resBody,
+    serverIp: typeof e.serverIPAddress === 'string' ? e.serverIPAddress : null,
+  };
+}
