@@ -83,6 +83,21 @@ export const GoblinConfig = z.object({
       cache_dir: z.string().default('evidence/cache'),
       index_dir: z.string().default('storage/research-index'),
       user_agent: z.string().default('WeirdGoblin-research/0.1 (+local)'),
+      /** Parallel fetches across hosts (each host is still rate-limited on its own). */
+      concurrency: z.number().int().min(1).default(4),
+      /** Crawl bounds: pages per crawl and link depth from a seed (sitemap URLs are depth 0). */
+      max_pages: z.number().int().min(1).default(200),
+      max_depth: z.number().int().min(0).default(2),
+      /** First retry waits this long; each further retry doubles it (5xx, 429, timeouts, network errors). */
+      retry_base_ms: z.number().int().min(0).default(500),
+      /** JavaScript rendering with chromium via playwright-core: auto = only pages that look JS-only. */
+      render: z.enum(['auto', 'never', 'always']).default('auto'),
+      chromium_path: z.string().default('/usr/bin/chromium'),
+      /** Structural chunking bounds (tokens ≈ words × 1.3). */
+      chunk_min_tokens: z.number().int().min(16).default(512),
+      chunk_max_tokens: z.number().int().min(32).default(1024),
+      packs_dir: z.string().default('evidence/packs'),
+      top_k: z.number().int().min(1).default(8),
     })
     .prefault({}),
   models: z
@@ -94,6 +109,8 @@ export const GoblinConfig = z.object({
       embedder: z.string().nullable().default(null),
       onnx_embedder: z.string().nullable().default(null),
       onnx_reranker: z.string().nullable().default(null),
+      /** Feature width for ONNX models with a float [batch, D] input when the model does not declare D. */
+      onnx_input_dim: z.number().int().nullable().default(null),
     })
     .prefault({}),
   autonomy: z

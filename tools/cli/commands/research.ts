@@ -1,0 +1,324 @@
+/** `goblin research …`: local documentation fetcher/crawler, index, search, citation verifier, evidence packs. */
+import type { CommandContext, CommandDef } from '../command.js';
+import { UsageError } from '../../util/errors.js';
+
+const num = (ctx: CommandContext, name: string): number | undefined => {
+  const v = ctx.values[name];
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!Number.isFinite(n) || n < 0)
+    throw new UsageError(`--${name} must be a non-negative number, got '${v}'`);
+  return n;
+};
+const strs = (v: unknown): string[] =>
+  Array.isArray(v) ? v.map(String) : v === undefined ? [] : [String(v)];
+const renderOpt = (ctx: CommandContext): 'auto' | 'never' | 'always' | undefined => {
+  const r = ctx.values.render;
+  if (r === undefined) return undefined;
+  if (r !== 'auto' && r !== 'never' && r !== 'always')
+    throw new UsageError(`--render must be auto, never or always`);
+  return r;
+};
+
+async function runCrawl(ctx: CommandContext, urls: string[], follow: boolean): Promise<number> {
+  const { crawl } = await import('../../research/crawl.js');
+  const { createProgress } = await import('../progress.js');
+  let total = 0;
+  let progress = createProgress({
+    label: follow ? 'crawl' : 'fetch',
+    total: Math.max(1, urls.length),
+    unit: 'pages',
+    quiet: ctx.quiet,
+  });
+  const sitemaps = follow
+    ? [...strs(ctx.values.sitemap), ...(urls.length ? [] : ctx.config.research.sitemaps)]
+    : [];
+  const seeds = follow ? (urls.length ? urls : ctx.config.research.seeds) : urls;
+  const report = await crawl({
+    config: ctx.config,
+    seeds,
+    sitemaps,
+    follow,
+    maxPages: num(ctx, 'max-pages'),
+    maxDepth: num(ctx, 'max-depth'),
+    render: renderOpt(ctx),
+    index: !ctx.values['no-index'],
+    log: ctx.err,
+    onTotal: (n) => {
+      if (n !== total) {
+        total = n;
+        progress = createProgress({
+          label: follow ? 'crawl' : 'fetch',
+          total: n,
+          unit: 'pages',
+          quiet: ctx.quiet,
+        });
+      }
+    },
+    onPage: (rec, url) => progress.tick(1, rec ? `${rec.status ?? 'ERR'} ${url}` : `skip ${url}`),
+  });
+  progress.done();
+  if (ctx.values.json) {
+    ctx.out(JSON.stringify(report, null, 2));
+  } else {
+    ctx.out(
+      `${report.pages} pages in ${(report.elapsed_ms / 1000).toFixed(2)} s (${report.pages_per_s} pages/s): ` +
+        `${report.ok} ok (${report.not_modified} not modified, ${report.changed} changed, ${report.rendered} rendered), ` +
+        `${report.failed.length} failed, ${report.skipped.length} skipped, ${report.retries} retries, ${report.bytes} bytes`,
+    );
+    for (const r of report.redirects) ctx.out(`  redirect ${r.url} → ${r.final_url}`);
+    for (const f of report.failed) ctx.out(`  failed   ${f.url}: ${f.status ? `HTTP ${f.status}` : f.error}`);
+    for (const s of report.skipped) ctx.out(`  skipped  ${s.url}: ${s.reason}`);
+    for (const r of report.rot)
+      ctx.out(`  doc rot  ${r.kind} ${r.url}: ${r.detail} (last ok ${r.last_ok_at})`);
+    if (report.index) {
+      const m = report.index.meta;
+      ctx.out(
+        `index: ${m.documents} documents, ${m.chunks} chunks, ${m.embedder ? `dense: ${m.embedder}` : 'lexical only (BM25), no embedder configured'} (${report.index.elapsed_ms} ms)`,
+      );
+    }
+  }
+  return 0;
+}
+
+export const commands: CommandDef[] = [
+  {
+    name: 'research fetch',
+    summary: 'Fetch URLs into the evidence cache (no link following) and reindex',
+    usage: '<url…> [--render auto|never|always] [--no-index] [--json]',
+    help: 'Each fetch is appended to research.cache_dir/index.jsonl (history kept); bodies are content-addressed.',
+    options: { render: { type: 'string' }, 'no-index': { type: 'boolean' }, json: { type: 'boolean' } },
+    async run(ctx) {
+      if (!ctx.positionals.length) throw new UsageError('give at least one URL');
+      for (const u of ctx.positionals) {
+        try {
+          new URL(u);
+        } catch {
+          throw new UsageError(`not a URL: ${u}`);
+        }
+      }
+      return runCrawl(ctx, ctx.positionals, false);
+    },
+  },
+  {
+    name: 'research crawl',
+    summary: 'Crawl seeds and sitemaps (config or arguments) into the evidence cache and reindex',
+    usage:
+      '[seed-url…] [--sitemap URL]… [--max-pages N] [--max-depth N] [--render auto|never|always] [--no-index] [--json]',
+    help: 'Without arguments crawls research.seeds and research.sitemaps. Obeys robots.txt unless research.obey_robots is false.',
+    options: {
+      sitemap: { type: 'string', multiple: true },
+      'max-pages': { type: 'string' },
+      'max-depth': { type: 'string' },
+      render: { type: 'string' },
+      'no-index': { type: 'boolean' },
+      json: { type: 'boolean' },
+    },
+    run: (ctx) => runCrawl(ctx, ctx.positionals, true),
+  },
+  {
+    name: 'research index',
+    summary: 'Rebuild the research index from the evidence cache',
+    usage: '[--json]',
+    options: { json: { type: 'boolean' } },
+    async run(ctx) {
+      const { buildIndex } = await import('../../research/store.js');
+      const { setupModels } = await import('../../research/embed.js');
+      const models = await setupModels(ctx.config.models);
+      models.notes.forEach((n) => ctx.err(`note: ${n}`));
+      const r = ctx.config.research;
+      const res = await buildIndex({
+        cacheDir: r.cache_dir,
+        indexDir: r.index_dir,
+        embedder: models.embedder,
+        minTokens: r.chunk_min_tokens,
+        maxTokens: r.chunk_max_tokens,
+      });
+      if (ctx.values.json) ctx.out(JSON.stringify(res, null, 2));
+      else
+        ctx.out(
+          `index: ${res.meta.documents} documents, ${res.meta.chunks} chunks, ${res.meta.embedder ?? 'lexical only (BM25), no embedder configured'}; ` +
+            `${res.embedded} embedded, ${res.reusedVectors} reused (${res.elapsed_ms} ms)`,
+        );
+      return 0;
+    },
+  },
+  {
+    name: 'research search',
+    summary:
+      'Search the local documentation index; prints passages with URL, title, fetch date and exact quote',
+    usage: '"<query>" [--k N] [--expand] [--llm] [--json]',
+    help: 'BM25 always; dense + RRF when an embedder is configured; ONNX reranker when configured. --expand also searches deterministic query expansions.',
+    options: {
+      k: { type: 'string' },
+      expand: { type: 'boolean' },
+      llm: { type: 'boolean' },
+      json: { type: 'boolean' },
+    },
+    async run(ctx) {
+      const query = ctx.positionals.join(' ').trim();
+      if (!query) throw new UsageError('give a query');
+      if (ctx.values.expand || ctx.values.llm) {
+        const { buildEvidencePack } = await import('../../research/trigger.js');
+        const pack = await buildEvidencePack(query, {
+          config: ctx.config,
+          k: num(ctx, 'k'),
+          write: false,
+          llm: Boolean(ctx.values.llm),
+        });
+        if (ctx.values.json) ctx.out(JSON.stringify(pack, null, 2));
+        else {
+          pack.notes.forEach((n) => ctx.out(`note: ${n}`));
+          ctx.out(`queries: ${pack.queries.join(' | ')}`);
+          for (const p of pack.passages)
+            ctx.out(
+              `${p.rank}. ${p.title}\n   ${p.anchor_url}\n   fetched ${p.fetched_at} · ${p.cached_ref}\n   "${p.quote}"`,
+            );
+        }
+        return 0;
+      }
+      const { searchEvidence } = await import('../../research/search.js');
+      const res = await searchEvidence(query, { config: ctx.config, k: num(ctx, 'k') });
+      if (ctx.values.json) {
+        ctx.out(JSON.stringify(res, null, 2));
+        return 0;
+      }
+      res.notes.forEach((n) => ctx.out(`note: ${n}`));
+      ctx.out(
+        `mode: ${res.mode} · ${res.index.documents} documents, ${res.index.chunks} chunks · ${res.elapsed_ms} ms`,
+      );
+      if (!res.hits.length) ctx.out('no passages matched');
+      for (const h of res.hits) {
+        ctx.out(
+          `${h.rank}. ${h.title}${h.heading && h.heading !== h.title ? ` — ${h.heading}` : ''}  (score ${h.score})\n` +
+            `   ${h.anchor_url}\n   fetched ${h.fetched_at} · cached_ref ${h.cached_ref} · sha256 ${h.content_hash.slice(0, 12)}\n   "${h.quote}"`,
+        );
+      }
+      return 0;
+    },
+  },
+  {
+    name: 'research verify',
+    summary: 'Check that every citation quote in specs/ and evidence/ is verbatim in the cached page',
+    usage: '[file-or-dir…] [--json]',
+    help: 'Exit 1 when any citation is broken (not cached, or quote not found after whitespace/case normalization).',
+    options: { json: { type: 'boolean' } },
+    async run(ctx) {
+      const { verifyCitations } = await import('../../research/verify.js');
+      const res = verifyCitations({
+        root: process.cwd(),
+        cacheDir: ctx.config.research.cache_dir,
+        paths: ctx.positionals,
+        memoDir: `${ctx.config.research.index_dir}/extract`,
+      });
+      if (ctx.values.json) ctx.out(JSON.stringify(res, null, 2));
+      else {
+        for (const w of res.warnings) ctx.out(`warn   ${w.file}${w.path}: ${w.detail}`);
+        for (const b of res.broken)
+          ctx.out(
+            `BROKEN ${b.file}${b.path}: ${b.reason}: ${b.detail}\n       quote: "${b.quote.slice(0, 160)}"`,
+          );
+        ctx.out(`${res.checked} citations in ${res.files} files: ${res.ok} ok, ${res.broken.length} broken`);
+      }
+      return res.broken.length ? 1 : 0;
+    },
+  },
+  {
+    name: 'research pack',
+    summary: 'Write an evidence pack (top-k passages with quotes) for a topic or a bundle/unknowns/spec file',
+    usage: '<topic|bundle.json|unknowns.json|spec.yaml> [--k N] [--llm] [--out DIR] [--json]',
+    options: {
+      k: { type: 'string' },
+      llm: { type: 'boolean' },
+      out: { type: 'string' },
+      json: { type: 'boolean' },
+    },
+    async run(ctx) {
+      const arg = ctx.positionals.join(' ').trim();
+      if (!arg) throw new UsageError('give a topic or a bundle file');
+      const { buildEvidencePack } = await import('../../research/trigger.js');
+      const pack = await buildEvidencePack(arg, {
+        config: ctx.config,
+        k: num(ctx, 'k'),
+        llm: Boolean(ctx.values.llm),
+        packsDir: ctx.values.out as string | undefined,
+      });
+      if (ctx.values.json) ctx.out(JSON.stringify(pack, null, 2));
+      else {
+        pack.notes.forEach((n) => ctx.out(`note: ${n}`));
+        ctx.out(
+          `pack ${pack.id}: ${pack.passages.length} passages from ${pack.queries.length} queries → ${pack.file}`,
+        );
+      }
+      return pack.passages.length ? 0 : 1;
+    },
+  },
+  {
+    name: 'research trigger',
+    summary: 'Start research from unknown parameters, a relaxing spec or a drift bundle',
+    usage: '--from FILE [--crawl] [--pack] [--llm] [--k N] [--json]',
+    help: 'FILE: unknowns JSON, drift/proposal bundle JSON, or spec YAML. --crawl crawls the configured seeds first; --pack writes an evidence pack.',
+    options: {
+      from: { type: 'string' },
+      crawl: { type: 'boolean' },
+      pack: { type: 'boolean' },
+      llm: { type: 'boolean' },
+      k: { type: 'string' },
+      json: { type: 'boolean' },
+    },
+    async run(ctx) {
+      const from = ctx.values.from as string | undefined;
+      if (!from) throw new UsageError('--from FILE is required');
+      const { requestsFromFile, buildEvidencePack } = await import('../../research/trigger.js');
+      const requests = requestsFromFile(from);
+      if (!requests.length) {
+        ctx.out(`${from}: nothing to research (no unknown stable parameters, relaxations or anomalies)`);
+        return 0;
+      }
+      for (const r of requests) ctx.err(`trigger: ${r.kind}: ${r.reason}`);
+      if (ctx.values.crawl) await runCrawl({ ...ctx, values: { ...ctx.values, json: false } }, [], true);
+      const pack = await buildEvidencePack(from, {
+        config: ctx.config,
+        k: num(ctx, 'k'),
+        llm: Boolean(ctx.values.llm),
+        write: Boolean(ctx.values.pack),
+      });
+      if (ctx.values.json) ctx.out(JSON.stringify(pack, null, 2));
+      else {
+        pack.notes.forEach((n) => ctx.out(`note: ${n}`));
+        ctx.out(`queries: ${pack.queries.join(' | ')}`);
+        for (const p of pack.passages) ctx.out(`${p.rank}. ${p.title}\n   ${p.anchor_url}\n   "${p.quote}"`);
+        if ('file' in pack && pack.file) ctx.out(`pack written: ${pack.file}`);
+      }
+      return 0;
+    },
+  },
+  {
+    name: 'research history',
+    summary: 'Show cached fetch history and doc rot (gone, failing, changed pages)',
+    usage: '[url] [--json]',
+    options: { json: { type: 'boolean' } },
+    async run(ctx) {
+      const { FetchCache, docRot } = await import('../../research/cache.js');
+      const cache = new FetchCache(ctx.config.research.cache_dir);
+      const url = ctx.positionals[0];
+      const rows = url ? cache.history(url) : [];
+      const rot = docRot(cache);
+      if (ctx.values.json) {
+        ctx.out(JSON.stringify(url ? { history: rows } : { rot }, null, 2));
+        return 0;
+      }
+      if (url) {
+        if (!rows.length) ctx.out(`${url}: never fetched`);
+        for (const r of rows)
+          ctx.out(
+            `${r.fetched_at} ${r.status ?? 'ERR'}${r.not_modified ? ' (not modified)' : ''}${r.rendered ? ' (rendered)' : ''} ${r.ref} ${r.content_hash?.slice(0, 12) ?? '-'} ${r.final_url !== r.url ? `→ ${r.final_url}` : ''}${r.error ? ` ${r.error}` : ''}`,
+          );
+      } else {
+        ctx.out(`${cache.pageUrls().length} page URLs, ${cache.all().length} fetch records`);
+        for (const r of rot) ctx.out(`${r.kind.padEnd(8)} ${r.url}: ${r.detail} (last ok ${r.last_ok_at})`);
+      }
+      return 0;
+    },
+  },
+];

@@ -1,0 +1,42 @@
+/** Research agent library API (crawl → cache → extract → index → search → verify → packs). */
+export { FetchCache, docRot, type CacheRecord, type RotEntry } from './cache.js';
+export { crawl, parseSitemap, type CrawlOptions, type CrawlReport } from './crawl.js';
+export { Fetcher, hostAllowed } from './fetcher.js';
+export { extract, looksJsOnly, type Extracted, type Section } from './extract.js';
+export { chunkText, type Chunk } from './chunk.js';
+export {
+  setupModels,
+  OllamaEmbedder,
+  OnnxEmbedder,
+  OnnxReranker,
+  type Embedder,
+  type Reranker,
+} from './embed.js';
+export { buildIndex, loadIndex, type StoredChunk, type IndexMeta } from './store.js';
+export {
+  searchEvidence,
+  LEXICAL_ONLY_NOTE,
+  type SearchHit,
+  type SearchResult,
+  type SearchOptions,
+} from './search.js';
+export { pickQuote } from './quote.js';
+export {
+  expandQuery,
+  SYNONYMS,
+  PARAM_ALIASES,
+  SDK_NAMES,
+  type QueryInput,
+  type ExpandedQuery,
+} from './query.js';
+export {
+  verifyCitations,
+  findCitations,
+  CitationResolver,
+  type Citation,
+  type BrokenCitation,
+  type VerifyResult,
+} from './verify.js';
+export { buildEvidencePack, requestsFromFile, type EvidencePack, type ResearchRequest } from './trigger.js';
+export { parseRobots, isAllowed } from './robots.js';
+export { normalizeForMatch } from './text.js';
