@@ -1,0 +1,15 @@
+// The published spec site (issue 5). Static output only; data comes from the JSON that
+// tools/publish/site-build.ts writes (GOBLIN_SITE_DATA_DIR, default src/data/generated).
+import { defineConfig } from 'astro/config';
+
+export default defineConfig({
+  output: 'static',
+  base: process.env.GOBLIN_SITE_BASE || '/',
+  trailingSlash: 'ignore',
+  build: { format: 'directory', inlineStylesheets: 'always' },
+  devToolbar: { enabled: false },
+  vite: {
+    build: { reportCompressedSize: false, chunkSizeWarningLimit: 4096 },
+    logLevel: 'warn',
+  },
+});
