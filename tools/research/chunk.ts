@@ -87,7 +87,36 @@ function splitProse(text: string, b: Block, max: number): Block[] {
     heading: false,
     code: false,
   });
-  return out;
+  // No usable sentence break: cut at whitespace so a run-on block still respects max.
+  return out.flatMap((piece) => {
+    if (piece.tokens <= max) return [piece];
+    const words = Math.max(1, Math.floor(max / 1.3));
+    const parts: Block[] = [];
+    const mk = (s: number, e: number): Block => ({
+      start: s,
+      end: e,
+      tokens: approxTokens(text.slice(s, e)),
+      heading: false,
+      code: false,
+    });
+    const re = /\S+/g;
+    re.lastIndex = piece.start;
+    let s = piece.start;
+    let n = 0;
+    let lastEnd = piece.start;
+    let m: RegExpExecArray | null;
+    while ((m = re.exec(text)) && m.index < piece.end) {
+      if (n === words) {
+        parts.push(mk(s, lastEnd));
+        s = m.index;
+        n = 0;
+      }
+      n++;
+      lastEnd = m.index + m[0].length;
+    }
+    parts.push(mk(s, piece.end));
+    return parts;
+  });
 }
 
 export function chunkText(

@@ -5,6 +5,7 @@
  */
 import { join } from 'node:path';
 import type { GoblinConfig } from '../config/index.js';
+import { UsageError } from '../util/errors.js';
 import { setupModels, type ModelSetup } from './embed.js';
 import { pickQuote } from './quote.js';
 import { bm25Scores, loadIndex, type LoadedIndex, type StoredChunk } from './store.js';
@@ -62,7 +63,7 @@ export async function searchEvidence(query: string, opts: SearchOptions): Promis
   const indexDir = opts.indexDir ?? opts.config.research.index_dir;
   const ix = opts.index ?? loadIndex(indexDir);
   if (!ix)
-    throw new Error(
+    throw new UsageError(
       `no research index at ${indexDir}: run 'goblin research crawl' or 'goblin research fetch' first`,
     );
   const k = opts.k ?? opts.config.research.top_k;

@@ -192,7 +192,7 @@ export async function buildEvidencePack(
   const k = opts.k ?? opts.config.research.top_k;
   const indexDir = opts.indexDir ?? opts.config.research.index_dir;
   const index = loadIndex(indexDir);
-  if (!index) throw new Error(`no research index at ${indexDir}: run 'goblin research crawl' first`);
+  if (!index) throw new UsageError(`no research index at ${indexDir}: run 'goblin research crawl' first`);
   const models = await setupModels(opts.config.models);
   const notes = new Set<string>();
   const queries: string[] = [];

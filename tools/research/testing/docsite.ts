@@ -124,7 +124,7 @@ ${[
   .join('\n')}
 </urlset>`;
 
-export async function startDocSite(opts: { slowMs?: number } = {}): Promise<DocSite> {
+export async function startDocSite(opts: { slowMs?: number; extraPages?: number } = {}): Promise<DocSite> {
   const state = { changingVersion: 1, goneIsGone: false };
   const requests: DocSite['requests'] = [];
   const stableModified = new Date('2026-01-05T10:00:00Z').toUTCString();
@@ -157,6 +157,35 @@ export async function startDocSite(opts: { slowMs?: number } = {}): Promise<DocS
       const t = setTimeout(() => html(200, page('Slow', '<p>Too late.</p>')), opts.slowMs ?? 1500);
       res.on('close', () => clearTimeout(t));
       return;
+    }
+    if (path === '/gen/index.html') {
+      const links = Array.from(
+        { length: opts.extraPages ?? 0 },
+        (_, i) => `<li><a href="/gen/${i}.html">Generated ${i}</a></li>`,
+      );
+      return html(200, page('Generated index', `<h1>Generated pages</h1><ul>${links.join('')}</ul>`));
+    }
+    const gen = /^\/gen\/(\d+)\.html$/.exec(path);
+    if (gen && Number(gen[1]) < (opts.extraPages ?? 0)) {
+      const i = Number(gen[1]);
+      const topics = [
+        'cadence',
+        'first ping',
+        'ad break',
+        'bookends',
+        'playhead',
+        'session timeout',
+        'orchestration',
+        'edge',
+      ];
+      const t = topics[i % topics.length];
+      return html(
+        200,
+        page(
+          `Generated page ${i}: ${t}`,
+          `<h1 id="g${i}">Generated page ${i} about ${t}</h1><h2 id="details">Details</h2>${lorem(`${t} variant ${i}`, 12)}<h2 id="more">More</h2>${lorem(`${t} (part 2)`, 12)}`,
+        ),
+      );
     }
     if (path === '/docs/app.html') return html(200, JS_PAGE);
     if (path === '/static/app.js') {
