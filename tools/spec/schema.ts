@@ -71,6 +71,8 @@ export type Citation = z.infer<typeof Citation>;
 export const Assertion = z
   .object({
     check: CheckId,
+    /** `false` switches the check off for sessions where this spec wins precedence. */
+    enabled: z.boolean().default(true),
     /** Check parameters; unknown keys are rejected by the check's own schema at lint time. */
     params: z.record(z.string(), z.unknown()).default({}),
   })

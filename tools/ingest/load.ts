@@ -1,0 +1,101 @@
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { DuckDBConnection } from '@duckdb/node-api';
+import {
+  EVENT_COLUMNS,
+  FINGERPRINT_COLUMNS,
+  HAR_FILE_COLUMNS,
+  QUARANTINE_COLUMNS,
+  SESSION_COLUMNS,
+  VERDICT_COLUMNS,
+  VIOLATION_COLUMNS,
+  jsonColumnsLiteral,
+} from '../store/ddl.js';
+import { sqlString } from '../store/db.js';
+
+function staged(dir: string, table: string): string | null {
+  if (!existsSync(dir)) return null;
+  const any = readdirSync(dir).some((f) => f.startsWith(`${table}-`) && f.endsWith('.ndjson'));
+  return any ? join(dir, `${table}-*.ndjson`) : null;
+}
+
+function readJson(glob: string, cols: Record<string, string>): string {
+  return `read_json(${sqlString(glob)}, format='newline_delimited', columns=${jsonColumnsLiteral(cols)}, maximum_object_size=268435456)`;
+}
+
+/**
+ * Bulk-load a run's staged NDJSON into the store. Idempotent by content hash: events, sessions and
+ * fingerprints of a HAR already stored are not inserted again; findings of re-validated HARs replace the old.
+ * Returns the hashes newly stored.
+ */
+export async function loadStaging(con: DuckDBConnection, dir: string): Promise<{ newHashes: number }> {
+  await con.run('BEGIN TRANSACTION');
+  try {
+    const hf = staged(dir, 'har_file');
+    await con.run(`CREATE TEMP TABLE IF NOT EXISTS new_hash (hash VARCHAR)`);
+    await con.run(`DELETE FROM new_hash`);
+    if (hf) {
+      await con.run(
+        `CREATE OR REPLACE TEMP TABLE staged_har AS SELECT * FROM ${readJson(hf, HAR_FILE_COLUMNS)}`,
+      );
+      await con.run(
+        `INSERT INTO new_hash SELECT DISTINCT hash FROM staged_har s WHERE s.status = 'parsed' AND hash NOT IN (SELECT hash FROM har_file WHERE status = 'parsed')`,
+      );
+      // Record every new (path, hash); a known hash under a new path is marked duplicate.
+      await con.run(`INSERT INTO har_file SELECT s.path, s.hash, s.bytes, s.mtime_ms,
+          CASE WHEN s.status = 'parsed' AND s.hash NOT IN (SELECT hash FROM new_hash) THEN 'duplicate' ELSE s.status END,
+          s.exporter, s.encoding, s.entries, s.beacons, s.entry_problems, s.first_ms, s.last_ms, s.ingested_at, s.shard
+        FROM staged_har s WHERE NOT EXISTS (SELECT 1 FROM har_file h WHERE h.path = s.path AND h.hash = s.hash)`);
+    }
+    const q = staged(dir, 'quarantine');
+    if (q)
+      await con.run(`INSERT INTO quarantine SELECT * FROM ${readJson(q, QUARANTINE_COLUMNS)} s
+        WHERE NOT EXISTS (SELECT 1 FROM quarantine x WHERE x.path = s.path AND x.hash = s.hash AND x.entry_index IS NOT DISTINCT FROM s.entry_index)`);
+    const tables: [string, Record<string, string>][] = [
+      ['event', EVENT_COLUMNS],
+      ['session', SESSION_COLUMNS],
+      ['fingerprint', FINGERPRINT_COLUMNS],
+    ];
+    for (const [t, cols] of tables) {
+      const g = staged(dir, t);
+      if (g)
+        await con.run(
+          `INSERT INTO ${t} SELECT * FROM ${readJson(g, cols)} WHERE har_hash IN (SELECT hash FROM new_hash)`,
+        );
+    }
+    for (const [t, cols] of [
+      ['violation', VIOLATION_COLUMNS],
+      ['session_verdict', VERDICT_COLUMNS],
+    ] as const) {
+      const g = staged(dir, t);
+      if (!g) continue;
+      await con.run(`CREATE OR REPLACE TEMP TABLE staged_${t} AS SELECT * FROM ${readJson(g, cols)}`);
+      await con.run(`DELETE FROM ${t} WHERE har_hash IN (SELECT DISTINCT har_hash FROM staged_${t})`);
+      await con.run(`INSERT INTO ${t} SELECT * FROM staged_${t}`);
+    }
+    await con.run('COMMIT');
+  } catch (e) {
+    await con.run('ROLLBACK');
+    throw e;
+  }
+  const r = await con.runAndReadAll('SELECT count(*)::INT AS n FROM new_hash');
+  return { newHashes: Number(r.getRowObjectsJson()[0].n) };
+}
+
+/** Export the events of newly stored HARs to the Parquet dataset, partitioned by date and sdk. */
+export async function exportParquet(
+  con: DuckDBConnection,
+  parquetDir: string,
+  runId: string,
+): Promise<number> {
+  const r = await con.runAndReadAll(
+    `SELECT count(*)::INT AS n FROM event WHERE har_hash IN (SELECT hash FROM new_hash)`,
+  );
+  const n = Number(r.getRowObjectsJson()[0].n);
+  if (n === 0) return 0;
+  await con.run(
+    `COPY (SELECT * FROM event WHERE har_hash IN (SELECT hash FROM new_hash)) TO ${sqlString(join(parquetDir, 'events'))}
+     (FORMAT parquet, COMPRESSION zstd, PARTITION_BY (date, sdk), APPEND, FILENAME_PATTERN ${sqlString(`part-${runId}-{i}`)})`,
+  );
+  return n;
+}

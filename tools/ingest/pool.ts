@@ -1,0 +1,87 @@
+import { fork, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import type { InputFile } from '../har/index.js';
+import type { FileContext } from './process-file.js';
+import { IngestSink, type CaptureValidator, type FileReport } from './sink.js';
+
+export interface PoolOptions {
+  workers: number;
+  batchFiles: number;
+  stagingDir: string;
+  ctx: FileContext;
+  validate: { specsDir: string; root: string } | null;
+  onReports: (r: FileReport[]) => void;
+}
+
+const WORKER = fileURLToPath(new URL('./worker.ts', import.meta.url));
+const TSX = import.meta.resolve('tsx');
+
+/** Largest files first so no worker is left holding a big capture at the end. */
+function batches(files: InputFile[], size: number): InputFile[][] {
+  const sorted = [...files].sort((a, b) => b.size - a.size);
+  const out: InputFile[][] = [];
+  for (let i = 0; i < sorted.length; i += size) out.push(sorted.slice(i, i + size));
+  return out;
+}
+
+/** In-process run (one worker, tests, tiny inputs): same sink, no fork overhead. */
+export async function runInProcess(
+  files: InputFile[],
+  opts: PoolOptions,
+  validator: CaptureValidator | null,
+): Promise<void> {
+  const sink = new IngestSink(opts.stagingDir, 'w0', opts.ctx, validator);
+  try {
+    for (const f of files) opts.onReports(sink.handle(f));
+  } finally {
+    sink.close();
+  }
+}
+
+export async function runPool(files: InputFile[], opts: PoolOptions): Promise<void> {
+  const queue = batches(files, opts.batchFiles);
+  const n = Math.max(1, Math.min(opts.workers, queue.length));
+  const children: ChildProcess[] = [];
+  await new Promise<void>((resolve, reject) => {
+    let ended = 0;
+    let failed = false;
+    const fail = (e: Error) => {
+      if (failed) return;
+      failed = true;
+      for (const c of children) c.kill();
+      reject(e);
+    };
+    for (let i = 0; i < n; i++) {
+      const child = fork(WORKER, [], {
+        execArgv: ['--import', TSX],
+        stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+      });
+      children.push(child);
+      const next = () => {
+        const b = queue.shift();
+        if (b) child.send({ type: 'batch', files: b });
+        else child.send({ type: 'end' });
+      };
+      child.on('message', (m: { type: string; reports?: FileReport[]; message?: string }) => {
+        if (m.type === 'ready') next();
+        else if (m.type === 'batch-done') {
+          opts.onReports(m.reports!);
+          next();
+        } else if (m.type === 'ended') {
+          if (++ended === n) resolve();
+        } else if (m.type === 'error') fail(new Error(`ingest worker ${i}: ${m.message}`));
+      });
+      child.on('exit', (code) => {
+        if (code !== 0 && !failed && ended < n)
+          fail(new Error(`ingest worker ${i} exited with code ${code}`));
+      });
+      child.send({
+        type: 'init',
+        stagingDir: opts.stagingDir,
+        workerId: `w${i}`,
+        ctx: opts.ctx,
+        validate: opts.validate,
+      });
+    }
+  });
+}

@@ -1,0 +1,184 @@
+import { decodeEntry, needsResponseBody } from '../decode/index.js';
+import type { PiiOptions } from '../decode/pii.js';
+import type { DecodeContext } from '../decode/types.js';
+import type { Envelope } from '../envelope/index.js';
+import { readHarFile, type HarSource, type InputFile } from '../har/index.js';
+import { buildCapture, type Capture } from '../session/index.js';
+
+export interface FileContext {
+  cnames: DecodeContext['cnames'];
+  pii: PiiOptions;
+  maxKeptBodyBytes: number;
+}
+
+export interface QuarantineRow {
+  scope: 'file' | 'entry';
+  path: string;
+  hash: string;
+  entry_index: number | null;
+  url: string | null;
+  reason: string;
+  detail: string | null;
+}
+
+export interface HarFileRow {
+  path: string;
+  hash: string;
+  bytes: number;
+  mtime_ms: number;
+  status: 'parsed' | 'quarantined' | 'lfs-pointer';
+  exporter: string | null;
+  encoding: string | null;
+  entries: number;
+  beacons: number;
+  entry_problems: number;
+  first_ms: number | null;
+  last_ms: number | null;
+}
+
+export interface ProcessedSource {
+  file: HarFileRow;
+  quarantine: QuarantineRow[];
+  capture: Capture | null;
+  beaconsByFamily: Record<string, number>;
+  message: string | null; // e.g. the LFS hint
+}
+
+/** Decode every entry of one parsed HAR; a bad entry is quarantined alone. */
+export function decodeSource(src: Extract<HarSource, { kind: 'har' }>, ctx: FileContext): ProcessedSource {
+  const quarantine: QuarantineRow[] = src.entryProblems.map((p) => ({
+    scope: 'entry',
+    path: src.path,
+    hash: src.hash,
+    entry_index: p.index,
+    url: null,
+    reason: 'malformed-entry',
+    detail: p.reason,
+  }));
+  const dctx: DecodeContext = { harPath: src.path, harHash: src.hash, cnames: ctx.cnames };
+  const events: Envelope[] = [];
+  const byFamily: Record<string, number> = {};
+  let startMs: number | null = null;
+  let endMs: number | null = null;
+  for (const entry of src.entries) {
+    if (entry.startedMs !== null) {
+      if (startMs === null || entry.startedMs < startMs) startMs = entry.startedMs;
+      if (endMs === null || entry.startedMs > endMs) endMs = entry.startedMs;
+    }
+    const r = decodeEntry(entry, dctx, ctx.pii);
+    if (r.rejection)
+      quarantine.push({
+        scope: 'entry',
+        path: src.path,
+        hash: src.hash,
+        entry_index: r.rejection.entry_index,
+        url: r.rejection.url.slice(0, 500),
+        reason: 'undecodable-beacon',
+        detail: r.rejection.reason,
+      });
+    for (const e of r.events) {
+      events.push(e);
+      byFamily[e.family] = (byFamily[e.family] ?? 0) + 1;
+    }
+  }
+  const capture = buildCapture(src.path, src.hash, events, { startMs, endMs });
+  return {
+    file: {
+      path: src.path,
+      hash: src.hash,
+      bytes: src.bytes,
+      mtime_ms: 0,
+      status: 'parsed',
+      exporter: src.exporter,
+      encoding: src.encoding,
+      entries: src.entries.length + src.entryProblems.length,
+      beacons: events.length,
+      entry_problems: quarantine.length,
+      first_ms: startMs,
+      last_ms: endMs,
+    },
+    quarantine,
+    capture,
+    beaconsByFamily: byFamily,
+    message: null,
+  };
+}
+
+/** Read, parse and decode one input file (zips give several sources). Never throws. */
+export function processFile(input: InputFile, ctx: FileContext): ProcessedSource[] {
+  const sources = readHarFile(input.abs, input.rel, {
+    maxKeptBodyBytes: ctx.maxKeptBodyBytes,
+    keepBody: needsResponseBody,
+  });
+  return sources.map((src): ProcessedSource => {
+    if (src.kind === 'har') {
+      try {
+        const p = decodeSource(src, ctx);
+        p.file.mtime_ms = input.mtimeMs;
+        return p;
+      } catch (e) {
+        // A decoder bug must not sink the batch: quarantine the file with the reason.
+        return brokenResult(
+          src.path,
+          src.hash,
+          src.bytes,
+          input.mtimeMs,
+          'decode-failure',
+          (e as Error).message,
+        );
+      }
+    }
+    if (src.kind === 'lfs-pointer')
+      return {
+        file: {
+          path: src.path,
+          hash: src.hash,
+          bytes: src.bytes,
+          mtime_ms: input.mtimeMs,
+          status: 'lfs-pointer',
+          exporter: null,
+          encoding: null,
+          entries: 0,
+          beacons: 0,
+          entry_problems: 0,
+          first_ms: null,
+          last_ms: null,
+        },
+        quarantine: [],
+        capture: null,
+        beaconsByFamily: {},
+        message: `${src.path}: ${src.message}`,
+      };
+    return brokenResult(src.path, src.hash, src.bytes, input.mtimeMs, src.reason, src.detail);
+  });
+}
+
+function brokenResult(
+  path: string,
+  hash: string,
+  bytes: number,
+  mtime: number,
+  reason: string,
+  detail: string,
+): ProcessedSource {
+  return {
+    file: {
+      path,
+      hash,
+      bytes,
+      mtime_ms: mtime,
+      status: 'quarantined',
+      exporter: null,
+      encoding: null,
+      entries: 0,
+      beacons: 0,
+      entry_problems: 0,
+      first_ms: null,
+      last_ms: null,
+    },
+    quarantine: [{ scope: 'file', path, hash, entry_index: null, url: null, reason, detail }],
+    capture: null,
+    beaconsByFamily: {},
+    message: null,
+  };
+}

@@ -1,0 +1,172 @@
+import { cpus } from 'node:os';
+import { mkdirSync, rmSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { GoblinConfig } from '../config/index.js';
+import { createProgress } from '../cli/progress.js';
+import { expandInputs, inShard, parseShard } from '../har/index.js';
+import { openStore, queryRows, type Store } from '../store/index.js';
+import { exportParquet, loadStaging } from './load.js';
+import { runInProcess, runPool } from './pool.js';
+import type { FileContext } from './process-file.js';
+import { loadOrCreateSalt } from './salt.js';
+import type { FileReport } from './sink.js';
+import { NdjsonWriter } from './staging.js';
+
+export interface IngestOptions {
+  inputs: string[];
+  config: GoblinConfig;
+  root?: string;
+  shard?: string;
+  quiet?: boolean;
+  /** Run the validator inside the workers (goblin run / validate). Re-reads every input file. */
+  validate?: { specsDir: string } | null;
+  workers?: number;
+  /** Keep the staging folder (validate reads findings and timelines from it). */
+  keepStaging?: boolean;
+  runId?: string;
+}
+
+export interface IngestSummary {
+  run_id: string;
+  input: string;
+  files_seen: number;
+  files_skipped_unchanged: number;
+  files_parsed: number;
+  files_quarantined: number;
+  lfs_pointers: number;
+  quarantine_by_reason: Record<string, number>;
+  entries_quarantined: number;
+  entries: number;
+  beacons: number;
+  beacons_by_family: Record<string, number>;
+  sessions: number;
+  findings: number;
+  new_hars_stored: number;
+  events_exported: number;
+  parse_success_rate: number;
+  seconds: number;
+  bytes: number;
+  messages: string[];
+  staging_dir: string;
+}
+
+/** Ingest HAR inputs into the store (and optionally validate them on the way). */
+export async function ingest(opts: IngestOptions): Promise<{ summary: IngestSummary; store: Store }> {
+  const t0 = performance.now();
+  const root = opts.root ?? process.cwd();
+  const cfg = opts.config;
+  const runId =
+    opts.runId ??
+    new Date()
+      .toISOString()
+      .replace(/[-:.TZ]/g, '')
+      .slice(0, 17) + `-${process.pid}`;
+  const shard = parseShard(opts.shard);
+  const all = expandInputs(opts.inputs, root).filter((f) => inShard(f.rel, shard));
+  const store = await openStore(resolve(root, cfg.storage.db_file));
+
+  // Incremental ingest skips files whose (path, size, mtime) are already stored; validation needs them all.
+  let files = all;
+  if (!opts.validate) {
+    const known = await queryRows<{ path: string; bytes: number; mtime_ms: number }>(
+      store.con,
+      `SELECT path, bytes::DOUBLE AS bytes, mtime_ms FROM har_file`,
+    );
+    const seen = new Set(known.map((k) => `${k.path}\u0000${k.bytes}\u0000${k.mtime_ms}`));
+    files = all.filter((f) => !seen.has(`${f.rel}\u0000${f.size}\u0000${f.mtimeMs}`));
+  }
+
+  const stagingDir = resolve(root, cfg.storage.base_dir, 'staging', runId);
+  mkdirSync(stagingDir, { recursive: true });
+  const ctx: FileContext = {
+    cnames: cfg.hosts.cname_allowlist,
+    pii: {
+      hashIds: cfg.pii.hash_ids,
+      truncateUa: cfg.pii.truncate_ua,
+      salt: loadOrCreateSalt(resolve(root, cfg.pii.salt_file)),
+      extraRegexes: cfg.pii.extra_regexes,
+    },
+    maxKeptBodyBytes: cfg.ingest.max_kept_body_bytes,
+  };
+  const s: IngestSummary = {
+    run_id: runId,
+    input: opts.inputs.join(' '),
+    files_seen: all.length,
+    files_skipped_unchanged: all.length - files.length,
+    files_parsed: 0,
+    files_quarantined: 0,
+    lfs_pointers: 0,
+    quarantine_by_reason: {},
+    entries_quarantined: 0,
+    entries: 0,
+    beacons: 0,
+    beacons_by_family: {},
+    sessions: 0,
+    findings: 0,
+    new_hars_stored: 0,
+    events_exported: 0,
+    parse_success_rate: 1,
+    seconds: 0,
+    bytes: files.reduce((a, f) => a + f.size, 0),
+    messages: [],
+    staging_dir: stagingDir,
+  };
+  const harRows = new NdjsonWriter(join(stagingDir, 'har_file-parent.ndjson'));
+  const qRows = new NdjsonWriter(join(stagingDir, 'quarantine-parent.ndjson'));
+  const now = new Date().toISOString();
+  const progress = createProgress({ label: 'ingest', total: files.length, unit: 'files', quiet: opts.quiet });
+  const onReports = (reports: FileReport[]) => {
+    for (const r of reports) {
+      harRows.write({ ...r.file, ingested_at: now, shard: opts.shard ?? null });
+      for (const q of r.quarantine) {
+        qRows.write({ ...q, at: now });
+        s.quarantine_by_reason[q.reason] = (s.quarantine_by_reason[q.reason] ?? 0) + 1;
+        if (q.scope === 'entry') s.entries_quarantined++;
+      }
+      if (r.file.status === 'parsed') s.files_parsed++;
+      else if (r.file.status === 'lfs-pointer') s.lfs_pointers++;
+      else s.files_quarantined++;
+      if (r.message) s.messages.push(r.message);
+      s.entries += r.file.entries;
+      s.beacons += r.file.beacons;
+      for (const [f, n] of Object.entries(r.beaconsByFamily))
+        s.beacons_by_family[f] = (s.beacons_by_family[f] ?? 0) + n;
+      s.sessions += r.sessions;
+      s.findings += r.findings;
+    }
+    progress.tick(
+      reports.length && new Set(reports.map((r) => r.file.path.split('!/')[0])).size,
+      `${s.beacons} beacons`,
+    );
+  };
+  const workers = opts.workers ?? (cfg.ingest.workers || cpus().length);
+  const poolOpts = {
+    workers,
+    batchFiles: cfg.ingest.batch_files,
+    stagingDir,
+    ctx,
+    validate: opts.validate ? { specsDir: resolve(root, opts.validate.specsDir), root } : null,
+    onReports,
+  };
+  try {
+    if (workers <= 1 || files.length < 8) {
+      const validator = opts.validate
+        ? (await import('../validate/index.js')).captureValidator(resolve(root, opts.validate.specsDir), root)
+        : null;
+      await runInProcess(files, poolOpts, validator);
+    } else await runPool(files, poolOpts);
+  } finally {
+    harRows.close();
+    qRows.close();
+  }
+  progress.done();
+
+  const loaded = await loadStaging(store.con, stagingDir);
+  s.new_hars_stored = loaded.newHashes;
+  s.events_exported = await exportParquet(store.con, resolve(root, cfg.storage.parquet_dir), runId);
+  const denom = s.files_parsed + s.files_quarantined;
+  s.parse_success_rate = denom === 0 ? 1 : s.files_parsed / denom;
+  if (!opts.keepStaging) rmSync(stagingDir, { recursive: true, force: true });
+  s.seconds = (performance.now() - t0) / 1000;
+  return { summary: s, store };
+}

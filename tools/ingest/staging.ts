@@ -1,0 +1,48 @@
+import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
+
+/** Buffered NDJSON writer: workers stage rows as NDJSON, the parent bulk-loads them with DuckDB read_json. */
+export class NdjsonWriter {
+  private fd: number;
+  private buf: string[] = [];
+  private size = 0;
+  count = 0;
+  constructor(readonly path: string) {
+    this.fd = openSync(path, 'w');
+  }
+  write(row: unknown): void {
+    const line = JSON.stringify(row);
+    this.buf.push(line);
+    this.size += line.length + 1;
+    this.count++;
+    if (this.size > 1 << 20) this.flush();
+  }
+  flush(): void {
+    if (this.buf.length === 0) return;
+    writeSync(this.fd, this.buf.join('\n') + '\n');
+    this.buf = [];
+    this.size = 0;
+  }
+  close(): void {
+    this.flush();
+    closeSync(this.fd);
+  }
+}
+
+export const STAGING_TABLES = [
+  'event',
+  'session',
+  'fingerprint',
+  'violation',
+  'session_verdict',
+  'session_row',
+  'timeline',
+] as const;
+export type StagingTable = (typeof STAGING_TABLES)[number];
+
+export function stagingWriters(dir: string, worker: string): Record<StagingTable, NdjsonWriter> {
+  mkdirSync(dir, { recursive: true });
+  const out = {} as Record<StagingTable, NdjsonWriter>;
+  for (const t of STAGING_TABLES) out[t] = new NdjsonWriter(join(dir, `${t}-${worker}.ndjson`));
+  return out;
+}

@@ -1,0 +1,43 @@
+/**
+ * Ingest worker process. Child processes, not worker_threads: on this VM page faults serialize inside a
+ * process, so threads gave no speed-up (ingest-performance.md §2).
+ */
+import type { InputFile } from '../har/index.js';
+import { IngestSink, type CaptureValidator } from './sink.js';
+import type { FileContext } from './process-file.js';
+
+type Msg =
+  | {
+      type: 'init';
+      stagingDir: string;
+      workerId: string;
+      ctx: FileContext;
+      validate: { specsDir: string; root: string } | null;
+    }
+  | { type: 'batch'; files: InputFile[] }
+  | { type: 'end' };
+
+let sink: IngestSink | null = null;
+
+async function makeValidator(v: { specsDir: string; root: string } | null): Promise<CaptureValidator | null> {
+  if (!v) return null;
+  const { captureValidator } = await import('../validate/index.js');
+  return captureValidator(v.specsDir, v.root);
+}
+
+process.on('message', async (msg: Msg) => {
+  try {
+    if (msg.type === 'init') {
+      sink = new IngestSink(msg.stagingDir, msg.workerId, msg.ctx, await makeValidator(msg.validate));
+      process.send!({ type: 'ready' });
+    } else if (msg.type === 'batch') {
+      const reports = msg.files.flatMap((f) => sink!.handle(f));
+      process.send!({ type: 'batch-done', reports });
+    } else if (msg.type === 'end') {
+      sink?.close();
+      process.send!({ type: 'ended' }, () => process.exit(0));
+    }
+  } catch (e) {
+    process.send!({ type: 'error', message: (e as Error).stack ?? String(e) });
+  }
+});

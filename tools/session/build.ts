@@ -1,0 +1,97 @@
+import type { Envelope } from '../envelope/index.js';
+import { fingerprintSession } from '../fingerprint/session.js';
+import type { Capture, Session, SessionKind, SessionProtocol } from './types.js';
+
+const MEDIA_FAMILIES: Record<string, SessionProtocol> = {
+  heartbeat: 'heartbeat',
+  'media-collection': 'media-collection',
+  'media-edge': 'media-edge',
+};
+const SDK_OF: Record<SessionProtocol, Session['sdk']> = {
+  heartbeat: 'heartbeat',
+  'media-collection': 'hb-api',
+  'media-edge': 'edge',
+  aa: 'aa',
+  edge: 'edge',
+};
+
+/** Send order: capture time, then HAR entry position, then position inside a batched body. */
+export function sendOrder(a: Envelope, b: Envelope): number {
+  return (
+    a.ts_ms - b.ts_ms ||
+    a.provenance.entry_index - b.provenance.entry_index ||
+    a.provenance.sub_index - b.provenance.sub_index
+  );
+}
+
+function pageKey(e: Envelope, kind: SessionKind): string {
+  const suite =
+    e.actor.rsid ?? (typeof e.params.configId === 'string' ? `edge:${e.params.configId}` : 'adobe');
+  return `${kind}:${suite.split(',')[0]}`;
+}
+
+/**
+ * Group a HAR's events into media sessions (by native id, per protocol) and page/app sessions (Analytics
+ * and Edge hits per report suite / datastream). Sessions never span HAR files: one HAR is one capture.
+ */
+export function buildCapture(
+  har: string,
+  harHash: string,
+  events: Envelope[],
+  span: { startMs: number | null; endMs: number | null },
+): Capture {
+  const ordered = [...events].sort(sendOrder);
+  const byKey = new Map<string, { protocol: SessionProtocol; kind: SessionKind; events: Envelope[] }>();
+  // The capture's dominant non-media platform helps sessions whose own events carry no platform signal.
+  for (const e of ordered) {
+    let protocol: SessionProtocol;
+    let kind: SessionKind;
+    let key: string;
+    const media = MEDIA_FAMILIES[e.family];
+    if (media) {
+      protocol = media;
+      kind = 'media';
+      key = e.session_id ?? `${media}:unknown-${e.provenance.entry_index}`;
+    } else if (e.family === 'aa' || e.family === 'edge') {
+      protocol = e.family;
+      kind = e.platform === 'web' || e.platform === 'unknown' ? 'page' : 'app';
+      key = pageKey(e, kind);
+    } else continue; // settings, ECID, AAM, Target, tags: stored, not sessions
+    const mapKey = `${protocol}\u0000${key}`;
+    let s = byKey.get(mapKey);
+    if (!s) byKey.set(mapKey, (s = { protocol, kind, events: [] }));
+    s.events.push(e);
+  }
+  const capturePlatform = dominantPlatform(ordered);
+  const sessions: Session[] = [];
+  for (const [mapKey, s] of byKey) {
+    const key = mapKey.split('\u0000')[1];
+    const fp = fingerprintSession(s.events, s.protocol, capturePlatform);
+    const kind: SessionKind =
+      s.kind === 'media' ? 'media' : fp.platform === 'web' || fp.platform === 'unknown' ? 'page' : 'app';
+    sessions.push({
+      key: s.kind === 'media' ? key : key.replace(/^(page|app):/, `${kind}:`),
+      har,
+      kind,
+      protocol: s.protocol,
+      events: s.events,
+      sdk: SDK_OF[s.protocol],
+      ...fp,
+      virtual_version: null,
+    });
+  }
+  for (const s of sessions)
+    for (const e of s.events)
+      e.platform = e.platform === 'unknown' ? (s.platform as Envelope['platform']) : e.platform;
+  return { har, harHash, events: ordered, sessions, startMs: span.startMs, endMs: span.endMs };
+}
+
+function dominantPlatform(events: Envelope[]): string | null {
+  const counts = new Map<string, number>();
+  for (const e of events)
+    if (e.platform !== 'unknown') counts.set(e.platform, (counts.get(e.platform) ?? 0) + 1);
+  let best: string | null = null;
+  let n = 0;
+  for (const [p, c] of counts) if (c > n) [best, n] = [p, c];
+  return best;
+}

@@ -1,0 +1,33 @@
+import type { Envelope } from '../envelope/index.js';
+
+export type SessionProtocol = 'heartbeat' | 'media-collection' | 'media-edge' | 'aa' | 'edge';
+export type SessionKind = 'media' | 'page' | 'app';
+
+export interface Session {
+  /** Native media session id, or `page:<suite>` / `app:<suite>` for Analytics/Edge hits of the capture. */
+  key: string;
+  har: string;
+  kind: SessionKind;
+  protocol: SessionProtocol;
+  /** Events in send order. */
+  events: Envelope[];
+  platform: string;
+  sdk: 'aa' | 'heartbeat' | 'hb-api' | 'edge';
+  sdk_version: string | null;
+  app_version: string | null;
+  confidence: number;
+  /** Signals that decided the fingerprint, strongest first (for `spec explain` and the site). */
+  signals: string[];
+  virtual_version: string | null;
+}
+
+/** One HAR: every decoded event (send order) and the sessions built from them. */
+export interface Capture {
+  har: string;
+  harHash: string;
+  events: Envelope[];
+  sessions: Session[];
+  /** Capture time span over ALL entries of the HAR (not only Adobe ones), epoch ms. */
+  startMs: number | null;
+  endMs: number | null;
+}

@@ -1,0 +1,3 @@
+export * from './ddl.js';
+export * from './db.js';
+export * from './rows.js';

@@ -1,0 +1,109 @@
+import type { z } from 'zod';
+import { loadSpecs, type LoadedSpec, type SpecLoadError } from '../spec/index.js';
+import type { Session } from '../session/index.js';
+import { CHECKS } from './checks/index.js';
+import { compareSpecificity, describeScope, matchScope, specificity } from './scope.js';
+import type { CheckDef } from './types.js';
+
+/** One check as a spec sets it, with its parameters already validated and defaulted. */
+export interface BoundCheck {
+  check: CheckDef;
+  params: unknown;
+  enabled: boolean;
+  spec: LoadedSpec;
+}
+
+export interface RulePack {
+  specs: LoadedSpec[];
+  /** check id → every spec assertion that sets it */
+  byCheck: Map<string, BoundCheck[]>;
+  errors: SpecLoadError[];
+}
+
+export function buildPack(specs: LoadedSpec[], errors: SpecLoadError[] = []): RulePack {
+  const byCheck = new Map<string, BoundCheck[]>();
+  for (const ls of specs) {
+    if (ls.spec.status === 'deprecated') continue;
+    ls.spec.assert.forEach((a, i) => {
+      const check = CHECKS.get(a.check);
+      if (!check) {
+        errors.push({ path: ls.path, line: null, message: `assert[${i}]: unknown check ${a.check}` });
+        return;
+      }
+      const parsed = (check.params as z.ZodTypeAny).safeParse(a.params ?? {});
+      if (!parsed.success) {
+        for (const iss of parsed.error.issues)
+          errors.push({
+            path: ls.path,
+            line: null,
+            message: `assert[${i}] ${a.check} params.${iss.path.join('.')}: ${iss.message}`,
+          });
+        return;
+      }
+      const bad = check.codes.filter((c) => !ls.spec.fail_codes.includes(c as never));
+      if (bad.length)
+        errors.push({
+          path: ls.path,
+          line: null,
+          message: `check ${a.check} emits ${bad.join(', ')} which fail_codes does not list`,
+        });
+      const list = byCheck.get(a.check) ?? [];
+      list.push({ check, params: parsed.data, enabled: a.enabled, spec: ls });
+      byCheck.set(a.check, list);
+    });
+  }
+  return { specs, byCheck, errors };
+}
+
+export function loadRulePack(specsDir: string, root = process.cwd()): RulePack {
+  const { specs, errors } = loadSpecs(specsDir, root);
+  return buildPack(specs, errors);
+}
+
+export interface Decision {
+  checkId: string;
+  winner: BoundCheck | null;
+  candidates: { spec: string; inScope: boolean; why: string }[];
+  reason: string;
+}
+
+type SessionScopeView = Pick<Session, 'platform' | 'sdk' | 'protocol' | 'sdk_version' | 'virtual_version'>;
+
+/**
+ * Which spec decides each check for a session: among in-scope specs, those overridden by another
+ * in-scope spec drop out, then the narrowest scope wins; ties go to the lower spec id (and lint warns).
+ */
+export function decide(pack: RulePack, s: SessionScopeView): Decision[] {
+  const out: Decision[] = [];
+  for (const [checkId, bound] of pack.byCheck) {
+    const candidates = bound.map((b) => ({ b, m: matchScope(b.spec.spec.scope, s) }));
+    const inScope = candidates.filter((c) => c.m.ok).map((c) => c.b);
+    const overridden = new Set(inScope.flatMap((b) => b.spec.spec.overrides));
+    const live = inScope.filter((b) => !overridden.has(b.spec.spec.id));
+    live.sort(
+      (x, y) =>
+        compareSpecificity(specificity(y.spec.spec.scope), specificity(x.spec.spec.scope)) ||
+        x.spec.spec.id.localeCompare(y.spec.spec.id),
+    );
+    const winner = live[0] ?? null;
+    let reason = 'no spec in scope';
+    if (winner) {
+      const others = inScope.filter((b) => b !== winner);
+      reason = others.length
+        ? `${winner.spec.spec.id} (${describeScope(winner.spec.spec.scope)}) is narrower than ${others
+            .map(
+              (o) =>
+                `${o.spec.spec.id} (${describeScope(o.spec.spec.scope)})${overridden.has(o.spec.spec.id) ? ' [overridden]' : ''}`,
+            )
+            .join(', ')}`
+        : `${winner.spec.spec.id} is the only spec in scope (${describeScope(winner.spec.spec.scope)})`;
+    }
+    out.push({
+      checkId,
+      winner,
+      candidates: candidates.map((c) => ({ spec: c.b.spec.spec.id, inScope: c.m.ok, why: c.m.why })),
+      reason,
+    });
+  }
+  return out.sort((a, b) => a.checkId.localeCompare(b.checkId));
+}

@@ -1,0 +1,157 @@
+import { CODE_INFO } from '../codes/catalog.js';
+import type { Capture, Session } from '../session/index.js';
+import { annotate, beaconTime } from './annotate.js';
+import type { Finding, SessionRow, Timeline, Verdict } from './outputs.js';
+import { decide, type RulePack } from './pack.js';
+import type { CaptureView, CheckResult } from './types.js';
+
+export interface ValidateOptions {
+  cnames: CaptureView['cnames'];
+  dictionary?: Map<string, string>;
+  /** Max params per timeline event (keeps timelines.jsonl small). */
+  timelineParams?: number;
+}
+
+export interface CaptureResult {
+  findings: Finding[];
+  sessions: SessionRow[];
+  timelines: Timeline[];
+}
+
+const ENFORCING = new Set(['active']);
+
+function requiredKeysPresent(session: Session, keys: string[]): boolean {
+  return keys.every((k) =>
+    session.events.some(
+      (e) => k in e.params || (k === 'playhead' && e.sequence.playhead_s !== null) || k === 'event_type',
+    ),
+  );
+}
+
+/** Validate every session of one capture against the pack: findings, a verdict per session, timelines. */
+export function validateCapture(capture: Capture, pack: RulePack, opts: ValidateOptions): CaptureResult {
+  const view: CaptureView = {
+    capture,
+    heartbeatSids: new Set(capture.sessions.filter((s) => s.protocol === 'heartbeat').map((s) => s.key)),
+    cnames: opts.cnames,
+    dictionary: opts.dictionary,
+  };
+  const findings: Finding[] = [];
+  const sessions: SessionRow[] = [];
+  const timelines: Timeline[] = [];
+  for (const session of capture.sessions) {
+    const annotated = annotate(session);
+    const rules: Record<string, Verdict> = {};
+    const ruleSeverity = new Map<string, string>();
+    const sessionFindings: Finding[] = [];
+    for (const d of decide(pack, session)) {
+      const w = d.winner;
+      if (!w) continue;
+      const spec = w.spec.spec;
+      let result: CheckResult;
+      if (!w.check.protocols.includes(session.protocol))
+        result = { status: 'abstain', reason: 'protocol not covered' };
+      else if (!requiredKeysPresent(session, spec.requires.keys))
+        result = { status: 'abstain', reason: 'required keys absent' };
+      else if (spec.requires.dict.length && !spec.requires.dict.every((p) => opts.dictionary?.has(p)))
+        result = { status: 'abstain', reason: 'dictionary lacks required params' };
+      else result = w.check.run(annotated, view, w.params);
+      const prev = rules[spec.id];
+      ruleSeverity.set(spec.id, spec.severity);
+      if (result.status === 'abstain') {
+        if (!prev) rules[spec.id] = 'ABSTAIN';
+        continue;
+      }
+      rules[spec.id] = result.hits.length ? 'VIOLATION' : prev === 'VIOLATION' ? 'VIOLATION' : 'PASS';
+      for (const h of result.hits) {
+        const info = CODE_INFO.get(h.code);
+        sessionFindings.push({
+          har: capture.har,
+          session: session.key,
+          code: h.code,
+          family: info?.family ?? spec.family,
+          severity: spec.severity,
+          spec: spec.id,
+          spec_version: spec.version,
+          spec_status: spec.status,
+          event_id: h.event?.event_id ?? null,
+          entry_index: h.event?.provenance.entry_index ?? null,
+          ts: h.event?.ts ?? null,
+          message: h.message,
+          expected: h.expected ?? null,
+          observed: h.observed ?? null,
+          platform: session.platform,
+          sdk: session.sdk,
+          sdk_version: session.sdk_version,
+        });
+      }
+    }
+    const statusOf = new Map(pack.specs.map((s) => [s.spec.id, s.spec.status]));
+    let passed = 0;
+    let violated = 0;
+    let wPass = 0;
+    let wAll = 0;
+    for (const [id, v] of Object.entries(rules)) {
+      if (!ENFORCING.has(statusOf.get(id) ?? '')) continue;
+      const w = ruleSeverity.get(id) === 'warning' ? 0.5 : 1;
+      if (v === 'PASS') (passed++, (wPass += w), (wAll += w));
+      if (v === 'VIOLATION') (violated++, (wAll += w));
+    }
+    const verdict: Verdict = violated ? 'VIOLATION' : passed ? 'PASS' : 'ABSTAIN';
+    findings.push(...sessionFindings);
+    const first = session.events[0];
+    const last = session.events[session.events.length - 1];
+    sessions.push({
+      har: capture.har,
+      session: session.key,
+      kind: session.kind,
+      protocol: session.protocol,
+      platform: session.platform,
+      sdk: session.sdk,
+      sdk_version: session.sdk_version,
+      app_version: session.app_version,
+      confidence: Math.round(session.confidence * 100) / 100,
+      virtual_version: session.virtual_version,
+      events: session.events.length,
+      first_ts: first?.ts ?? null,
+      last_ts: last?.ts ?? null,
+      verdict,
+      conformance: wAll ? Math.round((wPass / wAll) * 1000) / 1000 : 1,
+      rules,
+      codes: [...new Set(sessionFindings.map((f) => f.code))].sort(),
+    });
+    timelines.push(timelineOf(capture.har, session, sessionFindings, opts.timelineParams ?? 24));
+  }
+  return { findings, sessions, timelines };
+}
+
+function timelineOf(har: string, session: Session, findings: Finding[], maxParams: number): Timeline {
+  const codesBy = new Map<string, string[]>();
+  for (const f of findings)
+    if (f.event_id) codesBy.set(f.event_id, [...(codesBy.get(f.event_id) ?? []), f.code]);
+  const t0 = session.events.length ? beaconTime(session.events[0]) : 0;
+  return {
+    har,
+    session: session.key,
+    protocol: session.protocol,
+    platform: session.platform,
+    sdk_version: session.sdk_version,
+    events: session.events.map((e) => {
+      const params: Record<string, string | number | boolean | null> = {};
+      for (const [k, v] of Object.entries(e.params).slice(0, maxParams))
+        params[k] = typeof v === 'string' && v.length > 80 ? `${v.slice(0, 77)}…` : v;
+      return {
+        event_id: e.event_id,
+        t_s: Math.round(beaconTime(e) - t0) / 1000,
+        ts: e.ts,
+        type: e.sequence.event_type,
+        raw_type: e.sequence.raw_event_type,
+        asset_type: e.sequence.asset_type,
+        playhead_s: e.sequence.playhead_s,
+        entry_index: e.provenance.entry_index,
+        params,
+        codes: codesBy.get(e.event_id) ?? [],
+      };
+    }),
+  };
+}
