@@ -49,10 +49,19 @@ describe('assembleSiteData', () => {
       'PLAYHEAD_DECREASING_MAIN',
     ]);
     const roku = spec('CADENCE_EARLY_FIRST_PING_ROKU');
-    expect(roku.scope).toEqual({ platform: ['roku'], protocol: ['media-collection', 'media-edge'], version: '>=2.0.0' });
+    expect(roku.scope).toEqual({
+      platform: ['roku'],
+      protocol: ['media-collection', 'media-edge'],
+      version: '>=2.0.0',
+    });
     expect(roku.version).toBe('1.0.1');
     expect(roku.fixtures).toEqual([
-      { file: 'tests/CADENCE_EARLY_FIRST_PING_ROKU/pass/fast-first.har', expect: 'pass', ok: true, codes: [] },
+      {
+        file: 'tests/CADENCE_EARLY_FIRST_PING_ROKU/pass/fast-first.har',
+        expect: 'pass',
+        ok: true,
+        codes: [],
+      },
       { file: 'tests/CADENCE_EARLY_FIRST_PING_ROKU/fail/instant.har', expect: 'fail', ok: false, codes: [] },
     ]);
     expect(roku.citations[0].quote).toBe(ROKU_QUOTE);
@@ -76,7 +85,10 @@ describe('assembleSiteData', () => {
 
   it("reads each spec's git history with one git log, newest first", () => {
     const h = spec('CADENCE_EARLY_FIRST_PING_ROKU').history;
-    expect(h.map((x) => x.subject)).toEqual(['Roku first ping: confirm on Roku OS 12', 'Add the seed rule pack']);
+    expect(h.map((x) => x.subject)).toEqual([
+      'Roku first ping: confirm on Roku OS 12',
+      'Add the seed rule pack',
+    ]);
     expect(h[0].author).toBe('Spec Author');
     expect(spec('PLAYHEAD_DECREASING_MAIN').history).toHaveLength(1);
   });
@@ -91,7 +103,9 @@ describe('assembleSiteData', () => {
     expect(long.slug).toBe(`edge--${LONG_PARAM}`);
     expect(long.used_by).toEqual(['PARAMS_REQUIRED_MC_SESSIONSTART']);
     // a name present in the spec's own SDK does not link other SDKs' entries
-    expect(data.dictionary.find((d) => d.param === 'media.id')!.used_by).toEqual(['PARAMS_REQUIRED_MC_SESSIONSTART']);
+    expect(data.dictionary.find((d) => d.param === 'media.id')!.used_by).toEqual([
+      'PARAMS_REQUIRED_MC_SESSIONSTART',
+    ]);
   });
 
   it('lists every catalogue code with its emitting specs and recent findings', () => {
@@ -108,7 +122,14 @@ describe('assembleSiteData', () => {
   it('computes the platform × version matrix and what changed since the previous run', () => {
     expect(data.matrix.families).toEqual(['cadence', 'playhead', 'orchestration']);
     const ios = data.matrix.rows.find((r) => r.platform === 'ios')!;
-    expect(ios).toEqual({ platform: 'ios', sdk: 'heartbeat', version: '2.3.0', sessions: 1, findings: 2, by_family: { playhead: 1, orchestration: 1 } });
+    expect(ios).toEqual({
+      platform: 'ios',
+      sdk: 'heartbeat',
+      version: '2.3.0',
+      sessions: 1,
+      findings: 2,
+      by_family: { playhead: 1, orchestration: 1 },
+    });
     expect(data.summary!.coverage).toBeCloseTo(0.8);
     expect(data.changes!.coverage).toEqual({ before: 0.75, after: 0.8 });
     expect(data.changes!.new_versions).toEqual(['roku|hb-api|2.0.1']);
@@ -147,8 +168,24 @@ describe('assembleSiteData', () => {
     writeFileSync(
       join(run, 'inbox.jsonl'),
       [
-        { har: 'web/hb-bunny.har', session: 'hb-sess-1', score: 0.2, uncertainty: 0.1, impact: 0, novelty: 0.5, reasons: ['first heartbeat 2.2.1'] },
-        { har: 'android/edge-app.har', session: 'edge-sess-3', score: 0.9, uncertainty: 1, impact: 0, novelty: 1, reasons: ['all rules abstained'] },
+        {
+          har: 'web/hb-bunny.har',
+          session: 'hb-sess-1',
+          score: 0.2,
+          uncertainty: 0.1,
+          impact: 0,
+          novelty: 0.5,
+          reasons: ['first heartbeat 2.2.1'],
+        },
+        {
+          har: 'android/edge-app.har',
+          session: 'edge-sess-3',
+          score: 0.9,
+          uncertainty: 1,
+          impact: 0,
+          novelty: 1,
+          reasons: ['all rules abstained'],
+        },
       ]
         .map((x) => JSON.stringify(x))
         .join('\n'),
@@ -171,7 +208,10 @@ describe('assembleSiteData', () => {
     appendFileSync(join(run, 'violations.jsonl'), '{"har": 1}\nnot json\n');
     const d = assembleSiteData({ root: dir, runDir: run, git: false });
     expect(d.findings).toHaveLength(3);
-    expect(d.problems.map((p) => p.path)).toEqual(['out/run/violations.jsonl:4', 'out/run/violations.jsonl:5']);
+    expect(d.problems.map((p) => p.path)).toEqual([
+      'out/run/violations.jsonl:4',
+      'out/run/violations.jsonl:5',
+    ]);
     const empty = assembleSiteData({ root: dir, runDir: join(dir, 'nowhere'), git: false });
     expect(empty.run.found).toBe(false);
     expect(empty.summary).toBeNull();
@@ -216,7 +256,11 @@ describe('search index', () => {
 });
 
 describe('timeline geometry', () => {
-  const asSite = (t: ReturnType<typeof heartbeatTimeline>): SiteTimeline => ({ ...t, slug: 'x', truncated: false });
+  const asSite = (t: ReturnType<typeof heartbeatTimeline>): SiteTimeline => ({
+    ...t,
+    slug: 'x',
+    truncated: false,
+  });
 
   it('draws the heartbeat session: 10 s pings as ticks, the ad break and the pause as bands', () => {
     const g = timelineGeometry(asSite(heartbeatTimeline()));
@@ -229,7 +273,9 @@ describe('timeline geometry', () => {
     expect(g.counts.pings).toBe(pings.length);
     expect(g.ticks.filter((k) => k.ad)).toHaveLength(4);
     expect(g.violations).toEqual([]);
-    expect(g.line.split(' ').length).toBe(t.events.filter((e) => e.asset_type !== 'ad' && e.playhead_s !== null).length);
+    expect(g.line.split(' ').length).toBe(
+      t.events.filter((e) => e.asset_type !== 'ad' && e.playhead_s !== null).length,
+    );
   });
 
   it('marks the MC cadence violation and counts only `ping` events as pings', () => {
@@ -237,7 +283,9 @@ describe('timeline geometry', () => {
     expect(g.violations.map((v) => v.codes)).toEqual([['CADENCE_CONTENT_PING_GAP']]);
     expect(g.counts.pings).toBe(7);
     expect(g.bands.map((b) => [b.kind, b.t0, b.t1])).toEqual([['pause', 35, 40]]);
-    expect(g.points.every((p) => p.x >= g.plot.x0 && p.x <= g.plot.x1 && p.y >= g.plot.y0 && p.y <= g.plot.y1)).toBe(true);
+    expect(
+      g.points.every((p) => p.x >= g.plot.x0 && p.x <= g.plot.x1 && p.y >= g.plot.y0 && p.y <= g.plot.y1),
+    ).toBe(true);
   });
 });
 

@@ -53,4 +53,5 @@ if (fig && tip && raw) {
     el.addEventListener('blur', hide);
   }
   document.addEventListener('keydown', (k) => k.key === 'Escape' && hide());
+  window.addEventListener('resize', hide);
 }
