@@ -40,3 +40,4 @@ export {
 export { buildEvidencePack, requestsFromFile, type EvidencePack, type ResearchRequest } from './trigger.js';
 export { parseRobots, isAllowed } from './robots.js';
 export { normalizeForMatch } from './text.js';
+export { importDocument, markdownToHtml } from './import.js';

@@ -321,4 +321,25 @@ export const commands: CommandDef[] = [
       return 0;
     },
   },
+  {
+    name: 'research import',
+    summary: 'Import a local document (HTML or Markdown) into the evidence cache as a snapshot of a URL',
+    usage: '<file> --url URL [--title TEXT]',
+    help: 'For documentation a team holds offline (vendor PDFs turned to HTML, internal reference notes). The cache\nrecord is marked x-goblin-imported-from so it is never mistaken for a crawl; specs may then cite it.',
+    options: { url: { type: 'string' }, title: { type: 'string' } },
+    async run(ctx) {
+      const file = ctx.positionals[0];
+      const url = ctx.values.url as string | undefined;
+      if (!file || !url) throw new UsageError('give a file and --url');
+      const { importDocument } = await import('../../research/import.js');
+      const rec = importDocument({
+        cacheDir: ctx.config.research.cache_dir,
+        file,
+        url,
+        title: ctx.values.title as string | undefined,
+      });
+      ctx.out(`cached ${url} as ${rec.ref} (sha256 ${rec.content_hash?.slice(0, 12)}…, ${rec.bytes} bytes)`);
+      return 0;
+    },
+  },
 ];

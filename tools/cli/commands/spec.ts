@@ -1,0 +1,85 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import type { CommandDef } from '../command.js';
+import { EXIT_FINDINGS, EXIT_OK, UsageError } from '../../util/errors.js';
+
+export const commands: CommandDef[] = [
+  {
+    name: 'spec lint',
+    summary: 'Check every spec against the DSL schema, the check parameters and constitution.yaml',
+    usage: '[--no-fixtures]',
+    help: 'Prints path:line: level [rule] message. A spec breaking a constitutional clause names the clause.',
+    options: { 'no-fixtures': { type: 'boolean' } },
+    async run(ctx) {
+      const { lintSpecs, formatIssue } = await import('../../spec/lint.js');
+      const r = lintSpecs({
+        specsDir: ctx.config.validate.specs_dir,
+        constitution: ctx.config.validate.constitution,
+        root: process.cwd(),
+        requireFixtures: !ctx.values['no-fixtures'],
+      });
+      for (const i of r.issues) ctx.out(formatIssue(i));
+      const errors = r.issues.filter((i) => i.level === 'error').length;
+      ctx.out(`${r.specs.length} specs, ${errors} errors, ${r.issues.length - errors} warnings`);
+      return errors ? EXIT_FINDINGS : EXIT_OK;
+    },
+  },
+  {
+    name: 'spec test',
+    summary:
+      'Lint, run every spec fixture, replay the known-good corpus (known-fps.csv) and verify citations',
+    usage: '[--known-good DIR…] [--report FILE] [--no-sim]',
+    help: 'The pre-push check (npm run spec:test). Writes out/spec-test.json for the site. Exit 1 on any failure.\nBy default a fault-free simulated corpus (fixed seed) joins the known-good corpus; --no-sim skips it.',
+    options: {
+      'known-good': { type: 'string', multiple: true },
+      report: { type: 'string' },
+      'no-sim': { type: 'boolean' },
+      'sim-sessions': { type: 'string' },
+    },
+    async run(ctx) {
+      const { runSpecTests } = await import('../../spec/test-runner.js');
+      const knownGood = [...((ctx.values['known-good'] as string[] | undefined) ?? [])];
+      if (!ctx.values['no-sim']) {
+        const { cleanCorpus } = await import('../../spec/clean-corpus.js');
+        knownGood.push(await cleanCorpus(Number(ctx.values['sim-sessions'] ?? 60)));
+      }
+      const { report, lines } = await runSpecTests({ root: process.cwd(), config: ctx.config, knownGood });
+      for (const l of lines) ctx.out(l);
+      const path = resolve((ctx.values.report as string) ?? 'out/spec-test.json');
+      mkdirSync(dirname(path), { recursive: true });
+      writeFileSync(path, JSON.stringify(report, null, 2) + '\n');
+      ctx.out(report.ok ? 'spec:test passed' : 'spec:test FAILED');
+      return report.ok ? EXIT_OK : EXIT_FINDINGS;
+    },
+  },
+  {
+    name: 'spec explain',
+    summary: 'Show which spec decided each check for the sessions of a HAR, and why',
+    usage: '<har-file> [--session KEY]',
+    options: { session: { type: 'string' } },
+    async run(ctx) {
+      const file = ctx.positionals[0];
+      if (!file) throw new UsageError('give a HAR file');
+      const { explainHar } = await import('../../spec/explain.js');
+      const lines = await explainHar(file, ctx.config, ctx.values.session as string | undefined);
+      for (const l of lines) ctx.out(l);
+      return EXIT_OK;
+    },
+  },
+  {
+    name: 'spec schema',
+    summary: 'Export JSON Schemas (spec, envelope, constitution, dictionary entry) to schemas/',
+    usage: '[--check]',
+    options: { check: { type: 'boolean' } },
+    async run(ctx) {
+      const { exportSchemas } = await import('../../spec/json-schema.js');
+      const stale = exportSchemas(process.cwd(), Boolean(ctx.values.check));
+      if (ctx.values.check) {
+        for (const s of stale) ctx.out(`stale: ${s}`);
+        return stale.length ? EXIT_FINDINGS : EXIT_OK;
+      }
+      ctx.out(stale.length ? `wrote ${stale.join(', ')}` : 'schemas up to date');
+      return EXIT_OK;
+    },
+  },
+];

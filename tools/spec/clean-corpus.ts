@@ -1,0 +1,18 @@
+import { existsSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+/**
+ * A fault-free simulated corpus (fixed seed) for the known-good replay of `spec:test`. Cached in the OS
+ * temp dir by seed and size, so repeated runs do not regenerate it.
+ */
+export async function cleanCorpus(sessions: number, seed = 20241114): Promise<string> {
+  const dir = join(tmpdir(), `goblin-known-good-${seed}-${sessions}`);
+  if (existsSync(join(dir, 'truth.jsonl'))) return dir;
+  mkdirSync(dir, { recursive: true });
+  const { simulateCorpus } = await import('../simulate/index.js');
+  await simulateCorpus({ outDir: dir, seed, sessions, faultRate: 0, broken: false } as Parameters<
+    typeof simulateCorpus
+  >[0]);
+  return dir;
+}
