@@ -24,10 +24,12 @@ export const contentPingGap = defineCheck({
     let prev: Step | null = null;
     for (const s of a.steps) {
       // Heartbeat: consecutive main heartbeats; ads reset. MC/Edge: any event in main content resets the timer.
-      const counts = hb ? s.isPing && s.asset === 'main' : !s.inAd && !s.inBreak && s.type !== 'adBreakStart';
+      const counts = hb
+        ? s.isPing && s.asset === 'main'
+        : !s.inAd && !s.inBreak && s.type !== 'adBreakStart' && s.type !== 'adStart';
       const resets = hb
         ? s.asset === 'ad' || s.type === 'sessionStart' || s.type === 'resume'
-        : s.inBreak || s.type === 'adBreakStart';
+        : s.inBreak || s.inAd || s.type === 'adBreakStart' || s.type === 'adStart';
       if (resets || !OPEN(s)) {
         prev = null;
         if (!counts) continue;

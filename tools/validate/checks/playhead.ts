@@ -5,6 +5,11 @@ import type { CheckDef, Hit, Step } from '../types.js';
 const MEDIA = ['heartbeat', 'media-collection', 'media-edge'] as const;
 const SEEK_STATES = new Set(['paused', 'buffering']);
 
+/** Playhead movement between two events; a live second-of-day playhead wraps at midnight. */
+export function playheadStep(from: number, to: number): number {
+  return from > 86_000 && to < 400 ? 86_400 - from + to : to - from;
+}
+
 /** Main-content events that carry the main playhead. */
 function mainSteps(steps: Step[], hb: boolean): Step[] {
   return steps.filter((s) => s.playhead !== null && (hb ? s.asset === 'main' : true));
@@ -60,7 +65,8 @@ export const stalled = defineCheck({
     const flush = () => {
       if (run.length >= p.min_pings) {
         const span = (run[run.length - 1].t - run[0].t) / 1000;
-        const adv = run[run.length - 1].playhead! - run[0].playhead!;
+        let adv = 0;
+        for (let k = 1; k < run.length; k++) adv += playheadStep(run[k - 1].playhead!, run[k].playhead!);
         if (span >= p.min_span_s && adv < p.min_ratio * span)
           hits.push({
             code: 'PLAYHEAD_STALLED',

@@ -1,0 +1,265 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { GoblinConfig } from '../config/index.js';
+import { validateFiles } from '../spec/fixtures.js';
+import { decide, loadRulePack } from './pack.js';
+import {
+  aaMediaStart,
+  entry,
+  harDoc,
+  hb,
+  hbStart,
+  mc,
+  MC_SID,
+  MC_START_PARAMS,
+  pageView,
+  type RawEntry,
+} from './testing.js';
+
+const root = resolve(import.meta.dirname, '../..');
+const pack = loadRulePack(join(root, 'specs'), root);
+const cfg = GoblinConfig.parse({});
+const dir = mkdtempSync(join(tmpdir(), 'goblin-val-'));
+let n = 0;
+
+function validate(entries: RawEntry[]) {
+  const f = join(dir, `c${n++}.har`);
+  writeFileSync(f, harDoc(entries));
+  const r = validateFiles([f], pack, cfg, root);
+  expect(r.problems).toEqual([]);
+  return { ...r, codes: [...new Set(r.findings.map((x) => x.code))].sort() };
+}
+
+const pings = (
+  from: number,
+  to: number,
+  step: number,
+  ph0: number,
+  type = 'play',
+  asset: 'main' | 'ad' = 'main',
+) => {
+  const out: RawEntry[] = [];
+  for (let t = from, ph = ph0; t <= to; t += step, ph += type === 'play' ? step / 1000 : 0)
+    out.push(hb(t, type, Math.floor(ph), { asset }));
+  return out;
+};
+const close = (at: number, ph: number) => [hb(at, 'complete', ph), hb(at + 100, 'end', ph)];
+
+describe('legacy heartbeat sessions', () => {
+  it('a realistic clean session passes: ad break at 1 s, pause pings, a seek, a flush before pause', () => {
+    const e: RawEntry[] = [
+      pageView(-2000),
+      ...hbStart(0),
+      // preroll: ad start (AA msa_s + HB start ad + aa_ad_start), ad heartbeats every second, ad complete
+      aaMediaStart(600, { pe: 'msa_s' }),
+      hb(700, 'start', 0, { asset: 'ad', extra: '&s:asset:ad_id=9378&l:asset:ad_length=5' }),
+      hb(800, 'aa_ad_start', 0, { asset: 'ad' }),
+      ...[1, 2, 3, 4, 5].map((i) => hb(800 + i * 1000, 'play', i, { asset: 'ad' })),
+      hb(5900, 'complete', 5, { asset: 'ad' }),
+      // main content: play every 10 s
+      ...pings(6000, 36000, 10000, 0),
+      // flush of play 3 s into the quantum, then pause; pause heartbeats keep the playhead
+      hb(39000, 'play', 33),
+      hb(39200, 'pause', 33),
+      hb(49200, 'pause', 33),
+      // seek backwards while paused, then play resumes from the new playhead
+      hb(52000, 'play', 10),
+      ...pings(62000, 92000, 10000, 20),
+      ...close(95000, 50),
+      entry(140000, 'GET', 'https://cdn.acme.com/app.js', { status: 200 }),
+    ];
+    const r = validate(e);
+    expect(r.findings.map((f) => `${f.code}: ${f.message}`)).toEqual([]);
+    const s = r.sessions.find((x) => x.session === '1527464150037459529420')!;
+    expect(s).toMatchObject({
+      kind: 'media',
+      protocol: 'heartbeat',
+      platform: 'web',
+      sdk_version: 'js-2.2.2.230-96e624',
+      verdict: 'PASS',
+    });
+    expect(s.rules.HB_CADENCE_AD_PING_INTERVAL).toBe('PASS');
+    expect(s.conformance).toBe(1);
+  });
+
+  it('flags a 35 s content ping gap and nothing else', () => {
+    const r = validate([
+      ...hbStart(0),
+      ...pings(10400, 40400, 10000, 10),
+      ...pings(75400, 95400, 10000, 75),
+      ...close(96000, 96),
+    ]);
+    expect(r.codes).toEqual(['CADENCE_CONTENT_PING_GAP']);
+    expect(r.findings[0]).toMatchObject({
+      spec: 'CADENCE_CONTENT_PING_INTERVAL',
+      observed: '35.0 s',
+      expected: '≤ 15.0 s',
+      har: expect.stringMatching(/\.har$/),
+    });
+  });
+
+  it('uses beacon timestamps, not capture times, when a proxy delivers late in bursts', () => {
+    // Beacons sent every 10 s but captured in two bursts 1 ms apart.
+    const e = [...hbStart(0)];
+    for (let i = 1; i <= 6; i++)
+      e.push(hb(i <= 3 ? 31000 + i : 61000 + i, 'play', i * 10, { beaconAt: 400 + i * 10000 }));
+    e.push(...close(70000, 60));
+    expect(validate(e).codes).toEqual([]);
+  });
+
+  it('reports a backwards playhead without a seek, but not a seek or a midnight wrap of a live stream', () => {
+    expect(
+      validate([...hbStart(0), ...pings(10400, 30400, 10000, 10), hb(40400, 'play', 5), ...close(41000, 6)])
+        .codes,
+    ).toEqual(['PLAYHEAD_DECREASING']);
+    const live = [
+      aaMediaStart(0),
+      hb(100, 'start', 86380),
+      hb(200, 'aa_start', 86380),
+      hb(400, 'play', 86380),
+      hb(10400, 'play', 86390),
+      hb(20400, 'play', 0),
+      hb(30400, 'play', 10),
+      ...close(31000, 11),
+    ].map((x) => {
+      x.request.url = x.request.url
+        .replace('s:stream:type=vod', 's:stream:type=live')
+        .replace('l:asset:length=1200', 'l:asset:length=86400');
+      return x;
+    });
+    expect(validate(live).codes).toEqual([]);
+  });
+
+  it('abstains on "not closed" when the capture is cut off, and fires when the capture goes on', () => {
+    const open = [...hbStart(0), ...pings(10400, 40400, 10000, 10)];
+    const cut = validate([...open, entry(50000, 'GET', 'https://cdn.acme.com/x.js', { status: 200 })]);
+    expect(cut.codes).toEqual([]);
+    expect(cut.sessions.find((s) => s.kind === 'media')!.rules.SESSION_CLOSED).toBe('ABSTAIN');
+    expect(
+      validate([...open, entry(90000, 'GET', 'https://cdn.acme.com/x.js', { status: 200 })]).codes,
+    ).toEqual(['SESSION_NOT_CLOSED']);
+  });
+
+  it('requires the AA media-start hit and aa_start around the main start', () => {
+    const r = validate([
+      hb(100, 'start', 0),
+      hb(200, 'aa_start', 0),
+      hb(400, 'play', 0),
+      ...pings(10400, 20400, 10000, 10),
+      ...close(21000, 21),
+    ]);
+    expect(r.codes).toEqual(['ORCH_MISSING_AA_START']);
+    expect(r.findings[0].message).toContain('pe=ms_s');
+  });
+
+  it('does not count the pccr=true retry as a duplicate, but flags an identical re-send', () => {
+    const retry = validate([pageView(0), pageView(300, '&pccr=true')]);
+    expect(retry.codes).toEqual([]);
+    const dup = pageView(0);
+    const again = JSON.parse(JSON.stringify(dup)) as RawEntry;
+    again.startedDateTime = new Date(Date.parse(dup.startedDateTime) + 400).toISOString();
+    again.request.url = again.request.url.replace('/s64512980?', '/s99999?');
+    expect(validate([dup, again]).codes).toEqual(['EVENT_DUPLICATE']);
+  });
+
+  it('flags a truncated GET, a wrong-case parameter and a bad report suite on page hits', () => {
+    const t = pageView(0);
+    t.request.url = t.request.url.replace('&AQE=1', '');
+    expect(validate([t]).codes).toEqual(['BEACON_TRUNCATED']);
+    expect(validate([pageView(0, '&pagename=Home')]).codes).toEqual(['PARAM_NAME_INVALID']);
+    const bad = pageView(0);
+    bad.request.url = bad.request.url.replace('/b/ss/acmeprod/', '/b/ss/Acme%20Prod!/');
+    expect(validate([bad]).codes).toEqual(['RSID_INVALID']);
+  });
+});
+
+describe('Media Collection sessions', () => {
+  const clean = (): RawEntry[] => [
+    mc(0, 'sessionStart', 0, MC_START_PARAMS),
+    mc(100, 'adBreakStart', 0, { 'media.ad.podIndex': 0, 'media.ad.podSecond': 0 }),
+    mc(200, 'adStart', 0, {
+      'media.ad.id': 'ad-1',
+      'media.ad.length': 15,
+      'media.ad.podPosition': 1,
+      'media.ad.playerName': 'HTML5',
+    }),
+    mc(300, 'play', 0),
+    mc(10300, 'ping', 0),
+    mc(15200, 'adComplete', 0),
+    mc(15300, 'adBreakComplete', 0),
+    mc(15400, 'play', 0),
+    mc(25400, 'ping', 10),
+    mc(35400, 'ping', 20),
+    mc(36000, 'pauseStart', 20.6),
+    mc(46000, 'ping', 20.6),
+    mc(50000, 'play', 20.6),
+    mc(60000, 'ping', 30.6),
+    mc(61000, 'sessionComplete', 31.6),
+    mc(61001, 'sessionEnd', 31.6),
+  ];
+
+  it('a clean session with a preroll, pause pings and bookends passes', () => {
+    const r = validate(clean());
+    expect(r.findings.map((f) => `${f.code}: ${f.message}`)).toEqual([]);
+    expect(r.sessions[0]).toMatchObject({
+      session: MC_SID,
+      protocol: 'media-collection',
+      sdk: 'hb-api',
+      verdict: 'PASS',
+    });
+  });
+
+  it('an ad outside a break yields AD_OUTSIDE_BREAK only', () => {
+    const e = clean().filter((x) => !/adBreak/.test(x.request.postData!.text));
+    expect(validate(e).codes).toEqual(['AD_OUTSIDE_BREAK']);
+  });
+
+  it('types, rejections and hosts', () => {
+    const typed = clean();
+    typed[0] = mc(0, 'sessionStart', 0, { ...MC_START_PARAMS, 'media.length': '1330' });
+    expect(validate(typed).codes).toEqual(['PARAM_TYPE_MISMATCH']);
+    const rejected = clean();
+    rejected[9] = mc(35400, 'ping', 20, undefined, { status: 404 });
+    expect(validate(rejected).codes).toEqual(['BEACON_REJECTED']);
+    const host = clean().map(
+      (x) => ((x.request.url = x.request.url.replace('hb-api.omtrdc.net', 'hb.omtrdc.net')), x),
+    );
+    expect(validate(host).codes).toEqual(['HOST_UNEXPECTED']);
+  });
+
+  it('client-side AA media starts during an MC session are flagged', () => {
+    expect(validate([aaMediaStart(50, { vsid: '' }), ...clean()]).codes).toEqual([
+      'ORCH_UNEXPECTED_CLIENT_AA_MEDIA',
+    ]);
+  });
+});
+
+describe('precedence', () => {
+  it('the narrowest in-scope spec decides, and explains why', () => {
+    const hbView = {
+      platform: 'web',
+      sdk: 'heartbeat' as const,
+      protocol: 'heartbeat' as const,
+      sdk_version: 'js-2.2.2.230-96e624',
+      virtual_version: null,
+    };
+    const d = decide(pack, hbView).find((x) => x.checkId === 'cadence.ad_ping_gap')!;
+    expect(d.winner!.spec.spec.id).toBe('HB_CADENCE_AD_PING_INTERVAL');
+    const roku = decide(pack, { ...hbView, platform: 'roku' }).find(
+      (x) => x.checkId === 'cadence.early_first_ping',
+    )!;
+    expect(roku.winner!.spec.spec.id).toBe('ROKU_CADENCE_FIRST_PING');
+    expect(roku.reason).toMatch(/ROKU_CADENCE_FIRST_PING .* is narrower than HB_CADENCE_FIRST_PING/);
+    const mcView = {
+      ...hbView,
+      sdk: 'hb-api' as const,
+      protocol: 'media-collection' as const,
+      sdk_version: 'js-3.1.0',
+    };
+    expect(decide(pack, mcView).find((x) => x.checkId === 'cadence.ad_ping_gap')!.winner!.spec.spec.id).toBe(
+      'CADENCE_AD_PING_INTERVAL',
+    );
+  });
+});
