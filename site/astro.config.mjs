@@ -6,7 +6,7 @@ export default defineConfig({
   output: 'static',
   base: process.env.GOBLIN_SITE_BASE || '/',
   trailingSlash: 'ignore',
-  build: { format: 'directory', inlineStylesheets: 'always' },
+  build: { format: 'directory', inlineStylesheets: 'never' },
   devToolbar: { enabled: false },
   vite: {
     build: { reportCompressedSize: false, chunkSizeWarningLimit: 4096 },

@@ -98,6 +98,9 @@ export async function buildSite(opts: BuildSiteOptions = {}): Promise<BuildSiteR
     };
     if (opts.base) env.GOBLIN_SITE_BASE = opts.base;
     await runAstro(['build', '--root', SITE_ROOT, '--outDir', outDir, '--silent'], env, log);
+    // Astro 5 leaves empty content-layer stubs in the output when a site has no content collections
+    for (const stub of ['content-assets.mjs', 'content-modules.mjs'])
+      rmSync(join(outDir, stub), { force: true });
   }
   const t2 = performance.now();
   return {

@@ -66,9 +66,10 @@ describe('assembleSiteData', () => {
     ]);
     expect(roku.citations[0].quote).toBe(ROKU_QUOTE);
     expect(roku.citations[0].evidence).toEqual([{ pack: 'roku-cadence', passage: 0 }]);
-    expect(roku.clauses).toEqual(['C1']);
-    expect(spec('PLAYHEAD_DECREASING_MAIN').clauses).toEqual(['C2']);
-    expect(spec('ORCH_AA_START_HEARTBEAT').clauses).toEqual([]);
+    expect(roku.clauses).toEqual(['C1', 'C4']);
+    expect(spec('PLAYHEAD_DECREASING_MAIN').clauses).toEqual(['C2', 'C4']);
+    expect(spec('ORCH_AA_START_HEARTBEAT').clauses).toEqual(['C4']); // '*' = every check
+    expect(data.constitution.find((c) => c.id === 'C3')!.specs).toEqual([]);
     // fixtures with no spec-test result are "not run"
     expect(spec('CADENCE_EARLY_FIRST_PING_DEFAULT').fixtures).toEqual([]);
     // params named by requires / assertion params link to dictionary entries of the spec's SDK
@@ -147,7 +148,7 @@ describe('assembleSiteData', () => {
     const roku = data.inbox.find((x) => x.session === 'mc-sess-2')!;
     expect(roku.reasons).toContain('new version roku|hb-api|2.0.1 (not in the previous run)');
     expect(roku.command).toBe(
-      `npx goblin run examples/hars/roku/mc-roku.har && grep -F '"session":"mc-sess-2"' out/run/violations.jsonl`,
+      `npx goblin run examples/hars/roku/mc-roku.har --out out/repro && grep -F '"session":"mc-sess-2"' out/repro/violations.jsonl`,
     );
     // the clean PASS session is not in the inbox
     expect(data.inbox.some((x) => x.session === 'hb-sess-1')).toBe(false);

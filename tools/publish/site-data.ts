@@ -215,6 +215,7 @@ const PackFile = z.object({
   id: z.string(),
   topic: z.string().default(''),
   created_at: z.string().nullable().default(null),
+  queries: z.array(z.string()).default([]),
   passages: z
     .array(
       z.object({
@@ -225,6 +226,9 @@ const PackFile = z.object({
         content_hash: z.string().nullable().default(null),
         cached_ref: z.string().nullable().default(null),
         score: z.number().nullable().default(null),
+        /** research-stage extras (tools/research SearchHit) */
+        heading: z.string().nullable().default(null),
+        anchor_url: z.string().nullable().default(null),
       }),
     )
     .default([]),
@@ -263,6 +267,7 @@ export function loadEvidence(dir: string, root: string, problems: Problem[]): Ev
       slug,
       topic: r.data.topic,
       created_at: r.data.created_at,
+      queries: r.data.queries,
       path,
       passages: r.data.passages.map((p) => ({ ...p, cited_by: [] })),
       cited_by: [],
@@ -315,7 +320,7 @@ function shellQuote(s: string): string {
 
 export function reproduceCommand(input: string | null, har: string, session: string): string {
   const path = input ? `${input.replace(/\/+$/, '')}/${har}` : har;
-  return `npx goblin run ${shellQuote(path)} && grep -F ${shellQuote(`"session":${JSON.stringify(session)}`)} out/run/violations.jsonl`;
+  return `npx goblin run ${shellQuote(path)} --out out/repro && grep -F ${shellQuote(`"session":${JSON.stringify(session)}`)} out/repro/violations.jsonl`;
 }
 
 const round3 = (x: number) => Math.round(x * 1000) / 1000;
@@ -588,6 +593,8 @@ export function assembleSiteData(opts: AssembleOptions): SiteData {
     pack.passages.forEach((p, i) => {
       const add = (m: typeof byUrl, k: string) => m.set(k, [...(m.get(k) ?? []), { pack, i }]);
       add(byUrl, normalizeUrl(p.url));
+      if (p.anchor_url && normalizeUrl(p.anchor_url) !== normalizeUrl(p.url))
+        add(byUrl, normalizeUrl(p.anchor_url));
       if (p.cached_ref) add(byRef, p.cached_ref);
     });
   const constitution = loadConstitution(constitutionPath, root, problems);
@@ -640,7 +647,10 @@ export function assembleSiteData(opts: AssembleOptions): SiteData {
     });
 
     const checks = new Set<string>([...spec.assert.map((a) => a.check), ...spec.fail_codes]);
-    const clauses = constitution.filter((c) => c.checks.some((x) => checks.has(x))).map((c) => c.id);
+    // '*' in a clause's check list guards every check
+    const clauses = constitution
+      .filter((c) => c.checks.some((x) => x === '*' || checks.has(x)))
+      .map((c) => c.id);
     for (const c of constitution) if (clauses.includes(c.id)) c.specs.push(spec.id);
 
     const params: string[] = [];
@@ -888,7 +898,7 @@ export function searchDocs(data: SiteData): SearchDocInput[] {
         url: `/evidence/#${p.slug}-${i}`,
         snippet: x.quote,
         keywords: p.topic,
-        body: `${x.quote} ${x.url} ${x.cited_by.join(' ')}`,
+        body: `${x.heading ?? ''} ${x.quote} ${x.url} ${x.cited_by.join(' ')}`,
       }),
     );
   for (const c of data.constitution)

@@ -580,6 +580,8 @@ export function writeFixtureRepo(dir: string, opts: FixtureOptions = {}): { root
         id: 'roku-cadence',
         topic: 'Roku media ping cadence',
         created_at: '2026-11-01T09:00:00Z',
+        kind: 'unknowns',
+        queries: ['roku first ping cadence'],
         passages: [
           {
             url: ROKU_URL,
@@ -589,6 +591,8 @@ export function writeFixtureRepo(dir: string, opts: FixtureOptions = {}): { root
             content_hash: 'sha256:1f2e',
             cached_ref: 'evidence/cache/roku-media.html',
             score: 0.91,
+            heading: 'Ping interval',
+            anchor_url: `${ROKU_URL}#ping-interval`,
           },
           {
             url: 'https://experienceleague.adobe.com/en/docs/media-analytics/using/implementation/streaming-media-apis/mc-api-overview',
@@ -624,6 +628,11 @@ export function writeFixtureRepo(dir: string, opts: FixtureOptions = {}): { root
           id: 'C3',
           text: 'Every spec has at least one passing and one failing fixture.',
           check: { kind: 'lint' },
+        },
+        {
+          id: 'C4',
+          text: 'Any relaxation of a default needs a citation.',
+          check: { checks: ['*'], relaxation_needs_citation: true },
         },
       ],
     }),

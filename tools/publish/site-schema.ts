@@ -123,6 +123,8 @@ export const EvidencePassage = z.object({
   content_hash: z.string().nullable(),
   cached_ref: z.string().nullable(),
   score: z.number().nullable(),
+  heading: z.string().nullable(),
+  anchor_url: z.string().nullable(),
   cited_by: z.array(z.string()),
 });
 export const EvidencePack = z.object({
@@ -130,6 +132,7 @@ export const EvidencePack = z.object({
   slug: z.string(),
   topic: z.string(),
   created_at: z.string().nullable(),
+  queries: z.array(z.string()),
   path: z.string(),
   passages: z.array(EvidencePassage),
   cited_by: z.array(z.string()),

@@ -11,7 +11,9 @@ export function dataDir(): string {
     const p = resolve(process.cwd(), c);
     if (existsSync(join(p, 'site-data.json'))) return p;
   }
-  throw new Error('site data not found: run `npm run site:build` (it writes site/src/data/generated/site-data.json)');
+  throw new Error(
+    'site data not found: run `npm run site:build` (it writes site/src/data/generated/site-data.json)',
+  );
 }
 
 export function siteData(): SiteData {

@@ -13,7 +13,9 @@ export function pct(x: number | null | undefined, digits = 1): string {
 
 export function num(x: number | null | undefined): string {
   if (x === null || x === undefined || Number.isNaN(x)) return '—';
-  return Number.isInteger(x) ? x.toLocaleString('en-US') : x.toLocaleString('en-US', { maximumFractionDigits: 3 });
+  return Number.isInteger(x)
+    ? x.toLocaleString('en-US')
+    : x.toLocaleString('en-US', { maximumFractionDigits: 3 });
 }
 
 export function signed(n: number, fmt: (x: number) => string = num): string {
@@ -23,7 +25,10 @@ export function signed(n: number, fmt: (x: number) => string = num): string {
 
 export function date(iso: string | null | undefined): string {
   if (!iso) return '—';
-  return iso.replace('T', ' ').replace(/\.\d+Z$/, 'Z').replace(/:\d\dZ$/, 'Z');
+  return iso
+    .replace('T', ' ')
+    .replace(/\.\d+Z$/, 'Z')
+    .replace(/:\d\dZ$/, 'Z');
 }
 
 export function scopeText(s: {

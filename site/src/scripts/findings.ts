@@ -30,7 +30,8 @@ if (form && table && count) {
   document.querySelector('#csv-filtered')?.addEventListener('click', () => {
     const cols = JSON.parse(form.dataset.columns!) as string[];
     const lines = [cols.join(',')];
-    for (const r of rows) if (!r.hidden) lines.push((JSON.parse(r.dataset.row!) as string[]).map(csvField).join(','));
+    for (const r of rows)
+      if (!r.hidden) lines.push((JSON.parse(r.dataset.row!) as string[]).map(csvField).join(','));
     const blob = new Blob([`${lines.join('\r\n')}\r\n`], { type: 'text/csv' });
     const a = document.createElement('a');
     a.href = URL.createObjectURL(blob);

@@ -5,7 +5,13 @@ const form = document.querySelector<HTMLFormElement>('#search-form');
 const input = document.querySelector<HTMLInputElement>('#q');
 const list = document.querySelector<HTMLOListElement>('#search-results');
 const status = document.querySelector<HTMLElement>('#search-status');
-const LABEL: Record<string, string> = { spec: 'Spec', dictionary: 'Parameter', code: 'Code', evidence: 'Evidence', clause: 'Clause' };
+const LABEL: Record<string, string> = {
+  spec: 'Spec',
+  dictionary: 'Parameter',
+  code: 'Code',
+  evidence: 'Evidence',
+  clause: 'Clause',
+};
 
 if (form && input && list && status) {
   let index: SearchIndex | null = null;
@@ -30,7 +36,9 @@ if (form && input && list && status) {
     }
     const idx = await load();
     const hits = search(idx, q, 30);
-    status.textContent = hits.length ? `${hits.length} result${hits.length === 1 ? '' : 's'} for “${q}”` : `No results for “${q}”`;
+    status.textContent = hits.length
+      ? `${hits.length} result${hits.length === 1 ? '' : 's'} for “${q}”`
+      : `No results for “${q}”`;
     for (const h of hits) {
       const li = document.createElement('li');
       const kind = document.createElement('span');
