@@ -1,4 +1,4 @@
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import {
@@ -93,9 +93,10 @@ export async function exportParquet(
   );
   const n = Number(r.getRowObjectsJson()[0].n);
   if (n === 0) return 0;
+  mkdirSync(join(parquetDir, 'events'), { recursive: true });
   await con.run(
     `COPY (SELECT * FROM event WHERE har_hash IN (SELECT hash FROM new_hash)) TO ${sqlString(join(parquetDir, 'events'))}
-     (FORMAT parquet, COMPRESSION zstd, PARTITION_BY (date, sdk), APPEND, FILENAME_PATTERN ${sqlString(`part-${runId}-{i}`)})`,
+     (FORMAT parquet, COMPRESSION zstd, PARTITION_BY (date, sdk), APPEND, FILENAME_PATTERN ${sqlString(`part-${runId}-{uuid}`)})`,
   );
   return n;
 }

@@ -1,5 +1,6 @@
 import { fork, type ChildProcess } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { InputFile } from '../har/index.js';
 import type { FileContext } from './process-file.js';
 import { IngestSink, type CaptureValidator, type FileReport } from './sink.js';
@@ -14,7 +15,8 @@ export interface PoolOptions {
 }
 
 const WORKER = fileURLToPath(new URL('./worker.ts', import.meta.url));
-const TSX = import.meta.resolve('tsx');
+// createRequire (not import.meta.resolve) so this also works under vitest's module runner.
+const TSX = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
 
 /** Largest files first so no worker is left holding a big capture at the end. */
 function batches(files: InputFile[], size: number): InputFile[][] {

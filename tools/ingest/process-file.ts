@@ -114,7 +114,9 @@ export function processFile(input: InputFile, ctx: FileContext): ProcessedSource
     if (src.kind === 'har') {
       try {
         const p = decodeSource(src, ctx);
+        // bytes/mtime of the file on disk (the container for .gz/.zip): what incremental ingest compares.
         p.file.mtime_ms = input.mtimeMs;
+        p.file.bytes = input.size;
         return p;
       } catch (e) {
         // A decoder bug must not sink the batch: quarantine the file with the reason.
@@ -133,7 +135,7 @@ export function processFile(input: InputFile, ctx: FileContext): ProcessedSource
         file: {
           path: src.path,
           hash: src.hash,
-          bytes: src.bytes,
+          bytes: input.size,
           mtime_ms: input.mtimeMs,
           status: 'lfs-pointer',
           exporter: null,
@@ -149,7 +151,7 @@ export function processFile(input: InputFile, ctx: FileContext): ProcessedSource
         beaconsByFamily: {},
         message: `${src.path}: ${src.message}`,
       };
-    return brokenResult(src.path, src.hash, src.bytes, input.mtimeMs, src.reason, src.detail);
+    return brokenResult(src.path, src.hash, input.size, input.mtimeMs, src.reason, src.detail);
   });
 }
 

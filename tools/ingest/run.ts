@@ -72,7 +72,8 @@ export async function ingest(opts: IngestOptions): Promise<{ summary: IngestSumm
       store.con,
       `SELECT path, bytes::DOUBLE AS bytes, mtime_ms FROM har_file`,
     );
-    const seen = new Set(known.map((k) => `${k.path}\u0000${k.bytes}\u0000${k.mtime_ms}`));
+    // Zip members are stored as `archive.zip!/member.har`: the container's size and mtime decide.
+    const seen = new Set(known.map((k) => `${k.path.split('!/')[0]}\u0000${k.bytes}\u0000${k.mtime_ms}`));
     files = all.filter((f) => !seen.has(`${f.rel}\u0000${f.size}\u0000${f.mtimeMs}`));
   }
 
