@@ -71,7 +71,7 @@ export const FAULT_RULES: Record<FailCode, FaultRule> = {
   PLAYHEAD_ADVANCED_WHILE_PAUSED: {
     where: 'timeline',
     protocols: ALL,
-    needs: { pause: 'long', noSeek: true },
+    needs: { pause: 'long', noSeek: true, noComplete: true },
   },
   PLAYHEAD_OUT_OF_RANGE: { where: 'render', protocols: ALL, needs: { vod: true } },
   SESSION_START_MISSING: { where: 'timeline', protocols: MCE, needs: { pause: 'any', noChapters: true } },
@@ -316,7 +316,10 @@ export function buildCapture(scenario: Scenario, rngIn: Rng, opts: BuildOptions 
       tl = cand;
       break;
     }
-    if (!tl) throw new Error(`could not place ${mine} in a ${scenario.library} session`);
+    if (!tl)
+      throw new Error(
+        `could not place ${mine} in a ${scenario.library} session ${JSON.stringify(scenario)} ${close}`,
+      );
     const sid = protocol === 'heartbeat' ? rng.digits(lib.roku ? 20 : 22) : rng.hex(64);
     const s: SessionRender = { sid, asset, tl, fault: mine, notes: [] };
     if (mine === 'ORCH_UNEXPECTED_CLIENT_AA_MEDIA') {
@@ -471,7 +474,7 @@ export function buildCapture(scenario: Scenario, rngIn: Rng, opts: BuildOptions 
 
   // bench bodies: scale the large bodies so the capture averages the requested size
   const reqs = ctx.out;
-  if (plan.mode === 'bench') scaleBenchBodies(reqs, rng, scenario.bodyBytes ?? 700_000);
+  if (plan.mode === 'bench') scaleBenchBodies(reqs, rng, scenario.bodyBytes ?? 450_000);
 
   // capture times: send order, network latency, optional proxy bursts; distinct and ascending
   reqs.sort((a, b) => a.sendAt - b.sendAt || a.seq - b.seq);
@@ -594,8 +597,7 @@ function makeAsset(rng: Rng, cust: Customer, s: Scenario, k: number): MediaAsset
 
 function scaleBenchBodies(reqs: SimRequest[], rng: Rng, target: number) {
   const big = reqs.filter(
-    (r) =>
-      r.resBody?.encoding === 'base64' && (r.type === 'media' || r.type === 'image') && r.resBody.size > 16,
+    (r) => r.resBody?.encoding === 'base64' && (r.type === 'media' || r.type === 'image'),
   );
   if (!big.length) return;
   const goal = target * rng.float(0.5, 1.5);

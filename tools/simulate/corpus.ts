@@ -190,8 +190,8 @@ export function simulateCorpus(o: CorpusOptions): CorpusResult {
       scenario.cutOff = false;
       midnightDone = true;
     }
-    if (bench) scenario.bodyBytes = o.bodyBytes ?? 700_000;
-    const startMs = BASE_EPOCH_MS + i * 3_600_000 * 2 + crng.int(0, 3_000_000);
+    if (bench) scenario.bodyBytes = o.bodyBytes ?? 450_000;
+    const startMs = BASE_EPOCH_MS + i * 3_450_000 * 2 + crng.int(0, 3_000_000);
     scenario.startMs = startMs;
     const stem = `cap-${String(i).padStart(5, '0')}`;
     const inZip =

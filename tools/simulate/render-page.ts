@@ -265,7 +265,7 @@ export function pageView(ctx: CaptureCtx, t: number, name: string, fault: PageFa
     : { 'a.AppID': `${ctx.appName} ${ctx.appVersion}` };
   if (fault === 'BEACON_TRUNCATED') {
     // a huge list var pushes the URL past 2047 chars; the browser/proxy cut it (no XHR POST fallback)
-    const long = Array.from({ length: 120 }, () => `sku-${rng.int(100000, 999999)}`).join(',');
+    const long = Array.from({ length: rng.int(200, 260) }, () => `sku-${rng.int(100000, 999999)}`).join(',');
     const req = aaHit(ctx, {
       sendAt: t,
       pageName: name,
@@ -274,6 +274,7 @@ export function pageView(ctx: CaptureCtx, t: number, name: string, fault: PageFa
       transport: 'get',
       extraTail: [['l1', long]],
     });
+    if (req.url.length <= 2100) throw new Error('truncation fault needs a URL longer than 2047 characters');
     let cut = 2047;
     while (/%[0-9A-Fa-f]?$/.test(req.url.slice(0, cut))) cut--;
     req.url = req.url.slice(0, cut);
@@ -457,9 +458,11 @@ function edgeConsent(ctx: CaptureCtx, t: number) {
   const rng = ctx.rng;
   const body = {
     query: { consent: { operation: 'update' } },
-    identityMap: { ECID: [{ id: ctx.ecid, primary: false, authenticatedState: 'ambiguous' }] },
     consent: [{ standard: 'Adobe', version: '2.0', value: { collect: { val: 'y' } } }],
-    xdm: { implementationDetails: edgeImplementation(ctx) },
+    xdm: {
+      identityMap: { ECID: [{ id: ctx.ecid, primary: false, authenticatedState: 'ambiguous' }] },
+      implementationDetails: edgeImplementation(ctx),
+    },
   };
   const text = JSON.stringify({
     requestId: rng.uuid(),

@@ -81,6 +81,7 @@ export interface Needs {
   noSeek?: boolean;
   completes?: boolean;
   closes?: boolean;
+  noComplete?: boolean;
   vod?: boolean;
 }
 
@@ -121,7 +122,8 @@ export function generateTimeline(opts: TimelineOptions, rng: Rng): MediaTimeline
   const compact = Boolean(opts.compact);
   const live = opts.content === 'live' && !needs.vod;
   const resumed = opts.resumeFromPh !== undefined;
-  const completes = !live && (opts.close === 'complete' || Boolean(needs.completes)) && !resumed;
+  const completes =
+    !live && !needs.noComplete && (opts.close === 'complete' || Boolean(needs.completes)) && !resumed;
   const close = completes ? 'complete' : opts.close === 'complete' ? 'end' : opts.close;
   const lengthS = live
     ? 86400
@@ -601,14 +603,14 @@ export function applyTimelineFault(
       while (q < ev.length && ev[q].kind === 'chapterStart') q++;
       if (!isMainPing(ev[q])) return null;
       const play = ev[p];
-      if (ctx.roku) {
+      if (ctx.roku && ev[q].ts - play.ts < 5000) {
         const d = rng.int(200, 800);
         const e = ev[q];
         e.ts = e.sendAt = play.ts + d;
         e.ph = play.ph + d / 1000;
         return `first content ping ${d} ms after play (Roku allows ≥ 1 s)`;
       }
-      const d = rng.int(1000, 3000);
+      const d = ctx.roku ? rng.int(200, 800) : rng.int(1000, 3000);
       const ts = play.ts + d;
       ev.splice(q, 0, { ...ev[q], ts, sendAt: ts, ph: play.ph + d / 1000 });
       return `first content ping ${(d / 1000).toFixed(2)} s after play (expected ~10 s)`;
@@ -632,14 +634,34 @@ export function applyTimelineFault(
       return null;
     }
     case 'PLAYHEAD_STALLED': {
-      const runs = mainPingRuns(ev, 5);
-      if (!runs.length) return null;
-      const i = rng.pick(runs);
-      const base = ev[i].ph;
-      const lost = ev[i + 3].ph - base - 0.2;
-      for (let k = 1; k <= 3; k++) ev[i + k].ph = base + 0.05 * k;
-      for (let j = i + 4; j < ev.length; j++) shiftPh(ev[j], -lost, live);
-      return `playhead frozen at ${base.toFixed(1)} s over 4 play pings (30 s) while the player reports playing`;
+      // The video freezes right after a (re)start of playback while the SDK keeps reporting "playing":
+      // 4 play pings (30 s) with a frozen playhead, then the player finally signals buffering and resumes.
+      const cands: number[] = [];
+      for (let j = 0; j + 4 < ev.length; j++) {
+        const a = ev[j];
+        if (a.kind === 'ping' || a.ad || a.inBreak || a.state !== 'playing') continue;
+        if (
+          [1, 2, 3, 4].every((k) => isMainPing(ev[j + k])) &&
+          ev[j + 5] &&
+          ev[j + 5].ts - ev[j + 4].ts > 4000
+        )
+          cands.push(j);
+      }
+      if (!cands.length) return null;
+      const j = rng.pick(cands);
+      const base = ev[j].ph;
+      for (let k = 1; k <= 4; k++) ev[j + k].ph = base + 0.04 * k;
+      const p4 = ev[j + 4];
+      const frozen = p4.ph;
+      const bts = p4.ts + rng.int(300, 800);
+      const pts = bts + rng.int(1500, 3000);
+      const buf: MEvent = { ...p4, kind: 'bufferStart', ts: bts, sendAt: bts, state: 'buffering' };
+      const play: MEvent = { ...p4, kind: 'play', ts: pts, sendAt: pts, state: 'playing' };
+      const next = ev[j + 5];
+      const delta = frozen + (next.ts - pts) / 1000 - next.ph;
+      for (let m = j + 5; m < ev.length; m++) shiftPh(ev[m], delta, live);
+      ev.splice(j + 5, 0, buf, play);
+      return `playhead frozen at ${base.toFixed(1)} s over 4 play pings (30 s) while the player reports playing, then buffering`;
     }
     case 'PLAYHEAD_ADVANCED_WHILE_PAUSED': {
       for (let p = 0; p < ev.length; p++) {
