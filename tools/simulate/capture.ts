@@ -478,7 +478,8 @@ export function buildCapture(scenario: Scenario, rngIn: Rng, opts: BuildOptions 
 
   // capture times: send order, network latency, optional proxy bursts; distinct and ascending
   reqs.sort((a, b) => a.sendAt - b.sendAt || a.seq - b.seq);
-  const bursts = scenario.proxyBursts ?? false;
+  // a proxy burst boundary could split a double-fired hit by seconds: keep duplicates in one burst
+  const bursts = (scenario.proxyBursts ?? false) && fault !== 'EVENT_DUPLICATE';
   const period = rng.int(2000, 6000);
   const phase = rng.int(0, period);
   let prev = -Infinity;

@@ -21,6 +21,8 @@ export interface CorpusOptions {
   onProgress?: (done: number, total: number) => void;
   /** Shorter captures (bundled examples). */
   compact?: boolean;
+  /** Explicit scenarios (in order) instead of random ones; `sessions` is then ignored. */
+  scenarios?: Scenario[];
 }
 
 export interface CorpusResult {
@@ -136,7 +138,7 @@ export function simulateCorpus(o: CorpusOptions): CorpusResult {
   const profile = o.profile ?? 'default';
   const bench = profile === 'bench';
   const faultRate = o.faultRate ?? 0.35;
-  const total = o.sessions;
+  const total = o.scenarios ? o.scenarios.length : o.sessions;
   const truth: TruthRecord[] = [];
   const res: CorpusResult = {
     files: 0,
@@ -181,10 +183,12 @@ export function simulateCorpus(o: CorpusOptions): CorpusResult {
   let midnightDone = false;
   for (let i = 0; i < total; i++) {
     const crng = new Rng(((o.seed * 2654435761) ^ (i * 40503 + 1)) >>> 0);
-    const withFault = crng.chance(faultRate);
+    const withFault = !o.scenarios && crng.chance(faultRate);
     const fault = withFault ? codes[codeIdx++ % codes.length] : null;
-    const scenario = randomScenario(crng, fault, { bench, compact: o.compact });
-    if (!fault && !midnightDone && scenario.protocol !== 'none' && i >= 3) {
+    const scenario = o.scenarios
+      ? { ...o.scenarios[i] }
+      : randomScenario(crng, fault, { bench, compact: o.compact });
+    if (!o.scenarios && !fault && !midnightDone && scenario.protocol !== 'none' && i >= 3) {
       scenario.content = 'live';
       scenario.crossMidnight = true;
       scenario.cutOff = false;

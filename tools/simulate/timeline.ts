@@ -128,9 +128,9 @@ export function generateTimeline(opts: TimelineOptions, rng: Rng): MediaTimeline
   const lengthS = live
     ? 86400
     : completes
-      ? rng.int(compact ? 70 : 90, compact ? 130 : 300)
+      ? rng.int(compact ? 60 : 90, compact ? 100 : 300)
       : rng.int(600, 2700);
-  let watchS = completes ? lengthS : rng.int(compact ? 35 : 50, compact ? 90 : 260);
+  let watchS = completes ? lengthS : rng.int(compact ? 30 : 50, compact ? 70 : 260);
   if (needs.longStretch) watchS = Math.max(watchS, 110);
   if (needs.pause === 'long') watchS = Math.max(watchS, 60);
   const adIntervalMs = hb ? 1000 : 10000;
@@ -625,11 +625,12 @@ export function applyTimelineFault(
       rng.shuffle(cands);
       for (const i of cands) {
         const minAfter = Math.min(...ev.slice(i).map((e) => e.ph));
-        const d = rng.int(8, 30);
+        const drop = rng.int(5, 25);
+        const d = ev[i].ph - ev[i - 1].ph + drop;
         if (!live && minAfter < d + 1) continue;
-        if (live && ev.slice(i).some((e) => e.ph > 86000 || e.ph < 400)) continue;
+        if (live && ev.slice(i - 1).some((e) => e.ph > 86000 || e.ph < 400)) continue;
         for (let j = i; j < ev.length; j++) shiftPh(ev[j], -d, live);
-        return `main playhead jumps back ${d} s between two play pings with no pause/seek (player reports segment time)`;
+        return `main playhead drops ${drop} s between two play pings with no pause/seek (player reports segment time)`;
       }
       return null;
     }
