@@ -655,7 +655,7 @@ export function renderMediaCollection(ctx: CaptureCtx, s: SessionRender): void {
   const web = ctx.platform === 'web' || ctx.platform === 'chromecast';
   tl.events.forEach((e, i) => {
     const body: Record<string, unknown> = {
-      playerTime: { playhead: phOut(e.ph), ts: e.ts },
+      playerTime: { playhead: phOut(e.ph), ts: Math.round(e.ts) },
       eventType: e.kind,
     };
     if (e.kind === 'sessionStart') {
