@@ -8,6 +8,8 @@ export const DictionaryEntry = z.object({
   param: z.string(), // canonical name as on the wire (e.g. `l:event:playhead`, `media.length`)
   sdk: z.string(), // aa | heartbeat | hb-api | edge
   aliases: z.array(z.string()).default([]),
+  /** Where each alias comes from: the §8 seed, value agreement in captures with two protocols, or both. */
+  alias_sources: z.record(z.string(), z.enum(['seed', 'values', 'seed+values'])).default({}),
   concept: z.string().nullable().default(null), // cross-protocol concept (e.g. `playhead`, `content_id`)
   type: ParamType,
   unit: z.string().nullable().default(null),
