@@ -10,16 +10,11 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import semver from 'semver';
 import { GoblinConfig } from '../config/index.js';
-import {
-  LIBRARY_INFO,
-  Rng,
-  buildCapture,
-  faultApplies,
-  serializeHar,
-  type Scenario,
-} from '../simulate/index.js';
-import type { Library } from '../simulate/types.js';
-import { harDoc, hb, hbStart, type RawEntry } from '../validate/testing.js';
+import { LIBRARY_INFO, Rng, buildCapture, faultApplies, type Scenario } from '../simulate/index.js';
+import type { HarObject, Library } from '../simulate/types.js';
+import { classify } from '../decode/classify.js';
+import { aaMediaStart, harDoc, hb, hbStart, pageView, type RawEntry } from '../validate/testing.js';
+
 import { librarySemver } from '../validate/scope.js';
 import { buildPack } from '../validate/pack.js';
 import { validateFiles } from './fixtures.js';
@@ -29,7 +24,51 @@ import type { LoadedSpec } from './schema.js';
 const root = resolve(import.meta.dirname, '../..');
 const cfg = GoblinConfig.parse({});
 
+/** Drop one query parameter from a captured request (names here hold only letters, ':' and '.'). */
+function withoutParam(e: RawEntry, name: string): RawEntry {
+  const re = new RegExp(`&${name.split('.').join('\\.')}=[^&]*`);
+  return { ...e, request: { ...e.request, url: e.request.url.replace(re, '') } };
+}
+
+const closeHb = (at: number, ph: number): RawEntry[] => [hb(at, 'complete', ph), hb(at + 100, 'end', ph)];
 const HANDMADE: Record<string, { fail?: () => RawEntry[] }> = {
+  // Web AppMeasurement page view sent before the ECID service answered: no mid.
+  AA_WEB_ECID: {
+    fail: () => [
+      pageView(0).request.url.includes('mid=') ? withoutParam(pageView(0), 'mid') : pageView(0),
+      pageView(9000),
+    ],
+  },
+  // Legacy heartbeat play heartbeats without s:user:mid (identity not wired into the tracker).
+  HB_ECID_ON_PLAY: {
+    fail: () => [
+      aaMediaStart(0),
+      hb(100, 'start', 0, { mid: null }),
+      hb(200, 'aa_start', 0, { mid: null }),
+      hb(400, 'play', 0, { mid: null }),
+      hb(10400, 'play', 10, { mid: null }),
+      ...closeHb(11000, 10).map((e) => withoutParam(e, 's:user:mid')),
+    ],
+  },
+  // A non-numeric long value (a player that writes "unknown" into l:stream:bitrate).
+  HB_PARAM_TYPES: {
+    fail: () => [
+      ...hbStart(0),
+      hb(10400, 'play', 10, { extra: '&l:stream:bitrate=unknown' }),
+      ...closeHb(11000, 10),
+    ],
+  },
+  // Main start without the content id.
+  HB_REQUIRED_PARAMS: {
+    fail: () => [
+      aaMediaStart(0),
+      withoutParam(hb(100, 'start', 0), 's:asset:video_id'),
+      hb(200, 'aa_start', 0),
+      hb(400, 'play', 0),
+      hb(10400, 'play', 10),
+      ...closeHb(11000, 10),
+    ],
+  },
   // The simulator never sends an early legacy first ping (the legacy timer is tick-aligned); build one.
   HB_CADENCE_FIRST_PING: {
     fail: () => [
@@ -42,6 +81,44 @@ const HANDMADE: Record<string, { fail?: () => RawEntry[] }> = {
     ],
   },
 };
+
+/**
+ * Keep what the rules read: Adobe entries, plus the capture's first and last entries (the capture span
+ * decides SESSION_NOT_CLOSED). Timings, cookies and response bodies of other traffic go.
+ */
+function minimize(har: HarObject): HarObject {
+  const entries = har.log.entries;
+  const times = entries.map((e) => Date.parse(e.startedDateTime));
+  const first = times.indexOf(Math.min(...times));
+  const last = times.lastIndexOf(Math.max(...times));
+  const cnames = { aa: [], heartbeat: [], 'media-collection': [], edge: [] };
+  const kept = entries.filter((e, i) => {
+    if (i === first || i === last) return true;
+    try {
+      const u = new URL(e.request.url);
+      return classify(u.host, u.pathname, cnames) !== null;
+    } catch {
+      return false;
+    }
+  });
+  const slim = kept.map((e) => {
+    const { timings: _t, cookies: _c, ...rest } = e as unknown as Record<string, unknown>;
+    const keep = (hs: unknown, names: string[]) =>
+      ((hs as { name: string; value: string }[]) ?? []).filter((h) => names.includes(h.name.toLowerCase()));
+    const r0 = rest.request as Record<string, unknown>;
+    const s0 = rest.response as Record<string, unknown>;
+    const req = {
+      ...r0,
+      cookies: [],
+      queryString: [],
+      headers: keep(r0.headers, ['user-agent', 'content-type']),
+    };
+    const res = { ...s0, cookies: [], headers: keep(s0.headers, ['location', 'content-type']) };
+    const own = Object.fromEntries(Object.entries(rest).filter(([k]) => !k.startsWith('_')));
+    return { ...own, request: req, response: res };
+  });
+  return { log: { ...har.log, entries: slim as unknown as HarObject['log']['entries'] } };
+}
 
 function inScope(spec: LoadedSpec['spec'], lib: (typeof LIBRARY_INFO)[Library]): boolean {
   const sc = spec.scope;
@@ -133,7 +210,7 @@ export function makeFixtures(only: string[] = []): string[] {
             break; // this library cannot carry the fault
           }
           if (kind === 'fail' && !cap.truth.some((t) => t.type === 'fault')) continue;
-          writeFileSync(abs, serializeHar(cap.har, { exporter: 'chrome', encoding: 'utf8' }));
+          writeFileSync(abs, JSON.stringify(minimize(cap.har)));
           ok = check();
           if (ok) log.push(`${s.id} ${kind}: ${lib.id} seed ${seed}`);
         }
