@@ -130,19 +130,21 @@ export function rootCauses(findings: Finding[]): RootCauseRow[] {
           (groups.get(`${f.platform} ${f.sdk} ${f.sdk_version ?? '?'}`) ?? 0) + 1,
         );
       const [top, n] = [...groups.entries()].sort((a, b) => b[1] - a[1])[0];
-      const concentrated = groups.size > 1 && n / fs.length >= 0.8;
+      const sessions = new Set(fs.map((f) => `${f.har}|${f.session}`)).size;
+      // Only call it build-specific with enough evidence: several sessions, mostly in one build.
+      const concentrated = sessions >= 2 && n / fs.length >= 0.8;
       const fam = CODE_INFO.get(code)?.family ?? 'params';
       return {
         code,
         findings: fs.length,
-        sessions: new Set(fs.map((f) => `${f.har}|${f.session}`)).size,
+        sessions,
         where:
           groups.size === 1
             ? `only ${top}`
             : concentrated
               ? `${Math.round((100 * n) / fs.length)}% in ${top}`
               : `${groups.size} builds`,
-        cause: (concentrated || groups.size === 1 ? `build-specific: ` : '') + ROOT_CAUSE[fam],
+        cause: (concentrated ? `build-specific: ` : '') + ROOT_CAUSE[fam],
       };
     })
     .sort((a, b) => b.findings - a.findings);
