@@ -30,8 +30,8 @@ export function unifiedDiff(a: string, b: string, nameA: string, nameB: string, 
   let j = 0;
   while (i < n || j < m) {
     if (i < n && j < m && x[i] === y[j]) ops.push({ op: ' ', line: x[i], ai: i++, bi: j++ });
-    else if (j < m && (i >= n || dp[i][j + 1] >= dp[i + 1][j])) ops.push({ op: '+', line: y[j], ai: i, bi: j++ });
-    else ops.push({ op: '-', line: x[i], ai: i++, bi: j });
+    else if (i < n && (j >= m || dp[i + 1][j] >= dp[i][j + 1])) ops.push({ op: '-', line: x[i], ai: i++, bi: j });
+    else ops.push({ op: '+', line: y[j], ai: i, bi: j++ });
   }
   const out: string[] = [`--- ${nameA}`, `+++ ${nameB}`];
   let k = 0;

@@ -222,6 +222,7 @@ export async function induceFromStore(con: DuckDBConnection, opts: InduceOptions
       max: a.dmax,
       mean: a.dmean,
       distinct_per_session: a.sessions ? a.n_distinct / a.sessions : 0,
+      sessions: a.sessions,
     };
     const type = inferType(agg);
     return { a, agg, type };

@@ -17,8 +17,10 @@ export interface ValueAgg {
   min: number | null;
   max: number | null;
   mean: number | null;
-  /** share of sessions the param appears in (0..1) — used for id-likeness */
+  /** distinct values per session the param appears in — used for id-likeness */
   distinct_per_session: number;
+  /** sessions the param appears in (an enum's values recur across sessions) */
+  sessions: number;
 }
 
 /** Id-like values: UUID, long hex, hashed ids (`h:` + hex), ECID-like long digit strings, base64url tokens. */
@@ -47,7 +49,7 @@ export function inferType(a: ValueAgg): ParamTypeName {
   }
   if (share(a.n_id) >= 0.9) return 'id-like';
   if (ID_NAME.test(a.name) && a.distinct_per_session >= 0.5 && a.distinct > 1) return 'id-like';
-  if (a.distinct <= 12 && a.n >= 4 * a.distinct) return 'enum';
+  if (a.distinct <= 12 && a.n >= 4 * a.distinct && a.sessions >= 3 * a.distinct) return 'enum';
   return 'string';
 }
 

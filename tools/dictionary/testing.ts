@@ -166,7 +166,7 @@ export function heartbeatRequests(s: HbSession): HarReq[] {
           ['view', 'true'],
           ['vsid', s.sid],
         ]) +
-        `&.media&.a&.c&AQE=1`,
+        `&.media&.a&acme.&videoId=${enc(s.videoId)}&.acme&.c&AQE=1`,
       ua,
     });
   if (s.ad) {

@@ -1,5 +1,6 @@
 import type { Envelope } from '../envelope/index.js';
 import { fingerprintSession } from '../fingerprint/session.js';
+import { assignVirtualVersions } from '../fingerprint/virtual.js';
 import type { Capture, Session, SessionKind, SessionProtocol } from './types.js';
 
 const MEDIA_FAMILIES: Record<string, SessionProtocol> = {
@@ -80,6 +81,8 @@ export function buildCapture(
       virtual_version: null,
     });
   }
+  // Sessions without an explicit library version: shape match → virtual version (model loaded once per process).
+  assignVirtualVersions(sessions);
   for (const s of sessions)
     for (const e of s.events)
       e.platform = e.platform === 'unknown' ? (s.platform as Envelope['platform']) : e.platform;

@@ -1,4 +1,6 @@
+import { resolve } from 'node:path';
 import { loadConfig } from '../config/index.js';
+import { loadDictionaryTypes } from '../dictionary/files.js';
 import type { CaptureValidator } from '../ingest/sink.js';
 import { loadRulePack } from './pack.js';
 import { validateCapture } from './validate.js';
@@ -13,9 +15,11 @@ export { CHECKS } from './checks/index.js';
 export function captureValidator(specsDir: string, root: string): CaptureValidator {
   const pack = loadRulePack(specsDir, root);
   const cfg = loadConfig(undefined, root);
+  // Param types for `params.types` rules scoped with `requires.dict` (dictionary/<sdk>/<param>.yaml).
+  const dictionary = loadDictionaryTypes(resolve(root, 'dictionary'));
   return {
     validate(capture) {
-      const r = validateCapture(capture, pack, { cnames: cfg.hosts.cname_allowlist });
+      const r = validateCapture(capture, pack, { cnames: cfg.hosts.cname_allowlist, dictionary });
       return {
         findings: r.findings as unknown as Record<string, unknown>[],
         sessions: r.sessions as unknown as Record<string, unknown>[],
