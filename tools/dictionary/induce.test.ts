@@ -184,5 +184,7 @@ describe('dictionary tree', () => {
     expect(names).not.toContain('c.acme.videoId'); // customer variable
     expect(findUnknowns(induced.entries, new Set(), { minSessions: 3, includeCustom: true }).map((x) => x.param)).toContain('c.acme.videoId');
     expect(findUnknowns(induced.entries, new Set(), { minSessions: 1000 })).toEqual([]);
+    // a bare `*` in check params (any event type) covers nothing
+    expect(findUnknowns(induced.entries, new Set(['*']), { minSessions: 3 }).map((x) => x.param)).toContain('l:sp:hb_api_lvl');
   });
 });

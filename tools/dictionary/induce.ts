@@ -92,7 +92,8 @@ export async function induceFromStore(con: DuckDBConnection, opts: InduceOptions
   // Version ranges: a handful of distinct versions, mapped in JS.
   const versions = await queryRows<{ sdk: string; sdk_version: string }>(
     con,
-    `SELECT DISTINCT sdk, sdk_version FROM event WHERE sdk_version IS NOT NULL AND sdk IN (${sdkList})`,
+    `SELECT DISTINCT sdk, sdk_version FROM event WHERE sdk_version IS NOT NULL AND sdk IN (${sdkList})
+     UNION SELECT DISTINCT sdk, sdk_version FROM session WHERE sdk_version IS NOT NULL AND sdk IN (${sdkList})`,
   );
   const vrValues = versions
     .map((r) => [r.sdk, r.sdk_version, versionRange(r.sdk_version)] as const)
@@ -104,11 +105,13 @@ export async function induceFromStore(con: DuckDBConnection, opts: InduceOptions
   await con.run(`CREATE OR REPLACE TEMP TABLE dict_ev AS
     SELECT e.event_id, e.sdk, e.family, coalesce(e.event_type, '') AS et,
       hash(e.har_hash) AS cap, hash(e.har_hash, coalesce(e.session_key, e.event_id)) AS sid,
-      coalesce(vr.vrange, s.vv, 'unknown') AS vrange, e.ts, e.params
+      coalesce(vr.vrange, svr.vrange, s.vv, 'unknown') AS vrange, e.ts, e.params
     FROM event e
     LEFT JOIN dict_vr vr ON vr.sdk = e.sdk AND vr.sdk_version = e.sdk_version
-    LEFT JOIN (SELECT har_hash, session_key, any_value(virtual_version) AS vv FROM session GROUP BY ALL) s
+    LEFT JOIN (SELECT har_hash, session_key, any_value(sdk) AS sdk, any_value(sdk_version) AS sv,
+                 any_value(virtual_version) AS vv FROM session GROUP BY ALL) s
       ON s.har_hash = e.har_hash AND s.session_key = e.session_key
+    LEFT JOIN dict_vr svr ON svr.sdk = s.sdk AND svr.sdk_version = s.sv
     WHERE e.sdk IN (${sdkList})`);
   await con.run(`CREATE OR REPLACE TEMP TABLE dict_kv AS
     SELECT sdk, key, family, et, vrange, cap, sid, ts, jt, v,

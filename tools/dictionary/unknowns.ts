@@ -22,7 +22,7 @@ export interface Unknown {
 export function specCoveredNames(specsDir: string, root = process.cwd()): Set<string> {
   const out = new Set<string>();
   const visit = (v: unknown) => {
-    if (typeof v === 'string') out.add(v.endsWith('*') ? v : v);
+    if (typeof v === 'string') out.add(v);
     else if (Array.isArray(v)) v.forEach(visit);
     else if (v && typeof v === 'object')
       for (const [k, x] of Object.entries(v)) {
@@ -40,7 +40,8 @@ export function specCoveredNames(specsDir: string, root = process.cwd()): Set<st
 
 function covered(name: string, names: Set<string>): boolean {
   if (names.has(name)) return true;
-  for (const n of names) if (n.endsWith('*') && name.startsWith(n.slice(0, -1))) return true;
+  // `l:*` style prefixes count; a bare `*` (e.g. "any event type" in check params) does not.
+  for (const n of names) if (n.length > 2 && n.endsWith('*') && name.startsWith(n.slice(0, -1))) return true;
   return false;
 }
 

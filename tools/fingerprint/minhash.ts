@@ -102,7 +102,7 @@ export class UnionFind {
  */
 export function lshCluster(
   sets: ReadonlySet<string>[],
-  opts: { threshold: number; perms?: number; bands?: number; seed?: number },
+  opts: { threshold: number; perms?: number; bands?: number; seed?: number; blocks?: string[] },
 ): number[] {
   const hasher = new MinHasher(opts.perms ?? 128, opts.seed);
   const bands = opts.bands ?? 32;
@@ -123,6 +123,7 @@ export function lshCluster(
         const a = list[x];
         const b = list[y];
         if (uf.find(a) === uf.find(b)) continue;
+        if (opts.blocks && opts.blocks[a] !== opts.blocks[b]) continue; // hard partition (sdk/platform)
         const key = a * 1_000_003 + b;
         if (tried.has(key)) continue;
         tried.add(key);

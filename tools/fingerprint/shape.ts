@@ -137,7 +137,9 @@ export function buildShapeModel(sessions: SessionShape[], opts: BuildOptions = {
   });
   const shapes = [...distinct.entries()].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
   const sets = shapes.map(([, d]) => new Set(d.features));
-  const roots = lshCluster(sets, { threshold, perms, bands });
+  // Builds never span SDKs or platforms: cluster within (sdk, platform) blocks.
+  const blocks = shapes.map(([, d]) => `${d.features[0]}\u0000${d.features[1]}`);
+  const roots = lshCluster(sets, { threshold, perms, bands, blocks });
   const groups = new Map<number, number[]>();
   roots.forEach((r, i) => groups.set(r, [...(groups.get(r) ?? []), i]));
 
@@ -230,8 +232,10 @@ export function matchShape(
   const mine = new Set(shapeFeatures(s.sdk, s.platform, s.keys));
   let best: ShapeCluster | null = null;
   let bestJ = -1;
+  // Same sdk and platform first; other platforms of the sdk only when the platform has no cluster at all.
+  const samePlatform = model.clusters.some((c) => c.sdk === s.sdk && c.platform === s.platform);
   for (const c of model.clusters) {
-    if (c.sdk !== s.sdk) continue;
+    if (c.sdk !== s.sdk || (samePlatform && c.platform !== s.platform)) continue;
     const j = jaccard(mine, new Set(shapeFeatures(c.sdk, c.platform, c.keys)));
     if (j > bestJ || (j === bestJ && best && (c.sessions > best.sessions || c.id < best.id))) {
       best = c;
