@@ -20,7 +20,7 @@ function staged(dir: string, table: string): string | null {
 }
 
 function readJson(glob: string, cols: Record<string, string>): string {
-  return `read_json(${sqlString(glob)}, format='newline_delimited', columns=${jsonColumnsLiteral(cols)}, maximum_object_size=268435456)`;
+  return `read_json(${sqlString(glob)}, format='newline_delimited', columns=${jsonColumnsLiteral(cols)}, maximum_object_size=16777216)`;
 }
 
 /**

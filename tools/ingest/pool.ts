@@ -12,6 +12,8 @@ export interface PoolOptions {
   ctx: FileContext;
   validate: { specsDir: string; root: string } | null;
   onReports: (r: FileReport[]) => void;
+  /** Receives each worker's peak RSS when it ends. */
+  onWorkerEnd?: (maxRssBytes: number) => void;
 }
 
 const WORKER = fileURLToPath(new URL('./worker.ts', import.meta.url));
@@ -64,15 +66,19 @@ export async function runPool(files: InputFile[], opts: PoolOptions): Promise<vo
         if (b) child.send({ type: 'batch', files: b });
         else child.send({ type: 'end' });
       };
-      child.on('message', (m: { type: string; reports?: FileReport[]; message?: string }) => {
-        if (m.type === 'ready') next();
-        else if (m.type === 'batch-done') {
-          opts.onReports(m.reports!);
-          next();
-        } else if (m.type === 'ended') {
-          if (++ended === n) resolve();
-        } else if (m.type === 'error') fail(new Error(`ingest worker ${i}: ${m.message}`));
-      });
+      child.on(
+        'message',
+        (m: { type: string; reports?: FileReport[]; message?: string; maxRssBytes?: number }) => {
+          if (m.type === 'ready') next();
+          else if (m.type === 'batch-done') {
+            opts.onReports(m.reports!);
+            next();
+          } else if (m.type === 'ended') {
+            opts.onWorkerEnd?.(m.maxRssBytes ?? 0);
+            if (++ended === n) resolve();
+          } else if (m.type === 'error') fail(new Error(`ingest worker ${i}: ${m.message}`));
+        },
+      );
       child.on('exit', (code) => {
         if (code !== 0 && !failed && ended < n)
           fail(new Error(`ingest worker ${i} exited with code ${code}`));

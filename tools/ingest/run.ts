@@ -24,6 +24,8 @@ export interface IngestOptions {
   /** Keep the staging folder (validate reads findings and timelines from it). */
   keepStaging?: boolean;
   runId?: string;
+  /** Receives each worker process's peak RSS (bench). */
+  onWorkerEnd?: (maxRssBytes: number) => void;
 }
 
 export interface IngestSummary {
@@ -45,6 +47,8 @@ export interface IngestSummary {
   events_exported: number;
   parse_success_rate: number;
   seconds: number;
+  /** Wall time of the phases: workers (read/parse/decode/validate), store load, Parquet export. */
+  phases: { workers_s: number; load_s: number; parquet_s: number };
   bytes: number;
   messages: string[];
   staging_dir: string;
@@ -108,6 +112,7 @@ export async function ingest(opts: IngestOptions): Promise<{ summary: IngestSumm
     events_exported: 0,
     parse_success_rate: 1,
     seconds: 0,
+    phases: { workers_s: 0, load_s: 0, parquet_s: 0 },
     bytes: files.reduce((a, f) => a + f.size, 0),
     messages: [],
     staging_dir: stagingDir,
@@ -148,6 +153,7 @@ export async function ingest(opts: IngestOptions): Promise<{ summary: IngestSumm
     ctx,
     validate: opts.validate ? { specsDir: resolve(root, opts.validate.specsDir), root } : null,
     onReports,
+    onWorkerEnd: opts.onWorkerEnd,
   };
   try {
     if (workers <= 1 || files.length < 8) {
@@ -161,10 +167,14 @@ export async function ingest(opts: IngestOptions): Promise<{ summary: IngestSumm
     qRows.close();
   }
   progress.done();
-
+  const t1 = performance.now();
+  s.phases.workers_s = (t1 - t0) / 1000;
   const loaded = await loadStaging(store.con, stagingDir);
   s.new_hars_stored = loaded.newHashes;
+  const t2 = performance.now();
+  s.phases.load_s = (t2 - t1) / 1000;
   s.events_exported = await exportParquet(store.con, resolve(root, cfg.storage.parquet_dir), runId);
+  s.phases.parquet_s = (performance.now() - t2) / 1000;
   const denom = s.files_parsed + s.files_quarantined;
   s.parse_success_rate = denom === 0 ? 1 : s.files_parsed / denom;
   if (!opts.keepStaging) rmSync(stagingDir, { recursive: true, force: true });

@@ -35,7 +35,10 @@ process.on('message', async (msg: Msg) => {
       process.send!({ type: 'batch-done', reports });
     } else if (msg.type === 'end') {
       sink?.close();
-      process.send!({ type: 'ended' }, () => process.exit(0));
+      // maxRSS is in KiB: the bench sums the pool's peak memory.
+      process.send!({ type: 'ended', maxRssBytes: process.resourceUsage().maxRSS * 1024 }, () =>
+        process.exit(0),
+      );
     }
   } catch (e) {
     process.send!({ type: 'error', message: (e as Error).stack ?? String(e) });

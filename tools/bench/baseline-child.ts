@@ -1,0 +1,3 @@
+import { baselineParse } from './corpus.js';
+
+process.on('message', (files: string[]) => process.send!(baselineParse(files)));

@@ -1,0 +1,146 @@
+/**
+ * npm run bench — throughput and ratios, never pass/fail timing:
+ *  1. ingest: a ≥ 2,000-HAR, ≥ 1 GB simulated corpus (generated once into bench-corpus/), baseline =
+ *     read + JSON.parse on one thread, vs `goblin ingest` into a fresh store with the worker pool.
+ *  2. validate: ≥ 10,000 media sessions / ≥ 1 M events through the validator, streaming captures.
+ *  3. dictionary induction over 1 M events and the site build at 1,000 specs / 5,000 entries, when
+ *     those stages are present.
+ * Flags: --files N (default 2000), --quick (small corpus for a smoke run), --skip a,b (ingest|validate|dictionary|site)
+ */
+import { existsSync, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { GoblinConfig } from '../config/index.js';
+import { ingest } from '../ingest/run.js';
+import { fork } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { corpusFiles } from './corpus.js';
+import { benchValidate } from './validate.js';
+
+const root = resolve(import.meta.dirname, '../..');
+const { values } = parseArgs({
+  options: { files: { type: 'string' }, quick: { type: 'boolean' }, skip: { type: 'string' } },
+  allowPositionals: true,
+});
+const quick = Boolean(values.quick);
+const nFiles = Number(values.files ?? (quick ? 200 : 2000));
+const skip = new Set((values.skip ?? '').split(',').filter(Boolean));
+const results: Record<string, unknown> = { machine: { cores: cpus().length, node: process.version } };
+const mb = (b: number) => b / 1e6;
+const line = (s: string) => console.log(s);
+
+function baselineInChild(files: string[]): Promise<{ seconds: number; entries: number }> {
+  const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
+  const child = fork(fileURLToPath(new URL('./baseline-child.ts', import.meta.url)), [], {
+    execArgv: ['--import', tsx],
+  });
+  return new Promise((res, rej) => {
+    child.on('message', (m: { seconds: number; entries: number }) => (res(m), child.kill()));
+    child.on('error', rej);
+    child.send(files);
+  });
+}
+
+async function benchIngest() {
+  const dir = join(root, 'bench-corpus', `bench-${nFiles}`);
+  let { files, bytes } = corpusFiles(dir);
+  if (!existsSync(join(dir, 'truth.jsonl'))) {
+    rmSync(dir, { recursive: true, force: true });
+    const { simulateCorpus } = await import('../simulate/index.js');
+    const t = performance.now();
+    simulateCorpus({ outDir: dir, seed: 424242, sessions: nFiles, profile: 'bench', faultRate: 0.3 });
+    ({ files, bytes } = corpusFiles(dir));
+    line(
+      `generated ${files.length} HARs, ${mb(bytes).toFixed(0)} MB in ${((performance.now() - t) / 1000).toFixed(1)} s (cached in ${dir})`,
+    );
+  }
+  line(`corpus: ${files.length} HARs, ${mb(bytes).toFixed(0)} MB`);
+  // The baseline runs in its own process so its allocations do not inflate the ingest's peak RSS.
+  const base = await baselineInChild(files);
+  line(
+    `(a) baseline read + JSON.parse, 1 thread: ${base.seconds.toFixed(2)} s · ${(files.length / base.seconds).toFixed(0)} files/s · ${(mb(bytes) / base.seconds).toFixed(0)} MB/s`,
+  );
+
+  const work = join(root, 'bench-corpus', 'store');
+  rmSync(work, { recursive: true, force: true });
+  mkdirSync(work, { recursive: true });
+  const config = GoblinConfig.parse({
+    storage: { base_dir: work, db_file: join(work, 'bench.duckdb'), parquet_dir: join(work, 'parquet') },
+    pii: { salt_file: join(work, 'salt') },
+  });
+  const workerRss: number[] = [];
+  const t0 = performance.now();
+  const { summary, store } = await ingest({
+    inputs: [dir],
+    config,
+    root,
+    quiet: true,
+    onWorkerEnd: (b) => workerRss.push(b),
+  });
+  store.close();
+  const secs = (performance.now() - t0) / 1000;
+  const parentRss = process.resourceUsage().maxRSS * 1024;
+  const peak = parentRss + workerRss.reduce((a, b) => a + b, 0);
+  const ratio = secs / base.seconds;
+  line(
+    `(b) goblin ingest (${workerRss.length || 1} workers + DuckDB load + Parquet): ${secs.toFixed(2)} s · ${(summary.files_parsed / secs).toFixed(0)} files/s · ${(mb(bytes) / secs).toFixed(0)} MB/s · ${(summary.beacons / secs).toFixed(0)} beacons/s · parse success ${(100 * summary.parse_success_rate).toFixed(1)}%`,
+  );
+  line(
+    `    peak RSS ${(peak / 2 ** 20).toFixed(0)} MiB (parent ${(parentRss / 2 ** 20).toFixed(0)} + workers ${workerRss.map((b) => (b / 2 ** 20).toFixed(0)).join(' + ')}) · store ${(statSync(config.storage.db_file).size / 2 ** 20).toFixed(0)} MiB`,
+  );
+  line(`    phases: workers ${summary.phases.workers_s.toFixed(2)} s · store load ${summary.phases.load_s.toFixed(2)} s · Parquet ${summary.phases.parquet_s.toFixed(2)} s
+    ratio ingest/baseline = ${ratio.toFixed(2)} (goal ≤ 1.0) · peak RSS goal < 1024 MiB`);
+  results.ingest = {
+    files: files.length,
+    mb: mb(bytes),
+    baseline_s: base.seconds,
+    ingest_s: secs,
+    ratio,
+    files_per_s: summary.files_parsed / secs,
+    mb_per_s: mb(bytes) / secs,
+    beacons_per_s: summary.beacons / secs,
+    beacons: summary.beacons,
+    peak_rss_mib: peak / 2 ** 20,
+  };
+  rmSync(work, { recursive: true, force: true });
+}
+
+async function main() {
+  if (!skip.has('ingest')) await benchIngest();
+  if (!skip.has('validate')) {
+    const v = await benchValidate(root, quick ? 1000 : 10_000, quick ? 100_000 : 1_000_000);
+    line(
+      `validate: ${v.sessions} sessions · ${v.events} events in ${v.seconds.toFixed(2)} s · ${(v.events / v.seconds).toFixed(0)} events/s · ${v.findings} findings · peak RSS ${v.peak_rss_mib.toFixed(0)} MiB`,
+    );
+    results.validate = v;
+  }
+  if (!skip.has('dictionary')) {
+    try {
+      const { benchDictionary } = await import('../dictionary/bench.js');
+      const d = await benchDictionary({ events: quick ? 100_000 : 1_000_000 });
+      line(`dictionary induction: ${JSON.stringify(d)}`);
+      results.dictionary = d;
+    } catch (e) {
+      line(`dictionary bench unavailable: ${(e as Error).message.split('\n')[0]}`);
+    }
+  }
+  if (!skip.has('site')) {
+    try {
+      const { benchSiteBuild } = await import('../publish/site-bench.js');
+      const s = await benchSiteBuild(
+        quick ? { specs: 100, dictionary: 500 } : { specs: 1000, dictionary: 5000 },
+      );
+      line(`site build: ${JSON.stringify(s)}`);
+      results.site = s;
+    } catch (e) {
+      line(`site bench unavailable: ${(e as Error).message.split('\n')[0]}`);
+    }
+  }
+  mkdirSync(join(root, 'out'), { recursive: true });
+  writeFileSync(join(root, 'out', 'bench.json'), JSON.stringify(results, null, 2) + '\n');
+  line('wrote out/bench.json');
+}
+
+await main();
