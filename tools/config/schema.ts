@@ -111,6 +111,9 @@ export const GoblinConfig = z.object({
       onnx_reranker: z.string().nullable().default(null),
       /** Feature width for ONNX models with a float [batch, D] input when the model does not declare D. */
       onnx_input_dim: z.number().int().nullable().default(null),
+      /** Spec writer: bounded repair loop on invalid YAML, per-request timeout, temperature 0. */
+      max_repairs: z.number().int().min(0).max(5).default(2),
+      request_timeout_ms: z.number().int().positive().default(120_000),
     })
     .prefault({}),
   autonomy: z
@@ -125,6 +128,18 @@ export const GoblinConfig = z.object({
         })
         .prefault({}),
       max_prs_per_run: z.number().int().default(3),
+      /** Judge: scores between this and pr_threshold are REVIEW, below it REJECT. */
+      review_threshold: z.number().default(0.55),
+      /** Shadow: stratified sample size (captures) and simulated known-good corpus size (sessions). */
+      shadow_sample: z.number().int().positive().default(400),
+      known_good_sessions: z.number().int().min(0).default(40),
+      proposals_dir: z.string().default('proposals'),
+      /** Where drift writes investigate bundles (bundles/<id>.json). */
+      bundles_dir: z.string().default('bundles'),
+      /** Feedback (PR outcomes) as preference records, one JSONL file per month. */
+      preferences_dir: z.string().default('preferences'),
+      /** Extra known-good HAR folders for promote/demote checks (every spec's pass fixtures always count). */
+      known_good: z.array(z.string()).default([]),
     })
     .prefault({}),
   forge: z
@@ -136,6 +151,16 @@ export const GoblinConfig = z.object({
       remote: z.string().default('origin'),
       base_branch: z.string().default('main'),
       token_env: z.string().default('GOBLIN_FORGE_TOKEN'),
+      /** Web URL of the repository (links in PR bodies); derived from api_url when null. */
+      web_url: z.string().nullable().default(null),
+      /** Where a PR commits the proposal's eval report (proposal.json, judge/shadow reports, rationale). */
+      reports_dir: z.string().default('proposals'),
+      /** Commit identity of the bot. */
+      git_author_name: z.string().default('Weird Goblin'),
+      git_author_email: z.string().default('goblin@localhost'),
+      /** Maintain the dashboard issue on every `goblin pr` / `goblin loop`. */
+      dashboard: z.boolean().default(true),
+      dashboard_title: z.string().default('Goblin Dashboard'),
     })
     .prefault({}),
 });
