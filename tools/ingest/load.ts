@@ -82,21 +82,37 @@ export async function loadStaging(con: DuckDBConnection, dir: string): Promise<{
   return { newHashes: Number(r.getRowObjectsJson()[0].n) };
 }
 
-/** Export the events of newly stored HARs to the Parquet dataset, partitioned by date and sdk. */
+/**
+ * Export the events of newly stored HARs to the Parquet dataset, partitioned by date and sdk
+ * (`events/date=YYYY-MM-DD/sdk=…/part-<run>.parquet`). DuckDB's PARTITION_BY keeps a writer per open
+ * partition and ran out of a bounded memory limit on big drops, so: sort the new events by (date, sdk)
+ * once, then one COPY per partition — zone maps on the sorted table keep each scan to its own blocks.
+ */
 export async function exportParquet(
   con: DuckDBConnection,
   parquetDir: string,
   runId: string,
 ): Promise<number> {
-  const r = await con.runAndReadAll(
-    `SELECT count(*)::INT AS n FROM event WHERE har_hash IN (SELECT hash FROM new_hash)`,
-  );
-  const n = Number(r.getRowObjectsJson()[0].n);
-  if (n === 0) return 0;
-  mkdirSync(join(parquetDir, 'events'), { recursive: true });
   await con.run(
-    `COPY (SELECT * FROM event WHERE har_hash IN (SELECT hash FROM new_hash)) TO ${sqlString(join(parquetDir, 'events'))}
-     (FORMAT parquet, COMPRESSION zstd, PARTITION_BY (date, sdk), APPEND, FILENAME_PATTERN ${sqlString(`part-${runId}-{uuid}`)})`,
+    `CREATE OR REPLACE TEMP TABLE new_event AS SELECT * FROM event WHERE har_hash IN (SELECT hash FROM new_hash) ORDER BY date, sdk`,
   );
-  return n;
+  const parts = (
+    await con.runAndReadAll(`SELECT date, sdk, count(*)::INT AS n FROM new_event GROUP BY ALL ORDER BY ALL`)
+  ).getRowObjectsJson() as {
+    date: string;
+    sdk: string;
+    n: number;
+  }[];
+  let total = 0;
+  for (const p of parts) {
+    const dir = join(parquetDir, 'events', `date=${p.date}`, `sdk=${p.sdk}`);
+    mkdirSync(dir, { recursive: true });
+    await con.run(
+      `COPY (SELECT * EXCLUDE (date, sdk) FROM new_event WHERE date = ${sqlString(p.date)} AND sdk = ${sqlString(p.sdk)})
+       TO ${sqlString(join(dir, `part-${runId}.parquet`))} (FORMAT parquet, COMPRESSION zstd)`,
+    );
+    total += Number(p.n);
+  }
+  await con.run(`DROP TABLE new_event`);
+  return total;
 }

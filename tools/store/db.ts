@@ -19,6 +19,9 @@ export async function openStore(path: string): Promise<Store> {
   const instance = await DuckDBInstance.create(path, {
     autoinstall_known_extensions: 'false',
     autoload_known_extensions: 'false',
+    // Bounded memory whatever the corpus size: DuckDB spills to disk past this.
+    memory_limit: process.env.GOBLIN_DUCKDB_MEMORY ?? '768MB',
+    preserve_insertion_order: 'false',
   });
   const con = await instance.connect();
   for (const [name, cols] of Object.entries(TABLES)) await con.run(createTableSql(name, cols));
