@@ -38,6 +38,15 @@ export const ProposalManifest = z.object({
     })
     .nullable()
     .default(null),
+  /** Added (optional, for judges/PR bot): the bundle's scope, the measured data, the changed parameter. */
+  bundle_scope: z.record(z.string(), z.unknown()).optional(),
+  measured: z.record(z.string(), z.unknown()).optional(),
+  changed: z.object({ check: z.string(), param: z.string(), value: z.unknown() }).nullable().optional(),
+  /** Fail fixtures made by one targeted edit of a real passing session (no real failing session existed). */
+  derived_fixtures: z.array(z.string()).optional(),
+  constraints: z.array(z.string()).optional(),
+  notes: z.array(z.string()).optional(),
+  dataset: z.object({ source: z.string(), hash: z.string() }).optional(),
 });
 export type ProposalManifest = z.infer<typeof ProposalManifest>;
 
@@ -59,6 +68,10 @@ export const JudgeReport = z.object({
     }),
   ),
   llm_used: z.boolean(),
+  /** Added: why no LLM judge ran, the threshold used, per-check details. */
+  notes: z.array(z.string()).optional(),
+  threshold: z.number().optional(),
+  checks: z.array(z.object({ name: z.string(), ok: z.boolean(), detail: z.string() })).optional(),
 });
 export type JudgeReport = z.infer<typeof JudgeReport>;
 
@@ -81,5 +94,9 @@ export const ShadowReport = z.object({
   constitution_touched: z.array(z.string()),
   accept: z.boolean(),
   reasons: z.array(z.string()),
+  /** Added: in-scope share of sessions, notes (e.g. why fpr_label_pass is null), generation time. */
+  notes: z.array(z.string()).optional(),
+  known_good: z.object({ sessions: z.number(), source: z.string() }).optional(),
+  generated_at: z.string().optional(),
 });
 export type ShadowReport = z.infer<typeof ShadowReport>;

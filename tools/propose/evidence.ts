@@ -1,0 +1,149 @@
+/**
+ * Evidence for proposals: candidate quotes (verbatim slices of cached pages' clean text, plus the bundle's
+ * evidence chunks), ranked by the changed parameter's terms, and a deterministic "does this quote support
+ * the value" test. Verification goes through the research verifier (CitationResolver), so a quote is
+ * accepted exactly when `goblin research verify` would accept it.
+ */
+import { resolve } from 'node:path';
+import { CitationResolver } from '../research/verify.js';
+import { FetchCache } from '../research/cache.js';
+import { extractRecord } from '../research/store.js';
+import type { Bundle } from '../bundle/schema.js';
+
+export interface Quote {
+  url: string;
+  quote: string;
+  cached_ref?: string;
+}
+
+/** What a change is about, for finding and judging evidence. */
+export interface ParamTopic {
+  /** check parameter or dictionary param, e.g. ad_interval_s, first_ping_min_s, heartbeat_hosts, media.assetId */
+  param: string;
+  value: number | string;
+  /** regexes; a supporting quote names the topic (any of these) near the value */
+  terms: RegExp[];
+  kind: 'interval' | 'first_ping' | 'host' | 'param_name';
+}
+
+export function topicFor(check: string, param: string, value: number | string): ParamTopic {
+  if (check === 'cadence.ad_ping_gap' || (check === 'cadence.ping_too_frequent' && param === 'ad_interval_s'))
+    return {
+      param,
+      value,
+      kind: 'interval',
+      terms: [/\bads?\b/i, /ad ?ping/i, /adPing/, /ad heartbeat/i, /granular ?ad/i, /SDK ad interval/i],
+    };
+  if (check === 'cadence.content_ping_gap' || check === 'cadence.ping_too_frequent')
+    return {
+      param,
+      value,
+      kind: 'interval',
+      terms: [/main ?ping/i, /mainPing/, /main[- ]content/i, /\bmain\b/i],
+    };
+  if (check === 'cadence.early_first_ping')
+    return { param, value, kind: 'first_ping', terms: [/first (content )?(ping|heartbeat)/i] };
+  if (check === 'transport.host') return { param, value, kind: 'host', terms: [/CNAME/i] };
+  return { param, value, kind: 'param_name', terms: [new RegExp(escapeRe(String(value)))] };
+}
+
+function escapeRe(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+const NUM = /(\d+(?:\.\d+)?)(?:\s*[–-]\s*(\d+(?:\.\d+)?))?\s*(ms|s\b|sec|seconds)?/g;
+
+/**
+ * A quote supports a value when it names the topic and, within 60 characters after that, states the
+ * value (a number equal to it, or a range containing it). Hosts: the quote says CNAMEs are allowed for
+ * that traffic. Params: the quote names the param.
+ */
+export function supports(quote: string, t: ParamTopic): boolean {
+  if (t.kind === 'param_name') {
+    // heartbeat `s:meta:{key}` carries the standard metadata key (design §8 aliases)
+    const v = String(t.value);
+    return quote.includes(v) || (v.startsWith('s:meta:') && quote.includes(v.slice('s:meta:'.length)));
+  }
+  if (t.kind === 'host') return /CNAME/i.test(quote) && /hb\.omtrdc|heartbeat|hb-api|edge/i.test(quote);
+  const v = Number(t.value);
+  for (const term of t.terms) {
+    const g = new RegExp(term.source, term.flags.includes('g') ? term.flags : `${term.flags}g`);
+    for (const m of quote.matchAll(g)) {
+      const after = quote.slice(m.index! + m[0].length, m.index! + m[0].length + 60);
+      for (const n of after.matchAll(NUM)) {
+        const unit = n[3];
+        if (unit === 'ms' || (!unit && !n[2])) continue; // bare numbers (version parts, list indices) do not count
+        const a = Number(n[1]);
+        const b = n[2] !== undefined ? Number(n[2]) : null;
+        if (t.kind === 'interval' && (b === null ? a === v : a <= v && v <= b)) return true;
+        if (t.kind === 'first_ping' && b === null && a <= v + 0.5 && a < 5) return true;
+      }
+      if (t.kind === 'first_ping' && /no fixed offset/i.test(after)) return true;
+    }
+  }
+  return false;
+}
+
+/** Verbatim candidate quotes from every cached page (table cells, sentences, list items). */
+export function cachedQuotes(cacheDir: string): Quote[] {
+  const cache = new FetchCache(cacheDir);
+  const out: Quote[] = [];
+  const urls = cache.pageUrls();
+  for (const url of urls) {
+    const rec = cache.latestWithBody(url);
+    if (!rec) continue;
+    const ex = extractRecord(cache, rec);
+    if (!ex) continue;
+    const seen = new Set<string>();
+    for (const line of ex.text.split('\n'))
+      for (const cell of line.split(' | '))
+        for (const piece of [cell, ...cell.split(/(?<=[.;])\s+|;\s+/)]) {
+          const q = piece.replace(/^[-*#>\s]+/, '').trim();
+          if (q.length < 12 || q.length > 320 || seen.has(q)) continue;
+          seen.add(q);
+          out.push({ url: rec.url, quote: q, cached_ref: rec.ref });
+        }
+  }
+  return out;
+}
+
+const quoteMemo = new Map<string, Quote[]>();
+
+/** Best verbatim quotes for a topic: bundle evidence first, then cached pages; only supporting ones. */
+export function findEvidence(
+  topic: ParamTopic,
+  opts: { cacheDir: string; bundle?: Bundle; max?: number },
+): Quote[] {
+  const cands: Quote[] = [
+    ...(opts.bundle?.evidence_chunks ?? []).map((c) => ({
+      url: c.url,
+      quote: c.quote,
+      cached_ref: c.cached_ref,
+    })),
+  ];
+  const key = resolve(opts.cacheDir);
+  if (!quoteMemo.has(key)) quoteMemo.set(key, cachedQuotes(key));
+  cands.push(...quoteMemo.get(key)!);
+  const resolver = new CitationResolver(new FetchCache(key));
+  const out: Quote[] = [];
+  const seen = new Set<string>();
+  const scored = cands
+    .filter((c) => supports(c.quote, topic))
+    .map((c) => ({ c, s: -c.quote.length }))
+    .sort((a, b) => b.s - a.s);
+  for (const { c } of scored) {
+    if (seen.has(c.quote)) continue;
+    seen.add(c.quote);
+    if (!resolver.check(c).ok) continue;
+    out.push(c);
+    if (out.length >= (opts.max ?? 2)) break;
+  }
+  return out;
+}
+
+export function verifyQuote(q: Quote, cacheDir: string): { ok: boolean; detail: string } {
+  const r = new CitationResolver(new FetchCache(resolve(cacheDir))).check(q);
+  return r.ok
+    ? { ok: true, detail: `verbatim in ${r.rec.url}` }
+    : { ok: false, detail: `${r.reason}: ${r.detail}` };
+}
