@@ -1,0 +1,257 @@
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { basename, join, resolve } from 'node:path';
+import type { DuckDBConnection } from '@duckdb/node-api';
+import type { GoblinConfig } from '../config/index.js';
+import { processFile } from '../ingest/process-file.js';
+import { HAND_LFS } from '../../lfs/index.js';
+import { sessionView, type LabelingFunction, type SessionView } from '../label/api.js';
+import { trainFamilyClassifier } from '../label/classifier.js';
+import { runLabeling, sessionId, specLabelingFunctions, type LabelRun } from '../label/labeling.js';
+import type { Capture } from '../session/index.js';
+import { fileContext } from '../spec/fixtures.js';
+import { loadConstitution } from '../spec/constitution.js';
+import type { SessionRow } from '../validate/outputs.js';
+import type { RulePack } from '../validate/pack.js';
+import { validateCapture } from '../validate/validate.js';
+import { detectAnomalies, type AnomalyResult } from './anomaly.js';
+import { addShapeRarity, FEATURE_NAMES, sessionFeatures, type SessionFeatures } from './features.js';
+import { triage, type InboxRow } from './triage.js';
+
+export interface LearnCorpus {
+  captures: Capture[];
+  /** Validator rows by session id (har \0 session). */
+  rows: Map<string, SessionRow>;
+}
+
+/** Decode + validate HAR files in-process (no store). */
+export function loadCorpus(
+  files: string[],
+  pack: RulePack,
+  cfg: GoblinConfig,
+  root = process.cwd(),
+): LearnCorpus {
+  const ctx = fileContext(cfg);
+  const captures: Capture[] = [];
+  const rows = new Map<string, SessionRow>();
+  for (const f of files) {
+    const abs = resolve(root, f);
+    const st = statSync(abs);
+    for (const p of processFile(
+      { abs, rel: f.startsWith('/') ? relFrom(root, abs) : f, size: st.size, mtimeMs: st.mtimeMs },
+      ctx,
+    )) {
+      if (!p.capture) continue;
+      captures.push(p.capture);
+      for (const r of validateCapture(p.capture, pack, { cnames: cfg.hosts.cname_allowlist }).sessions)
+        rows.set(sessionId(r.har, r.session), r);
+    }
+  }
+  return { captures, rows };
+}
+
+function relFrom(root: string, abs: string): string {
+  return abs.startsWith(root + '/') ? abs.slice(root.length + 1) : basename(abs);
+}
+
+export function corpusViews(corpus: LearnCorpus): { views: SessionView[]; capOf: Capture[] } {
+  const views: SessionView[] = [];
+  const capOf: Capture[] = [];
+  for (const c of corpus.captures)
+    for (const s of c.sessions) {
+      const r = corpus.rows.get(sessionId(c.har, s.key));
+      views.push(sessionView(s, { rules: r?.rules, codes: r?.codes }));
+      capOf.push(c);
+    }
+  return { views, capOf };
+}
+
+export interface ClassifierReport {
+  family: string;
+  trained: boolean;
+  positives: number;
+  negatives: number;
+  /** Sessions the rules abstain on for this family, and how many the classifier flags (p ≥ 0.5). */
+  abstained: number;
+  predicted_violations: number;
+}
+
+export interface LearnResult {
+  views: SessionView[];
+  features: SessionFeatures[];
+  labeling: LabelRun;
+  /** per session id → family → classifier probability (sessions the rules abstain on). */
+  predictions: Map<string, Record<string, number>>;
+  classifiers: ClassifierReport[];
+  anomalies: AnomalyResult;
+  inbox: InboxRow[];
+  timings: Record<string, number>;
+}
+
+export function allLabelingFunctions(pack: RulePack): LabelingFunction[] {
+  return [...specLabelingFunctions(pack), ...HAND_LFS];
+}
+
+/** The whole learning layer over one corpus: LFs → label model → classifier; features → anomalies → triage. */
+export function learn(
+  corpus: LearnCorpus,
+  pack: RulePack,
+  opts: { truth?: Map<string, Set<string>>; seed?: number } = {},
+): LearnResult {
+  const t: Record<string, number> = {};
+  let t0 = performance.now();
+  const lap = (k: string) => {
+    const now = performance.now();
+    t[k] = Math.round(now - t0);
+    t0 = now;
+  };
+  const { views, capOf } = corpusViews(corpus);
+  const features = views.map((v, i) => sessionFeatures(v, capOf[i]));
+  addShapeRarity(features);
+  lap('features_ms');
+  const labeling = runLabeling(views, allLabelingFunctions(pack), opts.truth);
+  lap('label_ms');
+  const X = features.map((f) => f.x);
+  const predictions = new Map<string, Record<string, number>>();
+  const classifiers: ClassifierReport[] = [];
+  for (const fam of labeling.families) {
+    const rows = labeling.labels.filter((l) => l.family === fam.family);
+    const p = rows.map((r) => (r.covered ? r.p : 0.5)); // uncovered rows never train
+    const clf = trainFamilyClassifier(fam.family, X, p, { seed: opts.seed });
+    const abst = rows.map((r, i) => (r.covered ? -1 : i)).filter((i) => i >= 0);
+    const probs = clf.trained ? clf.predict(abst.map((i) => X[i])) : abst.map(() => 0);
+    abst.forEach((i, j) => {
+      const id = sessionId(views[i].har, views[i].key);
+      const rec = predictions.get(id) ?? {};
+      rec[fam.family] = Math.round(probs[j] * 1000) / 1000;
+      predictions.set(id, rec);
+    });
+    classifiers.push({
+      family: fam.family,
+      trained: clf.trained,
+      positives: clf.positives,
+      negatives: clf.negatives,
+      abstained: abst.length,
+      predicted_violations: probs.filter((x) => x >= 0.5).length,
+    });
+  }
+  lap('classifier_ms');
+  const anomalies = detectAnomalies(features, (i) => views[i].types(), { seed: opts.seed });
+  lap('anomaly_ms');
+  const inbox = triage({ views, labeling, predictions, anomalies, rows: corpus.rows });
+  lap('triage_ms');
+  return { views, features, labeling, predictions, classifiers, anomalies, inbox, timings: t };
+}
+
+/** `DO_NOT_RELAX:<clause>` for bounded / non-disableable clauses, `NEEDS_CITATION:<clause>` for citation clauses. */
+export function constitutionConstraints(path: string): string[] {
+  if (!existsSync(path)) return [];
+  return loadConstitution(path).clauses.map((c) =>
+    c.check.relaxation_needs_citation || c.check.unless_cited
+      ? `NEEDS_CITATION:${c.id}`
+      : `DO_NOT_RELAX:${c.id}`,
+  );
+}
+
+export function datasetHash(hars: string[]): string {
+  return createHash('sha256')
+    .update([...hars].sort().join('\n'))
+    .digest('hex')
+    .slice(0, 16);
+}
+
+const jsonl = (rows: unknown[]) => rows.map((r) => JSON.stringify(r)).join('\n') + (rows.length ? '\n' : '');
+
+/** Files the learning layer exports into a run dir (what the DuckDB tables are loaded from). */
+export function writeLearnOutputs(outDir: string, r: LearnResult): Record<string, string> {
+  mkdirSync(outDir, { recursive: true });
+  const files: Record<string, string> = {
+    label: join(outDir, 'labels.jsonl'),
+    lf_stats: join(outDir, 'lf-stats.jsonl'),
+    anomaly: join(outDir, 'anomalies.jsonl'),
+    inbox: join(outDir, 'inbox.jsonl'),
+  };
+  writeFileSync(
+    files.label,
+    jsonl(
+      r.labeling.labels
+        .filter((l) => l.covered || r.predictions.get(sessionId(l.har, l.session))?.[l.family] !== undefined)
+        .map((l) => ({
+          har: l.har,
+          session: l.session,
+          family: l.family,
+          p: round(l.p),
+          p_label_model: round(l.p_label_model),
+          p_majority: l.p_majority === null ? null : round(l.p_majority),
+          p_classifier: r.predictions.get(sessionId(l.har, l.session))?.[l.family] ?? null,
+          covered: l.covered,
+          aggregator: r.labeling.winner,
+          votes: l.votes,
+        })),
+    ),
+  );
+  writeFileSync(files.lf_stats, jsonl(r.labeling.lfStats));
+  writeFileSync(
+    files.anomaly,
+    jsonl(
+      [...r.anomalies.rows]
+        .sort((a, b) => b.score - a.score)
+        .map((a) => ({
+          ...a,
+          score: round(a.score),
+          z: round(a.z),
+          percentile: round(a.percentile),
+          surprise_bits: round(a.surprise_bits),
+          top_features: a.top_features.map((t) => ({ ...t, z: round(t.z), value: round(t.value) })),
+        })),
+    ),
+  );
+  writeFileSync(files.inbox, jsonl(r.inbox));
+  writeFileSync(
+    join(outDir, 'learn-summary.json'),
+    JSON.stringify(
+      {
+        generated_at: new Date().toISOString(),
+        sessions: r.views.length,
+        aggregator: r.labeling.winner,
+        evaluation: r.labeling.evaluation,
+        families: r.labeling.families.map((f) => ({
+          family: f.family,
+          lfs: f.lfs.length,
+          covered: f.covered,
+          prior: round(f.fit.prior),
+          estimated_accuracies: Object.fromEntries(
+            f.lfs.map((n, i) => [n, f.fit.estimated[i] ? round(f.fit.accuracies[i]) : null]),
+          ),
+          eval: f.eval,
+        })),
+        classifiers: r.classifiers,
+        clusters: r.anomalies.clusters,
+        dbscan_eps: round(r.anomalies.eps),
+        features: FEATURE_NAMES,
+        timings: r.timings,
+      },
+      null,
+      2,
+    ) + '\n',
+  );
+  return files;
+}
+
+const round = (v: number) => Math.round(v * 10000) / 10000;
+
+/** Load exported JSONL files into DuckDB tables (replaced per run). */
+export async function storeTables(con: DuckDBConnection, files: Record<string, string>): Promise<string[]> {
+  const done: string[] = [];
+  for (const [table, path] of Object.entries(files)) {
+    if (!existsSync(path) || !readFileSync(path, 'utf8').trim()) {
+      await con.run(`DROP TABLE IF EXISTS ${table}`);
+      continue;
+    }
+    await con.run(
+      `CREATE OR REPLACE TABLE ${table} AS SELECT * FROM read_json('${path.replace(/'/g, "''")}', format = 'newline_delimited', maximum_object_size = 67108864)`,
+    );
+    done.push(table);
+  }
+  return done;
+}

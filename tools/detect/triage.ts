@@ -1,0 +1,110 @@
+import type { SessionView } from '../label/api.js';
+import { sessionId, type LabelRun } from '../label/labeling.js';
+import type { SessionRow } from '../validate/outputs.js';
+import type { AnomalyResult } from './anomaly.js';
+
+/** inbox.jsonl rows (the site's contract: tools/publish/site-data.ts InboxRow). */
+export interface InboxRow {
+  har: string;
+  session: string;
+  score: number;
+  uncertainty: number;
+  impact: number;
+  novelty: number;
+  reasons: string[];
+}
+
+/** Every factor is mapped into [FLOOR, 1] so that no single factor zeroes a session out. */
+export const FLOOR = 0.1;
+const lift = (v: number) => FLOOR + (1 - FLOOR) * Math.max(0, Math.min(1, v));
+const r3 = (v: number) => Math.round(v * 1000) / 1000;
+
+/**
+ * Rank sessions by uncertainty × impact × novelty (design §15 inbox).
+ * - uncertainty: the most uncertain family label (1 − |2p − 1|), the classifier contradicting a
+ *   confident "clean" weak label, and the share of rules that abstained;
+ * - impact: error-severity findings / likely violations, media over page hits, and how much traffic
+ *   shares the session's (platform, SDK, version);
+ * - novelty: Isolation Forest percentile, DBSCAN noise (no cluster), next-event surprise percentile.
+ */
+export function triage(i: {
+  views: SessionView[];
+  labeling: LabelRun;
+  predictions: Map<string, Record<string, number>>;
+  anomalies: AnomalyResult;
+  rows: Map<string, SessionRow>;
+}): InboxRow[] {
+  const byId = new Map<string, { p: number; fam: string; covered: boolean }[]>();
+  for (const l of i.labeling.labels) {
+    const id = sessionId(l.har, l.session);
+    const a = byId.get(id) ?? [];
+    a.push({ p: l.p, fam: l.family, covered: l.covered });
+    byId.set(id, a);
+  }
+  const groupSize = new Map<string, number>();
+  for (const v of i.views) {
+    const k = `${v.platform}|${v.sdk}|${v.version}`;
+    groupSize.set(k, (groupSize.get(k) ?? 0) + 1);
+  }
+  const maxGroup = Math.max(1, ...groupSize.values());
+  const surprises = i.anomalies.rows.map((r) => r.surprise_bits).sort((a, b) => a - b);
+  const surprisePct = (v: number) => {
+    let lo = 0;
+    while (lo < surprises.length && surprises[lo] < v) lo++;
+    return surprises.length ? lo / surprises.length : 0;
+  };
+  const out: InboxRow[] = i.views.map((v, idx) => {
+    const id = sessionId(v.har, v.key);
+    const reasons: string[] = [];
+    const labels = byId.get(id) ?? [];
+    const preds = i.predictions.get(id) ?? {};
+    let u = 0;
+    let uFam = '';
+    for (const l of labels) {
+      if (!l.covered) continue;
+      const x = 1 - Math.abs(2 * l.p - 1);
+      if (x > u) [u, uFam] = [x, l.fam];
+    }
+    if (u >= 0.3) reasons.push(`uncertain ${uFam} label (p=${r3(labels.find((l) => l.fam === uFam)!.p)})`);
+    let disagree = 0;
+    for (const [fam, p] of Object.entries(preds))
+      if (p >= 0.5) {
+        disagree = Math.max(disagree, p);
+        reasons.push(`rules abstain on ${fam}; classifier predicts a violation (p=${r3(p)})`);
+      }
+    const row = i.rows.get(id);
+    const verdicts = Object.values(row?.rules ?? {});
+    const abstainShare = verdicts.length
+      ? verdicts.filter((x) => x === 'ABSTAIN').length / verdicts.length
+      : 1;
+    if (row?.verdict === 'ABSTAIN') reasons.push('every rule abstained');
+    const uncertainty = lift(Math.max(u, disagree, 0.5 * abstainShare));
+    const anyViolation = Math.max(0, ...labels.map((l) => l.p), ...Object.values(preds));
+    const gs = groupSize.get(`${v.platform}|${v.sdk}|${v.version}`) ?? 1;
+    const impact = lift(
+      0.5 * anyViolation + 0.3 * (v.kind === 'media' ? 1 : 0) + 0.2 * (Math.log1p(gs) / Math.log1p(maxGroup)),
+    );
+    if (row?.codes.length) reasons.push(`codes ${row.codes.slice(0, 4).join(', ')}`);
+    const a = i.anomalies.rows[idx];
+    const sp = surprisePct(a.surprise_bits);
+    const novelty = lift(0.6 * a.percentile + 0.2 * (a.novel ? 1 : 0) + 0.2 * sp);
+    if (a.percentile >= 0.9)
+      reasons.push(
+        `isolation-forest top ${Math.max(1, Math.round((1 - a.percentile) * 100))}% (score ${r3(a.score)})`,
+      );
+    if (a.novel) reasons.push('outside every session cluster (novel)');
+    if (sp >= 0.95) reasons.push(`surprising event order (${r3(a.surprise_bits)} bits/event)`);
+    for (const f of a.top_features.slice(0, 2)) reasons.push(`unusual ${f.name}=${r3(f.value)}`);
+    return {
+      har: v.har,
+      session: v.key,
+      score: r3(uncertainty * impact * novelty),
+      uncertainty: r3(uncertainty),
+      impact: r3(impact),
+      novelty: r3(novelty),
+      reasons,
+    };
+  });
+  out.sort((a, b) => b.score - a.score || a.har.localeCompare(b.har) || a.session.localeCompare(b.session));
+  return out;
+}
