@@ -6,7 +6,7 @@
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
-import { join, relative, resolve } from 'node:path';
+import { basename, join, relative, resolve } from 'node:path';
 import semver from 'semver';
 import YAML from 'yaml';
 import { z } from 'zod';
@@ -188,6 +188,8 @@ export function loadDictionary(
 ): { entry: DictionaryEntry; path: string }[] {
   const out: { entry: DictionaryEntry; path: string }[] = [];
   for (const file of walk(dir, /\.ya?ml$/)) {
+    // `_`-prefixed files (e.g. _shapes.yaml, the shape-cluster model) are not parameter entries.
+    if (basename(file).startsWith('_')) continue;
     const path = rel(root, file);
     let raw: unknown;
     try {

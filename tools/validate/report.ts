@@ -156,15 +156,22 @@ export function platformTable(findings: Finding[], sessions: SessionRow[]): stri
     { sessions: number; violating: number; findings: number; codes: Map<string, number> }
   >();
   const key = (p: string, sdk: string, v: string | null) => `${p}\u0000${sdk}\u0000${v ?? '?'}`;
+  // Sessions without an explicit library version are grouped by their shape cluster (virtual version).
+  const label = new Map(
+    sessions.map((s) => [
+      `${s.har}\u0000${s.session}`,
+      s.sdk_version ?? (s.virtual_version ? `~${s.virtual_version}` : null),
+    ]),
+  );
   for (const s of sessions) {
-    const k = key(s.platform, s.sdk, s.sdk_version);
+    const k = key(s.platform, s.sdk, label.get(`${s.har}\u0000${s.session}`) ?? null);
     const r = rows.get(k) ?? { sessions: 0, violating: 0, findings: 0, codes: new Map() };
     r.sessions++;
     if (s.verdict === 'VIOLATION') r.violating++;
     rows.set(k, r);
   }
   for (const f of findings) {
-    const r = rows.get(key(f.platform, f.sdk, f.sdk_version));
+    const r = rows.get(key(f.platform, f.sdk, label.get(`${f.har}\u0000${f.session}`) ?? f.sdk_version));
     if (!r) continue;
     r.findings++;
     r.codes.set(f.code, (r.codes.get(f.code) ?? 0) + 1);
