@@ -129,7 +129,7 @@ export function findEvidence(
   const seen = new Set<string>();
   const scored = cands
     .filter((c) => supports(c.quote, topic))
-    .map((c) => ({ c, s: -c.quote.length }))
+    .map((c) => ({ c, s: c.quote.length }))
     .sort((a, b) => b.s - a.s);
   for (const { c } of scored) {
     if (seen.has(c.quote)) continue;

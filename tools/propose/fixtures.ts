@@ -46,7 +46,6 @@ function minimized(sc: SourcedCapture, session: Session): HarDoc {
 function breakIt(har: HarDoc, sc: SourcedCapture, session: Session, spec: LoadedSpec['spec']): HarDoc | null {
   const a = spec.assert[0];
   const p = a.params as Record<string, unknown>;
-  const entryOf = (i: number) => har.log.entries.findIndex((_e, k) => k === i);
   const idx = new Map<number, number>(); // original entry index → index in the minimized HAR
   const orig = readHar(sc.file!).log.entries;
   har.log.entries.forEach((e, k) => {
@@ -59,24 +58,22 @@ function breakIt(har: HarDoc, sc: SourcedCapture, session: Session, spec: Loaded
   if (a.check === 'cadence.ad_ping_gap' || a.check === 'cadence.content_ping_gap') {
     const ad = a.check === 'cadence.ad_ping_gap';
     const interval = Number(p[ad ? 'ad_interval_s' : 'content_interval_s']) * 1000;
-    // Stretch one gap: move every later event of the segment by 2 intervals would touch many rules; instead
-    // drop consecutive pings until the gap exceeds 1.5 × the interval.
-    const pings = steps.filter(
-      (s) =>
-        (ad ? s.inAd || (session.protocol === 'heartbeat' && s.asset === 'ad') : !s.inAd && !s.inBreak) &&
-        s.isPing &&
-        s.type !== 'adStart',
+    // Stretch one gap: delay the first ping of the segment and everything after it by one interval, so
+    // that gap becomes ≥ 2 × the interval (> 1.5 ×) while every other spacing stays as it was.
+    const ping = steps.find(
+      (x) =>
+        x.isPing &&
+        (ad ? x.inAd || (session.protocol === 'heartbeat' && x.asset === 'ad') : !x.inAd && !x.inBreak && x.asset !== 'ad') &&
+        steps.some((y) => y.t < x.t && (ad ? y.type === 'adStart' : y.isPing && !y.inAd && !y.inBreak && y.asset !== 'ad')),
     );
-    for (let i = 1; i + 2 < pings.length; i++) {
-      const gap = pings[i + 2].t - pings[i - 1].t;
-      if (gap > 1.5 * interval && pings[i + 2].t - pings[i - 1].t < 30 * 60 * 1000) {
-        const drop = new Set(
-          [pings[i].e.provenance.entry_index, pings[i + 1].e.provenance.entry_index].map((o) => idx.get(o)),
-        );
-        return { ...har, log: { ...har.log, entries: har.log.entries.filter((_e, k) => !drop.has(k)) } };
-      }
+    const k = ping ? idx.get(ping.e.provenance.entry_index) : undefined;
+    if (!ping || k === undefined) return null;
+    const from = Date.parse(har.log.entries[k].startedDateTime);
+    for (const e of har.log.entries) {
+      const t = Date.parse(e.startedDateTime);
+      if (t >= from) moveEntry(e, t + interval);
     }
-    return null;
+    return har;
   }
   if (a.check === 'params.required') {
     const events = p.events as Record<string, string[]>;
@@ -107,7 +104,6 @@ function breakIt(har: HarDoc, sc: SourcedCapture, session: Session, spec: Loaded
     moveEntry(har.log.entries[k], steps[first].t + Math.max(50, (min * 1000) / 3));
     return har;
   }
-  void entryOf;
   return null;
 }
 
