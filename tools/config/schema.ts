@@ -154,7 +154,7 @@ export const GoblinConfig = z.object({
       /** Web URL of the repository (links in PR bodies); derived from api_url when null. */
       web_url: z.string().nullable().default(null),
       /** Where a PR commits the proposal's eval report (proposal.json, judge/shadow reports, rationale). */
-      reports_dir: z.string().default('proposals'),
+      reports_dir: z.string().default('reports/proposals'),
       /** Commit identity of the bot. */
       git_author_name: z.string().default('Weird Goblin'),
       git_author_email: z.string().default('goblin@localhost'),

@@ -80,9 +80,9 @@ describe.each<Flavor>(['forgejo', 'github'])('goblin pr against a fake %s', (fla
         `specs/cadence/${id}.yaml`,
         `tests/${id}/pass/clean.har`,
         `tests/${id}/fail/cadence_ad_ping_gap.har`,
-        `proposals/p-cadence-ad-ping-interval-media-3-4-001/shadow.md`,
-        `proposals/p-cadence-ad-ping-interval-media-3-4-001/judge.json`,
-        `proposals/p-cadence-ad-ping-interval-media-3-4-001/spec.proposed.yaml`,
+        `reports/proposals/p-cadence-ad-ping-interval-media-3-4-001/shadow.md`,
+        `reports/proposals/p-cadence-ad-ping-interval-media-3-4-001/judge.json`,
+        `reports/proposals/p-cadence-ad-ping-interval-media-3-4-001/spec.proposed.yaml`,
         'specs/cadence/CADENCE_AD_PING_INTERVAL.yaml',
       ]),
     );

@@ -46,7 +46,7 @@ export function exampleTimelines(
   const codes = new Set<string>(proposed.spec.fail_codes);
   const ctx = fileContext(config);
   const ranked: { rank: number; ex: TimelineExample }[] = [];
-  const protocols = new Set(proposed.spec.scope.protocol ?? []);
+  const protocols = new Set<string>(proposed.spec.scope.protocol ?? []);
   for (const rel of [...p.manifest.fixtures.fail, ...p.manifest.fixtures.pass]) {
     const abs = join(p.dir, rel);
     let size: number;

@@ -1,0 +1,158 @@
+import { existsSync, readdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { GoblinConfig } from '../config/index.js';
+import type { JudgeReport, ShadowReport } from '../propose/proposal.js';
+import { gateFailure, openProposalPr, type PrResult } from './bot.js';
+import { updateDashboard } from './dashboard.js';
+import type { ForgeClient } from './forge.js';
+import { loadProposal } from './proposal-files.js';
+
+/** The stages the loop chains; each defaults to the other engineers' library functions (dynamic import). */
+export interface LoopStages {
+  /** drift → bundle files written (bundles/<id>.json). */
+  drift(o: { root: string; config: GoblinConfig; input?: string[] }): Promise<string[]>;
+  /** research pack for a bundle (optional data: a missing research index only warns). */
+  research(bundleFile: string, o: { root: string; config: GoblinConfig }): Promise<void>;
+  propose(
+    bundleFile: string,
+    o: { root: string; config: GoblinConfig; input?: string[]; now?: string },
+  ): Promise<{ dir: string | null; refused?: string | null }>;
+  shadow(dir: string, o: { root: string; config: GoblinConfig; input?: string[] }): Promise<ShadowReport>;
+  judge(dir: string, o: { root: string; config: GoblinConfig }): Promise<JudgeReport>;
+}
+
+export class StageMissingError extends Error {
+  override name = 'StageMissingError';
+}
+
+type AnyFn = (...a: unknown[]) => Promise<unknown>;
+
+/** Import `name` from the first module that exports it; a clear error naming the stage otherwise. */
+async function stageFn(stage: string, candidates: string[], name: string): Promise<AnyFn> {
+  const tried: string[] = [];
+  for (const c of candidates) {
+    try {
+      const mod = (await import(c)) as Record<string, unknown>;
+      if (typeof mod[name] === 'function') return mod[name] as AnyFn;
+      tried.push(`${c} (no export ${name})`);
+    } catch (e) {
+      tried.push(`${c} (${(e as Error).message.split('\n')[0]})`);
+    }
+  }
+  throw new StageMissingError(
+    `loop stage '${stage}' is not available: expected ${name}() in ${tried.join('; ')}`,
+  );
+}
+
+/** The real stages: tools/detect (drift), tools/research (pack), tools/propose (propose, shadow, judge). */
+export async function defaultStages(): Promise<LoopStages> {
+  const drift = await stageFn(
+    'drift',
+    ['../detect/index.js', '../detect/run.js', '../detect/drift.js'],
+    'drift',
+  );
+  const propose = await stageFn('propose', ['../propose/index.js', '../propose/propose.js'], 'propose');
+  const shadow = await stageFn('shadow', ['../propose/index.js', '../propose/shadow.js'], 'shadow');
+  const judge = await stageFn(
+    'judge',
+    ['../propose/index.js', '../propose/judges.js', '../propose/judge.js'],
+    'judge',
+  );
+  const { buildEvidencePack } = await import('../research/index.js');
+  return {
+    async drift(o) {
+      const r = (await drift(o)) as string[] | { files?: string[]; bundles?: string[] };
+      return Array.isArray(r) ? r : (r.files ?? r.bundles ?? []);
+    },
+    async research(bundleFile, o) {
+      await buildEvidencePack(bundleFile, { config: o.config });
+    },
+    propose: (b, o) => propose(b, o) as Promise<{ dir: string | null; refused?: string | null }>,
+    shadow: (d, o) => shadow(d, { ...o, write: true }) as Promise<ShadowReport>,
+    judge: (d, o) => judge(d, { ...o, write: true }) as Promise<JudgeReport>,
+  };
+}
+
+export interface LoopOptions {
+  root: string;
+  config: GoblinConfig;
+  forge?: ForgeClient;
+  stages?: LoopStages;
+  maxPrs?: number;
+  dryRun?: boolean;
+  /** HAR inputs (a drop) for drift/propose/shadow. */
+  input?: string[];
+  /** Use bundles already in bundles_dir instead of running drift. */
+  skipDrift?: boolean;
+  now?: string;
+  log?: (line: string) => void;
+}
+
+export interface LoopReport {
+  bundles: string[];
+  proposals: { bundle: string; dir: string | null; status: string }[];
+  prs: PrResult[];
+  capped: number;
+}
+
+/** drift → research → propose → shadow → judge → PR, at most `max_prs_per_run` PRs. */
+export async function runLoop(o: LoopOptions): Promise<LoopReport> {
+  const { root, config } = o;
+  const log = o.log ?? (() => {});
+  const stages = o.stages ?? (await defaultStages());
+  const cap = o.maxPrs ?? config.autonomy.max_prs_per_run;
+  const ctx = { root, config, input: o.input };
+  let bundles: string[];
+  if (o.skipDrift) {
+    const dir = resolve(root, config.autonomy.bundles_dir);
+    bundles = existsSync(dir)
+      ? readdirSync(dir)
+          .filter((f) => f.endsWith('.json'))
+          .sort()
+          .map((f) => join(dir, f))
+      : [];
+  } else bundles = await stages.drift(ctx);
+  log(`drift: ${bundles.length} bundle(s)`);
+  const report: LoopReport = { bundles, proposals: [], prs: [], capped: 0 };
+  for (const b of bundles) {
+    try {
+      await stages.research(b, ctx);
+    } catch (e) {
+      log(`research: ${(e as Error).message} (proposing from the bundle's own evidence)`);
+    }
+    const pr = await stages.propose(b, { ...ctx, now: o.now });
+    if (!pr.dir) {
+      report.proposals.push({ bundle: b, dir: null, status: `refused: ${pr.refused ?? 'no proposal'}` });
+      continue;
+    }
+    await stages.shadow(pr.dir, ctx);
+    await stages.judge(pr.dir, ctx);
+    const gate = gateFailure(loadProposal(pr.dir), config.autonomy.pr_threshold);
+    if (gate) {
+      report.proposals.push({ bundle: b, dir: pr.dir, status: `held: ${gate}` });
+      continue;
+    }
+    // The cap counts every PR this run opened or refreshed, so a re-run does not open the next one.
+    if (report.prs.filter((x) => !x.action.startsWith('skipped')).length >= cap) {
+      report.capped++;
+      report.proposals.push({ bundle: b, dir: pr.dir, status: `capped (max_prs_per_run ${cap})` });
+      continue;
+    }
+    const r = await openProposalPr({
+      root,
+      config,
+      proposalDir: pr.dir,
+      forge: o.forge,
+      dryRun: o.dryRun,
+      log,
+    });
+    report.prs.push(r);
+    report.proposals.push({
+      bundle: b,
+      dir: pr.dir,
+      status: `pr ${r.action}${r.pr ? ` #${r.pr.number}` : ''}`,
+    });
+  }
+  if (o.forge && !o.dryRun && config.forge.dashboard) await updateDashboard(o.forge, root, config);
+  return report;
+}
