@@ -63,8 +63,13 @@ function breakIt(har: HarDoc, sc: SourcedCapture, session: Session, spec: Loaded
     const ping = steps.find(
       (x) =>
         x.isPing &&
-        (ad ? x.inAd || (session.protocol === 'heartbeat' && x.asset === 'ad') : !x.inAd && !x.inBreak && x.asset !== 'ad') &&
-        steps.some((y) => y.t < x.t && (ad ? y.type === 'adStart' : y.isPing && !y.inAd && !y.inBreak && y.asset !== 'ad')),
+        (ad
+          ? x.inAd || (session.protocol === 'heartbeat' && x.asset === 'ad')
+          : !x.inAd && !x.inBreak && x.asset !== 'ad') &&
+        steps.some(
+          (y) =>
+            y.t < x.t && (ad ? y.type === 'adStart' : y.isPing && !y.inAd && !y.inBreak && y.asset !== 'ad'),
+        ),
     );
     const k = ping ? idx.get(ping.e.provenance.entry_index) : undefined;
     if (!ping || k === undefined) return null;

@@ -2,7 +2,8 @@
 import type { CommandContext, CommandDef } from '../command.js';
 import { UsageError } from '../../util/errors.js';
 
-const strs = (v: unknown): string[] => (Array.isArray(v) ? v.map(String) : v === undefined ? [] : [String(v)]);
+const strs = (v: unknown): string[] =>
+  Array.isArray(v) ? v.map(String) : v === undefined ? [] : [String(v)];
 const root = () => process.cwd();
 
 function sourceOpts(ctx: CommandContext) {
@@ -13,7 +14,8 @@ function sourceOpts(ctx: CommandContext) {
 export const commands: CommandDef[] = [
   {
     name: 'propose',
-    summary: 'Draft a scoped spec change (spec, diff, dictionary, fixtures, citations, rationale) from an investigate bundle',
+    summary:
+      'Draft a scoped spec change (spec, diff, dictionary, fixtures, citations, rationale) from an investigate bundle',
     usage: '<bundle.json> [--out DIR] [--llm] [--input DIR…|--store] [--json]',
     help: [
       'Writes proposals/<SPEC_ID>-<hash>/ (layout: tools/propose/proposal.ts). The deterministic proposer measures',
@@ -39,12 +41,21 @@ export const commands: CommandDef[] = [
         llm: !!ctx.values.llm,
         ...sourceOpts(ctx),
       });
-      if (ctx.values.json) ctx.out(JSON.stringify({ dir: r.dir, proposer: r.proposer, refused: r.refused, manifest: r.manifest, notes: r.notes }, null, 2));
+      if (ctx.values.json)
+        ctx.out(
+          JSON.stringify(
+            { dir: r.dir, proposer: r.proposer, refused: r.refused, manifest: r.manifest, notes: r.notes },
+            null,
+            2,
+          ),
+        );
       else if (r.dir) {
         ctx.out(`proposal: ${r.dir}`);
         ctx.out(`proposer: ${r.proposer}`);
         ctx.out(`summary:  ${r.manifest!.summary}`);
-        ctx.out(`fixtures: ${r.manifest!.fixtures.pass.length} pass, ${r.manifest!.fixtures.fail.length} fail; citations: ${r.manifest!.citations.length}`);
+        ctx.out(
+          `fixtures: ${r.manifest!.fixtures.pass.length} pass, ${r.manifest!.fixtures.fail.length} fail; citations: ${r.manifest!.citations.length}`,
+        );
         for (const n of r.notes) ctx.err(`note: ${n}`);
       } else ctx.out(`no proposal: ${r.refused}`);
       return r.dir ? 0 : 1;
@@ -52,18 +63,31 @@ export const commands: CommandDef[] = [
   },
   {
     name: 'judge',
-    summary: 'Score a proposal (consistency, necessity, evidence; LLM judges 2-of-3 when configured) → judge.json',
+    summary:
+      'Score a proposal (consistency, necessity, evidence; LLM judges 2-of-3 when configured) → judge.json',
     usage: '<proposal-dir> [--input DIR…|--store] [--no-llm] [--json]',
     help: 'Exit 0 ACCEPT, 1 REVIEW or REJECT, 2 usage error. Reads shadow.json when present, else runs the shadow replay.',
-    options: { input: { type: 'string', multiple: true }, store: { type: 'boolean' }, 'no-llm': { type: 'boolean' }, json: { type: 'boolean' } },
+    options: {
+      input: { type: 'string', multiple: true },
+      store: { type: 'boolean' },
+      'no-llm': { type: 'boolean' },
+      json: { type: 'boolean' },
+    },
     async run(ctx) {
       const [dir] = ctx.positionals;
       if (!dir) throw new UsageError('goblin judge <proposal-dir>');
       const { judge } = await import('../../propose/judges.js');
-      const r = await judge(dir, { root: root(), config: ctx.config, llm: !ctx.values['no-llm'], shadowOpts: sourceOpts(ctx) });
+      const r = await judge(dir, {
+        root: root(),
+        config: ctx.config,
+        llm: !ctx.values['no-llm'],
+        shadowOpts: sourceOpts(ctx),
+      });
       if (ctx.values.json) ctx.out(JSON.stringify(r, null, 2));
       else {
-        ctx.out(`${r.decision}  score ${r.score}  (C ${r.consistency}, N ${r.necessity}, E ${r.evidence})${r.llm_used ? '' : '  [deterministic judges only]'}`);
+        ctx.out(
+          `${r.decision}  score ${r.score}  (C ${r.consistency}, N ${r.necessity}, E ${r.evidence})${r.llm_used ? '' : '  [deterministic judges only]'}`,
+        );
         for (const x of r.reasons) ctx.out(`  - ${x}`);
         for (const n of r.notes ?? []) ctx.err(`note: ${n}`);
       }
@@ -72,7 +96,8 @@ export const commands: CommandDef[] = [
   },
   {
     name: 'shadow',
-    summary: 'Replay sessions with the current pack and with a proposal applied; pre/post report → shadow.json + shadow.md',
+    summary:
+      'Replay sessions with the current pack and with a proposal applied; pre/post report → shadow.json + shadow.md',
     usage: '<proposal-dir> [--store|--input DIR…] [--known-good DIR…] [--json]',
     help: 'Default source: the store (storage.db_file), stratified by protocol/platform/SDK/version. Exit 0 accept, 1 reject.',
     options: {
@@ -87,7 +112,12 @@ export const commands: CommandDef[] = [
       const { shadow, shadowMd } = await import('../../propose/shadow.js');
       const { readProposal } = await import('../../propose/propose.js');
       const known = strs(ctx.values['known-good']);
-      const r = await shadow(dir, { root: root(), config: ctx.config, ...sourceOpts(ctx), knownGood: known.length ? known : undefined });
+      const r = await shadow(dir, {
+        root: root(),
+        config: ctx.config,
+        ...sourceOpts(ctx),
+        knownGood: known.length ? known : undefined,
+      });
       if (ctx.values.json) ctx.out(JSON.stringify(r, null, 2));
       else ctx.out(shadowMd(r, readProposal(dir).manifest));
       return r.accept ? 0 : 1;
