@@ -28,8 +28,26 @@ export async function attachSummary(files: string[], env: NodeJS.ProcessEnv = pr
   return 0;
 }
 
+/** Post or edit the one CI comment (`<!-- goblin:ci -->`) on a PR, using the forge settings in goblin.config.yaml. */
+export async function commentOnPr(number: number, files: string[]): Promise<void> {
+  const { loadConfig } = await import('../config/index.js');
+  const { forgeFromConfig } = await import('./forge.js');
+  const cfg = loadConfig();
+  const forge = forgeFromConfig(cfg.forge);
+  const body = [
+    '<!-- goblin:ci -->',
+    ...files.map((f) => (existsSync(f) ? readFileSync(f, 'utf8') : `_no report at ${f}_`)),
+  ].join('\n\n');
+  await forge.upsertMarkedComment(number, '<!-- goblin:ci -->', body.slice(0, 60_000));
+}
+
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  const files = process.argv.slice(2);
+  const args = process.argv.slice(2);
+  const ci = args.indexOf('--comment');
+  const pr = ci >= 0 ? Number(args[ci + 1]) : NaN;
+  const files = args.filter((_, i) => ci < 0 || (i !== ci && i !== ci + 1));
+  if (Number.isInteger(pr) && pr > 0)
+    await commentOnPr(pr, files).catch((e: Error) => console.error(`PR comment skipped: ${e.message}`));
   if (!files.length) {
     console.error('usage: tsx tools/pr/ci-summary.ts <report.md…>');
     process.exit(2);
