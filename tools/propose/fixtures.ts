@@ -47,7 +47,7 @@ function breakIt(har: HarDoc, sc: SourcedCapture, session: Session, spec: Loaded
   const a = spec.assert[0];
   const p = a.params as Record<string, unknown>;
   const idx = new Map<number, number>(); // original entry index → index in the minimized HAR
-  const orig = readHar(sc.file!).log.entries;
+  const orig = scrubHar(readHar(sc.file!)).log.entries; // same scrub → URLs comparable
   har.log.entries.forEach((e, k) => {
     const o = orig.findIndex(
       (x) => x.startedDateTime === e.startedDateTime && x.request.url === e.request.url,
