@@ -1,4 +1,4 @@
-import type { DuckDBConnection } from '@duckdb/node-api';
+import { listValue, type DuckDBConnection } from '@duckdb/node-api';
 import type { Envelope } from '../envelope/index.js';
 import { buildCapture, type Capture } from '../session/index.js';
 import { rowToEnvelope } from '../store/rows.js';
@@ -22,14 +22,13 @@ export async function* capturesFromStore(
       last: r.last_ms === null ? null : Number(r.last_ms),
     });
   const sql = `SELECT * EXCLUDE (ts) FROM event ${filter} ORDER BY har_hash, ts_ms, entry_index, sub_index`;
-  const reader = opts.hashes ? await (await con.prepare(sql)).runAndReadAll() : await con.runAndReadAll(sql);
+  let rows: Record<string, unknown>[];
   if (opts.hashes) {
     const stmt = await con.prepare(sql);
-    stmt.bindList(1, opts.hashes as never);
-    yield* group((await stmt.runAndReadAll()).getRowObjectsJS(), spans);
-    return;
-  }
-  yield* group(reader.getRowObjectsJS(), spans);
+    stmt.bindList(1, listValue(opts.hashes));
+    rows = (await stmt.runAndReadAll()).getRowObjectsJS();
+  } else rows = (await con.runAndReadAll(sql)).getRowObjectsJS();
+  yield* group(rows, spans);
 }
 
 function* group(

@@ -54,14 +54,15 @@ export const commands: CommandDef[] = [
   },
   {
     name: 'spec explain',
-    summary: 'Show which spec decided each check for the sessions of a HAR, and why',
-    usage: '<har-file> [--session KEY]',
+    summary:
+      'Show which spec decided each check for a session (a HAR file, or a session id in the store), and why',
+    usage: '<har-file | session-id> [--session KEY]',
     options: { session: { type: 'string' } },
     async run(ctx) {
       const file = ctx.positionals[0];
-      if (!file) throw new UsageError('give a HAR file');
-      const { explainHar } = await import('../../spec/explain.js');
-      const lines = await explainHar(file, ctx.config, ctx.values.session as string | undefined);
+      if (!file) throw new UsageError('give a HAR file or a session id');
+      const { explain } = await import('../../spec/explain.js');
+      const lines = await explain(file, ctx.config, ctx.values.session as string | undefined);
       for (const l of lines) ctx.out(l);
       return EXIT_OK;
     },
