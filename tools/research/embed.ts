@@ -83,7 +83,7 @@ function featureDim(session: OrtSession, inputIndex: number, fallback: number | 
   const name = session.inputNames[inputIndex];
   if (/input_ids|attention_mask|token_type/i.test(name)) {
     throw new Error(
-      `${path}: input '${name}' needs a subword tokenizer; only float [batch, D] feature models are supported (see tools/research/README.md)`,
+      `${path}: input '${name}' needs a subword tokenizer; only float [batch, D] feature models are supported (see the README, "Research agent")`,
     );
   }
   if (meta && meta.isTensor) {
