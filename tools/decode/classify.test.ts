@@ -72,3 +72,13 @@ describe('parseEdgePath', () => {
     });
   });
 });
+
+describe('heartbeat on an unlisted first-party CNAME', () => {
+  const none = { aa: [], heartbeat: [], 'media-collection': [], edge: [] };
+  it('is recognised by its s:/l: grammar, not dropped', () => {
+    const q = 's:sc:rsid=acmeprod&s:event:type=play&s:event:sid=1527464150037459529420&l:event:playhead=29';
+    expect(classify('hb.acme.com', '/', none, q)).toBe('heartbeat');
+    expect(classify('hb.acme.com', '/', none, 'q=s:event:type')).toBeNull();
+    expect(classify('www.acme.com', '/search', none, q)).toBeNull();
+  });
+});

@@ -78,7 +78,12 @@ function isScHost(host: string): boolean {
  * validator flags) and Edge/Media Edge (`/ee…`); host patterns for the rest. Returns null for
  * traffic that is not Adobe telemetry.
  */
-export function classify(host: string, path: string, cnames: DecodeContext['cnames']): Family | null {
+export function classify(
+  host: string,
+  path: string,
+  cnames: DecodeContext['cnames'],
+  query: string | null = null,
+): Family | null {
   if (path.includes('/b/ss/')) return 'aa';
   if (isMediaCollectionPath(path)) return 'media-collection';
   if (path.startsWith('/ee')) {
@@ -109,5 +114,14 @@ export function classify(host: string, path: string, cnames: DecodeContext['cnam
   }
   if (endsWithDomain(host, 'tt.omtrdc.net')) return 'target';
   if (host === 'assets.adobedtm.com' || host === 'assets.adoberesources.cn') return 'tags';
+  // A heartbeat ping on a first-party CNAME nobody listed: the s:/l: grammar is unmistakable, so decode it
+  // (the transport check then reports the unlisted host instead of the beacon silently vanishing).
+  if (
+    query !== null &&
+    (path === '/' || path === '') &&
+    query.includes('s:event:type=') &&
+    query.includes('s:event:sid=')
+  )
+    return 'heartbeat';
   return null;
 }

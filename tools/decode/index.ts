@@ -63,7 +63,7 @@ export function decodeEntry(entry: HarEntry, ctx: DecodeContext, pii: PiiOptions
     url = null;
   }
   if (!url) return { events: [], rejection: null };
-  const family = classify(url.host, url.path, ctx.cnames);
+  const family = classify(url.host, url.path, ctx.cnames, url.query);
   if (family === null || entry.method === 'OPTIONS') return { events: [], rejection: null };
   try {
     const input: EntryInput = {

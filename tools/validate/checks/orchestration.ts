@@ -13,7 +13,9 @@ export const aaStart = defineCheck({
   protocols: ['heartbeat'],
   params: z.object({ window_s: z.number().positive().default(5) }).strict(),
   run(a, v, p) {
-    const starts = a.steps.filter((s) => s.type === 'sessionStart' && s.asset === 'main');
+    // The AA media-start pairs with the session's first main start; a repeated start is
+    // SESSION_START_DUPLICATE's business, not a second orchestration failure.
+    const starts = a.steps.filter((s) => s.type === 'sessionStart' && s.asset === 'main').slice(0, 1);
     if (starts.length === 0) return { status: 'abstain', reason: 'no main start' };
     const w = p.window_s * 1000;
     const sid = a.session.key;
