@@ -9,6 +9,7 @@ export const lfBookendCounts: LabelingFunction = {
   name: 'lf_bookend_counts',
   family: 'bookends',
   source: 'hand',
+  codes: ['SESSION_START_MISSING', 'SESSION_START_DUPLICATE', 'AD_NOT_CLOSED', 'ADBREAK_NOT_CLOSED'],
   fn(s) {
     if (s.kind !== 'media') return 'ABSTAIN';
     const starts = s.count('sessionStart');

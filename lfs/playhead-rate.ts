@@ -10,6 +10,7 @@ export const lfPlayheadRate: LabelingFunction = {
   name: 'lf_playhead_rate',
   family: 'playhead',
   source: 'hand',
+  codes: ['PLAYHEAD_DECREASING', 'PLAYHEAD_STALLED'],
   fn(s) {
     if (s.kind !== 'media') return 'ABSTAIN';
     const ps = s.contentPings().filter((p) => p.playhead !== null) as { t: number; playhead: number }[];

@@ -8,6 +8,7 @@ export const lfRokuFirstPing: LabelingFunction = {
   name: 'lf_roku_first_ping',
   family: 'cadence',
   source: 'hand',
+  codes: ['CADENCE_EARLY_FIRST_PING'],
   fn(s) {
     if (s.platform !== 'roku' || s.kind !== 'media') return 'ABSTAIN';
     const first = s.firstContentPingDeltaS();

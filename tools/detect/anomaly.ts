@@ -74,7 +74,7 @@ const dist = (a: number[], b: number[]) => {
 };
 
 /**
- * DBSCAN (density-clustering package) over standardized features. ε is the 90th percentile of the
+ * DBSCAN (density-clustering package) over standardized features. ε is the 60th percentile of the
  * k-distance (k = minPts) — the knee heuristic of Ester et al. made automatic. Above `maxRows`
  * sessions, a seeded sample is clustered and the rest join their nearest sampled neighbour's
  * cluster when within ε (else noise).
@@ -102,7 +102,7 @@ export function clusterSessions(
     const ds = S.map((b) => dist(a, b)).sort((x, y) => x - y);
     return ds[Math.min(minPts, ds.length - 1)];
   }).sort((a, b) => a - b);
-  const eps = Math.max(1e-6, kd[Math.floor(0.9 * (kd.length - 1))]);
+  const eps = Math.max(1e-6, kd[Math.floor(0.6 * (kd.length - 1))]);
   const db = new clustering.DBSCAN();
   const groups = db.run(S, eps, minPts);
   const labels = new Array<number>(n).fill(-1);

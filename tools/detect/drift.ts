@@ -14,8 +14,8 @@ import type { SessionView } from '../label/api.js';
  * Thresholds (documented in tools/label/README.md):
  * - PSI < 0.1 none · 0.1 ≤ PSI < 0.25 moderate · PSI ≥ 0.25 major (credit-scoring convention);
  * - a metric only counts when PSI also exceeds its sampling-noise critical value: under no drift,
- *   PSI ≈ χ²(K−1)·(1/n_ref + 1/n_drop) (Yurdakul & Naranjo 2020), so we require
- *   PSI > (K−1 + 3.1·√(2(K−1)))·(1/n_ref + 1/n_drop) (≈ the 99.9 % point), with n = sessions;
+ *   PSI ≈ χ²(K−1)·(1/n_ref + 1/n_drop) (Yurdakul & Naranjo 2020), so we require PSI above the
+ *   99.9 % point of χ²(K−1) times (1/n_ref + 1/n_drop), with n = sessions (see noiseCritical);
  * - a group with fewer than `minSessions` (default 12) sessions on either side ABSTAINS;
  * - parameters count only when present in ≥ 50 % of sessions on one side (stable parameters).
  * A group with a major metric writes an investigate bundle (bundles/<id>.json).
@@ -114,10 +114,15 @@ export function psi(ref: number[], cur: number[]): { psi: number; kl: number } {
 export const band = (v: number): 'none' | 'moderate' | 'major' =>
   v >= 0.25 ? 'major' : v >= 0.1 ? 'moderate' : 'none';
 
-/** Sampling-noise critical PSI (≈ 99.9 % of χ²(K−1)·(1/n₁ + 1/n₂)). */
+/**
+ * Sampling-noise critical PSI: the 99.9 % point of χ²(K−1) (Wilson–Hilferty approximation) times
+ * (1/n₁ + 1/n₂) — under no drift PSI is approximately χ²(K−1)·(1/n₁ + 1/n₂).
+ */
 export function noiseCritical(K: number, nRef: number, nCur: number): number {
   const df = Math.max(1, K - 1);
-  return (df + 3.1 * Math.sqrt(2 * df)) * (1 / Math.max(1, nRef) + 1 / Math.max(1, nCur));
+  const z = 3.09; // 99.9 %
+  const q = df * (1 - 2 / (9 * df) + z * Math.sqrt(2 / (9 * df))) ** 3;
+  return q * (1 / Math.max(1, nRef) + 1 / Math.max(1, nCur));
 }
 
 export interface DriftMetric {

@@ -20,7 +20,7 @@ import {
   type Mutator,
 } from './scenarios.js';
 
-/** Labelled slice from simulator truth: session id → families of the faults injected into it. */
+/** Labelled slice from simulator truth: session id → families (and codes) of the faults injected into it. */
 export function truthFamilies(corpus: LearnCorpus, truth: TruthRecord[]): Map<string, Set<string>> {
   const out = new Map<string, Set<string>>();
   for (const c of corpus.captures) for (const s of c.sessions) out.set(sessionId(c.har, s.key), new Set());
@@ -31,7 +31,8 @@ export function truthFamilies(corpus: LearnCorpus, truth: TruthRecord[]): Map<st
     const cap = corpus.captures.find((c) => c.har === t.har);
     if (!cap) continue;
     for (const s of cap.sessions)
-      if (t.session ? s.key === t.session : s.kind !== 'media') out.get(sessionId(cap.har, s.key))?.add(fam);
+      if (t.session ? s.key === t.session : s.kind !== 'media')
+        out.get(sessionId(cap.har, s.key))?.add(fam).add(t.code);
   }
   return out;
 }
@@ -89,20 +90,20 @@ async function anomalyEval(
   cfg: GoblinConfig,
   dir: string,
 ) {
+  const dropDir = join(dir, mut.name);
   const drop = generateDrop({
-    outDir: join(dir, mut.name),
+    outDir: dropDir,
     seed,
     captures,
     faultRate: 0.3,
     mutator: mut,
     mutateShare: 0.1,
   });
-  const corpus = loadCorpus(drop.files, pack, cfg, dir);
+  // paths relative to the drop folder, as truth.jsonl and novel.jsonl name them
+  const corpus = loadCorpus(drop.files, pack, cfg, dropDir);
   const truth = truthFamilies(corpus, drop.truth);
   const res = learn(corpus, pack, { truth, seed });
-  const novel = new Set(
-    drop.novel.map((n) => sessionId(join(dir, mut.name) === dir ? n.har : `${mut.name}/${n.har}`, n.session)),
-  );
+  const novel = new Set(drop.novel.map((n) => sessionId(n.har, n.session)));
   const ranked = [...res.anomalies.rows]
     .sort((a, b) => b.score - a.score)
     .map((r) => sessionId(r.har, r.session));
@@ -115,7 +116,7 @@ async function anomalyEval(
   let noise = 0;
   for (const id of present) {
     const row = corpus.rows.get(id);
-    const simFault = base.has(id.split('\u0000')[0].slice(mut.name.length + 1));
+    const simFault = base.has(id.split('\u0000')[0]);
     if (row?.codes.length && !simFault) withFindings++;
     if (res.anomalies.rows.find((r) => sessionId(r.har, r.session) === id)?.novel) noise++;
   }
@@ -297,7 +298,7 @@ export function formatEval(r: EvalReport): string[] {
     lines.push(`  winner: ${l.winner} (${l.reason})`);
     for (const p of l.per_family)
       lines.push(
-        `  ${p.family.padEnd(14)} n ${p.n} · LM acc ${f(p.label_model.accuracy)} ECE ${f(p.label_model.ece)} · MV acc ${f(p.majority_vote.accuracy)} ECE ${f(p.majority_vote.ece)}`,
+        `  ${p.family.padEnd(14)} n ${p.n} (${p.label_model.positives} violated) · LM acc ${f(p.label_model.accuracy)} ECE ${f(p.label_model.ece)} · MV acc ${f(p.majority_vote.accuracy)} ECE ${f(p.majority_vote.ece)}`,
       );
   }
   if (r.classifier.length) {

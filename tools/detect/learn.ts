@@ -24,9 +24,9 @@ export interface LearnCorpus {
   rows: Map<string, SessionRow>;
 }
 
-/** Decode + validate HAR files in-process (no store). */
+/** Decode + validate HAR files in-process (no store). `rel` is the path findings report as `har`. */
 export function loadCorpus(
-  files: string[],
+  files: (string | { abs: string; rel: string })[],
   pack: RulePack,
   cfg: GoblinConfig,
   root = process.cwd(),
@@ -35,12 +35,10 @@ export function loadCorpus(
   const captures: Capture[] = [];
   const rows = new Map<string, SessionRow>();
   for (const f of files) {
-    const abs = resolve(root, f);
+    const abs = typeof f === 'string' ? resolve(root, f) : f.abs;
+    const rel = typeof f === 'string' ? (f.startsWith('/') ? relFrom(root, abs) : f) : f.rel;
     const st = statSync(abs);
-    for (const p of processFile(
-      { abs, rel: f.startsWith('/') ? relFrom(root, abs) : f, size: st.size, mtimeMs: st.mtimeMs },
-      ctx,
-    )) {
+    for (const p of processFile({ abs, rel, size: st.size, mtimeMs: st.mtimeMs }, ctx)) {
       if (!p.capture) continue;
       captures.push(p.capture);
       for (const r of validateCapture(p.capture, pack, { cnames: cfg.hosts.cname_allowlist }).sessions)
@@ -219,7 +217,12 @@ export function writeLearnOutputs(outDir: string, r: LearnResult): Record<string
           family: f.family,
           lfs: f.lfs.length,
           covered: f.covered,
-          prior: round(f.fit.prior),
+          code_tasks: f.tasks.map((t) => ({
+            code: t.code,
+            lfs: t.lfs.length,
+            prior: round(t.cc.prior),
+            em_iterations: t.cc.iterations,
+          })),
           estimated_accuracies: Object.fromEntries(
             f.lfs.map((n, i) => [n, f.fit.estimated[i] ? round(f.fit.accuracies[i]) : null]),
           ),

@@ -16,6 +16,8 @@ export interface LabelingFunction {
   family: CodeFamily;
   /** 'spec' = derived from a YAML spec verdict; 'hand' = lfs/*.ts. */
   source: 'spec' | 'hand';
+  /** The codes it can emit (its label-model tasks: one binary task per code). */
+  codes: string[];
   fn: (s: SessionView) => Label;
 }
 

@@ -3,10 +3,12 @@ import type { RulePack } from '../validate/pack.js';
 import type { Label, LabelingFunction, SessionView } from './api.js';
 import {
   calibration,
+  fitClassConditional,
   fitTriplet,
+  predictClassConditional,
   majorityVote,
-  predictProba,
   type Calibration,
+  type ClassConditionalFit,
   type LabelModelFit,
   type Vote,
 } from './model.js';
@@ -24,6 +26,7 @@ export function specLabelingFunctions(pack: RulePack): LabelingFunction[] {
         name: `spec:${spec.id}`,
         family: spec.family as CodeFamily,
         source: 'spec' as const,
+        codes,
         fn(s: SessionView): Label {
           const v = s.rules[spec.id];
           if (v === 'PASS') return 'PASS';
@@ -49,14 +52,27 @@ export interface LfStats {
   correct: number | null;
   incorrect: number | null;
   empirical_accuracy: number | null;
-  /** Label-model estimate of P(vote = truth | vote). */
+  /** Triplet estimate of P(vote = truth | vote) (symmetric model). */
   estimated_accuracy: number | null;
+  /** Label model (EM, mean over its code tasks) sensitivity P(VIOLATION | violated) and specificity P(PASS | clean). */
+  estimated_tpr: number | null;
+  estimated_tnr: number | null;
+}
+
+export interface CodeTask {
+  code: string;
+  lfs: string[];
+  fit: LabelModelFit;
+  cc: ClassConditionalFit;
 }
 
 export interface FamilyResult {
   family: CodeFamily;
   lfs: string[];
+  /** Triplet fit over the family votes (symmetric accuracies; diagnostics). */
   fit: LabelModelFit;
+  /** The label model: per code, class-conditional rates by EM (and the triplet fit beside it). */
+  tasks: CodeTask[];
   /** Per session (same order as views): label-model P(violation in family), MV share (null = uncovered). */
   lm: number[];
   mv: (number | null)[];
@@ -115,9 +131,46 @@ export function runLabeling(
     if (!idx.length) continue;
     const L: Vote[][] = labels.map((row) => idx.map((j) => vote(row[j])));
     if (!L.some((r) => r.some((v) => v !== 0))) continue;
+    // one binary task per code: only LFs that can emit the code vote on it (a spec's PASS says
+    // nothing about another spec's code); the family label is the noisy-OR of its code labels
+    const codes = [...new Set(idx.flatMap((j) => lfs[j].codes))].filter(
+      (c) => CODE_INFO.get(c)?.family === family,
+    );
+    const lmF = new Array<number>(views.length).fill(0);
+    const mvF = new Array<number | null>(views.length).fill(null);
+    const notLm = new Array<number>(views.length).fill(1);
+    const tasks: CodeTask[] = [];
+    for (const code of codes) {
+      const cols = idx.filter((j) => lfs[j].codes.includes(code));
+      const Lc: Vote[][] = labels.map((row, i) =>
+        cols.map((j) => {
+          const l = row[j];
+          if (l === 'ABSTAIN') return 0;
+          if (l === 'PASS') return -1;
+          // a spec that fired reports every code it found (SessionRow.codes)
+          const has =
+            lfs[j].source === 'spec'
+              ? views[i].codes.includes(code) || l === `VIOLATION:${code}`
+              : l === `VIOLATION:${code}`;
+          return has ? 1 : lfs[j].source === 'spec' ? -1 : 0;
+        }),
+      );
+      if (!Lc.some((r) => r.some((v) => v !== 0))) continue;
+      const fit = fitTriplet(Lc);
+      const cc = fitClassConditional(Lc, { prior: Math.max(0.01, Math.min(0.5, fit.prior)) });
+      const lm = predictClassConditional(Lc, cc);
+      const mv = majorityVote(Lc);
+      tasks.push({ code, lfs: cols.map((j) => lfs[j].name), fit, cc });
+      for (let i = 0; i < views.length; i++) {
+        if (mv[i] === null) continue;
+        notLm[i] *= 1 - lm[i];
+        mvF[i] = Math.max(mvF[i] ?? 0, mv[i] as number);
+      }
+    }
+    for (let i = 0; i < views.length; i++) lmF[i] = mvF[i] === null ? 0 : 1 - notLm[i];
+    const lm = lmF;
+    const mv = mvF;
     const fit = fitTriplet(L);
-    const lm = predictProba(L, fit);
-    const mv = majorityVote(L);
     let ev: FamilyResult['eval'] = null;
     if (truth) {
       const a: number[] = [];
@@ -141,11 +194,13 @@ export function runLabeling(
       family,
       lfs: idx.map((j) => lfs[j].name),
       fit,
+      tasks,
       lm,
       mv,
       covered: mv.filter((x) => x !== null).length,
       eval: ev,
     });
+    const tasksOf = (name: string) => tasks.filter((t) => t.lfs.includes(name));
     // per-LF diagnostics (Snorkel's LFAnalysis)
     idx.forEach((j, col) => {
       let cov = 0;
@@ -177,6 +232,8 @@ export function runLabeling(
         incorrect: truth ? bad : null,
         empirical_accuracy: truth && ok + bad ? ok / (ok + bad) : null,
         estimated_accuracy: fit.estimated[col] ? fit.accuracies[col] : null,
+        estimated_tpr: rate(tasksOf(lfs[j].name).map((t) => t.cc.tpr[t.lfs.indexOf(lfs[j].name)])),
+        estimated_tnr: rate(tasksOf(lfs[j].name).map((t) => t.cc.tnr[t.lfs.indexOf(lfs[j].name)])),
       });
     });
   }
@@ -220,6 +277,9 @@ export function runLabeling(
   }
   return { lfStats, families, labels: out, evaluation, winner };
 }
+
+const rate = (xs: number[]) =>
+  xs.length ? Math.round((xs.reduce((a, b) => a + b, 0) / xs.length) * 1e4) / 1e4 : null;
 
 function safe(lf: LabelingFunction, v: SessionView): Label {
   try {

@@ -129,6 +129,8 @@ export function majorityVote(L: Vote[][]): (number | null)[] {
 
 export interface Calibration {
   n: number;
+  /** Positives (truly violated) among the n. */
+  positives: number;
   accuracy: number;
   brier: number;
   /** Expected calibration error, 10 equal-width bins. */
@@ -138,7 +140,7 @@ export interface Calibration {
 /** Accuracy (P > 0.5 ⇒ positive), Brier score and ECE of probabilities against 0/1 truth. */
 export function calibration(probs: number[], truth: (0 | 1)[], bins = 10): Calibration {
   const n = probs.length;
-  if (!n) return { n: 0, accuracy: 0, brier: 0, ece: 0 };
+  if (!n) return { n: 0, positives: 0, accuracy: 0, brier: 0, ece: 0 };
   let correct = 0;
   let brier = 0;
   const bSum = new Float64Array(bins);
@@ -156,5 +158,80 @@ export function calibration(probs: number[], truth: (0 | 1)[], bins = 10): Calib
   let ece = 0;
   for (let b = 0; b < bins; b++)
     if (bCnt[b]) ece += (bCnt[b] / n) * Math.abs(bSum[b] / bCnt[b] - bPos[b] / bCnt[b]);
-  return { n, accuracy: correct / n, brier: brier / n, ece };
+  return { n, positives: truth.filter((y) => y === 1).length, accuracy: correct / n, brier: brier / n, ece };
+}
+
+export interface ClassConditionalFit {
+  /** P(vote = VIOLATION | Y = violation, voted) per LF (sensitivity). */
+  tpr: number[];
+  /** P(vote = PASS | Y = clean, voted) per LF (specificity). */
+  tnr: number[];
+  prior: number;
+  iterations: number;
+}
+
+/**
+ * Snorkel-style generative label model with class-conditional LF accuracies, fit by EM
+ * (Dawid & Skene 1979) — no ground truth. Spec LFs are asymmetric: a spec that checks one code
+ * PASSes sessions that violate another code of its family, so a symmetric accuracy (the triplet
+ * model's assumption) misreads them; separate sensitivity/specificity lets a blind PASS carry little
+ * weight while a firing VIOLATION carries a lot. Initialized from the triplet fit's prior and an
+ * "any LF fires" posterior; Beta(1, 1) smoothing keeps every rate inside (0, 1).
+ */
+export function fitClassConditional(
+  L: Vote[][],
+  init?: { prior?: number; iterations?: number },
+): ClassConditionalFit {
+  const n = L.length;
+  const m = L[0]?.length ?? 0;
+  let q: number[] = L.map((row) => (row.some((v) => v > 0) ? 0.9 : 0.1));
+  let prior = init?.prior ?? 0.1;
+  let tpr = new Array<number>(m).fill(0.8);
+  let tnr = new Array<number>(m).fill(0.9);
+  const iters = init?.iterations ?? 50;
+  let it = 0;
+  for (; it < iters; it++) {
+    // M step
+    const tp = new Float64Array(m).fill(1);
+    const pn = new Float64Array(m).fill(2);
+    const tn = new Float64Array(m).fill(1);
+    const nn = new Float64Array(m).fill(2);
+    let qs = 0;
+    for (let r = 0; r < n; r++) {
+      qs += q[r];
+      for (let j = 0; j < m; j++) {
+        const v = L[r][j];
+        if (!v) continue;
+        pn[j] += q[r];
+        nn[j] += 1 - q[r];
+        if (v > 0) tp[j] += q[r];
+        else tn[j] += 1 - q[r];
+      }
+    }
+    const nt = Array.from(tp, (x, j) => x / pn[j]);
+    const nt2 = Array.from(tn, (x, j) => x / nn[j]);
+    const np = Math.min(0.995, Math.max(0.005, (qs + 1) / (n + 2)));
+    // E step
+    const next = L.map((row) => posterior(row, nt, nt2, np));
+    const delta = next.reduce((s, x, r) => Math.max(s, Math.abs(x - q[r])), 0);
+    q = next;
+    tpr = nt;
+    tnr = nt2;
+    prior = np;
+    if (delta < 1e-6) break;
+  }
+  return { tpr, tnr, prior, iterations: it + 1 };
+}
+
+function posterior(row: Vote[], tpr: ArrayLike<number>, tnr: ArrayLike<number>, prior: number): number {
+  let z = Math.log(prior / (1 - prior));
+  for (let j = 0; j < row.length; j++) {
+    if (row[j] > 0) z += Math.log(tpr[j] / (1 - tnr[j]));
+    else if (row[j] < 0) z += Math.log((1 - tpr[j]) / tnr[j]);
+  }
+  return 1 / (1 + Math.exp(-z));
+}
+
+export function predictClassConditional(L: Vote[][], fit: ClassConditionalFit): number[] {
+  return L.map((row) => posterior(row, fit.tpr, fit.tnr, fit.prior));
 }

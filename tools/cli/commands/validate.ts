@@ -113,6 +113,11 @@ export const commands: CommandDef[] = [
       ctx.out(
         `outputs: ${outDir}/report.md, violations.jsonl/.csv, sessions.jsonl, timelines.jsonl, summary.json`,
       );
+      // learning layer (labels, anomalies, triage → inbox.jsonl, learn.duckdb); never fails the run
+      const { learnForRun } = await import('../../detect/run-learn.js');
+      const { loadRulePack } = await import('../../validate/pack.js');
+      const pack = loadRulePack(resolve(process.cwd(), ctx.config.validate.specs_dir), process.cwd());
+      ctx.out(await learnForRun(ctx.positionals, outDir, ctx.config, pack));
       return s.sessions.violation > 0 ? EXIT_FINDINGS : EXIT_OK;
     },
   },

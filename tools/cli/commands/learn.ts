@@ -1,0 +1,204 @@
+import { resolve } from 'node:path';
+import type { CommandContext, CommandDef } from '../command.js';
+import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE } from '../../util/errors.js';
+
+async function setup(ctx: CommandContext) {
+  const { loadRulePack } = await import('../../validate/pack.js');
+  const root = process.cwd();
+  const pack = loadRulePack(resolve(root, ctx.config.validate.specs_dir), root);
+  return { root, pack };
+}
+
+async function learnOver(ctx: CommandContext) {
+  if (!ctx.positionals.length) {
+    ctx.err('give HAR inputs (files, folders or globs), e.g. examples/hars');
+    return null;
+  }
+  const { root, pack } = await setup(ctx);
+  const { corpusFromInputs, learnAndExport } = await import('../../detect/run-learn.js');
+  const { createProgress } = await import('../progress.js');
+  const outDir = (ctx.values.out as string) ?? 'out/run';
+  const prog = createProgress({ label: 'learn', total: 2, unit: 'stages', quiet: ctx.quiet });
+  const corpus = corpusFromInputs(ctx.positionals, pack, ctx.config, root);
+  prog.tick(1, `${corpus.captures.length} captures`);
+  const out = await learnAndExport(corpus, pack, outDir);
+  prog.done(`${out.result.views.length} sessions`);
+  return { ...out, outDir };
+}
+
+const pct = (v: number) => `${(100 * v).toFixed(1)}%`;
+const f3 = (v: number | null) => (v === null ? '   –  ' : v.toFixed(3));
+
+export const commands: CommandDef[] = [
+  {
+    name: 'label',
+    summary:
+      'Apply every labeling function (specs + lfs/*.ts), fit the label model, compare with majority vote',
+    usage: '<input…> [--out DIR] [--json]',
+    help: 'Per LF: coverage, overlaps, conflicts, estimated accuracy (label model, no ground truth). Writes labels.jsonl, lf-stats.jsonl, learn-summary.json and learn.duckdb (tables label, lf_stats, anomaly, inbox) into --out (default out/run).',
+    options: { out: { type: 'string' }, json: { type: 'boolean' } },
+    async run(ctx) {
+      const r = await learnOver(ctx);
+      if (!r) return EXIT_USAGE;
+      const lab = r.result.labeling;
+      if (ctx.values.json) {
+        ctx.out(
+          JSON.stringify(
+            { lfs: lab.lfStats, winner: lab.winner, classifiers: r.result.classifiers },
+            null,
+            2,
+          ),
+        );
+        return EXIT_OK;
+      }
+      ctx.out(`${lab.lfStats.length} labeling functions over ${r.result.views.length} sessions`);
+      ctx.out(`${'LF'.padEnd(36)} ${'family'.padEnd(13)} coverage overlaps conflicts est.acc`);
+      for (const s of lab.lfStats)
+        ctx.out(
+          `${s.name.padEnd(36)} ${s.family.padEnd(13)} ${pct(s.coverage).padStart(8)} ${pct(s.overlaps).padStart(8)} ${pct(s.conflicts).padStart(9)} ${f3(s.estimated_accuracy)}`,
+        );
+      ctx.out('');
+      for (const f of lab.families)
+        ctx.out(
+          `${f.family.padEnd(14)} ${f.lfs.length} LFs · covered ${f.covered} · prior P(violation) ${f.fit.prior.toFixed(3)} · label model says ${f.lm.filter((p, i) => f.mv[i] !== null && p > 0.5).length} violating`,
+        );
+      for (const c of r.result.classifiers)
+        ctx.out(
+          `classifier ${c.family.padEnd(14)} ${c.trained ? `trained on ${c.positives}+/${c.negatives}−` : 'not trained (too few confident labels)'} · rules abstain on ${c.abstained} · predicted violations ${c.predicted_violations}`,
+        );
+      ctx.out(
+        `aggregator: ${lab.winner}${lab.evaluation ? ` (${lab.evaluation.reason})` : ' (no labelled slice here; `goblin learn eval` compares it with majority vote on simulated truth)'}`,
+      );
+      ctx.out(`outputs: ${r.outDir}/labels.jsonl, lf-stats.jsonl, learn-summary.json, learn.duckdb`);
+      return EXIT_OK;
+    },
+  },
+  {
+    name: 'anomalies',
+    summary: 'Isolation Forest anomalies, DBSCAN session clusters (noise = novel) and next-event surprise',
+    usage: '<input…> [--out DIR] [--top N] [--json]',
+    options: { out: { type: 'string' }, top: { type: 'string' }, json: { type: 'boolean' } },
+    async run(ctx) {
+      const r = await learnOver(ctx);
+      if (!r) return EXIT_USAGE;
+      const a = r.result.anomalies;
+      const rows = [...a.rows].sort((x, y) => y.score - x.score).slice(0, Number(ctx.values.top ?? 15));
+      if (ctx.values.json) {
+        ctx.out(JSON.stringify({ top: rows, clusters: a.clusters }, null, 2));
+        return EXIT_OK;
+      }
+      ctx.out(
+        `clusters (DBSCAN, ε=${a.eps.toFixed(2)}): ${a.clusters.length}; noise (novel) sessions: ${a.rows.filter((x) => x.novel).length} of ${a.rows.length}`,
+      );
+      for (const c of a.clusters)
+        ctx.out(
+          `  cluster ${c.id}: ${c.size} sessions · ${c.platform}/${c.sdk}/${c.protocol} ${pct(c.purity)}`,
+        );
+      ctx.out('most anomalous sessions:');
+      for (const x of rows)
+        ctx.out(
+          `  ${x.score.toFixed(3)} [${x.subspace}] ${x.novel ? 'novel ' : ''}${x.har} ${x.session} — ${x.top_features.map((t) => `${t.name}=${t.value.toFixed(2)}`).join(', ')}`,
+        );
+      ctx.out(`outputs: ${r.outDir}/anomalies.jsonl, learn.duckdb (table anomaly)`);
+      return EXIT_OK;
+    },
+  },
+  {
+    name: 'triage',
+    summary: 'Rank sessions by uncertainty × impact × novelty into inbox.jsonl (the site inbox)',
+    usage: '<input…> [--out DIR] [--top N]',
+    options: { out: { type: 'string' }, top: { type: 'string' } },
+    async run(ctx) {
+      const r = await learnOver(ctx);
+      if (!r) return EXIT_USAGE;
+      for (const x of r.result.inbox.slice(0, Number(ctx.values.top ?? 15)))
+        ctx.out(
+          `  ${x.score.toFixed(3)} (u ${x.uncertainty} · i ${x.impact} · n ${x.novelty}) ${x.har} ${x.session} — ${x.reasons.slice(0, 3).join('; ')}`,
+        );
+      ctx.out(
+        `inbox: ${r.outDir}/inbox.jsonl (${r.result.inbox.length} sessions); tables ${r.tables.join(', ')} in ${r.outDir}/learn.duckdb`,
+      );
+      return EXIT_OK;
+    },
+  },
+  {
+    name: 'drift',
+    summary:
+      'PSI/KL drift of a new drop against a reference window per (platform, SDK, version); writes bundles',
+    usage:
+      '--reference <run dir|HAR input> --drop <run dir|HAR input> [--bundles DIR] [--out DIR] [--min-sessions N] [--json]',
+    help: 'A run dir (with drift-profile.json, written by `goblin run`/`triage`) or HAR inputs on either side. PSI bands: < 0.1 none, 0.1–0.25 moderate, ≥ 0.25 major; a metric also has to beat its sampling-noise critical value; groups under --min-sessions (12) abstain. Major drift writes bundles/<id>.json. Exit 1 when a bundle was written.',
+    options: {
+      reference: { type: 'string' },
+      drop: { type: 'string' },
+      bundles: { type: 'string' },
+      out: { type: 'string' },
+      'min-sessions': { type: 'string' },
+      json: { type: 'boolean' },
+    },
+    async run(ctx) {
+      if (!ctx.values.reference || !ctx.values.drop) {
+        ctx.err('--reference and --drop are required');
+        return EXIT_USAGE;
+      }
+      const { root, pack } = await setup(ctx);
+      const { runDrift } = await import('../../detect/run-learn.js');
+      const r = await runDrift({
+        reference: ctx.values.reference as string,
+        drop: ctx.values.drop as string,
+        pack,
+        cfg: ctx.config,
+        root,
+        bundlesDir: (ctx.values.bundles as string) ?? 'bundles',
+        outDir: ctx.values.out as string | undefined,
+        minSessions: ctx.values['min-sessions'] ? Number(ctx.values['min-sessions']) : undefined,
+      });
+      if (ctx.values.json) ctx.out(JSON.stringify(r, null, 2));
+      else {
+        for (const g of r.groups)
+          ctx.out(
+            `${g.status.padEnd(8)} ${g.key} (ref ${g.ref_sessions} / drop ${g.drop_sessions}, ${g.reference}) PSI max ${g.psi_max.toFixed(3)}${
+              g.metrics.filter((m) => m.significant).length
+                ? ` — ${g.metrics
+                    .filter((m) => m.significant)
+                    .map((m) => `${m.metric} ${m.psi}`)
+                    .slice(0, 4)
+                    .join(', ')}`
+                : ''
+            }`,
+          );
+        ctx.out(
+          r.bundles.length ? `bundles: ${r.bundles.join(', ')}` : 'no drift beyond threshold; no bundle',
+        );
+      }
+      return r.bundles.length ? EXIT_FINDINGS : EXIT_OK;
+    },
+  },
+  {
+    name: 'learn eval',
+    summary:
+      'Quality of the learning layer on simulated drops: anomaly P@k, label model vs MV, classifier, drift',
+    usage: '[--captures N] [--drift-captures N] [--seed N] [--json]',
+    options: {
+      captures: { type: 'string' },
+      'drift-captures': { type: 'string' },
+      seed: { type: 'string' },
+      json: { type: 'boolean' },
+    },
+    async run(ctx) {
+      const { root, pack } = await setup(ctx);
+      const { evaluateLearning, formatEval } = await import('../../detect/eval.js');
+      const r = await evaluateLearning({
+        pack,
+        cfg: ctx.config,
+        root,
+        seed: ctx.values.seed ? Number(ctx.values.seed) : undefined,
+        captures: ctx.values.captures ? Number(ctx.values.captures) : undefined,
+        driftCaptures: ctx.values['drift-captures'] ? Number(ctx.values['drift-captures']) : undefined,
+      });
+      if (ctx.values.json) ctx.out(JSON.stringify(r, null, 2));
+      else for (const l of formatEval(r)) ctx.out(l);
+      return EXIT_OK;
+    },
+  },
+];

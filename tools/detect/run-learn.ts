@@ -1,0 +1,152 @@
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { DuckDBInstance } from '@duckdb/node-api';
+import type { GoblinConfig } from '../config/index.js';
+import { expandInputs } from '../har/inputs.js';
+import type { RulePack } from '../validate/pack.js';
+import {
+  compareProfiles,
+  driftBundle,
+  driftProfile,
+  writeBundles,
+  type DriftProfile,
+  type GroupDrift,
+} from './drift.js';
+import {
+  constitutionConstraints,
+  corpusViews,
+  datasetHash,
+  learn,
+  loadCorpus,
+  storeTables,
+  writeLearnOutputs,
+  type LearnCorpus,
+  type LearnResult,
+} from './learn.js';
+
+/** HAR inputs (files, folders, globs) → corpus, decoded and validated in-process. */
+export function corpusFromInputs(
+  inputs: string[],
+  pack: RulePack,
+  cfg: GoblinConfig,
+  root = process.cwd(),
+): LearnCorpus {
+  return loadCorpus(expandInputs(inputs, root), pack, cfg, root);
+}
+
+export interface LearnRunOutput {
+  result: LearnResult;
+  files: Record<string, string>;
+  tables: string[];
+  profile: DriftProfile;
+}
+
+/**
+ * Run the learning layer over a corpus and export it into `outDir`: labels.jsonl, lf-stats.jsonl,
+ * anomalies.jsonl, inbox.jsonl, learn-summary.json, drift-profile.json, and the DuckDB file
+ * learn.duckdb with tables label, lf_stats, anomaly, inbox (and drift when `goblin drift` ran).
+ */
+export async function learnAndExport(
+  corpus: LearnCorpus,
+  pack: RulePack,
+  outDir: string,
+  opts: { seed?: number } = {},
+): Promise<LearnRunOutput> {
+  const result = learn(corpus, pack, { seed: opts.seed });
+  const files = writeLearnOutputs(outDir, result);
+  const profile = driftProfile(result.views);
+  writeFileSync(join(outDir, 'drift-profile.json'), JSON.stringify(profile) + '\n');
+  const tables = await withDb(join(outDir, 'learn.duckdb'), (con) => storeTables(con, files));
+  return { result, files, tables, profile };
+}
+
+export async function withDb<T>(
+  path: string,
+  fn: (con: import('@duckdb/node-api').DuckDBConnection) => Promise<T>,
+): Promise<T> {
+  const inst = await DuckDBInstance.create(path, {
+    autoinstall_known_extensions: 'false',
+    autoload_known_extensions: 'false',
+  });
+  const con = await inst.connect();
+  try {
+    return await fn(con);
+  } finally {
+    con.closeSync();
+    inst.closeSync();
+  }
+}
+
+/** A drift side: a run dir holding drift-profile.json, or HAR inputs profiled in-process. */
+export function profileOf(
+  input: string,
+  pack: RulePack,
+  cfg: GoblinConfig,
+  root = process.cwd(),
+): { profile: DriftProfile; hars: string[] } {
+  const p = resolve(root, input, 'drift-profile.json');
+  if (existsSync(p)) {
+    const profile = JSON.parse(readFileSync(p, 'utf8')) as DriftProfile;
+    return { profile, hars: profile.groups.flatMap((g) => g.samples.map((s) => s.har)) };
+  }
+  const corpus = corpusFromInputs([input], pack, cfg, root);
+  return { profile: driftProfile(corpusViews(corpus).views), hars: corpus.captures.map((c) => c.har) };
+}
+
+export interface DriftRun {
+  groups: GroupDrift[];
+  bundles: string[];
+}
+
+export async function runDrift(o: {
+  reference: string;
+  drop: string;
+  pack: RulePack;
+  cfg: GoblinConfig;
+  root?: string;
+  bundlesDir: string;
+  outDir?: string;
+  minSessions?: number;
+}): Promise<DriftRun> {
+  const root = o.root ?? process.cwd();
+  const ref = profileOf(o.reference, o.pack, o.cfg, root);
+  const drop = profileOf(o.drop, o.pack, o.cfg, root);
+  const groups = compareProfiles(ref.profile, drop.profile, { minSessions: o.minSessions });
+  const constraints = constitutionConstraints(join(root, 'constitution.yaml'));
+  const hash = datasetHash(drop.hars);
+  const bundles = writeBundles(
+    o.bundlesDir,
+    groups.filter((g) => g.status === 'major').map((g) => driftBundle(g, { constraints, datasetHash: hash })),
+  );
+  if (o.outDir) {
+    const f = join(o.outDir, 'drift.jsonl');
+    writeFileSync(
+      f,
+      groups.map((g) => JSON.stringify({ ...g, metrics: g.metrics.slice(0, 12) })).join('\n') +
+        (groups.length ? '\n' : ''),
+    );
+    await withDb(join(o.outDir, 'learn.duckdb'), (con) => storeTables(con, { drift: f }));
+  }
+  return { groups, bundles };
+}
+
+/**
+ * The `goblin run` step: label, anomalies and triage over the run's inputs, exported into the run
+ * dir (inbox.jsonl for the site). Never fails the run: problems come back as a message.
+ */
+export async function learnForRun(
+  inputs: string[],
+  outDir: string,
+  cfg: GoblinConfig,
+  pack: RulePack,
+  root = process.cwd(),
+): Promise<string> {
+  try {
+    const t0 = performance.now();
+    const out = await learnAndExport(corpusFromInputs(inputs, pack, cfg, root), pack, outDir);
+    const top = out.result.inbox[0];
+    return `learning layer: ${out.result.views.length} sessions labelled (${out.result.labeling.winner}), ${out.result.anomalies.rows.filter((r) => r.novel).length} novel, inbox.jsonl written${top ? ` (top: ${top.har} ${top.session.slice(0, 16)})` : ''} in ${((performance.now() - t0) / 1000).toFixed(1)} s`;
+  } catch (e) {
+    return `learning layer skipped: ${(e as Error).message}`;
+  }
+}

@@ -1,0 +1,61 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadConfig, type GoblinConfig } from '../config/index.js';
+import { sessionView, type SessionView } from '../label/api.js';
+import type { FailCode } from '../codes/catalog.js';
+import {
+  buildCapture,
+  Rng,
+  serializeHar,
+  type Library,
+  type Platform,
+  type Protocol,
+  type Scenario,
+} from '../simulate/index.js';
+import { loadRulePack, type RulePack } from '../validate/pack.js';
+import { loadCorpus, type LearnCorpus } from './learn.js';
+
+/** Test helpers: real simulated captures through the real decoder/validator. */
+export const ROOT = process.cwd();
+let cached: { pack: RulePack; cfg: GoblinConfig } | null = null;
+export function packAndConfig(): { pack: RulePack; cfg: GoblinConfig } {
+  return (cached ??= { pack: loadRulePack(join(ROOT, 'specs'), ROOT), cfg: loadConfig(undefined, ROOT) });
+}
+
+export function scenario(
+  platform: Platform,
+  protocol: Protocol,
+  library: Library,
+  over: Partial<Scenario> = {},
+): Scenario {
+  return {
+    platform,
+    protocol,
+    library,
+    content: 'vod',
+    withAds: false,
+    withChapters: false,
+    exporter: 'charles',
+    mediaSessions: 1,
+    encoding: 'utf8',
+    compact: true,
+    ...over,
+  };
+}
+
+/** One simulated capture (optionally with a fault) → corpus → the media session views. */
+export function simulatedViews(
+  s: Scenario,
+  seed = 1,
+  fault?: FailCode,
+): { views: SessionView[]; corpus: LearnCorpus } {
+  const dir = mkdtempSync(join(tmpdir(), 'goblin-lf-'));
+  const { har } = buildCapture(fault ? { ...s, fault } : s, new Rng(seed), { harPath: 'cap.har' });
+  const file = join(dir, 'cap.har');
+  writeFileSync(file, serializeHar(har, { exporter: s.exporter, encoding: 'utf8' }));
+  const { pack, cfg } = packAndConfig();
+  const corpus = loadCorpus([{ abs: file, rel: 'cap.har' }], pack, cfg, dir);
+  const views = corpus.captures.flatMap((c) => c.sessions.map((x) => sessionView(x)));
+  return { views, corpus };
+}
