@@ -136,6 +136,8 @@ export const GoblinConfig = z.object({
       proposals_dir: z.string().default('proposals'),
       /** Where drift writes investigate bundles (bundles/<id>.json). */
       bundles_dir: z.string().default('bundles'),
+      /** The loop's drift reference: a `goblin run` output dir (drift-profile.json) or HAR inputs. */
+      reference_run: z.string().default('out/run'),
       /** Feedback (PR outcomes) as preference records, one JSONL file per month. */
       preferences_dir: z.string().default('preferences'),
       /** Extra known-good HAR folders for promote/demote checks (every spec's pass fixtures always count). */

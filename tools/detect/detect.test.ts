@@ -183,7 +183,7 @@ describe('drift between drops', () => {
     const g = compareProfiles(ref, profile('slow', 14, slowerPings));
     const major = g.filter((x) => x.status === 'major');
     expect(major.map((x) => x.sdk)).toEqual(['hb-api']);
-    expect(major[0].metrics.find((m) => m.metric === 'ping_interval_s')?.significant).toBe(true);
+    expect(major[0].metrics.find((m) => m.metric === 'content_ping_interval_s')?.significant).toBe(true);
   });
 
   it('small groups abstain', () => {

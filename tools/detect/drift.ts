@@ -48,13 +48,14 @@ export interface DriftProfile {
 
 const binOf = (v: number) => INTERVAL_BINS.findIndex((b, i) => v >= b && v < INTERVAL_BINS[i + 1]);
 
-export const groupKey = (platform: string, sdk: string, version: string | null) =>
-  `${platform}|${sdk}|${version ?? 'unknown'}`;
+/** Page (`edge`) and media (`media-edge`) sessions of one Web SDK build share sdk and version: key by protocol too. */
+export const groupKey = (platform: string, sdk: string, version: string | null, protocol: string) =>
+  `${platform}|${sdk}|${protocol}|${version ?? 'unknown'}`;
 
 export function driftProfile(views: SessionView[]): DriftProfile {
   const groups = new Map<string, GroupProfile>();
   for (const v of views) {
-    const key = groupKey(v.platform, v.sdk, v.version);
+    const key = groupKey(v.platform, v.sdk, v.version, v.protocol);
     let g = groups.get(key);
     if (!g)
       groups.set(
@@ -249,7 +250,7 @@ export function compareProfiles(
       `${types.length} event types`,
     );
     add(
-      'ping_interval_s',
+      'content_ping_interval_s',
       'cadence',
       r.intervals,
       g.intervals,
@@ -323,7 +324,7 @@ export function driftBundle(
       platform: d.platform,
       sdk: d.sdk,
       version: d.version,
-      values: m.metric === 'ping_interval_s' ? d.interval_samples.slice(0, 20) : [],
+      values: m.metric === 'content_ping_interval_s' ? d.interval_samples.slice(0, 20) : [],
       expected: m.expected,
       observed: m.observed,
       sessions: d.drop_sessions,

@@ -46,11 +46,30 @@ async function stageFn(stage: string, candidates: string[], name: string): Promi
 
 /** The real stages: tools/detect (drift), tools/research (pack), tools/propose (propose, shadow, judge). */
 export async function defaultStages(): Promise<LoopStages> {
-  const drift = await stageFn(
-    'drift',
-    ['../detect/index.js', '../detect/run.js', '../detect/drift.js'],
-    'drift',
-  );
+  // Drift compares the new drop with a reference run (a `goblin run` output dir with drift-profile.json,
+  // or HAR inputs): `autonomy.reference_run`, default out/run.
+  const { runDrift } = await import('../detect/run-learn.js');
+  const { loadRulePack } = await import('../validate/pack.js');
+  const drift = async (o: { root: string; config: GoblinConfig; input?: string[] }) => {
+    if (!o.input?.length)
+      throw new StageMissingError(
+        'loop drift needs the new drop as input (goblin loop <drop…>), or use --skip-drift',
+      );
+    const pack = loadRulePack(resolve(o.root, o.config.validate.specs_dir), o.root);
+    const files: string[] = [];
+    for (const drop of o.input) {
+      const r = await runDrift({
+        reference: o.config.autonomy.reference_run,
+        drop,
+        pack,
+        cfg: o.config,
+        root: o.root,
+        bundlesDir: resolve(o.root, o.config.autonomy.bundles_dir),
+      });
+      files.push(...r.bundles);
+    }
+    return files;
+  };
   const propose = await stageFn('propose', ['../propose/index.js', '../propose/propose.js'], 'propose');
   const shadow = await stageFn('shadow', ['../propose/index.js', '../propose/shadow.js'], 'shadow');
   const judge = await stageFn(

@@ -8,6 +8,8 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import { createHash } from 'node:crypto';
 import { bytesToText, detectEncoding } from '../har/decode-text.js';
+import { needsResponseBody } from '../decode/index.js';
+import { truncateUa } from '../decode/pii.js';
 
 export interface HarEntry {
   startedDateTime: string;
@@ -179,16 +181,28 @@ export function scrubHar(har: HarDoc, salt = 'goblin-fixture'): HarDoc {
   const text = JSON.stringify(har).replace(/(?<!\d)\d{38}(?!\d)/g, (m) => hashedEcid(m, salt));
   const out = JSON.parse(text) as HarDoc;
   for (const e of out.log.entries) {
+    // Keep the UA up to its platform group: fingerprinting reads it (Roku/Android/iOS templates).
     for (const h of e.request.headers)
-      if (h.name.toLowerCase() === 'user-agent') h.value = h.value.split(' ')[0];
+      if (h.name.toLowerCase() === 'user-agent') h.value = truncateUa(h.value);
     e.request.headers = e.request.headers.filter(
       (h) => !/^(cookie|authorization|x-forwarded-for)$/i.test(h.name),
     );
     e.request.cookies = [];
     e.response.cookies = [];
     if (e.response.content && typeof e.response.content.text === 'string') {
-      delete e.response.content.text;
-      e.response.content.size = 0;
+      const kept = neededBody(
+        e.request.method,
+        e.request.url,
+        Number(e.response.status),
+        e.response.content.text,
+      );
+      if (kept === null) {
+        delete e.response.content.text;
+        e.response.content.size = 0;
+      } else {
+        e.response.content.text = kept;
+        e.response.content.size = kept.length;
+      }
     }
     delete e.serverIPAddress;
     if (Array.isArray(e.response.headers))
@@ -199,6 +213,34 @@ export function scrubHar(har: HarDoc, salt = 'goblin-fixture'): HarDoc {
   const pages = out.log.pages as { title?: string }[] | undefined;
   for (const p of pages ?? []) p.title = 'scrubbed';
   return out;
+}
+
+/**
+ * The part of a response body decoding needs, identity removed: Edge handles that carry the media
+ * session id and location hint, and server errors; Media Collection error bodies. Null = drop the body.
+ */
+function neededBody(method: string, url: string, status: number, text: string): string | null {
+  if (!needsResponseBody(method, url, status)) return null;
+  if (!url.includes('/ee')) return text.slice(0, 2000); // Media Collection error message
+  try {
+    const body = JSON.parse(text) as {
+      requestId?: string;
+      handle?: { type?: string }[];
+      errors?: unknown;
+      warnings?: unknown;
+    };
+    const handle = (body.handle ?? []).filter(
+      (h) => h.type === 'media-analytics:new-session' || h.type === 'locationHint:result',
+    );
+    return JSON.stringify({
+      requestId: body.requestId,
+      handle,
+      ...(body.errors ? { errors: body.errors } : {}),
+      ...(body.warnings ? { warnings: body.warnings } : {}),
+    });
+  } catch {
+    return null;
+  }
 }
 
 /** Keep only the entries at `keep` (and the first and last entry, which fix the capture span). */
