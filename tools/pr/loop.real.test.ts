@@ -1,0 +1,98 @@
+import { cpSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import YAML from 'yaml';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { GoblinConfig } from '../config/index.js';
+import { generateDrop, slowerPings } from '../detect/scenarios.js';
+import { ForgeClient } from './forge.js';
+import { runLoop } from './loop.js';
+import { FakeForge } from './testing/fake-forge.js';
+import { REPO_ROOT, makeTestRepo, sh, type TestRepo } from './testing/repo.js';
+
+const TOKEN = 'tok-real-stages';
+const LIBS = ['web-alloy-2', 'web-media-js-3', 'android-aep-media-3'] as const;
+
+/**
+ * The whole loop on the real stages (drift → research pack → propose → shadow → judge → PR): one Web SDK
+ * build starts pinging main content every 20 s instead of 10 s; nothing else changes.
+ */
+describe('goblin loop on the real stages', () => {
+  let forge: FakeForge;
+  let repo: TestRepo;
+  const work = mkdtempSync(join(tmpdir(), 'goblin-loop-real-'));
+
+  beforeAll(async () => {
+    forge = await new FakeForge('forgejo', { owner: 'acme', repo: 'telemetry-specs', token: TOKEN }).start();
+    repo = makeTestRepo({ kind: 'forgejo', apiUrl: forge.apiUrl });
+    (forge.opts as { bareRepo?: string }).bareRepo = repo.bare;
+    // The clone carries the whole shipped pack, its fixtures, the constitution and the evidence cache.
+    for (const p of ['specs', 'tests', 'constitution.yaml', 'schemas'])
+      cpSync(join(REPO_ROOT, p), join(repo.clone, p), { recursive: true });
+    sh(repo.clone, 'add', '.');
+    sh(repo.clone, '-c', 'user.email=t@t', '-c', 'user.name=t', 'commit', '-q', '-m', 'pack');
+    sh(repo.clone, 'push', '-q', 'origin', 'main');
+    generateDrop({ outDir: join(work, 'ref'), seed: 1, captures: 60, faultRate: 0, libraries: [...LIBS] });
+    generateDrop({
+      outDir: join(work, 'drop'),
+      seed: 2,
+      captures: 60,
+      faultRate: 0,
+      libraries: [...LIBS],
+      mutator: slowerPings,
+      mutateLibraries: ['web-alloy-2'],
+    });
+  });
+  afterAll(async () => {
+    await forge.stop();
+    repo.cleanup();
+  });
+
+  it('opens exactly one PR: a spec scoped to the drifted build with the measured interval, fixtures and a verified citation', async () => {
+    const config = GoblinConfig.parse({
+      ...repo.config,
+      autonomy: { ...repo.config.autonomy, reference_run: join(work, 'ref') },
+    });
+    const client = new ForgeClient({
+      kind: 'forgejo',
+      apiUrl: forge.apiUrl,
+      owner: 'acme',
+      repo: 'telemetry-specs',
+      token: TOKEN,
+    });
+    const lines: string[] = [];
+    const r = await runLoop({
+      root: repo.clone,
+      config,
+      forge: client,
+      input: [join(work, 'drop')],
+      maxPrs: 3,
+      log: (l) => lines.push(l),
+    });
+    expect(r.bundles.length).toBe(1);
+    expect(r.prs).toHaveLength(1);
+    expect(forge.pulls).toHaveLength(1);
+    const pr = forge.pulls[0];
+    const specPath = sh(repo.bare, 'ls-tree', '-r', '--name-only', pr.head)
+      .split('\n')
+      .find((f) => /^specs\/cadence\/EDGE_CONTENT_PING_INTERVAL_WEB/.test(f))!;
+    const spec = YAML.parse(sh(repo.bare, 'show', `${pr.head}:${specPath}`));
+    expect(spec).toMatchObject({
+      status: 'shadow',
+      scope: { protocol: ['media-edge'], platform: ['web'], version: '>=2.20.0 <2.21.0' },
+    });
+    expect(spec.assert[0]).toMatchObject({
+      check: 'cadence.content_ping_gap',
+      params: { content_interval_s: 20 },
+    });
+    const files = sh(repo.bare, 'ls-tree', '-r', '--name-only', pr.head);
+    for (const f of [...spec.tests.pass, ...spec.tests.fail]) expect(files).toContain(f);
+    expect(spec.tests.pass.length + spec.tests.fail.length).toBeGreaterThanOrEqual(2);
+    expect(spec.citations[0].url).toBe('urn:goblin:reference:adobe-wire-formats.md');
+    expect(pr.body).toMatch(/ACCEPT/);
+    expect(pr.body).toMatch(/verbatim in the local evidence cache/);
+    // Forgejo sets labels by id.
+    const names = pr.labels.map((id) => forge.labels.find((l) => l.id === id)?.name);
+    expect(names).toContain('spec:proposed');
+  });
+});
