@@ -79,7 +79,7 @@ describe('CI workflows', () => {
     expect(replay).toContain('npx tsx tools/pr/ci-summary.ts out/replay/report.md');
     const loop = load('.github/workflows', 'loop.yml');
     expect(Object.keys(loop.on).sort()).toEqual(['schedule', 'workflow_dispatch']);
-    expect(runs(loop).join('\n')).toContain('npx goblin loop --max-prs');
+    expect(runs(loop).join('\n')).toContain('npx goblin loop drops/latest --max-prs');
     const site = load('.github/workflows', 'site.yml');
     expect(runs(site)).toContain('npm run site:build');
     expect(site.jobs.site.steps.some((s) => s.uses?.startsWith('actions/upload-artifact@'))).toBe(true);
