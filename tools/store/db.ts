@@ -20,7 +20,7 @@ export async function openStore(path: string): Promise<Store> {
     autoinstall_known_extensions: 'false',
     autoload_known_extensions: 'false',
     // Bounded memory whatever the corpus size: DuckDB spills to disk past this.
-    memory_limit: process.env.GOBLIN_DUCKDB_MEMORY ?? '768MB',
+    memory_limit: process.env.GOBLIN_DUCKDB_MEMORY ?? '384MB',
     preserve_insertion_order: 'false',
   });
   const con = await instance.connect();
