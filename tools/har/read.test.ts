@@ -155,6 +155,36 @@ describe('parseHarBytes', () => {
 });
 
 describe('stripResponseBodies', () => {
+  it('drops small bodies too, except where the entry URL needs them (Edge handles)', () => {
+    const body = JSON.stringify({
+      handle: [{ type: 'media-analytics:new-session', payload: [{ sessionId: 'abc' }] }],
+      pad: 'x'.repeat(1500),
+    });
+    const mk = (url: string) => ({
+      request: { method: 'POST', url },
+      response: { status: 200, content: { mimeType: 'application/json', text: body } },
+    });
+    const raw = Buffer.from(
+      JSON.stringify({
+        log: {
+          entries: [
+            mk('https://cdn.acme.com/api/catalog.json'),
+            mk('https://edge.adobedc.net/ee/v1/interact?configId=x'),
+          ],
+        },
+      }),
+    );
+    const out = stripResponseBodies(raw, {
+      maxKeep: 65_536,
+      minStrip: 512,
+      keepUrl: (u) => u.includes('/ee/'),
+    });
+    const parsed = JSON.parse(out.buf.toString());
+    expect(parsed.log.entries[0].response.content.text).toBe('');
+    expect(parsed.log.entries[1].response.content.text).toBe(body);
+    expect(out.stripped).toBe(1);
+  });
+
   it('handles escaped quotes inside bodies and leaves short bodies alone', () => {
     const doc = {
       log: {

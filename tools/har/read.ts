@@ -58,7 +58,13 @@ export function parseHarBytes(raw: Buffer, path: string, opts: ReadOptions): Har
   let buf = raw;
   let strippedBytes = 0;
   if (enc === 'utf8' || enc === 'utf8-bom') {
-    const s = stripResponseBodies(raw, opts.maxKeptBodyBytes);
+    // Keep small bodies only where decoders need them (the keepBody predicate, by URL); drop the rest
+    // before JSON.parse, which otherwise spends most of its time copying them.
+    const s = stripResponseBodies(raw, {
+      maxKeep: opts.maxKeptBodyBytes,
+      minStrip: 512,
+      keepUrl: (url) => opts.keepBody('POST', url, 400),
+    });
     buf = s.buf;
     strippedBytes = s.removedBytes;
   }

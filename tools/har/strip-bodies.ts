@@ -30,7 +30,31 @@ export interface StripResult {
   stripped: number;
 }
 
-export function stripResponseBodies(buf: Buffer, maxKeep: number): StripResult {
+const URL_KEY = Buffer.from('"url"');
+
+/** The request URL of the entry a body belongs to: the nearest preceding `"url"` string (request comes first). */
+function precedingUrl(buf: Buffer, pos: number): string | null {
+  const k = buf.lastIndexOf(URL_KEY, pos);
+  if (k < 0 || pos - k > 1 << 20) return null;
+  let i = k + URL_KEY.length;
+  while (i < buf.length && (isWs(buf[i]) || buf[i] === 0x3a)) i++;
+  if (buf[i] !== QUOTE) return null;
+  const end = stringEnd(buf, i);
+  return end < 0 ? null : buf.toString('latin1', i + 1, Math.min(end, i + 2049));
+}
+
+export interface StripOptions {
+  /** Bodies longer than this are always dropped. */
+  maxKeep: number;
+  /** Bodies longer than this are dropped unless `keepUrl` says their entry needs them. */
+  minStrip?: number;
+  keepUrl?: (url: string) => boolean;
+}
+
+export function stripResponseBodies(buf: Buffer, maxKeepOrOpts: number | StripOptions): StripResult {
+  const o: StripOptions = typeof maxKeepOrOpts === 'number' ? { maxKeep: maxKeepOrOpts } : maxKeepOrOpts;
+  const maxKeep = o.maxKeep;
+  const minStrip = o.keepUrl ? Math.min(o.minStrip ?? 512, maxKeep) : maxKeep;
   const parts: Buffer[] = [];
   let last = 0;
   let pos = 0;
@@ -53,12 +77,14 @@ export function stripResponseBodies(buf: Buffer, maxKeep: number): StripResult {
     }
     const end = stringEnd(buf, i);
     if (end < 0) break; // truncated file: let JSON.parse report it
-    if (end - i - 1 > maxKeep) {
+    const len = end - i - 1;
+    if (len > minStrip) {
       const from = Math.max(0, k - 2048);
       const window = buf.subarray(from, k);
       const content = window.lastIndexOf('"content"');
       const post = window.lastIndexOf('"postData"');
-      if (content > post) {
+      const needed = len <= maxKeep && o.keepUrl !== undefined && o.keepUrl(precedingUrl(buf, k) ?? '');
+      if (content > post && !needed) {
         parts.push(buf.subarray(last, i + 1));
         last = end; // keep the closing quote
         removed += end - i - 1;
