@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Finding, SessionRow, Summary, TimelineEvent, Verdict } from '../validate/outputs.js';
+import { Finding, SessionRow, Summary, Timeline, Verdict } from '../validate/outputs.js';
 import { DictionaryEntry } from '../dictionary/schema.js';
 import { Citation, Scope, Assertion, SpecStatus } from '../spec/schema.js';
 
@@ -87,14 +87,8 @@ export const SiteSession = SessionRow.extend({
 });
 export type SiteSession = z.infer<typeof SiteSession>;
 
-export const SiteTimeline = z.object({
+export const SiteTimeline = Timeline.extend({
   slug: z.string(),
-  har: z.string(),
-  session: z.string(),
-  protocol: z.string(),
-  platform: z.string(),
-  sdk_version: z.string().nullable(),
-  events: z.array(TimelineEvent),
   /** true when the event list was cut to `events_cap` for the page. */
   truncated: z.boolean(),
 });
