@@ -9,6 +9,7 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSy
 import { basename, join, relative, resolve } from 'node:path';
 import semver from 'semver';
 import YAML from 'yaml';
+import { listFiles } from '../util/files.js';
 import { z } from 'zod';
 import { CODE_INFO, FAIL_CODES } from '../codes/catalog.js';
 import { DictionaryEntry } from '../dictionary/schema.js';
@@ -106,22 +107,6 @@ export function readJsonl<T>(path: string, schema: z.ZodType<T>, problems: Probl
   return out;
 }
 
-function walk(dir: string, re: RegExp): string[] {
-  let out: string[] = [];
-  let names: string[];
-  try {
-    names = readdirSync(dir);
-  } catch {
-    return out;
-  }
-  for (const n of names.sort()) {
-    const p = join(dir, n);
-    if (statSync(p).isDirectory()) out = out.concat(walk(p, re));
-    else if (re.test(n)) out.push(p);
-  }
-  return out;
-}
-
 // ---------------------------------------------------------------- git
 
 function git(root: string, args: string[]): string | null {
@@ -187,7 +172,7 @@ export function loadDictionary(
   problems: Problem[],
 ): { entry: DictionaryEntry; path: string }[] {
   const out: { entry: DictionaryEntry; path: string }[] = [];
-  for (const file of walk(dir, /\.ya?ml$/)) {
+  for (const file of listFiles(dir, /\.ya?ml$/)) {
     // `_`-prefixed files (e.g. _shapes.yaml, the shape-cluster model) are not parameter entries.
     if (basename(file).startsWith('_')) continue;
     const path = rel(root, file);
@@ -249,7 +234,7 @@ export function normalizeUrl(u: string): string {
 export function loadEvidence(dir: string, root: string, problems: Problem[]): EvidencePack[] {
   const packs: EvidencePack[] = [];
   const used = new Set<string>();
-  for (const file of walk(join(dir, 'packs'), /\.json$/)) {
+  for (const file of listFiles(join(dir, 'packs'), /\.json$/)) {
     const path = rel(root, file);
     const raw = readJson(file, problems, root);
     if (raw === undefined) continue;

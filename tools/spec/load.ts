@@ -1,28 +1,13 @@
-import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import YAML from 'yaml';
+import { listFiles } from '../util/files.js';
 import { Spec, type LoadedSpec } from './schema.js';
 
 export interface SpecLoadError {
   path: string;
   line: number | null;
   message: string;
-}
-
-function walkYaml(dir: string): string[] {
-  let out: string[] = [];
-  let names: string[];
-  try {
-    names = readdirSync(dir);
-  } catch {
-    return out;
-  }
-  for (const n of names.sort()) {
-    const p = join(dir, n);
-    if (statSync(p).isDirectory()) out = out.concat(walkYaml(p));
-    else if (/\.ya?ml$/.test(n)) out.push(p);
-  }
-  return out;
 }
 
 /** Line (1-based) of a dotted path inside YAML text, for messages that point at the right place. */
@@ -67,7 +52,7 @@ export function loadSpecs(
   const specs: LoadedSpec[] = [];
   const errors: SpecLoadError[] = [];
   const seen = new Map<string, string>();
-  for (const file of walkYaml(dir)) {
+  for (const file of listFiles(dir, /\.ya?ml$/)) {
     const rel = relative(root, file);
     const r = parseSpecText(readFileSync(file, 'utf8'), rel);
     errors.push(...r.errors);

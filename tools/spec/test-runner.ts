@@ -1,4 +1,5 @@
-import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { listFiles } from '../util/files.js';
 import { join, relative, resolve } from 'node:path';
 import type { GoblinConfig } from '../config/index.js';
 import type { Finding, SpecTestReport } from '../validate/outputs.js';
@@ -35,19 +36,7 @@ export function loadKnownFps(path: string): KnownFp[] {
   });
 }
 
-function harsUnder(dir: string): string[] {
-  if (!existsSync(dir)) return [];
-  const out: string[] = [];
-  const walk = (d: string) => {
-    for (const n of readdirSync(d).sort()) {
-      const p = join(d, n);
-      if (statSync(p).isDirectory()) walk(p);
-      else if (/\.(har|har\.gz|zip)$/i.test(n)) out.push(p);
-    }
-  };
-  walk(dir);
-  return out;
-}
+const harsUnder = (dir: string) => listFiles(dir, /\.(har|har\.gz|zip)$/i);
 
 /**
  * `spec:test`: lint, every spec's fixtures, the whole pack over a known-good corpus with a known-FP
