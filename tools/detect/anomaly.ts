@@ -1,6 +1,7 @@
 import clustering from 'density-clustering';
 import { IsolationForest } from 'isolation-forest';
 import { FEATURE_NAMES, SUBSPACES, type SessionFeatures } from './features.js';
+import { noveltyScores } from './novelty.js';
 import { mulberry32, withSeededRandom } from './seeded.js';
 
 /** Robust standardization (median / MAD, clipped to ±6) so no single feature's scale dominates. */
@@ -74,23 +75,110 @@ const dist = (a: number[], b: number[]) => {
 };
 
 /**
- * DBSCAN (density-clustering package) over standardized features. ε is the 60th percentile of the
- * k-distance (k = minPts) — the knee heuristic of Ester et al. made automatic. Above `maxRows`
- * sessions, a seeded sample is clustered and the rest join their nearest sampled neighbour's
- * cluster when within ε (else noise).
+ * ε from the sorted k-distance curve (Ester et al.'s heuristic, made automatic): the knee — the point
+ * furthest below the chord from the smallest to the largest k-distance (Kneedle) — and never below
+ * the `minQuantile` point of the curve, so at most about 1 − minQuantile of the rows end up as noise.
+ */
+export function kneeEps(kd: number[], minQuantile = 0.9): number {
+  const s = [...kd].sort((a, b) => a - b);
+  const n = s.length;
+  if (n < 3) return Math.max(1e-6, s[n - 1] ?? 0);
+  const lo = s[0];
+  const hi = s[n - 1];
+  let best = 0;
+  let knee = s[n - 1];
+  for (let i = 0; i < n; i++) {
+    const x = i / (n - 1);
+    const y = hi > lo ? (s[i] - lo) / (hi - lo) : 0;
+    if (x - y > best) [best, knee] = [x - y, s[i]];
+  }
+  return Math.max(1e-6, knee, s[Math.floor(minQuantile * (n - 1))]);
+}
+
+/**
+ * DBSCAN (density-clustering package) per peer group (protocol; groups under `minGroup` pooled)
+ * over the group's robust-standardized features (columns constant in the group dropped). ε per group
+ * from its k-distance knee (kneeEps, k = minPts). Above `maxRows` sessions, a seeded sample is
+ * clustered and the rest join their nearest sampled neighbour's cluster when within ε (else noise).
+ * Noise = novel.
  */
 export function clusterSessions(
   Z: number[][],
   meta: Pick<SessionFeatures, 'platform' | 'sdk' | 'protocol'>[],
-  opts: { minPts?: number; maxRows?: number; seed?: number } = {},
+  opts: { minPts?: number; maxRows?: number; seed?: number; minGroup?: number; minQuantile?: number } = {},
 ): ClusterResult {
   const n = Z.length;
   const minPts = opts.minPts ?? 4;
-  if (n < minPts + 1) return { labels: Z.map(() => -1), eps: 0, minPts, clusters: [] };
-  const maxRows = opts.maxRows ?? 1500;
+  const labels = new Array<number>(n).fill(-1);
+  const groups = new Map<string, number[]>();
+  meta.forEach((m, i) => groups.set(m.protocol, [...(groups.get(m.protocol) ?? []), i]));
+  const sets: number[][] = [];
+  const pooled: number[] = [];
+  for (const idx of groups.values())
+    idx.length >= (opts.minGroup ?? 24) ? sets.push(idx) : pooled.push(...idx);
+  if (pooled.length) sets.push(pooled);
+  let next = 0;
+  const epsAll: number[] = [];
+  for (const idx of sets) {
+    if (idx.length < minPts + 1) continue;
+    const cols = Z[0].map((_, j) => j).filter((j) => idx.some((i) => Z[i][j] !== Z[idx[0]][j]));
+    if (!cols.length) {
+      idx.forEach((i) => (labels[i] = next));
+      next++;
+      continue;
+    }
+    const G = standardize(idx.map((i) => cols.map((j) => Z[i][j])));
+    const { labels: gl, eps } = dbscanSampled(
+      G,
+      minPts,
+      opts.maxRows ?? 1500,
+      opts.seed ?? 11,
+      opts.minQuantile ?? 0.9,
+    );
+    epsAll.push(eps);
+    const base = next;
+    let maxLab = -1;
+    gl.forEach((l, k) => {
+      if (l >= 0) {
+        labels[idx[k]] = base + l;
+        maxLab = Math.max(maxLab, l);
+      }
+    });
+    next = base + maxLab + 1;
+  }
+  const clusters = Array.from({ length: next }, (_, c) => {
+    const members = labels.map((l, i) => (l === c ? i : -1)).filter((i) => i >= 0);
+    const m = new Map<string, number>();
+    for (const i of members) {
+      const k = `${meta[i].platform}|${meta[i].sdk}|${meta[i].protocol}`;
+      m.set(k, (m.get(k) ?? 0) + 1);
+    }
+    const [pk, pn] = [...m.entries()].sort((a, b) => b[1] - a[1])[0] ?? ['||', 0];
+    const [platform, sdk, protocol] = pk.split('|');
+    return {
+      id: c,
+      size: members.length,
+      platform,
+      sdk,
+      protocol,
+      purity: members.length ? pn / members.length : 0,
+    };
+  }).filter((c) => c.size > 0);
+  const eps = epsAll.length ? epsAll.sort((a, b) => a - b)[Math.floor(epsAll.length / 2)] : 0;
+  return { labels, eps, minPts, clusters };
+}
+
+function dbscanSampled(
+  Z: number[][],
+  minPts: number,
+  maxRows: number,
+  seed: number,
+  minQuantile: number,
+): { labels: number[]; eps: number } {
+  const n = Z.length;
   let sample = Array.from({ length: n }, (_, i) => i);
   if (n > maxRows) {
-    const rng = mulberry32(opts.seed ?? 11);
+    const rng = mulberry32(seed);
     for (let i = n - 1; i > 0; i--) {
       const j = Math.floor(rng() * (i + 1));
       [sample[i], sample[j]] = [sample[j], sample[i]];
@@ -101,10 +189,9 @@ export function clusterSessions(
   const kd = S.map((a) => {
     const ds = S.map((b) => dist(a, b)).sort((x, y) => x - y);
     return ds[Math.min(minPts, ds.length - 1)];
-  }).sort((a, b) => a - b);
-  const eps = Math.max(1e-6, kd[Math.floor(0.6 * (kd.length - 1))]);
-  const db = new clustering.DBSCAN();
-  const groups = db.run(S, eps, minPts);
+  });
+  const eps = kneeEps(kd, minQuantile);
+  const groups = new clustering.DBSCAN().run(S, eps, minPts);
   const labels = new Array<number>(n).fill(-1);
   groups.forEach((g, c) => g.forEach((si) => (labels[sample[si]] = c)));
   if (n > maxRows) {
@@ -120,25 +207,7 @@ export function clusterSessions(
       labels[i] = best <= eps ? lab : -1;
     }
   }
-  const clusters = groups.map((_, c) => {
-    const members = labels.map((l, i) => (l === c ? i : -1)).filter((i) => i >= 0);
-    const top = (f: (i: number) => string) => {
-      const m = new Map<string, number>();
-      for (const i of members) m.set(f(i), (m.get(f(i)) ?? 0) + 1);
-      return [...m.entries()].sort((a, b) => b[1] - a[1])[0] ?? ['', 0];
-    };
-    const [pk, pn] = top((i) => `${meta[i].platform}|${meta[i].sdk}|${meta[i].protocol}`);
-    const [platform, sdk, protocol] = pk.split('|');
-    return {
-      id: c,
-      size: members.length,
-      platform,
-      sdk,
-      protocol,
-      purity: members.length ? pn / members.length : 0,
-    };
-  });
-  return { labels, eps, minPts, clusters };
+  return { labels, eps };
 }
 
 /**
@@ -236,16 +305,28 @@ export interface AnomalyRow {
   platform: string;
   sdk: string;
   protocol: string;
-  /** Isolation Forest score (0–1) in the subspace that flagged it. */
+  /**
+   * Ranking score in [0, 1): 1 − 2^(−bits/8) of the session's unexplained surprise (novelty.ts) —
+   * the largest surprise no rule finding of the session explains. Ties broken by `forest_score`.
+   */
   score: number;
-  /** Robust z of that score among its peers in the subspace (reported; ranking uses `score`). */
+  /** Unexplained surprise (bits) behind `score`, and its evidence (`feature:…`, `type:…`, `param0:…`). */
+  novelty_bits: number;
+  evidence: string;
+  /** Strongest unexplained evidence (bits). */
+  evidence_top: { evidence: string; bits: number }[];
+  /** Violated code families whose evidence was set aside as explained. */
+  explained_by: string[];
+  /** Isolation Forest score (0–1) in the subspace that flagged it (reported; tie-break only). */
+  forest_score: number;
+  /** Robust z of that forest score among its peers in the subspace. */
   z: number;
   /** Rank percentile of the score (1 = most anomalous). */
   percentile: number;
   cluster: number;
   novel: boolean;
   surprise_bits: number;
-  /** The feature subspace whose forest gave the score. */
+  /** The feature subspace whose forest gave the forest score. */
   subspace: string;
   /** Features furthest from typical (|robust z| ≥ 3), strongest first. */
   top_features: { name: string; z: number; value: number }[];
@@ -254,22 +335,28 @@ export interface AnomalyRow {
 export interface AnomalyResult {
   rows: AnomalyRow[];
   clusters: ClusterResult['clusters'];
+  /** Median of the per-group DBSCAN ε. */
   eps: number;
 }
+
+/** Map unexplained surprise (bits) into [0, 1): 8 bits → 0.5, 24 bits → 0.875. */
+export const bitsToScore = (bits: number) => 1 - 2 ** (-Math.max(0, bits) / 8);
 
 export function detectAnomalies(
   feats: SessionFeatures[],
   typesOf: (i: number) => readonly string[],
-  opts: { seed?: number; trees?: number } = {},
+  opts: { seed?: number; trees?: number; codesOf?: (i: number) => readonly string[] } = {},
 ): AnomalyResult {
   const X = feats.map((f) => f.x);
   const Z = standardize(X);
-  const { scores, z, subspace } = peerScores(feats, opts);
+  const { scores: forest, z, subspace } = peerScores(feats, opts);
+  const nov = noveltyScores(feats, opts.codesOf ?? (() => []));
+  const scores = nov.map((r) => bitsToScore(r.bits));
   const cl = clusterSessions(Z, feats, { seed: opts.seed });
   const bigram = new BigramModel().fit(feats.map((f, i) => ({ protocol: f.protocol, types: typesOf(i) })));
-  const order = scores.map((s, i) => [s, i] as const).sort((a, b) => b[0] - a[0]);
+  const order = scores.map((_, i) => i).sort((a, b) => scores[b] - scores[a] || forest[b] - forest[a]);
   const pct = new Array<number>(scores.length);
-  order.forEach(([, i], r) => (pct[i] = 1 - r / Math.max(1, scores.length)));
+  order.forEach((i, r) => (pct[i] = 1 - r / Math.max(1, scores.length)));
   const rows = feats.map((f, i) => ({
     har: f.har,
     session: f.session,
@@ -277,6 +364,11 @@ export function detectAnomalies(
     sdk: f.sdk,
     protocol: f.protocol,
     score: scores[i],
+    novelty_bits: nov[i].bits,
+    evidence: nov[i].evidence,
+    evidence_top: nov[i].top,
+    explained_by: nov[i].explained_by,
+    forest_score: forest[i],
     z: z[i],
     percentile: pct[i],
     subspace: subspace[i],
@@ -290,6 +382,11 @@ export function detectAnomalies(
       .slice(0, 4),
   }));
   return { rows, clusters: cl.clusters, eps: cl.eps };
+}
+
+/** Rows in ranking order (score, then forest score). */
+export function rankAnomalies(rows: AnomalyRow[]): AnomalyRow[] {
+  return [...rows].sort((a, b) => b.score - a.score || b.forest_score - a.forest_score);
 }
 
 /** precision@k of a ranking against a set of truly novel session ids. */

@@ -5,12 +5,21 @@ import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { Bundle } from '../bundle/schema.js';
 import { sessionId } from '../label/labeling.js';
-import { BigramModel, precisionAtK } from './anomaly.js';
+import { BigramModel, kneeEps, precisionAtK, rankAnomalies } from './anomaly.js';
 import { compareProfiles, driftBundle, driftProfile, noiseCritical, psi } from './drift.js';
 import { truthFamilies } from './eval.js';
 import { FEATURE_NAMES } from './features.js';
 import { constitutionConstraints, corpusViews, learn, loadCorpus, writeLearnOutputs } from './learn.js';
-import { addStableParam, errorBurst, generateDrop, mediaBeacons, slowerPings } from './scenarios.js';
+import { betaBinomialLogSf, fitBetaBinomial, noveltyScores } from './novelty.js';
+import {
+  addStableParam,
+  errorBurst,
+  generateDrop,
+  mediaBeacons,
+  slowerPings,
+  zeroDuration,
+  type Mutator,
+} from './scenarios.js';
 import { packAndConfig, ROOT } from './testing.js';
 
 const tmp = (p: string) => mkdtempSync(join(tmpdir(), `goblin-${p}-`));
@@ -66,23 +75,33 @@ describe('learning layer on a simulated drop with an injected novel fault', () =
   });
 
   it('anomaly ranking puts the novel sessions far above the median', () => {
-    const ranked = [...res.anomalies.rows]
-      .sort((a, b) => b.score - a.score)
-      .map((r) => sessionId(r.har, r.session));
+    const ranked = rankAnomalies(res.anomalies.rows).map((r) => sessionId(r.har, r.session));
     const pct = res.anomalies.rows
       .filter((r) => novel.has(sessionId(r.har, r.session)))
       .map((r) => r.percentile);
     const mean = pct.reduce((a, b) => a + b, 0) / pct.length;
-    expect(mean).toBeGreaterThan(0.75);
-    // base rate is novel/sessions (~4 %): P@top-20% must be above 1.5× of it (measured ≈ 1.6×: the
-    // Isolation Forest is weak here — see tools/label/README.md)
-    const k = Math.ceil(ranked.length * 0.2);
-    expect(precisionAtK(ranked, novel, k)).toBeGreaterThan((1.5 * novel.size) / ranked.length);
+    expect(mean).toBeGreaterThan(0.9);
+    // base rate is novel/sessions (~4 %): P@top-10% must be well above it
+    const k = Math.ceil(ranked.length * 0.1);
+    expect(precisionAtK(ranked, novel, k)).toBeGreaterThan((3 * novel.size) / ranked.length);
+    // the evidence names the burst for most novel sessions
+    const rows = res.anomalies.rows.filter((r) => novel.has(sessionId(r.har, r.session)));
+    const named = rows.filter((r) => r.evidence_top.some((e) => e.evidence === 'type:error'));
+    expect(named.length / rows.length).toBeGreaterThanOrEqual(0.75);
   });
 
-  it('clusters group sessions of one protocol; classifier trains on confident weak labels', () => {
-    expect(res.anomalies.clusters.length).toBeGreaterThan(1);
-    expect(Math.max(...res.anomalies.clusters.map((c) => c.purity))).toBeGreaterThan(0.9);
+  it('clusters group sessions of one protocol, noise is a small share; classifier trains on confident weak labels', () => {
+    const cl = res.anomalies.clusters;
+    expect(new Set(cl.map((c) => c.protocol)).size).toBeGreaterThan(1);
+    // DBSCAN runs per protocol (protocols under 24 sessions are pooled): a cluster holding a
+    // session of a large protocol holds only that protocol
+    const size = new Map<string, number>();
+    for (const r of res.anomalies.rows) size.set(r.protocol, (size.get(r.protocol) ?? 0) + 1);
+    for (const c of cl) {
+      const protos = new Set(res.anomalies.rows.filter((r) => r.cluster === c.id).map((r) => r.protocol));
+      if ([...protos].some((p) => size.get(p)! >= 24)) expect(protos.size).toBe(1);
+    }
+    expect(res.anomalies.rows.filter((r) => r.novel).length / res.anomalies.rows.length).toBeLessThan(0.15);
     expect(res.classifiers.some((c) => c.trained && c.positives >= 3)).toBe(true);
   });
 
@@ -125,6 +144,113 @@ describe('learning layer on a simulated drop with an injected novel fault', () =
     expect(m.surprise('p', ['sessionStart', 'error', 'error', 'error', 'sessionComplete'])).toBeGreaterThan(
       m.surprise('p', ['sessionStart', 'play', 'ping', 'sessionComplete']) + 1,
     );
+  });
+});
+
+describe('novelty ranking quality bar (issue: ≥ 80 % of unannounced-fault sessions in the top 10 %)', () => {
+  const { pack, cfg } = packAndConfig();
+  // two seeds × both injected fault types, 120 captures each (≈ 290 sessions per drop); the novel
+  // sessions of each type are pooled over the seeds. Measured: error-burst 17/17, zero-duration 8/9.
+  const run = (mut: Mutator, seed: number) => {
+    const dir = tmp(`bar-${mut.name}-${seed}`);
+    const drop = generateDrop({
+      outDir: dir,
+      seed,
+      captures: 120,
+      faultRate: 0.3,
+      mutator: mut,
+      mutateShare: 0.1,
+    });
+    const corpus = loadCorpus(drop.files, pack, cfg, dir);
+    const res = learn(corpus, pack, { seed });
+    const novel = new Set(drop.novel.map((n) => sessionId(n.har, n.session)));
+    const ranked = rankAnomalies(res.anomalies.rows).map((r) => sessionId(r.har, r.session));
+    const k = Math.ceil(ranked.length * 0.1);
+    const present = ranked.filter((id) => novel.has(id)).length;
+    const inTop = ranked.slice(0, k).filter((id) => novel.has(id)).length;
+    return { present, inTop, p10: precisionAtK(ranked, novel, k), base: present / ranked.length, res };
+  };
+  for (const mut of [errorBurst, zeroDuration])
+    it(`${mut.name}: pooled over two seeds, ≥ 0.8 of the novel sessions rank in the top 10 %`, () => {
+      const runs = [20240611, 2024].map((seed) => run(mut, seed));
+      const present = runs.reduce((a, r) => a + r.present, 0);
+      const inTop = runs.reduce((a, r) => a + r.inTop, 0);
+      expect(present).toBeGreaterThanOrEqual(6);
+      expect(inTop / present).toBeGreaterThanOrEqual(0.8);
+      for (const r of runs) expect(r.p10).toBeGreaterThan(2 * r.base);
+      // DBSCAN noise ("novel" clusters) stays a small share of the sessions
+      for (const r of runs)
+        expect(r.res.anomalies.rows.filter((x) => x.novel).length / r.res.anomalies.rows.length).toBeLessThan(
+          0.15,
+        );
+    }, 30_000);
+});
+
+describe('novelty scoring pieces', () => {
+  it('beta-binomial tail: exact against the binomial limit and monotone in k', () => {
+    // α + β → ∞ at mean p is Binomial(n, p): P(X ≥ 2 | n = 3, p = 0.5) = 0.5
+    expect(Math.exp(betaBinomialLogSf(2, 3, 0.5e6, 0.5e6))).toBeCloseTo(0.5, 3);
+    // BetaBinomial(n, 1, 1) is uniform on 0..n: P(X ≥ 3 | n = 4) = 2/5
+    expect(Math.exp(betaBinomialLogSf(3, 4, 1, 1))).toBeCloseTo(0.4, 6);
+    expect(betaBinomialLogSf(5, 20, 0.1, 10)).toBeLessThan(betaBinomialLogSf(2, 20, 0.1, 10));
+    expect(betaBinomialLogSf(0, 20, 0.1, 10)).toBe(0);
+  });
+
+  it('the fit ignores the upper shares (a small cluster of bursts does not become normal)', () => {
+    const peers: [number, number][] = [
+      ...Array.from({ length: 30 }, () => [0, 20] as [number, number]),
+      ...Array.from({ length: 6 }, () => [6, 20] as [number, number]),
+    ];
+    const { alpha, beta } = fitBetaBinomial(peers, 0.6);
+    expect(alpha / (alpha + beta)).toBeLessThan(0.01);
+    expect(-betaBinomialLogSf(6, 20, alpha, beta) / Math.LN2).toBeGreaterThan(10);
+  });
+
+  it('identical anomalous sessions do not mask each other; rule-explained evidence is set aside', () => {
+    const base = (i: number, zeros: number, errors = 0) => ({
+      har: `h${i}`,
+      session: `s${i}`,
+      platform: 'web',
+      sdk: 'x',
+      protocol: 'heartbeat',
+      version: null,
+      x: FEATURE_NAMES.map((n) =>
+        n === 'hb_duration_ratio'
+          ? zeros
+            ? 0
+            : 1 + 0.01 * (i % 5)
+          : n === 'events_log'
+            ? Math.log1p(20)
+            : 0,
+      ),
+      shapes: [],
+      events: 20,
+      typeCounts: { play: 14 - errors, sessionStart: 1, pause: 5, ...(errors ? { error: errors } : {}) },
+      paramZeros: { 'l:event:duration': [zeros || 1 + (i % 2), 20] as [number, number] },
+    });
+    const feats = [
+      ...Array.from({ length: 36 }, (_, i) => base(i, 0)),
+      ...Array.from({ length: 5 }, (_, i) => base(100 + i, 20)),
+      base(200, 0, 6),
+      base(201, 0, 6),
+    ];
+    const codes = feats.map((_, i) => (i === feats.length - 1 ? ['BEACON_REJECTED'] : []));
+    const nov = noveltyScores(feats, (i) => codes[i]);
+    const order = nov.map((_, i) => i).sort((a, b) => nov[b].bits - nov[a].bits);
+    // the 5 identical zero-duration sessions and the unexplained burst outrank every ordinary one
+    expect(new Set(order.slice(0, 6))).toEqual(new Set([36, 37, 38, 39, 40, 41]));
+    expect(nov[36].evidence).toBe('param0:l:event:duration');
+    expect(nov[41].evidence).toBe('type:error');
+    // the same burst with a transport finding (which explains the event mix) is not novel
+    expect(nov[42].explained_by).toEqual(['transport']);
+    expect(nov[42].bits).toBeLessThan(nov[41].bits / 4);
+  });
+
+  it('DBSCAN ε from the k-distance knee keeps noise to the tail', () => {
+    const kd = [...Array.from({ length: 95 }, (_, i) => 1 + i * 0.01), 5, 6, 8, 12, 20];
+    const eps = kneeEps(kd, 0.9);
+    expect(eps).toBeGreaterThanOrEqual(1.94);
+    expect(kd.filter((d) => d > eps).length).toBeLessThanOrEqual(10);
   });
 });
 

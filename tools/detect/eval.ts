@@ -8,7 +8,7 @@ import { sessionId } from '../label/labeling.js';
 import { calibration, type Calibration } from '../label/model.js';
 import type { Library, TruthRecord } from '../simulate/index.js';
 import type { RulePack } from '../validate/pack.js';
-import { precisionAtK } from './anomaly.js';
+import { precisionAtK, rankAnomalies } from './anomaly.js';
 import { compareProfiles, driftBundle, driftProfile, type GroupDrift } from './drift.js';
 import { constitutionConstraints, corpusViews, learn, loadCorpus, type LearnCorpus } from './learn.js';
 import {
@@ -41,7 +41,7 @@ export interface AnomalyEval {
   mutator: string;
   sessions: number;
   novel: number;
-  /** Share of novel sessions ranked in the top 10 % by Isolation Forest score (goal ≥ 0.8). */
+  /** Share of novel sessions ranked in the top 10 % by the anomaly ranking (goal ≥ 0.8). */
   top10_share: number;
   precision_at: Record<string, number>;
   /** Novel sessions the rule pack flagged with a new code (0 = the fault is truly uncovered). */
@@ -104,9 +104,7 @@ async function anomalyEval(
   const truth = truthFamilies(corpus, drop.truth);
   const res = learn(corpus, pack, { truth, seed });
   const novel = new Set(drop.novel.map((n) => sessionId(n.har, n.session)));
-  const ranked = [...res.anomalies.rows]
-    .sort((a, b) => b.score - a.score)
-    .map((r) => sessionId(r.har, r.session));
+  const ranked = rankAnomalies(res.anomalies.rows).map((r) => sessionId(r.har, r.session));
   const present = new Set(ranked.filter((id) => novel.has(id)));
   const top10 = Math.max(1, Math.ceil(ranked.length * 0.1));
   const inTop = ranked.slice(0, top10).filter((id) => present.has(id)).length;

@@ -72,6 +72,15 @@ export interface SessionFeatures {
   x: number[];
   /** Param-key shapes of its events (for the corpus rarity pass). */
   shapes: string[];
+  /** Events of the session and their count per normalized event type (novelty: over-represented types). */
+  events: number;
+  typeCounts: Record<string, number>;
+  /**
+   * Per numeric parameter (digits folded, as in shapes): [events whose value is 0, events carrying it
+   * with a numeric value] — the "share of zero values of a numeric param" (novelty: a value that is
+   * normally non-zero reported as 0).
+   */
+  paramZeros: Record<string, [number, number]>;
 }
 
 const mean = (a: number[]) => (a.length ? a.reduce((x, y) => x + y, 0) / a.length : 0);
@@ -158,6 +167,19 @@ export function sessionFeatures(view: SessionView, capture?: Capture): SessionFe
     }
     if (r.length) durRatio = mean(r);
   }
+  const typeCounts: Record<string, number> = {};
+  for (const e of ev) typeCounts[e.sequence.event_type] = (typeCounts[e.sequence.event_type] ?? 0) + 1;
+  const paramZeros: Record<string, [number, number]> = {};
+  for (const e of ev)
+    for (const [k, v] of Object.entries(e.params)) {
+      const num =
+        typeof v === 'number' ? v : typeof v === 'string' && /^-?\d+(\.\d+)?$/.test(v) ? Number(v) : NaN;
+      if (!Number.isFinite(num)) continue;
+      const key = k.replace(/\d+/g, '#');
+      const z = (paramZeros[key] ??= [0, 0]);
+      z[1]++;
+      if (num === 0) z[0]++;
+    }
   const errors = ev.filter((e) => e.network.status >= 400 || e.network.errors.length > 0).length;
   const shapes = ev.map((e) => shapeOf(s.protocol, e.sequence.event_type, e.params));
   const hist = HIST_TYPES.map((t) =>
@@ -202,6 +224,9 @@ export function sessionFeatures(view: SessionView, capture?: Capture): SessionFe
     version: s.sdk_version,
     x,
     shapes,
+    events: n,
+    typeCounts,
+    paramZeros,
   };
 }
 

@@ -14,7 +14,7 @@ import { loadConstitution } from '../spec/constitution.js';
 import type { SessionRow } from '../validate/outputs.js';
 import type { RulePack } from '../validate/pack.js';
 import { validateCapture } from '../validate/validate.js';
-import { detectAnomalies, type AnomalyResult } from './anomaly.js';
+import { detectAnomalies, rankAnomalies, type AnomalyResult } from './anomaly.js';
 import { addShapeRarity, FEATURE_NAMES, sessionFeatures, type SessionFeatures } from './features.js';
 import { triage, type InboxRow } from './triage.js';
 
@@ -134,7 +134,10 @@ export function learn(
     });
   }
   lap('classifier_ms');
-  const anomalies = detectAnomalies(features, (i) => views[i].types(), { seed: opts.seed });
+  const anomalies = detectAnomalies(features, (i) => views[i].types(), {
+    seed: opts.seed,
+    codesOf: (i) => views[i].codes,
+  });
   lap('anomaly_ms');
   const inbox = triage({ views, labeling, predictions, anomalies, rows: corpus.rows });
   lap('triage_ms');
@@ -192,16 +195,16 @@ export function writeLearnOutputs(outDir: string, r: LearnResult): Record<string
   writeFileSync(
     files.anomaly,
     jsonl(
-      [...r.anomalies.rows]
-        .sort((a, b) => b.score - a.score)
-        .map((a) => ({
-          ...a,
-          score: round(a.score),
-          z: round(a.z),
-          percentile: round(a.percentile),
-          surprise_bits: round(a.surprise_bits),
-          top_features: a.top_features.map((t) => ({ ...t, z: round(t.z), value: round(t.value) })),
-        })),
+      rankAnomalies(r.anomalies.rows).map((a) => ({
+        ...a,
+        score: round(a.score),
+        novelty_bits: round(a.novelty_bits),
+        forest_score: round(a.forest_score),
+        z: round(a.z),
+        percentile: round(a.percentile),
+        surprise_bits: round(a.surprise_bits),
+        top_features: a.top_features.map((t) => ({ ...t, z: round(t.z), value: round(t.value) })),
+      })),
     ),
   );
   writeFileSync(files.inbox, jsonl(r.inbox));

@@ -283,19 +283,30 @@ export function generateDrop(o: DropOptions): Drop {
   let codeIdx = 0;
   for (let i = 0; i < o.captures; i++) {
     const crng = new Rng(((o.seed * 2654435761) ^ (i * 40503 + 1)) >>> 0);
-    let scenario: Scenario | null = null;
-    for (let tries = 0; tries < 400 && !scenario; tries++) {
+    let built: { scenario: Scenario; rel: string; capture: ReturnType<typeof buildCapture> } | null = null;
+    let lastError: unknown = null;
+    for (let tries = 0; tries < 400 && !built; tries++) {
       const fault = crng.chance(faultRate) ? codes[codeIdx++ % codes.length] : null;
       const s = randomScenario(crng, fault, { compact: true });
       if (o.libraries && !o.libraries.includes(s.library)) continue;
       if (s.fault && !faultApplies(s.fault, s)) continue;
-      scenario = s;
+      s.startMs = BASE_EPOCH_MS + i * 3_600_000 + crng.int(0, 1_000_000);
+      s.encoding = 'utf8';
+      const rel = `${s.platform}/${s.library}/cap-${String(i).padStart(4, '0')}.har`;
+      try {
+        built = { scenario: s, rel, capture: buildCapture(s, crng, { harPath: rel }) };
+      } catch (e) {
+        // the simulator cannot place every fault in every generated session shape
+        // ("could not place …"): draw another scenario
+        lastError = e;
+      }
     }
-    if (!scenario) throw new Error(`no scenario for libraries ${o.libraries?.join(',')}`);
-    scenario.startMs = BASE_EPOCH_MS + i * 3_600_000 + crng.int(0, 1_000_000);
-    scenario.encoding = 'utf8';
-    const rel = `${scenario.platform}/${scenario.library}/cap-${String(i).padStart(4, '0')}.har`;
-    const { har, truth } = buildCapture(scenario, crng, { harPath: rel });
+    if (!built)
+      throw new Error(
+        `no scenario for libraries ${o.libraries?.join(',')}${lastError ? ` (${(lastError as Error).message})` : ''}`,
+      );
+    const { scenario, rel } = built;
+    const { har, truth } = built.capture;
     const mutate =
       o.mutator &&
       (o.mutateLibraries ? o.mutateLibraries.includes(scenario.library) : crng.chance(o.mutateShare ?? 0.08));

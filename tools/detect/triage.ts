@@ -25,7 +25,8 @@ const r3 = (v: number) => Math.round(v * 1000) / 1000;
  *   confident "clean" weak label, and the share of rules that abstained;
  * - impact: error-severity findings / likely violations, media over page hits, and how much traffic
  *   shares the session's (platform, SDK, version);
- * - novelty: Isolation Forest percentile, DBSCAN noise (no cluster), next-event surprise percentile.
+ * - novelty: percentile of the unexplained-surprise ranking (anomaly.ts / novelty.ts: evidence no rule
+ *   finding of the session explains), DBSCAN noise (no cluster), next-event surprise percentile.
  */
 export function triage(i: {
   views: SessionView[];
@@ -90,7 +91,7 @@ export function triage(i: {
     const novelty = lift(0.6 * a.percentile + 0.2 * (a.novel ? 1 : 0) + 0.2 * sp);
     if (a.percentile >= 0.9)
       reasons.push(
-        `isolation-forest top ${Math.max(1, Math.round((1 - a.percentile) * 100))}% (score ${r3(a.score)})`,
+        `novelty top ${Math.max(1, Math.round((1 - a.percentile) * 100))}%: ${a.evidence} ${r3(a.novelty_bits)} bits unexplained by rules`,
       );
     if (a.novel) reasons.push('outside every session cluster (novel)');
     if (sp >= 0.95) reasons.push(`surprising event order (${r3(a.surprise_bits)} bits/event)`);

@@ -75,20 +75,22 @@ export const commands: CommandDef[] = [
   },
   {
     name: 'anomalies',
-    summary: 'Isolation Forest anomalies, DBSCAN session clusters (noise = novel) and next-event surprise',
+    summary:
+      'Novelty ranking (surprise no rule explains; Isolation Forest beside it), DBSCAN clusters (noise = novel), next-event surprise',
     usage: '<input…> [--out DIR] [--top N] [--json]',
     options: { out: { type: 'string' }, top: { type: 'string' }, json: { type: 'boolean' } },
     async run(ctx) {
       const r = await learnOver(ctx);
       if (!r) return EXIT_USAGE;
       const a = r.result.anomalies;
-      const rows = [...a.rows].sort((x, y) => y.score - x.score).slice(0, Number(ctx.values.top ?? 15));
+      const { rankAnomalies } = await import('../../detect/anomaly.js');
+      const rows = rankAnomalies(a.rows).slice(0, Number(ctx.values.top ?? 15));
       if (ctx.values.json) {
         ctx.out(JSON.stringify({ top: rows, clusters: a.clusters }, null, 2));
         return EXIT_OK;
       }
       ctx.out(
-        `clusters (DBSCAN, ε=${a.eps.toFixed(2)}): ${a.clusters.length}; noise (novel) sessions: ${a.rows.filter((x) => x.novel).length} of ${a.rows.length}`,
+        `clusters (DBSCAN per protocol, median ε=${a.eps.toFixed(2)}): ${a.clusters.length}; noise (novel) sessions: ${a.rows.filter((x) => x.novel).length} of ${a.rows.length}`,
       );
       for (const c of a.clusters)
         ctx.out(
@@ -97,7 +99,7 @@ export const commands: CommandDef[] = [
       ctx.out('most anomalous sessions:');
       for (const x of rows)
         ctx.out(
-          `  ${x.score.toFixed(3)} [${x.subspace}] ${x.novel ? 'novel ' : ''}${x.har} ${x.session} — ${x.top_features.map((t) => `${t.name}=${t.value.toFixed(2)}`).join(', ')}`,
+          `  ${x.score.toFixed(3)} (${x.novelty_bits.toFixed(1)} bits ${x.evidence || '–'}${x.explained_by.length ? `; explained: ${x.explained_by.join(',')}` : ''}) ${x.novel ? 'novel ' : ''}${x.har} ${x.session} — ${x.top_features.map((t) => `${t.name}=${t.value.toFixed(2)}`).join(', ')}`,
         );
       ctx.out(`outputs: ${r.outDir}/anomalies.jsonl, learn.duckdb (table anomaly)`);
       return EXIT_OK;

@@ -1,0 +1,366 @@
+import { CODE_INFO, type CodeFamily } from '../codes/catalog.js';
+import { FEATURE_NAMES, type SessionFeatures } from './features.js';
+
+/**
+ * Novelty ranking: "what no rule names yet" (design §11, §15).
+ *
+ * Each session is compared with its peers (sessions of the same protocol; small protocols pooled) on
+ * three kinds of evidence, each turned into a surprise in bits (−log₂ of a tail probability):
+ *
+ * 1. numeric features (cadence, timing, bookends, shape …): robust z against the peers' median, in
+ *    units of a wide robust scale (the 85th percentile of |x − median| ÷ 1.44, i.e. the σ a normal
+ *    distribution would need to put 85 % of the peers that close), log1p for durations and counts,
+ *    −1 "not applicable" sentinels skipped; z → two-sided tail of a Student t with 2 degrees of
+ *    freedom (heavy-tailed: natural long sessions or late first pings are expected now and then);
+ * 2. event types: the count of each type in the session against a beta-binomial fit on the peers
+ *    (upper tail P(X ≥ k)) — an over-represented event type (a burst of one type, a new type);
+ * 3. numeric parameters: the count of events whose value of a parameter is 0 against a beta-binomial
+ *    fit on the peers that carry it ("share of zero values of a numeric param").
+ *
+ * Reference population: the beta-binomials are fit on the lower 60 % of peers by share, and the
+ * robust scales tolerate up to 15 % of peers far away, so a handful of identical anomalous sessions
+ * in one group does not define "normal" (they do not mask each other as they do in an Isolation
+ * Forest, where a small cluster of look-alikes is hard to isolate). When a fault hits more than
+ * about a third of a peer group it is the group's normal and is no longer ranked as novel (drift
+ * detection is the tool for that).
+ *
+ * Explained evidence: a session's rule findings already name what is wrong with it. Evidence in the
+ * feature families its violated code families cover (EXPLAINS) is dropped — novelty is the anomaly
+ * no rule explains. The session's novelty is the sum of its two largest remaining surprises.
+ */
+
+export const NOVELTY_OPTIONS = {
+  /** Quantile of |x − median| that sets the robust scale (tolerates 1 − q far-away peers). */
+  scaleQuantile: 0.85,
+  /** Student-t degrees of freedom for numeric z → tail probability. */
+  tDof: 2,
+  /** Share of peers (lowest shares) the beta-binomials are fit on. */
+  fitShare: 0.6,
+  /** Peer groups below this size are pooled with the other small groups. */
+  minGroup: 24,
+  /**
+   * Extra weight on a session that has any rule finding, on top of dropping its explained evidence.
+   * 1 = none: a fault no rule names often arrives together with one a rule does name, and the
+   * residual evidence already ranks rule-explained sessions low (0.5 lost novel sessions that carried
+   * an unrelated finding in the evaluation).
+   */
+  explainedWeight: 1,
+  /** z cap for 0/1 features (a rare binary flag is worth about 5 bits, not more). */
+  binaryZCap: 5,
+  /** Upper bound of the beta-binomial concentration α + β (large = close to binomial). */
+  maxConcentration: 200,
+  /**
+   * Weight of the second-strongest unexplained evidence added to the strongest (0 = max only). A
+   * real fault usually shows in two places (a zeroed parameter and the feature derived from it; an
+   * event burst and its new parameter shape); natural variety usually in one.
+   */
+  secondWeight: 1,
+};
+
+/** Numeric features the novelty score reads, with their transform. */
+const NUMERIC: { name: string; log?: boolean; sentinel?: boolean; binary?: boolean }[] = [
+  { name: 'events_log' },
+  { name: 'duration_log' },
+  { name: 'ping_n', log: true },
+  { name: 'ping_mean_s', log: true, sentinel: true },
+  { name: 'ping_cv', sentinel: true },
+  { name: 'ping_max_s', log: true, sentinel: true },
+  { name: 'ping_drift' },
+  { name: 'ad_ping_mean_s', log: true, sentinel: true },
+  { name: 'first_ping_s', log: true, sentinel: true },
+  { name: 'dup_density' },
+  { name: 'missing_start', binary: true },
+  { name: 'missing_close', binary: true },
+  { name: 'ad_unclosed', binary: true },
+  { name: 'break_unclosed', binary: true },
+  { name: 'aa_hb_lag_s', log: true, sentinel: true },
+  { name: 'playhead_ratio' },
+  { name: 'hb_duration_ratio' },
+  { name: 'error_share' },
+  { name: 'shape_distinct' },
+  { name: 'shape_rare' },
+];
+
+const BOOKEND_TYPES = /^(session|adBreak|ad[A-Z]|chapter)/;
+const PLAYBACK_STATE_TYPES = new Set(['pause', 'buffer', 'stall', 'play', 'seekStart', 'seekComplete']);
+
+/**
+ * Which evidence a violated code family explains. Feature names are FEATURE_NAMES; `type:` predicates
+ * cover event-type counts; `param` covers parameter zero-shares.
+ */
+export const EXPLAINS: Record<
+  CodeFamily,
+  { features: string[]; type?: (t: string) => boolean; params?: boolean }
+> = {
+  cadence: {
+    features: [
+      'ping_n',
+      'ping_mean_s',
+      'ping_cv',
+      'ping_max_s',
+      'ping_drift',
+      'ad_ping_mean_s',
+      'first_ping_s',
+      'hb_duration_ratio',
+    ],
+    type: (t) => t === 'ping' || t === 'play',
+  },
+  playhead: {
+    features: ['playhead_ratio', 'hb_duration_ratio'],
+    type: (t) => PLAYBACK_STATE_TYPES.has(t),
+  },
+  bookends: {
+    features: [
+      'missing_start',
+      'missing_close',
+      'ad_unclosed',
+      'break_unclosed',
+      'dup_density',
+      'events_log',
+    ],
+    type: (t) => BOOKEND_TYPES.test(t) || PLAYBACK_STATE_TYPES.has(t),
+  },
+  orchestration: { features: ['aa_hb_lag_s'], type: (t) => t === 'aaMediaStart' },
+  // rejected / truncated / duplicated beacons change what the decoder sees of every event
+  transport: {
+    features: ['error_share', 'dup_density', 'shape_rare', 'shape_distinct', 'events_log', 'duration_log'],
+    type: () => true,
+  },
+  params: { features: ['shape_rare', 'shape_distinct'], params: true },
+  identity: { features: ['shape_rare', 'shape_distinct'], params: true },
+} as Record<CodeFamily, { features: string[]; type?: (t: string) => boolean; params?: boolean }>;
+
+export interface NoveltyRow {
+  /** Ranking score: the two largest unexplained surprises (bits), summed (× explainedWeight when it has findings). */
+  bits: number;
+  /** Largest surprise before explained evidence was removed (bits). */
+  raw_bits: number;
+  /** Evidence behind `bits`: `feature:<name>`, `type:<event type>` or `param0:<param>`. */
+  evidence: string;
+  /** Top pieces of evidence (bits), strongest first. */
+  top: { evidence: string; bits: number }[];
+  /** Violated code families whose evidence was set aside. */
+  explained_by: string[];
+}
+
+// ---- small numerics -------------------------------------------------------------------------
+
+/** ln Γ(x), Lanczos (g = 7, n = 9). */
+export function lnGamma(x: number): number {
+  const c = [
+    0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059,
+    12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7,
+  ];
+  if (x < 0.5) return Math.log(Math.PI / Math.abs(Math.sin(Math.PI * x))) - lnGamma(1 - x);
+  x -= 1;
+  let a = c[0];
+  const t = x + 7.5;
+  for (let i = 1; i < 9; i++) a += c[i] / (x + i);
+  return 0.5 * Math.log(2 * Math.PI) + (x + 0.5) * Math.log(t) - t + Math.log(a);
+}
+
+const lnBeta = (a: number, b: number) => lnGamma(a) + lnGamma(b) - lnGamma(a + b);
+
+/** log P(X ≥ k) for X ~ BetaBinomial(n, α, β). */
+export function betaBinomialLogSf(k: number, n: number, alpha: number, beta: number): number {
+  if (k <= 0) return 0;
+  if (k > n) return -Infinity;
+  const lb = lnBeta(alpha, beta);
+  const lnN = lnGamma(n + 1);
+  let m = -Infinity;
+  const terms: number[] = [];
+  for (let x = k; x <= n; x++) {
+    const t = lnN - lnGamma(x + 1) - lnGamma(n - x + 1) + lnBeta(x + alpha, n - x + beta) - lb;
+    terms.push(t);
+    if (t > m) m = t;
+  }
+  let s = 0;
+  for (const t of terms) s += Math.exp(t - m);
+  return Math.min(0, m + Math.log(s));
+}
+
+/** Two-sided tail of a Student t with ν = 2 (closed form): P(|T| ≥ z) = 1 − z/√(z² + 2). */
+const tTailBits = (z: number, dof: number) => {
+  const az = Math.abs(z);
+  if (dof === 2) return -Math.log2(Math.max(1e-300, 1 - az / Math.sqrt(az * az + 2)));
+  // ν = 1 (Cauchy) fallback for other settings
+  return -Math.log2(Math.max(1e-300, 1 - (2 / Math.PI) * Math.atan(az)));
+};
+
+const quantile = (sorted: number[], q: number) => {
+  if (!sorted.length) return 0;
+  const pos = (sorted.length - 1) * q;
+  const lo = Math.floor(pos);
+  const hi = Math.ceil(pos);
+  return sorted[lo] + (sorted[hi] - sorted[lo]) * (pos - lo);
+};
+
+/** Inverse normal CDF (Acklam), for the robust-scale constant. */
+function normInv(p: number): number {
+  const a = [
+    -39.69683028665376, 220.9460984245205, -275.9285104469687, 138.357751867269, -30.66479806614716,
+    2.506628274631,
+  ];
+  const b = [
+    -54.47609879822406, 161.5858368580409, -155.6989798598866, 66.80131188771972, -13.28068155288572,
+  ];
+  const c = [
+    -0.007784894002430293, -0.3223964580411365, -2.400758277161838, -2.549732539343734, 4.374664141464968,
+    2.938163982698783,
+  ];
+  const d = [0.007784695709041462, 0.3224671290700398, 2.445134137142996, 3.754408661907416];
+  const pl = 0.02425;
+  if (p < pl) {
+    const q = Math.sqrt(-2 * Math.log(p));
+    return (
+      (((((c[0] * q + c[1]) * q + c[2]) * q + c[3]) * q + c[4]) * q + c[5]) /
+      ((((d[0] * q + d[1]) * q + d[2]) * q + d[3]) * q + 1)
+    );
+  }
+  if (p > 1 - pl) return -normInv(1 - p);
+  const q = p - 0.5;
+  const r = q * q;
+  return (
+    ((((((a[0] * r + a[1]) * r + a[2]) * r + a[3]) * r + a[4]) * r + a[5]) * q) /
+    (((((b[0] * r + b[1]) * r + b[2]) * r + b[3]) * r + b[4]) * r + 1)
+  );
+}
+
+/**
+ * Beta-binomial (α, β) for counts k of n over peers, fit on the peers with the lowest shares
+ * (`fitShare`): mean with a Jeffreys-style prior, concentration from the between-session variance of
+ * the shares (method of moments; more spread between sessions = heavier tail = less surprise).
+ */
+export function fitBetaBinomial(
+  peers: [number, number][],
+  fitShare: number,
+  maxConcentration = 200,
+): { alpha: number; beta: number } {
+  const ps = peers.filter(([, n]) => n > 0).sort((a, b) => a[0] / a[1] - b[0] / b[1]);
+  const keep = ps.slice(0, Math.max(1, Math.ceil(ps.length * fitShare)));
+  let K = 0;
+  let N = 0;
+  for (const [k, n] of keep) ((K += k), (N += n));
+  const m = (K + 0.5) / (N + 1);
+  const shares = keep.map(([k, n]) => k / n);
+  const mean = shares.reduce((a, b) => a + b, 0) / Math.max(1, shares.length);
+  const v = shares.reduce((a, x) => a + (x - mean) ** 2, 0) / Math.max(1, shares.length - 1);
+  const s = v > 1e-12 ? Math.max(2, Math.min(maxConcentration, (m * (1 - m)) / v - 1)) : maxConcentration;
+  return { alpha: m * s, beta: (1 - m) * s };
+}
+
+// ---- scoring --------------------------------------------------------------------------------
+
+function peerGroups(feats: SessionFeatures[], minGroup: number): number[][] {
+  const groups = new Map<string, number[]>();
+  feats.forEach((f, i) => groups.set(f.protocol, [...(groups.get(f.protocol) ?? []), i]));
+  const sets: number[][] = [];
+  const pooled: number[] = [];
+  for (const idx of groups.values()) {
+    if (idx.length >= minGroup) sets.push(idx);
+    else pooled.push(...idx);
+  }
+  if (pooled.length) sets.push(pooled);
+  return sets;
+}
+
+/** Families of the codes found in a session. */
+export function violatedFamilies(codes: readonly string[]): Set<CodeFamily> {
+  const out = new Set<CodeFamily>();
+  for (const c of codes) {
+    const f = CODE_INFO.get(c)?.family;
+    if (f) out.add(f);
+  }
+  return out;
+}
+
+export function noveltyScores(
+  feats: SessionFeatures[],
+  codesOf: (i: number) => readonly string[],
+  opts: Partial<typeof NOVELTY_OPTIONS> = {},
+): NoveltyRow[] {
+  const o = { ...NOVELTY_OPTIONS, ...opts };
+  const kq = normInv((1 + o.scaleQuantile) / 2);
+  const ev: { evidence: string; bits: number }[][] = feats.map(() => []);
+  for (const idx of peerGroups(feats, o.minGroup)) {
+    if (idx.length < 5) continue;
+    // 1. numeric features
+    for (const spec of NUMERIC) {
+      const j = FEATURE_NAMES.indexOf(spec.name);
+      const val = (i: number) => {
+        const v = feats[i].x[j];
+        if (spec.sentinel && v === -1) return null;
+        return spec.log ? Math.log1p(Math.max(0, v)) : v;
+      };
+      const ref = idx
+        .map(val)
+        .filter((v): v is number => v !== null)
+        .sort((a, b) => a - b);
+      if (ref.length < 5) continue;
+      const med = quantile(ref, 0.5);
+      const dev = ref.map((v) => Math.abs(v - med)).sort((a, b) => a - b);
+      // resolution floor: 1 % of the typical magnitude, so a feature constant among peers still has a scale
+      const scale = Math.max(quantile(dev, o.scaleQuantile) / kq, 0.01 * (Math.abs(med) + 1));
+      for (const i of idx) {
+        const v = val(i);
+        if (v === null) continue;
+        let z = Math.abs(v - med) / scale;
+        if (spec.binary) z = Math.min(z, o.binaryZCap);
+        if (z > 1) ev[i].push({ evidence: `feature:${spec.name}`, bits: tTailBits(z, o.tDof) });
+      }
+    }
+    // 2. event-type counts
+    const types = new Set<string>();
+    for (const i of idx) for (const t of Object.keys(feats[i].typeCounts)) types.add(t);
+    for (const t of types) {
+      const peers = idx.map((i) => [feats[i].typeCounts[t] ?? 0, feats[i].events] as [number, number]);
+      const { alpha, beta } = fitBetaBinomial(peers, o.fitShare, o.maxConcentration);
+      idx.forEach((i, r) => {
+        const [k, n] = peers[r];
+        if (!k || k / n <= alpha / (alpha + beta)) return;
+        ev[i].push({ evidence: `type:${t}`, bits: -betaBinomialLogSf(k, n, alpha, beta) / Math.LN2 });
+      });
+    }
+    // 3. zero values of numeric parameters (peers that carry the parameter)
+    const keys = new Set<string>();
+    for (const i of idx) for (const k of Object.keys(feats[i].paramZeros)) keys.add(k);
+    for (const key of keys) {
+      const carriers = idx.filter((i) => feats[i].paramZeros[key]?.[1]);
+      if (carriers.length < 5) continue;
+      const { alpha, beta } = fitBetaBinomial(
+        carriers.map((i) => feats[i].paramZeros[key]),
+        o.fitShare,
+        o.maxConcentration,
+      );
+      for (const i of carriers) {
+        const [k, n] = feats[i].paramZeros[key];
+        if (!k || k / n <= alpha / (alpha + beta)) continue;
+        ev[i].push({ evidence: `param0:${key}`, bits: -betaBinomialLogSf(k, n, alpha, beta) / Math.LN2 });
+      }
+    }
+  }
+  return feats.map((_, i) => {
+    const fams = violatedFamilies(codesOf(i));
+    const explained = (e: string) => {
+      const [kind, name] = [e.slice(0, e.indexOf(':')), e.slice(e.indexOf(':') + 1)];
+      for (const f of fams) {
+        const x = EXPLAINS[f];
+        if (!x) continue;
+        if (kind === 'feature' && x.features.includes(name)) return true;
+        if (kind === 'type' && x.type?.(name)) return true;
+        if (kind === 'param0' && x.params) return true;
+      }
+      return false;
+    };
+    const all = [...ev[i]].sort((a, b) => b.bits - a.bits);
+    const residual = all.filter((e) => !explained(e.evidence));
+    const w = fams.size || codesOf(i).length ? o.explainedWeight : 1;
+    return {
+      bits: ((residual[0]?.bits ?? 0) + o.secondWeight * (residual[1]?.bits ?? 0)) * w,
+      raw_bits: all[0]?.bits ?? 0,
+      evidence: residual[0]?.evidence ?? '',
+      top: residual.slice(0, 4).map((e) => ({ evidence: e.evidence, bits: Math.round(e.bits * 100) / 100 })),
+      explained_by: [...fams],
+    };
+  });
+}
