@@ -11,7 +11,7 @@ import type { SessionView } from '../label/api.js';
  * Each is compared with PSI = Σ (q − p)·ln(q / p) (Laplace-smoothed shares; PSI is the symmetrized
  * KL divergence) and KL(drop ‖ reference) is reported beside it.
  *
- * Thresholds (documented in tools/label/README.md):
+ * Thresholds (documented in the README, "Learning layer"):
  * - PSI < 0.1 none · 0.1 ≤ PSI < 0.25 moderate · PSI ≥ 0.25 major (credit-scoring convention);
  * - a metric only counts when PSI also exceeds its sampling-noise critical value: under no drift,
  *   PSI ≈ χ²(K−1)·(1/n_ref + 1/n_drop) (Yurdakul & Naranjo 2020), so we require PSI above the
