@@ -120,9 +120,12 @@ export async function ingest(opts: IngestOptions): Promise<{ summary: IngestSumm
   const harRows = new NdjsonWriter(join(stagingDir, 'har_file-parent.ndjson'));
   const qRows = new NdjsonWriter(join(stagingDir, 'quarantine-parent.ndjson'));
   const now = new Date().toISOString();
+  let documents = 0;
   const progress = createProgress({ label: 'ingest', total: files.length, unit: 'files', quiet: opts.quiet });
   const onReports = (reports: FileReport[]) => {
     for (const r of reports) {
+      // One report per HAR document: a zip counts each member, so seen = parsed + quarantined + LFS + skipped.
+      documents++;
       harRows.write({ ...r.file, ingested_at: now, shard: opts.shard ?? null });
       for (const q of r.quarantine) {
         qRows.write({ ...q, at: now });
@@ -167,6 +170,7 @@ export async function ingest(opts: IngestOptions): Promise<{ summary: IngestSumm
     qRows.close();
   }
   progress.done();
+  s.files_seen = s.files_skipped_unchanged + documents;
   const t1 = performance.now();
   s.phases.workers_s = (t1 - t0) / 1000;
   const loaded = await loadStaging(store.con, stagingDir);
