@@ -63,15 +63,24 @@ export async function loadStaging(con: DuckDBConnection, dir: string): Promise<{
           `INSERT INTO ${t} SELECT * FROM ${readJson(g, cols)} WHERE har_hash IN (SELECT hash FROM new_hash)`,
         );
     }
-    for (const [t, cols] of [
-      ['violation', VIOLATION_COLUMNS],
-      ['session_verdict', VERDICT_COLUMNS],
-    ] as const) {
-      const g = staged(dir, t);
-      if (!g) continue;
-      await con.run(`CREATE OR REPLACE TEMP TABLE staged_${t} AS SELECT * FROM ${readJson(g, cols)}`);
-      await con.run(`DELETE FROM ${t} WHERE har_hash IN (SELECT DISTINCT har_hash FROM staged_${t})`);
-      await con.run(`INSERT INTO ${t} SELECT * FROM staged_${t}`);
+    // Findings and verdicts of every re-validated HAR are replaced — also when none remain — so the
+    // set of HARs comes from the verdict rows (every validated session has one) and the findings.
+    const vg = staged(dir, 'violation');
+    const sg = staged(dir, 'session_verdict');
+    if (vg || sg) {
+      await con.run(
+        `CREATE OR REPLACE TEMP TABLE staged_violation AS SELECT * FROM ${vg ? readJson(vg, VIOLATION_COLUMNS) : 'violation WHERE false'}`,
+      );
+      await con.run(
+        `CREATE OR REPLACE TEMP TABLE staged_session_verdict AS SELECT * FROM ${sg ? readJson(sg, VERDICT_COLUMNS) : 'session_verdict WHERE false'}`,
+      );
+      await con.run(
+        `CREATE OR REPLACE TEMP TABLE revalidated AS SELECT har_hash FROM staged_session_verdict UNION SELECT har_hash FROM staged_violation`,
+      );
+      for (const t of ['violation', 'session_verdict']) {
+        await con.run(`DELETE FROM ${t} WHERE har_hash IN (SELECT har_hash FROM revalidated)`);
+        await con.run(`INSERT INTO ${t} SELECT * FROM staged_${t}`);
+      }
     }
     await con.run('COMMIT');
   } catch (e) {

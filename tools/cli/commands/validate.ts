@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { CommandContext, CommandDef } from '../command.js';
-import { EXIT_FINDINGS, EXIT_OK } from '../../util/errors.js';
+import { EXIT_FINDINGS, EXIT_OK, UsageError } from '../../util/errors.js';
 
 function specCommit(root: string, specsDir: string): string | null {
   try {
@@ -63,12 +63,28 @@ const shared = {
 export const commands: CommandDef[] = [
   {
     name: 'validate',
-    summary: 'Validate HAR inputs against the spec pack; write violations/sessions/summary/report files',
-    usage: '<input…> [--out DIR] [--shard i/n] [--workers N]',
-    help: 'Writes violations.jsonl, violations.csv, sessions.jsonl, timelines.jsonl, summary.json and report.md into --out (default out/run).\nExit 1 when an active spec found a violation.',
-    options: shared,
+    summary:
+      'Validate HAR inputs (or every capture in the store) against the spec pack; write the output files',
+    usage: '<input…> [--out DIR] [--shard i/n] [--workers N]  |  --store [--out DIR]',
+    help: "Writes violations.jsonl, violations.csv, sessions.jsonl, timelines.jsonl, summary.json and report.md into --out (default out/run).\n--store re-validates every capture already ingested (e.g. after a spec change) and refreshes the store's findings.\nExit 1 when an active spec found a violation.",
+    options: { ...shared, store: { type: 'boolean' } },
     async run(ctx) {
       const outDir = (ctx.values.out as string) ?? 'out/run';
+      if (ctx.values.store) {
+        if (ctx.positionals.length) throw new UsageError('give HAR inputs or --store, not both');
+        const { validateStore } = await import('../../validate/from-store.js');
+        const { summary } = await validateStore({
+          config: ctx.config,
+          outDir,
+          commit: specCommit(process.cwd(), ctx.config.validate.specs_dir),
+        });
+        if (ctx.values.json) ctx.out(JSON.stringify(summary, null, 2));
+        else
+          ctx.out(
+            `${summary.findings} findings in ${summary.sessions.total} stored sessions (${summary.sessions.violation} violating); outputs in ${outDir}/`,
+          );
+        return summary.sessions.violation > 0 ? EXIT_FINDINGS : EXIT_OK;
+      }
       const r = await validateInputs(ctx, outDir);
       if (ctx.values.json) ctx.out(JSON.stringify(r.summary, null, 2));
       else

@@ -1,0 +1,82 @@
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { GoblinConfig } from '../config/index.js';
+import { ingest } from '../ingest/run.js';
+import { openStore, queryRows } from '../store/index.js';
+import { validateStore } from './from-store.js';
+import { harDoc, hb, hbStart, mc, MC_START_PARAMS } from './testing.js';
+
+const repo = resolve(import.meta.dirname, '../..');
+
+describe('goblin validate --store', () => {
+  it('re-validates stored captures with the current pack and refreshes the stored findings', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'goblin-vstore-'));
+    for (const p of ['specs', 'constitution.yaml']) cpSync(join(repo, p), join(dir, p), { recursive: true });
+    mkdirSync(join(dir, 'hars'));
+    // a 25 s content gap: a violation at 10 s, fine once a spec allows 20 s
+    writeFileSync(
+      join(dir, 'hars', 'hb.har'),
+      harDoc([
+        ...hbStart(0),
+        hb(10400, 'play', 10),
+        hb(35400, 'play', 35),
+        hb(36000, 'complete', 35),
+        hb(36100, 'end', 35),
+      ]),
+    );
+    writeFileSync(
+      join(dir, 'hars', 'mc.har'),
+      harDoc([
+        mc(0, 'sessionStart', 0, MC_START_PARAMS),
+        mc(300, 'play', 0),
+        mc(10300, 'ping', 10),
+        mc(11000, 'sessionEnd', 10),
+      ]),
+    );
+    const config = GoblinConfig.parse({
+      storage: {
+        base_dir: join(dir, 's'),
+        db_file: join(dir, 's', 'g.duckdb'),
+        parquet_dir: join(dir, 's', 'pq'),
+      },
+      pii: { salt_file: join(dir, 'salt') },
+    });
+    (
+      await ingest({
+        inputs: [join(dir, 'hars')],
+        config,
+        root: dir,
+        quiet: true,
+        workers: 1,
+        validate: { specsDir: 'specs' },
+      })
+    ).store.close();
+
+    const first = await validateStore({ config, outDir: join(dir, 'out1'), root: dir });
+    expect(first.summary.by_code).toEqual({ CADENCE_CONTENT_PING_GAP: 1 });
+    expect(first.summary.sessions).toMatchObject({ total: 3, violation: 1 }); // heartbeat + its AA page session + MC
+    expect(readFileSync(join(dir, 'out1', 'violations.jsonl'), 'utf8')).toMatch(
+      /"har":"hb.har".*"code":"CADENCE_CONTENT_PING_GAP"/,
+    );
+
+    // A reviewer relaxes the interval (with its citation kept): re-validation from the store clears it.
+    const spec = join(dir, 'specs/cadence/CADENCE_CONTENT_PING_INTERVAL.yaml');
+    writeFileSync(
+      spec,
+      readFileSync(spec, 'utf8').replace('content_interval_s: 10', 'content_interval_s: 20'),
+    );
+    const second = await validateStore({ config, outDir: join(dir, 'out2'), root: dir });
+    expect(second.summary.by_code).toEqual({});
+    const store = await openStore(config.storage.db_file);
+    const rows = await queryRows<{ n: number }>(store.con, `SELECT count(*)::INT AS n FROM violation`);
+    const verdicts = await queryRows<{ v: string }>(
+      store.con,
+      `SELECT DISTINCT verdict AS v FROM session_verdict ORDER BY 1`,
+    );
+    store.close();
+    expect(rows[0].n).toBe(0);
+    expect(verdicts.map((r) => r.v)).toEqual(['PASS']);
+  });
+});

@@ -1,0 +1,128 @@
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { GoblinConfig } from '../config/index.js';
+import { NdjsonWriter } from '../ingest/staging.js';
+import type { IngestSummary } from '../ingest/run.js';
+import { openStore, queryRows } from '../store/index.js';
+import { UsageError } from '../util/errors.js';
+import { loadDictionaryTypes } from '../dictionary/files.js';
+import { loadRulePack } from './pack.js';
+import { capturesFromStore } from './replay.js';
+import { writeRunOutputs } from './report.js';
+import { validateCapture } from './validate.js';
+import type { Summary } from './outputs.js';
+
+const BATCH = 200; // HARs per DuckDB → JS round trip: bounded memory on big stores
+
+/**
+ * `goblin validate --store`: re-validate every capture already in the store with the current pack
+ * (after a spec change, without the HARs at hand), refresh the store's findings and verdicts, and write
+ * the usual outputs.
+ */
+export async function validateStore(opts: {
+  config: GoblinConfig;
+  outDir: string;
+  root?: string;
+  commit?: string | null;
+}): Promise<{ summary: Summary }> {
+  const root = opts.root ?? process.cwd();
+  const cfg = opts.config;
+  const db = resolve(root, cfg.storage.db_file);
+  if (!existsSync(db)) throw new UsageError(`no store at ${db}: run 'goblin ingest <folder>' first`);
+  const pack = loadRulePack(resolve(root, cfg.validate.specs_dir), root);
+  const dictDir = resolve(root, 'dictionary');
+  const dictionary = existsSync(dictDir) ? loadDictionaryTypes(dictDir) : undefined;
+  const staging = resolve(root, cfg.storage.base_dir, 'staging', `store-${Date.now()}`);
+  mkdirSync(staging, { recursive: true });
+  const w = {
+    violation: new NdjsonWriter(join(staging, 'violation-store.ndjson')),
+    session_verdict: new NdjsonWriter(join(staging, 'session_verdict-store.ndjson')),
+    session_row: new NdjsonWriter(join(staging, 'session_row-store.ndjson')),
+    timeline: new NdjsonWriter(join(staging, 'timeline-store.ndjson')),
+  };
+  const store = await openStore(db);
+  try {
+    const hashes = (
+      await queryRows<{ hash: string }>(store.con, `SELECT DISTINCT har_hash AS hash FROM event ORDER BY 1`)
+    ).map((r) => r.hash);
+    for (let i = 0; i < hashes.length; i += BATCH) {
+      for await (const c of capturesFromStore(store.con, { hashes: hashes.slice(i, i + BATCH) })) {
+        const r = validateCapture(c, pack, { cnames: cfg.hosts.cname_allowlist, dictionary });
+        for (const f of r.findings) w.violation.write({ ...f, har_hash: c.harHash });
+        for (const s of r.sessions) {
+          w.session_row.write(s);
+          w.session_verdict.write({
+            har: s.har,
+            har_hash: c.harHash,
+            session: s.session,
+            verdict: s.verdict,
+            conformance: s.conformance,
+            rules: s.rules,
+            codes: s.codes,
+          });
+        }
+        for (const t of r.timelines) w.timeline.write(t);
+      }
+    }
+    for (const x of Object.values(w)) x.close();
+    // Replace the store's findings and verdicts with the re-validation.
+    const { loadStaging } = await import('../ingest/load.js');
+    await loadStaging(store.con, staging);
+    const files = Object.fromEntries(
+      (
+        await queryRows<{ status: string; n: number }>(
+          store.con,
+          `SELECT status, count(*)::INT AS n FROM har_file GROUP BY 1`,
+        )
+      ).map((r) => [r.status, Number(r.n)]),
+    );
+    const reasons = Object.fromEntries(
+      (
+        await queryRows<{ reason: string; n: number }>(
+          store.con,
+          `SELECT reason, count(*)::INT AS n FROM quarantine GROUP BY 1`,
+        )
+      ).map((r) => [r.reason, Number(r.n)]),
+    );
+    const fam = Object.fromEntries(
+      (
+        await queryRows<{ family: string; n: number }>(
+          store.con,
+          `SELECT family, count(*)::INT AS n FROM event GROUP BY 1`,
+        )
+      ).map((r) => [r.family, Number(r.n)]),
+    );
+    const entries = Number(
+      (
+        await queryRows<{ n: number }>(
+          store.con,
+          `SELECT coalesce(sum(entries), 0)::BIGINT::DOUBLE AS n FROM har_file`,
+        )
+      )[0].n,
+    );
+    const parsed = files.parsed ?? 0;
+    const broken = files.quarantined ?? 0;
+    const ingest = {
+      files_seen: parsed + broken + (files['lfs-pointer'] ?? 0) + (files.duplicate ?? 0),
+      files_parsed: parsed,
+      files_quarantined: broken,
+      quarantine_by_reason: reasons,
+      entries,
+      beacons: Object.values(fam).reduce((a, b) => a + b, 0),
+      beacons_by_family: fam,
+      parse_success_rate: parsed + broken ? parsed / (parsed + broken) : 1,
+    } as unknown as IngestSummary;
+    const out = writeRunOutputs({
+      stagingDir: staging,
+      outDir: opts.outDir,
+      input: `store ${cfg.storage.db_file}`,
+      ingest,
+      specCount: pack.specs.length,
+      commit: opts.commit ?? null,
+    });
+    return { summary: out.summary };
+  } finally {
+    store.close();
+    rmSync(staging, { recursive: true, force: true });
+  }
+}
