@@ -2,7 +2,7 @@ import { readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { loadConfig } from '../config/index.js';
+import { loadConfig, withRulePack } from '../config/index.js';
 import { EXIT_USAGE, UsageError } from '../util/errors.js';
 import type { CommandDef } from './command.js';
 
@@ -95,7 +95,10 @@ export async function main(argv: string[]): Promise<number> {
     return 0;
   }
   try {
-    const config = loadConfig(parsed.values.config as string | undefined);
+    const loaded = withRulePack(loadConfig(parsed.values.config as string | undefined), process.cwd());
+    const config = loaded.config;
+    if (loaded.fallback && !parsed.values.quiet)
+      console.error(`goblin: no ${'specs/'} here — using the rule pack at ${config.validate.specs_dir}`);
     return await match.run({
       values: parsed.values,
       positionals: parsed.positionals,

@@ -94,7 +94,11 @@ export function allLabelingFunctions(pack: RulePack): LabelingFunction[] {
 export function learn(
   corpus: LearnCorpus,
   pack: RulePack,
-  opts: { truth?: Map<string, Set<string>>; seed?: number } = {},
+  opts: {
+    truth?: Map<string, Set<string>>;
+    seed?: number;
+    aggregator?: 'label_model' | 'majority_vote';
+  } = {},
 ): LearnResult {
   const t: Record<string, number> = {};
   let t0 = performance.now();
@@ -107,7 +111,7 @@ export function learn(
   const features = views.map((v, i) => sessionFeatures(v, capOf[i]));
   addShapeRarity(features);
   lap('features_ms');
-  const labeling = runLabeling(views, allLabelingFunctions(pack), opts.truth);
+  const labeling = runLabeling(views, allLabelingFunctions(pack), opts.truth, opts.aggregator);
   lap('label_ms');
   const X = features.map((f) => f.x);
   const predictions = new Map<string, Record<string, number>>();
@@ -246,7 +250,8 @@ export function writeLearnOutputs(outDir: string, r: LearnResult): Record<string
 
 const round = (v: number) => Math.round(v * 10000) / 10000;
 
-/** Load exported JSONL files into DuckDB tables (replaced per run). */
+/** Load exported JSONL files into DuckDB tables (replaced per run). sample_size = -1: rows carry
+ * open-ended objects (LF votes), so the schema must come from every row, not the first few thousand. */
 export async function storeTables(con: DuckDBConnection, files: Record<string, string>): Promise<string[]> {
   const done: string[] = [];
   for (const [table, path] of Object.entries(files)) {
@@ -255,7 +260,7 @@ export async function storeTables(con: DuckDBConnection, files: Record<string, s
       continue;
     }
     await con.run(
-      `CREATE OR REPLACE TABLE ${table} AS SELECT * FROM read_json('${path.replace(/'/g, "''")}', format = 'newline_delimited', maximum_object_size = 67108864)`,
+      `CREATE OR REPLACE TABLE ${table} AS SELECT * FROM read_json('${path.replace(/'/g, "''")}', format = 'newline_delimited', maximum_object_size = 67108864, sample_size = -1)`,
     );
     done.push(table);
   }

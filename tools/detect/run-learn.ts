@@ -1,3 +1,4 @@
+import { aggregatorChoice } from '../label/aggregator.js';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
@@ -52,7 +53,7 @@ export async function learnAndExport(
   outDir: string,
   opts: { seed?: number } = {},
 ): Promise<LearnRunOutput> {
-  const result = learn(corpus, pack, { seed: opts.seed });
+  const result = learn(corpus, pack, { seed: opts.seed, aggregator: aggregatorChoice() });
   const files = writeLearnOutputs(outDir, result);
   const profile = driftProfile(result.views);
   writeFileSync(join(outDir, 'drift-profile.json'), JSON.stringify(profile) + '\n');

@@ -116,6 +116,8 @@ export function runLabeling(
   views: SessionView[],
   lfs: LabelingFunction[],
   truth?: Map<string, Set<string>>,
+  /** The aggregator to use when there is no labelled slice to choose by (see aggregator.ts). */
+  defaultWinner: LabelRun['winner'] = 'majority_vote',
 ): LabelRun {
   const labels: Label[][] = views.map((v) => lfs.map((lf) => safe(lf, v)));
   const families: FamilyResult[] = [];
@@ -238,7 +240,7 @@ export function runLabeling(
     });
   }
   let evaluation: LabelRun['evaluation'] = null;
-  let winner: LabelRun['winner'] = 'label_model';
+  let winner: LabelRun['winner'] = defaultWinner;
   if (pooled.y.length) {
     const lm = calibration(pooled.lm, pooled.y);
     const mv = calibration(pooled.mv, pooled.y);

@@ -180,11 +180,13 @@ export const commands: CommandDef[] = [
     name: 'learn eval',
     summary:
       'Quality of the learning layer on simulated drops: anomaly P@k, label model vs MV, classifier, drift',
-    usage: '[--captures N] [--drift-captures N] [--seed N] [--json]',
+    usage: '[--captures N] [--drift-captures N] [--seed N] [--record] [--json]',
+    help: '--record writes the label model vs majority vote winner to lfs/aggregator.json, which real runs (no labelled slice) then use.',
     options: {
       captures: { type: 'string' },
       'drift-captures': { type: 'string' },
       seed: { type: 'string' },
+      record: { type: 'boolean' },
       json: { type: 'boolean' },
     },
     async run(ctx) {
@@ -200,6 +202,17 @@ export const commands: CommandDef[] = [
       });
       if (ctx.values.json) ctx.out(JSON.stringify(r, null, 2));
       else for (const l of formatEval(r)) ctx.out(l);
+      if (ctx.values.record && r.labels) {
+        const { recordAggregator } = await import('../../label/aggregator.js');
+        const p = recordAggregator(root, r.labels.winner as 'label_model' | 'majority_vote', {
+          label_model: r.labels.label_model,
+          majority_vote: r.labels.majority_vote,
+          reason: r.labels.reason,
+          sessions: r.labels.sessions,
+          seed: r.seed,
+        });
+        ctx.out(`recorded aggregator ${r.labels.winner} in ${p}`);
+      }
       return EXIT_OK;
     },
   },
