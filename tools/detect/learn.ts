@@ -119,8 +119,11 @@ export function learn(
   for (const fam of labeling.families) {
     const rows = labeling.labels.filter((l) => l.family === fam.family);
     const p = rows.map((r) => (r.covered ? r.p : 0.5)); // uncovered rows never train
-    const clf = trainFamilyClassifier(fam.family, X, p, { seed: opts.seed });
     const abst = rows.map((r, i) => (r.covered ? -1 : i)).filter((i) => i >= 0);
+    // The classifier only serves sessions the rules abstain on: none → nothing to train for.
+    const clf = abst.length
+      ? trainFamilyClassifier(fam.family, X, p, { seed: opts.seed })
+      : { trained: false, positives: 0, negatives: 0, predict: (Z: number[][]) => Z.map(() => 0) };
     const probs = clf.trained ? clf.predict(abst.map((i) => X[i])) : abst.map(() => 0);
     abst.forEach((i, j) => {
       const id = sessionId(views[i].har, views[i].key);

@@ -21,6 +21,21 @@ export interface ClassifierOptions {
   seed?: number;
   confident?: number;
   minPerClass?: number;
+  /** Training rows at most (positives first, then a seeded sample of negatives): bounded time on any corpus. */
+  maxRows?: number;
+}
+
+/** Deterministic subsample (seeded Fisher–Yates prefix). */
+function sample<T>(xs: T[], n: number, seed: number): T[] {
+  if (xs.length <= n) return xs;
+  const a = [...xs];
+  let s = seed >>> 0 || 1;
+  for (let i = 0; i < n; i++) {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    const j = i + (s % (a.length - i));
+    [a[i], a[j]] = [a[j], a[i]];
+  }
+  return a.slice(0, n);
 }
 
 export function trainFamilyClassifier(
@@ -36,6 +51,27 @@ export function trainFamilyClassifier(
     if (pi >= hi) (xs.push(X[i]), ys.push(1));
     else if (pi <= 1 - hi) (xs.push(X[i]), ys.push(0));
   });
+  const maxRows = opts.maxRows ?? 600;
+  if (xs.length > maxRows) {
+    const idx = xs.map((_, i) => i);
+    const posIdx = sample(
+      idx.filter((i) => ys[i] === 1),
+      Math.floor(maxRows / 3),
+      opts.seed ?? 42,
+    );
+    const negIdx = sample(
+      idx.filter((i) => ys[i] === 0),
+      maxRows - posIdx.length,
+      (opts.seed ?? 42) + 1,
+    );
+    const keep = [...posIdx, ...negIdx].sort((a, b) => a - b);
+    const kx = keep.map((i) => xs[i]);
+    const ky = keep.map((i) => ys[i]);
+    xs.length = 0;
+    ys.length = 0;
+    xs.push(...kx);
+    ys.push(...ky);
+  }
   const pos = ys.filter((y) => y === 1).length;
   const neg = ys.length - pos;
   const minPer = opts.minPerClass ?? 3;
@@ -44,13 +80,13 @@ export function trainFamilyClassifier(
     return { family, trained: false, positives: pos, negatives: neg, predict: (Z) => Z.map(() => base) };
   }
   const rf = new RandomForestClassifier({
-    nEstimators: opts.trees ?? 40,
+    nEstimators: opts.trees ?? 20,
     maxFeatures: 0.6,
     replacement: true,
     useSampleBagging: true,
     seed: opts.seed ?? 42,
     noOOB: true,
-    treeOptions: { maxDepth: 10, minNumSamples: 2 },
+    treeOptions: { maxDepth: 8, minNumSamples: 2 },
   });
   rf.train(xs, ys);
   return {
