@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { Bundle } from '../bundle/schema.js';
 import { sessionId } from '../label/labeling.js';
+import { trainFamilyClassifier } from '../label/classifier.js';
 import { BigramModel, kneeEps, precisionAtK, rankAnomalies } from './anomaly.js';
 import { compareProfiles, driftBundle, driftProfile, noiseCritical, psi } from './drift.js';
 import { truthFamilies } from './eval.js';
@@ -102,7 +103,22 @@ describe('learning layer on a simulated drop with an injected novel fault', () =
       if ([...protos].some((p) => size.get(p)! >= 24)) expect(protos.size).toBe(1);
     }
     expect(res.anomalies.rows.filter((r) => r.novel).length / res.anomalies.rows.length).toBeLessThan(0.15);
-    expect(res.classifiers.some((c) => c.trained && c.positives >= 3)).toBe(true);
+    // The classifier only trains for families with sessions to predict (rules abstaining)…
+    for (const c of res.classifiers) if (c.abstained === 0) expect(c.trained).toBe(false);
+    // …and when it does, it trains on the confident weak labels of the per-session features.
+    const trainedFor = res.labeling.families.map((f) => {
+      const p = res.labeling.labels.filter((l) => l.family === f.family).map((l) => (l.covered ? l.p : 0.5));
+      return trainFamilyClassifier(
+        f.family,
+        res.features.map((x) => x.x),
+        p,
+        { seed: 1 },
+      );
+    });
+    expect(trainedFor.some((c) => c.trained && c.positives >= 3)).toBe(true);
+    const clf = trainedFor.find((c) => c.trained)!;
+    for (const q of clf.predict(res.features.slice(0, 20).map((x) => x.x)))
+      expect(q).toBeGreaterThanOrEqual(0);
   });
 
   it('triage: inbox sorted by score = uncertainty × impact × novelty, site row shape', () => {

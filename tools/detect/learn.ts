@@ -119,7 +119,9 @@ export function learn(
   for (const fam of labeling.families) {
     const rows = labeling.labels.filter((l) => l.family === fam.family);
     const p = rows.map((r) => (r.covered ? r.p : 0.5)); // uncovered rows never train
-    const abst = rows.map((r, i) => (r.covered ? -1 : i)).filter((i) => i >= 0);
+    // Media families (cadence, playhead, bookends, orchestration) cannot apply to page/app sessions.
+    const applies = (i: number) => !MEDIA_FAMILIES.has(fam.family) || views[i].kind === 'media';
+    const abst = rows.map((r, i) => (r.covered || !applies(i) ? -1 : i)).filter((i) => i >= 0);
     // The classifier only serves sessions the rules abstain on: none → nothing to train for.
     const clf = abst.length
       ? trainFamilyClassifier(fam.family, X, p, { seed: opts.seed })
@@ -251,6 +253,7 @@ export function writeLearnOutputs(outDir: string, r: LearnResult): Record<string
   return files;
 }
 
+const MEDIA_FAMILIES = new Set(['cadence', 'playhead', 'bookends', 'orchestration']);
 const round = (v: number) => Math.round(v * 10000) / 10000;
 
 /** Load exported JSONL files into DuckDB tables (replaced per run). sample_size = -1: rows carry
