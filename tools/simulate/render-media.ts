@@ -640,6 +640,21 @@ export function heartbeatSettings(ctx: CaptureCtx, sendAt: number): void {
 
 const round3 = (x: number) => Math.round(x * 1000) / 1000;
 
+/**
+ * Integer-ms beacon timestamps as SDKs send them: strictly ascending, ≥ 1 ms apart (events scheduled
+ * within a millisecond would otherwise collapse when rounded) — unless the injected fault is exactly that.
+ */
+function beaconTimes(events: { ts: number }[], fault: string | null | undefined): number[] {
+  const out: number[] = [];
+  for (const e of events) {
+    let v = Math.round(e.ts);
+    if (fault !== 'TIMESTAMP_NOT_ASCENDING' && out.length && v <= out[out.length - 1])
+      v = out[out.length - 1] + 1;
+    out.push(v);
+  }
+  return out;
+}
+
 export function renderMediaCollection(ctx: CaptureCtx, s: SessionRender): void {
   const rng = ctx.rng;
   const { tl, asset, sid } = s;
@@ -653,9 +668,10 @@ export function renderMediaCollection(ctx: CaptureCtx, s: SessionRender): void {
   const rejectIdx =
     fault === 'BEACON_REJECTED' ? pickIndex(rng, tl.events, (e) => e.kind === 'ping' && !e.ad) : -1;
   const web = ctx.platform === 'web' || ctx.platform === 'chromecast';
+  const times = beaconTimes(tl.events, fault);
   tl.events.forEach((e, i) => {
     const body: Record<string, unknown> = {
-      playerTime: { playhead: phOut(e.ph), ts: Math.round(e.ts) },
+      playerTime: { playhead: phOut(e.ph), ts: times[i] },
       eventType: e.kind,
     };
     if (e.kind === 'sessionStart') {
@@ -798,6 +814,7 @@ export function renderMediaEdge(ctx: CaptureCtx, s: SessionRender): void {
     return Math.floor(ph);
   };
   const switchAt = fault === 'IDENTITY_MISMATCH' ? Math.floor(tl.events.length / 2) : Infinity;
+  const edgeTimes = beaconTimes(tl.events, fault);
   tl.events.forEach((e, i) => {
     const mc: Record<string, unknown> = {};
     if (e.kind !== 'sessionStart') mc.sessionID = sid;
@@ -857,7 +874,7 @@ export function renderMediaEdge(ctx: CaptureCtx, s: SessionRender): void {
     }
     const xdmEvent: Record<string, unknown> = { eventType: `media.${e.kind}` };
     if (!web || e.kind === 'sessionStart') xdmEvent._id = rng.uuid();
-    xdmEvent.timestamp = iso(e.ts);
+    xdmEvent.timestamp = iso(edgeTimes[i]);
     xdmEvent.mediaCollection = mc;
     const start = e.kind === 'sessionStart';
     let body: Record<string, unknown>;

@@ -22,9 +22,11 @@ export const aaStart = defineCheck({
     const aaHits = v.capture.events.filter((e) => e.sequence.event_type === 'aaMediaStart');
     const hits: Hit[] = [];
     for (const st of starts) {
-      const near = (t: number) => Math.abs(t - st.e.ts_ms) <= w;
+      // AA hits carry no beacon time: accept one near the start's capture or beacon time (proxies
+      // deliver heartbeat calls late, in bursts). The two heartbeat calls compare by beacon time.
+      const near = (t: number) => Math.abs(t - st.e.ts_ms) <= w || Math.abs(t - st.t) <= w;
       const aa = aaHits.find((e) => near(e.ts_ms) && (vsidOf(e.params) === null || vsidOf(e.params) === sid));
-      const marker = a.steps.find((s) => s.type === 'aaStart' && Math.abs(s.e.ts_ms - st.e.ts_ms) <= w);
+      const marker = a.steps.find((s) => s.type === 'aaStart' && Math.abs(s.t - st.t) <= w);
       const missing = [
         aa ? null : 'Analytics media-start hit (pe=ms_s)',
         marker ? null : 'heartbeat aa_start',

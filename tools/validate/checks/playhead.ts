@@ -82,8 +82,12 @@ export const stalled = defineCheck({
       const playPing = hb
         ? s.type === 'play' && s.asset === 'main'
         : s.type === 'ping' && s.stateBefore === 'playing' && !s.inAd && !s.inBreak;
-      if (playPing && s.playhead !== null) run.push(s);
-      else if (hb ? s.asset === 'main' || s.asset === 'ad' : s.type !== 'ping' || s.inAd || s.inBreak)
+      if (playPing && s.playhead !== null) {
+        // A backward jump ends the run: a decrease is PLAYHEAD_DECREASING's finding, not a stall.
+        const last = run[run.length - 1];
+        if (last && playheadStep(last.playhead!, s.playhead) < -0.5) flush();
+        run.push(s);
+      } else if (hb ? s.asset === 'main' || s.asset === 'ad' : s.type !== 'ping' || s.inAd || s.inBreak)
         flush();
     }
     flush();
