@@ -45,7 +45,7 @@ function startInfo(events: Envelope[]): { contentType: string | null; lengthS: n
  */
 export function annotate(session: Session): AnnotatedSession {
   const steps: Step[] = [];
-  const media = session.events.filter((e) => e.session_id !== null || session.kind === 'media');
+  const media = session.events;
   let inAd = false;
   let inBreak = false;
   let state: MediaState = 'idle';

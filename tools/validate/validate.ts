@@ -20,12 +20,12 @@ export interface CaptureResult {
 
 const ENFORCING = new Set(['active']);
 
+/** `requires.keys`: wire params, or the envelope fields `playhead` / `event_type` (every event has a type). */
 function requiredKeysPresent(session: Session, keys: string[]): boolean {
-  return keys.every((k) =>
-    session.events.some(
-      (e) => k in e.params || (k === 'playhead' && e.sequence.playhead_s !== null) || k === 'event_type',
-    ),
-  );
+  const present = (k: string) =>
+    k === 'event_type' ||
+    session.events.some((e) => k in e.params || (k === 'playhead' && e.sequence.playhead_s !== null));
+  return keys.every(present);
 }
 
 /** Validate every session of one capture against the pack: findings, a verdict per session, timelines. */
