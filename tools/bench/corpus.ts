@@ -1,24 +1,11 @@
-import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync, statSync } from 'node:fs';
 import { bytesToText, detectEncoding } from '../har/decode-text.js';
+import { listFiles } from '../util/files.js';
 
 /** Files of a corpus folder with their total size (the bench corpus is generated once and reused). */
 export function corpusFiles(dir: string): { files: string[]; bytes: number } {
-  const files: string[] = [];
-  let bytes = 0;
-  const walk = (d: string) => {
-    for (const n of readdirSync(d).sort()) {
-      const p = join(d, n);
-      const st = statSync(p);
-      if (st.isDirectory()) walk(p);
-      else if (n.endsWith('.har')) {
-        files.push(p);
-        bytes += st.size;
-      }
-    }
-  };
-  if (existsSync(dir)) walk(dir);
-  return { files, bytes };
+  const files = listFiles(dir, /\.har$/);
+  return { files, bytes: files.reduce((a, f) => a + statSync(f).size, 0) };
 }
 
 /** The baseline the ingest is compared with: read every file and JSON.parse it, one thread. */

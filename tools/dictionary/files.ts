@@ -1,9 +1,10 @@
 /** The dictionary tree on disk: dictionary/<sdk>/<param>.yaml, stable YAML, merge with hand edits. */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import YAML from 'yaml';
 import { DictionaryEntry } from './schema.js';
+import { listFiles } from '../util/files.js';
 
 /** Fields a reviewer owns once `locked: true` is set. */
 export const REVIEWED_FIELDS = ['type', 'unit', 'aliases', 'alias_sources', 'concept', 'presence'] as const;
@@ -13,21 +14,11 @@ export interface DictFile {
   entry: DictionaryEntry;
 }
 
-function walk(dir: string): string[] {
-  if (!existsSync(dir)) return [];
-  const out: string[] = [];
-  for (const n of readdirSync(dir).sort()) {
-    const p = join(dir, n);
-    if (statSync(p).isDirectory()) out.push(...walk(p));
-    else if (/\.ya?ml$/.test(n) && !n.startsWith('_')) out.push(p);
-  }
-  return out;
-}
 
 /** Every parseable entry of the tree (files starting with `_`, like the shape model, are not entries). */
 export function readDictionary(dir: string, problems: string[] = []): DictFile[] {
   const out: DictFile[] = [];
-  for (const path of walk(dir)) {
+  for (const path of listFiles(dir, /^[^_].*\.ya?ml$/)) {
     try {
       const r = DictionaryEntry.safeParse(YAML.parse(readFileSync(path, 'utf8')));
       if (r.success) out.push({ path, entry: r.data });

@@ -1,10 +1,11 @@
-import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { FAIL_CODES } from '../codes/catalog.js';
 import { GoblinConfig } from '../config/index.js';
 import { ingest } from '../ingest/run.js';
 import type { Finding, SessionRow } from '../validate/outputs.js';
+import { readStaged } from '../ingest/staging.js';
 
 export interface CodeScore {
   code: string;
@@ -27,17 +28,6 @@ export interface EvalReport {
   goals: { precision: number; recall: number; met: boolean; failing: string[] };
   false_positives: { har: string; session: string; code: string; message: string }[];
   misses: { har: string; session: string | null; code: string; note: string }[];
-}
-
-function readNdjson<T>(dir: string, prefix: string): T[] {
-  return readdirSync(dir)
-    .filter((f) => f.startsWith(`${prefix}-`))
-    .flatMap((f) =>
-      readFileSync(join(dir, f), 'utf8')
-        .split('\n')
-        .filter(Boolean)
-        .map((l) => JSON.parse(l) as T),
-    );
 }
 
 /**
@@ -80,10 +70,10 @@ export async function evaluate(opts: {
     workers: opts.workers,
   });
   store.close();
-  const findings = readNdjson<Finding>(summary.staging_dir, 'violation').filter(
+  const findings = readStaged<Finding>(summary.staging_dir, 'violation').filter(
     (f) => f.spec_status === 'active',
   );
-  const sessions = readNdjson<SessionRow>(summary.staging_dir, 'session_row');
+  const sessions = readStaged<SessionRow>(summary.staging_dir, 'session_row');
 
   const faults = truth.filter((t) => t.type === 'fault') as {
     har: string;

@@ -1,4 +1,4 @@
-import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readdirSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 
 /** Buffered NDJSON writer: workers stage rows as NDJSON, the parent bulk-loads them with DuckDB read_json. */
@@ -44,5 +44,17 @@ export function stagingWriters(dir: string, worker: string): Record<StagingTable
   mkdirSync(dir, { recursive: true });
   const out = {} as Record<StagingTable, NdjsonWriter>;
   for (const t of STAGING_TABLES) out[t] = new NdjsonWriter(join(dir, `${t}-${worker}.ndjson`));
+  return out;
+}
+
+/** Every row a run staged for `table` (all workers' files), for the report writer and the eval. */
+export function readStaged<T>(dir: string, table: StagingTable): T[] {
+  if (!existsSync(dir)) return [];
+  const out: T[] = [];
+  for (const f of readdirSync(dir).sort()) {
+    if (!f.startsWith(`${table}-`) || !f.endsWith('.ndjson')) continue;
+    for (const line of readFileSync(join(dir, f), 'utf8').split('\n'))
+      if (line) out.push(JSON.parse(line) as T);
+  }
   return out;
 }

@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import YAML from 'yaml';
 import { JudgeReport, ProposalManifest, ShadowReport } from '../propose/proposal.js';
+import { listFiles } from '../util/files.js';
 
 /** A proposal folder as the PR bot sees it (layout: tools/propose/proposal.ts). */
 export interface LoadedProposal {
@@ -60,17 +61,6 @@ export function setSpecStatus(text: string, status: string, since: string): stri
   return doc.toString({ lineWidth: 0 });
 }
 
-function walk(dir: string): string[] {
-  if (!existsSync(dir)) return [];
-  const out: string[] = [];
-  for (const n of readdirSync(dir).sort()) {
-    const p = join(dir, n);
-    if (statSync(p).isDirectory()) out.push(...walk(p));
-    else out.push(p);
-  }
-  return out;
-}
-
 /**
  * The files a proposal PR commits: the spec (status shadow, since = the PR date) at its repo path,
  * fixtures under tests/<SPEC_ID>/, dictionary changes under dictionary/, and the eval report under
@@ -81,7 +71,7 @@ export function proposalRepoFiles(p: LoadedProposal, reportsDir: string, since: 
   const spec = setSpecStatus(p.specText, 'shadow', since);
   const files: RepoFile[] = [{ path: m.spec_path, content: Buffer.from(spec) }];
   for (const sub of ['tests', 'dictionary'])
-    for (const f of walk(join(p.dir, sub)))
+    for (const f of listFiles(join(p.dir, sub), /./))
       files.push({ path: relative(p.dir, f), content: readFileSync(f) });
   const rep = `${reportsDir.replace(/\/+$/, '')}/${m.id}`;
   files.push({ path: `${rep}/spec.proposed.yaml`, content: Buffer.from(spec) });

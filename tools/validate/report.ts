@@ -1,19 +1,9 @@
-import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CODE_INFO } from '../codes/catalog.js';
 import type { IngestSummary } from '../ingest/run.js';
 import type { Finding, SessionRow, Summary } from './outputs.js';
-
-function readNdjson<T>(dir: string, prefix: string): T[] {
-  if (!existsSync(dir)) return [];
-  const out: T[] = [];
-  for (const f of readdirSync(dir).sort()) {
-    if (!f.startsWith(`${prefix}-`) || !f.endsWith('.ndjson')) continue;
-    for (const line of readFileSync(join(dir, f), 'utf8').split('\n'))
-      if (line) out.push(JSON.parse(line) as T);
-  }
-  return out;
-}
+import { readStaged } from '../ingest/staging.js';
 
 const CSV_COLUMNS = [
   'har',
@@ -247,7 +237,7 @@ export function writeRunOutputs(opts: {
   commit: string | null;
 }): { summary: Summary; findings: Finding[]; sessions: SessionRow[] } {
   mkdirSync(opts.outDir, { recursive: true });
-  const findings = readNdjson<Finding & { har_hash?: string }>(opts.stagingDir, 'violation')
+  const findings = readStaged<Finding & { har_hash?: string }>(opts.stagingDir, 'violation')
     .map(({ har_hash: _h, ...f }) => f as Finding)
     .sort(
       (a, b) =>
@@ -255,10 +245,10 @@ export function writeRunOutputs(opts: {
         a.session.localeCompare(b.session) ||
         (a.ts ?? '').localeCompare(b.ts ?? ''),
     );
-  const sessions = readNdjson<SessionRow>(opts.stagingDir, 'session_row').sort(
+  const sessions = readStaged<SessionRow>(opts.stagingDir, 'session_row').sort(
     (a, b) => a.har.localeCompare(b.har) || a.session.localeCompare(b.session),
   );
-  const timelines = readNdjson<{ har: string; session: string }>(opts.stagingDir, 'timeline').sort(
+  const timelines = readStaged<{ har: string; session: string }>(opts.stagingDir, 'timeline').sort(
     (a, b) => a.har.localeCompare(b.har) || a.session.localeCompare(b.session),
   );
   const summary = buildSummary(opts.input, opts.ingest, findings, sessions, opts.specCount, opts.commit);
