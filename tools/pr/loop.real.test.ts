@@ -1,4 +1,4 @@
-import { cpSync, mkdtempSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import YAML from 'yaml';
@@ -60,6 +60,7 @@ describe('goblin loop on the real stages', () => {
       repo: 'telemetry-specs',
       token: TOKEN,
     });
+    const packsBefore = readdirSync(join(REPO_ROOT, 'evidence', 'packs')).sort();
     const lines: string[] = [];
     const r = await runLoop({
       root: repo.clone,
@@ -69,6 +70,8 @@ describe('goblin loop on the real stages', () => {
       maxPrs: 3,
       log: (l) => lines.push(l),
     });
+    // Everything the loop writes stays inside the repository it runs on.
+    expect(readdirSync(join(REPO_ROOT, 'evidence', 'packs')).sort()).toEqual(packsBefore);
     expect(r.bundles.length).toBe(1);
     expect(r.prs).toHaveLength(1);
     expect(forge.pulls).toHaveLength(1);

@@ -84,7 +84,12 @@ export async function defaultStages(): Promise<LoopStages> {
       return Array.isArray(r) ? r : (r.files ?? r.bundles ?? []);
     },
     async research(bundleFile, o) {
-      await buildEvidencePack(bundleFile, { config: o.config });
+      // Research paths are repo-relative: resolve them against the loop's root, not the process cwd.
+      await buildEvidencePack(bundleFile, {
+        config: o.config,
+        indexDir: resolve(o.root, o.config.research.index_dir),
+        packsDir: resolve(o.root, o.config.research.packs_dir),
+      });
     },
     propose: (b, o) => propose(b, o) as Promise<{ dir: string | null; refused?: string | null }>,
     shadow: (d, o) => shadow(d, { ...o, write: true }) as Promise<ShadowReport>,
