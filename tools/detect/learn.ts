@@ -30,10 +30,12 @@ export function loadCorpus(
   pack: RulePack,
   cfg: GoblinConfig,
   root = process.cwd(),
+  /** Validator rows already computed (goblin run): skip validating the captures again. */
+  known?: SessionRow[],
 ): LearnCorpus {
   const ctx = fileContext(cfg);
   const captures: Capture[] = [];
-  const rows = new Map<string, SessionRow>();
+  const rows = new Map<string, SessionRow>((known ?? []).map((r) => [sessionId(r.har, r.session), r]));
   for (const f of files) {
     const abs = typeof f === 'string' ? resolve(root, f) : f.abs;
     const rel = typeof f === 'string' ? (f.startsWith('/') ? relFrom(root, abs) : f) : f.rel;
@@ -41,6 +43,7 @@ export function loadCorpus(
     for (const p of processFile({ abs, rel, size: st.size, mtimeMs: st.mtimeMs }, ctx)) {
       if (!p.capture) continue;
       captures.push(p.capture);
+      if (known) continue;
       for (const r of validateCapture(p.capture, pack, { cnames: cfg.hosts.cname_allowlist }).sessions)
         rows.set(sessionId(r.har, r.session), r);
     }

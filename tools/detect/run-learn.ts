@@ -1,3 +1,4 @@
+import type { SessionRow } from '../validate/outputs.js';
 import { aggregatorChoice } from '../label/aggregator.js';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -31,8 +32,9 @@ export function corpusFromInputs(
   pack: RulePack,
   cfg: GoblinConfig,
   root = process.cwd(),
+  known?: SessionRow[],
 ): LearnCorpus {
-  return loadCorpus(expandInputs(inputs, root), pack, cfg, root);
+  return loadCorpus(expandInputs(inputs, root), pack, cfg, root, known);
 }
 
 export interface LearnRunOutput {
@@ -141,10 +143,12 @@ export async function learnForRun(
   cfg: GoblinConfig,
   pack: RulePack,
   root = process.cwd(),
+  /** The run's session rows (sessions.jsonl), so captures are not validated a second time. */
+  known?: SessionRow[],
 ): Promise<string> {
   try {
     const t0 = performance.now();
-    const out = await learnAndExport(corpusFromInputs(inputs, pack, cfg, root), pack, outDir);
+    const out = await learnAndExport(corpusFromInputs(inputs, pack, cfg, root, known), pack, outDir);
     const top = out.result.inbox[0];
     return `learning layer: ${out.result.views.length} sessions labelled (${out.result.labeling.winner}), ${out.result.anomalies.rows.filter((r) => r.novel).length} novel, inbox.jsonl written${top ? ` (top: ${top.har} ${top.session.slice(0, 16)})` : ''} in ${((performance.now() - t0) / 1000).toFixed(1)} s`;
   } catch (e) {

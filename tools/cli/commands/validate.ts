@@ -50,7 +50,7 @@ async function validateInputs(ctx: CommandContext, outDir: string) {
     commit: specCommit(root, specsDir),
   });
   rmSync(ing.staging_dir, { recursive: true, force: true });
-  return { ing, ...out };
+  return { ing, pack, ...out };
 }
 
 const shared = {
@@ -131,9 +131,7 @@ export const commands: CommandDef[] = [
       );
       // learning layer (labels, anomalies, triage → inbox.jsonl, learn.duckdb); never fails the run
       const { learnForRun } = await import('../../detect/run-learn.js');
-      const { loadRulePack } = await import('../../validate/pack.js');
-      const pack = loadRulePack(resolve(process.cwd(), ctx.config.validate.specs_dir), process.cwd());
-      ctx.out(await learnForRun(ctx.positionals, outDir, ctx.config, pack));
+      ctx.out(await learnForRun(ctx.positionals, outDir, ctx.config, r.pack, process.cwd(), r.sessions));
       return s.sessions.violation > 0 ? EXIT_FINDINGS : EXIT_OK;
     },
   },
