@@ -36,6 +36,7 @@ export function validateCapture(capture: Capture, pack: RulePack, opts: Validate
     cnames: opts.cnames,
     dictionary: opts.dictionary,
   };
+  const statusOf = new Map(pack.specs.map((s) => [s.spec.id, s.spec.status]));
   const findings: Finding[] = [];
   const sessions: SessionRow[] = [];
   const timelines: Timeline[] = [];
@@ -86,7 +87,6 @@ export function validateCapture(capture: Capture, pack: RulePack, opts: Validate
         });
       }
     }
-    const statusOf = new Map(pack.specs.map((s) => [s.spec.id, s.spec.status]));
     let passed = 0;
     let violated = 0;
     let wPass = 0;
