@@ -179,10 +179,12 @@ export function platformTable(findings: Finding[], sessions: SessionRow[]): stri
     lines.push([p, sdk, v, String(r.sessions), String(r.violating), String(r.findings), top || '—']);
   }
   const w = lines[0].map((_, i) => Math.max(...lines.map((l) => l[i].length)));
-  return lines.map(
-    (l, j) =>
-      l.map((c, i) => (i >= 3 && i <= 5 ? c.padStart(w[i]) : c.padEnd(w[i]))).join('  ') +
-      (j === 0 ? '' : ''),
+  // Numeric columns (sessions, violating, findings) right-aligned.
+  return lines.map((l) =>
+    l
+      .map((c, i) => (i >= 3 && i <= 5 ? c.padStart(w[i]) : c.padEnd(w[i])))
+      .join('  ')
+      .trimEnd(),
   );
 }
 

@@ -12,12 +12,13 @@ export function formatIngestSummary(s: IngestSummary): string[] {
     .map(([r, n]) => `${r} ${n}`)
     .join(' · ');
   const mb = s.bytes / 1e6;
+  const rate = (n: number) => (n / Math.max(s.seconds, 1e-9)).toFixed(0);
   return [
     `files seen ${s.files_seen} · parsed ${s.files_parsed} · quarantined ${s.files_quarantined} · LFS pointers ${s.lfs_pointers} · unchanged (skipped) ${s.files_skipped_unchanged}`,
     `quarantine by reason: ${q || 'none'} (${s.entries_quarantined} single entries)`,
     `entries ${s.entries} · Adobe beacons ${s.beacons}${fam ? ` (${fam})` : ''}`,
     `sessions ${s.sessions} · new HARs stored ${s.new_hars_stored} · events exported to Parquet ${s.events_exported}`,
-    `parse success ${pct(s.parse_success_rate)} · ${s.seconds.toFixed(1)} s · ${(s.files_seen - s.files_skipped_unchanged) / Math.max(s.seconds, 1e-9) > 0 ? ((s.files_seen - s.files_skipped_unchanged) / s.seconds).toFixed(0) : 0} files/s · ${(mb / s.seconds).toFixed(1)} MB/s · ${(s.beacons / s.seconds).toFixed(0)} beacons/s`,
+    `parse success ${pct(s.parse_success_rate)} · ${s.seconds.toFixed(1)} s · ${rate(s.files_seen - s.files_skipped_unchanged)} files/s · ${(mb / Math.max(s.seconds, 1e-9)).toFixed(1)} MB/s · ${rate(s.beacons)} beacons/s`,
     ...s.messages.slice(0, 20).map((m) => `note: ${m}`),
   ];
 }
