@@ -1,14 +1,6 @@
 /** MinHash signatures, LSH banding and union-find: the shape-clustering primitives (design §6). */
-
-/** FNV-1a 32-bit over UTF-16 code units. */
-export function fnv1a(s: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < s.length; i++) {
-    h ^= s.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
-  }
-  return h >>> 0;
-}
+import { fnv1a } from '../util/hash.js';
+export { fnv1a };
 
 /** murmur3 finalizer: a good 32-bit mixer. */
 export function fmix32(h: number): number {

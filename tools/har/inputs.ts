@@ -1,6 +1,7 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { UsageError } from '../util/errors.js';
+import { fnv1a } from '../util/hash.js';
 
 export interface InputFile {
   abs: string;
@@ -77,9 +78,7 @@ function walkAll(dir: string, root: string, out: InputFile[]): void {
 /** Deterministic shard membership: stable across machines for the same relative paths. */
 export function inShard(rel: string, shard: { index: number; count: number } | null): boolean {
   if (!shard || shard.count <= 1) return true;
-  let h = 2166136261;
-  for (let i = 0; i < rel.length; i++) h = Math.imul(h ^ rel.charCodeAt(i), 16777619) >>> 0;
-  return h % shard.count === shard.index;
+  return fnv1a(rel) % shard.count === shard.index;
 }
 
 export function parseShard(s: string | undefined): { index: number; count: number } | null {

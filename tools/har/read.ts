@@ -112,6 +112,22 @@ export function parseHarBytes(raw: Buffer, path: string, opts: ReadOptions): Har
   };
 }
 
+const lfsSource = (path: string, raw: Buffer): HarSource => ({
+  kind: 'lfs-pointer',
+  path,
+  hash: sha256Hex(raw),
+  bytes: raw.length,
+  message: LFS_MESSAGE,
+});
+const brokenSource = (path: string, raw: Buffer, reason: QuarantineReason, detail: string): HarSource => ({
+  kind: 'broken',
+  path,
+  hash: sha256Hex(raw),
+  bytes: raw.length,
+  reason,
+  detail,
+});
+
 /** Read a file that may be `.har`, `.har.gz` or a `.zip` of HARs; zips yield one source per member. */
 export function readHarFile(absPath: string, relPath: string, opts: ReadOptions): HarSource[] {
   let raw: Buffer;
@@ -131,59 +147,25 @@ export function readHarFile(absPath: string, relPath: string, opts: ReadOptions)
   }
   const lower = absPath.toLowerCase();
   if (lower.endsWith('.gz')) {
-    if (isLfsPointer(raw))
-      return [
-        { kind: 'lfs-pointer', path: relPath, hash: sha256Hex(raw), bytes: raw.length, message: LFS_MESSAGE },
-      ];
+    if (isLfsPointer(raw)) return [lfsSource(relPath, raw)];
     try {
       return [parseHarBytes(gunzipSync(raw), relPath, opts)];
     } catch (e) {
-      return [
-        {
-          kind: 'broken',
-          path: relPath,
-          hash: sha256Hex(raw),
-          bytes: raw.length,
-          reason: 'gzip-error',
-          detail: (e as Error).message,
-        },
-      ];
+      return [brokenSource(relPath, raw, 'gzip-error', (e as Error).message)];
     }
   }
   if (lower.endsWith('.zip')) {
-    if (isLfsPointer(raw))
-      return [
-        { kind: 'lfs-pointer', path: relPath, hash: sha256Hex(raw), bytes: raw.length, message: LFS_MESSAGE },
-      ];
+    if (isLfsPointer(raw)) return [lfsSource(relPath, raw)];
     let files: Record<string, Uint8Array>;
     try {
       files = unzipSync(raw, {
         filter: (f) => /\.(har|json)$/i.test(f.name) && !f.name.startsWith('__MACOSX/'),
       });
     } catch (e) {
-      return [
-        {
-          kind: 'broken',
-          path: relPath,
-          hash: sha256Hex(raw),
-          bytes: raw.length,
-          reason: 'zip-error',
-          detail: (e as Error).message,
-        },
-      ];
+      return [brokenSource(relPath, raw, 'zip-error', (e as Error).message)];
     }
     const names = Object.keys(files).sort();
-    if (names.length === 0)
-      return [
-        {
-          kind: 'broken',
-          path: relPath,
-          hash: sha256Hex(raw),
-          bytes: raw.length,
-          reason: 'zip-error',
-          detail: 'zip holds no .har file',
-        },
-      ];
+    if (names.length === 0) return [brokenSource(relPath, raw, 'zip-error', 'zip holds no .har file')];
     return names.map((n) => parseHarBytes(Buffer.from(files[n]), `${relPath}!/${n}`, opts));
   }
   return [parseHarBytes(raw, relPath, opts)];

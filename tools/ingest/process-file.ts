@@ -131,28 +131,40 @@ export function processFile(input: InputFile, ctx: FileContext): ProcessedSource
       }
     }
     if (src.kind === 'lfs-pointer')
-      return {
-        file: {
-          path: src.path,
-          hash: src.hash,
-          bytes: input.size,
-          mtime_ms: input.mtimeMs,
-          status: 'lfs-pointer',
-          exporter: null,
-          encoding: null,
-          entries: 0,
-          beacons: 0,
-          entry_problems: 0,
-          first_ms: null,
-          last_ms: null,
-        },
-        quarantine: [],
-        capture: null,
-        beaconsByFamily: {},
-        message: `${src.path}: ${src.message}`,
-      };
+      return unparsed(src.path, src.hash, input, 'lfs-pointer', [], `${src.path}: ${src.message}`);
     return brokenResult(src.path, src.hash, input.size, input.mtimeMs, src.reason, src.detail);
   });
+}
+
+/** A HAR document that gave no capture: an LFS pointer (reported) or a quarantined file (with its reason). */
+function unparsed(
+  path: string,
+  hash: string,
+  input: { size: number; mtimeMs: number },
+  status: 'lfs-pointer' | 'quarantined',
+  quarantine: QuarantineRow[],
+  message: string | null,
+): ProcessedSource {
+  return {
+    file: {
+      path,
+      hash,
+      bytes: input.size,
+      mtime_ms: input.mtimeMs,
+      status,
+      exporter: null,
+      encoding: null,
+      entries: 0,
+      beacons: 0,
+      entry_problems: 0,
+      first_ms: null,
+      last_ms: null,
+    },
+    quarantine,
+    capture: null,
+    beaconsByFamily: {},
+    message,
+  };
 }
 
 function brokenResult(
@@ -163,24 +175,12 @@ function brokenResult(
   reason: string,
   detail: string,
 ): ProcessedSource {
-  return {
-    file: {
-      path,
-      hash,
-      bytes,
-      mtime_ms: mtime,
-      status: 'quarantined',
-      exporter: null,
-      encoding: null,
-      entries: 0,
-      beacons: 0,
-      entry_problems: 0,
-      first_ms: null,
-      last_ms: null,
-    },
-    quarantine: [{ scope: 'file', path, hash, entry_index: null, url: null, reason, detail }],
-    capture: null,
-    beaconsByFamily: {},
-    message: null,
-  };
+  return unparsed(
+    path,
+    hash,
+    { size: bytes, mtimeMs: mtime },
+    'quarantined',
+    [{ scope: 'file', path, hash, entry_index: null, url: null, reason, detail }],
+    null,
+  );
 }

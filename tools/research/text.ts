@@ -1,4 +1,6 @@
 /** Text helpers shared by the index, the quote picker and the citation verifier. */
+import { fnv1a } from '../util/hash.js';
+export { fnv1a };
 
 /**
  * Normalization used to compare quotes with cached pages: Unicode NFKC, typographic quotes and
@@ -55,16 +57,6 @@ export function lexTokens(text: string): string[] {
 export function approxTokens(text: string): number {
   const words = text.match(/\S+/g)?.length ?? 0;
   return Math.ceil(words * 1.3);
-}
-
-/** 32-bit FNV-1a, used by the hashing embedders. */
-export function fnv1a(s: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < s.length; i++) {
-    h ^= s.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
-  }
-  return h >>> 0;
 }
 
 /** Deterministic hashed bag-of-words vector (signed feature hashing, L2-normalized). */

@@ -8,3 +8,13 @@ export function sha256Hex(data: string | Buffer): string {
 export function shortId(...parts: (string | number)[]): string {
   return createHash('sha1').update(parts.join('\u0000')).digest('hex').slice(0, 16);
 }
+
+/** FNV-1a 32-bit over UTF-16 code units: fast, stable, non-cryptographic (shards, MinHash, feature hashing). */
+export function fnv1a(s: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) {
+    h ^= s.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return h >>> 0;
+}
