@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
-# Run vitest and end with a plain "N passed, N failed" line that CI recognises.
+# `npm test`: run vitest and end with a plain "N passed, N failed" line that CI recognises.
+# The report is deleted first, so a vitest crash can never print the numbers of an earlier run.
 set -uo pipefail
-npx vitest run --reporter=default --reporter=json --outputFile=.vitest.json "$@"
+cd "$(dirname "$0")/.."
+REPORT=.vitest.json
+rm -f "$REPORT"
+npx vitest run --reporter=default --reporter=json --outputFile="$REPORT" "$@"
 rc=$?
-if [ -f .vitest.json ]; then
-  node -e "const r=require('./.vitest.json');console.log(r.numPassedTests+' passed, '+r.numFailedTests+' failed'+(r.numPendingTests?', '+r.numPendingTests+' skipped':''))"
-else
-  echo "0 passed, 1 failed"
-  rc=1
-fi
-exit $rc
+node .ci/test-summary.mjs "$REPORT" "$rc"
+summary_rc=$?
+[ "$rc" -ne 0 ] && exit "$rc"
+exit "$summary_rc"
