@@ -51,6 +51,9 @@ function sortedRecord<T>(r: Record<string, T>, map?: (v: T) => unknown): Record<
   );
 }
 
+/** Editors validate entries against the schema exported from DictionaryEntry (tools/schemas/files.ts). */
+const ENTRY_MODELINE = '# yaml-language-server: $schema=../../schemas/dictionary-entry.schema.json\n';
+
 /** Canonical field order and sorted maps: the same entry always gives the same bytes. */
 export function entryYaml(e: DictionaryEntry): string {
   const doc: Record<string, unknown> = {
@@ -80,7 +83,7 @@ export function entryYaml(e: DictionaryEntry): string {
     locked: e.locked,
   };
   if (e.note !== undefined) doc.note = e.note;
-  return YAML.stringify(doc, { lineWidth: 0, defaultKeyType: 'PLAIN' });
+  return ENTRY_MODELINE + YAML.stringify(doc, { lineWidth: 0, defaultKeyType: 'PLAIN' });
 }
 
 /** Fresh induction + what a reviewer wrote: `note` always survives; `locked` entries keep reviewed fields. */

@@ -257,6 +257,7 @@ export function matchShape(
 
 export function shapeModelYaml(model: ShapeModel): string {
   const header =
+    '# yaml-language-server: $schema=../schemas/shape-model.schema.json\n' +
     '# Shape model (goblin fingerprint clusters --write): sessions clustered by their core parameter keys.\n' +
     '# A cluster id is a virtual version: specs can scope to it with `scope.cluster`. Regenerated from the store.\n';
   return header + YAML.stringify(model, { lineWidth: 0, sortMapEntries: false });

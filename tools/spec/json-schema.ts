@@ -1,8 +1,10 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
+import { GoblinConfig } from '../config/schema.js';
 import { DictionaryEntry } from '../dictionary/schema.js';
 import { Envelope } from '../envelope/index.js';
+import { ShapeModel } from '../fingerprint/shape.js';
 import { Constitution } from './constitution.js';
 import { Spec } from './schema.js';
 
@@ -14,6 +16,8 @@ export function jsonSchemas(): Record<string, unknown> {
     'envelope.schema.json': z.toJSONSchema(Envelope, io),
     'constitution.schema.json': z.toJSONSchema(Constitution, io),
     'dictionary-entry.schema.json': z.toJSONSchema(DictionaryEntry, io),
+    'goblin-config.schema.json': z.toJSONSchema(GoblinConfig, io),
+    'shape-model.schema.json': z.toJSONSchema(ShapeModel, io),
   };
 }
 
