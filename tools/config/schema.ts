@@ -111,6 +111,8 @@ export const GoblinConfig = z.object({
       onnx_reranker: z.string().nullable().default(null),
       /** Feature width for ONNX models with a float [batch, D] input when the model does not declare D. */
       onnx_input_dim: z.number().int().nullable().default(null),
+      /** Pooling of an ONNX text embedder's token vectors; auto = 1_Pooling/config.json, else mean (bge wants cls). */
+      onnx_pooling: z.enum(['auto', 'cls', 'mean']).default('auto'),
       /** Spec writer: bounded repair loop on invalid YAML, per-request timeout, temperature 0. */
       max_repairs: z.number().int().min(0).max(5).default(2),
       request_timeout_ms: z.number().int().positive().default(120_000),

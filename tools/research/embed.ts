@@ -1,15 +1,24 @@
 /**
  * Dense embedders and the optional reranker.
  *  - Ollama: `models.ollama_host` + `models.embedder` (e.g. bge-m3) through the `ollama` client's embed API.
- *  - ONNX: `models.onnx_embedder` = path to a .onnx file run with onnxruntime-node. Input/output names
- *    come from the session. Supported input convention: one float tensor [batch, D] of hashed
- *    bag-of-words features (D from the model's declared shape or `models.onnx_input_dim`); the first
- *    output [batch, E] is the embedding (L2-normalized here). Transformer models that want
- *    input_ids/attention_mask need a real tokenizer and are rejected with a clear message.
- *  - ONNX reranker: `models.onnx_reranker`, a cross-encoder-style model with two float inputs
- *    [batch, D] (query features, passage features) and one output [batch] or [batch, 1] = relevance.
+ *  - ONNX text models (onnx-text.ts): `models.onnx_embedder` / `models.onnx_reranker` = a local folder
+ *    (or .onnx file) of a standard export — bge-small, e5, MiniLM embedders; bge-reranker cross-encoders —
+ *    with its tokenizer.json, run with onnxruntime-node. Pooling from 1_Pooling/config.json or
+ *    `models.onnx_pooling`.
+ *  - ONNX feature models: one float input [batch, D] of hashed bag-of-words features (D from the model's
+ *    declared shape or `models.onnx_input_dim`); the first output [batch, E] is the embedding
+ *    (L2-normalized here). The feature reranker takes two float inputs [batch, D] (query, passage) and
+ *    returns one score per pair.
  */
 import type { GoblinConfig } from '../config/index.js';
+import {
+  isTextModel,
+  loadOrt,
+  OnnxTextEmbedder,
+  OnnxTextReranker,
+  resolveModelPath,
+  type Ort,
+} from './onnx-text.js';
 import { hashedBagOfWords } from './text.js';
 
 export interface Embedder {
@@ -70,12 +79,11 @@ export class OllamaEmbedder implements Embedder {
 
 type OrtSession = import('onnxruntime-node').InferenceSession;
 
-async function loadSession(
-  path: string,
-): Promise<{ ort: typeof import('onnxruntime-node'); session: OrtSession }> {
-  const ort = await import('onnxruntime-node');
-  const session = await ort.InferenceSession.create(path, { executionProviders: ['cpu'] });
-  return { ort, session };
+async function loadSession(path: string): Promise<{ ort: Ort; session: OrtSession; dirs: string[] }> {
+  const { model, dirs } = resolveModelPath(path);
+  const ort = await loadOrt();
+  const session = await ort.InferenceSession.create(model, { executionProviders: ['cpu'] });
+  return { ort, session, dirs };
 }
 
 function featureDim(session: OrtSession, inputIndex: number, fallback: number | null, path: string): number {
@@ -83,7 +91,7 @@ function featureDim(session: OrtSession, inputIndex: number, fallback: number | 
   const name = session.inputNames[inputIndex];
   if (/input_ids|attention_mask|token_type/i.test(name)) {
     throw new Error(
-      `${path}: input '${name}' needs a subword tokenizer; only float [batch, D] feature models are supported (see the README, "Research agent")`,
+      `${path}: input '${name}' belongs to a text model: load it with loadOnnxEmbedder/loadOnnxReranker`,
     );
   }
   if (meta && meta.isTensor) {
@@ -98,7 +106,7 @@ export class OnnxEmbedder implements Embedder {
   readonly key: string;
   readonly describe: string;
   private constructor(
-    private readonly ort: typeof import('onnxruntime-node'),
+    private readonly ort: Ort,
     private readonly session: OrtSession,
     private readonly dim: number,
     path: string,
@@ -108,6 +116,9 @@ export class OnnxEmbedder implements Embedder {
   }
   static async load(path: string, inputDim: number | null): Promise<OnnxEmbedder> {
     const { ort, session } = await loadSession(path);
+    return OnnxEmbedder.fromSession(ort, session, path, inputDim);
+  }
+  static fromSession(ort: Ort, session: OrtSession, path: string, inputDim: number | null): OnnxEmbedder {
     return new OnnxEmbedder(ort, session, featureDim(session, 0, inputDim, path), path);
   }
   async embed(texts: string[]): Promise<number[][]> {
@@ -128,7 +139,7 @@ export class OnnxEmbedder implements Embedder {
 export class OnnxReranker implements Reranker {
   readonly describe: string;
   private constructor(
-    private readonly ort: typeof import('onnxruntime-node'),
+    private readonly ort: Ort,
     private readonly session: OrtSession,
     private readonly dim: number,
     path: string,
@@ -137,6 +148,9 @@ export class OnnxReranker implements Reranker {
   }
   static async load(path: string, inputDim: number | null): Promise<OnnxReranker> {
     const { ort, session } = await loadSession(path);
+    return OnnxReranker.fromSession(ort, session, path, inputDim);
+  }
+  static fromSession(ort: Ort, session: OrtSession, path: string, inputDim: number | null): OnnxReranker {
     if (session.inputNames.length !== 2) {
       throw new Error(
         `${path}: a reranker needs two float inputs (query, passage); found ${session.inputNames.join(', ')}`,
@@ -163,6 +177,26 @@ export class OnnxReranker implements Reranker {
   }
 }
 
+/** An ONNX embedder from a folder or file: a text model (input_ids + tokenizer.json) or a feature model. */
+export async function loadOnnxEmbedder(
+  path: string,
+  opts: { inputDim?: number | null; pooling?: 'auto' | 'cls' | 'mean' } = {},
+): Promise<Embedder> {
+  const { ort, session, dirs } = await loadSession(path);
+  if (isTextModel(session)) return OnnxTextEmbedder.create(ort, session, path, dirs, opts.pooling ?? 'auto');
+  return OnnxEmbedder.fromSession(ort, session, path, opts.inputDim ?? null);
+}
+
+/** An ONNX reranker from a folder or file: a cross-encoder (input_ids + tokenizer.json) or a feature model. */
+export async function loadOnnxReranker(
+  path: string,
+  opts: { inputDim?: number | null } = {},
+): Promise<Reranker> {
+  const { ort, session, dirs } = await loadSession(path);
+  if (isTextModel(session)) return OnnxTextReranker.create(ort, session, path, dirs);
+  return OnnxReranker.fromSession(ort, session, path, opts.inputDim ?? null);
+}
+
 export interface ModelSetup {
   embedder: Embedder | null;
   reranker: Reranker | null;
@@ -176,7 +210,10 @@ export async function setupModels(models: GoblinConfig['models']): Promise<Model
   let reranker: Reranker | null = null;
   if (models.onnx_embedder) {
     try {
-      embedder = await OnnxEmbedder.load(models.onnx_embedder, models.onnx_input_dim);
+      embedder = await loadOnnxEmbedder(models.onnx_embedder, {
+        inputDim: models.onnx_input_dim,
+        pooling: models.onnx_pooling,
+      });
     } catch (e) {
       notes.push(`ONNX embedder unavailable: ${(e as Error).message}`);
     }
@@ -188,7 +225,7 @@ export async function setupModels(models: GoblinConfig['models']): Promise<Model
   }
   if (models.onnx_reranker) {
     try {
-      reranker = await OnnxReranker.load(models.onnx_reranker, models.onnx_input_dim);
+      reranker = await loadOnnxReranker(models.onnx_reranker, { inputDim: models.onnx_input_dim });
     } catch (e) {
       notes.push(`ONNX reranker unavailable: ${(e as Error).message}`);
     }

@@ -1,15 +1,21 @@
 /**
  * HTTP fetcher on undici: per-attempt timeout, retries with exponential backoff (5xx, 429, timeouts,
- * network errors; never other 4xx), per-host rate limit, domain allowlist checked on every redirect
- * hop, robots.txt (obeyed unless disabled), conditional requests (If-None-Match / If-Modified-Since)
- * from the cache, a byte cap per page (the body is cut and marked `truncated`). Every fetch is
- * appended to the cache; pages that look JavaScript-only are rendered with chromium when enabled.
+ * network errors; never other 4xx) that honour the server's Retry-After, per-host rate limit (and the
+ * robots.txt Crawl-delay), domain allowlist checked on every redirect hop, robots.txt (obeyed unless
+ * disabled), conditional requests (If-None-Match / If-Modified-Since) from the cache, a byte cap per page
+ * (the body is cut and marked `truncated`). Every fetch is appended to the cache; pages that look
+ * JavaScript-only are rendered with chromium when enabled.
+ *
+ * The retry loop is our own rather than undici's RetryAgent: each attempt must take a rate-limit slot,
+ * timeouts must be retried (RetryAgent does not retry an aborted request), and every attempt is counted
+ * in the cache record.
  */
 import { Agent, request } from 'undici';
 import type { GoblinConfig } from '../config/index.js';
+import { hostAllowed } from './allowlist.js';
 import { FetchCache, KEPT_HEADERS, type CacheRecord, type RecordKind } from './cache.js';
 import { HostRateLimiter } from './ratelimit.js';
-import { isAllowed, parseRobots, type RobotsRules } from './robots.js';
+import { allowAll, disallowAll, parseRobotsPolicy, type RobotsPolicy } from './robots.js';
 
 export type ResearchConfig = GoblinConfig['research'];
 
@@ -26,19 +32,28 @@ export type FetchOutcome =
   | { skipped: 'robots' | 'domain'; url: string; reason: string; record?: undefined }
   | { skipped?: undefined; url: string; record: CacheRecord; body: Buffer | null };
 
-class RetryableError extends Error {}
+/**
+ * The longest Retry-After (and robots.txt Crawl-delay) the crawler honours. A server asking for more is
+ * not retried in this crawl (the record says why) instead of stalling every page behind it.
+ */
+export const MAX_SERVER_DELAY_MS = 120_000;
 
-export function hostAllowed(url: string, allowlist: string[]): boolean {
-  let host: string;
-  try {
-    host = new URL(url).hostname.toLowerCase();
-  } catch {
-    return false;
+class RetryableError extends Error {
+  constructor(
+    message: string,
+    readonly retryAfterMs: number | null = null,
+  ) {
+    super(message);
   }
-  return allowlist.some((d) => {
-    const dd = d.toLowerCase().replace(/^\*\./, '');
-    return host === dd || host.endsWith(`.${dd}`);
-  });
+}
+
+/** Retry-After (RFC 9110 §10.2.3): delay-seconds or an HTTP-date, as ms from `now`; null when absent or unreadable. */
+export function retryAfterMs(value: string | string[] | undefined, now = Date.now()): number | null {
+  const v = (Array.isArray(value) ? value[0] : value)?.trim();
+  if (!v) return null;
+  if (/^\d+$/.test(v)) return Number(v) * 1000;
+  const t = Date.parse(v);
+  return Number.isNaN(t) ? null : Math.max(0, t - now);
 }
 
 function pickHeaders(h: Record<string, string | string[] | undefined>): Record<string, string> {
@@ -55,7 +70,7 @@ const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 export class Fetcher {
   readonly limiter: HostRateLimiter;
   private readonly agent: Agent;
-  private readonly robots = new Map<string, Promise<RobotsRules>>();
+  private readonly robots = new Map<string, Promise<RobotsPolicy>>();
   private renderer: import('./render.js').Renderer | null = null;
   readonly stats = { requests: 0, bytes: 0, rendered: 0, retries: 0 };
 
@@ -87,6 +102,8 @@ export class Fetcher {
     body: Buffer;
     truncated: boolean;
     attempts: number;
+    /** Why a retryable status was not retried (a Retry-After beyond MAX_SERVER_DELAY_MS). */
+    note: string | null;
   }> {
     const host = new URL(url).host;
     let attempt = 0;
@@ -121,8 +138,12 @@ export class Fetcher {
           size += b.length;
         }
         this.stats.bytes += size;
-        if ((res.statusCode >= 500 || res.statusCode === 429) && attempt <= this.cfg.retries) {
-          throw new RetryableError(`HTTP ${res.statusCode}`);
+        let note: string | null = null;
+        if (res.statusCode >= 500 || res.statusCode === 429) {
+          const wait = retryAfterMs(res.headers['retry-after']);
+          if (wait !== null && wait > MAX_SERVER_DELAY_MS)
+            note = `HTTP ${res.statusCode} with Retry-After ${Math.round(wait / 1000)} s (more than the ${MAX_SERVER_DELAY_MS / 1000} s the crawler waits): not retried`;
+          else if (attempt <= this.cfg.retries) throw new RetryableError(`HTTP ${res.statusCode}`, wait);
         }
         return {
           status: res.statusCode,
@@ -130,6 +151,7 @@ export class Fetcher {
           body: Buffer.concat(chunks),
           truncated,
           attempts: attempt,
+          note,
         };
       } catch (e) {
         const err = e as Error & { code?: string };
@@ -146,52 +168,77 @@ export class Fetcher {
           throw Object.assign(new Error(msg), { attempts: attempt });
         }
         this.stats.retries++;
-        await sleep(this.cfg.retry_base_ms * 2 ** (attempt - 1));
+        const backoff = this.cfg.retry_base_ms * 2 ** (attempt - 1);
+        const serverWait = e instanceof RetryableError ? e.retryAfterMs : null;
+        // The server's Retry-After holds back every request to the host (not only this retry).
+        if (serverWait !== null) this.limiter.defer(host, Math.max(backoff, serverWait));
+        else await sleep(backoff);
       }
     }
   }
 
-  /** robots.txt rules for an origin, fetched once per Fetcher (and recorded in the cache). */
-  robotsFor(origin: string): Promise<RobotsRules> {
+  /**
+   * The robots.txt policy for an origin, fetched once per Fetcher and recorded in the cache. Redirects are
+   * followed (up to 5, inside the allowlist; RFC 9309 §2.3.1.2); its Crawl-delay spaces this host's requests.
+   */
+  robotsFor(origin: string): Promise<RobotsPolicy> {
     let p = this.robots.get(origin);
     if (!p) {
-      p = (async () => {
-        const url = `${origin}/robots.txt`;
-        const t0 = Date.now();
-        try {
-          const r = await this.exchange(url, {});
-          const [hash, bodyRef] = r.body.length ? this.cache.putBody(r.body) : [null, null];
-          this.cache.append({
-            kind: 'robots',
-            url,
-            final_url: url,
-            redirects: [],
-            status: r.status,
-            ok: r.status >= 200 && r.status < 300,
-            headers: r.headers,
-            fetched_at: new Date().toISOString(),
-            content_hash: hash,
-            body_ref: bodyRef,
-            bytes: r.body.length,
-            truncated: r.truncated,
-            etag: null,
-            last_modified: null,
-            not_modified: false,
-            rendered: false,
-            error: null,
-            attempts: r.attempts,
-            elapsed_ms: Date.now() - t0,
-          });
-          if (r.status >= 200 && r.status < 300) return parseRobots(r.body.toString('utf8'));
-          if (r.status >= 500) return { groups: [], sitemaps: [], disallowAll: true };
-          return { groups: [], sitemaps: [] }; // 4xx: no restrictions
-        } catch {
-          return { groups: [], sitemaps: [], disallowAll: true }; // unreachable: assume disallow
-        }
-      })();
+      p = this.fetchRobots(origin);
       this.robots.set(origin, p);
     }
     return p;
+  }
+
+  private async fetchRobots(origin: string): Promise<RobotsPolicy> {
+    const url = `${origin}/robots.txt`;
+    const t0 = Date.now();
+    let current = url;
+    const redirects: string[] = [];
+    try {
+      for (;;) {
+        const r = await this.exchange(current, {});
+        if ([301, 302, 303, 307, 308].includes(r.status) && r.headers.location) {
+          const next = new URL(r.headers.location, current).href;
+          if (redirects.length >= 5 || !hostAllowed(next, this.cfg.domains_allowlist))
+            return allowAll(`robots.txt unavailable (redirect to ${next})`);
+          redirects.push(current);
+          current = next;
+          continue;
+        }
+        const [hash, bodyRef] = r.body.length ? this.cache.putBody(r.body) : [null, null];
+        this.cache.append({
+          kind: 'robots',
+          url,
+          final_url: current,
+          redirects,
+          status: r.status,
+          ok: r.status >= 200 && r.status < 300,
+          headers: r.headers,
+          fetched_at: new Date().toISOString(),
+          content_hash: hash,
+          body_ref: bodyRef,
+          bytes: r.body.length,
+          truncated: r.truncated,
+          etag: null,
+          last_modified: null,
+          not_modified: false,
+          rendered: false,
+          error: r.note,
+          attempts: r.attempts,
+          elapsed_ms: Date.now() - t0,
+        });
+        if (r.status >= 500 || r.status === 429)
+          return disallowAll(`robots.txt unreachable (HTTP ${r.status})`);
+        if (r.status < 200 || r.status >= 300) return allowAll(`no robots.txt (HTTP ${r.status})`);
+        const policy = parseRobotsPolicy(current, r.body.toString('utf8'), this.cfg.user_agent);
+        if (policy.crawlDelayMs !== null)
+          this.limiter.setMinGap(new URL(origin).host, Math.min(policy.crawlDelayMs, MAX_SERVER_DELAY_MS));
+        return policy;
+      }
+    } catch (e) {
+      return disallowAll(`robots.txt unreachable (${(e as Error).message})`);
+    }
   }
 
   async checkPolicy(
@@ -206,9 +253,13 @@ export class Fetcher {
     }
     if (this.cfg.obey_robots) {
       const u = new URL(url);
-      const rules = await this.robotsFor(u.origin);
-      if (!isAllowed(rules, this.cfg.user_agent, u.pathname + u.search)) {
-        return { ok: false, skipped: 'robots', reason: `robots.txt disallows ${u.pathname}` };
+      const policy = await this.robotsFor(u.origin);
+      if (!policy.allowed(url)) {
+        const why =
+          policy.source === 'robots.txt'
+            ? `robots.txt disallows ${u.pathname}`
+            : `${policy.source}: nothing is allowed`;
+        return { ok: false, skipped: 'robots', reason: why };
       }
     }
     return { ok: true };
@@ -257,7 +308,7 @@ export class Fetcher {
           etag: r.headers.etag ?? null,
           last_modified: r.headers['last-modified'] ?? null,
           attempts: r.attempts,
-          error: null,
+          error: r.note,
         };
         if (r.status === 304 && prev) {
           const rec = this.cache.append({

@@ -1,7 +1,8 @@
 /** Research agent library API (crawl → cache → extract → index → search → verify → packs). */
 export { FetchCache, docRot, type CacheRecord, type RotEntry } from './cache.js';
 export { crawl, parseSitemap, type CrawlOptions, type CrawlReport } from './crawl.js';
-export { Fetcher, hostAllowed } from './fetcher.js';
+export { Fetcher, retryAfterMs } from './fetcher.js';
+export { hostAllowed } from './allowlist.js';
 export { extract, looksJsOnly, type Extracted, type Section } from './extract.js';
 export { chunkText, type Chunk } from './chunk.js';
 export {
@@ -38,6 +39,6 @@ export {
   type VerifyResult,
 } from './verify.js';
 export { buildEvidencePack, requestsFromFile, type EvidencePack, type ResearchRequest } from './trigger.js';
-export { parseRobots, isAllowed } from './robots.js';
+export { parseRobotsPolicy, productToken, type RobotsPolicy } from './robots.js';
 export { normalizeForMatch } from './text.js';
 export { importDocument, markdownToHtml } from './import.js';

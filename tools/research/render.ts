@@ -1,7 +1,11 @@
 /** JavaScript rendering with Debian's chromium through playwright-core (never downloads a browser). */
 import { existsSync } from 'node:fs';
 import type { Browser } from 'playwright-core';
-import { hostAllowed, type ResearchConfig } from './fetcher.js';
+import type { GoblinConfig } from '../config/index.js';
+import { importOptional } from '../util/optional.js';
+import { hostAllowed } from './allowlist.js';
+
+type ResearchConfig = GoblinConfig['research'];
 
 export const CHROMIUM_ARGS = [
   '--no-sandbox',
@@ -23,7 +27,10 @@ export class Renderer {
   constructor(private readonly cfg: ResearchConfig) {}
 
   private launch(): Promise<Browser> {
-    this.browser ??= import('playwright-core').then(({ chromium }) =>
+    this.browser ??= importOptional<typeof import('playwright-core')>(
+      'playwright-core',
+      'rendering JavaScript-only pages',
+    ).then(({ chromium }) =>
       chromium.launch({ executablePath: this.cfg.chromium_path, headless: true, args: CHROMIUM_ARGS }),
     );
     return this.browser;

@@ -1,83 +1,61 @@
 /**
- * robots.txt (RFC 9309): groups by User-agent, Allow/Disallow with longest-match precedence
- * (Allow wins ties), `*` and `$` wildcards. The most specific matching user-agent group applies;
- * otherwise the `*` group; otherwise everything is allowed.
+ * robots.txt policy (RFC 9309, https://www.rfc-editor.org/rfc/rfc9309) on robots-parser, which
+ * implements Google's matcher (https://github.com/google/robotstxt): groups for the same user agent are
+ * merged (§2.2.1), the group is chosen by an exact, case-insensitive match of the crawler's product
+ * token (never by prefix), else the `*` group; longest match wins with Allow on ties; `*` and `$`.
+ * `Crawl-delay` (not in the RFC, widely honoured) is returned for the fetcher's per-host spacing.
  */
-export interface RobotsRules {
-  groups: { agents: string[]; rules: { allow: boolean; pattern: string }[] }[];
+import { createRequire } from 'node:module';
+
+interface Robots {
+  isAllowed(url: string, ua?: string): boolean | undefined;
+  getCrawlDelay(ua?: string): number | undefined;
+  getSitemaps(): string[];
+}
+// A CommonJS module whose typings declare an ES default export: require it as what it is at run time.
+const robotsParser = createRequire(import.meta.url)('robots-parser') as (url: string, text: string) => Robots;
+
+export interface RobotsPolicy {
+  /** May the crawler fetch this URL (same origin as the robots.txt)? */
+  allowed(url: string): boolean;
+  /** The group's Crawl-delay in milliseconds, or null when none is set. */
+  crawlDelayMs: number | null;
   sitemaps: string[];
-  /** A 5xx/unreachable robots.txt means "disallow everything" (RFC 9309 §2.3.1.4). */
-  disallowAll?: boolean;
-}
-
-export function parseRobots(text: string): RobotsRules {
-  const groups: RobotsRules['groups'] = [];
-  const sitemaps: string[] = [];
-  let current: RobotsRules['groups'][number] | null = null;
-  let lastWasAgent = false;
-  for (const raw of text.split(/\r?\n/)) {
-    const line = raw.replace(/#.*$/, '').trim();
-    if (!line) continue;
-    const idx = line.indexOf(':');
-    if (idx < 0) continue;
-    const key = line.slice(0, idx).trim().toLowerCase();
-    const value = line.slice(idx + 1).trim();
-    if (key === 'user-agent') {
-      if (!current || !lastWasAgent) {
-        current = { agents: [], rules: [] };
-        groups.push(current);
-      }
-      current.agents.push(value.toLowerCase());
-      lastWasAgent = true;
-      continue;
-    }
-    lastWasAgent = false;
-    if (key === 'sitemap') {
-      sitemaps.push(value);
-    } else if ((key === 'allow' || key === 'disallow') && current) {
-      // An empty Disallow means "allow all" and adds no rule.
-      if (value) current.rules.push({ allow: key === 'allow', pattern: value });
-    }
-  }
-  return { groups, sitemaps };
-}
-
-function patternToRegex(pattern: string): RegExp {
-  const anchored = pattern.endsWith('$');
-  const body = (anchored ? pattern.slice(0, -1) : pattern)
-    .split('*')
-    .map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
-    .join('.*');
-  return new RegExp(`^${body}${anchored ? '$' : ''}`);
+  /** Why the policy is what it is (for logs): `robots.txt`, `no robots.txt (HTTP 404)`, … */
+  source: string;
 }
 
 /** Product token of a user agent string: "WeirdGoblin-research/0.1 (+local)" → "weirdgoblin-research". */
 export function productToken(userAgent: string): string {
-  return (userAgent.split(/[\s/]/)[0] ?? '').toLowerCase();
+  return (userAgent.trim().split(/[\s/]/)[0] ?? '').toLowerCase();
 }
 
-export function isAllowed(rules: RobotsRules, userAgent: string, pathAndQuery: string): boolean {
-  if (rules.disallowAll) return false;
-  if (pathAndQuery === '/robots.txt') return true;
+/** The policy a robots.txt body sets for `userAgent`. `robotsUrl` is where it was fetched from. */
+export function parseRobotsPolicy(robotsUrl: string, text: string, userAgent: string): RobotsPolicy {
+  const robots = robotsParser(robotsUrl, text);
   const token = productToken(userAgent);
-  const group =
-    rules.groups
-      .filter((g) => g.agents.some((a) => a !== '*' && token.startsWith(a)))
-      .sort(
-        (a, b) => Math.max(...b.agents.map((x) => x.length)) - Math.max(...a.agents.map((x) => x.length)),
-      )[0] ?? rules.groups.find((g) => g.agents.includes('*'));
-  if (!group) return true;
-  let best: { allow: boolean; len: number } | null = null;
-  let path = pathAndQuery;
-  try {
-    path = decodeURI(pathAndQuery);
-  } catch {
-    /* keep raw */
-  }
-  for (const r of group.rules) {
-    if (!patternToRegex(r.pattern).test(path) && !patternToRegex(r.pattern).test(pathAndQuery)) continue;
-    const len = r.pattern.length;
-    if (!best || len > best.len || (len === best.len && r.allow)) best = { allow: r.allow, len };
-  }
-  return best ? best.allow : true;
+  const delay = robots.getCrawlDelay(token);
+  return {
+    // RFC 9309 §2.2.2: /robots.txt itself is always allowed. A URL robots-parser cannot judge (another
+    // origin) gets `undefined`: the fetcher asks per origin, so that only happens for odd ports/schemes.
+    allowed: (url) => new URL(url).pathname === '/robots.txt' || robots.isAllowed(url, token) !== false,
+    crawlDelayMs: typeof delay === 'number' && Number.isFinite(delay) && delay > 0 ? delay * 1000 : null,
+    sitemaps: robots.getSitemaps(),
+    source: 'robots.txt',
+  };
+}
+
+/** RFC 9309 §2.3.1.3: an unavailable robots.txt (4xx, too many redirects) allows everything. */
+export function allowAll(source: string): RobotsPolicy {
+  return { allowed: () => true, crawlDelayMs: null, sitemaps: [], source };
+}
+
+/** RFC 9309 §2.3.1.4: an unreachable robots.txt (5xx, network error) disallows everything. */
+export function disallowAll(source: string): RobotsPolicy {
+  return {
+    allowed: (url) => new URL(url).pathname === '/robots.txt',
+    crawlDelayMs: null,
+    sitemaps: [],
+    source,
+  };
 }

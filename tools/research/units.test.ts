@@ -8,35 +8,10 @@ import { htmlToStructuredText } from './extract.js';
 import { pickQuote } from './quote.js';
 import { expandQuery } from './query.js';
 import { HostRateLimiter } from './ratelimit.js';
-import { isAllowed, parseRobots } from './robots.js';
 import { requestsFromFile } from './trigger.js';
 import { findCitations } from './verify.js';
 import { startDocSite, type DocSite } from './testing/docsite.js';
 import { testConfig } from './testing/config.js';
-
-describe('robots.txt', () => {
-  const rules = parseRobots(`# comment
-User-agent: *
-Disallow: /private/
-Allow: /private/public-note.html
-Disallow: /*.pdf$
-
-User-agent: weirdgoblin-research
-User-agent: other
-Disallow: /drafts/
-`);
-  it('applies the most specific user-agent group with longest-match rules', () => {
-    const ua = 'WeirdGoblin-research/0.1 (+local)';
-    expect(isAllowed(rules, ua, '/drafts/a.html')).toBe(false);
-    expect(isAllowed(rules, ua, '/private/x.html')).toBe(true); // own group has no /private/ rule
-    expect(isAllowed(rules, 'SomeBot/1', '/private/x.html')).toBe(false);
-    expect(isAllowed(rules, 'SomeBot/1', '/private/public-note.html')).toBe(true);
-    expect(isAllowed(rules, 'SomeBot/1', '/docs/a.pdf')).toBe(false);
-    expect(isAllowed(rules, 'SomeBot/1', '/docs/a.pdf?x=1')).toBe(true);
-    expect(isAllowed(rules, 'SomeBot/1', '/robots.txt')).toBe(true);
-    expect(isAllowed({ groups: [], sitemaps: [], disallowAll: true }, 'x', '/')).toBe(false);
-  });
-});
 
 describe('rate limiter', () => {
   it('spaces requests to one host and not across hosts', async () => {
