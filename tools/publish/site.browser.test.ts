@@ -4,6 +4,7 @@
  * test-artifacts/screenshots/ (git-ignored).
  */
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { assertChromium, skipWithoutChromium } from '../util/chromium.js';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
@@ -48,8 +49,9 @@ async function noHorizontalOverflow(page: Page): Promise<boolean> {
   return page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth + 1);
 }
 
-describe.skipIf(!existsSync(CHROMIUM))('published site in chromium', () => {
+describe.skipIf(skipWithoutChromium(CHROMIUM))('published site in chromium', () => {
   beforeAll(async () => {
+    assertChromium(CHROMIUM);
     mkdirSync(SHOTS, { recursive: true });
     dir = mkdtempSync(join(tmpdir(), 'goblin-site-browser-'));
     const { root, runDir } = writeFixtureRepo(dir, { git: true });

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import YAML from 'yaml';
 import { FetchCache, docRot } from './cache.js';
 import { crawl, type CrawlReport } from './crawl.js';
+import { assertChromium, CHROMIUM_PATH, skipWithoutChromium } from '../util/chromium.js';
 import { chromiumAvailable } from './render.js';
 import { LEXICAL_ONLY_NOTE, searchEvidence } from './search.js';
 import { buildEvidencePack } from './trigger.js';
@@ -13,7 +14,7 @@ import { normalizeForMatch } from './text.js';
 import { startDocSite, type DocSite } from './testing/docsite.js';
 import { testConfig } from './testing/config.js';
 
-const HAVE_CHROMIUM = chromiumAvailable('/usr/bin/chromium');
+const HAVE_CHROMIUM = chromiumAvailable(CHROMIUM_PATH);
 
 describe('research: crawl → cache → extract → index → search → verify on a local docs site', () => {
   let site: DocSite;
@@ -24,7 +25,9 @@ describe('research: crawl → cache → extract → index → search → verify 
 
   beforeAll(async () => {
     site = await startDocSite();
-    env = testConfig({ research: { render: HAVE_CHROMIUM ? 'auto' : 'never' } });
+    env = testConfig({
+      research: { render: HAVE_CHROMIUM ? 'auto' : 'never', chromium_path: CHROMIUM_PATH },
+    });
     first = await crawl({ config: env.config, seeds: [u('/')], sitemaps: [u('/sitemap.xml')] });
     cache = new FetchCache(env.config.research.cache_dir);
   });
@@ -92,9 +95,10 @@ describe('research: crawl → cache → extract → index → search → verify 
     expect(first.failed.map((f) => f.url).sort()).toEqual([u('/docs/missing.html'), u('/docs/slow.html')]);
   });
 
-  it.skipIf(!HAVE_CHROMIUM)(
-    'renders the JavaScript-only page with chromium (skipped: /usr/bin/chromium absent)',
+  it.skipIf(skipWithoutChromium())(
+    'renders the JavaScript-only page with chromium (skipped without chromium, outside CI only)',
     () => {
+      assertChromium();
       const rec = cache.latest(u('/docs/app.html'))!;
       expect(rec.rendered).toBe(true);
       expect(rec.raw_content_hash).toMatch(/^[0-9a-f]{64}$/);

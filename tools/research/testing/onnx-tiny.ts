@@ -18,19 +18,19 @@ message OperatorSetIdProto { optional string domain = 1; optional int64 version 
 message ModelProto { optional int64 ir_version = 1; optional string producer_name = 2; optional GraphProto graph = 7; repeated OperatorSetIdProto opset_import = 8; }
 `;
 
-const FLOAT = 1;
-const INT64 = 7;
-const vi = (name: string, dims: (number | string)[]) => ({
+export const FLOAT = 1;
+export const INT64 = 7;
+export const vi = (name: string, dims: (number | string)[], elemType = FLOAT) => ({
   name,
   type: {
     tensorType: {
-      elemType: FLOAT,
+      elemType,
       shape: { dim: dims.map((d) => (typeof d === 'number' ? { dimValue: d } : { dimParam: d })) },
     },
   },
 });
 
-function encode(graph: object): Uint8Array {
+export function encodeModel(graph: object): Uint8Array {
   const root = protobuf.parse(ONNX_PROTO).root;
   const Model = root.lookupType('onnx.ModelProto');
   const model = {
@@ -44,7 +44,7 @@ function encode(graph: object): Uint8Array {
 
 /** Embedder: x[batch, inDim] · W[inDim, outDim] → LpNormalization(p=2) → emb[batch, outDim]. */
 export function buildEmbedderModel(W: Float32Array, inDim: number, outDim: number): Uint8Array {
-  return encode({
+  return encodeModel({
     name: 'tiny-embed',
     node: [
       { input: ['x', 'W'], output: ['y'], opType: 'MatMul', name: 'mm' },
@@ -74,7 +74,7 @@ export function buildEmbedderModel(W: Float32Array, inDim: number, outDim: numbe
 
 /** Reranker: score[batch] = ReduceSum(q ⊙ p, axis 1) — the dot product of query and passage features. */
 export function buildRerankerModel(dim: number): Uint8Array {
-  return encode({
+  return encodeModel({
     name: 'tiny-rerank',
     node: [
       { input: ['q', 'p'], output: ['qp'], opType: 'Mul', name: 'mul' },
