@@ -20,6 +20,81 @@ const renderOpt = (ctx: CommandContext): 'auto' | 'never' | 'always' | undefined
   return r;
 };
 
+/**
+ * `--seeds-from-config`: the configured seeds and sitemaps plus every URL a spec cites, so a cited page
+ * outside the seeds' crawl scope is still checked for rot.
+ */
+async function configuredSeeds(ctx: CommandContext): Promise<string[]> {
+  const { specCitations } = await import('../../research/rot.js');
+  const cited = [...specCitations(process.cwd(), ctx.config.validate.specs_dir).keys()].filter((u) =>
+    /^https?:\/\//.test(u),
+  );
+  return [...new Set([...ctx.config.research.seeds, ...cited])];
+}
+
+/** After a crawl: the doc-rot report (--report DIR) and, with --pr, the doc-rot pull request. */
+async function afterCrawl(
+  ctx: CommandContext,
+  report: import('../../research/crawl.js').CrawlReport,
+  seen: Set<string>,
+) {
+  const wantPr = Boolean(ctx.values.pr);
+  const dir = (ctx.values.report as string | undefined) ?? (wantPr ? 'out/research' : undefined);
+  if (!dir) return;
+  const { FetchCache } = await import('../../research/cache.js');
+  const { docRotReport, rotMarkdown } = await import('../../research/rot.js');
+  const { mkdirSync, writeFileSync } = await import('node:fs');
+  const { join, resolve } = await import('node:path');
+  const rot = docRotReport({
+    root: process.cwd(),
+    specsDir: ctx.config.validate.specs_dir,
+    cache: new FetchCache(resolve(ctx.config.research.cache_dir)),
+    since: report.started_at,
+    urls: seen,
+    memoDir: `${ctx.config.research.index_dir}/extract`,
+  });
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'doc-rot.json'), JSON.stringify(rot, null, 2) + '\n');
+  writeFileSync(join(dir, 'doc-rot.md'), rotMarkdown(rot));
+  const todo = rot.citations.filter((c) => c.status !== 'still_verbatim').length;
+  ctx.err(
+    `doc rot: ${rot.rot.length} pages changed or gone, ${rot.citations.length} spec citations affected (${todo} to fix) → ${join(dir, 'doc-rot.md')}`,
+  );
+  if (!wantPr) return;
+  if (!rot.rot.length) {
+    ctx.out('no doc rot: no pull request');
+    return;
+  }
+  const { openDocRotPr } = await import('../../research/rot-pr.js');
+  const dry = Boolean(ctx.values['dry-run']);
+  let forge;
+  if (!dry) {
+    const { forgeFromConfig } = await import('../../pr/forge.js');
+    try {
+      forge = forgeFromConfig(
+        ctx.config.forge,
+        process.env,
+        ctx.quiet ? undefined : (l) => ctx.err(`  ${l}`),
+      );
+    } catch (e) {
+      throw new UsageError((e as Error).message);
+    }
+  }
+  const r = await openDocRotPr({
+    root: process.cwd(),
+    config: ctx.config,
+    report: rot,
+    forge,
+    dryRun: dry,
+    log: ctx.err,
+  });
+  ctx.out(
+    r.pr
+      ? `doc-rot PR ${r.action}: #${r.pr.number} ${r.pr.url}`
+      : `doc-rot branch ${r.branch} built (dry run, not pushed)`,
+  );
+}
+
 async function runCrawl(ctx: CommandContext, urls: string[], follow: boolean): Promise<number> {
   const { crawl } = await import('../../research/crawl.js');
   const { createProgress } = await import('../progress.js');
@@ -30,10 +105,20 @@ async function runCrawl(ctx: CommandContext, urls: string[], follow: boolean): P
     unit: 'pages',
     quiet: ctx.quiet,
   });
+  const fromConfig = Boolean(ctx.values['seeds-from-config']);
+  if (fromConfig && urls.length) throw new UsageError('give seed URLs or --seeds-from-config, not both');
+  if (ctx.values['dry-run'] && !ctx.values.pr) throw new UsageError('--dry-run goes with --pr');
   const sitemaps = follow
     ? [...strs(ctx.values.sitemap), ...(urls.length ? [] : ctx.config.research.sitemaps)]
     : [];
-  const seeds = follow ? (urls.length ? urls : ctx.config.research.seeds) : urls;
+  const seeds = fromConfig
+    ? await configuredSeeds(ctx)
+    : follow
+      ? urls.length
+        ? urls
+        : ctx.config.research.seeds
+      : urls;
+  const seen = new Set<string>();
   const report = await crawl({
     config: ctx.config,
     seeds,
@@ -55,7 +140,10 @@ async function runCrawl(ctx: CommandContext, urls: string[], follow: boolean): P
         });
       }
     },
-    onPage: (rec, url) => progress.tick(1, rec ? `${rec.status ?? 'ERR'} ${url}` : `skip ${url}`),
+    onPage: (rec, url) => {
+      seen.add(url);
+      progress.tick(1, rec ? `${rec.status ?? 'ERR'} ${url}` : `skip ${url}`);
+    },
   });
   progress.done();
   if (ctx.values.json) {
@@ -78,6 +166,7 @@ async function runCrawl(ctx: CommandContext, urls: string[], follow: boolean): P
       );
     }
   }
+  if (follow) await afterCrawl(ctx, report, seen);
   return 0;
 }
 
@@ -104,9 +193,18 @@ export const commands: CommandDef[] = [
     name: 'research crawl',
     summary: 'Crawl seeds and sitemaps (config or arguments) into the evidence cache and reindex',
     usage:
-      '[seed-url…] [--sitemap URL]… [--max-pages N] [--max-depth N] [--render auto|never|always] [--no-index] [--json]',
-    help: 'Without arguments crawls research.seeds and research.sitemaps. Obeys robots.txt unless research.obey_robots is false.',
+      '[seed-url… | --seeds-from-config] [--sitemap URL]… [--max-pages N] [--max-depth N] [--render auto|never|always] [--no-index] [--report DIR] [--pr [--dry-run]] [--json]',
+    help:
+      'Without arguments crawls research.seeds and research.sitemaps. Obeys robots.txt unless research.obey_robots is false.\n' +
+      '--seeds-from-config: the configured seeds and sitemaps plus every URL a spec cites (the scheduled doc-rot crawl).\n' +
+      '--report DIR: write DIR/doc-rot.json and DIR/doc-rot.md (pages changed/gone/failing, the specs citing them, each\n' +
+      'citation re-verified against the current page). --pr: when there is rot, open or update the doc-rot pull request\n' +
+      '(branch goblin-research/doc-rot: the new cache records and snapshots; body: the report); --dry-run builds the branch only.',
     options: {
+      'seeds-from-config': { type: 'boolean' },
+      report: { type: 'string' },
+      pr: { type: 'boolean' },
+      'dry-run': { type: 'boolean' },
       sitemap: { type: 'string', multiple: true },
       'max-pages': { type: 'string' },
       'max-depth': { type: 'string' },
