@@ -7,7 +7,7 @@ import { hostAllowed } from './allowlist.js';
 
 type ResearchConfig = GoblinConfig['research'];
 
-export const CHROMIUM_ARGS = [
+const CHROMIUM_ARGS = [
   '--no-sandbox',
   '--disable-gpu',
   '--disable-background-networking',

@@ -5,15 +5,16 @@
  * token (never by prefix), else the `*` group; longest match wins with Allow on ties; `*` and `$`.
  * `Crawl-delay` (not in the RFC, widely honoured) is returned for the fetcher's per-host spacing.
  */
-import { createRequire } from 'node:module';
+import robotsParserModule from 'robots-parser';
 
 interface Robots {
   isAllowed(url: string, ua?: string): boolean | undefined;
   getCrawlDelay(ua?: string): number | undefined;
   getSitemaps(): string[];
 }
-// A CommonJS module whose typings declare an ES default export: require it as what it is at run time.
-const robotsParser = createRequire(import.meta.url)('robots-parser') as (url: string, text: string) => Robots;
+// A CommonJS module whose typings declare an ES default export; Node hands module.exports (the function)
+// to a default import, which is what it is at run time.
+const robotsParser = robotsParserModule as unknown as (url: string, text: string) => Robots;
 
 export interface RobotsPolicy {
   /** May the crawler fetch this URL (same origin as the robots.txt)? */

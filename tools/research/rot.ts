@@ -17,7 +17,7 @@ export interface CitedIn {
   citation: Citation;
 }
 
-export interface RotCitation {
+interface RotCitation {
   file: string;
   path: string;
   url: string;

@@ -10,7 +10,7 @@ const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.ur
   optionalDependencies?: Record<string, string>;
 };
 
-export class OptionalDependencyError extends Error {
+class OptionalDependencyError extends Error {
   override name = 'OptionalDependencyError';
 }
 

@@ -10,8 +10,8 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { encodeModel, FLOAT, INT64, vi } from './onnx-tiny.js';
 
-export const SPECIALS = ['[PAD]', '[UNK]', '[CLS]', '[SEP]'] as const;
-export const WORDS = [
+const SPECIALS = ['[PAD]', '[UNK]', '[CLS]', '[SEP]'] as const;
+const WORDS = [
   'roku',
   'first',
   'ping',
@@ -76,7 +76,7 @@ const int64 = (name: string, values: number[], dims: number[] = [values.length])
   int64Data: values,
 });
 
-export function buildTextModel(o: TextModelOptions = {}): Uint8Array {
+function buildTextModel(o: TextModelOptions = {}): Uint8Array {
   const maxLength = o.maxLength ?? 16;
   const t = tables(maxLength, o.relevant);
   const tokenTypes = o.tokenTypes ?? true;
