@@ -7,6 +7,8 @@ export { extract, looksJsOnly, type Extracted, type Section } from './extract.js
 export { chunkText, type Chunk } from './chunk.js';
 export {
   setupModels,
+  loadOnnxEmbedder,
+  loadOnnxReranker,
   OllamaEmbedder,
   OnnxEmbedder,
   OnnxReranker,
@@ -42,3 +44,4 @@ export { buildEvidencePack, requestsFromFile, type EvidencePack, type ResearchRe
 export { parseRobotsPolicy, productToken, type RobotsPolicy } from './robots.js';
 export { normalizeForMatch } from './text.js';
 export { importDocument, markdownToHtml } from './import.js';
+export { docRotReport, rotMarkdown, type RotReport } from './rot.js';
