@@ -47,6 +47,9 @@ export async function startFakeOllama(
       }
     });
   });
+  // Idle keep-alive sockets outlive any event-loop stall: with Node's 5 s default, a loaded machine lets the
+  // client reuse a socket the server is closing, and the request dies with ECONNRESET.
+  server.keepAliveTimeout = 120_000;
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
   return {
     host: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
