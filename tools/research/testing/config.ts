@@ -17,7 +17,8 @@ export function testConfig(
       sitemaps: [],
       domains_allowlist: ['127.0.0.1'],
       per_host_rate_per_s: 500,
-      timeout_ms: 400,
+      // Well above a loaded CI machine's response times, well below the doc site's slow page (slowMs).
+      timeout_ms: 2000,
       retries: 1,
       retry_base_ms: 20,
       concurrency: 3,

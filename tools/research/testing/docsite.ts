@@ -154,7 +154,7 @@ export async function startDocSite(opts: { slowMs?: number; extraPages?: number 
       return;
     }
     if (path === '/docs/slow.html') {
-      const t = setTimeout(() => html(200, page('Slow', '<p>Too late.</p>')), opts.slowMs ?? 1500);
+      const t = setTimeout(() => html(200, page('Slow', '<p>Too late.</p>')), opts.slowMs ?? 6000);
       res.on('close', () => clearTimeout(t));
       return;
     }
