@@ -111,6 +111,8 @@ export function expandInputs(args: string[], cwd = process.cwd()): InputFile[] {
     if (!existsSync(abs)) throw new UsageError(`input not found: ${arg}`);
     if (statSync(abs).isDirectory()) {
       const found = walkFiles(abs, { match: CAPTURE_FILE, skipHidden: true, skipDirs: ['node_modules'] });
+      if (!found.length)
+        throw new UsageError(`input not found: no capture file (.har, .har.gz, .harz, .zip) under ${arg}`);
       out.push(...found.map((p) => fileInput(resolve(abs, p), abs, p)));
     } else out.push(fileInput(abs, abs, basename(abs)));
   }
