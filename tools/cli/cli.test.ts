@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { formatDuration } from '../util/duration.js';
 import { UsageError } from '../util/errors.js';
 import { checkValues, commandHelp, GLOBAL_OPTIONS, loadCommands, main } from './main.js';
+import type { OptionDef } from './command.js';
 import { RUN_OPTIONS } from './options.js';
 import { runGate, type ReadStats } from './gate.js';
 
@@ -26,7 +27,7 @@ describe('the command contract', () => {
   it('every option of every command says what it does, and every string option its default', async () => {
     const undescribed: string[] = [];
     for (const c of await loadCommands()) {
-      for (const [name, o] of Object.entries({ ...(c.options ?? {}), ...GLOBAL_OPTIONS })) {
+      for (const [name, o] of Object.entries<OptionDef>({ ...(c.options ?? {}), ...GLOBAL_OPTIONS })) {
         const where = `goblin ${c.name} --${name}`;
         if (!o.description?.trim() || o.description.includes('\n'))
           undescribed.push(`${where}: no one-line description`);

@@ -13,7 +13,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { buildSite } from './site-build.js';
-import { writeFixtureRepo } from './site-fixtures.js';
+import { writeFixtureRepo } from './testing/site-fixtures.js';
 
 export interface SiteBenchResult {
   specs: number;

@@ -4,7 +4,13 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findingsCsv } from './csv.js';
 import { search } from './search.js';
-import { assembleSiteData, computeInbox, siteSearchIndex, writeSiteData } from './site-data.js';
+import {
+  assembleSiteData,
+  computeInbox,
+  reproduceCommand,
+  siteSearchIndex,
+  writeSiteData,
+} from './site-data.js';
 import {
   fixtureFindings,
   fixtureSessions,
@@ -14,7 +20,7 @@ import {
   mcTimeline,
   ROKU_QUOTE,
   writeFixtureRepo,
-} from './site-fixtures.js';
+} from './testing/site-fixtures.js';
 import { SiteData, type SiteTimeline } from './site-schema.js';
 import { timelineGeometry } from './timeline.js';
 
@@ -148,7 +154,7 @@ describe('assembleSiteData', () => {
     const roku = data.inbox.find((x) => x.session === 'mc-sess-2')!;
     expect(roku.reasons).toContain('new version roku|hb-api|2.0.1 (not in the previous run)');
     expect(roku.command).toBe(
-      `npx goblin run examples/hars/roku/mc-roku.har --out out/repro && grep -F '"session":"mc-sess-2"' out/repro/violations.jsonl`,
+      `npx goblin run examples/hars/roku/mc-roku.har --out out/repro && grep -F '"session":"mc-sess-2"' out/repro/sessions.jsonl out/repro/violations.jsonl`,
     );
     // the clean PASS session is not in the inbox
     expect(data.inbox.some((x) => x.session === 'hb-sess-1')).toBe(false);
@@ -291,12 +297,13 @@ describe('timeline geometry', () => {
 });
 
 describe('computeInbox and CSV', () => {
+  const reproduce = (har: string, session: string) => reproduceCommand(`examples/hars/${har}`, session);
   it('scores nothing when every session passed everything on known versions', () => {
     const clean = fixtureSessions().filter((s) => s.verdict === 'PASS');
     const prev = fixtureSummary([], clean);
-    expect(computeInbox(clean, [], prev, 'examples/hars')).toEqual([]);
+    expect(computeInbox(clean, [], prev, reproduce)).toEqual([]);
     // without a previous run, a version seen in a single session is mildly novel
-    const first = computeInbox(clean, [], null, 'examples/hars');
+    const first = computeInbox(clean, [], null, reproduce);
     expect(first.map((x) => [x.session, x.novelty, x.reasons])).toEqual([
       ['hb-sess-1', 0.3, ['only session of web|heartbeat|2.2.1 in this run']],
       ['page:web:1', 0.3, ['only session of web|aa|2.26.0 in this run']],

@@ -10,7 +10,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildSite, REPO_ROOT, type BuildSiteResult } from './site-build.js';
 import { sessionSlug } from './site-data.js';
-import { LONG_PARAM, ROKU_QUOTE, writeFixtureRepo } from './site-fixtures.js';
+import { LONG_PARAM, ROKU_QUOTE, writeFixtureRepo } from './testing/site-fixtures.js';
 import { serveStatic, type StaticServer } from './static-server.js';
 
 const CHROMIUM = process.env.GOBLIN_CHROMIUM ?? '/usr/bin/chromium';

@@ -8,7 +8,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import YAML from 'yaml';
-import type { Finding, SessionRow, SpecTestReport, Summary, Timeline } from '../validate/outputs.js';
+import type { Finding, SessionRow, SpecTestReport, Summary, Timeline } from '../../validate/outputs.js';
 
 type TEvent = Timeline['events'][number];
 
