@@ -1,7 +1,7 @@
 /**
  * `npm run site:build` / `goblin site build`: assemble the site data from the repository and the last
  * validation run, then build the Astro site under site/ into site/dist (static, no server at view
- * time). Network-free: Astro telemetry is disabled and nothing is fetched.
+ * time, relative links: it opens from disk too). Network-free: Astro telemetry is disabled and nothing is fetched.
  *
  *   tsx tools/publish/site-build.ts [--run DIR] [--out DIR] [--root DIR] [--base /path/] [--data-dir DIR]
  *
@@ -13,6 +13,7 @@ import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { relativizeSite } from './relative-links.js';
 import { assembleSiteData, DEFAULT_RUN_DIR, writeSiteData, type AssembleOptions } from './site-data.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
@@ -101,6 +102,8 @@ export async function buildSite(opts: BuildSiteOptions = {}): Promise<BuildSiteR
     // Astro 5 leaves empty content-layer stubs in the output when a site has no content collections
     for (const stub of ['content-assets.mjs', 'content-modules.mjs'])
       rmSync(join(outDir, stub), { force: true });
+    // Relative links naming their files: the site opens from disk (file://) as well as from any server path.
+    relativizeSite(outDir, opts.base ?? '/');
   }
   const t2 = performance.now();
   return {

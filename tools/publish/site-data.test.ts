@@ -4,9 +4,12 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findingsCsv } from './csv.js';
 import { search } from './search.js';
+import { buildSummary } from '../validate/report.js';
 import {
   assembleSiteData,
+  capturePath,
   computeInbox,
+  computeMatrix,
   reproduceCommand,
   siteSearchIndex,
   writeSiteData,
@@ -317,5 +320,76 @@ describe('computeInbox and CSV', () => {
     expect(header.split(',')[1]).toBe('code');
     expect(row).toContain('"a ""quoted"", value"');
     expect(row).toContain(",'=1+1,");
+  });
+});
+
+describe('quarantine, attribution and reproduce paths', () => {
+  it('names every quarantined file and entry of the run, in path order', () => {
+    expect(data.quarantine.total).toBe(2);
+    expect(data.quarantine.by_reason).toEqual({ 'invalid-json': 1, 'undecodable-beacon': 1 });
+    expect(data.quarantine.rows.map((q) => [q.path, q.entry_index, q.reason, q.detail])).toEqual([
+      [
+        'roku/mc-roku.har',
+        17,
+        'undecodable-beacon',
+        'media-collection: Media Collection call without a JSON body',
+      ],
+      [
+        'web/uploads/session-export-partial.har',
+        null,
+        'invalid-json',
+        'Unterminated string in JSON at position 3000',
+      ],
+    ]);
+  });
+
+  it('counts a virtual-version session and its findings under the same vv-… version', () => {
+    const [base] = fixtureSessions().filter((s) => s.session === 'mc-sess-2');
+    const vv = {
+      ...base,
+      har: 'web/x.har',
+      session: 'vv-sess',
+      sdk_version: null,
+      virtual_version: 'vv-d650e52395',
+    };
+    const f = {
+      ...fixtureFindings().find((x) => x.session === 'mc-sess-2')!,
+      har: 'web/x.har',
+      session: 'vv-sess',
+      sdk_version: null,
+    };
+    const m = computeMatrix([vv], [f], null);
+    expect(m.rows).toEqual([
+      {
+        platform: vv.platform,
+        sdk: vv.sdk,
+        version: 'vv-d650e52395',
+        sessions: 1,
+        findings: 1,
+        by_family: { cadence: 1 },
+      },
+    ]);
+    const summary = buildSummary('x', fixtureSummary([], []).parse, [f], [vv], 1, null);
+    expect(Object.keys(summary.by_platform_version)).toEqual([`${vv.platform}|${vv.sdk}|vv-d650e52395`]);
+  });
+
+  it('maps a capture back to the path goblin run reads: single files, zip members, several folders', () => {
+    const roots = [
+      { arg: 'drops/a', kind: 'dir' as const, path: 'drops/a', rel: null },
+      { arg: 'drops/b', kind: 'dir' as const, path: 'drops/b', rel: null },
+      { arg: 'x/one.har', kind: 'file' as const, path: 'x/one.har', rel: 'one.har' },
+      { arg: 'y/bundle.zip', kind: 'file' as const, path: 'y/bundle.zip', rel: 'bundle.zip' },
+    ];
+    expect(capturePath(roots, null, 'one.har')).toBe('x/one.har');
+    expect(capturePath(roots, null, 'bundle.zip!/cap-1.har')).toBe('y/bundle.zip!/cap-1.har');
+    expect(capturePath(roots, null, 'web/c.har', (p) => p === 'drops/b/web/c.har')).toBe('drops/b/web/c.har');
+    expect(capturePath(roots, null, 'web/c.har')).toBe('drops/a/web/c.har');
+    // runs written before summary.inputs existed: one argument
+    expect(capturePath(undefined, 'examples/hars/roku/mc-roku.har', 'mc-roku.har')).toBe(
+      'examples/hars/roku/mc-roku.har',
+    );
+    expect(capturePath(undefined, 'examples/hars', 'bundles/b.zip!/c.har')).toBe(
+      'examples/hars/bundles/b.zip!/c.har',
+    );
   });
 });

@@ -151,7 +151,7 @@ export function assembleSiteData(opts: AssembleOptions): SiteData {
     dictionary,
     codes: siteCodes(findings, specs),
     findings,
-    sessions: siteSessions(kept, findingsPer, timelines),
+    sessions: siteSessions(kept, findingsPer, timelines, command),
     timelines,
     limits: {
       timelines: cap.timelines,

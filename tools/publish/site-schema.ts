@@ -84,6 +84,8 @@ export const SiteSession = SessionRow.extend({
   slug: z.string(),
   findings: z.number().int(),
   has_timeline: z.boolean(),
+  /** Shell command that re-runs this session's capture and prints its rows (tools/publish/site-data/inbox.ts). */
+  command: z.string(),
 });
 export type SiteSession = z.infer<typeof SiteSession>;
 

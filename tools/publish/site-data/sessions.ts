@@ -72,6 +72,7 @@ export function siteSessions(
   kept: SessionRow[],
   findingsPer: Map<string, number>,
   timelines: SiteTimeline[],
+  command: (har: string, session: string) => string,
 ): SiteSession[] {
   const withTimeline = new Set(timelines.map((t) => t.slug));
   return kept.map((s) => {
@@ -81,6 +82,7 @@ export function siteSessions(
       slug,
       findings: findingsPer.get(sessionKey(s.har, s.session)) ?? 0,
       has_timeline: withTimeline.has(slug),
+      command: command(s.har, s.session),
     };
   });
 }
