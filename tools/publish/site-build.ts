@@ -44,7 +44,7 @@ export interface BuildSiteResult {
     sessions: number;
     timelines: number;
   };
-  ms: { data: number; astro: number; total: number };
+  ms: { data: number; astro: number; links: number; total: number };
 }
 
 export function resolveRunDir(flag: string | undefined, root = REPO_ROOT): string {
@@ -102,10 +102,11 @@ export async function buildSite(opts: BuildSiteOptions = {}): Promise<BuildSiteR
     // Astro 5 leaves empty content-layer stubs in the output when a site has no content collections
     for (const stub of ['content-assets.mjs', 'content-modules.mjs'])
       rmSync(join(outDir, stub), { force: true });
-    // Relative links naming their files: the site opens from disk (file://) as well as from any server path.
-    relativizeSite(outDir, opts.base ?? '/');
   }
   const t2 = performance.now();
+  // Relative links naming their files: the site opens from disk (file://) as well as from any server path.
+  if (!opts.dataOnly) relativizeSite(outDir, opts.base ?? '/');
+  const t3 = performance.now();
   return {
     outDir,
     dataDir,
@@ -117,7 +118,12 @@ export async function buildSite(opts: BuildSiteOptions = {}): Promise<BuildSiteR
       sessions: data.sessions.length,
       timelines: data.timelines.length,
     },
-    ms: { data: Math.round(t1 - t0), astro: Math.round(t2 - t1), total: Math.round(t2 - t0) },
+    ms: {
+      data: Math.round(t1 - t0),
+      astro: Math.round(t2 - t1),
+      links: Math.round(t3 - t2),
+      total: Math.round(t3 - t0),
+    },
   };
 }
 
