@@ -29,19 +29,14 @@ import { siteSpecs } from './site-data/specs.js';
 import { readJsonl } from './site-data/files.js';
 import { Timeline } from '../validate/outputs.js';
 
-export { readJsonl } from './site-data/files.js';
-export { gitHistories } from './site-data/git.js';
-export { loadDictionary } from './site-data/dictionary.js';
-export { loadEvidence, normalizeUrl } from './site-data/evidence.js';
-export { loadConstitution } from './site-data/constitution.js';
-export { capturePath, computeInbox, reproduceCommand, versionKey } from './site-data/inbox.js';
-export { computeChanges, computeMatrix } from './site-data/matrix.js';
-export { searchDocs, siteSearchIndex } from './site-data/search-docs.js';
+export { capturePath, computeInbox, reproduceCommand } from './site-data/inbox.js';
+export { computeMatrix } from './site-data/matrix.js';
+export { siteSearchIndex } from './site-data/search-docs.js';
 export { sessionSlug } from './site-data/sessions.js';
 
 export const DEFAULT_RUN_DIR = 'out/run';
-export const SITE_DATA_FILE = 'site-data.json';
-export const SEARCH_INDEX_FILE = 'search-index.json';
+const SITE_DATA_FILE = 'site-data.json';
+const SEARCH_INDEX_FILE = 'search-index.json';
 
 export interface AssembleOptions {
   /** Repository root (specs/, dictionary/, evidence/, constitution.yaml, git). */

@@ -19,8 +19,6 @@ import {
 import { reportMarkdown } from '../publish/run-report.js';
 import type { Finding, QuarantineRecord, SessionRow, Summary } from './outputs.js';
 
-export { platformTable, rootCauses } from '../publish/run-report.js';
-
 const CSV_COLUMNS = [
   'har',
   'session',
