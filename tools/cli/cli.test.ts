@@ -89,6 +89,12 @@ describe('the command contract', () => {
     const r = await cli('run', 'no/such/folder');
     expect(r.code).toBe(2);
     expect(r.last).toBe('goblin run: exit 2 — input not found: no/such/folder');
+    expect((await cli('frobnicate')).last).toBe(
+      "goblin: exit 2 — unknown command 'frobnicate' (run 'goblin --help')",
+    );
+    expect((await cli('spec')).last).toMatch(
+      /^goblin spec: exit 2 — name a subcommand \(spec explain, spec lint, /,
+    );
     const unknown = await cli('fingerprint', 'eval', '--config', 'missing.yaml');
     expect(unknown.code).toBe(2);
     expect(unknown.last).toMatch(

@@ -141,14 +141,18 @@ export async function main(argv: string[]): Promise<number> {
   if (!match) {
     if (argv.length === 0 || argv[0] === '--help' || argv[0] === '-h' || argv[0] === 'help') {
       stdoutLine(stdout, topHelp(commands));
-      return argv.length === 0 ? EXIT_USAGE : 0;
+      if (argv.length) return 0;
+      console.error('goblin: exit 2 — no command given');
+      return EXIT_USAGE;
     }
     const group = commands.filter((c) => c.name.startsWith(`${argv[0]} `));
     if (group.length) {
       stdoutLine(stdout, topHelp(group));
-      return argv.includes('--help') || argv.includes('-h') ? 0 : EXIT_USAGE;
+      if (argv.includes('--help') || argv.includes('-h')) return 0;
+      console.error(`goblin ${argv[0]}: exit 2 — name a subcommand (${group.map((c) => c.name).join(', ')})`);
+      return EXIT_USAGE;
     }
-    console.error(`goblin: unknown command '${argv[0]}'. Run 'goblin --help'.`);
+    console.error(`goblin: exit 2 — unknown command '${argv[0]}' (run 'goblin --help')`);
     return EXIT_USAGE;
   }
   const rest = argv.slice(match.name.split(' ').length);
