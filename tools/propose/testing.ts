@@ -54,13 +54,16 @@ export interface FakeOllama {
 }
 
 /**
- * An Ollama-API-compatible server on 127.0.0.1 (GET /api/tags, POST /api/chat), closing itself after `ttlMs`
- * (a safety net; tests close it). The default outlasts a whole test file on a loaded 2-core CI machine: at
- * 60 s the writer tests' server closed mid-file there and every later request failed.
+ * An Ollama-API-compatible server on 127.0.0.1 (GET /api/tags, POST /api/chat), closing itself after
+ * `ttlMs` in case a test forgets to. The default is long: on a loaded 2-core runner a test file with
+ * this server took over a minute, and a self-closing server made later tests "fail" with fetch errors.
  */
 export async function startFakeOllama(ttlMs = 15 * 60_000): Promise<FakeOllama> {
   const state = { writer: [] as string[], judges: [] as string[], requests: [] as FakeOllama['requests'] };
   const server: Server = createServer((req, res) => {
+    // One connection per call: an idle keep-alive socket the server times out (5 s by default) while a
+    // slow, loaded test machine reuses it makes the client see ECONNRESET — a flake, not a finding.
+    res.setHeader('Connection', 'close');
     let raw = '';
     req.on('data', (c) => (raw += c));
     req.on('end', () => {
@@ -101,9 +104,6 @@ export async function startFakeOllama(ttlMs = 15 * 60_000): Promise<FakeOllama> 
       res.end(JSON.stringify({ error: 'not found' }));
     });
   });
-  // Idle keep-alive sockets outlive event-loop stalls on a loaded machine (Node's 5 s default let the
-  // client reuse a socket the server was closing: ECONNRESET, and a judge silently lost its vote).
-  server.keepAliveTimeout = 120_000;
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
   const port = (server.address() as { port: number }).port;
   const timer = setTimeout(() => server.close(), ttlMs);

@@ -15,6 +15,9 @@ export async function startFakeOllama(
   const dim = opts.dim ?? 48;
   const calls: FakeOllama['calls'] = [];
   const server: Server = createServer((req, res) => {
+    // One connection per call: an idle keep-alive socket the server times out (5 s by default) while a
+    // slow, loaded test machine reuses it makes the client see ECONNRESET — a flake, not a finding.
+    res.setHeader('Connection', 'close');
     let raw = '';
     req.on('data', (c) => (raw += c));
     req.on('end', () => {
@@ -47,9 +50,6 @@ export async function startFakeOllama(
       }
     });
   });
-  // Idle keep-alive sockets outlive any event-loop stall: with Node's 5 s default, a loaded machine lets the
-  // client reuse a socket the server is closing, and the request dies with ECONNRESET.
-  server.keepAliveTimeout = 120_000;
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
   return {
     host: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
