@@ -514,7 +514,8 @@ export function buildCapture(root: Rng, spec: CaptureSpec): BuiltCapture {
       sdk: pc.kind,
       sdk_version_raw: pageRaw,
       sdk_version: comparableCore(pageRaw),
-      app_version: pc.appVersion,
+      // Edge app events carry no app version; Analytics app hits carry it in a.AppID.
+      app_version: pc.kind === 'aa' ? pc.appVersion : null,
       traps: [],
     };
   }

@@ -121,9 +121,9 @@ export function encodeHeartbeat(ctx: SessionCtx, evs: Ev[]): Req[] {
     if (mid) p.push(['s:user:mid', mid]);
     if (ctx.platform === 'web') p.push(['s:aam:blob', 'RKhpRz8krg2tLO6pguXWp5'], ['l:aam:loc_hint', '9']);
     if (ctx.platform === 'roku') p.push(['s:cuser:userId.id', `u-${ctx.sid.slice(-4)}`]);
+    p.push(['s:sp:ovp', ctx.platform === 'roku' ? 'roku' : 'none']);
+    if (ctx.appVersion !== null) p.push(['s:sp:sdk', ctx.appVersion]);
     p.push(
-      ['s:sp:ovp', ctx.platform === 'roku' ? 'roku' : 'none'],
-      ['s:sp:sdk', ctx.appVersion ?? ''],
       ['s:sp:channel', ctx.channel],
       ['s:sp:player_name', ctx.playerName],
       ['s:sp:hb_version', ctx.lib.raw],

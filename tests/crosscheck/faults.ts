@@ -125,6 +125,13 @@ function firstBreak(
 
 const s = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 
+/** Content that kept playing while reported paused got further: its declared length must still cover it. */
+function fitLength(evs: Ev[], c: FaultCtx): void {
+  if (c.content.live) return;
+  const max = Math.max(...evs.filter((e) => carriesMainPh(c.protocol, e)).map((e) => e.ph));
+  if (max > c.content.length - 5) c.content.length = Math.ceil(max) + 30;
+}
+
 export const MEDIA_VARIANTS: MediaVariant[] = [
   // ---------------------------------------------------------------- cadence
   {
@@ -236,6 +243,7 @@ export const MEDIA_VARIANTS: MediaVariant[] = [
   {
     code: 'PLAYHEAD_DECREASING',
     id: 'playhead-jumps-back-without-seek',
+    touches: ['ph'],
     protocols: ALL,
     zone: 'playhead',
     needs: () => ({ vod: true, longPlayS: 80, noSeek: true }),
@@ -255,6 +263,7 @@ export const MEDIA_VARIANTS: MediaVariant[] = [
   {
     code: 'PLAYHEAD_STALLED',
     id: 'frozen-playhead-mid-play',
+    touches: ['ph'],
     protocols: ALL,
     zone: 'playhead',
     needs: () => ({ longPlayS: 115 }),
@@ -282,10 +291,13 @@ export const MEDIA_VARIANTS: MediaVariant[] = [
       // which the playhead advanced less than 10 % of the elapsed time.
       for (let k = 2; k < media.length; k++) {
         if (!isTick(k)) continue;
-        for (let a = k - 2; a >= 0 && isTick(a) && isTick(a + 1); a--) {
+        let steady = true;
+        for (let a = k - 1; a >= 0 && isTick(a) && isTick(a + 1); a--) {
+          // A window in which the playhead goes back is a jump, not a stall.
+          if (c.wire(media[a + 1].e.ph) < c.wire(media[a].e.ph)) steady = false;
           const span = media[k].e.t - media[a].e.t;
           const moved = c.wire(media[k].e.ph) - c.wire(media[a].e.ph);
-          if (span >= 20_000 && moved < (0.1 * span) / 1000) {
+          if (steady && k - a >= 2 && span >= 20_000 && moved < (0.1 * span) / 1000) {
             mark(media[k].e, 'PLAYHEAD_STALLED');
             return `playhead frozen for ${s(span)} across ${k - a + 1} play pings in the middle of a long healthy play stretch (player stuck but reporting playing)`;
           }
@@ -297,6 +309,7 @@ export const MEDIA_VARIANTS: MediaVariant[] = [
   {
     code: 'PLAYHEAD_ADVANCED_WHILE_PAUSED',
     id: 'playhead-moves-during-pause',
+    touches: ['ph'],
     protocols: ALL,
     zone: 'playhead',
     needs: () => ({ pauseS: 32, noSeek: true }),
@@ -310,6 +323,9 @@ export const MEDIA_VARIANTS: MediaVariant[] = [
       );
       const pausedAt = hb ? evs[first - 1].t : evs[first].t;
       const pausePh = evs[first].ph;
+      // Where the playhead stood when the pause began, as the wire shows it: the heartbeat report just
+      // before the first pause report, or the pauseStart itself.
+      const ref = c.wire(hb ? evs[first - 1].ph : pausePh);
       let end = first + 1;
       while (
         end < evs.length &&
@@ -321,9 +337,11 @@ export const MEDIA_VARIANTS: MediaVariant[] = [
       for (let i = first; i < end; i++) {
         if (!carriesMainPh(c.protocol, evs[i])) continue;
         evs[i].ph = pausePh + (evs[i].t - pausedAt) / 1000;
-        if (!target && Math.floor(evs[i].ph) - Math.floor(pausePh) >= 1) target = evs[i];
+        const report = hb ? evs[i].type === 'pause' : evs[i].type === 'ping';
+        if (!target && report && Math.abs(c.wire(evs[i].ph) - ref) >= 2) target = evs[i];
       }
       for (let i = end; i < evs.length; i++) if (carriesMainPh(c.protocol, evs[i])) evs[i].ph += drift;
+      fitLength(evs, c);
       mark(must(target, 'paused ping with a moved playhead'), 'PLAYHEAD_ADVANCED_WHILE_PAUSED');
       return `content keeps playing behind a pause overlay: playhead advances ${drift.toFixed(0)} s while the player reports paused`;
     },
@@ -331,6 +349,7 @@ export const MEDIA_VARIANTS: MediaVariant[] = [
   {
     code: 'PLAYHEAD_ADVANCED_WHILE_PAUSED',
     id: 'ssai-stream-time-during-ads',
+    touches: ['ph'],
     protocols: API,
     zone: 'playhead',
     needs: (lib) => ({ midroll: true, longAdS: lib.adIntervalS + 3, noChapters: true }),
@@ -347,10 +366,11 @@ export const MEDIA_VARIANTS: MediaVariant[] = [
       let target: Ev | undefined;
       for (let i = b + 1; i <= e; i++) {
         evs[i].ph = base + (evs[i].t - evs[b].t) / 1000;
-        if (!target && evs[i].ph - base >= 1) target = evs[i];
+        if (!target && c.wire(evs[i].ph) - c.wire(base) >= 2) target = evs[i];
       }
       const total = (evs[e].t - evs[b].t) / 1000;
       for (let i = e + 1; i < evs.length; i++) evs[i].ph += total;
+      fitLength(evs, c);
       mark(must(target, 'ad event with moved main playhead'), 'PLAYHEAD_ADVANCED_WHILE_PAUSED');
       return `server-side ad insertion: the player reports stream time, so the main playhead runs on through the ad break`;
     },
@@ -358,6 +378,7 @@ export const MEDIA_VARIANTS: MediaVariant[] = [
   {
     code: 'PLAYHEAD_OUT_OF_RANGE',
     id: 'declared-length-too-short',
+    touches: ['ph'],
     protocols: ALL,
     zone: 'playhead',
     needs: () => ({ vod: true, watchToEnd: true, noSeek: true }),
@@ -366,7 +387,7 @@ export const MEDIA_VARIANTS: MediaVariant[] = [
       c.content.length -= cut;
       const limit = c.content.length + 2;
       const i = must(
-        findIndex(evs, (e) => carriesMainPh(c.protocol, e) && Math.floor(c.wire(e.ph)) > limit),
+        findIndex(evs, (e) => carriesMainPh(c.protocol, e) && c.wire(e.ph) > limit),
         'playhead past length',
       );
       mark(evs[i], 'PLAYHEAD_OUT_OF_RANGE');
@@ -376,6 +397,7 @@ export const MEDIA_VARIANTS: MediaVariant[] = [
   {
     code: 'PLAYHEAD_OUT_OF_RANGE',
     id: 'negative-playhead-at-start',
+    touches: ['ph'],
     protocols: ALL,
     zone: 'playhead',
     needs: () => ({ vod: true, noPreroll: true }),
@@ -393,6 +415,7 @@ export const MEDIA_VARIANTS: MediaVariant[] = [
   {
     code: 'PLAYHEAD_OUT_OF_RANGE',
     id: 'playhead-in-milliseconds',
+    touches: ['ph'],
     protocols: API,
     platforms: ['android'],
     zone: 'playhead',
@@ -410,14 +433,17 @@ export const MEDIA_VARIANTS: MediaVariant[] = [
   {
     code: 'PLAYHEAD_OUT_OF_RANGE',
     id: 'live-playhead-as-epoch-seconds',
+    touches: ['ph'],
     protocols: ALL,
     zone: 'playhead',
     needs: () => ({ live: true }),
     apply(evs, c) {
-      for (const e of evs) if (carriesMainPh(c.protocol, e)) e.ph = Math.floor(e.t / 1000);
+      // The stream position counted from 1970 instead of from midnight: pauses still hold it still.
+      const midnight = Math.floor(c.plan.t0 / 86_400_000) * 86_400;
+      for (const e of evs) if (carriesMainPh(c.protocol, e)) e.ph += midnight;
       const i = startIndex(evs, c);
       mark(evs[i], 'PLAYHEAD_OUT_OF_RANGE');
-      return 'live stream reports the epoch second instead of the second of the day';
+      return 'live stream reports its position in epoch seconds instead of the second of the day';
     },
   },
   // ---------------------------------------------------------------- bookends
@@ -949,26 +975,6 @@ export const MEDIA_VARIANTS: MediaVariant[] = [
       return `pe=ms_s fired twice ${ms.resendAfterMs} ms apart (two tag rules call the media module)`;
     },
   },
-  {
-    code: 'EVENT_DUPLICATE',
-    id: 'heartbeat-sent-twice',
-    protocols: HB,
-    also: ['TIMESTAMP_NOT_ASCENDING'],
-    zone: 'stamp',
-    needs: () => ({ longPlayS: 40 }),
-    apply(evs, c) {
-      const run = longestRun(mainRuns(evs, c, 3));
-      const i = run[c.rng.int(1, run.length - 1)];
-      const d = c.rng.int(100, 600);
-      const copy = cloneEv(evs[i], {
-        sendT: evs[i].t + d,
-        info: { ...(evs[i].info ?? {}), resendOfPrevious: true },
-      });
-      evs.splice(i + 1, 0, copy);
-      mark(copy, 'EVENT_DUPLICATE', 'TIMESTAMP_NOT_ASCENDING');
-      return `the same heartbeat sent again ${d} ms later (XHR and image fallback both fire): identical URL and l:event:ts`;
-    },
-  },
   // ---------------------------------------------------------------- params
   {
     code: 'RSID_INVALID',
@@ -1069,6 +1075,7 @@ export const MEDIA_VARIANTS: MediaVariant[] = [
   {
     code: 'PARAM_TYPE_MISMATCH',
     id: 'heartbeat-non-numeric-long',
+    touches: ['ph'],
     protocols: HB,
     zone: 'attr',
     needs: (lib) => (lib.platform === 'web' ? { live: true } : { longPlayS: 40 }),
@@ -1088,6 +1095,7 @@ export const MEDIA_VARIANTS: MediaVariant[] = [
   {
     code: 'PARAM_TYPE_MISMATCH',
     id: 'edge-playhead-not-integer',
+    touches: ['ph'],
     protocols: EDGE,
     platforms: ['roku'],
     zone: 'attr',

@@ -3,11 +3,13 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { baseLibraries } from './catalog.js';
 import { ALL_CODES } from './codes.js';
 import { MEDIA_VARIANTS } from './faults.js';
 import { generate, type GenerateResult } from './generate.js';
 import { EXPORTERS, type TruthFault, type TruthLine, type TruthSession } from './model.js';
 import { PAGE_VARIANTS } from './page-faults.js';
+import { READ_CODES, readSession } from './reading.js';
 import { comparableCore } from './version.js';
 import { bodyText, entryIds, mediaEvents, readHar, type Har } from './wire.js';
 
@@ -288,6 +290,47 @@ describe('cross-check corpus generator', () => {
         s.har,
       ).toBe(false);
     }
+  });
+
+  it('reads back exactly the labelled timeline faults, at the labelled entries, and nothing else', () => {
+    const libs = baseLibraries();
+    const mismatches: string[] = [];
+    const byHar = new Map<string, TruthFault[]>();
+    for (const f of faults(full)) byHar.set(f.har, [...(byHar.get(f.har) ?? []), f]);
+    for (const s of sessions(full).filter(
+      (x) => x.kind === 'media' && !x.traps.includes('downloaded_content'),
+    )) {
+      const lib = libs.find(
+        (l) => l.protocol === s.protocol && l.platform === s.platform && l.raw === s.sdk_version_raw,
+      );
+      const har = hars.get(s.har) as Har;
+      const captureEnd = Math.max(...har.log.entries.map((e) => Date.parse(e.startedDateTime)));
+      const evs = mediaEvents(har).filter((e) => e.sid === s.session);
+      const read = readSession(
+        evs,
+        {
+          contentMs: (lib?.contentIntervalS ?? 10) * 1000,
+          adMs: (lib?.adIntervalS ?? 10) * 1000,
+          roku: s.platform === 'roku',
+        },
+        captureEnd,
+      );
+      const labelled = new Map(
+        (byHar.get(s.har) ?? [])
+          .filter((f) => f.session === s.session && (READ_CODES as readonly string[]).includes(f.code))
+          .map((f) => [f.code, f.entry_index]),
+      );
+      const show = (m: Map<string, number>) =>
+        [...m]
+          .map(([c, i]) => `${c}@${i}`)
+          .sort()
+          .join(' ');
+      if (show(read) !== show(labelled))
+        mismatches.push(
+          `${s.har} ${s.session.slice(0, 8)}: read [${show(read)}] labelled [${show(labelled)}]`,
+        );
+    }
+    expect(mismatches).toEqual([]);
   });
 
   it('puts the evidence of a fault in the entry it points at', () => {

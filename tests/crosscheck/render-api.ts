@@ -157,13 +157,12 @@ export function renderApi(rng: Rng, plan: Plan, timers: ApiTimers): Ev[] {
           push('chapterStart');
         }
         break;
+      // Bitrate changes and errors happen during playback; they take no time of their own.
       case 'bitrate':
         push('bitrateChange', { info: { bitrate: phase.bitrate } });
-        advance(rng.float(0.5, 3), state === 'playing' ? 1 : 0);
         break;
       case 'error':
         push('error', { info: { errorId: phase.id } });
-        advance(rng.float(0.5, 2), state === 'playing' ? 1 : 0);
         break;
       case 'idle':
         // The SDK ends the session after 30 min without playback; pings run until then.

@@ -74,8 +74,9 @@ export function renderHb(rng: Rng, plan: Plan, timers: HbTimers): Ev[] {
       const anchor = run.asset === 'ad' ? (adAnchor ?? run.anchor) : run.anchor;
       let g = anchor + Math.ceil((t - anchor + 1) / run.interval) * run.interval;
       while (g < end) {
-        const late = g + (run.asset === 'ad' ? rng.int(0, 15) : rng.int(0, 40));
-        if (late >= end) break;
+        // A tick due just before the state ends fires on time rather than being lost.
+        let late = g + (run.asset === 'ad' ? rng.int(0, 15) : rng.int(0, 40));
+        if (late >= end) late = g;
         const dt = late - t;
         if (ad) adPh += (rate * dt) / 1000;
         else ph += (rate * dt) / 1000;
@@ -196,11 +197,9 @@ export function renderHb(rng: Rng, plan: Plan, timers: HbTimers): Ev[] {
         break;
       case 'bitrate':
         push('bitrate_change', { info: { bitrate: phase.bitrate } });
-        pass(rng.float(0.5, 3), run?.name === 'play' ? 1 : 0);
         break;
       case 'error':
         push('error', { info: { errorId: phase.id } });
-        pass(rng.float(0.5, 2), run?.name === 'play' ? 1 : 0);
         break;
       case 'idle':
         enterState('pause', 'main');

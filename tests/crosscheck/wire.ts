@@ -46,8 +46,13 @@ export interface WireEvent {
   asset: 'main' | 'ad';
   ts: number;
   ph: number;
+  /** Capture time of the entry (ms). */
+  cap: number;
   status: number;
   errors: boolean;
+  /** Session start only: declared length and whether the content is live. */
+  length?: number;
+  live?: boolean;
 }
 
 /** Ids an entry carries: media session ids and ECIDs (`mid`, `s:user:mid`, identityMap, identity:result). */
@@ -110,8 +115,11 @@ export function mediaEvents(har: Har): WireEvent[] {
         asset: q.get('s:asset:type') === 'ad' ? 'ad' : 'main',
         ts: Number(q.get('l:event:ts')),
         ph: Number(q.get('l:event:playhead')),
+        cap: Date.parse(e.startedDateTime),
         status,
         errors: status >= 400,
+        length: q.has('l:asset:length') ? Number(q.get('l:asset:length')) : undefined,
+        live: ['live', 'linear'].includes(q.get('s:stream:type') ?? ''),
       });
       return;
     }
@@ -121,6 +129,7 @@ export function mediaEvents(har: Har): WireEvent[] {
       const list = (Array.isArray(parsed) ? parsed : [parsed]) as {
         eventType: string;
         playerTime: { playhead: number; ts: number };
+        params?: Record<string, unknown>;
       }[];
       const m = /\/api\/v1\/sessions\/([^/]+)\/events/.exec(url.pathname);
       const sid = m ? m[1] : ((header(e.response.headers, 'location') ?? '').split('/').pop() ?? '');
@@ -134,8 +143,11 @@ export function mediaEvents(har: Har): WireEvent[] {
           asset: inAd.get(sid) ? 'ad' : 'main',
           ts: ev.playerTime.ts,
           ph: ev.playerTime.playhead,
+          cap: Date.parse(e.startedDateTime),
           status,
           errors: status >= 400,
+          length: ev.params?.['media.length'] === undefined ? undefined : Number(ev.params['media.length']),
+          live: ['live', 'linear'].includes(String(ev.params?.['media.contentType'])),
         });
         if (ev.eventType === 'adComplete' || ev.eventType === 'adSkip') inAd.set(sid, false);
       }
@@ -147,7 +159,11 @@ export function mediaEvents(har: Har): WireEvent[] {
     if (isEdgeMedia) {
       const parsed = JSON.parse(body) as { events: { xdm: Record<string, unknown> }[] };
       const xdm = parsed.events[0].xdm;
-      const mc = (xdm.mediaCollection ?? {}) as { sessionID?: string; playhead?: number };
+      const mc = (xdm.mediaCollection ?? {}) as {
+        sessionID?: string;
+        playhead?: number;
+        sessionDetails?: { length?: number; contentType?: string };
+      };
       let sid = mc.sessionID ?? '';
       const text = e.response.content.text ?? '';
       if (!sid && text.includes('media-analytics:new-session')) {
@@ -166,8 +182,11 @@ export function mediaEvents(har: Har): WireEvent[] {
         asset: inAd.get(sid) ? 'ad' : 'main',
         ts: Date.parse(String(xdm.timestamp)),
         ph: Number(mc.playhead),
+        cap: Date.parse(e.startedDateTime),
         status,
         errors: status >= 400 || text.includes('"errors"'),
+        length: mc.sessionDetails?.length,
+        live: ['live', 'linear'].includes(String(mc.sessionDetails?.contentType)),
       });
       if (type === 'adComplete' || type === 'adSkip') inAd.set(sid, false);
     }
