@@ -1,4 +1,4 @@
-// The 30 violation codes and their families, copied from the shared code list. The generator injects
+// The 30 violation codes and their families (the project-wide fail-code vocabulary). The generator injects
 // every one of them; `tests/crosscheck/README.md` holds this generator's reading of each.
 
 export const CODES = {
