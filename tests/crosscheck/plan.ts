@@ -101,13 +101,15 @@ export function makeContent(rng: Rng, needs: Needs): Content {
       : rng.pick([rng.int(90, 600), rng.int(600, 1800), rng.int(1200, 3600)]);
     if (needs.longPlayS) length = Math.max(length, needs.longPlayS + (needs.watchToEnd ? 40 : 400));
   }
+  const season = rng.int(1, 6);
+  const episode = rng.int(1, 12);
   return {
     id: rng.chance(0.5) ? `ep-${rng.digits(4)}` : rng.digits(6),
-    name: `${show} ${live ? 'Live' : `S${rng.int(1, 6)}E${rng.int(1, 12)}`}`,
+    name: `${show} ${live ? 'Live' : `S${season}E${episode}`}`,
     show,
     genre,
-    season: String(rng.int(1, 6)),
-    episode: String(rng.int(1, 12)),
+    season: String(season),
+    episode: String(episode),
     contentType,
     live,
     length,
