@@ -247,10 +247,6 @@ export function rawForNewVersion(
   return version;
 }
 
-export function implNameFor(platform: Platform): string {
-  return platform === 'web' ? ALLOY : `${MOBILE}/${platform}`;
-}
-
 /** Which protocol/platform pairs exist (the corpus never invents an SDK that does not exist). */
 export const PROTOCOL_PLATFORMS: Record<Protocol, readonly (readonly [Platform, number])[]> = {
   heartbeat: [

@@ -1224,10 +1224,6 @@ export const MEDIA_VARIANTS: MediaVariant[] = [
   },
 ];
 
-export function variantsFor(code: Code): MediaVariant[] {
-  return MEDIA_VARIANTS.filter((v) => v.code === code);
-}
-
 export function applies(v: MediaVariant, protocol: Protocol, platform: Platform): boolean {
   if (!v.protocols.includes(protocol)) return false;
   if (v.platforms && !v.platforms.includes(platform)) return false;
