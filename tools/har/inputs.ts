@@ -11,7 +11,7 @@ export interface InputFile {
   mtimeMs: number;
 }
 
-const HAR_FILE = /\.(har|har\.gz|harz|zip)$/i;
+const HAR_FILE = /\.(har|har\.gz|harz|zhar|zip)$/i;
 
 function walk(dir: string, root: string, out: InputFile[]): void {
   for (const name of readdirSync(dir).sort()) {

@@ -1,7 +1,16 @@
 import { readFileSync } from 'node:fs';
-import { gunzipSync } from 'node:zlib';
+import { dirname, posix } from 'node:path';
+import { gunzipSync, inflateSync } from 'node:zlib';
 import { unzipSync } from 'fflate';
 import { sha256Hex } from '../util/hash.js';
+import {
+  attachmentRefs,
+  folderAttachments,
+  safeAttachmentPath,
+  zipAttachments,
+  zipMemberPath,
+  type AttachmentStore,
+} from './attachments.js';
 import { bytesToText, detectEncoding } from './decode-text.js';
 import { EntryError, detectExporter, normalizeEntry } from './normalize.js';
 import { stripResponseBodies } from './strip-bodies.js';
@@ -33,6 +42,8 @@ export type HarSource =
       entries: HarEntry[];
       entryProblems: EntryProblem[];
       strippedBytes: number;
+      /** Every `_file` attachment the entries point at (relative to the HAR), loaded or not. */
+      attachments: string[];
     }
   | { kind: 'lfs-pointer'; path: string; hash: string; bytes: number; message: string }
   | { kind: 'broken'; path: string; hash: string; bytes: number; reason: QuarantineReason; detail: string };
@@ -46,8 +57,16 @@ export function isLfsPointer(buf: Buffer): boolean {
   return buf.length < 1024 && buf.subarray(0, LFS_PREFIX.length).equals(LFS_PREFIX);
 }
 
-/** Parse one HAR document from bytes. Never throws: problems become a `broken` source. */
-export function parseHarBytes(raw: Buffer, path: string, opts: ReadOptions): HarSource {
+/**
+ * Parse one HAR document from bytes. Never throws: problems become a `broken` source. `attachments` is
+ * where `_file` bodies live (the HAR's folder or zip); without it they count as missing.
+ */
+export function parseHarBytes(
+  raw: Buffer,
+  path: string,
+  opts: ReadOptions,
+  attachments?: AttachmentStore,
+): HarSource {
   const hash = sha256Hex(raw);
   const base = { path, hash, bytes: raw.length };
   if (raw.length === 0 || raw.toString('utf8', 0, Math.min(raw.length, 64)).trim() === '')
@@ -89,9 +108,11 @@ export function parseHarBytes(raw: Buffer, path: string, opts: ReadOptions): Har
   const entries: HarEntry[] = [];
   const entryProblems: EntryProblem[] = [];
   const list = log.entries as unknown[];
+  const refs = attachmentRefs(list, opts.keepBody);
+  const bodies = refs.needed.length && attachments ? attachments.read(refs.needed) : undefined;
   for (let i = 0; i < list.length; i++) {
     try {
-      entries.push(normalizeEntry(list[i], i, opts.keepBody));
+      entries.push(normalizeEntry(list[i], i, opts.keepBody, bodies));
     } catch (e) {
       entryProblems.push({
         index: i,
@@ -109,6 +130,7 @@ export function parseHarBytes(raw: Buffer, path: string, opts: ReadOptions): Har
     entries,
     entryProblems,
     strippedBytes,
+    attachments: refs.all,
   };
 }
 
@@ -128,7 +150,10 @@ const brokenSource = (path: string, raw: Buffer, reason: QuarantineReason, detai
   detail,
 });
 
-/** Read a file that may be `.har`, `.har.gz` or a `.zip` of HARs; zips yield one source per member. */
+/**
+ * Read a file that may be `.har`, `.har.gz`, mitmproxy's zlib `.zhar`, or a `.zip` of HARs (zips yield one
+ * source per HAR member). `_file` attachments are read from the HAR's folder, or from the same zip.
+ */
 export function readHarFile(absPath: string, relPath: string, opts: ReadOptions): HarSource[] {
   let raw: Buffer;
   try {
@@ -146,27 +171,74 @@ export function readHarFile(absPath: string, relPath: string, opts: ReadOptions)
     ];
   }
   const lower = absPath.toLowerCase();
+  const beside = folderAttachments(dirname(absPath));
   if (lower.endsWith('.gz')) {
     if (isLfsPointer(raw)) return [lfsSource(relPath, raw)];
     try {
-      return [parseHarBytes(gunzipSync(raw), relPath, opts)];
+      return [parseHarBytes(gunzipSync(raw), relPath, opts, beside)];
     } catch (e) {
       return [brokenSource(relPath, raw, 'gzip-error', (e as Error).message)];
     }
   }
+  if (lower.endsWith('.zhar') || lower.endsWith('.harz')) {
+    // mitmproxy's `hardump` option writes zlib (not gzip) when the name ends in .zhar.
+    if (isLfsPointer(raw)) return [lfsSource(relPath, raw)];
+    let text: Buffer;
+    try {
+      text = raw[0] === 0x1f && raw[1] === 0x8b ? gunzipSync(raw) : inflateSync(raw);
+    } catch (e) {
+      return [brokenSource(relPath, raw, 'gzip-error', `zlib: ${(e as Error).message}`)];
+    }
+    return [parseHarBytes(text, relPath, opts, beside)];
+  }
   if (lower.endsWith('.zip')) {
     if (isLfsPointer(raw)) return [lfsSource(relPath, raw)];
-    let files: Record<string, Uint8Array>;
-    try {
-      files = unzipSync(raw, {
-        filter: (f) => /\.(har|json)$/i.test(f.name) && !f.name.startsWith('__MACOSX/'),
-      });
-    } catch (e) {
-      return [brokenSource(relPath, raw, 'zip-error', (e as Error).message)];
-    }
-    const names = Object.keys(files).sort();
-    if (names.length === 0) return [brokenSource(relPath, raw, 'zip-error', 'zip holds no .har file')];
-    return names.map((n) => parseHarBytes(Buffer.from(files[n]), `${relPath}!/${n}`, opts));
+    return readZip(raw, relPath, opts);
   }
-  return [parseHarBytes(raw, relPath, opts)];
+  return [parseHarBytes(raw, relPath, opts, beside)];
+}
+
+const HAR_MEMBER = /\.har$/i;
+const JSON_MEMBER = /\.json$/i;
+
+/**
+ * Every HAR document of a zip. `.har` members are HARs; a `.json` member is one too unless a HAR of the
+ * zip points at it with `_file` — Playwright's `.har.zip` stores request and response bodies as
+ * `<sha1>.json|.txt|.gif…` members next to `har.har`, and those are bodies, not broken HARs.
+ */
+function readZip(raw: Buffer, relPath: string, opts: ReadOptions): HarSource[] {
+  const names: string[] = [];
+  let docs: Record<string, Uint8Array>;
+  try {
+    // Pass 1 lists members without inflating any; pass 2 inflates only the candidate documents.
+    unzipSync(raw, {
+      filter: (f) => {
+        if (!f.name.startsWith('__MACOSX/') && !f.name.endsWith('/')) names.push(f.name);
+        return false;
+      },
+    });
+    const wanted = new Set(names.filter((n) => HAR_MEMBER.test(n) || JSON_MEMBER.test(n)));
+    docs = unzipSync(raw, { filter: (f) => wanted.has(f.name) });
+  } catch (e) {
+    return [brokenSource(relPath, raw, 'zip-error', (e as Error).message)];
+  }
+  const hars = names.filter((n) => HAR_MEMBER.test(n)).sort();
+  const jsons = names.filter((n) => JSON_MEMBER.test(n)).sort();
+  if (hars.length + jsons.length === 0)
+    return [brokenSource(relPath, raw, 'zip-error', 'zip holds no .har file')];
+  const out: HarSource[] = [];
+  const attached = new Set<string>();
+  const parse = (n: string) => {
+    const dir = posix.dirname(n);
+    const src = parseHarBytes(Buffer.from(docs[n]), `${relPath}!/${n}`, opts, zipAttachments(raw, dir, docs));
+    if (src.kind === 'har')
+      for (const a of src.attachments) {
+        const rel = safeAttachmentPath(a);
+        if (rel !== null) attached.add(zipMemberPath(dir, rel));
+      }
+    out.push(src);
+  };
+  for (const n of hars) parse(n);
+  for (const n of jsons) if (!attached.has(n)) parse(n);
+  return out;
 }
