@@ -15,7 +15,8 @@ export function detectExporter(log: Record<string, unknown>): ExporterName {
   if (name.includes('charles')) return 'charles';
   if (name.includes('browsermob')) return 'browsermob';
   if (name.includes('fiddler')) return 'fiddler';
-  if (name.includes('chrome-har-capturer')) return 'chrome-har-capturer';
+  // chrome-har-capturer writes `Chrome HAR Capturer` (https://github.com/cyrus-and/chrome-har-capturer).
+  if (name.includes('chrome-har-capturer') || name.includes('har capturer')) return 'chrome-har-capturer';
   if (name.includes('firebug')) return 'firebug';
   if (name.includes('chrome') || name.includes('edge')) return 'chrome';
   return 'unknown';
