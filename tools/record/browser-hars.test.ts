@@ -11,14 +11,15 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { GoblinConfig } from '../config/index.js';
 import { fileContext } from '../spec/fixtures.js';
 import { processFile } from '../ingest/process-file.js';
+import { parseTruth, type TruthFault, type TruthSession } from '../eval/score.js';
 import { CHROMIUM, recordScenarios, type HarMode, type Recording } from './record.js';
 import { SHORT_MC } from './scenarios.js';
-import { readTruth, scoreBrowserCorpus, type BrowserScore } from './score.js';
-import { entryIndexOf, type TruthFault, type TruthSession } from './truth.js';
+import { scoreBrowserCorpus, type BrowserRun } from './score.js';
+import { coreVersion, entryIndexOf } from './truth.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const DIR = join(ROOT, 'tests/browser');
-const TRUTH = readTruth(DIR);
+const TRUTH = parseTruth(readFileSync(join(DIR, 'truth.jsonl'), 'utf8'));
 const FAULTS = TRUTH.filter((t): t is TruthFault => t.type === 'fault');
 const SESSIONS = TRUTH.filter((t): t is TruthSession => t.type === 'session');
 const cfg = GoblinConfig.parse({});
@@ -51,7 +52,7 @@ function mcEventTypes(har: string): string[] {
 }
 
 describe('browser-recorded corpus (tests/browser)', () => {
-  let s: BrowserScore;
+  let s: BrowserRun;
   beforeAll(async () => {
     s = await scoreBrowserCorpus({ root: ROOT, dir: DIR });
   });
@@ -64,37 +65,43 @@ describe('browser-recorded corpus (tests/browser)', () => {
   });
 
   it.each(FAULTS.map((f) => [f.code, f.har, f] as const))(
-    'finds %s in %s at the entry the page logged',
+    'finds %s in %s, in its session, at the entry the page logged',
     (_code, _har, fault) => {
-      const r = s.faults.find(
-        (x) =>
-          x.truth.har === fault.har &&
-          x.truth.code === fault.code &&
-          x.truth.entry_index === fault.entry_index,
-      )!;
-      expect(r.foundAt).toContain(fault.entry_index);
-      const f = s.findings.find((x) => x.har === fault.har && x.code === fault.code)!;
-      // Media faults belong to the media session; the truncated page hit to the capture's page traffic.
-      if (fault.session === SESSIONS.find((t) => t.har === fault.har && t.kind === 'media')?.session)
-        expect(f.session).toBe(fault.session);
-      else expect(f.session).toMatch(/^page:/);
+      expect(s.score.misses.filter((m) => m.har === fault.har && m.code === fault.code)).toEqual([]);
+      const at = s.findings
+        .filter((x) => x.har === fault.har && x.code === fault.code)
+        .map((x) => x.entry_index);
+      expect(at).toContain(fault.entry_index);
     },
   );
 
   it('raises nothing beyond the recorded faults: clean captures and recordHar variants stay silent', () => {
-    expect(s.falseAlarms.map((f) => `${f.har} ${f.code}: ${f.message}`)).toEqual([]);
-    const quiet = s.findings.filter((f) => f.har.startsWith('clean/') || f.har.startsWith('variants/'));
-    expect(quiet).toEqual([]);
+    expect(s.score.false_positives.map((f) => `${f.har} ${f.code}: ${f.message}`)).toEqual([]);
+    expect(s.score.clean).toMatchObject({ with_false_alarm: 0 });
+    expect(s.score.clean.sessions).toBeGreaterThanOrEqual(7);
+    expect(s.score.findings.beyond_first).toBe(0);
   });
 
   it('fingerprints every session as the page sent it; the omitted bodies leave the version unknown', () => {
-    for (const r of s.sessions) {
-      expect(r.row, `${r.truth.har} ${r.truth.kind}`).not.toBeNull();
-      expect([r.truth.har, r.platform, r.sdk]).toEqual([r.truth.har, true, true]);
-      const omitted = r.truth.traps.includes('request-bodies-omitted') && r.truth.kind === 'media';
-      expect([r.truth.har, r.truth.kind, r.version]).toEqual([r.truth.har, r.truth.kind, !omitted]);
-      if (r.truth.kind === 'media') expect(r.row!.app_version).toBe(omitted ? null : r.truth.app_version);
-    }
+    expect(s.score.fingerprint.found).toBe(SESSIONS.length);
+    expect([s.score.fingerprint.platform, s.score.fingerprint.sdk]).toEqual([1, 1]);
+    // Goblin keeps heartbeat and Media Collection versions as sent (`js-3.1.0`); the truth holds the
+    // comparable core (`3.1.0`): equal cores are agreement, anything else is an error.
+    const versionErrors = s.score.fingerprint_errors.filter(
+      (e) => !(e.field === 'sdk_version' && coreVersion(e.observed) === e.expected),
+    );
+    const omitted = SESSIONS.find((t) => t.kind === 'media' && t.traps.includes('request-bodies-omitted'))!;
+    expect(versionErrors).toEqual([
+      {
+        har: omitted.har,
+        session: omitted.session,
+        field: 'sdk_version',
+        expected: '3.1.0',
+        observed: 'null',
+      },
+    ]);
+    for (const t of SESSIONS.filter((x) => x.kind === 'media' && x !== omitted))
+      expect(s.rows.find((r) => r.har === t.har && r.session === t.session)!.app_version).toBe(t.app_version);
   });
 
   it('keeps the media session of the content:omit capture and ABSTAINs every rule with the reason', () => {

@@ -8,7 +8,8 @@ import { fileURLToPath } from 'node:url';
 import { unzipSync } from 'fflate';
 import { recordScenarios, type RecordJob, type Recording } from './record.js';
 import { SCENARIOS, SHORT_MC } from './scenarios.js';
-import { truthLines, type TruthLine } from './truth.js';
+import type { TruthLine } from '../eval/score.js';
+import { truthLines } from './truth.js';
 
 export const BROWSER_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../tests/browser');
 

@@ -3,54 +3,31 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { GoblinConfig } from '../config/index.js';
+import { parseTruth, scoreCorpus, type CorpusScore, type TruthLine } from '../eval/score.js';
 import { ingest, type IngestSummary } from '../ingest/run.js';
 import { readStaged } from '../ingest/staging.js';
-import { coreVersion } from './truth.js';
-import { TruthLine, type TruthFault, type TruthSession } from './truth.js';
 import type { Finding, SessionRow, Timeline } from '../validate/outputs.js';
 
 const REPO = resolve(fileURLToPath(import.meta.url), '../../..');
 
-export interface FaultResult {
-  truth: TruthFault;
-  /** Entry indexes of the findings with the fault's code in the fault's capture (active specs). */
-  foundAt: number[];
-  found: boolean;
-}
-
-export interface SessionResult {
-  truth: TruthSession;
-  row: SessionRow | null;
-  platform: boolean;
-  sdk: boolean;
-  /** Goblin's library version reduced to its core equals the truth's core. */
-  version: boolean;
-}
-
-export interface BrowserScore {
+export interface BrowserRun {
+  truth: TruthLine[];
+  score: CorpusScore;
   ingest: IngestSummary;
-  faults: FaultResult[];
-  /** Active-spec findings whose (capture, code) the truth does not list. */
-  falseAlarms: Finding[];
-  sessions: SessionResult[];
-  rows: SessionRow[];
+  /** Findings of active specs, session rows and timelines as `goblin run` writes them. */
   findings: Finding[];
+  rows: SessionRow[];
   timelines: Timeline[];
-}
-
-export function readTruth(dir: string): TruthLine[] {
-  return readFileSync(join(dir, 'truth.jsonl'), 'utf8')
-    .split('\n')
-    .filter(Boolean)
-    .map((l) => TruthLine.parse(JSON.parse(l)));
 }
 
 /**
  * Run Goblin's real pipeline (worker pool, store, validator — what `goblin run` does) on the recorded
- * browser corpus and score it against its truth: each fault found at its entry or not, false alarms,
- * fingerprints. This corpus was written by Chromium, not by Goblin's simulator.
+ * browser corpus and score it with the independent-corpus scorer (`tools/eval/score.ts`). This corpus was
+ * written by Chromium, not by Goblin's simulator.
  */
-export async function scoreBrowserCorpus(opts: { dir?: string; root?: string; quiet?: boolean } = {}) {
+export async function scoreBrowserCorpus(
+  opts: { dir?: string; root?: string; quiet?: boolean } = {},
+): Promise<BrowserRun> {
   const root = opts.root ?? REPO;
   const dir = opts.dir ?? join(root, 'tests/browser');
   const work = mkdtempSync(join(tmpdir(), 'goblin-browser-'));
@@ -77,69 +54,45 @@ export async function scoreBrowserCorpus(opts: { dir?: string; root?: string; qu
       (f) => f.spec_status === 'active',
     );
     const rows = readStaged<SessionRow>(summary.staging_dir, 'session_row');
-    const timelines = readStaged<Timeline>(summary.staging_dir, 'timeline');
-    return { ...score(readTruth(dir), findings, rows), ingest: summary, rows, findings, timelines };
+    const truth = parseTruth(readFileSync(join(dir, 'truth.jsonl'), 'utf8'));
+    return {
+      truth,
+      score: scoreCorpus('browser', truth, findings, rows),
+      ingest: summary,
+      findings,
+      rows,
+      timelines: readStaged<Timeline>(summary.staging_dir, 'timeline'),
+    };
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
 }
 
-export function score(
-  truth: TruthLine[],
-  findings: Finding[],
-  rows: SessionRow[],
-): Pick<BrowserScore, 'faults' | 'falseAlarms' | 'sessions'> {
-  const faults = truth.filter((t): t is TruthFault => t.type === 'fault');
-  const expected = new Set(faults.map((f) => `${f.har}\u0000${f.code}`));
-  const results = faults.map((t) => {
-    const foundAt = findings
-      .filter((f) => f.har === t.har && f.code === t.code)
-      .map((f) => f.entry_index ?? -1);
-    return { truth: t, foundAt, found: foundAt.includes(t.entry_index) };
-  });
-  const falseAlarms = findings.filter((f) => !expected.has(`${f.har}\u0000${f.code}`));
-  const sessions = truth
-    .filter((t): t is TruthSession => t.type === 'session')
-    .map((t) => {
-      // Media sessions by native id; page traffic is one session per capture and protocol.
-      const row =
-        rows.find((r) =>
-          t.kind === 'media'
-            ? r.har === t.har && r.session === t.session
-            : r.har === t.har && r.protocol === t.protocol && r.kind !== 'media',
-        ) ?? null;
-      return {
-        truth: t,
-        row,
-        platform: row?.platform === t.platform,
-        sdk: row?.sdk === t.sdk,
-        version: coreVersion(row?.sdk_version) === t.sdk_version,
-      };
-    });
-  return { faults: results, falseAlarms, sessions };
-}
-
-export function formatScore(s: Pick<BrowserScore, 'faults' | 'falseAlarms' | 'sessions'>): string[] {
-  const found = s.faults.filter((f) => f.found).length;
-  const n = s.sessions.length;
-  const count = (k: 'platform' | 'sdk' | 'version') => s.sessions.filter((x) => x[k]).length;
+export function formatScore(s: CorpusScore): string[] {
+  const withSupport = s.codes.filter((c) => c.support > 0 || c.fp > 0);
+  const pct = (x: number) => x.toFixed(3);
   return [
-    `faults found at their entry: ${found}/${s.faults.length}`,
-    ...s.faults.map(
-      (f) =>
-        `  ${f.found ? 'found' : 'MISSED'} ${f.truth.code} ${f.truth.har} entry ${f.truth.entry_index}${f.found ? '' : ` (findings at ${f.foundAt.join(', ') || 'none'})`}`,
+    'code                              support   tp   fp   fn  at entry',
+    ...withSupport.map(
+      (c) =>
+        `${c.code.padEnd(32)} ${String(c.support).padStart(8)} ${String(c.tp).padStart(4)} ${String(c.fp).padStart(4)} ${String(c.fn).padStart(4)} ${String(c.pointed).padStart(9)}`,
     ),
-    `false alarms: ${s.falseAlarms.length}`,
-    ...s.falseAlarms.map((f) => `  ${f.code} ${f.har} entry ${f.entry_index}: ${f.message}`),
-    `sessions matched ${s.sessions.filter((x) => x.row).length}/${n} · platform ${count('platform')}/${n} · sdk ${count('sdk')}/${n} · library version ${count('version')}/${n}`,
+    `micro precision ${pct(s.micro.precision)} · recall ${pct(s.micro.recall)}`,
+    `clean media sessions with a false alarm: ${s.clean.with_false_alarm}/${s.clean.sessions}`,
+    `fingerprints over ${s.fingerprint.sessions} sessions: found ${s.fingerprint.found} · platform ${pct(s.fingerprint.platform)} · sdk ${pct(s.fingerprint.sdk)} · library version ${pct(s.fingerprint.version)}`,
+    ...s.false_positives.map((f) => `  FP ${f.code} ${f.har} ${f.session}: ${f.message}`),
+    ...s.misses.map((m) => `  FN ${m.code} ${m.har} ${m.session}: ${m.note}`),
+    ...s.fingerprint_errors.map(
+      (e) => `  fingerprint ${e.har} ${e.session}: ${e.field} expected ${e.expected}, got ${e.observed}`,
+    ),
   ];
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   scoreBrowserCorpus().then(
-    (s) => {
-      for (const l of formatScore(s)) console.log(l);
-      process.exit(s.faults.every((f) => f.found) && s.falseAlarms.length === 0 ? 0 : 1);
+    (r) => {
+      for (const l of formatScore(r.score)) console.log(l);
+      process.exit(r.score.micro.fn === 0 && r.score.micro.fp === 0 ? 0 : 1);
     },
     (e: unknown) => {
       console.error((e as Error).message);

@@ -1,44 +1,13 @@
-import { z } from 'zod';
+import type { TruthFault, TruthLine, TruthSession } from '../eval/score.js';
 import type { Recording } from './record.js';
 import type { LedgerBeacon } from './scenario.js';
 
 /**
- * tests/browser/truth.jsonl: what each recorded capture holds, taken from the page's own ledger (what it
- * sent, the ids it learned, the faults it injected) and located in the HAR by plain JSON reading — never
- * by Goblin's reader or decoders, so the corpus cannot confirm itself.
+ * tests/browser/truth.jsonl (format and reader: `tools/eval/score.ts`): what each recorded capture holds,
+ * taken from the page's own ledger (what it sent, the ids it learned, the faults it injected) and located
+ * in the HAR by plain JSON reading — never by Goblin's reader or decoders, so the corpus cannot confirm
+ * itself.
  */
-export const TruthSession = z.object({
-  type: z.literal('session'),
-  har: z.string(),
-  /** Native media session id; for page traffic the visitor's ECID. */
-  session: z.string(),
-  kind: z.enum(['media', 'page']),
-  protocol: z.enum(['heartbeat', 'media-collection', 'media-edge', 'aa', 'edge']),
-  platform: z.literal('web'),
-  sdk: z.enum(['heartbeat', 'hb-api', 'edge', 'aa']),
-  /** Library version exactly as sent (`JS-2.26.0`, `js-2.2.2.230-96e624`, `js-3.1.0`, `2.25.0`). */
-  sdk_version_raw: z.string(),
-  /** Comparable core of it (`2.26.0`, `2.2.2.230`, `3.1.0`). */
-  sdk_version: z.string(),
-  app_version: z.string().nullable(),
-  traps: z.array(z.string()),
-});
-export type TruthSession = z.infer<typeof TruthSession>;
-
-export const TruthFault = z.object({
-  type: z.literal('fault'),
-  har: z.string(),
-  session: z.string(),
-  code: z.string(),
-  family: z.string(),
-  /** 0-based index in `log.entries` of the request the finding must point at. */
-  entry_index: z.number().int().nonnegative(),
-  note: z.string(),
-});
-export type TruthFault = z.infer<typeof TruthFault>;
-
-export const TruthLine = z.discriminatedUnion('type', [TruthSession, TruthFault]);
-export type TruthLine = z.infer<typeof TruthLine>;
 
 /** `js-2.2.2.230-96e624` → `2.2.2.230`, `JS-2.26.0` → `2.26.0`: the first dotted number run. */
 export function coreVersion(raw: string | null | undefined): string | null {
@@ -111,7 +80,7 @@ export function truthLines(rec: Recording, har: string, entries: RawEntry[]): Tr
       sdk_version: coreVersion(ledger.versions.page)!,
       app_version: null,
       traps,
-    },
+    } satisfies TruthSession,
     {
       type: 'session',
       har,
@@ -124,7 +93,7 @@ export function truthLines(rec: Recording, har: string, entries: RawEntry[]): Tr
       sdk_version: coreVersion(ledger.versions.media)!,
       app_version: scenario.media.appVersion,
       traps,
-    },
+    } satisfies TruthSession,
   ];
   const taken = new Set<number>();
   for (const b of ledger.beacons) {
@@ -139,7 +108,7 @@ export function truthLines(rec: Recording, har: string, entries: RawEntry[]): Tr
         family: t.family,
         entry_index,
         note: t.note,
-      });
+      } satisfies TruthFault);
   }
   return lines;
 }
