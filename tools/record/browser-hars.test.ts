@@ -109,6 +109,9 @@ describe('browser-recorded corpus (tests/browser)', () => {
     const row = s.rows.find((r) => r.har === t.har && r.session === t.session)!;
     expect(row).toMatchObject({ verdict: 'ABSTAIN', unchecked: 'request bodies omitted by the exporter' });
     expect(row.events).toBe(mcEventTypes(t.har).length);
+    expect(s.ingest.messages).toContain(
+      `${t.har}: ${row.events} Adobe beacons without their request body — request bodies omitted by the exporter`,
+    );
     expect(Object.values(row.rules).every((v) => v === 'ABSTAIN')).toBe(true);
     expect(s.findings.filter((f) => f.har === t.har)).toEqual([]);
   });

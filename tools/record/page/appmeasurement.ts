@@ -4,6 +4,7 @@
  * `/b/ss/{rsid}/1/{version}/s{random}?AQB=1&ndh=1&…&AQE=1`, context data as nested `c.&a.&…&.a&.c` blocks,
  * and the long-hit rule: a URL over 2,047 characters goes out as an XHR POST of the same query string, or —
  * when POST is not possible — is cut at 2,047 characters (and loses `AQE=1`).
+ * Goblin's own summary of this format: docs/reference/wire-formats.md §2.
  */
 import type { AdInfo, MediaInfo } from '../scenario.js';
 import type { PageContext } from './context.js';

@@ -5,6 +5,7 @@
  * sc, user, aam, sp, event, asset, stream, meta; on start the AA media-start hit (`pe=ms_s`), then HB
  * `start`, then `aa_start`; main-content state heartbeats every 10 s, ad heartbeats every 1 s; a state
  * change sends the new state at once and restarts the 10 s quantum.
+ * Goblin's own summary of this format: docs/reference/wire-formats.md §3.
  */
 import type { AdInfo, FaultTag, MediaInfo, PodInfo } from '../scenario.js';
 import type { AppMeasurement } from './appmeasurement.js';

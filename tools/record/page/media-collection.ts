@@ -4,6 +4,7 @@
  * `POST /api/v1/sessions` with `sessionStart` → `201` + `Location: /api/v1/sessions/{sid}`; every later
  * event `POST /api/v1/sessions/{sid}/events` (`204`); events wait in a queue until the session id is
  * known; `ping` every 10 s for main content and ads; `playerTime.ts` strictly ascending.
+ * Goblin's own summary of this format: docs/reference/wire-formats.md §4.
  */
 import type { AdInfo, FaultTag, MediaInfo, PodInfo } from '../scenario.js';
 import type { MediaTracker, PageContext } from './context.js';

@@ -6,6 +6,7 @@
  * session id from the `media-analytics:new-session` handle, every later media event through
  * `POST /ee/{locationHint}/va/v1/{event}` with `xdm.mediaCollection.sessionID`; integer playheads; pings
  * every 10 s (main and ads, the Web SDK defaults).
+ * Goblin's own summary of this format: docs/reference/wire-formats.md §5.
  */
 import type { AdInfo, FaultTag, MediaInfo, PodInfo } from '../scenario.js';
 import { uuid, type MediaTracker, type PageContext } from './context.js';
