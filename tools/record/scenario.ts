@@ -69,8 +69,12 @@ export interface Scenario {
   /** Page-level library: AppMeasurement (`/b/ss/`) or the Web SDK (`/ee/v1/interact`). */
   page: 'appmeasurement' | 'web-sdk';
   media: MediaInfo;
-  /** Tracker configuration defects: parameters the integration never sets, calls it never makes. */
-  config?: { omitParams?: string[]; skipAaMediaStart?: boolean };
+  /**
+   * Tracker configuration: defects (parameters never set, calls never made) and, for Media Edge, whether
+   * the player calls the Media Edge API itself (`/ee/va/v1/sessionStart`, no library) instead of the
+   * Web SDK (`media.sessionStart` through `/ee/v1/interact`).
+   */
+  config?: { omitParams?: string[]; skipAaMediaStart?: boolean; mediaEdgeApi?: boolean };
   steps: Step[];
 }
 
@@ -90,8 +94,8 @@ export interface Ledger {
   mediaSession: string | null;
   /** ECIDs in the order the page received them (a second one only with `changeEcid`). */
   ecids: string[];
-  /** Library versions exactly as the page's emitters send them. */
-  versions: { page: string; media: string };
+  /** Library versions exactly as the page's emitters send them (null: the calls name no library). */
+  versions: { page: string; media: string | null };
   /**
    * Worst lateness (ms) of a timeline step or a ping timer behind its schedule. A busy machine delays
    * page timers; the recorder re-records a capture whose timing drifted more than it tolerates.

@@ -44,6 +44,7 @@ function trapsOf(rec: Recording): string[] {
     if (b.kind === 'aa' && b.method === 'GET' && !b.url.endsWith('AQE=1')) traps.add('aa-truncated-get');
     if (/\/ee\/[a-z0-9]+\/(va\/)?v1\//.test(b.url)) traps.add('edge-location-hint-path');
     if (b.kind === 'media-edge' && b.url.includes('/v1/interact')) traps.add('media-start-through-interact');
+    if (b.kind === 'media-edge' && b.url.includes('/va/v1/sessionStart')) traps.add('media-edge-api-no-library');
     if (b.url.includes('/settings/')) traps.add('heartbeat-settings-call');
   }
   if (rec.mode === 'zip') traps.add('bodies-as-zip-members');
@@ -90,7 +91,7 @@ export function truthLines(rec: Recording, har: string, entries: RawEntry[]): Tr
       platform: 'web',
       sdk: SDK_OF[scenario.protocol],
       sdk_version_raw: ledger.versions.media,
-      sdk_version: coreVersion(ledger.versions.media)!,
+      sdk_version: coreVersion(ledger.versions.media),
       app_version: scenario.media.appVersion,
       traps,
     } satisfies TruthSession,

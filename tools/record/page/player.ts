@@ -67,7 +67,9 @@ async function run(scenario: Scenario, site: Site): Promise<BeaconLedger> {
         ? site.versions.heartbeat
         : scenario.protocol === 'media-collection'
           ? site.versions.mediaJs
-          : site.versions.alloy,
+          : scenario.config?.mediaEdgeApi
+            ? null
+            : site.versions.alloy,
   });
   (window as unknown as { goblinLedger: unknown }).goblinLedger = ledger.data;
   const ctx: PageContext = {
@@ -93,7 +95,12 @@ async function run(scenario: Scenario, site: Site): Promise<BeaconLedger> {
     );
   else if (scenario.protocol === 'media-collection')
     tracker = new (await import('./media-collection.js')).MediaCollectionTracker(ctx);
-  else tracker = new (await import('./web-sdk.js')).MediaEdgeTracker(ctx, edge!);
+  else
+    tracker = new (await import('./web-sdk.js')).MediaEdgeTracker(
+      ctx,
+      edge!,
+      scenario.config?.mediaEdgeApi ?? false,
+    );
 
   // Steps keep their spacing: when one runs late (a slow response, a busy machine), the rest of the
   // timeline moves with it, so a 6 s ad stays 6 s long instead of collapsing into the catch-up.

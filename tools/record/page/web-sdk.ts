@@ -5,7 +5,8 @@
  * `media.sessionStart` through `POST /ee/v1/interact?configId=…` (`text/plain` JSON, credentials), the
  * session id from the `media-analytics:new-session` handle, every later media event through
  * `POST /ee/{locationHint}/va/v1/{event}` with `xdm.mediaCollection.sessionID`; integer playheads; pings
- * every 10 s (main and ads, the Web SDK defaults).
+ * every 10 s (main and ads, the Web SDK defaults). A player may also call the Media Edge API itself: then
+ * the start is `POST /ee/va/v1/sessionStart`, answered with the same handle.
  * Goblin's own summary of this format: docs/reference/wire-formats.md §5.
  */
 import type { AdInfo, FaultTag, MediaInfo, PodInfo } from '../scenario.js';
@@ -93,6 +94,19 @@ export class EdgeClient {
       headers: { 'Content-Type': 'text/plain; charset=UTF-8' },
     });
   }
+  /**
+   * `POST /ee/va/v1/sessionStart` of the Media Edge API, called by the player itself: `application/json`,
+   * answered `200` with the `media-analytics:new-session` handle. Returns the handles.
+   */
+  async mediaEdgeStart(xdm: Record<string, unknown>, meta: SendMeta): Promise<Handle[]> {
+    const url = `${this.base()}/va/v1/sessionStart?configId=${this.ctx.site.datastream}&requestId=${uuid()}`;
+    const res = await send(this.ctx.ledger, 'POST', url, JSON.stringify({ events: [{ xdm }] }), meta, {
+      headers: { 'Content-Type': 'application/json' },
+    });
+    if (!res || !res.ok) return [];
+    const j = (await res.json()) as { handle?: Handle[] };
+    return Array.isArray(j.handle) ? j.handle : [];
+  }
 
   async pageView(name: string): Promise<void> {
     const xdm = {
@@ -124,6 +138,8 @@ export class MediaEdgeTracker implements MediaTracker {
   constructor(
     private readonly ctx: PageContext,
     private readonly edge: EdgeClient,
+    /** The player calls the Media Edge API itself instead of going through the Web SDK. */
+    private readonly direct = false,
   ) {}
 
   private xdm(eventType: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
@@ -157,11 +173,16 @@ export class MediaEdgeTracker implements MediaTracker {
     };
     for (const k of this.ctx.omitParams)
       delete sessionDetails[k.replace(/^mediaCollection\.sessionDetails\./, '')];
-    const xdm = {
-      ...this.xdm('sessionStart', { sessionDetails }),
-      implementationDetails: this.edge.implementationDetails(),
-    };
-    const handles = await this.edge.interact(xdm, { kind: 'media-edge', primary: true, main: true });
+    const meta = { kind: 'media-edge', primary: true, main: true } as const;
+    const handles = this.direct
+      ? await this.edge.mediaEdgeStart(this.xdm('sessionStart', { sessionDetails }), meta)
+      : await this.edge.interact(
+          {
+            ...this.xdm('sessionStart', { sessionDetails }),
+            implementationDetails: this.edge.implementationDetails(),
+          },
+          meta,
+        );
     for (const h of handles)
       if (h.type === 'media-analytics:new-session' && typeof h.payload?.[0]?.sessionId === 'string')
         this.sid = h.payload[0].sessionId as string;

@@ -54,7 +54,9 @@ async function run(scenario, site) {
             ? site.versions.heartbeat
             : scenario.protocol === 'media-collection'
                 ? site.versions.mediaJs
-                : site.versions.alloy,
+                : scenario.config?.mediaEdgeApi
+                    ? null
+                    : site.versions.alloy,
     });
     window.goblinLedger = ledger.data;
     const ctx = {
@@ -77,7 +79,7 @@ async function run(scenario, site) {
     else if (scenario.protocol === 'media-collection')
         tracker = new (await import('./media-collection.js')).MediaCollectionTracker(ctx);
     else
-        tracker = new (await import('./web-sdk.js')).MediaEdgeTracker(ctx, edge);
+        tracker = new (await import('./web-sdk.js')).MediaEdgeTracker(ctx, edge, scenario.config?.mediaEdgeApi ?? false);
     let t0 = performance.now();
     for (const step of scenario.steps) {
         const wait = t0 + step.at - performance.now();
