@@ -11,10 +11,10 @@ import { SCENARIOS, SHORT_MC } from './scenarios.js';
 import type { TruthLine } from '../eval/score.js';
 import { truthLines } from './truth.js';
 
-export const BROWSER_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../tests/browser');
+const BROWSER_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../tests/browser');
 
 /** Every fixture: each scenario as Playwright's default embedded HAR, plus the short session in every mode. */
-export function fixtureJobs(dir = BROWSER_DIR): RecordJob[] {
+function fixtureJobs(dir = BROWSER_DIR): RecordJob[] {
   const v = SHORT_MC.id; // variants/media-collection-short
   return [
     ...SCENARIOS.map((scenario) => ({
@@ -34,7 +34,7 @@ export function fixtureJobs(dir = BROWSER_DIR): RecordJob[] {
 }
 
 /** The capture's `log.entries` and the path Goblin reports for it (zip members as `x.zip!/member`). */
-export function readRecorded(rec: Recording, dir = BROWSER_DIR): { har: string; entries: unknown[] } {
+function readRecorded(rec: Recording, dir = BROWSER_DIR): { har: string; entries: unknown[] } {
   const rel = relative(dir, rec.harPath).split('\\').join('/');
   if (rec.mode !== 'zip') {
     const doc = JSON.parse(readFileSync(rec.harPath, 'utf8')) as { log: { entries: unknown[] } };

@@ -20,7 +20,7 @@ export interface RecordServer {
   close(): Promise<void>;
 }
 
-export function scenarioSlug(id: string): string {
+function scenarioSlug(id: string): string {
   return id.replace(/[^A-Za-z0-9]+/g, '-');
 }
 
