@@ -150,11 +150,29 @@ const brokenSource = (path: string, raw: Buffer, reason: QuarantineReason, detai
   detail,
 });
 
+// `.harz` is not one format: exporters write gzip, zip or plain JSON under that name; the bytes decide.
+// mitmproxy's `hardump` writes zlib (not gzip) when the name ends in `.zhar`.
+const GZIP_MAGIC = Buffer.from([0x1f, 0x8b]);
+const ZIP_MAGIC = Buffer.from('PK\x03\x04', 'latin1');
+function containerOf(lower: string, raw: Buffer): 'gzip' | 'zip' | 'zlib' | 'plain' {
+  if (lower.endsWith('.harz'))
+    return raw.subarray(0, 2).equals(GZIP_MAGIC)
+      ? 'gzip'
+      : raw.subarray(0, 4).equals(ZIP_MAGIC)
+        ? 'zip'
+        : 'plain';
+  if (lower.endsWith('.zhar')) return raw.subarray(0, 2).equals(GZIP_MAGIC) ? 'gzip' : 'zlib';
+  return lower.endsWith('.gz') ? 'gzip' : lower.endsWith('.zip') ? 'zip' : 'plain';
+}
+
 /**
- * Read a file that may be `.har`, `.har.gz`, mitmproxy's zlib `.zhar`, or a `.zip` of HARs (zips yield one
- * source per HAR member). `_file` attachments are read from the HAR's folder, or from the same zip.
+ * Read a file that may be `.har`, `.har.gz`, `.harz`, mitmproxy's zlib `.zhar`, or a `.zip` of HARs
+ * (zips yield one source per HAR member; `archive.zip!/member.har`, see tools/har/inputs.ts, reads that
+ * one member). `_file` attachments are read from the HAR's folder, or from the same zip.
  */
 export function readHarFile(absPath: string, relPath: string, opts: ReadOptions): HarSource[] {
+  const member = /^(.*\.zip)!\/(.+)$/i.exec(absPath);
+  if (member) absPath = member[1];
   let raw: Buffer;
   try {
     raw = readFileSync(absPath);
@@ -172,28 +190,27 @@ export function readHarFile(absPath: string, relPath: string, opts: ReadOptions)
   }
   const lower = absPath.toLowerCase();
   const beside = folderAttachments(dirname(absPath));
-  if (lower.endsWith('.gz')) {
+  const container = containerOf(lower, raw);
+  if (container === 'gzip' || container === 'zlib') {
     if (isLfsPointer(raw)) return [lfsSource(relPath, raw)];
     try {
-      return [parseHarBytes(gunzipSync(raw), relPath, opts, beside)];
+      return [
+        parseHarBytes(container === 'gzip' ? gunzipSync(raw) : inflateSync(raw), relPath, opts, beside),
+      ];
     } catch (e) {
-      return [brokenSource(relPath, raw, 'gzip-error', (e as Error).message)];
+      return [
+        brokenSource(
+          relPath,
+          raw,
+          'gzip-error',
+          container === 'zlib' ? `zlib: ${(e as Error).message}` : (e as Error).message,
+        ),
+      ];
     }
   }
-  if (lower.endsWith('.zhar') || lower.endsWith('.harz')) {
-    // mitmproxy's `hardump` option writes zlib (not gzip) when the name ends in .zhar.
+  if (container === 'zip') {
     if (isLfsPointer(raw)) return [lfsSource(relPath, raw)];
-    let text: Buffer;
-    try {
-      text = raw[0] === 0x1f && raw[1] === 0x8b ? gunzipSync(raw) : inflateSync(raw);
-    } catch (e) {
-      return [brokenSource(relPath, raw, 'gzip-error', `zlib: ${(e as Error).message}`)];
-    }
-    return [parseHarBytes(text, relPath, opts, beside)];
-  }
-  if (lower.endsWith('.zip')) {
-    if (isLfsPointer(raw)) return [lfsSource(relPath, raw)];
-    return readZip(raw, relPath, opts);
+    return readZip(raw, relPath, opts, member?.[2]);
   }
   return [parseHarBytes(raw, relPath, opts, beside)];
 }
@@ -202,11 +219,12 @@ const HAR_MEMBER = /\.har$/i;
 const JSON_MEMBER = /\.json$/i;
 
 /**
- * Every HAR document of a zip. `.har` members are HARs; a `.json` member is one too unless a HAR of the
- * zip points at it with `_file` — Playwright's `.har.zip` stores request and response bodies as
- * `<sha1>.json|.txt|.gif…` members next to `har.har`, and those are bodies, not broken HARs.
+ * Every HAR document of a zip (or only `only`, one member asked for by name). `.har` members are HARs; a
+ * `.json` member is one too unless a HAR of the zip points at it with `_file` — Playwright's `.har.zip`
+ * stores request and response bodies as `<sha1>.json|.txt|.gif…` members next to `har.har`, and those are
+ * bodies, not broken HARs.
  */
-function readZip(raw: Buffer, relPath: string, opts: ReadOptions): HarSource[] {
+function readZip(raw: Buffer, relPath: string, opts: ReadOptions, only?: string): HarSource[] {
   const names: string[] = [];
   let docs: Record<string, Uint8Array>;
   try {
@@ -217,28 +235,37 @@ function readZip(raw: Buffer, relPath: string, opts: ReadOptions): HarSource[] {
         return false;
       },
     });
-    const wanted = new Set(names.filter((n) => HAR_MEMBER.test(n) || JSON_MEMBER.test(n)));
+    const wanted = new Set(
+      only !== undefined
+        ? names.filter((n) => n === only)
+        : names.filter((n) => HAR_MEMBER.test(n) || JSON_MEMBER.test(n)),
+    );
     docs = unzipSync(raw, { filter: (f) => wanted.has(f.name) });
   } catch (e) {
     return [brokenSource(relPath, raw, 'zip-error', (e as Error).message)];
   }
+  const parse = (n: string, path: string) =>
+    parseHarBytes(Buffer.from(docs[n]), path, opts, zipAttachments(raw, posix.dirname(n), docs));
+  if (only !== undefined)
+    return docs[only]
+      ? [parse(only, relPath)]
+      : [brokenSource(relPath, raw, 'zip-error', `zip has no member '${only}'`)];
   const hars = names.filter((n) => HAR_MEMBER.test(n)).sort();
   const jsons = names.filter((n) => JSON_MEMBER.test(n)).sort();
   if (hars.length + jsons.length === 0)
     return [brokenSource(relPath, raw, 'zip-error', 'zip holds no .har file')];
   const out: HarSource[] = [];
   const attached = new Set<string>();
-  const parse = (n: string) => {
-    const dir = posix.dirname(n);
-    const src = parseHarBytes(Buffer.from(docs[n]), `${relPath}!/${n}`, opts, zipAttachments(raw, dir, docs));
+  const add = (n: string) => {
+    const src = parse(n, `${relPath}!/${n}`);
     if (src.kind === 'har')
       for (const a of src.attachments) {
         const rel = safeAttachmentPath(a);
-        if (rel !== null) attached.add(zipMemberPath(dir, rel));
+        if (rel !== null) attached.add(zipMemberPath(posix.dirname(n), rel));
       }
     out.push(src);
   };
-  for (const n of hars) parse(n);
-  for (const n of jsons) if (!attached.has(n)) parse(n);
+  for (const n of hars) add(n);
+  for (const n of jsons) if (!attached.has(n)) add(n);
   return out;
 }
