@@ -44,7 +44,8 @@ function trapsOf(rec: Recording): string[] {
     if (b.kind === 'aa' && b.method === 'GET' && !b.url.endsWith('AQE=1')) traps.add('aa-truncated-get');
     if (/\/ee\/[a-z0-9]+\/(va\/)?v1\//.test(b.url)) traps.add('edge-location-hint-path');
     if (b.kind === 'media-edge' && b.url.includes('/v1/interact')) traps.add('media-start-through-interact');
-    if (b.kind === 'media-edge' && b.url.includes('/va/v1/sessionStart')) traps.add('media-edge-api-no-library');
+    if (b.kind === 'media-edge' && b.url.includes('/va/v1/sessionStart'))
+      traps.add('media-edge-api-no-library');
     if (b.url.includes('/settings/')) traps.add('heartbeat-settings-call');
   }
   if (rec.mode === 'zip') traps.add('bodies-as-zip-members');
@@ -67,6 +68,9 @@ export function truthLines(rec: Recording, har: string, entries: RawEntry[]): Tr
   const ecid = ledger.ecids[0];
   if (!ecid) throw new Error(`${scenario.id}: the page learned no ECID`);
   const traps = trapsOf(rec);
+  // The truth describes the capture: with `content: 'omit'` the versions the media calls sent live only
+  // in bodies the HAR does not hold, so nobody reading it can know them.
+  const bodiesKept = rec.mode !== 'omit';
   const pageProtocol = scenario.page === 'web-sdk' ? 'edge' : 'aa';
   const lines: TruthLine[] = [
     {
@@ -90,9 +94,9 @@ export function truthLines(rec: Recording, har: string, entries: RawEntry[]): Tr
       protocol: scenario.protocol,
       platform: 'web',
       sdk: SDK_OF[scenario.protocol],
-      sdk_version_raw: ledger.versions.media,
-      sdk_version: coreVersion(ledger.versions.media),
-      app_version: scenario.media.appVersion,
+      sdk_version_raw: bodiesKept ? ledger.versions.media : null,
+      sdk_version: bodiesKept ? coreVersion(ledger.versions.media) : null,
+      app_version: bodiesKept ? scenario.media.appVersion : null,
       traps,
     } satisfies TruthSession,
   ];
