@@ -48,6 +48,8 @@ export const SessionRow = z.object({
   /** Per-rule verdicts: spec id → PASS | VIOLATION | ABSTAIN. */
   rules: z.record(z.string(), Verdict),
   codes: z.array(z.string()),
+  /** Why every rule ABSTAINed (e.g. `request bodies omitted by the exporter`); null or absent otherwise. */
+  unchecked: z.string().nullable().optional(),
 });
 export type SessionRow = z.infer<typeof SessionRow>;
 

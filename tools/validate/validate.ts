@@ -50,7 +50,9 @@ export function validateCapture(capture: Capture, pack: RulePack, opts: Validate
       if (!w) continue;
       const spec = w.spec.spec;
       let result: CheckResult;
-      if (!w.check.protocols.includes(session.protocol))
+      // The capture cannot show what the rule needs (e.g. bodies omitted by the exporter): say so.
+      if (session.unchecked) result = { status: 'abstain', reason: session.unchecked };
+      else if (!w.check.protocols.includes(session.protocol))
         result = { status: 'abstain', reason: 'protocol not covered' };
       else if (!requiredKeysPresent(session, spec.requires.keys))
         result = { status: 'abstain', reason: 'required keys absent' };
@@ -119,6 +121,7 @@ export function validateCapture(capture: Capture, pack: RulePack, opts: Validate
       conformance: wAll ? Math.round((wPass / wAll) * 1000) / 1000 : 1,
       rules,
       codes: [...new Set(sessionFindings.map((f) => f.code))].sort(),
+      unchecked: session.unchecked,
     });
     timelines.push(timelineOf(capture.har, session, sessionFindings, opts.timelineParams ?? 24));
   }
