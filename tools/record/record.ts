@@ -1,6 +1,7 @@
 import { mkdirSync, rmSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
+import { importOptional } from '../util/optional.js';
 import type { Ledger, Scenario } from './scenario.js';
 import { startRecordServer, type RecordServer } from './server.js';
 import { MAPPED_HOSTS } from './site.js';
@@ -104,6 +105,10 @@ export async function recordScenarios(
   const server = await startRecordServer([...new Set(jobs.map((j) => j.scenario))]);
   let browser: Browser | null = null;
   try {
+    const { chromium } = await importOptional<typeof import('playwright-core')>(
+      'playwright-core',
+      'recording browser HARs',
+    );
     browser = await chromium.launch({
       executablePath: CHROMIUM,
       headless: true,
