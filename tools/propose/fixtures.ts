@@ -10,7 +10,7 @@ import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { GoblinConfig } from '../config/index.js';
 import type { LoadedSpec } from '../spec/schema.js';
-import { validateFiles } from '../spec/fixtures.js';
+import { validateFiles } from '../validate/files.js';
 import type { RulePack } from '../validate/pack.js';
 import type { SourcedCapture } from './data.js';
 import {

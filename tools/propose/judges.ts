@@ -14,7 +14,7 @@ import type { LoadedSpec, Scope } from '../spec/schema.js';
 import { verifyCitations } from '../research/verify.js';
 import { buildPack } from '../validate/pack.js';
 import { compareSpecificity, specificity } from '../validate/scope.js';
-import { validateFiles } from '../spec/fixtures.js';
+import { validateFiles } from '../validate/files.js';
 import { topicFor, supports } from './evidence.js';
 import { JudgeReport, ShadowReport, type ProposalManifest } from './proposal.js';
 import { readProposal } from './propose.js';

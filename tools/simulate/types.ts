@@ -199,4 +199,6 @@ export interface SimRequest {
   capturedAt?: number;
   /** Set for media beacons: the session key (for tests / sanity checks). */
   mediaSession?: string;
+  /** The code whose violation this request carries (where a check must fire); spec fixtures annotate it. */
+  mark?: string;
 }

@@ -4,7 +4,7 @@ import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { GoblinConfig } from '../config/index.js';
 import { ingest } from '../ingest/run.js';
-import { harDoc, hb, hbStart, SID } from '../validate/testing.js';
+import { harDoc, hb, hbStart, SID } from '../validate/testing/index.js';
 import { explain } from './explain.js';
 
 const root = resolve(import.meta.dirname, '../..');

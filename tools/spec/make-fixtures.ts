@@ -13,11 +13,11 @@ import { GoblinConfig } from '../config/index.js';
 import { LIBRARY_INFO, Rng, buildCapture, faultApplies, type Scenario } from '../simulate/index.js';
 import type { HarObject, Library } from '../simulate/types.js';
 import { classify } from '../decode/classify.js';
-import { aaMediaStart, harDoc, hb, hbStart, pageView, type RawEntry } from '../validate/testing.js';
+import { aaMediaStart, harDoc, hb, hbStart, pageView, type RawEntry } from '../validate/example-har.js';
 
 import { librarySemver } from '../validate/scope.js';
 import { buildPack } from '../validate/pack.js';
-import { validateFiles } from './fixtures.js';
+import { validateFiles } from '../validate/files.js';
 import { loadSpecs } from './load.js';
 import type { LoadedSpec } from './schema.js';
 

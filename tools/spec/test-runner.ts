@@ -4,7 +4,7 @@ import { join, relative, resolve } from 'node:path';
 import type { GoblinConfig } from '../config/index.js';
 import type { Finding, SpecTestReport } from '../validate/outputs.js';
 import { buildPack } from '../validate/pack.js';
-import { validateFiles } from './fixtures.js';
+import { validateFiles } from '../validate/files.js';
 import { exportSchemas } from './json-schema.js';
 import { formatIssue, lintSpecs, type LintIssue } from './lint.js';
 

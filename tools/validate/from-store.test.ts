@@ -6,7 +6,7 @@ import { GoblinConfig } from '../config/index.js';
 import { ingest } from '../ingest/run.js';
 import { openStore, queryRows } from '../store/index.js';
 import { validateStore } from './from-store.js';
-import { harDoc, hb, hbStart, mc, MC_START_PARAMS } from './testing.js';
+import { harDoc, hb, hbStart, mc, MC_START_PARAMS } from './testing/index.js';
 
 const repo = resolve(import.meta.dirname, '../..');
 

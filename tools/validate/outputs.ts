@@ -47,6 +47,8 @@ export const SessionRow = z.object({
   conformance: z.number(),
   /** Per-rule verdicts: spec id → PASS | VIOLATION | ABSTAIN. */
   rules: z.record(z.string(), Verdict),
+  /** Why each ABSTAIN rule abstained (spec id → reason), when any did. */
+  abstained: z.record(z.string(), z.string()).optional(),
   codes: z.array(z.string()),
 });
 export type SessionRow = z.infer<typeof SessionRow>;

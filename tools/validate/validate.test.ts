@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { GoblinConfig } from '../config/index.js';
-import { validateFiles } from '../spec/fixtures.js';
+import { validateFiles } from './files.js';
 import { decide, loadRulePack } from './pack.js';
 import {
   aaMediaStart,
@@ -16,7 +16,7 @@ import {
   MC_START_PARAMS,
   pageView,
   type RawEntry,
-} from './testing.js';
+} from './testing/index.js';
 
 const root = resolve(import.meta.dirname, '../..');
 const pack = loadRulePack(join(root, 'specs'), root);

@@ -1,0 +1,324 @@
+import type { MEvent } from './timeline.js';
+import type { SimRequest } from './types.js';
+import { aaMediaStart, podHash } from './render-aa.js';
+import { baseHeaders, noBodyRes, push, type CaptureCtx, type SessionRender } from './sim-context.js';
+import { enc } from './wire.js';
+
+/** Legacy heartbeat (VHL 1.x/2.x) calls from the protocol-neutral timeline. */
+
+export function renderHeartbeat(ctx: CaptureCtx, s: SessionRender): void {
+  const rng = ctx.rng;
+  const { tl, asset, sid } = s;
+  const fault = s.fault;
+  const declaredLength =
+    fault === 'PLAYHEAD_OUT_OF_RANGE' && tl.content === 'vod' ? Math.round(tl.lengthS / 60) : tl.lengthS;
+  const scheme = fault === 'HOST_UNEXPECTED' ? 'http' : 'https';
+  const roku = ctx.platform === 'roku';
+  const omitMidOnStart = ctx.platform === 'web' && rng.chance(0.2);
+  const lastTsByType = new Map<string, number>();
+  const lastStateTs = new Map<string, number>();
+  let lastTs = -Infinity;
+  let hbState: 'none' | 'play' | 'pause' | 'buffer' = 'none';
+  let prevEvent: MEvent | null = null;
+  const phOut = (ph: number) =>
+    fault === 'PLAYHEAD_OUT_OF_RANGE' && tl.content === 'live' ? Math.floor(ph + 1.7e9) : Math.floor(ph);
+
+  // Marks (where a check must fire) go on the request of the marked event itself, not on flushes or the
+  // aa_start that follow it; render faults mark the start, or the first playhead past the declared range.
+  let current: MEvent | null = null;
+  let rangeMarked = false;
+  const markOf = (
+    type: string,
+    e: MEvent,
+    ts: number,
+    asset: 'main' | 'ad',
+    ph: number,
+  ): string | undefined => {
+    if (e === current && ts === e.ts && e.mark) return e.mark;
+    if (type === 'start' && asset === 'main' && s.markStart && !e.duplicate && e === current) return fault!;
+    const outOfRange = tl.content === 'live' ? ph > 86_400 : ph > declaredLength + 2;
+    if (fault === 'PLAYHEAD_OUT_OF_RANGE' && asset === 'main' && !rangeMarked && outOfRange) {
+      rangeMarked = true;
+      return fault;
+    }
+    return undefined;
+  };
+
+  const hb = (
+    type: string,
+    e: MEvent,
+    ts: number,
+    opts: { asset: 'main' | 'ad'; ph?: number; periodic?: boolean; meta?: boolean; startMid?: boolean },
+  ) => {
+    const p: [string, string | number][] = [
+      ['s:sc:rsid', ctx.rsid],
+      ['s:sc:tracking_server', ctx.aaHost],
+      ['h:sc:ssl', 1],
+    ];
+    if (roku) p.push(['s:user:aid', ctx.aaid]);
+    if (!(type === 'start' && opts.asset === 'main' && omitMidOnStart)) p.push(['s:user:mid', ctx.ecid]);
+    if (ctx.platform === 'web')
+      p.push(['s:aam:blob', 'RKhpRz8krg2tLO6pguXWp5olkAcUniQYPHaMWWgdJ3xzPWQmdj0y'], ['l:aam:loc_hint', 9]);
+    if (roku) p.push(['s:cuser:userId.id', `u-${asset.id.length * 731}`]);
+    p.push(
+      ['s:sp:ovp', roku ? 'roku' : 'none'],
+      ['s:sp:sdk', ctx.appVersion],
+      ['s:sp:channel', asset.channel],
+      ['s:sp:player_name', ctx.lib.playerName],
+      ['s:sp:hb_version', ctx.lib.mediaVersion as string],
+      ['l:sp:hb_api_lvl', 4],
+    );
+    const stateKey = `${type}|${opts.asset}`;
+    const prevSame = lastStateTs.get(stateKey);
+    const duration = opts.periodic && prevSame !== undefined ? ts - prevSame : 0;
+    if (opts.periodic) lastStateTs.set(stateKey, ts);
+    const prevTs = lastTsByType.get(type) ?? -1;
+    lastTsByType.set(type, ts);
+    const ph = opts.ph ?? (opts.asset === 'ad' ? Math.floor(e.adPh) : phOut(e.ph));
+    p.push(
+      ['s:event:sid', sid],
+      ['s:event:type', type],
+      ['l:event:duration', duration > 600000 ? 0 : duration],
+      ['l:event:playhead', opts.asset === 'ad' ? Math.floor(e.adPh) : ph],
+      ['l:event:ts', ts],
+      ['l:event:prev_ts', prevTs],
+    );
+    if (type === 'error')
+      p.push(['s:event:source', 'player'], ['s:event:id', e.errorId ?? 'MEDIA_ERR_DECODE']);
+    p.push(
+      ['s:asset:type', opts.asset],
+      ['s:asset:name', asset.name],
+      ['s:asset:video_id', asset.id],
+      ['s:asset:publisher', ctx.orgId],
+      ['l:asset:length', declaredLength],
+    );
+    if (opts.asset === 'ad' && e.ad && e.pod) {
+      p.push(
+        ['s:asset:ad_id', e.ad.id],
+        ['s:asset:ad_name', e.ad.name],
+        ['l:asset:ad_length', e.ad.lengthS],
+        ['s:asset:ad_sid', e.ad.sid],
+        ['s:asset:pod_id', `${podHash(asset.id)}_${e.pod.index + 1}`],
+        ['s:asset:pod_name', e.pod.name],
+        ['l:asset:pod_offset', e.pod.offset],
+        ['s:asset:pod_position', e.ad.podPosition],
+        ['s:asset:resolver', ctx.lib.playerName],
+      );
+    }
+    p.push(
+      ['s:stream:type', tl.content],
+      ['l:stream:bitrate', e.bitrate],
+      ['l:stream:fps', 0],
+      ['l:stream:dropped_frames', 0],
+      ['l:stream:startup_time', type === 'start' ? 0 : rng.int(300, 900)],
+    );
+    if (e.chapter && (type.startsWith('chapter_') || opts.asset === 'main')) {
+      p.push(
+        ['s:stream:chapter_sid', e.chapter.sid],
+        ['s:stream:chapter_id', `${podHash(asset.id)}_${e.chapter.index}`],
+        ['s:stream:chapter_name', e.chapter.name],
+        ['l:stream:chapter_pos', e.chapter.index],
+        ['l:stream:chapter_offset', e.chapter.offset],
+        ['l:stream:chapter_length', e.chapter.lengthS],
+      );
+    }
+    if (opts.meta) {
+      if (opts.asset === 'ad' && e.ad) {
+        p.push(
+          ['s:meta:a.media.ad.advertiser', e.ad.advertiser],
+          ['s:meta:a.media.ad.campaign', e.ad.campaign],
+          ['s:meta:a.media.ad.creative', e.ad.creative],
+        );
+      } else {
+        p.push(
+          ['s:meta:a.media.show', asset.show],
+          ['s:meta:a.media.season', asset.season],
+          ['s:meta:a.media.episode', asset.episode],
+          ['s:meta:a.media.genre', asset.genre],
+          ['s:meta:a.media.network', asset.network],
+          ['s:meta:a.media.rating', asset.rating],
+        );
+      }
+    }
+    if (ts <= lastTs && fault !== 'TIMESTAMP_NOT_ASCENDING')
+      throw new Error(`heartbeat ts not ascending (${type})`);
+    lastTs = Math.max(lastTs, ts);
+    push(ctx, {
+      sendAt: ts + (e.sendAt - e.ts),
+      method: 'GET',
+      url: `${scheme}://${ctx.hbHost}/?${p.map(([k, v]) => `${k}=${enc(v)}`).join('&')}`,
+      headers: baseHeaders(ctx),
+      status: 204,
+      resHeaders: noBodyRes(ctx),
+      resMime: 'text/plain',
+      type: ctx.platform === 'web' ? 'xhr' : 'other',
+      initiator: 'script',
+      mediaSession: sid,
+      mark: markOf(type, e, ts, opts.asset, opts.asset === 'ad' ? Math.floor(e.adPh) : ph),
+    });
+  };
+
+  // IDENTITY_MISMATCH shows on the session's Analytics media start (its mid is the other ECID).
+  let mismatchMarked = false;
+  const markMismatch = (r: SimRequest) => {
+    if (fault === 'IDENTITY_MISMATCH' && !mismatchMarked) {
+      r.mark = fault;
+      mismatchMarked = true;
+    }
+  };
+
+  const flushGap = (e: MEvent) =>
+    Math.max(1, Math.min(rng.int(20, 250), Math.floor((e.ts - (prevEvent?.ts ?? e.ts - 500)) / 2)));
+  const evs = tl.events;
+  for (let i = 0; i < evs.length; i++) {
+    const e = evs[i];
+    current = e;
+    const next = evs[i + 1];
+    switch (e.kind) {
+      case 'sessionStart': {
+        const aaMid = fault === 'IDENTITY_MISMATCH' ? ctx.altEcid : ctx.ecid;
+        const wantAa = fault !== 'ORCH_MISSING_AA_START' && !e.duplicate;
+        if (wantAa && !roku)
+          markMismatch(
+            aaMediaStart(ctx, e.sendAt - rng.int(8, 40), asset, {
+              sid,
+              lengthS: declaredLength,
+              contentType: tl.content,
+              mid: aaMid,
+            }),
+          );
+        hb('start', e, e.ts, { asset: 'main', meta: true });
+        if (!e.duplicate) {
+          const room = next ? next.ts - e.ts : 300;
+          const d = Math.max(2, Math.min(rng.int(20, 150), Math.floor(room / 3)));
+          if (wantAa && roku)
+            markMismatch(
+              aaMediaStart(ctx, e.sendAt + Math.floor(d / 2), asset, {
+                sid,
+                lengthS: declaredLength,
+                contentType: tl.content,
+                mid: aaMid,
+              }),
+            );
+          hb('aa_start', e, e.ts + d, { asset: 'main' });
+        }
+        hbState = 'none';
+        break;
+      }
+      case 'play': {
+        if (e.ad) break; // preroll playback start: ad heartbeats follow
+        if (hbState === 'pause' || hbState === 'buffer') {
+          const g = flushGap(e);
+          hb(hbState, prevEvent ?? e, e.ts - g, {
+            asset: 'main',
+            periodic: true,
+            ph: phOut((prevEvent ?? e).ph),
+          });
+          hb('play', e, e.ts, { asset: 'main', periodic: false });
+          lastStateTs.set('play|main', e.ts);
+        }
+        hbState = 'play';
+        break;
+      }
+      case 'ping': {
+        if (e.inBreak && !e.ad) break;
+        const type = e.state === 'paused' ? 'pause' : e.state === 'buffering' ? 'buffer' : 'play';
+        hb(type, e, e.ts, { asset: e.ad ? 'ad' : 'main', periodic: true });
+        break;
+      }
+      case 'pauseStart':
+      case 'bufferStart': {
+        const type = e.kind === 'pauseStart' ? 'pause' : 'buffer';
+        if (hbState === 'play' || hbState === 'pause' || hbState === 'buffer') {
+          const g = flushGap(e);
+          hb(hbState, e, e.ts - g, {
+            asset: 'main',
+            periodic: true,
+            ph: phOut(hbState === 'play' ? e.ph : (prevEvent ?? e).ph),
+          });
+        }
+        hb(type, e, e.ts, { asset: 'main', periodic: false });
+        lastStateTs.set(`${type}|main`, e.ts);
+        hbState = type;
+        break;
+      }
+      case 'adBreakStart':
+        if (hbState === 'play' && e.pod?.name !== 'preroll')
+          hb('play', e, e.ts, { asset: 'main', periodic: true });
+        hbState = 'none';
+        break;
+      case 'adStart': {
+        const aaMid = fault === 'IDENTITY_MISMATCH' ? ctx.altEcid : ctx.ecid;
+        if (!roku)
+          aaMediaStart(ctx, e.sendAt - rng.int(3, 10), asset, {
+            sid,
+            lengthS: declaredLength,
+            contentType: tl.content,
+            ad: e,
+            mid: aaMid,
+          });
+        hb('start', e, e.ts, { asset: 'ad', meta: true });
+        const room = next ? next.ts - e.ts : 300;
+        const d = Math.max(1, Math.min(rng.int(10, 60), Math.floor(room / 3)));
+        if (roku)
+          aaMediaStart(ctx, e.sendAt + Math.max(1, Math.floor(d / 2)), asset, {
+            sid,
+            lengthS: declaredLength,
+            contentType: tl.content,
+            ad: e,
+            mid: aaMid,
+          });
+        hb('aa_ad_start', e, e.ts + d, { asset: 'ad' });
+        lastStateTs.set('play|ad', e.ts);
+        break;
+      }
+      case 'adComplete':
+      case 'adSkip':
+        hb('complete', e, e.ts, { asset: 'ad' });
+        lastStateTs.delete('play|ad');
+        break;
+      case 'adBreakComplete':
+        break;
+      case 'chapterStart':
+        hb('chapter_start', e, e.ts, { asset: 'main' });
+        break;
+      case 'chapterComplete':
+        hb('chapter_complete', e, e.ts, { asset: 'main' });
+        break;
+      case 'bitrateChange':
+        hb('bitrate_change', e, e.ts, { asset: 'main' });
+        break;
+      case 'error':
+        hb('error', e, e.ts, { asset: 'main' });
+        break;
+      case 'sessionComplete':
+        hb('complete', e, e.ts, { asset: 'main' });
+        break;
+      case 'sessionEnd':
+        hb('end', e, e.ts, { asset: 'main' });
+        break;
+    }
+    prevEvent = e;
+  }
+}
+
+/** Heartbeat settings / check-status call. */
+export function heartbeatSettings(ctx: CaptureCtx, sendAt: number): void {
+  const pub = ctx.cust.key + '-tv';
+  push(ctx, {
+    sendAt,
+    method: 'GET',
+    url: `https://${ctx.hbHost}/settings/${pub}.xml?r=${sendAt}`,
+    headers: baseHeaders(ctx),
+    status: 200,
+    resHeaders: [['Content-Type', 'text/xml']],
+    resBody: {
+      mime: 'text/xml',
+      text: '<settings><trackingInterval>10</trackingInterval><setupCheckInterval>600</setupCheckInterval><trackExternalErrors>1</trackExternalErrors></settings>',
+      size: 139,
+    },
+    resMime: 'text/xml',
+    type: 'xhr',
+    initiator: 'script',
+  });
+}
