@@ -43,62 +43,7 @@ export function renderMediaEdge(ctx: CaptureCtx, s: SessionRender): void {
     return undefined;
   };
   tl.events.forEach((e, i) => {
-    const mc: Record<string, unknown> = {};
-    if (e.kind !== 'sessionStart') mc.sessionID = sid;
-    mc.playhead = phOut(e.ph);
-    if (e.kind === 'sessionStart') {
-      const sd: Record<string, unknown> = {
-        name: asset.id,
-        friendlyName: asset.name,
-        length: declaredLength,
-        contentType: tl.content,
-        streamType: 'video',
-        playerName: ctx.lib.playerName,
-        channel: asset.channel,
-        appVersion: ctx.appVersion,
-        show: asset.show,
-        season: asset.season,
-        episode: asset.episode,
-        genre: asset.genre,
-        network: asset.network,
-        rating: asset.rating,
-      };
-      if (!web) sd.hasResume = Boolean(s.resume);
-      else if (s.resume) sd.hasResume = true;
-      if (fault === 'PARAM_MISSING_REQUIRED') delete sd.channel;
-      mc.sessionDetails = sd;
-      mc.customMetadata =
-        fault === 'PARAM_NAME_INVALID'
-          ? [
-              { name: 'tier', value: 'premium' },
-              { name: 'content rating', value: asset.rating },
-            ]
-          : [{ name: 'tier', value: 'premium' }];
-    } else if (e.kind === 'adBreakStart' && e.pod) {
-      mc.advertisingPodDetails = { friendlyName: e.pod.name, index: e.pod.index, offset: e.pod.offset };
-    } else if (e.kind === 'adStart' && e.ad) {
-      mc.advertisingDetails = {
-        name: e.ad.id,
-        friendlyName: e.ad.name,
-        length: e.ad.lengthS,
-        podPosition: e.ad.podPosition,
-        playerName: ctx.lib.playerName,
-        advertiser: e.ad.advertiser,
-        campaignID: e.ad.campaign,
-        creativeID: e.ad.creative,
-      };
-    } else if (e.kind === 'chapterStart' && e.chapter) {
-      mc.chapterDetails = {
-        index: e.chapter.index,
-        offset: e.chapter.offset,
-        length: e.chapter.lengthS,
-        friendlyName: e.chapter.name,
-      };
-    } else if (e.kind === 'bitrateChange') {
-      mc.qoeDataDetails = { bitrate: Math.round(e.bitrate / 1000), framesPerSecond: 30, droppedFrames: 0 };
-    } else if (e.kind === 'error') {
-      mc.errorDetails = { name: e.errorId ?? 'MEDIA_ERR_DECODE', source: 'player' };
-    }
+    const mc = mediaCollection(ctx, s, e, phOut(e.ph), declaredLength);
     const xdmEvent: Record<string, unknown> = { eventType: `media.${e.kind}` };
     if (!web || e.kind === 'sessionStart') xdmEvent._id = rng.uuid();
     xdmEvent.timestamp = iso(edgeTimes[i]);
@@ -217,4 +162,74 @@ export function edgeStateEntries(ctx: CaptureCtx) {
         { key: `kndctr_${ctx.orgId.replace('@', '_')}_cluster`, value: ctx.edgeHint },
       ]
     : [];
+}
+
+/** The `xdm.mediaCollection` of one event: session details on the start, pod/ad/chapter/QoE details. */
+function mediaCollection(
+  ctx: CaptureCtx,
+  s: SessionRender,
+  e: MEvent,
+  playhead: number,
+  declaredLength: number,
+): Record<string, unknown> {
+  const { tl, asset, sid } = s;
+  const fault = s.fault;
+  const web = ctx.platform === 'web';
+  const mc: Record<string, unknown> = {};
+  if (e.kind !== 'sessionStart') mc.sessionID = sid;
+  mc.playhead = playhead;
+  if (e.kind === 'sessionStart') {
+    const sd: Record<string, unknown> = {
+      name: asset.id,
+      friendlyName: asset.name,
+      length: declaredLength,
+      contentType: tl.content,
+      streamType: 'video',
+      playerName: ctx.lib.playerName,
+      channel: asset.channel,
+      appVersion: ctx.appVersion,
+      show: asset.show,
+      season: asset.season,
+      episode: asset.episode,
+      genre: asset.genre,
+      network: asset.network,
+      rating: asset.rating,
+    };
+    if (!web) sd.hasResume = Boolean(s.resume);
+    else if (s.resume) sd.hasResume = true;
+    if (fault === 'PARAM_MISSING_REQUIRED') delete sd.channel;
+    mc.sessionDetails = sd;
+    mc.customMetadata =
+      fault === 'PARAM_NAME_INVALID'
+        ? [
+            { name: 'tier', value: 'premium' },
+            { name: 'content rating', value: asset.rating },
+          ]
+        : [{ name: 'tier', value: 'premium' }];
+  } else if (e.kind === 'adBreakStart' && e.pod) {
+    mc.advertisingPodDetails = { friendlyName: e.pod.name, index: e.pod.index, offset: e.pod.offset };
+  } else if (e.kind === 'adStart' && e.ad) {
+    mc.advertisingDetails = {
+      name: e.ad.id,
+      friendlyName: e.ad.name,
+      length: e.ad.lengthS,
+      podPosition: e.ad.podPosition,
+      playerName: ctx.lib.playerName,
+      advertiser: e.ad.advertiser,
+      campaignID: e.ad.campaign,
+      creativeID: e.ad.creative,
+    };
+  } else if (e.kind === 'chapterStart' && e.chapter) {
+    mc.chapterDetails = {
+      index: e.chapter.index,
+      offset: e.chapter.offset,
+      length: e.chapter.lengthS,
+      friendlyName: e.chapter.name,
+    };
+  } else if (e.kind === 'bitrateChange') {
+    mc.qoeDataDetails = { bitrate: Math.round(e.bitrate / 1000), framesPerSecond: 30, droppedFrames: 0 };
+  } else if (e.kind === 'error') {
+    mc.errorDetails = { name: e.errorId ?? 'MEDIA_ERR_DECODE', source: 'player' };
+  }
+  return mc;
 }
