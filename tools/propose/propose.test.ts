@@ -153,7 +153,7 @@ describe('deterministic proposer on a simulated drop (Android heartbeat 2.3: ad 
       expect(j.reasons.join('\n')).toMatch(
         /scope too broad — unscoped platform \(bundle: android\), version/,
       );
-      expect(j.reasons.join('\n')).toMatch(/contradicts HB_CADENCE_AD_PING_INTERVAL/);
+      expect(j.reasons.join('\n')).toMatch(/contradicts CADENCE_AD_PING_GAP_HB/);
     } finally {
       writeFileSync(f, orig);
     }

@@ -272,7 +272,7 @@ function faultyTimeline(
   const { k, last, mine } = o;
   const protocol = scenario.protocol;
   const def = mine ? faultFor(mine) : null;
-  const needs: Needs = { ...(def?.needs ?? {}) };
+  const needs: Needs = { ...(def?.needs ?? (last && !o.mine ? scenario.shape : undefined) ?? {}) };
   let close: 'complete' | 'end' | 'cutoff' | 'idle-end' = rng.chance(0.45) ? 'complete' : 'end';
   if (last && scenario.cutOff && !mine) close = 'cutoff';
   if (scenario.resumeAfterIdle && k === 0 && protocol !== 'heartbeat' && !mine) close = 'idle-end';

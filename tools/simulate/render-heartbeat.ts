@@ -70,7 +70,7 @@ function heartbeatWriter(ctx: CaptureCtx, s: SessionRender): HbWriter {
     asset: 'main' | 'ad',
     ph: number,
   ): string | undefined => {
-    if (e === w.current && ts === e.ts && e.mark) return e.mark;
+    if (e === w.current && e.mark && (e.markFlush ? ts < e.ts : ts === e.ts)) return e.mark;
     if (type === 'start' && asset === 'main' && s.markStart && !e.duplicate && e === w.current) return fault!;
     const outOfRange = tl.content === 'live' ? ph > 86_400 : ph > declaredLength + 2;
     if (fault === 'PLAYHEAD_OUT_OF_RANGE' && asset === 'main' && !rangeMarked && outOfRange) {

@@ -69,6 +69,8 @@ export interface MEvent {
   duplicate?: boolean;
   /** The code whose violation shows on this event (set by the fault; renderers copy it to the request). */
   mark?: string;
+  /** Legacy heartbeat: the mark goes on the flush this state change sends first, not on its own call. */
+  markFlush?: boolean;
 }
 
 export interface Needs {

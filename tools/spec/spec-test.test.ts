@@ -24,16 +24,16 @@ describe('spec:test', () => {
     expect(report.specs.filter((s) => !s.ok).map((s) => s.id)).toEqual([]);
     expect(report.corpus).toMatchObject({ new_false_positives: 0 });
     expect(report.ok).toBe(true);
-    expect(lines.some((l) => /^CADENCE_CONTENT_PING_INTERVAL\s+ok\s+1\/1\s+1\/1\s+ok$/.test(l))).toBe(true);
+    expect(lines.some((l) => /^CADENCE_CONTENT_PING_GAP\s+ok\s+1\/1\s+1\/1\s+ok$/.test(l))).toBe(true);
   });
 
   it('fails when a spec regresses (a widened interval no longer catches its fail fixture)', async () => {
     const dir = copyRepo();
-    const p = join(dir, 'specs/cadence/CADENCE_CONTENT_PING_INTERVAL.yaml');
+    const p = join(dir, 'specs/cadence/CADENCE_CONTENT_PING_GAP.yaml');
     writeFileSync(p, readFileSync(p, 'utf8').replace('content_interval_s: 10', 'content_interval_s: 100'));
     const { report, lines } = await runSpecTests({ root: dir, config, verifyCitations: false });
     expect(report.ok).toBe(false);
-    const row = report.specs.find((s) => s.id === 'CADENCE_CONTENT_PING_INTERVAL')!;
+    const row = report.specs.find((s) => s.id === 'CADENCE_CONTENT_PING_GAP')!;
     expect(row.fixtures.find((f) => f.expect === 'fail')).toMatchObject({ ok: false });
     // the widening is also an uncited relaxation of a default
     expect(lines.join('\n')).toMatch(
@@ -43,7 +43,7 @@ describe('spec:test', () => {
 
   it('fails on a new false positive over the known-good corpus unless it is allow-listed', async () => {
     const dir = copyRepo();
-    const p = join(dir, 'specs/cadence/CADENCE_CONTENT_PING_INTERVAL.yaml');
+    const p = join(dir, 'specs/cadence/CADENCE_CONTENT_PING_GAP.yaml');
     // A 5 s content interval flags every legitimate 10 s ping gap of the known-good sessions.
     writeFileSync(p, readFileSync(p, 'utf8').replace('content_interval_s: 10', 'content_interval_s: 5'));
     const first = await runSpecTests({ root: dir, config, verifyCitations: false });

@@ -5,6 +5,7 @@ import type { GoblinConfig } from '../config/index.js';
 import type { Finding, SpecTestReport } from '../validate/outputs.js';
 import { buildPack } from '../validate/pack.js';
 import { validateFiles } from '../validate/files.js';
+import { judgeFixture, readAnnotations } from './fixture-check.js';
 import { exportSchemas } from './json-schema.js';
 import { formatIssue, lintSpecs, type LintIssue } from './lint.js';
 
@@ -71,16 +72,14 @@ export async function runSpecTests(
     for (const kind of ['pass', 'fail'] as const)
       for (const f of s.tests[kind]) {
         if (!existsSync(resolve(root, f))) {
-          fixtures.push({ file: f, expect: kind, ok: false, codes: [] });
+          fixtures.push({ file: f, expect: kind, ok: false, codes: [], problems: ['fixture not found'] });
           continue;
         }
         const r = validateFiles([f], pack, config, root);
         const codes = [...new Set(r.findings.map((x: Finding) => x.code))].sort();
-        const ok =
-          kind === 'pass'
-            ? !r.findings.some((x) => (s.fail_codes as string[]).includes(x.code))
-            : r.findings.some((x) => x.spec === s.id && (s.fail_codes as string[]).includes(x.code));
-        fixtures.push({ file: f, expect: kind, ok, codes });
+        // The expected outcome is the fixture's own annotation (which entry must fire, or why nothing may).
+        const v = judgeFixture(kind, s, r.findings, r.sessions, readAnnotations(resolve(root, f)));
+        fixtures.push({ file: f, expect: kind, ok: v.ok, codes, problems: v.problems, extra: v.extra });
       }
     const lintMsgs = lint.issues.filter((i) => i.path === ls.path && i.level === 'error').map(formatIssue);
     specRows.push({
@@ -147,6 +146,12 @@ export async function runSpecTests(
       `${r.id.padEnd(w)}  ${r.lint.length ? 'FAIL' : 'ok  '}  ${cnt('pass').padEnd(4)}  ${cnt('fail').padEnd(4)}  ${r.ok ? 'ok' : 'FAIL'}`,
     );
   }
+  for (const r of specRows)
+    for (const f of r.fixtures) {
+      for (const p of f.problems ?? []) lines.push(`  ${r.id} ${f.expect} ${f.file}: ${p}`);
+      if (f.extra?.length)
+        lines.push(`  ${r.id} ${f.expect} ${f.file}: also fired (unannotated): ${f.extra.join(', ')}`);
+    }
   lines.push('');
   lines.push(
     `known-good corpus: ${goodFiles.length} HARs, ${corpus.sessions} sessions, ${corpus.new_false_positives} new false positives, ${corpus.allowlisted} allow-listed`,

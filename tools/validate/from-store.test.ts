@@ -62,7 +62,7 @@ describe('goblin validate --store', () => {
     );
 
     // A reviewer relaxes the interval (with its citation kept): re-validation from the store clears it.
-    const spec = join(dir, 'specs/cadence/CADENCE_CONTENT_PING_INTERVAL.yaml');
+    const spec = join(dir, 'specs/cadence/CADENCE_CONTENT_PING_GAP.yaml');
     writeFileSync(
       spec,
       readFileSync(spec, 'utf8').replace('content_interval_s: 10', 'content_interval_s: 20'),

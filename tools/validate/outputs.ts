@@ -117,6 +117,10 @@ export const SpecTestReport = z.object({
           expect: z.enum(['pass', 'fail']),
           ok: z.boolean(),
           codes: z.array(z.string()),
+          /** Why the fixture disagrees with its annotation (which entry must fire, or why nothing may). */
+          problems: z.array(z.string()).optional(),
+          /** The spec's findings on entries the annotation does not mark. */
+          extra: z.array(z.string()).optional(),
         }),
       ),
       ok: z.boolean(),

@@ -6,7 +6,7 @@ import { isMainPing, shiftPh } from '../../../../simulate/timeline-edit.js';
  * The video freezes right after a (re)start of playback while the SDK keeps reporting "playing": 4 play
  * pings (30 s) with a frozen playhead, then the player finally signals buffering and resumes.
  */
-export const freezePlayhead: TimelineFault = (tl, rng) => {
+export const freezePlayhead: TimelineFault = (tl, rng, ctx) => {
   const ev = tl.events;
   const live = tl.content === 'live';
   const cands: number[] = [];
@@ -30,8 +30,11 @@ export const freezePlayhead: TimelineFault = (tl, rng) => {
   const delta = frozen + (next.ts - pts) / 1000 - next.ph;
   for (let m = j + 5; m < ev.length; m++) shiftPh(ev[m], delta, live);
   ev.splice(j + 5, 0, buf, play);
+  // The stall shows on the run's last play ping. Legacy heartbeat re-sends the play state (a flush) just
+  // before the buffer heartbeat, and that flush is the run's last play ping there.
+  if (ctx.protocol === 'heartbeat') buf.markFlush = true;
   return {
     note: `playhead frozen at ${base.toFixed(1)} s over 4 play pings (30 s) while the player reports playing, then buffering`,
-    at: [p4],
+    at: [ctx.protocol === 'heartbeat' ? buf : p4],
   };
 };
