@@ -185,7 +185,9 @@ export function proposeDeterministic(
     let value: unknown;
     let title = '';
     if (measure === 'ad-ping-interval' || measure === 'content-ping-interval') {
-      const gaps = inScope.flatMap((s) => (measure === 'ad-ping-interval' ? adPingGaps(s) : contentPingGaps(s)));
+      const gaps = inScope.flatMap((s) =>
+        measure === 'ad-ping-interval' ? adPingGaps(s) : contentPingGaps(s),
+      );
       const m = median(gaps);
       const reg = regularity(gaps);
       const expected = Number(curParams[param] ?? 10);

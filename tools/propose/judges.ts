@@ -35,7 +35,6 @@ export interface JudgeOptions {
   write?: boolean;
 }
 
-
 interface Det {
   C: number;
   N: number;

@@ -5,6 +5,7 @@ import { CHECK_LIST, checkFor } from '../validate/checks/index.js';
 import { buildPack } from '../validate/pack.js';
 import { compareSpecificity, specificity } from '../validate/scope.js';
 import { checkConstitution, loadConstitution } from './constitution.js';
+import { lintLifecycle, lintSince, specsAt } from './lifecycle.js';
 import { lineOf, loadSpecs } from './load.js';
 import type { LoadedSpec } from './schema.js';
 
@@ -37,6 +38,8 @@ export function lintSpecs(opts: {
   constitution: string;
   root: string;
   requireFixtures?: boolean;
+  /** Git ref the change merges into: new or changed specs must not be active (lifecycle). */
+  base?: string;
 }): LintResult {
   const { specs, errors } = loadSpecs(resolve(opts.root, opts.specsDir), opts.root);
   const issues: LintIssue[] = errors.map((e) => ({
@@ -79,7 +82,9 @@ export function lintSpecs(opts: {
       });
     }
   }
-  issues.push(...lintCheckNames());
+  issues.push(...lintCheckNames(), ...lintSince(specs));
+  if (opts.base)
+    issues.push(...lintLifecycle(specs, specsAt(opts.root, opts.base, opts.specsDir), opts.base));
   for (const ls of specs) {
     const s = ls.spec;
     issues.push(...lintSpecNames(ls));

@@ -247,17 +247,49 @@ function writeFixture(rel: string, text: string): void {
   writeFileSync(abs, text);
 }
 
-function handmade(s: LoadedSpec['spec'], h: (typeof HANDMADE)[string]): string {
+/**
+ * A check the simulator cannot produce: its spec's fixtures are its own doc examples — the first that
+ * fires (fail, annotated from its `fires` rows) and the first that passes — written by a person, not
+ * confirmed by the validator.
+ */
+function fromExamples(
+  s: LoadedSpec['spec'],
+  examples: Example[],
+  failRel: string,
+  passRel: string,
+): string[] {
+  const fail = examples.find((e) => e.events.some((x) => x.fires));
+  const pass = examples.find((e) => !e.abstains && !e.events.some((x) => x.fires));
+  const log: string[] = [];
+  if (fail) {
+    writeFixture(failRel, handmade(s, { ...fail, what: fail.title }, 'doc example'));
+    log.push(`${s.id} fail: doc example "${fail.title}"`);
+  } else log.push(`${s.id} fail: NO FIXTURE (no simulator fault and no doc example that fires)`);
+  if (pass) {
+    writeFixture(passRel, handmade(s, { ...pass, what: pass.title }, 'doc example', 'pass'));
+    log.push(`${s.id} pass: doc example "${pass.title}"`);
+  } else log.push(`${s.id} pass: NO FIXTURE (no simulator fault and no passing doc example)`);
+  return log;
+}
+
+function handmade(
+  s: LoadedSpec['spec'],
+  h: (typeof HANDMADE)[string],
+  how = 'hand-built',
+  kind: 'pass' | 'fail' = 'fail',
+): string {
   const ex: Example = { title: h.what, ...h };
   const entries = exampleEntries(ex);
   ex.events.forEach((ev, i) => {
     if (ev.fires) entries[i].comment = `ruleid: ${ev.fires} — ${ev.note ?? h.what}`;
+    // In a passing example a noted entry is a trap the rule must not fall for.
+    else if (kind === 'pass' && ev.note) entries[i].comment = `ok: ${s.fail_codes[0]} — ${ev.note}`;
   });
   const har = {
     log: {
       version: '1.2',
       creator: { name: 'goblin-handmade', version: '1.0' },
-      comment: `${s.id} fail fixture (hand-built): ${h.what}.`,
+      comment: `${s.id} ${kind} fixture (${how}): ${h.what}.`,
       entries,
     },
   } as unknown as HarObject;
@@ -280,6 +312,11 @@ export function makeFixtures(only: string[] = []): string[] {
     }
     rmSync(join(root, 'tests', s.id), { recursive: true, force: true });
     const code = s.fail_codes[0];
+    const check = checkFor(s.assert[0].check);
+    if (!check?.fault) {
+      log.push(...fromExamples(s, check?.doc.examples ?? [], failRel, passRel));
+      continue;
+    }
     const hand = HANDMADE[s.id];
     const shape = faultFor(code).needs ?? {};
     let twinOf: (typeof LIBRARY_INFO)[Library] | null = null;

@@ -7,9 +7,9 @@ export const commands: CommandDef[] = [
   {
     name: 'spec lint',
     summary: 'Check every spec against the DSL schema, the check parameters and constitution.yaml',
-    usage: '[--no-fixtures]',
-    help: 'Prints path:line: level [rule] message. A spec breaking a constitutional clause names the clause.',
-    options: { 'no-fixtures': { type: 'boolean' } },
+    usage: '[--no-fixtures] [--base REF]',
+    help: 'Prints path:line: level [rule] message. A spec breaking a constitutional clause names the clause.\n--base REF: new or changed specs relative to REF (the branch the change merges into) must not be active.',
+    options: { 'no-fixtures': { type: 'boolean' }, base: { type: 'string' } },
     async run(ctx) {
       const { lintSpecs, formatIssue } = await import('../../spec/lint.js');
       const r = lintSpecs({
@@ -17,6 +17,7 @@ export const commands: CommandDef[] = [
         constitution: ctx.config.validate.constitution,
         root: process.cwd(),
         requireFixtures: !ctx.values['no-fixtures'],
+        base: ctx.values.base as string | undefined,
       });
       for (const i of r.issues) ctx.out(formatIssue(i));
       const errors = r.issues.filter((i) => i.level === 'error').length;
@@ -28,9 +29,11 @@ export const commands: CommandDef[] = [
     name: 'spec test',
     summary:
       'Lint, run every spec fixture, replay the known-good corpus (known-fps.csv) and verify citations',
-    usage: '[--known-good DIR…] [--report FILE] [--no-sim]',
-    help: 'The pre-push check (npm run spec:test). Writes out/spec-test.json for the site. Exit 1 on any failure.\nBy default a fault-free simulated corpus (fixed seed) joins the known-good corpus; --no-sim skips it.',
+    usage: '[--known-good DIR…] [--report FILE] [--no-sim] [--base REF] [--record-fps]',
+    help: 'The pre-push check (npm run spec:test). Writes out/spec-test.json for the site. Exit 1 on any failure.\nBy default a fault-free simulated corpus (fixed seed) joins the known-good corpus; --no-sim skips it.\n--base REF: new or changed specs relative to REF must start experimental or shadow (CI: --base origin/main).\n--record-fps: append the known-good findings no row allows yet to tests/known-fps.csv, for review.',
     options: {
+      base: { type: 'string' },
+      'record-fps': { type: 'boolean' },
       'known-good': { type: 'string', multiple: true },
       report: { type: 'string' },
       'no-sim': { type: 'boolean' },
@@ -43,7 +46,13 @@ export const commands: CommandDef[] = [
         const { cleanCorpus } = await import('../../spec/clean-corpus.js');
         knownGood.push(await cleanCorpus(Number(ctx.values['sim-sessions'] ?? 60)));
       }
-      const { report, lines } = await runSpecTests({ root: process.cwd(), config: ctx.config, knownGood });
+      const { report, lines } = await runSpecTests({
+        root: process.cwd(),
+        config: ctx.config,
+        knownGood,
+        base: ctx.values.base as string | undefined,
+        recordFps: Boolean(ctx.values['record-fps']),
+      });
       for (const l of lines) ctx.out(l);
       const path = resolve((ctx.values.report as string) ?? 'out/spec-test.json');
       mkdirSync(dirname(path), { recursive: true });
