@@ -9,7 +9,9 @@ export default defineConfig({
   build: { format: 'directory', inlineStylesheets: 'never' },
   devToolbar: { enabled: false },
   vite: {
-    build: { reportCompressedSize: false, chunkSizeWarningLimit: 4096 },
+    // Scripts stay inline: a module script loaded from a file:// page is blocked by the browser, and the
+    // site must work opened from disk (tools/publish/relative-links.ts makes the links relative).
+    build: { reportCompressedSize: false, chunkSizeWarningLimit: 4096, assetsInlineLimit: 256 * 1024 },
     logLevel: 'warn',
   },
 });

@@ -1,3 +1,5 @@
+import { formatDuration } from '../util/duration.js';
+
 /** A one-line progress bar with rate and ETA on stderr; silent when not a TTY or when quiet. */
 export interface Progress {
   tick(n?: number, extra?: string): void;
@@ -25,7 +27,7 @@ export function createProgress(opts: {
     const width = 24;
     const bar = '█'.repeat(Math.round(frac * width)).padEnd(width, '░');
     stream.write(
-      `\r${opts.label} ${bar} ${count}/${opts.total} ${unit} · ${rate.toFixed(1)}/s · ETA ${formatSeconds(eta)} ${extra}\x1b[K`,
+      `\r${opts.label} ${bar} ${count}/${opts.total} ${unit} · ${rate.toFixed(1)}/s · ETA ${formatDuration(eta)} ${extra}\x1b[K`,
     );
   };
   return {
@@ -44,10 +46,4 @@ export function createProgress(opts: {
       stream.write(summary ? `\n${summary}\n` : '\n');
     },
   };
-}
-
-export function formatSeconds(s: number): string {
-  if (s < 60) return `${s.toFixed(0)}s`;
-  const m = Math.floor(s / 60);
-  return `${m}m${String(Math.round(s % 60)).padStart(2, '0')}s`;
 }

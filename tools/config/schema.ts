@@ -51,6 +51,10 @@ export const GoblinConfig = z.object({
       constitution: z.string().default('constitution.yaml'),
       /** Include shadow specs' findings in reports (they never fail a run). */
       report_shadow: z.boolean().default(true),
+      /** Exit 1 when an active spec's finding is at or above this severity (`--fail-on`; none = never). */
+      fail_on: z.enum(['none', 'error', 'warning']).default('none'),
+      /** Exit 3 (input not checked) when fewer of the HAR files read parse (`--min-parse-rate`). */
+      min_parse_rate: z.number().min(0).max(1).default(0.95),
     })
     .prefault({}),
   research: z

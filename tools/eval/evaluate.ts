@@ -1,6 +1,6 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { FAIL_CODES } from '../codes/catalog.js';
 import { GoblinConfig } from '../config/index.js';
 import { ingest } from '../ingest/run.js';
@@ -52,28 +52,7 @@ export async function evaluate(opts: {
     .split('\n')
     .filter(Boolean)
     .map((l) => JSON.parse(l));
-  const config = GoblinConfig.parse({
-    storage: {
-      base_dir: join(work, 'storage'),
-      db_file: join(work, 'storage', 'g.duckdb'),
-      parquet_dir: join(work, 'storage', 'parquet'),
-    },
-    pii: { salt_file: join(work, 'salt') },
-  });
-  const { summary, store } = await ingest({
-    inputs: [join(work, 'hars')],
-    config,
-    root: opts.root,
-    validate: { specsDir: resolve(opts.root, opts.specsDir ?? 'specs') },
-    keepStaging: true,
-    quiet: opts.quiet,
-    workers: opts.workers,
-  });
-  store.close();
-  const findings = readStaged<Finding>(summary.staging_dir, 'violation').filter(
-    (f) => f.spec_status === 'active',
-  );
-  const sessions = readStaged<SessionRow>(summary.staging_dir, 'session_row');
+  const { findings, sessions, summary } = await runPipeline(join(work, 'hars'), work, opts);
 
   const faults = truth.filter((t) => t.type === 'fault') as {
     har: string;
@@ -185,4 +164,61 @@ export function formatEval(r: EvalReport): string[] {
       : `goal NOT met for: ${r.goals.failing.join(', ') || 'precision on codes without support'}`,
   );
   return lines;
+}
+
+export interface PipelineRun {
+  findings: Finding[];
+  sessions: SessionRow[];
+  summary: { files_parsed: number; parse_success_rate: number };
+}
+
+/**
+ * The real pipeline on a folder of HARs — worker pool, store, validator — in a throwaway store under
+ * `work`; findings of active specs and every session row come back. Shared by every corpus.
+ */
+export async function runPipeline(
+  harsDir: string,
+  work: string,
+  opts: { root: string; specsDir?: string; workers?: number; quiet?: boolean },
+): Promise<PipelineRun> {
+  const config = GoblinConfig.parse({
+    storage: {
+      base_dir: join(work, 'storage'),
+      db_file: join(work, 'storage', 'g.duckdb'),
+      parquet_dir: join(work, 'storage', 'parquet'),
+    },
+    pii: { salt_file: join(work, 'salt') },
+  });
+  const { summary, store } = await ingest({
+    inputs: [harsDir],
+    config,
+    root: opts.root,
+    validate: { specsDir: resolve(opts.root, opts.specsDir ?? 'specs') },
+    keepStaging: true,
+    quiet: opts.quiet,
+    workers: opts.workers,
+  });
+  store.close();
+  // Truth files name HARs relative to their corpus folder; stored paths may be relative to the
+  // repository or absolute, so bring them back to the corpus folder before scoring.
+  const rel = relativeTo(harsDir, opts.root);
+  const findings = readStaged<Finding>(summary.staging_dir, 'violation')
+    .filter((f) => f.spec_status === 'active')
+    .map((f) => ({ ...f, har: rel(f.har) }));
+  const sessions = readStaged<SessionRow>(summary.staging_dir, 'session_row').map((s) => ({
+    ...s,
+    har: rel(s.har),
+  }));
+  return { findings, sessions, summary };
+}
+
+function relativeTo(dir: string, root: string): (p: string) => string {
+  const abs = resolve(dir);
+  const fromRoot = relative(resolve(root), abs).split(sep).join('/');
+  return (p) => {
+    if (isAbsolute(p)) return relative(abs, p).split(sep).join('/');
+    if (fromRoot && !fromRoot.startsWith('..') && p.startsWith(fromRoot + '/'))
+      return p.slice(fromRoot.length + 1);
+    return p;
+  };
 }

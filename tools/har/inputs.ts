@@ -1,9 +1,16 @@
-import { existsSync, readdirSync, statSync } from 'node:fs';
-import { basename, dirname, join, relative, resolve, sep } from 'node:path';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { basename, isAbsolute, relative, resolve, sep } from 'node:path';
+import { unzipSync } from 'fflate';
+import { isDynamicPattern } from 'tinyglobby';
 import { UsageError } from '../util/errors.js';
+import { walkFiles } from '../util/files.js';
 import { fnv1a } from '../util/hash.js';
 
 export interface InputFile {
+  /**
+   * Absolute path. A zip member named on the command line (`bundle.zip!/cap.har`) keeps the `!/member`
+   * suffix: the reader opens the archive and reads that member only.
+   */
   abs: string;
   /** Path relative to the input folder (what findings report as `har`). */
   rel: string;
@@ -11,68 +18,128 @@ export interface InputFile {
   mtimeMs: number;
 }
 
-const HAR_FILE = /\.(har|har\.gz|harz|zip)$/i;
-
-function walk(dir: string, root: string, out: InputFile[]): void {
-  for (const name of readdirSync(dir).sort()) {
-    if (name.startsWith('.') || name === 'node_modules') continue;
-    const p = join(dir, name);
-    const st = statSync(p);
-    if (st.isDirectory()) walk(p, root, out);
-    else if (HAR_FILE.test(name))
-      out.push({ abs: p, rel: relative(root, p).split(sep).join('/'), size: st.size, mtimeMs: st.mtimeMs });
-  }
+/** Where the `har` paths of a run come from: how to turn one back into something `goblin run` reads. */
+export interface InputRoot {
+  /** The argument as given. */
+  arg: string;
+  /** `dir`: `har` paths are relative to `path`; `file`: the input is the one capture `rel`. */
+  kind: 'dir' | 'file';
+  /** Path to pass to `goblin run` (relative to the working directory when inside it, `/`-separated). */
+  path: string;
+  /** For `file` roots: the `har` its findings carry. */
+  rel: string | null;
 }
 
-/** `**` any depth, `*` within a segment, `?` one char. */
-export function globToRegExp(glob: string): RegExp {
-  let re = '';
-  for (let i = 0; i < glob.length; i++) {
-    const c = glob[i];
-    if (c === '*') {
-      if (glob[i + 1] === '*') {
-        re += '.*';
-        i++;
-        if (glob[i + 1] === '/') i++;
-      } else re += '[^/]*';
-    } else if (c === '?') re += '[^/]';
-    else re += c.replace(/[.+^${}()|[\]\\]/g, '\\$&');
-  }
-  return new RegExp(`^${re}$`);
+/** What a folder walk picks up. `.harz` is sniffed by the reader (gzip, zip or plain JSON inside). */
+export const CAPTURE_FILE = /\.(har|har\.gz|harz|zip)$/i;
+/** `bundle.zip!/member.har`: one member of an archive (what zip members are called in every output). */
+const MEMBER = /^(.*\.zip)!\/(.+)$/i;
+
+const posix = (p: string) => p.split(sep).join('/');
+const display = (abs: string, cwd: string) => {
+  const r = relative(cwd, abs);
+  return r && !r.startsWith('..') && !isAbsolute(r) ? posix(r) : posix(abs);
+};
+
+/** Split a glob argument into the folder it starts from (no magic) and the pattern below it. */
+function splitGlob(arg: string): { base: string; pattern: string } {
+  const parts = arg.split(/[\\/]/);
+  const i = parts.findIndex((p) => isDynamicPattern(p));
+  return { base: parts.slice(0, i).join('/') || '.', pattern: parts.slice(i).join('/') };
 }
 
-/** Expand files, folders (recursive) and globs into a sorted, de-duplicated list of capture files. */
+function zipMembers(abs: string): string[] {
+  const names: string[] = [];
+  // Listing only: the filter sees every entry and returns false, so nothing is decompressed.
+  unzipSync(readFileSync(abs), { filter: (f) => (names.push(f.name), false) });
+  return names;
+}
+
+function memberInput(arg: string, cwd: string, m: RegExpExecArray): InputFile {
+  const container = resolve(cwd, m[1]);
+  if (!existsSync(container) || !statSync(container).isFile())
+    throw new UsageError(`input not found: ${arg} (no archive ${m[1]})`);
+  let names: string[];
+  try {
+    names = zipMembers(container);
+  } catch (e) {
+    throw new UsageError(`input not found: ${arg} (${m[1]} is not a readable zip: ${(e as Error).message})`);
+  }
+  if (!names.includes(m[2])) {
+    const hars = names.filter((n) => /\.(har|json)$/i.test(n));
+    throw new UsageError(
+      `input not found: ${arg} (${m[1]} has no member '${m[2]}'; it holds ${hars.slice(0, 5).join(', ') || 'no .har member'}${hars.length > 5 ? `, … ${hars.length - 5} more` : ''})`,
+    );
+  }
+  const st = statSync(container);
+  return {
+    abs: `${container}!/${m[2]}`,
+    rel: `${basename(container)}!/${m[2]}`,
+    size: st.size,
+    mtimeMs: st.mtimeMs,
+  };
+}
+
+function fileInput(abs: string, root: string, rel?: string): InputFile {
+  const st = statSync(abs);
+  return { abs, rel: rel ?? posix(relative(root, abs)), size: st.size, mtimeMs: st.mtimeMs };
+}
+
+/**
+ * Expand files, folders (recursive), globs and zip members into a sorted, de-duplicated list of capture
+ * files. Folders yield .har/.har.gz/.harz/.zip files (dot-files and node_modules skipped); a glob yields
+ * what it matches, relative to its static prefix; a named file is read whatever its extension.
+ */
 export function expandInputs(args: string[], cwd = process.cwd()): InputFile[] {
   if (args.length === 0) throw new UsageError('no input: give HAR files, folders or globs');
   const out: InputFile[] = [];
   for (const arg of args) {
-    if (/[*?]/.test(arg)) {
-      const firstGlob = arg.search(/[*?]/);
-      const baseDir = resolve(cwd, dirname(arg.slice(0, firstGlob + 1)));
-      const re = globToRegExp(relative(baseDir, resolve(cwd, arg)).split(sep).join('/'));
-      const found: InputFile[] = [];
-      if (existsSync(baseDir)) walkAll(baseDir, baseDir, found);
-      out.push(...found.filter((f) => re.test(relative(baseDir, f.abs).split(sep).join('/'))));
+    const member = MEMBER.exec(arg);
+    if (member && !existsSync(resolve(cwd, arg))) {
+      out.push(memberInput(arg, cwd, member));
       continue;
     }
     const abs = resolve(cwd, arg);
+    if (!existsSync(abs) && isDynamicPattern(arg)) {
+      const { base, pattern } = splitGlob(arg);
+      const baseDir = resolve(cwd, base);
+      const found = walkFiles(baseDir, { patterns: pattern, skipHidden: true });
+      if (!found.length) throw new UsageError(`input not found: no file matches ${arg}`);
+      out.push(...found.map((p) => fileInput(resolve(baseDir, p), baseDir, p)));
+      continue;
+    }
     if (!existsSync(abs)) throw new UsageError(`input not found: ${arg}`);
-    const st = statSync(abs);
-    if (st.isDirectory()) walk(abs, abs, out);
-    else out.push({ abs, rel: basename(abs), size: st.size, mtimeMs: st.mtimeMs });
+    if (statSync(abs).isDirectory()) {
+      const found = walkFiles(abs, { match: CAPTURE_FILE, skipHidden: true, skipDirs: ['node_modules'] });
+      if (!found.length)
+        throw new UsageError(`input not found: no capture file (.har, .har.gz, .harz, .zip) under ${arg}`);
+      out.push(...found.map((p) => fileInput(resolve(abs, p), abs, p)));
+    } else out.push(fileInput(abs, abs, basename(abs)));
   }
   const seen = new Set<string>();
   return out.filter((f) => (seen.has(f.abs) ? false : (seen.add(f.abs), true)));
 }
 
-function walkAll(dir: string, root: string, out: InputFile[]): void {
-  for (const name of readdirSync(dir).sort()) {
-    const p = join(dir, name);
-    const st = statSync(p);
-    if (st.isDirectory()) walkAll(p, root, out);
-    else
-      out.push({ abs: p, rel: relative(root, p).split(sep).join('/'), size: st.size, mtimeMs: st.mtimeMs });
-  }
+/** How each argument maps `har` paths back to files, for commands that reproduce one capture. */
+export function inputRoots(args: string[], cwd = process.cwd()): InputRoot[] {
+  return args.map((arg): InputRoot => {
+    const member = MEMBER.exec(arg);
+    const abs = resolve(cwd, arg);
+    if (member && !existsSync(abs)) {
+      const container = resolve(cwd, member[1]);
+      return {
+        arg,
+        kind: 'file',
+        path: `${display(container, cwd)}!/${member[2]}`,
+        rel: `${basename(container)}!/${member[2]}`,
+      };
+    }
+    if (!existsSync(abs) && isDynamicPattern(arg))
+      return { arg, kind: 'dir', path: display(resolve(cwd, splitGlob(arg).base), cwd), rel: null };
+    if (existsSync(abs) && statSync(abs).isFile())
+      return { arg, kind: 'file', path: display(abs, cwd), rel: basename(abs) };
+    return { arg, kind: 'dir', path: display(abs, cwd), rel: null };
+  });
 }
 
 /** Deterministic shard membership: stable across machines for the same relative paths. */

@@ -128,8 +128,26 @@ const brokenSource = (path: string, raw: Buffer, reason: QuarantineReason, detai
   detail,
 });
 
-/** Read a file that may be `.har`, `.har.gz` or a `.zip` of HARs; zips yield one source per member. */
+// `.harz` is not one format: exporters write gzip, zip or plain JSON under that name; the bytes decide.
+const GZIP_MAGIC = Buffer.from([0x1f, 0x8b]);
+const ZIP_MAGIC = Buffer.from('PK\x03\x04', 'latin1');
+function containerOf(lower: string, raw: Buffer): 'gzip' | 'zip' | 'plain' {
+  if (lower.endsWith('.harz'))
+    return raw.subarray(0, 2).equals(GZIP_MAGIC)
+      ? 'gzip'
+      : raw.subarray(0, 4).equals(ZIP_MAGIC)
+        ? 'zip'
+        : 'plain';
+  return lower.endsWith('.gz') ? 'gzip' : lower.endsWith('.zip') ? 'zip' : 'plain';
+}
+
+/**
+ * Read a file that may be `.har`, `.har.gz`, `.harz` or a `.zip` of HARs; zips yield one source per
+ * member. `archive.zip!/member.har` (see tools/har/inputs.ts) reads that one member.
+ */
 export function readHarFile(absPath: string, relPath: string, opts: ReadOptions): HarSource[] {
+  const member = /^(.*\.zip)!\/(.+)$/i.exec(absPath);
+  if (member) absPath = member[1];
   let raw: Buffer;
   try {
     raw = readFileSync(absPath);
@@ -146,7 +164,8 @@ export function readHarFile(absPath: string, relPath: string, opts: ReadOptions)
     ];
   }
   const lower = absPath.toLowerCase();
-  if (lower.endsWith('.gz')) {
+  const container = containerOf(lower, raw);
+  if (container === 'gzip') {
     if (isLfsPointer(raw)) return [lfsSource(relPath, raw)];
     try {
       return [parseHarBytes(gunzipSync(raw), relPath, opts)];
@@ -154,17 +173,22 @@ export function readHarFile(absPath: string, relPath: string, opts: ReadOptions)
       return [brokenSource(relPath, raw, 'gzip-error', (e as Error).message)];
     }
   }
-  if (lower.endsWith('.zip')) {
+  if (container === 'zip') {
     if (isLfsPointer(raw)) return [lfsSource(relPath, raw)];
     let files: Record<string, Uint8Array>;
     try {
       files = unzipSync(raw, {
-        filter: (f) => /\.(har|json)$/i.test(f.name) && !f.name.startsWith('__MACOSX/'),
+        filter: (f) =>
+          member ? f.name === member[2] : /\.(har|json)$/i.test(f.name) && !f.name.startsWith('__MACOSX/'),
       });
     } catch (e) {
       return [brokenSource(relPath, raw, 'zip-error', (e as Error).message)];
     }
     const names = Object.keys(files).sort();
+    if (member)
+      return names.length
+        ? [parseHarBytes(Buffer.from(files[names[0]]), relPath, opts)]
+        : [brokenSource(relPath, raw, 'zip-error', `zip has no member '${member[2]}'`)];
     if (names.length === 0) return [brokenSource(relPath, raw, 'zip-error', 'zip holds no .har file')];
     return names.map((n) => parseHarBytes(Buffer.from(files[n]), `${relPath}!/${n}`, opts));
   }

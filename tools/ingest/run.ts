@@ -7,7 +7,7 @@ import { expandInputs, inShard, parseShard } from '../har/index.js';
 import { openStore, queryRows, type Store } from '../store/index.js';
 import { exportParquet, loadStaging } from './load.js';
 import { runInProcess, runPool } from './pool.js';
-import type { FileContext } from './process-file.js';
+import type { FileContext, QuarantineRow } from './process-file.js';
 import { loadOrCreateSalt } from './salt.js';
 import type { FileReport } from './sink.js';
 import { NdjsonWriter } from './staging.js';
@@ -37,6 +37,8 @@ export interface IngestSummary {
   files_quarantined: number;
   lfs_pointers: number;
   quarantine_by_reason: Record<string, number>;
+  /** Every quarantined file and entry of this run, with its reason and position (outputs name them all). */
+  quarantined: QuarantineRow[];
   entries_quarantined: number;
   entries: number;
   beacons: number;
@@ -102,6 +104,7 @@ export async function ingest(opts: IngestOptions): Promise<{ summary: IngestSumm
     files_quarantined: 0,
     lfs_pointers: 0,
     quarantine_by_reason: {},
+    quarantined: [],
     entries_quarantined: 0,
     entries: 0,
     beacons: 0,
@@ -129,6 +132,7 @@ export async function ingest(opts: IngestOptions): Promise<{ summary: IngestSumm
       harRows.write({ ...r.file, ingested_at: now, shard: opts.shard ?? null });
       for (const q of r.quarantine) {
         qRows.write({ ...q, at: now });
+        s.quarantined.push(q);
         s.quarantine_by_reason[q.reason] = (s.quarantine_by_reason[q.reason] ?? 0) + 1;
         if (q.scope === 'entry') s.entries_quarantined++;
       }

@@ -158,7 +158,7 @@ export function changedParam(ls: LoadedSpec, specs: LoadedSpec[]): ProposalManif
       return { check: a.check, param: k, value: added[0] ?? cur[k] };
     }
     if (cur[k] && typeof cur[k] === 'object') {
-      // params.required events: the first param added to any event list
+      // params.missing_required events: the first param added to any event list
       const p = (prev[k] ?? {}) as Record<string, string[]>;
       for (const [ev, list] of Object.entries(cur[k] as Record<string, string[]>)) {
         const added = list.filter((v) => !(p[ev] ?? []).includes(v));

@@ -53,10 +53,17 @@ export interface FakeOllama {
   close(): Promise<void>;
 }
 
-/** An Ollama-API-compatible server on 127.0.0.1 (GET /api/tags, POST /api/chat), closing itself after `ttlMs`. */
-export async function startFakeOllama(ttlMs = 60_000): Promise<FakeOllama> {
+/**
+ * An Ollama-API-compatible server on 127.0.0.1 (GET /api/tags, POST /api/chat), closing itself after
+ * `ttlMs` in case a test forgets to. The default is long: on a loaded 2-core runner a test file with
+ * this server took over a minute, and a self-closing server made later tests "fail" with fetch errors.
+ */
+export async function startFakeOllama(ttlMs = 15 * 60_000): Promise<FakeOllama> {
   const state = { writer: [] as string[], judges: [] as string[], requests: [] as FakeOllama['requests'] };
   const server: Server = createServer((req, res) => {
+    // One connection per call: an idle keep-alive socket the server times out (5 s by default) while a
+    // slow, loaded test machine reuses it makes the client see ECONNRESET — a flake, not a finding.
+    res.setHeader('Connection', 'close');
     let raw = '';
     req.on('data', (c) => (raw += c));
     req.on('end', () => {

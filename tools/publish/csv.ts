@@ -20,11 +20,29 @@ export const FINDING_CSV_COLUMNS = [
   'observed',
 ] as const satisfies readonly (keyof SiteFinding)[];
 
-/** RFC 4180 field: quoted when it holds a comma, quote or line break; formula-leading cells defused. */
+// A plain decimal or scientific number: spreadsheets read it as a number, never as a formula.
+const NUMBER = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
+// Cells a spreadsheet would evaluate (OWASP "CSV injection"): =, +, -, @, and tab/CR that hide them.
+const FORMULA_LEAD = /^[=+\-@\t\r]/;
+
+/**
+ * RFC 4180 field: quoted when it holds a comma, quote or line break. Text that a spreadsheet would run
+ * as a formula is defused with a leading `'`; numbers (`-5`, `+1.5e3`) are left alone, they are data.
+ */
 export function csvField(v: unknown): string {
   let s = v === null || v === undefined ? '' : String(v);
-  if (/^[=+\-@\t\r]/.test(s)) s = `'${s}`;
+  if (typeof v !== 'number' && FORMULA_LEAD.test(s) && !NUMBER.test(s)) s = `'${s}`;
   return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+/** A CSV document (header + rows, CRLF line ends as RFC 4180 asks). */
+export function csvTable<K extends string>(
+  columns: readonly K[],
+  rows: readonly Partial<Record<K, unknown>>[],
+): string {
+  const lines = [columns.map(csvField).join(',')];
+  for (const r of rows) lines.push(columns.map((c) => csvField(r[c])).join(','));
+  return `${lines.join('\r\n')}\r\n`;
 }
 
 export function findingRow(f: SiteFinding): string[] {
@@ -32,7 +50,5 @@ export function findingRow(f: SiteFinding): string[] {
 }
 
 export function findingsCsv(findings: SiteFinding[]): string {
-  const lines = [FINDING_CSV_COLUMNS.join(',')];
-  for (const f of findings) lines.push(findingRow(f).map(csvField).join(','));
-  return `${lines.join('\r\n')}\r\n`;
+  return csvTable(FINDING_CSV_COLUMNS, findings);
 }

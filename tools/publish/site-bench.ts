@@ -7,40 +7,32 @@
  *
  * or directly: `tsx tools/publish/site-bench.ts [--specs N] [--dictionary N] [--keep]`.
  */
-import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { walkFiles } from '../util/files.js';
 import { buildSite } from './site-build.js';
-import { writeFixtureRepo } from './site-fixtures.js';
+import { writeFixtureRepo } from './testing/site-fixtures.js';
 
 export interface SiteBenchResult {
   specs: number;
   dictionary: number;
   pages: number;
   dist_bytes: number;
-  ms: { generate: number; data: number; astro: number; total: number };
+  ms: { generate: number; data: number; astro: number; links: number; total: number };
   pages_per_s: number;
   out_dir: string | null;
 }
 
-function walk(dir: string): { pages: number; bytes: number } {
-  let pages = 0;
-  let bytes = 0;
-  for (const n of readdirSync(dir)) {
-    const p = join(dir, n);
-    const st = statSync(p);
-    if (st.isDirectory()) {
-      const r = walk(p);
-      pages += r.pages;
-      bytes += r.bytes;
-    } else {
-      bytes += st.size;
-      if (n.endsWith('.html')) pages++;
-    }
-  }
-  return { pages, bytes };
+/** Pages and bytes of the built site. */
+function measure(dir: string): { pages: number; bytes: number } {
+  const files = walkFiles(dir);
+  return {
+    pages: files.filter((f) => f.endsWith('.html')).length,
+    bytes: files.reduce((n, f) => n + statSync(join(dir, f)).size, 0),
+  };
 }
 
 export async function benchSiteBuild(
@@ -59,13 +51,19 @@ export async function benchSiteBuild(
     });
     const generate = performance.now() - t0;
     const r = await buildSite({ root, runDir, outDir: join(dir, 'dist'), dataDir: join(dir, 'data') });
-    const { pages, bytes } = walk(r.outDir);
+    const { pages, bytes } = measure(r.outDir);
     return {
       specs: r.counts.specs,
       dictionary: r.counts.dictionary,
       pages,
       dist_bytes: bytes,
-      ms: { generate: Math.round(generate), data: r.ms.data, astro: r.ms.astro, total: r.ms.total },
+      ms: {
+        generate: Math.round(generate),
+        data: r.ms.data,
+        astro: r.ms.astro,
+        links: r.ms.links,
+        total: r.ms.total,
+      },
       pages_per_s: Math.round(pages / (r.ms.astro / 1000)),
       out_dir: opts.keep ? r.outDir : null,
     };

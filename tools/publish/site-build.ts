@@ -1,7 +1,7 @@
 /**
  * `npm run site:build` / `goblin site build`: assemble the site data from the repository and the last
  * validation run, then build the Astro site under site/ into site/dist (static, no server at view
- * time). Network-free: Astro telemetry is disabled and nothing is fetched.
+ * time, relative links: it opens from disk too). Network-free: Astro telemetry is disabled and nothing is fetched.
  *
  *   tsx tools/publish/site-build.ts [--run DIR] [--out DIR] [--root DIR] [--base /path/] [--data-dir DIR]
  *
@@ -13,6 +13,7 @@ import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { relativizeSite } from './relative-links.js';
 import { assembleSiteData, DEFAULT_RUN_DIR, writeSiteData, type AssembleOptions } from './site-data.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
@@ -43,7 +44,7 @@ export interface BuildSiteResult {
     sessions: number;
     timelines: number;
   };
-  ms: { data: number; astro: number; total: number };
+  ms: { data: number; astro: number; links: number; total: number };
 }
 
 export function resolveRunDir(flag: string | undefined, root = REPO_ROOT): string {
@@ -103,6 +104,9 @@ export async function buildSite(opts: BuildSiteOptions = {}): Promise<BuildSiteR
       rmSync(join(outDir, stub), { force: true });
   }
   const t2 = performance.now();
+  // Relative links naming their files: the site opens from disk (file://) as well as from any server path.
+  if (!opts.dataOnly) relativizeSite(outDir, opts.base ?? '/');
+  const t3 = performance.now();
   return {
     outDir,
     dataDir,
@@ -114,7 +118,12 @@ export async function buildSite(opts: BuildSiteOptions = {}): Promise<BuildSiteR
       sessions: data.sessions.length,
       timelines: data.timelines.length,
     },
-    ms: { data: Math.round(t1 - t0), astro: Math.round(t2 - t1), total: Math.round(t2 - t0) },
+    ms: {
+      data: Math.round(t1 - t0),
+      astro: Math.round(t2 - t1),
+      links: Math.round(t3 - t2),
+      total: Math.round(t3 - t0),
+    },
   };
 }
 

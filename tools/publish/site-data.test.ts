@@ -4,7 +4,16 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findingsCsv } from './csv.js';
 import { search } from './search.js';
-import { assembleSiteData, computeInbox, siteSearchIndex, writeSiteData } from './site-data.js';
+import { buildSummary } from '../validate/report.js';
+import {
+  assembleSiteData,
+  capturePath,
+  computeInbox,
+  computeMatrix,
+  reproduceCommand,
+  siteSearchIndex,
+  writeSiteData,
+} from './site-data.js';
 import {
   fixtureFindings,
   fixtureSessions,
@@ -14,7 +23,7 @@ import {
   mcTimeline,
   ROKU_QUOTE,
   writeFixtureRepo,
-} from './site-fixtures.js';
+} from './testing/site-fixtures.js';
 import { SiteData, type SiteTimeline } from './site-schema.js';
 import { timelineGeometry } from './timeline.js';
 
@@ -148,7 +157,7 @@ describe('assembleSiteData', () => {
     const roku = data.inbox.find((x) => x.session === 'mc-sess-2')!;
     expect(roku.reasons).toContain('new version roku|hb-api|2.0.1 (not in the previous run)');
     expect(roku.command).toBe(
-      `npx goblin run examples/hars/roku/mc-roku.har --out out/repro && grep -F '"session":"mc-sess-2"' out/repro/violations.jsonl`,
+      `npx goblin run examples/hars/roku/mc-roku.har --out out/repro && grep -F '"session":"mc-sess-2"' out/repro/sessions.jsonl out/repro/violations.jsonl`,
     );
     // the clean PASS session is not in the inbox
     expect(data.inbox.some((x) => x.session === 'hb-sess-1')).toBe(false);
@@ -291,12 +300,13 @@ describe('timeline geometry', () => {
 });
 
 describe('computeInbox and CSV', () => {
+  const reproduce = (har: string, session: string) => reproduceCommand(`examples/hars/${har}`, session);
   it('scores nothing when every session passed everything on known versions', () => {
     const clean = fixtureSessions().filter((s) => s.verdict === 'PASS');
     const prev = fixtureSummary([], clean);
-    expect(computeInbox(clean, [], prev, 'examples/hars')).toEqual([]);
+    expect(computeInbox(clean, [], prev, reproduce)).toEqual([]);
     // without a previous run, a version seen in a single session is mildly novel
-    const first = computeInbox(clean, [], null, 'examples/hars');
+    const first = computeInbox(clean, [], null, reproduce);
     expect(first.map((x) => [x.session, x.novelty, x.reasons])).toEqual([
       ['hb-sess-1', 0.3, ['only session of web|heartbeat|2.2.1 in this run']],
       ['page:web:1', 0.3, ['only session of web|aa|2.26.0 in this run']],
@@ -310,5 +320,76 @@ describe('computeInbox and CSV', () => {
     expect(header.split(',')[1]).toBe('code');
     expect(row).toContain('"a ""quoted"", value"');
     expect(row).toContain(",'=1+1,");
+  });
+});
+
+describe('quarantine, attribution and reproduce paths', () => {
+  it('names every quarantined file and entry of the run, in path order', () => {
+    expect(data.quarantine.total).toBe(2);
+    expect(data.quarantine.by_reason).toEqual({ 'invalid-json': 1, 'undecodable-beacon': 1 });
+    expect(data.quarantine.rows.map((q) => [q.path, q.entry_index, q.reason, q.detail])).toEqual([
+      [
+        'roku/mc-roku.har',
+        17,
+        'undecodable-beacon',
+        'media-collection: Media Collection call without a JSON body',
+      ],
+      [
+        'web/uploads/session-export-partial.har',
+        null,
+        'invalid-json',
+        'Unterminated string in JSON at position 3000',
+      ],
+    ]);
+  });
+
+  it('counts a virtual-version session and its findings under the same vv-… version', () => {
+    const [base] = fixtureSessions().filter((s) => s.session === 'mc-sess-2');
+    const vv = {
+      ...base,
+      har: 'web/x.har',
+      session: 'vv-sess',
+      sdk_version: null,
+      virtual_version: 'vv-d650e52395',
+    };
+    const f = {
+      ...fixtureFindings().find((x) => x.session === 'mc-sess-2')!,
+      har: 'web/x.har',
+      session: 'vv-sess',
+      sdk_version: null,
+    };
+    const m = computeMatrix([vv], [f], null);
+    expect(m.rows).toEqual([
+      {
+        platform: vv.platform,
+        sdk: vv.sdk,
+        version: 'vv-d650e52395',
+        sessions: 1,
+        findings: 1,
+        by_family: { cadence: 1 },
+      },
+    ]);
+    const summary = buildSummary('x', fixtureSummary([], []).parse, [f], [vv], 1, null);
+    expect(Object.keys(summary.by_platform_version)).toEqual([`${vv.platform}|${vv.sdk}|vv-d650e52395`]);
+  });
+
+  it('maps a capture back to the path goblin run reads: single files, zip members, several folders', () => {
+    const roots = [
+      { arg: 'drops/a', kind: 'dir' as const, path: 'drops/a', rel: null },
+      { arg: 'drops/b', kind: 'dir' as const, path: 'drops/b', rel: null },
+      { arg: 'x/one.har', kind: 'file' as const, path: 'x/one.har', rel: 'one.har' },
+      { arg: 'y/bundle.zip', kind: 'file' as const, path: 'y/bundle.zip', rel: 'bundle.zip' },
+    ];
+    expect(capturePath(roots, null, 'one.har')).toBe('x/one.har');
+    expect(capturePath(roots, null, 'bundle.zip!/cap-1.har')).toBe('y/bundle.zip!/cap-1.har');
+    expect(capturePath(roots, null, 'web/c.har', (p) => p === 'drops/b/web/c.har')).toBe('drops/b/web/c.har');
+    expect(capturePath(roots, null, 'web/c.har')).toBe('drops/a/web/c.har');
+    // runs written before summary.inputs existed: one argument
+    expect(capturePath(undefined, 'examples/hars/roku/mc-roku.har', 'mc-roku.har')).toBe(
+      'examples/hars/roku/mc-roku.har',
+    );
+    expect(capturePath(undefined, 'examples/hars', 'bundles/b.zip!/c.har')).toBe(
+      'examples/hars/bundles/b.zip!/c.har',
+    );
   });
 });

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Finding, SessionRow, Summary, Timeline, Verdict } from '../validate/outputs.js';
+import { Finding, QuarantineRecord, SessionRow, Summary, Timeline, Verdict } from '../validate/outputs.js';
 import { DictionaryEntry } from '../dictionary/schema.js';
 import { Citation, Scope, Assertion, SpecStatus } from '../spec/schema.js';
 
@@ -84,6 +84,8 @@ export const SiteSession = SessionRow.extend({
   slug: z.string(),
   findings: z.number().int(),
   has_timeline: z.boolean(),
+  /** Shell command that re-runs this session's capture and prints its rows (tools/publish/site-data/inbox.ts). */
+  command: z.string(),
 });
 export type SiteSession = z.infer<typeof SiteSession>;
 
@@ -190,6 +192,13 @@ export const SiteData = z.object({
     timelines_total: z.number().int(),
   }),
   inbox: z.array(InboxItem),
+  /** Files and entries the run could not read: every reason counted, the first `cap` named. */
+  quarantine: z.object({
+    total: z.number().int(),
+    by_reason: z.record(z.string(), z.number()),
+    rows: z.array(QuarantineRecord),
+    cap: z.number().int(),
+  }),
   evidence: z.array(EvidencePack),
   constitution: z.array(Clause),
   /** Files that could not be read or validated; shown on the dashboard rather than failing the build. */

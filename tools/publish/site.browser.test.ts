@@ -6,11 +6,12 @@
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildSite, REPO_ROOT, type BuildSiteResult } from './site-build.js';
 import { sessionSlug } from './site-data.js';
-import { LONG_PARAM, ROKU_QUOTE, writeFixtureRepo } from './site-fixtures.js';
+import { LONG_PARAM, ROKU_QUOTE, writeFixtureRepo } from './testing/site-fixtures.js';
 import { serveStatic, type StaticServer } from './static-server.js';
 
 const CHROMIUM = process.env.GOBLIN_CHROMIUM ?? '/usr/bin/chromium';
@@ -146,7 +147,7 @@ describe.skipIf(!existsSync(CHROMIUM))('published site in chromium', () => {
     expect(body).toContain('C1: Cadence rules follow the documented ping intervals');
     // the citation links to its cached evidence passage
     await page.getByRole('link', { name: /Roku media ping cadence #1/ }).click();
-    await page.waitForURL(/\/evidence\/#roku-cadence-0$/);
+    await page.waitForURL(/\/evidence\/index\.html#roku-cadence-0$/);
     expect(await page.locator('#roku-cadence-0').innerText()).toContain('CADENCE_EARLY_FIRST_PING_ROKU');
     await shot(page, 'evidence');
     await page.close();
@@ -212,7 +213,7 @@ describe.skipIf(!existsSync(CHROMIUM))('published site in chromium', () => {
     const page = await open('/');
     await page.getByLabel('Search specs, dictionary, codes and evidence').fill('roku cadence first ping');
     await page.keyboard.press('Enter');
-    await page.waitForURL(/\/search\/\?q=roku/);
+    await page.waitForURL(/\/search\/index\.html\?q=roku/);
     await page.locator('#search-results li').first().waitFor();
     const results = await page.locator('#search-results li').allInnerTexts();
     expect(results[0]).toContain('CADENCE_EARLY_FIRST_PING_ROKU');
@@ -228,7 +229,7 @@ describe.skipIf(!existsSync(CHROMIUM))('published site in chromium', () => {
     );
     await shot(page, 'search');
     await page.locator('#search-results li a').first().click();
-    await page.waitForURL(/\/specs\/CADENCE_EARLY_FIRST_PING_ROKU\/$/);
+    await page.waitForURL(/\/specs\/CADENCE_EARLY_FIRST_PING_ROKU\/index\.html$/);
     await page.close();
   });
 
@@ -259,7 +260,7 @@ describe.skipIf(!existsSync(CHROMIUM))('published site in chromium', () => {
     await page.getByLabel('Platform', { exact: true }).selectOption('roku');
     expect(await visible()).toBe(1);
     await page.locator('#findings-table tbody tr:visible a', { hasText: 'mc-sess-2' }).click();
-    await page.waitForURL(/\/sessions\/[0-9a-f]{12}\/$/);
+    await page.waitForURL(/\/sessions\/[0-9a-f]{12}\/index\.html$/);
     expect(await page.locator('h1').innerText()).toBe('Session mc-sess-2');
     await page.close();
   });
@@ -275,6 +276,81 @@ describe.skipIf(!existsSync(CHROMIUM))('published site in chromium', () => {
     expect(await code.locator('#definition').innerText()).toContain('1.5 ×');
     expect(await code.locator('main').innerText()).toContain('main-content pings 25.0 s apart');
     await code.close();
+  });
+
+  it('quarantine: every file and entry the run could not read, with reason and position', async () => {
+    const page = await open('/');
+    await page.locator('#quarantine-link').click();
+    await page.waitForURL(/\/quarantine\/index\.html$/);
+    expect(await page.locator('#quarantine-summary').innerText()).toBe(
+      '2 files and entries: invalid-json 1 · undecodable-beacon 1.',
+    );
+    const rows = await page.locator('#quarantine-table tbody tr').allInnerTexts();
+    expect(rows[0].split('\t').map((c) => c.trim())).toEqual([
+      'roku/mc-roku.har',
+      '17',
+      'undecodable-beacon',
+      'media-collection: Media Collection call without a JSON body\nhttps://acme.hb-api.omtrdc.net/api/v1/sessions/139bd3c6/events',
+    ]);
+    expect(rows[1]).toContain('Unterminated string in JSON at position 3000');
+    await shot(page, 'quarantine');
+    await page.close();
+  });
+
+  it('every session page shows its reproduce command', async () => {
+    const page = await open(`/sessions/${sessionSlug('web/hb-bunny.har', 'hb-sess-1')}/`);
+    expect(await page.locator('#reproduce').innerText()).toBe(
+      `npx goblin run examples/hars/web/hb-bunny.har --out out/repro && grep -F '"session":"hb-sess-1"' out/repro/sessions.jsonl out/repro/violations.jsonl`,
+    );
+    await page.close();
+  });
+
+  it('opened from disk (file://): styled, links, search, filters and the timeline all work', async () => {
+    const fileProblems: string[] = [];
+    const page = await browser.newPage({ viewport: DESKTOP });
+    page.on('pageerror', (e) => fileProblems.push(e.message));
+    page.on('requestfailed', (r) => fileProblems.push(`request failed ${r.url()}`));
+    page.on('console', (m) => {
+      if (m.type() === 'error') fileProblems.push(`console: ${m.text()}`);
+    });
+    await page.goto(pathToFileURL(join(build.outDir, 'index.html')).href, { waitUntil: 'load' });
+    // The stylesheet applied: the header is laid out by site.css, not the browser default.
+    expect(await page.evaluate(() => document.styleSheets.length)).toBeGreaterThan(0);
+    expect(await page.locator('header.site .hdr').evaluate((e) => getComputedStyle(e).display)).not.toBe(
+      'block',
+    );
+    await page.getByRole('link', { name: 'Specs', exact: true }).click();
+    await page.waitForURL(/\/specs\/index\.html$/);
+    expect(page.url().startsWith('file://')).toBe(true);
+    await page.locator('input[data-filter-table]').fill('roku');
+    expect(await page.locator('[data-filter-count]').innerText()).toMatch(/^\d+ of \d+ shown$/);
+    await page.getByRole('link', { name: 'CADENCE_EARLY_FIRST_PING_ROKU' }).click();
+    await page.waitForURL(/\/specs\/CADENCE_EARLY_FIRST_PING_ROKU\/index\.html$/);
+    expect(await page.locator('h1').innerText()).toBe('CADENCE_EARLY_FIRST_PING_ROKU');
+    await page.getByLabel('Search specs, dictionary, codes and evidence').fill('roku cadence first ping');
+    await page.keyboard.press('Enter');
+    await page.waitForURL(/\/search\/index\.html\?q=roku/);
+    await page.locator('#search-results li').first().waitFor();
+    expect(await page.locator('#search-results li').first().innerText()).toContain(
+      'CADENCE_EARLY_FIRST_PING_ROKU',
+    );
+    await page.locator('#search-results li a').first().click();
+    await page.waitForURL(/\/specs\/CADENCE_EARLY_FIRST_PING_ROKU\/index\.html$/);
+    await page.goto(
+      pathToFileURL(join(build.outDir, 'findings', 'index.html')).href + '?code=PLAYHEAD_DECREASING',
+    );
+    expect(await page.locator('#finding-count').innerText()).toBe('1 of 3 findings shown');
+    await page.goto(
+      pathToFileURL(
+        join(build.outDir, 'sessions', sessionSlug('roku/mc-roku.har', 'mc-sess-2'), 'index.html'),
+      ).href,
+    );
+    expect(await page.locator('#timeline polyline.line').count()).toBe(1);
+    await page.locator('#timeline circle.ev[data-i="9"]').hover();
+    expect(await page.locator('#ev-tip').innerText()).toContain('CADENCE_CONTENT_PING_GAP');
+    await shot(page, 'session-from-file');
+    await page.close();
+    expect(fileProblems).toEqual([]);
   });
 
   it('loads every page without console errors or failed requests', () => {

@@ -1,4 +1,4 @@
-/** A tiny static file server for the built site (tests, `goblin site build --serve`-style previews). */
+/** A tiny static file server for the built site (`goblin site serve`, and the browser tests). */
 import { createReadStream, existsSync, statSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { extname, join, normalize, resolve, sep } from 'node:path';
@@ -25,7 +25,22 @@ export interface StaticServer {
 export function serveStatic(dir: string, port = 0): Promise<StaticServer> {
   const root = resolve(dir);
   const server: Server = createServer((req, res) => {
-    const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      res.writeHead(405, { Allow: 'GET, HEAD' }).end();
+      return;
+    }
+    let path: string;
+    try {
+      path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
+    } catch {
+      // A malformed escape (`/%E0%A4%A`) is the client's error; it must never take the server down.
+      res.writeHead(400, { 'Content-Type': TYPES['.txt'] }).end('bad request: malformed URL escape');
+      return;
+    }
+    if (path.includes('\0')) {
+      res.writeHead(400, { 'Content-Type': TYPES['.txt'] }).end('bad request');
+      return;
+    }
     let file = normalize(join(root, path));
     if (file !== root && !file.startsWith(root + sep)) {
       res.writeHead(403).end();

@@ -1,19 +1,49 @@
-import { readdirSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { globSync } from 'tinyglobby';
 
-/** Files below `dir` (recursive, sorted) whose name matches `match`; a missing folder gives []. */
+export interface WalkOptions {
+  /** Keep files whose base name matches (default: every file). */
+  match?: RegExp;
+  /** Glob patterns (picomatch syntax, relative to the folder) a path must match (default `**`). */
+  patterns?: string | readonly string[];
+  /** Leave out dot-files and dot-folders (default false: every file counts). */
+  skipHidden?: boolean;
+  /** Folder names never entered (e.g. node_modules). */
+  skipDirs?: readonly string[];
+}
+
+/**
+ * Compare paths segment by segment, so a folder's files sort where the folder does (`a/b` before
+ * `a-c`): the order a sorted depth-first walk gives, stable across machines.
+ */
+export function comparePaths(a: string, b: string): number {
+  const x = a.split('/');
+  const y = b.split('/');
+  for (let i = 0; i < Math.min(x.length, y.length); i++) if (x[i] !== y[i]) return x[i] < y[i] ? -1 : 1;
+  return x.length - y.length;
+}
+
+/**
+ * The repository's one directory walker: files below `dir` (recursive, sorted), as paths relative to
+ * `dir` with `/` separators. A missing folder gives []. Globs are matched by tinyglobby/picomatch, so
+ * `a/**\/b.har` matches `a/b.har` and `a/x/b.har`, never `a/xb.har`.
+ */
+export function walkFiles(dir: string, opts: WalkOptions = {}): string[] {
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) return [];
+  const ignore = (opts.skipDirs ?? []).map((d) => `**/${d}/**`);
+  const found = globSync(opts.patterns ?? '**', {
+    cwd: dir,
+    dot: !opts.skipHidden,
+    onlyFiles: true,
+    ignore,
+    expandDirectories: false,
+  });
+  const base = (p: string) => p.slice(p.lastIndexOf('/') + 1);
+  return found.filter((p) => !opts.match || opts.match.test(base(p))).sort(comparePaths);
+}
+
+/** Files below `dir` (recursive, sorted) whose name matches `match`, as full paths; a missing folder gives []. */
 export function listFiles(dir: string, match: RegExp): string[] {
-  let names: string[];
-  try {
-    names = readdirSync(dir).sort();
-  } catch {
-    return [];
-  }
-  const out: string[] = [];
-  for (const n of names) {
-    const p = join(dir, n);
-    if (statSync(p).isDirectory()) out.push(...listFiles(p, match));
-    else if (match.test(n)) out.push(p);
-  }
-  return out;
+  return walkFiles(dir, { match }).map((p) => join(dir, p));
 }

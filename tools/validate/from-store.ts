@@ -10,7 +10,7 @@ import { loadRulePack } from './pack.js';
 import { capturesFromStore } from './replay.js';
 import { writeRunOutputs } from './report.js';
 import { validateCapture } from './validate.js';
-import type { Summary } from './outputs.js';
+import type { Finding, QuarantineRecord, Summary } from './outputs.js';
 
 const BATCH = 200; // HARs per DuckDB → JS round trip: bounded memory on big stores
 
@@ -24,7 +24,7 @@ export async function validateStore(opts: {
   outDir: string;
   root?: string;
   commit?: string | null;
-}): Promise<{ summary: Summary }> {
+}): Promise<{ summary: Summary; findings: Finding[] }> {
   const root = opts.root ?? process.cwd();
   const cfg = opts.config;
   const db = resolve(root, cfg.storage.db_file);
@@ -112,15 +112,20 @@ export async function validateStore(opts: {
       beacons_by_family: fam,
       parse_success_rate: parsed + broken ? parsed / (parsed + broken) : 1,
     } as unknown as IngestSummary;
+    const quarantine = await queryRows<QuarantineRecord>(
+      store.con,
+      `SELECT scope, path, entry_index::INT AS entry_index, url, reason, detail FROM quarantine`,
+    );
     const out = writeRunOutputs({
       stagingDir: staging,
+      quarantine,
       outDir: opts.outDir,
       input: `store ${cfg.storage.db_file}`,
       ingest,
       specCount: pack.specs.length,
       commit: opts.commit ?? null,
     });
-    return { summary: out.summary };
+    return { summary: out.summary, findings: out.findings };
   } finally {
     store.close();
     rmSync(staging, { recursive: true, force: true });

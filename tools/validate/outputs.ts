@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 /**
- * The files `goblin validate` writes (violations.jsonl / sessions.jsonl / summary.json). They are the
+ * The files `goblin validate` writes (violations.jsonl / sessions.jsonl / summary.json / quarantine.jsonl). They are the
  * contract the site, the learning layer and the PR bot read; change them only compatibly.
  */
 export const Finding = z.object({
@@ -53,9 +53,38 @@ export const SessionRow = z.object({
 });
 export type SessionRow = z.infer<typeof SessionRow>;
 
+/** quarantine.jsonl / quarantine.csv: every file and entry the run could not read, and why. */
+export const QuarantineRecord = z.object({
+  scope: z.enum(['file', 'entry']),
+  path: z.string(), // HAR path as findings name it (zip members: `bundle.zip!/member.har`)
+  entry_index: z.number().int().nullable(), // 0-based index in log.entries (entry scope)
+  url: z.string().nullable(),
+  reason: z.string(), // invalid-json, not-a-har, empty-file, gzip-error, zip-error, malformed-entry, undecodable-beacon, …
+  detail: z.string().nullable(), // the reader's words, e.g. `Unterminated string in JSON at position 3000`
+});
+export type QuarantineRecord = z.infer<typeof QuarantineRecord>;
+
+/** How an input argument maps `har` paths back to a path `goblin run` reads (tools/har/inputs.ts). */
+export const InputRootRecord = z.object({
+  arg: z.string(),
+  kind: z.enum(['dir', 'file']),
+  path: z.string(),
+  rel: z.string().nullable(),
+});
+
+/** The rule that set the run's exit code (docs/cli.md#exit-codes). */
+export const GateRecord = z.object({
+  code: z.number().int(),
+  reason: z.string(),
+  fail_on: z.string(),
+  min_parse_rate: z.number(),
+});
+
 export const Summary = z.object({
   generated_at: z.string(),
   input: z.string(),
+  /** Per input argument: where its `har` paths live (absent in runs written before it existed). */
+  inputs: z.array(InputRootRecord).optional(),
   spec_pack: z.object({ specs: z.number(), commit: z.string().nullable() }),
   parse: z.object({
     files_seen: z.number(),
@@ -66,6 +95,9 @@ export const Summary = z.object({
     beacons: z.number(),
     beacons_by_family: z.record(z.string(), z.number()),
     parse_success_rate: z.number(),
+    /** The first quarantined files and entries by name (all of them: quarantine.jsonl / .csv). */
+    quarantined: z.array(QuarantineRecord).optional(),
+    quarantined_total: z.number().optional(),
   }),
   sessions: z.object({ total: z.number(), pass: z.number(), violation: z.number(), abstain: z.number() }),
   coverage: z.number(), // share of sessions with a PASS or VIOLATION verdict
@@ -76,6 +108,7 @@ export const Summary = z.object({
   by_platform_version: z.record(z.string(), z.record(z.string(), z.number())),
   rule_hits: z.record(z.string(), z.number()),
   top_sessions: z.array(z.object({ har: z.string(), session: z.string(), findings: z.number() })),
+  gate: GateRecord.optional(),
 });
 export type Summary = z.infer<typeof Summary>;
 

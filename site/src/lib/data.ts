@@ -49,9 +49,3 @@ export function findingsFor(sessionSlug: string): SiteData['findings'] {
   }
   return findingIndex.get(sessionSlug) ?? [];
 }
-
-let inboxIndex: Map<string, SiteData['inbox'][number]> | undefined;
-export function inboxFor(sessionSlug: string): SiteData['inbox'][number] | undefined {
-  if (!inboxIndex) inboxIndex = new Map(siteData().inbox.map((x) => [x.slug, x]));
-  return inboxIndex.get(sessionSlug);
-}

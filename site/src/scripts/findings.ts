@@ -22,7 +22,11 @@ if (form && table && count) {
     count.textContent = `${shown.toLocaleString('en-US')} of ${rows.length.toLocaleString('en-US')} findings shown`;
     const q = new URLSearchParams();
     for (const s of selects) if (s.value) q.set(s.dataset.key!, s.value);
-    history.replaceState(null, '', q.size ? `?${q}` : location.pathname);
+    try {
+      history.replaceState(null, '', q.size ? `?${q}` : location.pathname);
+    } catch {
+      // file:// pages may refuse; the filters still apply
+    }
   };
   form.addEventListener('change', apply);
   form.addEventListener('reset', () => setTimeout(apply, 0));

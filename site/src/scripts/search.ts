@@ -1,4 +1,5 @@
 // Client-side search over the prebuilt index (same tokenizer and BM25 scorer as the build).
+import { pageFile } from '../../../tools/publish/links';
 import { search, type SearchIndex } from '../../../tools/publish/search';
 
 const form = document.querySelector<HTMLFormElement>('#search-form');
@@ -13,22 +14,44 @@ const LABEL: Record<string, string> = {
   clause: 'Clause',
 };
 
+/** Load search-index.js with a script tag: works from a server and from a page opened from disk. */
+function loadIndex(src: string): Promise<SearchIndex> {
+  const w = self as unknown as { GOBLIN_SEARCH_INDEX?: SearchIndex };
+  if (w.GOBLIN_SEARCH_INDEX) return Promise.resolve(w.GOBLIN_SEARCH_INDEX);
+  return new Promise((resolve, reject) => {
+    const s = document.createElement('script');
+    s.src = src;
+    s.onload = () =>
+      w.GOBLIN_SEARCH_INDEX ? resolve(w.GOBLIN_SEARCH_INDEX) : reject(new Error('empty index'));
+    s.onerror = () => reject(new Error(`cannot load ${src}`));
+    document.head.append(s);
+  });
+}
+
+/** Keep the query in the address bar where the browser allows it (file:// pages may refuse). */
+function rememberQuery(q: string): void {
+  try {
+    const url = new URL(location.href);
+    if (q) url.searchParams.set('q', q);
+    else url.searchParams.delete('q');
+    history.replaceState(null, '', url);
+  } catch {
+    // not essential
+  }
+}
+
 if (form && input && list && status) {
   let index: SearchIndex | null = null;
   const load = async () => {
     if (!index) {
       status.textContent = 'Loading the index…';
-      const r = await fetch(form.dataset.index!);
-      index = (await r.json()) as SearchIndex;
+      index = await loadIndex(form.dataset.index!);
     }
     return index;
   };
   const run = async () => {
     const q = input.value.trim();
-    const url = new URL(location.href);
-    if (q) url.searchParams.set('q', q);
-    else url.searchParams.delete('q');
-    history.replaceState(null, '', url);
+    rememberQuery(q);
     list.replaceChildren();
     if (!q) {
       status.textContent = '';
@@ -45,7 +68,7 @@ if (form && input && list && status) {
       kind.className = 'kind';
       kind.textContent = LABEL[h.kind] ?? h.kind;
       const a = document.createElement('a');
-      a.href = form.dataset.base + h.url;
+      a.href = form.dataset.root + pageFile(h.url.replace(/^\/+/, ''));
       a.textContent = h.title;
       const p = document.createElement('p');
       p.textContent = h.snippet;

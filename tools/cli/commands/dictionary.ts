@@ -1,7 +1,16 @@
 import type { CommandContext, CommandDef } from '../command.js';
-import { EXIT_FINDINGS, EXIT_OK } from '../../util/errors.js';
+import { EXIT_FINDINGS, EXIT_OK, UsageError } from '../../util/errors.js';
+import { JSON_OPTION } from '../options.js';
+import { int, num, text } from '../values.js';
 
 const DICT_DIR = 'dictionary';
+const DIR_OPTION = {
+  type: 'string',
+  description: 'the dictionary tree',
+  default: DICT_DIR,
+  placeholder: 'DIR',
+  value: text,
+} as const;
 
 async function withStore<T>(
   ctx: CommandContext,
@@ -28,7 +37,8 @@ export const commands: CommandDef[] = [
       'Re-running on the same data changes nothing. `note` always survives; `locked: true` keeps type, unit,',
       'aliases, concept and presence as reviewed. Files of params no longer in the store are kept.',
     ].join('\n'),
-    options: { dir: { type: 'string' }, json: { type: 'boolean' } },
+    options: { dir: DIR_OPTION, ...JSON_OPTION },
+    exits: { 0: 'dictionary induced' },
     async run(ctx) {
       const { resolve } = await import('node:path');
       const { induceDictionary } = await import('../../dictionary/index.js');
@@ -49,13 +59,17 @@ export const commands: CommandDef[] = [
     name: 'dictionary diff',
     summary: 'Show, as a unified diff, what ingesting new HARs would change in the dictionary',
     usage: '<input…> [--dir DIR] [--stat]',
-    help: 'Copies the store to a temporary folder, ingests the inputs there, induces into a copy of the tree and diffs. Nothing in the repository or the store changes. Exit 1 when something would change.',
-    options: { dir: { type: 'string' }, stat: { type: 'boolean' } },
+    help: 'Copies the store to a temporary folder, ingests the inputs there, induces into a copy of the tree and diffs. Nothing in the repository or the store changes.',
+    options: {
+      dir: DIR_OPTION,
+      stat: { type: 'boolean', description: 'list changed files (A/M/D) instead of the unified diff' },
+    },
+    exits: {
+      0: 'nothing in the dictionary would change',
+      1: 'ingesting the inputs would change the dictionary',
+    },
     async run(ctx) {
-      if (!ctx.positionals.length) {
-        ctx.err('dictionary diff: give HAR files/folders to compare');
-        return 2;
-      }
+      if (!ctx.positionals.length) throw new UsageError('give HAR files/folders to compare');
       const { cpSync, existsSync, mkdtempSync, rmSync } = await import('node:fs');
       const { tmpdir } = await import('node:os');
       const { join, resolve } = await import('node:path');
@@ -110,12 +124,28 @@ export const commands: CommandDef[] = [
     usage: '[--json] [--min-sessions N] [--min-stability X] [--all] [--dir DIR]',
     help: 'A param is unknown when it is seen in ≥ --min-sessions sessions (default 20) with stability ≥ --min-stability (default 0.9), is not locked, and neither it nor an alias is named by a spec (requires.keys/dict, check params) or the alias seed. Customer-defined variables (eVars, props, custom context data/metadata) are left out unless --all.',
     options: {
-      json: { type: 'boolean' },
-      'min-sessions': { type: 'string' },
-      'min-stability': { type: 'string' },
-      all: { type: 'boolean' },
-      dir: { type: 'string' },
+      ...JSON_OPTION,
+      'min-sessions': {
+        type: 'string',
+        description: 'sessions a parameter must be seen in',
+        default: '20',
+        placeholder: 'N',
+        value: int(1),
+      },
+      'min-stability': {
+        type: 'string',
+        description: 'share of sessions with a stable type and presence',
+        default: '0.9',
+        placeholder: 'X',
+        value: num(0, 1),
+      },
+      all: {
+        type: 'boolean',
+        description: 'include customer-defined variables (eVars, props, custom context data)',
+      },
+      dir: DIR_OPTION,
     },
+    exits: { 0: 'listed the unknown parameters (none is not an error)' },
     async run(ctx) {
       const { resolve } = await import('node:path');
       const { unknownsFromDir } = await import('../../dictionary/index.js');
@@ -123,8 +153,8 @@ export const commands: CommandDef[] = [
         resolve((ctx.values.dir as string) ?? DICT_DIR),
         resolve(ctx.config.validate.specs_dir),
         {
-          minSessions: ctx.values['min-sessions'] ? Number(ctx.values['min-sessions']) : undefined,
-          minStability: ctx.values['min-stability'] ? Number(ctx.values['min-stability']) : undefined,
+          minSessions: ctx.values['min-sessions'] as number | undefined,
+          minStability: ctx.values['min-stability'] as number | undefined,
           includeCustom: Boolean(ctx.values.all),
         },
       );

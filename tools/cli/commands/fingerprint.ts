@@ -1,5 +1,15 @@
 import type { CommandContext, CommandDef } from '../command.js';
-import { EXIT_OK } from '../../util/errors.js';
+import { EXIT_OK, UsageError } from '../../util/errors.js';
+import { JSON_OPTION } from '../options.js';
+import { num } from '../values.js';
+
+const THRESHOLD = {
+  type: 'string',
+  description: 'Jaccard similarity at which two session shapes join one cluster',
+  default: '0.85',
+  placeholder: 'J',
+  value: num(0, 1),
+} as const;
 
 async function shapesFrom(ctx: CommandContext) {
   const { existsSync, mkdtempSync, rmSync } = await import('node:fs');
@@ -9,7 +19,7 @@ async function shapesFrom(ctx: CommandContext) {
   if (!ctx.positionals.length) {
     const { openStore } = await import('../../store/index.js');
     const db = resolve(ctx.config.storage.db_file);
-    if (!existsSync(db)) throw new Error(`no store at ${db}: run 'goblin ingest' first or pass inputs`);
+    if (!existsSync(db)) throw new UsageError(`no store at ${db}: run 'goblin ingest' first or pass inputs`);
     const store = await openStore(db);
     try {
       return await loadSessionShapes(store.con);
@@ -55,13 +65,18 @@ export const commands: CommandDef[] = [
       'neighbour; clusters under 2 sessions are novel. The written model gives sessions without an explicit library',
       'version their cluster id as virtual version at ingest (specs can scope to it with scope.cluster).',
     ].join('\n'),
-    options: { write: { type: 'boolean' }, json: { type: 'boolean' }, threshold: { type: 'string' } },
+    options: {
+      write: { type: 'boolean', description: 'write the model to dictionary/_shapes.yaml' },
+      ...JSON_OPTION,
+      threshold: THRESHOLD,
+    },
+    exits: { 0: 'clusters printed (and written with --write)' },
     async run(ctx) {
       const { resolve } = await import('node:path');
       const { buildShapeModel, writeShapeModel } = await import('../../fingerprint/shape.js');
       const shapes = await shapesFrom(ctx);
       const { model } = buildShapeModel(shapes, {
-        threshold: ctx.values.threshold ? Number(ctx.values.threshold) : undefined,
+        threshold: ctx.values.threshold as number | undefined,
       });
       if (ctx.values.json) ctx.out(JSON.stringify(model, null, 2));
       else {
@@ -90,12 +105,13 @@ export const commands: CommandDef[] = [
     summary:
       'Purity/recall of version recovery from shapes (explicit versions hidden) on the store or on inputs',
     usage: '[<input…>] [--json]',
-    options: { json: { type: 'boolean' }, threshold: { type: 'string' } },
+    options: { ...JSON_OPTION, threshold: THRESHOLD },
+    exits: { 0: 'evaluation printed' },
     async run(ctx) {
       const { evaluateShapes } = await import('../../fingerprint/eval.js');
       const shapes = await shapesFrom(ctx);
       const r = evaluateShapes(shapes, {
-        threshold: ctx.values.threshold ? Number(ctx.values.threshold) : undefined,
+        threshold: ctx.values.threshold as number | undefined,
       });
       if (ctx.values.json) ctx.out(JSON.stringify(r, null, 2));
       else {

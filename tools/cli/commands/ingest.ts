@@ -1,6 +1,8 @@
-import type { CommandDef } from '../command.js';
-import { EXIT_FINDINGS, EXIT_OK } from '../../util/errors.js';
+import type { CommandDef, ExitStatus } from '../command.js';
+import { EXIT_OK, UsageError } from '../../util/errors.js';
 import type { IngestSummary } from '../../ingest/run.js';
+import type { QuarantineRecord } from '../../validate/outputs.js';
+import { RUN_OPTIONS } from '../options.js';
 
 export function formatIngestSummary(s: IngestSummary): string[] {
   const pct = (x: number) => `${(100 * x).toFixed(2)}%`;
@@ -20,44 +22,102 @@ export function formatIngestSummary(s: IngestSummary): string[] {
     `sessions ${s.sessions} · new HARs stored ${s.new_hars_stored} · events exported to Parquet ${s.events_exported}`,
     `parse success ${pct(s.parse_success_rate)} · ${s.seconds.toFixed(1)} s · ${rate(s.files_seen - s.files_skipped_unchanged)} files/s · ${(mb / Math.max(s.seconds, 1e-9)).toFixed(1)} MB/s · ${rate(s.beacons)} beacons/s`,
     ...s.messages.slice(0, 20).map((m) => `note: ${m}`),
+    ...(s.messages.length > 20 ? [`note: … and ${s.messages.length - 20} more`] : []),
   ];
 }
 
 export const commands: CommandDef[] = [
   {
     name: 'ingest',
-    summary: 'Ingest HAR files/folders/globs (.har, .har.gz, .zip) into the DuckDB store and Parquet dataset',
-    usage: '<input…> [--shard i/n] [--workers N] [--json]',
+    summary:
+      'Ingest HAR files/folders/globs (.har, .har.gz, .harz, .zip) into the DuckDB store and Parquet dataset',
+    usage: '<input…> [--shard i/n] [--workers N] [--min-parse-rate R] [--json]',
     help: [
       'Decodes Adobe Analytics, Video Heartbeat, Media Collection and Edge beacons into the canonical envelope.',
       'Re-ingesting an unchanged file is a no-op (path/size/mtime, then content hash). Broken files go to the',
       'quarantine table with their reason; one bad entry never sinks a file, one bad file never sinks a batch.',
-      "--shard i/n ingests only this runner's share of the files (stable hash of the relative path).",
+      "`goblin stats --quarantine` names them. --shard i/n ingests only this runner's share of the files.",
     ].join('\n'),
-    options: { shard: { type: 'string' }, workers: { type: 'string' }, json: { type: 'boolean' } },
-    async run(ctx) {
+    options: {
+      shard: RUN_OPTIONS.shard,
+      workers: RUN_OPTIONS.workers,
+      'min-parse-rate': RUN_OPTIONS['min-parse-rate'],
+      json: { type: 'boolean', description: 'print the ingest summary as JSON' },
+    },
+    exits: {
+      0: 'ingested, or nothing new to read (unchanged files are skipped)',
+      3: 'input not checked: parse success below --min-parse-rate, or no Adobe beacon in the HAR files read',
+    },
+    async run(ctx): Promise<ExitStatus> {
+      if (!ctx.positionals.length) throw new UsageError('give HAR inputs (files, folders, globs)');
       const { ingest } = await import('../../ingest/run.js');
+      const { notChecked } = await import('../gate.js');
+      const { quarantineLines } = await import('../../publish/quarantine.js');
       const { summary, store } = await ingest({
         inputs: ctx.positionals,
         config: ctx.config,
         shard: ctx.values.shard as string | undefined,
-        workers: ctx.values.workers ? Number(ctx.values.workers) : undefined,
+        workers: (ctx.values.workers as number | undefined) || undefined,
         quiet: ctx.quiet,
       });
       store.close();
       if (ctx.values.json) ctx.out(JSON.stringify(summary, null, 2));
-      else for (const l of formatIngestSummary(summary)) ctx.out(l);
-      return summary.files_parsed === 0 && summary.files_seen - summary.files_skipped_unchanged > 0
-        ? EXIT_FINDINGS
-        : EXIT_OK;
+      else {
+        for (const l of formatIngestSummary(summary)) ctx.out(l);
+        for (const l of quarantineLines(summary.quarantined)) ctx.out(l);
+      }
+      const read = summary.files_seen - summary.files_skipped_unchanged;
+      const minParseRate =
+        (ctx.values['min-parse-rate'] as number | undefined) ?? ctx.config.validate.min_parse_rate;
+      return (
+        notChecked({ ...summary, files_read: read }, minParseRate) ?? {
+          code: EXIT_OK,
+          reason:
+            read === 0
+              ? `nothing new to read (${summary.files_skipped_unchanged} unchanged file(s) skipped)`
+              : `ingested ${read} HAR file(s): ${summary.beacons} beacons, parse success ${(100 * summary.parse_success_rate).toFixed(1)}%`,
+        }
+      );
     },
   },
   {
     name: 'stats',
     summary: 'Summarise what the store holds: files, quarantine, beacons, sessions, fingerprints, findings',
-    usage: '[--json]',
-    options: { json: { type: 'boolean' } },
+    usage: '[--quarantine] [--json]',
+    help: '--quarantine names every quarantined file and entry with its reason, position (entry index) and detail.',
+    options: {
+      quarantine: { type: 'boolean', description: 'list every quarantined file and entry with its reason' },
+      json: { type: 'boolean', description: 'print JSON instead of text' },
+    },
+    exits: { 0: 'printed what the store holds' },
     async run(ctx) {
+      if (ctx.values.quarantine) {
+        const { resolve } = await import('node:path');
+        const { existsSync } = await import('node:fs');
+        const { openStore, queryRows } = await import('../../store/index.js');
+        const { quarantineLines, sortQuarantine } = await import('../../publish/quarantine.js');
+        const path = resolve(ctx.config.storage.db_file);
+        if (!existsSync(path))
+          throw new UsageError(`no store at ${path}: run 'goblin ingest <folder>' first`);
+        const store = await openStore(path);
+        let rows: QuarantineRecord[];
+        try {
+          rows = sortQuarantine(
+            await queryRows<QuarantineRecord>(
+              store.con,
+              `SELECT scope, path, entry_index::INT AS entry_index, url, reason, detail FROM quarantine`,
+            ),
+          );
+        } finally {
+          store.close();
+        }
+        if (ctx.values.json) ctx.out(JSON.stringify(rows, null, 2));
+        else {
+          ctx.out(`${rows.length} quarantined file(s) and entries`);
+          for (const l of quarantineLines(rows, Number.MAX_SAFE_INTEGER)) ctx.out(l);
+        }
+        return EXIT_OK;
+      }
       const { storeStats, formatStats } = await import('../../store/stats.js');
       const stats = await storeStats(ctx.config);
       if (ctx.values.json) ctx.out(JSON.stringify(stats, null, 2));

@@ -1,6 +1,24 @@
 import { resolve } from 'node:path';
 import type { CommandContext, CommandDef } from '../command.js';
 import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE } from '../../util/errors.js';
+import { JSON_OPTION } from '../options.js';
+import { int, text } from '../values.js';
+
+const OUT = {
+  type: 'string',
+  description: 'folder for the learning outputs',
+  default: 'out/run',
+  placeholder: 'DIR',
+  value: text,
+} as const;
+const TOP = {
+  type: 'string',
+  description: 'rows to print',
+  default: '15',
+  placeholder: 'N',
+  value: int(1),
+} as const;
+const LEARN_EXITS = { 0: 'learning outputs written' } as const;
 
 async function setup(ctx: CommandContext) {
   const { loadRulePack } = await import('../../validate/pack.js');
@@ -36,7 +54,8 @@ export const commands: CommandDef[] = [
       'Apply every labeling function (specs + lfs/*.ts), fit the label model, compare with majority vote',
     usage: '<input…> [--out DIR] [--json]',
     help: 'Per LF: coverage, overlaps, conflicts, estimated accuracy (label model, no ground truth). Writes labels.jsonl, lf-stats.jsonl, learn-summary.json and learn.duckdb (tables label, lf_stats, anomaly, inbox) into --out (default out/run).',
-    options: { out: { type: 'string' }, json: { type: 'boolean' } },
+    options: { out: OUT, ...JSON_OPTION },
+    exits: LEARN_EXITS,
     async run(ctx) {
       const r = await learnOver(ctx);
       if (!r) return EXIT_USAGE;
@@ -78,7 +97,8 @@ export const commands: CommandDef[] = [
     summary:
       'Novelty ranking (surprise no rule explains; Isolation Forest beside it), DBSCAN clusters (noise = novel), next-event surprise',
     usage: '<input…> [--out DIR] [--top N] [--json]',
-    options: { out: { type: 'string' }, top: { type: 'string' }, json: { type: 'boolean' } },
+    options: { out: OUT, top: TOP, ...JSON_OPTION },
+    exits: LEARN_EXITS,
     async run(ctx) {
       const r = await learnOver(ctx);
       if (!r) return EXIT_USAGE;
@@ -109,7 +129,8 @@ export const commands: CommandDef[] = [
     name: 'triage',
     summary: 'Rank sessions by uncertainty × impact × novelty into inbox.jsonl (the site inbox)',
     usage: '<input…> [--out DIR] [--top N]',
-    options: { out: { type: 'string' }, top: { type: 'string' } },
+    options: { out: OUT, top: TOP },
+    exits: LEARN_EXITS,
     async run(ctx) {
       const r = await learnOver(ctx);
       if (!r) return EXIT_USAGE;
@@ -131,13 +152,44 @@ export const commands: CommandDef[] = [
       '--reference <run dir|HAR input> --drop <run dir|HAR input> [--bundles DIR] [--out DIR] [--min-sessions N] [--json]',
     help: 'A run dir (with drift-profile.json, written by `goblin run`/`triage`) or HAR inputs on either side. PSI bands: < 0.1 none, 0.1–0.25 moderate, ≥ 0.25 major; a metric also has to beat its sampling-noise critical value; groups under --min-sessions (12) abstain. Major drift writes bundles/<id>.json. Exit 1 when a bundle was written.',
     options: {
-      reference: { type: 'string' },
-      drop: { type: 'string' },
-      bundles: { type: 'string' },
-      out: { type: 'string' },
-      'min-sessions': { type: 'string' },
-      json: { type: 'boolean' },
+      reference: {
+        type: 'string',
+        description: 'the reference window: a run dir or HAR input',
+        required: true,
+        placeholder: 'RUN|INPUT',
+        value: text,
+      },
+      drop: {
+        type: 'string',
+        description: 'the new drop: a run dir or HAR input',
+        required: true,
+        placeholder: 'RUN|INPUT',
+        value: text,
+      },
+      bundles: {
+        type: 'string',
+        description: 'where investigate bundles are written',
+        default: 'bundles',
+        placeholder: 'DIR',
+        value: text,
+      },
+      out: {
+        type: 'string',
+        description: 'also write drift.jsonl here',
+        default: 'not written',
+        placeholder: 'DIR',
+        value: text,
+      },
+      'min-sessions': {
+        type: 'string',
+        description: 'sessions a group needs on both sides, else it abstains',
+        default: '12',
+        placeholder: 'N',
+        value: int(1),
+      },
+      ...JSON_OPTION,
     },
+    exits: { 0: 'no drift beyond the threshold', 1: 'major drift: an investigate bundle was written' },
     async run(ctx) {
       if (!ctx.values.reference || !ctx.values.drop) {
         ctx.err('--reference and --drop are required');
@@ -183,12 +235,31 @@ export const commands: CommandDef[] = [
     usage: '[--captures N] [--drift-captures N] [--seed N] [--record] [--json]',
     help: '--record writes the label model vs majority vote winner to lfs/aggregator.json, which real runs (no labelled slice) then use.',
     options: {
-      captures: { type: 'string' },
-      'drift-captures': { type: 'string' },
-      seed: { type: 'string' },
-      record: { type: 'boolean' },
-      json: { type: 'boolean' },
+      captures: {
+        type: 'string',
+        description: 'simulated captures for the labelled drop',
+        default: '120',
+        placeholder: 'N',
+        value: int(1),
+      },
+      'drift-captures': {
+        type: 'string',
+        description: 'simulated captures per side of the drift test',
+        default: '70',
+        placeholder: 'N',
+        value: int(1),
+      },
+      seed: {
+        type: 'string',
+        description: 'simulator seed',
+        default: '20240611',
+        placeholder: 'N',
+        value: int(0),
+      },
+      record: { type: 'boolean', description: 'write the winning aggregator to lfs/aggregator.json' },
+      ...JSON_OPTION,
     },
+    exits: { 0: 'evaluation printed (and recorded with --record)' },
     async run(ctx) {
       const { root, pack } = await setup(ctx);
       const { evaluateLearning, formatEval } = await import('../../detect/eval.js');

@@ -1,5 +1,12 @@
 import type { CommandContext, CommandDef } from '../command.js';
 import { EXIT_FINDINGS, EXIT_OK, UsageError } from '../../util/errors.js';
+import { JSON_OPTION } from '../options.js';
+import { int, isoDate, text } from '../values.js';
+
+const DRY_RUN = {
+  type: 'boolean',
+  description: 'build locally and write the PR body under out/pr/, without pushing or calling the forge',
+} as const;
 
 async function forgeFor(ctx: CommandContext) {
   const { forgeFromConfig } = await import('../../pr/forge.js');
@@ -17,7 +24,11 @@ export const commands: CommandDef[] = [
       'Open or update the pull request for a proposal folder (branch, commit, push, labels, sticky comment)',
     usage: '<proposal-dir> [--dry-run] [--force]',
     help: 'Branch goblin/spec/<SPEC_ID>-<hash> off forge.base_branch, commit the spec (status: shadow), fixtures, dictionary changes and the eval report, push to forge.remote and open/update the PR on forge.kind (forgejo|github). Token from $GOBLIN_FORGE_TOKEN (forge.token_env).\n--dry-run: build the branch locally and write out/pr/<id>/body.md without pushing or calling the forge.',
-    options: { 'dry-run': { type: 'boolean' }, force: { type: 'boolean' } },
+    options: {
+      'dry-run': DRY_RUN,
+      force: { type: 'boolean', description: 'push even when the branch already holds this proposal' },
+    },
+    exits: { 0: 'PR opened or updated (or the dry run written)' },
     async run(ctx) {
       const dir = ctx.positionals[0];
       if (!dir) throw new UsageError('give a proposal folder (proposals/<id>)');
@@ -47,7 +58,8 @@ export const commands: CommandDef[] = [
     name: 'pr list',
     summary: 'List open Goblin proposal PRs and their lifecycle labels',
     usage: '[--all] [--json]',
-    options: { all: { type: 'boolean' }, json: { type: 'boolean' } },
+    options: { all: { type: 'boolean', description: 'include closed and merged PRs' }, ...JSON_OPTION },
+    exits: { 0: 'listed the PRs' },
     async run(ctx) {
       const { parseMeta } = await import('../../pr/body.js');
       const forge = await forgeFor(ctx);
@@ -89,6 +101,7 @@ export const commands: CommandDef[] = [
     name: 'pr dashboard',
     summary: 'Create or refresh the dashboard issue listing pending proposals and their state',
     usage: '',
+    exits: { 0: 'dashboard issue created or refreshed' },
     async run(ctx) {
       const { updateDashboard } = await import('../../pr/dashboard.js');
       const r = await updateDashboard(await forgeFor(ctx), process.cwd(), ctx.config);
@@ -102,16 +115,21 @@ export const commands: CommandDef[] = [
     usage: '[input…] [--max-prs N] [--skip-drift] [--dry-run] [--json]',
     help: 'Inputs: HAR files/folders of the drop (default: the store). --skip-drift uses bundles already in autonomy.bundles_dir. A stage that is not installed fails with its name.',
     options: {
-      'max-prs': { type: 'string' },
-      'skip-drift': { type: 'boolean' },
-      'dry-run': { type: 'boolean' },
-      json: { type: 'boolean' },
+      'max-prs': {
+        type: 'string',
+        description: 'at most this many PRs in this run',
+        default: 'autonomy.max_prs_per_run (3)',
+        placeholder: 'N',
+        value: int(0),
+      },
+      'skip-drift': { type: 'boolean', description: 'use the bundles already in autonomy.bundles_dir' },
+      'dry-run': DRY_RUN,
+      ...JSON_OPTION,
     },
+    exits: { 0: 'the loop ran (proposals and PRs as printed)' },
     async run(ctx) {
       const { runLoop } = await import('../../pr/loop.js');
-      const max = ctx.values['max-prs'] === undefined ? undefined : Number(ctx.values['max-prs']);
-      if (max !== undefined && (!Number.isInteger(max) || max < 0))
-        throw new UsageError('--max-prs must be an integer ≥ 0');
+      const max = ctx.values['max-prs'] as number | undefined;
       const dry = Boolean(ctx.values['dry-run']);
       const r = await runLoop({
         root: process.cwd(),
@@ -136,10 +154,20 @@ export const commands: CommandDef[] = [
     summary:
       'Open PRs moving shadow specs to active after autonomy.shadow_days (and active specs with known-good FPs back to shadow)',
     usage: '[--now ISO] [--dry-run] [--json]',
-    options: { now: { type: 'string' }, 'dry-run': { type: 'boolean' }, json: { type: 'boolean' } },
+    options: {
+      now: {
+        type: 'string',
+        description: 'judge shadow age as of this time',
+        default: 'the current time',
+        placeholder: 'ISO',
+        value: isoDate,
+      },
+      'dry-run': DRY_RUN,
+      ...JSON_OPTION,
+    },
+    exits: { 0: 'promotion plan printed (and PRs opened unless --dry-run)' },
     async run(ctx) {
       const now = ctx.values.now ? new Date(String(ctx.values.now)) : new Date();
-      if (Number.isNaN(now.getTime())) throw new UsageError('--now must be an ISO date');
       const { promoteSpecs } = await import('../../pr/promote.js');
       const dry = Boolean(ctx.values['dry-run']);
       const r = await promoteSpecs({
@@ -163,6 +191,7 @@ export const commands: CommandDef[] = [
     summary:
       'Record the outcome of closed proposal PRs (merged, merged after edits, closed + reason) in preferences/*.jsonl',
     usage: '',
+    exits: { 0: 'outcomes recorded' },
     async run(ctx) {
       const { syncFeedback, readPreferences, feedbackKpis } = await import('../../pr/feedback.js');
       const r = await syncFeedback({
@@ -182,7 +211,17 @@ export const commands: CommandDef[] = [
     name: 'feedback export',
     summary: 'Export preference records as DPO pairs ({prompt, chosen, rejected} JSONL)',
     usage: '--dpo [--out FILE]',
-    options: { dpo: { type: 'boolean' }, out: { type: 'string' } },
+    options: {
+      dpo: { type: 'boolean', description: 'export DPO pairs (the only format; required)' },
+      out: {
+        type: 'string',
+        description: 'write to this file',
+        default: 'stdout',
+        placeholder: 'FILE',
+        value: text,
+      },
+    },
+    exits: { 0: 'pairs exported' },
     async run(ctx) {
       if (!ctx.values.dpo) throw new UsageError('only --dpo is supported');
       const { readPreferences, dpoPairs } = await import('../../pr/feedback.js');
@@ -192,7 +231,7 @@ export const commands: CommandDef[] = [
         const { writeFileSync } = await import('node:fs');
         writeFileSync(String(ctx.values.out), text);
         ctx.out(`${pairs.length} pair(s) → ${ctx.values.out}`);
-      } else process.stdout.write(text);
+      } else if (text) ctx.out(text.replace(/\n$/, ''));
       return EXIT_OK;
     },
   },
@@ -200,7 +239,8 @@ export const commands: CommandDef[] = [
     name: 'feedback stats',
     summary: 'PR acceptance rate and time from proposal to merge',
     usage: '[--json]',
-    options: { json: { type: 'boolean' } },
+    options: JSON_OPTION,
+    exits: { 0: 'KPIs printed', 1: 'no PR has been reviewed yet (no KPI to report)' },
     async run(ctx) {
       const { readPreferences, feedbackKpis } = await import('../../pr/feedback.js');
       const k = feedbackKpis(readPreferences(ctx.config.autonomy.preferences_dir));

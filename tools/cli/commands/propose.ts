@@ -1,6 +1,18 @@
 /** `goblin propose | judge | shadow`: spec proposals from investigate bundles, judged and shadow-replayed. */
 import type { CommandContext, CommandDef } from '../command.js';
 import { UsageError } from '../../util/errors.js';
+import { JSON_OPTION } from '../options.js';
+import { text } from '../values.js';
+
+const INPUT = {
+  type: 'string',
+  multiple: true,
+  description: 'HAR folder whose sessions measure the proposal',
+  default: 'the bundle sample HARs',
+  placeholder: 'DIR',
+  value: text,
+} as const;
+const STORE = { type: 'boolean', description: 'measure on the sessions in the store' } as const;
 
 const strs = (v: unknown): string[] =>
   Array.isArray(v) ? v.map(String) : v === undefined ? [] : [String(v)];
@@ -21,15 +33,21 @@ export const commands: CommandDef[] = [
       'Writes proposals/<SPEC_ID>-<hash>/ (layout: tools/propose/proposal.ts). The deterministic proposer measures',
       "the bundle's metric on the sessions (bundle sample HARs, --input folders or the store) and refuses when the",
       'data does not support a change; --llm lets the Ollama writer (models.writer) draft it (fallback: deterministic).',
-      'Exit 0 proposal written, 1 no proposal (reason printed), 2 usage/input error.',
     ].join('\n'),
     options: {
-      out: { type: 'string' },
-      llm: { type: 'boolean' },
-      input: { type: 'string', multiple: true },
-      store: { type: 'boolean' },
-      json: { type: 'boolean' },
+      out: {
+        type: 'string',
+        description: 'folder the proposal is written under',
+        default: 'autonomy.proposals_dir (proposals)',
+        placeholder: 'DIR',
+        value: text,
+      },
+      llm: { type: 'boolean', description: 'let the Ollama writer (models.writer) draft it' },
+      input: INPUT,
+      store: STORE,
+      ...JSON_OPTION,
     },
+    exits: { 0: 'proposal written', 1: 'no proposal: the data does not support a change (reason printed)' },
     async run(ctx) {
       const [file] = ctx.positionals;
       if (!file) throw new UsageError('goblin propose <bundle.json>');
@@ -66,13 +84,17 @@ export const commands: CommandDef[] = [
     summary:
       'Score a proposal (consistency, necessity, evidence; LLM judges 2-of-3 when configured) → judge.json',
     usage: '<proposal-dir> [--input DIR…|--store] [--no-llm] [--json]',
-    help: 'Exit 0 ACCEPT, 1 REVIEW or REJECT, 2 usage error. Reads shadow.json when present, else runs the shadow replay.',
+    help: 'Reads shadow.json when present, else runs the shadow replay.',
     options: {
-      input: { type: 'string', multiple: true },
-      store: { type: 'boolean' },
-      'no-llm': { type: 'boolean' },
-      json: { type: 'boolean' },
+      input: INPUT,
+      store: STORE,
+      'no-llm': {
+        type: 'boolean',
+        description: 'deterministic judges only, even when LLM judges are configured',
+      },
+      ...JSON_OPTION,
     },
+    exits: { 0: 'ACCEPT', 1: 'REVIEW or REJECT (reasons printed)' },
     async run(ctx) {
       const [dir] = ctx.positionals;
       if (!dir) throw new UsageError('goblin judge <proposal-dir>');
@@ -99,13 +121,21 @@ export const commands: CommandDef[] = [
     summary:
       'Replay sessions with the current pack and with a proposal applied; pre/post report → shadow.json + shadow.md',
     usage: '<proposal-dir> [--store|--input DIR…] [--known-good DIR…] [--json]',
-    help: 'Default source: the store (storage.db_file), stratified by protocol/platform/SDK/version. Exit 0 accept, 1 reject.',
+    help: 'Default source: the store (storage.db_file), stratified by protocol/platform/SDK/version.',
     options: {
-      input: { type: 'string', multiple: true },
-      store: { type: 'boolean' },
-      'known-good': { type: 'string', multiple: true },
-      json: { type: 'boolean' },
+      input: INPUT,
+      store: STORE,
+      'known-good': {
+        type: 'string',
+        multiple: true,
+        description: 'known-good capture folder that must stay free of findings',
+        default: 'autonomy.known_good + every pass fixture',
+        placeholder: 'DIR',
+        value: text,
+      },
+      ...JSON_OPTION,
     },
+    exits: { 0: 'accept: the proposal fixes more than it breaks', 1: 'reject (reasons printed)' },
     async run(ctx) {
       const [dir] = ctx.positionals;
       if (!dir) throw new UsageError('goblin shadow <proposal-dir>');

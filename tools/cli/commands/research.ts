@@ -1,26 +1,35 @@
 /** `goblin research …`: local documentation fetcher/crawler, index, search, citation verifier, evidence packs. */
 import type { CommandContext, CommandDef } from '../command.js';
-import { UsageError } from '../../util/errors.js';
+import { UsageError, type ExitCode } from '../../util/errors.js';
+import { JSON_OPTION } from '../options.js';
+import { int, oneOf, text, url } from '../values.js';
 
-const num = (ctx: CommandContext, name: string): number | undefined => {
-  const v = ctx.values[name];
-  if (v === undefined) return undefined;
-  const n = Number(v);
-  if (!Number.isFinite(n) || n < 0)
-    throw new UsageError(`--${name} must be a non-negative number, got '${v}'`);
-  return n;
-};
+const num = (ctx: CommandContext, name: string): number | undefined => ctx.values[name] as number | undefined;
 const strs = (v: unknown): string[] =>
   Array.isArray(v) ? v.map(String) : v === undefined ? [] : [String(v)];
-const renderOpt = (ctx: CommandContext): 'auto' | 'never' | 'always' | undefined => {
-  const r = ctx.values.render;
-  if (r === undefined) return undefined;
-  if (r !== 'auto' && r !== 'never' && r !== 'always')
-    throw new UsageError(`--render must be auto, never or always`);
-  return r;
-};
+const renderOpt = (ctx: CommandContext) => ctx.values.render as 'auto' | 'never' | 'always' | undefined;
 
-async function runCrawl(ctx: CommandContext, urls: string[], follow: boolean): Promise<number> {
+const RENDER = {
+  type: 'string',
+  description: 'render pages with chromium: auto = only pages that look JS-only',
+  default: 'research.render (auto)',
+  placeholder: 'MODE',
+  value: oneOf('auto', 'never', 'always'),
+} as const;
+const NO_INDEX = { type: 'boolean', description: 'do not rebuild the index afterwards' } as const;
+const K = {
+  type: 'string',
+  description: 'passages to return',
+  default: 'research.top_k (8)',
+  placeholder: 'N',
+  value: int(1),
+} as const;
+const LLM = {
+  type: 'boolean',
+  description: 'let the configured Ollama model expand the query (fallback: deterministic)',
+} as const;
+
+async function runCrawl(ctx: CommandContext, urls: string[], follow: boolean): Promise<ExitCode> {
   const { crawl } = await import('../../research/crawl.js');
   const { createProgress } = await import('../progress.js');
   let total = 0;
@@ -87,7 +96,8 @@ export const commands: CommandDef[] = [
     summary: 'Fetch URLs into the evidence cache (no link following) and reindex',
     usage: '<url…> [--render auto|never|always] [--no-index] [--json]',
     help: 'Each fetch is appended to research.cache_dir/index.jsonl (history kept); bodies are content-addressed.',
-    options: { render: { type: 'string' }, 'no-index': { type: 'boolean' }, json: { type: 'boolean' } },
+    options: { render: RENDER, 'no-index': NO_INDEX, ...JSON_OPTION },
+    exits: { 0: 'fetched (failures are listed; they do not change the exit code)' },
     async run(ctx) {
       if (!ctx.positionals.length) throw new UsageError('give at least one URL');
       for (const u of ctx.positionals) {
@@ -107,20 +117,41 @@ export const commands: CommandDef[] = [
       '[seed-url…] [--sitemap URL]… [--max-pages N] [--max-depth N] [--render auto|never|always] [--no-index] [--json]',
     help: 'Without arguments crawls research.seeds and research.sitemaps. Obeys robots.txt unless research.obey_robots is false.',
     options: {
-      sitemap: { type: 'string', multiple: true },
-      'max-pages': { type: 'string' },
-      'max-depth': { type: 'string' },
-      render: { type: 'string' },
-      'no-index': { type: 'boolean' },
-      json: { type: 'boolean' },
+      sitemap: {
+        type: 'string',
+        multiple: true,
+        description: 'sitemap to take URLs from',
+        default: 'research.sitemaps',
+        placeholder: 'URL',
+        value: url,
+      },
+      'max-pages': {
+        type: 'string',
+        description: 'pages per crawl',
+        default: 'research.max_pages (200)',
+        placeholder: 'N',
+        value: int(1),
+      },
+      'max-depth': {
+        type: 'string',
+        description: 'link depth from a seed',
+        default: 'research.max_depth (2)',
+        placeholder: 'N',
+        value: int(0),
+      },
+      render: RENDER,
+      'no-index': NO_INDEX,
+      ...JSON_OPTION,
     },
+    exits: { 0: 'crawled (failures are listed; they do not change the exit code)' },
     run: (ctx) => runCrawl(ctx, ctx.positionals, true),
   },
   {
     name: 'research index',
     summary: 'Rebuild the research index from the evidence cache',
     usage: '[--json]',
-    options: { json: { type: 'boolean' } },
+    options: JSON_OPTION,
+    exits: { 0: 'index rebuilt' },
     async run(ctx) {
       const { buildIndex } = await import('../../research/store.js');
       const { setupModels } = await import('../../research/embed.js');
@@ -150,11 +181,12 @@ export const commands: CommandDef[] = [
     usage: '"<query>" [--k N] [--expand] [--llm] [--json]',
     help: 'BM25 always; dense + RRF when an embedder is configured; ONNX reranker when configured. --expand also searches deterministic query expansions.',
     options: {
-      k: { type: 'string' },
-      expand: { type: 'boolean' },
-      llm: { type: 'boolean' },
-      json: { type: 'boolean' },
+      k: K,
+      expand: { type: 'boolean', description: 'also search deterministic query expansions' },
+      llm: LLM,
+      ...JSON_OPTION,
     },
+    exits: { 0: 'searched (no match is not an error)' },
     async run(ctx) {
       const query = ctx.positionals.join(' ').trim();
       if (!query) throw new UsageError('give a query');
@@ -201,8 +233,9 @@ export const commands: CommandDef[] = [
     name: 'research verify',
     summary: 'Check that every citation quote in specs/ and evidence/ is verbatim in the cached page',
     usage: '[file-or-dir…] [--json]',
-    help: 'Exit 1 when any citation is broken (not cached, or quote not found after whitespace/case normalization).',
-    options: { json: { type: 'boolean' } },
+    help: 'A citation is broken when its page is not cached or its quote is not found after whitespace/case normalization.',
+    options: JSON_OPTION,
+    exits: { 0: 'every citation is verbatim in its cached page', 1: 'a citation is broken' },
     async run(ctx) {
       const { verifyCitations } = await import('../../research/verify.js');
       const res = verifyCitations({
@@ -228,11 +261,18 @@ export const commands: CommandDef[] = [
     summary: 'Write an evidence pack (top-k passages with quotes) for a topic or a bundle/unknowns/spec file',
     usage: '<topic|bundle.json|unknowns.json|spec.yaml> [--k N] [--llm] [--out DIR] [--json]',
     options: {
-      k: { type: 'string' },
-      llm: { type: 'boolean' },
-      out: { type: 'string' },
-      json: { type: 'boolean' },
+      k: K,
+      llm: LLM,
+      out: {
+        type: 'string',
+        description: 'folder the pack is written to',
+        default: 'research.packs_dir (evidence/packs)',
+        placeholder: 'DIR',
+        value: text,
+      },
+      ...JSON_OPTION,
     },
+    exits: { 0: 'pack written', 1: 'no passage found: nothing written' },
     async run(ctx) {
       const arg = ctx.positionals.join(' ').trim();
       if (!arg) throw new UsageError('give a topic or a bundle file');
@@ -259,13 +299,20 @@ export const commands: CommandDef[] = [
     usage: '--from FILE [--crawl] [--pack] [--llm] [--k N] [--json]',
     help: 'FILE: unknowns JSON, drift/proposal bundle JSON, or spec YAML. --crawl crawls the configured seeds first; --pack writes an evidence pack.',
     options: {
-      from: { type: 'string' },
-      crawl: { type: 'boolean' },
-      pack: { type: 'boolean' },
-      llm: { type: 'boolean' },
-      k: { type: 'string' },
-      json: { type: 'boolean' },
+      from: {
+        type: 'string',
+        description: 'unknowns JSON, drift/proposal bundle JSON or spec YAML',
+        required: true,
+        placeholder: 'FILE',
+        value: text,
+      },
+      crawl: { type: 'boolean', description: 'crawl the configured seeds first' },
+      pack: { type: 'boolean', description: 'write an evidence pack' },
+      llm: LLM,
+      k: K,
+      ...JSON_OPTION,
     },
+    exits: { 0: 'researched (or nothing to research)' },
     async run(ctx) {
       const from = ctx.values.from as string | undefined;
       if (!from) throw new UsageError('--from FILE is required');
@@ -297,7 +344,8 @@ export const commands: CommandDef[] = [
     name: 'research history',
     summary: 'Show cached fetch history and doc rot (gone, failing, changed pages)',
     usage: '[url] [--json]',
-    options: { json: { type: 'boolean' } },
+    options: JSON_OPTION,
+    exits: { 0: 'history printed' },
     async run(ctx) {
       const { FetchCache, docRot } = await import('../../research/cache.js');
       const cache = new FetchCache(ctx.config.research.cache_dir);
@@ -326,7 +374,23 @@ export const commands: CommandDef[] = [
     summary: 'Import a local document (HTML or Markdown) into the evidence cache as a snapshot of a URL',
     usage: '<file> --url URL [--title TEXT]',
     help: 'For documentation a team holds offline (vendor PDFs turned to HTML, internal reference notes). The cache\nrecord is marked x-goblin-imported-from so it is never mistaken for a crawl; specs may then cite it.',
-    options: { url: { type: 'string' }, title: { type: 'string' } },
+    options: {
+      url: {
+        type: 'string',
+        description: 'the URL the document is a snapshot of',
+        required: true,
+        placeholder: 'URL',
+        value: url,
+      },
+      title: {
+        type: 'string',
+        description: 'page title',
+        default: "the document's own title",
+        placeholder: 'TEXT',
+        value: text,
+      },
+    },
+    exits: { 0: 'document cached' },
     async run(ctx) {
       const file = ctx.positionals[0];
       const url = ctx.values.url as string | undefined;

@@ -1,13 +1,6 @@
-import { UsageError } from '../../util/errors.js';
+import { EXIT_OK, UsageError } from '../../util/errors.js';
 import type { CommandDef } from '../command.js';
-
-function intFlag(v: unknown, name: string, min: number): number | undefined {
-  if (v === undefined) return undefined;
-  const n = Number(v);
-  if (typeof v !== 'string' || !/^\d+$/.test(v) || !Number.isSafeInteger(n) || n < min)
-    throw new UsageError(`--${name} must be an integer ≥ ${min} (got '${String(v)}')`);
-  return n;
-}
+import { int, num, oneOf, text } from '../values.js';
 
 export const commands: CommandDef[] = [
   {
@@ -25,29 +18,59 @@ export const commands: CommandDef[] = [
       '  goblin simulate --out /tmp/bench --seed 7 --sessions 2000 --profile bench',
     ].join('\n'),
     options: {
-      out: { type: 'string' },
-      seed: { type: 'string' },
-      sessions: { type: 'string' },
-      profile: { type: 'string' },
-      'fault-rate': { type: 'string' },
-      'body-bytes': { type: 'string' },
+      out: {
+        type: 'string',
+        description: 'folder the captures and truth.jsonl are written to',
+        required: true,
+        placeholder: 'DIR',
+        value: text,
+      },
+      seed: {
+        type: 'string',
+        description: 'random seed (same seed, same bytes)',
+        default: '1',
+        placeholder: 'N',
+        value: int(0),
+      },
+      sessions: {
+        type: 'string',
+        description: 'captures to write',
+        required: true,
+        placeholder: 'K',
+        value: int(1),
+      },
+      profile: {
+        type: 'string',
+        description: 'corpus shape: default (varied files, zips, broken files) or bench (large bodies)',
+        default: 'default',
+        placeholder: 'NAME',
+        value: oneOf('default', 'bench'),
+      },
+      'fault-rate': {
+        type: 'string',
+        description: 'share of captures with an injected fault',
+        default: '0.35',
+        placeholder: 'F',
+        value: num(0, 1),
+      },
+      'body-bytes': {
+        type: 'string',
+        description: 'response body bytes per page entry (bench profile)',
+        default: 'profile default',
+        placeholder: 'B',
+        value: int(1000),
+      },
     },
+    exits: { 0: 'corpus written' },
     async run(ctx) {
-      const out = ctx.values.out;
-      if (typeof out !== 'string' || !out) throw new UsageError('--out DIR is required');
-      const seed = intFlag(ctx.values.seed ?? '1', 'seed', 0) as number;
-      const sessions = intFlag(ctx.values.sessions, 'sessions', 1);
+      const out = ctx.values.out as string | undefined;
+      if (!out) throw new UsageError('--out DIR is required');
+      const seed = (ctx.values.seed as number | undefined) ?? 1;
+      const sessions = ctx.values.sessions as number | undefined;
       if (sessions === undefined) throw new UsageError('--sessions K is required');
-      const profile = ctx.values.profile ?? 'default';
-      if (profile !== 'default' && profile !== 'bench')
-        throw new UsageError(`--profile must be default or bench (got '${String(profile)}')`);
-      let faultRate = 0.35;
-      if (ctx.values['fault-rate'] !== undefined) {
-        faultRate = Number(ctx.values['fault-rate']);
-        if (!Number.isFinite(faultRate) || faultRate < 0 || faultRate > 1)
-          throw new UsageError('--fault-rate must be a number in [0, 1]');
-      }
-      const bodyBytes = intFlag(ctx.values['body-bytes'], 'body-bytes', 1000);
+      const profile = (ctx.values.profile as 'default' | 'bench' | undefined) ?? 'default';
+      const faultRate = (ctx.values['fault-rate'] as number | undefined) ?? 0.35;
+      const bodyBytes = ctx.values['body-bytes'] as number | undefined;
       const [{ simulateCorpus }, { createProgress }] = await Promise.all([
         import('../../simulate/index.js'),
         import('../progress.js'),
@@ -74,7 +97,7 @@ export const commands: CommandDef[] = [
         `${r.hars} captures (${r.gz} .har.gz, ${r.zipMembers} in ${r.zips} zip, ${r.broken} broken files), ${r.mediaSessions} media sessions, ${r.faults} faults; ` +
           `${(r.bytes / 1e6).toFixed(1)} MB in ${s.toFixed(1)} s → ${out} (truth.jsonl)`,
       );
-      return 0;
+      return EXIT_OK;
     },
   },
 ];

@@ -1,8 +1,11 @@
 import { execFileSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { resolve } from 'node:path';
-import type { CommandContext, CommandDef } from '../command.js';
-import { EXIT_FINDINGS, EXIT_OK, UsageError } from '../../util/errors.js';
+import type { CommandContext, CommandDef, ExitStatus } from '../command.js';
+import type { GateOptions } from '../gate.js';
+import { RUN_OPTIONS } from '../options.js';
+import type { GateSeverity } from '../values.js';
+import { UsageError } from '../../util/errors.js';
 
 function specCommit(root: string, specsDir: string): string | null {
   try {
@@ -18,11 +21,21 @@ function specCommit(root: string, specsDir: string): string | null {
   }
 }
 
-/** ingest (+ validation inside the workers) → output files; shared by `validate` and `run`. */
+/** --fail-on / --min-parse-rate, else the config's validate.fail_on / validate.min_parse_rate. */
+export function gateOptions(ctx: CommandContext): GateOptions {
+  return {
+    failOn: (ctx.values['fail-on'] as GateSeverity | 'none' | undefined) ?? ctx.config.validate.fail_on,
+    minParseRate: (ctx.values['min-parse-rate'] as number | undefined) ?? ctx.config.validate.min_parse_rate,
+  };
+}
+
+/** ingest (+ validation inside the workers) → exit status → output files; shared by `validate` and `run`. */
 async function validateInputs(ctx: CommandContext, outDir: string) {
   const { ingest } = await import('../../ingest/run.js');
-  const { writeRunOutputs } = await import('../../validate/report.js');
+  const { collectRun, writeRunOutputs } = await import('../../validate/report.js');
   const { loadRulePack } = await import('../../validate/pack.js');
+  const { inputRoots } = await import('../../har/inputs.js');
+  const { runGate } = await import('../gate.js');
   const root = process.cwd();
   const specsDir = ctx.config.validate.specs_dir;
   const pack = loadRulePack(resolve(root, specsDir), root);
@@ -31,33 +44,48 @@ async function validateInputs(ctx: CommandContext, outDir: string) {
       ctx.err(`spec error: ${e.path}${e.line ? `:${e.line}` : ''}: ${e.message}`);
     ctx.err("fix the specs first ('goblin spec lint')");
   }
+  const gateOpts = gateOptions(ctx);
   const { summary: ing, store } = await ingest({
     inputs: ctx.positionals,
     config: ctx.config,
     shard: ctx.values.shard as string | undefined,
-    workers: ctx.values.workers ? Number(ctx.values.workers) : undefined,
+    workers: (ctx.values.workers as number | undefined) || undefined,
     quiet: ctx.quiet,
     validate: { specsDir },
     keepStaging: true,
   });
   store.close();
-  const out = writeRunOutputs({
-    stagingDir: ing.staging_dir,
-    outDir,
-    input: ctx.positionals.join(' '),
-    ingest: ing,
-    specCount: pack.specs.length,
-    commit: specCommit(root, specsDir),
-  });
-  rmSync(ing.staging_dir, { recursive: true, force: true });
-  return { ing, pack, ...out };
+  try {
+    const rows = collectRun(ing.staging_dir);
+    const status = runGate(
+      { ...ing, files_read: ing.files_seen - ing.files_skipped_unchanged },
+      rows.findings,
+      gateOpts,
+    );
+    const out = writeRunOutputs({
+      rows,
+      outDir,
+      input: ctx.positionals.join(' '),
+      inputs: inputRoots(ctx.positionals, root),
+      ingest: ing,
+      specCount: pack.specs.length,
+      commit: specCommit(root, specsDir),
+      gate: {
+        ...status,
+        fail_on: gateOpts.failOn,
+        min_parse_rate: gateOpts.minParseRate,
+      },
+    });
+    return { ing, pack, status, ...out };
+  } finally {
+    rmSync(ing.staging_dir, { recursive: true, force: true });
+  }
 }
 
-const shared = {
-  out: { type: 'string' },
-  shard: { type: 'string' },
-  workers: { type: 'string' },
-  json: { type: 'boolean' },
+const RUN_EXITS = {
+  0: 'ran and read the inputs, whatever it found (findings below --fail-on, or no gate)',
+  1: 'findings of active specs at or above --fail-on',
+  3: 'input not checked: parse success below --min-parse-rate, or no Adobe beacon in the HAR files read',
 } as const;
 
 export const commands: CommandDef[] = [
@@ -65,15 +93,25 @@ export const commands: CommandDef[] = [
     name: 'validate',
     summary:
       'Validate HAR inputs (or every capture in the store) against the spec pack; write the output files',
-    usage: '<input…> [--out DIR] [--shard i/n] [--workers N]  |  --store [--out DIR]',
-    help: "Writes violations.jsonl, violations.csv, sessions.jsonl, timelines.jsonl, summary.json and report.md into --out (default out/run).\n--store re-validates every capture already ingested (e.g. after a spec change) and refreshes the store's findings.\nExit 1 when an active spec found a violation.",
-    options: { ...shared, store: { type: 'boolean' } },
-    async run(ctx) {
+    usage:
+      '<input…> [--out DIR] [--fail-on error|warning] [--shard i/n] [--workers N]  |  --store [--out DIR]',
+    help: [
+      'Writes violations.jsonl/.csv, sessions.jsonl, timelines.jsonl, quarantine.jsonl/.csv, summary.json and',
+      'report.md into --out. --store re-validates every capture already ingested (e.g. after a spec change) and',
+      "refreshes the store's findings. Inputs: files, folders, globs, archive.zip!/member.har.",
+    ].join('\n'),
+    options: {
+      ...RUN_OPTIONS,
+      store: { type: 'boolean', description: 're-validate the captures in the store instead of HAR inputs' },
+    },
+    exits: RUN_EXITS,
+    async run(ctx): Promise<ExitStatus> {
       const outDir = (ctx.values.out as string) ?? 'out/run';
       if (ctx.values.store) {
         if (ctx.positionals.length) throw new UsageError('give HAR inputs or --store, not both');
         const { validateStore } = await import('../../validate/from-store.js');
-        const { summary } = await validateStore({
+        const { runGate } = await import('../gate.js');
+        const { summary, findings } = await validateStore({
           config: ctx.config,
           outDir,
           commit: specCommit(process.cwd(), ctx.config.validate.specs_dir),
@@ -83,34 +121,49 @@ export const commands: CommandDef[] = [
           ctx.out(
             `${summary.findings} findings in ${summary.sessions.total} stored sessions (${summary.sessions.violation} violating); outputs in ${outDir}/`,
           );
-        return summary.sessions.violation > 0 ? EXIT_FINDINGS : EXIT_OK;
+        const p = summary.parse;
+        return runGate({ ...p, files_read: p.files_seen, lfs_pointers: 0 }, findings, gateOptions(ctx));
       }
+      if (!ctx.positionals.length) throw new UsageError('give HAR inputs (files, folders, globs) or --store');
       const r = await validateInputs(ctx, outDir);
       if (ctx.values.json) ctx.out(JSON.stringify(r.summary, null, 2));
       else
         ctx.out(
-          `${r.summary.findings} findings in ${r.summary.sessions.total} sessions (${r.summary.sessions.violation} violating); outputs in ${outDir}/`,
+          `${r.summary.findings} findings in ${r.summary.sessions.total} sessions (${r.summary.sessions.violation} violating); ${r.quarantine.length} quarantined file(s)/entries; outputs in ${outDir}/`,
         );
-      return r.summary.sessions.violation > 0 ? EXIT_FINDINGS : EXIT_OK;
+      return r.status;
     },
   },
   {
     name: 'run',
     summary:
       'Ingest + validate + report in one go, printing violations by platform/SDK with likely root causes',
-    usage: '<input…> [--out DIR] [--shard i/n] [--workers N]',
-    help: 'The main job: `goblin run examples/hars`. Outputs as for `goblin validate` (default out/run).',
-    options: shared,
-    async run(ctx) {
+    usage: '<input…> [--out DIR] [--fail-on error|warning] [--min-parse-rate R] [--shard i/n] [--workers N]',
+    help: [
+      'The main job: `goblin run examples/hars`. Outputs as for `goblin validate`, plus the learning layer',
+      '(labels, anomalies, inbox.jsonl). Inputs: files, folders, globs, archive.zip!/member.har.',
+      'Exit 0 whatever was found unless --fail-on is given: CI gates pass --fail-on error.',
+    ].join('\n'),
+    options: RUN_OPTIONS,
+    exits: RUN_EXITS,
+    async run(ctx): Promise<ExitStatus> {
+      if (!ctx.positionals.length)
+        throw new UsageError('give HAR inputs (files, folders, globs), e.g. examples/hars');
       const outDir = (ctx.values.out as string) ?? 'out/run';
       const r = await validateInputs(ctx, outDir);
-      const { formatIngestSummary } = await import('./ingest.js');
-      const { platformTable, rootCauses } = await import('../../validate/report.js');
       if (ctx.values.json) {
         ctx.out(JSON.stringify(r.summary, null, 2));
-        return r.summary.sessions.violation > 0 ? EXIT_FINDINGS : EXIT_OK;
+        return r.status;
       }
+      const { formatIngestSummary } = await import('./ingest.js');
+      const { platformTable, rootCauses, topSessionLines } = await import('../../publish/run-report.js');
+      const { quarantineLines } = await import('../../publish/quarantine.js');
       for (const l of formatIngestSummary(r.ing)) ctx.out(l);
+      if (r.quarantine.length) {
+        ctx.out('');
+        ctx.out(`Quarantined (${r.quarantine.length}): not read, with the reason`);
+        for (const l of quarantineLines(r.quarantine)) ctx.out(l);
+      }
       const s = r.summary;
       ctx.out('');
       ctx.out(
@@ -121,18 +174,25 @@ export const commands: CommandDef[] = [
       for (const l of platformTable(r.findings, r.sessions)) ctx.out(`  ${l}`);
       ctx.out('');
       ctx.out('Likely root causes');
-      for (const rc of rootCauses(r.findings).slice(0, 15))
+      for (const rc of rootCauses(r.findings, r.sessions).slice(0, 15))
         ctx.out(
           `  ${rc.code.padEnd(32)} ${String(rc.findings).padStart(5)} in ${String(rc.sessions).padStart(4)} sessions · ${rc.where} — ${rc.cause}`,
         );
+      if (r.findings.length) {
+        ctx.out('');
+        ctx.out(
+          'Top sessions: findings with their message and where they point (entry = index in log.entries)',
+        );
+        for (const l of topSessionLines(r.findings, r.sessions)) ctx.out(l);
+      }
       ctx.out('');
       ctx.out(
-        `outputs: ${outDir}/report.md, violations.jsonl/.csv, sessions.jsonl, timelines.jsonl, summary.json`,
+        `outputs: ${outDir}/report.md, violations.jsonl/.csv, sessions.jsonl, timelines.jsonl, quarantine.jsonl/.csv, summary.json`,
       );
       // learning layer (labels, anomalies, triage → inbox.jsonl, learn.duckdb); never fails the run
       const { learnForRun } = await import('../../detect/run-learn.js');
       ctx.out(await learnForRun(ctx.positionals, outDir, ctx.config, r.pack, process.cwd(), r.sessions));
-      return s.sessions.violation > 0 ? EXIT_FINDINGS : EXIT_OK;
+      return r.status;
     },
   },
 ];

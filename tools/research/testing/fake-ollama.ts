@@ -15,6 +15,9 @@ export async function startFakeOllama(
   const dim = opts.dim ?? 48;
   const calls: FakeOllama['calls'] = [];
   const server: Server = createServer((req, res) => {
+    // One connection per call: an idle keep-alive socket the server times out (5 s by default) while a
+    // slow, loaded test machine reuses it makes the client see ECONNRESET — a flake, not a finding.
+    res.setHeader('Connection', 'close');
     let raw = '';
     req.on('data', (c) => (raw += c));
     req.on('end', () => {

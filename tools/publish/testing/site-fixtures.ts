@@ -8,7 +8,14 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import YAML from 'yaml';
-import type { Finding, SessionRow, SpecTestReport, Summary, Timeline } from '../validate/outputs.js';
+import type {
+  Finding,
+  QuarantineRecord,
+  SessionRow,
+  SpecTestReport,
+  Summary,
+  Timeline,
+} from '../../validate/outputs.js';
 
 type TEvent = Timeline['events'][number];
 
@@ -481,7 +488,7 @@ export function fixtureSummary(findings: Finding[], sessions: SessionRow[]): Sum
       files_seen: 6,
       files_parsed: 5,
       files_quarantined: 1,
-      quarantine_by_reason: { truncated_json: 1 },
+      quarantine_by_reason: { 'invalid-json': 1, 'undecodable-beacon': 1 },
       entries: 420,
       beacons: 96,
       beacons_by_family: { heartbeat: 40, 'media-collection': 14, aa: 30, edge: 12 },
@@ -504,6 +511,28 @@ export function fixtureSummary(findings: Finding[], sessions: SessionRow[]): Sum
       { har: 'roku/mc-roku.har', session: 'mc-sess-2', findings: 1 },
     ],
   };
+}
+
+/** What the fixture run could not read: a truncated export and one Media Collection call without a body. */
+export function fixtureQuarantine(): QuarantineRecord[] {
+  return [
+    {
+      scope: 'entry',
+      path: 'roku/mc-roku.har',
+      entry_index: 17,
+      url: 'https://acme.hb-api.omtrdc.net/api/v1/sessions/139bd3c6/events',
+      reason: 'undecodable-beacon',
+      detail: 'media-collection: Media Collection call without a JSON body',
+    },
+    {
+      scope: 'file',
+      path: 'web/uploads/session-export-partial.har',
+      entry_index: null,
+      url: null,
+      reason: 'invalid-json',
+      detail: 'Unterminated string in JSON at position 3000',
+    },
+  ];
 }
 
 export interface FixtureOptions {
@@ -652,6 +681,12 @@ export function writeFixtureRepo(dir: string, opts: FixtureOptions = {}): { root
   write(join(runDir, 'sessions.jsonl'), sessions.map((s) => JSON.stringify(s)).join('\n') + '\n');
   write(join(runDir, 'violations.jsonl'), findings.map((f) => JSON.stringify(f)).join('\n') + '\n');
   write(join(runDir, 'summary.json'), JSON.stringify(summary, null, 2));
+  write(
+    join(runDir, 'quarantine.jsonl'),
+    fixtureQuarantine()
+      .map((q) => JSON.stringify(q))
+      .join('\n') + '\n',
+  );
   write(join(runDir, 'summary.prev.json'), JSON.stringify(prev, null, 2));
   write(
     join(runDir, 'timelines.jsonl'),

@@ -1,0 +1,258 @@
+/**
+ * The bad-input suite: real `goblin` processes on the inputs users actually hand it — empty, truncated,
+ * mislabelled, pointer-only, beacon-free captures, missing paths — each with its exit code and the
+ * named reason (the last line, quarantine.csv, the console). Nothing may pass silently.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { describe, expect, it } from 'vitest';
+import { entry, harDoc, hb, hbStart, mc, MC_START_PARAMS, pageView } from '../validate/testing/index.js';
+
+const REPO = resolve(import.meta.dirname, '../..');
+const BIN = join(REPO, 'bin', 'goblin.js');
+
+/** A scratch working directory: no goblin.config.yaml, so the repository's rule pack is used. */
+function workspace(files: Record<string, string | Buffer> = {}): string {
+  const dir = mkdtempSync(join(tmpdir(), 'goblin-bad-input-'));
+  for (const [p, body] of Object.entries(files)) {
+    mkdirSync(join(dir, p, '..'), { recursive: true });
+    writeFileSync(join(dir, p), body);
+  }
+  return dir;
+}
+
+function goblin(cwd: string, ...args: string[]) {
+  const r = spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: 'utf8', timeout: 110_000 });
+  const errLines = r.stderr.trim().split('\n');
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr, last: errLines.at(-1) ?? '' };
+}
+
+const csvRows = (path: string) => readFileSync(path, 'utf8').trim().split('\r\n');
+
+/** A clean heartbeat session with page traffic: what a healthy capture looks like. */
+const healthy = (i = 0) =>
+  harDoc([
+    pageView(-1000, `&v1=${i}`),
+    ...hbStart(0),
+    hb(10_400, 'play', 10),
+    hb(20_400, 'play', 20),
+    hb(21_000, 'complete', 20),
+    hb(21_100, 'end', 20),
+  ]);
+
+describe('bad input: exit codes and named reasons', () => {
+  it('an empty file is not a passing run: exit 3, the file named with empty-file', () => {
+    const dir = workspace({ 'empty.har': '' });
+    const r = goblin(dir, 'run', 'empty.har', '--out', 'out', '--quiet');
+    expect(r.code).toBe(3);
+    expect(r.last).toBe(
+      'goblin run: exit 3 — input not checked: parse success 0.0% < --min-parse-rate 95.0% (1 of 1 files quarantined: empty-file 1)',
+    );
+    expect(csvRows(join(dir, 'out', 'quarantine.csv'))).toEqual([
+      'scope,path,entry_index,reason,detail,url',
+      'file,empty.har,,empty-file,file is empty,',
+    ]);
+  });
+
+  it('a truncated HAR (an export cut off mid-string): exit 3, and the parser position is named', () => {
+    const full = healthy();
+    const dir = workspace({ 'truncated.har': full.slice(0, full.indexOf('hb_version') + 4) });
+    const r = goblin(dir, 'run', 'truncated.har', '--out', 'out');
+    expect(r.code).toBe(3);
+    expect(r.last).toContain('invalid-json 1');
+    expect(r.stdout).toMatch(/truncated\.har: invalid-json — Unterminated string in JSON at position \d+/);
+    const q = JSON.parse(readFileSync(join(dir, 'out', 'quarantine.jsonl'), 'utf8'));
+    expect(q).toMatchObject({ scope: 'file', path: 'truncated.har', reason: 'invalid-json' });
+    expect(readFileSync(join(dir, 'out', 'report.md'), 'utf8')).toMatch(
+      /\| `truncated\.har` \| — \| invalid-json \| Unterminated string in JSON at position \d+ \|/,
+    );
+  });
+
+  it('plain JSON named .har.gz: exit 3 with gzip-error, not parse success 0% and exit 0', () => {
+    const dir = workspace({ 'notgzip.har.gz': healthy() });
+    const r = goblin(dir, 'run', 'notgzip.har.gz', '--out', 'out', '--quiet');
+    expect(r.code).toBe(3);
+    expect(r.last).toContain('gzip-error 1');
+    expect(csvRows(join(dir, 'out', 'quarantine.csv'))[1]).toBe(
+      'file,notgzip.har.gz,,gzip-error,incorrect header check,',
+    );
+  });
+
+  it('only Git LFS pointers: exit 3 saying so', () => {
+    const dir = workspace({
+      'large.har':
+        'version https://git-lfs.github.com/spec/v1\noid sha256:4d7a214614ab2935c943f9e0ff69d22eadbb8f32b1258daaa5e2ca24d17e2393\nsize 1234\n',
+    });
+    const r = goblin(dir, 'run', 'large.har', '--out', 'out', '--quiet');
+    expect(r.code).toBe(3);
+    expect(r.last).toBe(
+      'goblin run: exit 3 — input not checked: 0 Adobe beacons in 1 HAR file(s): every file is a Git LFS pointer (run git lfs pull)',
+    );
+  });
+
+  it('a valid capture with no Adobe traffic: exit 3, nothing was checked', () => {
+    const doc = harDoc([entry(0, 'GET', 'https://cdn.example.com/app.js', { status: 200 })]);
+    const dir = workspace({ 'site.har': doc });
+    const r = goblin(dir, 'run', 'site.har', '--out', 'out', '--quiet');
+    expect(r.code).toBe(3);
+    expect(r.last).toMatch(/0 Adobe beacons in 1 HAR file\(s\): the captures hold no Adobe traffic$/);
+  });
+
+  it('missing paths, empty folders and empty globs are "input not found" (exit 2)', () => {
+    const dir = workspace({ 'drop/readme.txt': 'no captures here' });
+    mkdirSync(join(dir, 'empty'));
+    expect(goblin(dir, 'run', 'nope.har', '--quiet').last).toBe(
+      'goblin run: exit 2 — input not found: nope.har',
+    );
+    const empty = goblin(dir, 'run', 'drop', '--quiet');
+    expect(empty.code).toBe(2);
+    expect(empty.last).toBe(
+      'goblin run: exit 2 — input not found: no capture file (.har, .har.gz, .harz, .zip) under drop',
+    );
+    expect(goblin(dir, 'ingest', 'drop/**/*.har', '--quiet').last).toBe(
+      'goblin ingest: exit 2 — input not found: no file matches drop/**/*.har',
+    );
+  });
+
+  it('--workers abc or 1.5 exits 2 with the reason (it exited 13 with no message)', () => {
+    const dir = workspace({ 'a.har': healthy() });
+    for (const v of ['abc', '1.5']) {
+      const r = goblin(dir, 'run', 'a.har', '--workers', v);
+      expect(r.code).toBe(2);
+      expect(r.stderr.trim()).toBe(
+        `Run 'goblin run --help' for the options.\ngoblin run: exit 2 — usage error: --workers must be an integer in 0…256 (got '${v}')`,
+      );
+    }
+  });
+
+  it('names every quarantined entry with its position: the first 20 on the console, all in quarantine.csv', () => {
+    // One capture whose Media Collection events lost their JSON bodies (25 of them), beside good files.
+    const broken = harDoc([
+      mc(0, 'sessionStart', 0, MC_START_PARAMS),
+      mc(300, 'play', 0),
+      ...Array.from({ length: 25 }, (_, i) =>
+        entry(10_000 * (i + 1), 'POST', `https://acme.hb-api.omtrdc.net/api/v1/sessions/abc/events`),
+      ),
+    ]);
+    const files: Record<string, string> = { 'drop/mc-bodies-lost.har': broken };
+    for (let i = 0; i < 4; i++) files[`drop/ok-${i}.har`] = healthy(i);
+    const dir = workspace(files);
+    const r = goblin(dir, 'run', 'drop', '--out', 'out', '--quiet');
+    expect(r.code).toBe(0); // every file parsed: the entries are named, the run is checked
+    const listed = r.stdout.split('\n').filter((l) => l.includes('mc-bodies-lost.har entry'));
+    expect(listed).toHaveLength(20);
+    expect(listed[0]).toBe(
+      '  mc-bodies-lost.har entry 2: undecodable-beacon — media-collection: Media Collection call without a JSON body (https://acme.hb-api.omtrdc.net/api/v1/sessions/abc/events)',
+    );
+    expect(r.stdout).toContain('  … and 5 more in quarantine.csv');
+    const rows = csvRows(join(dir, 'out', 'quarantine.csv'));
+    expect(rows).toHaveLength(26);
+    expect(rows.at(-1)).toBe(
+      'entry,mc-bodies-lost.har,26,undecodable-beacon,media-collection: Media Collection call without a JSON body,https://acme.hb-api.omtrdc.net/api/v1/sessions/abc/events',
+    );
+    const summary = JSON.parse(readFileSync(join(dir, 'out', 'summary.json'), 'utf8'));
+    expect(summary.parse.quarantined_total).toBe(25);
+    expect(summary.parse.quarantined[0]).toMatchObject({ path: 'mc-bodies-lost.har', entry_index: 2 });
+    // The store keeps them: `goblin stats --quarantine` names every one.
+    const stats = goblin(dir, 'stats', '--quarantine');
+    expect(stats.code).toBe(0);
+    const lines = stats.stdout.trim().split('\n');
+    expect(lines[0]).toBe('25 quarantined file(s) and entries');
+    expect(lines).toHaveLength(26);
+    expect(lines[25]).toMatch(/^ {2}mc-bodies-lost\.har entry 26: undecodable-beacon — /);
+  });
+
+  it('findings exit 0 unless --fail-on reaches them; then exit 1 with the codes', () => {
+    // A heartbeat session whose playhead stays at 0 through 40 s of play pings: PLAYHEAD_STALLED (active).
+    const dir = workspace({
+      'drop/stall.har': harDoc([
+        pageView(-1000),
+        ...hbStart(0),
+        hb(10_400, 'play', 0),
+        hb(20_400, 'play', 0),
+        hb(30_400, 'play', 0),
+        hb(40_400, 'play', 0),
+        hb(41_000, 'complete', 0),
+        hb(41_100, 'end', 0),
+      ]),
+    });
+    const plain = goblin(dir, 'run', 'drop', '--out', 'out', '--quiet');
+    expect(plain.code).toBe(0);
+    const findings = readFileSync(join(dir, 'out', 'violations.jsonl'), 'utf8')
+      .trim()
+      .split('\n');
+    expect(findings.length).toBeGreaterThan(0);
+    expect(plain.last).toMatch(
+      /^goblin run: exit 0 — ran; inputs read .*; \d+ finding\(s\); no gate \(--fail-on none\)$/,
+    );
+    const gated = goblin(dir, 'run', 'drop', '--out', 'out', '--quiet', '--fail-on', 'warning');
+    expect(gated.code).toBe(1);
+    expect(gated.last).toMatch(
+      /^goblin run: exit 1 — \d+ finding\(s\) at or above --fail-on warning from active specs \(PLAYHEAD_STALLED×\d+/,
+    );
+    expect(readFileSync(join(dir, 'out', 'report.md'), 'utf8')).toMatch(
+      /### `stall\.har` session `1527464150037459529420`\n\nweb heartbeat js-2\.2\.2\.230-96e624 · 1 finding\(s\)\n[\s\S]*\| PLAYHEAD_STALLED \| error \| entry 8 · event [0-9a-f]{16} · 2024-03-14T09:06:10\.400Z \| 5 play pings over 40\.0 s moved the playhead only 0\.0 s \(expected ≥ 4\.0 s of playhead, observed 0\.0 s\) \|/,
+    );
+  });
+});
+
+describe('the user-facing paths', () => {
+  it("the README's Quick start succeeds as written: goblin run examples/hars exits 0", () => {
+    const dir = workspace();
+    symlinkSync(join(REPO, 'examples'), join(dir, 'examples'));
+    const r = goblin(dir, 'run', 'examples/hars', '--quiet');
+    expect(r.code).toBe(0);
+    // The deliberately broken examples are named, and do not push parse success under 95 %.
+    expect(r.stdout).toMatch(/web\/uploads\/session-export-partial\.har: invalid-json — /);
+    expect(r.stdout).toMatch(/ios\/uploads\/empty\.har: empty-file — file is empty/);
+    expect(r.last).toMatch(
+      /^goblin run: exit 0 — ran; inputs read \(parse success 96\.8% ≥ 95\.0%, \d+ beacons\)/,
+    );
+    expect(existsSync(join(dir, 'out', 'run', 'inbox.jsonl'))).toBe(true);
+  });
+
+  it('`goblin run … | head` ends quietly and still writes every output, learning included', async () => {
+    const files: Record<string, string> = {};
+    for (let i = 0; i < 3; i++) files[`drop/ok-${i}.har`] = healthy(i);
+    const dir = workspace(files);
+    const child = spawn(process.execPath, [BIN, 'run', 'drop', '--out', 'out', '--quiet'], { cwd: dir });
+    let stderr = '';
+    child.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
+    // Read the first chunk, then go away like `head -1` does.
+    child.stdout.once('data', () => child.stdout.destroy());
+    const code = await new Promise<number | null>((done) => child.on('close', done));
+    expect(stderr).not.toMatch(/EPIPE|Error:|at .*\.ts:\d+/);
+    expect(code).toBe(0);
+    expect(stderr.trim().split('\n').at(-1)).toMatch(/^goblin run: exit 0 — ran;/);
+    for (const f of ['summary.json', 'report.md', 'quarantine.csv', 'inbox.jsonl', 'labels.jsonl'])
+      expect(existsSync(join(dir, 'out', f)), f).toBe(true);
+  });
+
+  it('runs one member of a zip: archive.zip!/member.har', async () => {
+    const { zipSync } = await import('fflate');
+    const zip = zipSync({
+      'cap-1.har': new TextEncoder().encode(healthy(1)),
+      'cap-2.har': new TextEncoder().encode(healthy(2)),
+    });
+    const dir = workspace({ 'bundles/bundle-03.zip': Buffer.from(zip) });
+    const r = goblin(dir, 'run', 'bundles/bundle-03.zip!/cap-2.har', '--out', 'out', '--quiet', '--json');
+    expect(r.code).toBe(0);
+    const summary = JSON.parse(r.stdout);
+    expect(summary.parse.files_seen).toBe(1);
+    expect(summary.inputs).toEqual([
+      {
+        arg: 'bundles/bundle-03.zip!/cap-2.har',
+        kind: 'file',
+        path: 'bundles/bundle-03.zip!/cap-2.har',
+        rel: 'bundle-03.zip!/cap-2.har',
+      },
+    ]);
+    const sessions = readFileSync(join(dir, 'out', 'sessions.jsonl'), 'utf8')
+      .trim()
+      .split('\n');
+    expect(sessions.map((l) => JSON.parse(l).har)).toContain('bundle-03.zip!/cap-2.har');
+  });
+});

@@ -1,0 +1,96 @@
+/**
+ * The exit-code rules of the commands that read captures (run, validate, ingest), as semgrep and trivy
+ * use them: 3 when the input was not checked (too little of it could be read, or no beacon in it),
+ * 1 when findings reach `--fail-on`, else 0 — whatever was found. Pure: the commands print the reason.
+ */
+import { EXIT_FINDINGS, EXIT_NOT_CHECKED, EXIT_OK } from '../util/errors.js';
+import type { ExitStatus } from './command.js';
+import type { GateSeverity } from './values.js';
+
+export interface ReadStats {
+  /** HAR documents read in this run (unchanged files skipped by incremental ingest do not count). */
+  files_read: number;
+  files_parsed: number;
+  files_quarantined: number;
+  lfs_pointers: number;
+  beacons: number;
+  parse_success_rate: number;
+  quarantine_by_reason: Record<string, number>;
+}
+
+export interface GateOptions {
+  failOn: GateSeverity | 'none';
+  minParseRate: number;
+}
+
+const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
+const RANK: Record<string, number> = { warning: 1, error: 2 };
+
+/** Exit 3 when the input was not checked; null when it was. */
+export function notChecked(r: ReadStats, minParseRate: number): ExitStatus | null {
+  if (r.files_read === 0) return null;
+  const reasons = Object.entries(r.quarantine_by_reason)
+    .sort((a, b) => b[1] - a[1])
+    .map(([k, n]) => `${k} ${n}`)
+    .join(', ');
+  if (r.files_parsed + r.files_quarantined > 0 && r.parse_success_rate < minParseRate)
+    return {
+      code: EXIT_NOT_CHECKED,
+      reason: `input not checked: parse success ${pct(r.parse_success_rate)} < --min-parse-rate ${pct(minParseRate)} (${r.files_quarantined} of ${r.files_parsed + r.files_quarantined} files quarantined${reasons ? `: ${reasons}` : ''})`,
+    };
+  if (r.beacons === 0) {
+    const why =
+      r.lfs_pointers === r.files_read
+        ? 'every file is a Git LFS pointer (run git lfs pull)'
+        : r.files_parsed === 0
+          ? `no file could be read${reasons ? ` (${reasons})` : ''}`
+          : 'the captures hold no Adobe traffic';
+    return {
+      code: EXIT_NOT_CHECKED,
+      reason: `input not checked: 0 Adobe beacons in ${r.files_read} HAR file(s): ${why}`,
+    };
+  }
+  return null;
+}
+
+/** Findings that fail the gate: from active specs (shadow and experimental never fail a run), at or above `failOn`. */
+export function gatingFindings<T extends { severity: string; spec_status: string }>(
+  findings: readonly T[],
+  failOn: GateSeverity | 'none',
+): T[] {
+  if (failOn === 'none') return [];
+  return findings.filter((f) => f.spec_status === 'active' && (RANK[f.severity] ?? 0) >= RANK[failOn]);
+}
+
+/** The exit status of a run that read captures and validated them. */
+export function runGate(
+  read: ReadStats,
+  findings: readonly { severity: string; spec_status: string; code: string }[],
+  opts: GateOptions,
+): ExitStatus {
+  const skipped = notChecked(read, opts.minParseRate);
+  if (skipped) return skipped;
+  const failing = gatingFindings(findings, opts.failOn);
+  if (failing.length) {
+    const codes = new Map<string, number>();
+    for (const f of failing) codes.set(f.code, (codes.get(f.code) ?? 0) + 1);
+    const top = [...codes]
+      .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
+      .slice(0, 3)
+      .map(([c, n]) => `${c}×${n}`)
+      .join(', ');
+    return {
+      code: EXIT_FINDINGS,
+      reason: `${failing.length} finding(s) at or above --fail-on ${opts.failOn} from active specs (${top}${codes.size > 3 ? ', …' : ''})`,
+    };
+  }
+  const readPart =
+    read.files_read === 0
+      ? 'nothing new to read'
+      : `inputs read (parse success ${pct(read.parse_success_rate)} ≥ ${pct(opts.minParseRate)}, ${read.beacons} beacons)`;
+  const found =
+    opts.failOn === 'none'
+      ? `${findings.length} finding(s); no gate (--fail-on none)`
+      : `${findings.length} finding(s), none at or above --fail-on ${opts.failOn} from active specs`;
+  return { code: EXIT_OK, reason: `ran; ${readPart}; ${found}` };
+}
