@@ -214,7 +214,7 @@ function renderCheckReadme(c: FoundCheck): string {
     '',
     '## Evidence it needs before it may fire',
     '',
-    `${d.evidence.needs}.${d.evidence.captureFamilies?.length ? ` Without any ${d.evidence.captureFamilies.map(code).join('/')} traffic in the capture it ABSTAINs.` : ''}${d.evidence.continuous ? ' It reads consecutive beacons: a finding whose window holds a quarantined entry is withheld, and with none left the check ABSTAINs for the session.' : ''}`,
+    `${d.evidence.needs[0].toUpperCase()}${d.evidence.needs.slice(1)}.${d.evidence.captureFamilies?.length ? ` Without any ${d.evidence.captureFamilies.map(code).join('/')} traffic in the capture it ABSTAINs.` : ''}${d.evidence.continuous ? ' It reads consecutive beacons: a finding whose window holds a quarantined entry is withheld, and with none left the check ABSTAINs for the session.' : ''}`,
     '',
     '## Simulated fault',
     '',

@@ -16,6 +16,7 @@ export const commands: CommandDef[] = [
         type: 'string',
         description:
           'git ref the change merges into: a spec that is new or whose rule changed relative to it must be experimental or shadow',
+        default: 'none: no lifecycle check',
         placeholder: 'REF',
         value: text,
       },
@@ -64,6 +65,7 @@ export const commands: CommandDef[] = [
         type: 'string',
         description:
           'git ref the change merges into: new or changed specs must start experimental or shadow (CI: origin/main)',
+        default: 'none: no lifecycle check',
         placeholder: 'REF',
         value: text,
       },

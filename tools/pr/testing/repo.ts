@@ -37,10 +37,7 @@ export interface TestRepo {
 }
 
 /** Specs copied into test repos: the ad-ping default the e2e scenario scopes a version override of. */
-export const SEED_SPECS = [
-  'cadence/CADENCE_AD_PING_GAP.yaml',
-  'cadence/CADENCE_CONTENT_PING_GAP.yaml',
-];
+export const SEED_SPECS = ['cadence/CADENCE_AD_PING_GAP.yaml', 'cadence/CADENCE_CONTENT_PING_GAP.yaml'];
 
 /**
  * A bare remote seeded with a small Goblin repo (two specs + fixtures, the evidence cache, config),
