@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { edgeEventType, newSessionId, parseEdgeResponse } from './edge.js';
-import { decode, decodeOne, ECID, UA } from './testing.js';
+import { decodeEntry } from './index.js';
+import { PII_OFF } from './pii.js';
+import { CTX, decode, decodeOne, ECID, entry, UA } from './testing.js';
 
 const CFG = 'b6a1e2f0-1c2d-4e5f-8a9b-0c1d2e3f4a5b';
 const EDGE = 'https://edge.adobedc.net/ee';
@@ -521,6 +523,39 @@ describe('Edge (D1–D20)', () => {
       }),
     });
     expect(d17.network.errors).toEqual(['http-400', 'EXEG-0003-400']);
+  });
+
+  it('omitted bodies: the /va/v1 path still names the media event, the kept handle the session', () => {
+    const omitted = (url: string, status: number, resBody?: string) =>
+      decodeEntry(
+        { ...entry({ url, method: 'POST', status, resBody }), postAbsent: 'omitted' },
+        CTX,
+        PII_OFF,
+      );
+    const start = omitted(
+      `${EDGE}/va/v1/sessionStart?configId=${CFG}`,
+      200,
+      JSON.stringify({
+        handle: [{ type: 'media-analytics:new-session', payload: [{ sessionId: 'sid-9' }] }],
+      }),
+    );
+    expect(start.rejection).toBeNull();
+    expect(start.events[0]).toMatchObject({
+      family: 'media-edge',
+      session_id: 'sid-9',
+      sequence: { event_type: 'sessionStart', raw_event_type: 'media.sessionStart' },
+      params: { _body_omitted: 'omitted', configId: CFG },
+    });
+    const ping = omitted(`${EDGE}/or2/va/v1/ping?configId=${CFG}`, 204).events[0];
+    expect([ping.family, ping.sequence.event_type, ping.session_id]).toEqual(['media-edge', 'ping', null]);
+    // A Web SDK interact could have carried anything: it stays a plain Edge event; a refusal still shows.
+    const interact = omitted(
+      `${EDGE}/v1/interact?configId=bad`,
+      400,
+      JSON.stringify({ type: 'https://ns.adobe.com/aep/errors/EXEG-0003-400', status: 400 }),
+    ).events[0];
+    expect(interact).toMatchObject({ family: 'edge', sequence: { event_type: 'edgeEvent' } });
+    expect(interact.network.errors).toEqual(['http-400', 'EXEG-0003-400']);
   });
 
   it('D18 Media Edge downloaded: one envelope per inner event', () => {

@@ -160,8 +160,10 @@ interface EdgeEventSource {
 export function decodeEdge(input: EntryInput, route: EdgeRoute): Envelope[] {
   const { entry, url } = input;
   const text = entry.postText;
-  if (text === null || text.trim() === '')
+  if (text === null || text.trim() === '') {
+    if (entry.postAbsent) return [bodylessEdgeEvent(input, route)];
     throw new DecodeFailure(`Edge ${route.action} call without a JSON body`);
+  }
   let body: unknown;
   try {
     body = JSON.parse(text);
@@ -281,4 +283,37 @@ export function decodeEdge(input: EntryInput, route: EdgeRoute): Envelope[] {
     out.push(env);
   }
   return out;
+}
+
+/**
+ * An Edge / Media Edge call whose body the exporter left out: the path still names the media event
+ * (`/va/v1/{event}`), the query the datastream, a kept response the new session id and errors. The event
+ * stays (marked `_body_omitted`) so its session is built and ABSTAINs; a Web SDK `interact` cannot say
+ * whether it carried media, so it stays a plain Edge event.
+ */
+function bodylessEdgeEvent(input: EntryInput, route: EdgeRoute): Envelope {
+  const { entry, url } = input;
+  const media = route.kind === 'media-edge';
+  const env = newEnvelope(input, media ? 'media-edge' : 'edge', 'edge', 0);
+  const response = parseEdgeResponse(entry.resBody);
+  const errs: string[] = entry.status >= 400 ? [`http-${entry.status}`] : [];
+  for (const c of response.errors.get(-1) ?? []) errs.push(c);
+  for (const c of response.errors.get(0) ?? []) if (!errs.includes(c)) errs.push(c);
+  env.network.errors = errs;
+  const params: Record<string, ParamValue> = { _body_omitted: entry.postAbsent ?? 'omitted' };
+  const query = url.query ? parseQueryFlat(url.query) : {};
+  const configId = query.configId ?? query.datastreamId ?? null;
+  if (configId !== null) params.configId = configId;
+  if (media) {
+    env.sequence.event_type = mediaEventType(route.action);
+    env.sequence.raw_event_type = `media.${route.action}`;
+    env.sequence.asset_type = assetTypeOfEvent(route.action);
+    if (route.action === 'sessionStart') env.session_id = newSessionId(response.handles, 0);
+  } else env.sequence.event_type = 'edgeEvent';
+  env.actor.ecid = response.ecid;
+  const p = resolvePlatform([platformFromUa(input.ua)]);
+  env.platform = p.platform;
+  if (p.platform !== 'unknown') params._platform_signal = p.signal;
+  env.params = params;
+  return env;
 }

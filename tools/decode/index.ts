@@ -76,6 +76,9 @@ export function decodeEntry(entry: HarEntry, ctx: DecodeContext, pii: PiiOptions
       resHeaders: selectResHeaders(entry.resHeaders),
     };
     const events = decodeFamily(input);
+    // A body the exporter left out (or whose `_file` is missing) makes every event of the entry partial,
+    // whatever the family (an AA long-hit POST keeps only its URL): the session stage reads this marker.
+    if (entry.postAbsent) for (const e of events) e.params._body_omitted = entry.postAbsent;
     applyPii(events, entry.serverIp, pii);
     return { events, rejection: null };
   } catch (e) {

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { httpErrors, mediaEventType, sessionIdFromLocation } from './media-collection.js';
-import { decode, decodeOne, ECID, ORG, UA } from './testing.js';
+import { decodeEntry } from './index.js';
+import { PII_OFF } from './pii.js';
+import { CTX, decode, decodeOne, ECID, entry, ORG, UA } from './testing.js';
 
 const MC = 'https://acme.hb-api.omtrdc.net/api/v1';
 const SID = '139bd3c6f625bfb71e40a328e40512e3c506035d4d0dad024587ba2b442a5cb0';
@@ -308,6 +310,45 @@ describe('Media Collection (C1–C18)', () => {
 
   it('CORS preflight gives nothing', () => {
     expect(decode({ url: `${MC}/sessions`, method: 'OPTIONS' })).toEqual({ events: [], rejection: null });
+  });
+
+  it('a body the exporter omitted keeps the beacon: start from the Location, events from the path', () => {
+    // Playwright `content: 'omit'`: `postData.text` is "" although Content-Length says 75 bytes were sent.
+    const start = decodeEntry(
+      {
+        ...entry({
+          url: `${MC}/sessions`,
+          method: 'POST',
+          status: 201,
+          resHeaders: { location: `/api/v1/sessions/${SID}` },
+        }),
+        postAbsent: 'omitted',
+      },
+      CTX,
+      PII_OFF,
+    );
+    expect(start.rejection).toBeNull();
+    expect(start.events[0]).toMatchObject({
+      family: 'media-collection',
+      session_id: SID,
+      sequence: { event_type: 'sessionStart', raw_event_type: null },
+      sdk_version: null,
+      params: { _body_omitted: 'omitted' },
+    });
+    const ping = decodeEntry(
+      { ...entry({ url: EVENTS, method: 'POST', status: 204 }), postAbsent: 'attachment-missing' },
+      CTX,
+      PII_OFF,
+    );
+    expect(ping.events[0]).toMatchObject({
+      session_id: SID,
+      sequence: { event_type: 'other' },
+      params: { _body_omitted: 'attachment-missing' },
+    });
+    // Without a declared body an empty one is still a broken beacon, not an omission.
+    expect(decode({ url: EVENTS, method: 'POST', body: '' }).rejection?.reason).toMatch(
+      /without a JSON body/,
+    );
   });
 
   it('helpers', () => {

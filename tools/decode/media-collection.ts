@@ -117,8 +117,10 @@ export function decodeMediaCollection(input: EntryInput): Envelope[] {
   }
 
   const text = entry.postText;
-  if (text === null || text.trim() === '')
+  if (text === null || text.trim() === '') {
+    if (entry.postAbsent) return [bodylessMcEvent(input, route, errors)];
     throw new DecodeFailure('Media Collection call without a JSON body');
+  }
   let body: unknown;
   try {
     body = JSON.parse(text);
@@ -171,4 +173,31 @@ export function decodeMediaCollection(input: EntryInput): Envelope[] {
     if (p.platform !== 'unknown') env.params._platform_signal = p.signal;
   }
   return out;
+}
+
+/**
+ * A Media Collection call whose body the exporter left out (Playwright `content: 'omit'`, a missing
+ * `_file`): keep what the URL and response still say — the session id (path or `Location`), that a
+ * `POST /api/v1/sessions` answered with a session is its start, the HTTP status — so the session exists
+ * and its checks can ABSTAIN instead of the beacon vanishing into the quarantine.
+ */
+function bodylessMcEvent(
+  input: EntryInput,
+  route: ReturnType<typeof parseMcPath>,
+  errors: string[],
+): Envelope {
+  const { entry } = input;
+  const env = newEnvelope(input, 'media-collection', 'hb-api', 0);
+  const locationSid = sessionIdFromLocation(input.resHeaders.location ?? entry.resHeaders.location);
+  env.session_id = route.kind === 'events' ? route.sid : (locationSid ?? route.sid);
+  if (route.kind === 'sessions' && locationSid) {
+    env.sequence.event_type = 'sessionStart';
+    env.sequence.asset_type = 'main';
+  }
+  env.network.errors = errors;
+  env.params = { _body_omitted: entry.postAbsent ?? 'omitted' };
+  const p = resolvePlatform([platformFromUa(input.ua)]);
+  env.platform = p.platform;
+  if (p.platform !== 'unknown') env.params._platform_signal = p.signal;
+  return env;
 }

@@ -30,8 +30,8 @@ export interface InputRoot {
   rel: string | null;
 }
 
-/** What a folder walk picks up. `.harz` is sniffed by the reader (gzip, zip or plain JSON inside). */
-export const CAPTURE_FILE = /\.(har|har\.gz|harz|zip)$/i;
+/** What a folder walk picks up. `.harz` is sniffed by the reader (gzip, zip or plain JSON inside); `.zhar` is mitmproxy's zlib dump. */
+export const CAPTURE_FILE = /\.(har|har\.gz|harz|zhar|zip)$/i;
 /** `bundle.zip!/member.har`: one member of an archive (what zip members are called in every output). */
 const MEMBER = /^(.*\.zip)!\/(.+)$/i;
 

@@ -1,17 +1,22 @@
-import type { ExporterName, HarEntry } from './types.js';
+import type { BodyAbsence, ExporterName, HarEntry } from './types.js';
 
 /** Exporter from `log.creator.name` (and quirks), for the har_file table and exporter-specific fixes. */
 export function detectExporter(log: Record<string, unknown>): ExporterName {
   const creator = (log.creator as { name?: unknown } | undefined)?.name;
   const name = typeof creator === 'string' ? creator.toLowerCase() : '';
   if (name.includes('goblin')) return 'goblin-simulator';
+  if (name.includes('playwright')) return 'playwright';
+  if (name.includes('mitmproxy')) return 'mitmproxy';
+  if (name.includes('http toolkit')) return 'http-toolkit';
+  if (name.includes('proxyman')) return 'proxyman';
   if (name.includes('webinspector') && !name.includes('webkit')) return 'chrome';
   if (name.includes('webkit')) return 'safari';
   if (name.includes('firefox')) return 'firefox';
   if (name.includes('charles')) return 'charles';
   if (name.includes('browsermob')) return 'browsermob';
   if (name.includes('fiddler')) return 'fiddler';
-  if (name.includes('chrome-har-capturer')) return 'chrome-har-capturer';
+  // chrome-har-capturer writes `Chrome HAR Capturer` (https://github.com/cyrus-and/chrome-har-capturer).
+  if (name.includes('chrome-har-capturer') || name.includes('har capturer')) return 'chrome-har-capturer';
   if (name.includes('firebug')) return 'firebug';
   if (name.includes('chrome') || name.includes('edge')) return 'chrome';
   return 'unknown';
@@ -49,6 +54,40 @@ function paramsToForm(params: unknown): string | null {
 
 export class EntryError extends Error {}
 
+const NO_BODIES: ReadonlyMap<string, Buffer> = new Map();
+
+/**
+ * Bytes of the request body the client sent, as the HAR declares them: `Content-Length` or
+ * `request.bodySize` (-1 and absent mean unknown). A body that was sent but is not in the entry was left
+ * out by the exporter, which decoders must know: no body is not the same as an empty one.
+ */
+function declaredBodyBytes(req: Record<string, unknown>, headers: Record<string, string>): number {
+  const cl = Number(headers['content-length']);
+  const bs = typeof req.bodySize === 'number' ? req.bodySize : Number(req.bodySize);
+  return Math.max(Number.isFinite(cl) ? cl : 0, Number.isFinite(bs) ? bs : 0);
+}
+
+/** Request body of one entry: inline text (maybe base64), a `_file` attachment, or form params. */
+function requestBody(
+  post: Record<string, unknown> | undefined,
+  declared: number,
+  bodies: ReadonlyMap<string, Buffer>,
+): { text: string | null; absent?: BodyAbsence } {
+  if (post && typeof post === 'object') {
+    if (typeof post.text === 'string' && post.text.length > 0)
+      return {
+        text: post.encoding === 'base64' ? Buffer.from(post.text, 'base64').toString('utf8') : post.text,
+      };
+    if (typeof post._file === 'string' && post._file !== '') {
+      const bytes = bodies.get(post._file);
+      return bytes ? { text: bytes.toString('utf8') } : { text: null, absent: 'attachment-missing' };
+    }
+    const form = paramsToForm(post.params);
+    if (form !== null) return { text: form };
+  }
+  return declared > 0 ? { text: null, absent: 'omitted' } : { text: null };
+}
+
 /**
  * Normalize one raw HAR entry. Throws EntryError with a clear reason when the entry cannot be used
  * (the caller quarantines that entry alone). `keepBody(method,url,status)` decides whether the response
@@ -58,6 +97,7 @@ export function normalizeEntry(
   raw: unknown,
   index: number,
   keepBody: (method: string, url: string, status: number) => boolean,
+  bodies: ReadonlyMap<string, Buffer> = NO_BODIES,
 ): HarEntry {
   if (!raw || typeof raw !== 'object') throw new EntryError('entry is not an object');
   const e = raw as Record<string, unknown>;
@@ -72,20 +112,10 @@ export function normalizeEntry(
   const started = typeof e.startedDateTime === 'string' ? e.startedDateTime : null;
   const startedMs = started ? Date.parse(started) : NaN;
 
-  let postText: string | null = null;
-  let postMimeType: string | null = null;
+  const reqHeaders = headerMap(req.headers);
   const post = req.postData as Record<string, unknown> | undefined;
-  if (post && typeof post === 'object') {
-    postMimeType = typeof post.mimeType === 'string' ? post.mimeType : null;
-    if (typeof post.text === 'string' && post.text.length > 0) {
-      postText =
-        post.encoding === 'base64'
-          ? Buffer.from(post.text, 'base64').toString('utf8')
-          : (post.text as string);
-    } else {
-      postText = paramsToForm(post.params);
-    }
-  }
+  const postMimeType = post && typeof post.mimeType === 'string' ? post.mimeType : null;
+  const body = requestBody(post, declaredBodyBytes(req, reqHeaders), bodies);
 
   let resBody: string | null = null;
   if (keepBody(method, url, status)) {
@@ -93,22 +123,26 @@ export function normalizeEntry(
     if (content && typeof content.text === 'string' && content.text.length > 0) {
       resBody =
         content.encoding === 'base64' ? Buffer.from(content.text, 'base64').toString('utf8') : content.text;
+    } else if (content && typeof content._file === 'string') {
+      resBody = bodies.get(content._file)?.toString('utf8') ?? null;
     }
   }
 
-  return {
+  const out: HarEntry = {
     index,
     startedDateTime: started,
     startedMs: Number.isFinite(startedMs) ? startedMs : null,
     method,
     url,
     httpVersion: typeof req.httpVersion === 'string' ? req.httpVersion : null,
-    reqHeaders: headerMap(req.headers),
-    postText,
+    reqHeaders,
+    postText: body.text,
     postMimeType,
     status,
     resHeaders: headerMap(res.headers),
     resBody,
     serverIp: typeof e.serverIPAddress === 'string' ? e.serverIPAddress : null,
   };
+  if (body.absent) out.postAbsent = body.absent;
+  return out;
 }

@@ -1,7 +1,7 @@
 import { mkdtempSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { gzipSync } from 'node:zlib';
+import { deflateSync, gzipSync } from 'node:zlib';
 import { zipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
 import { expandInputs, inShard, parseShard } from './inputs.js';
@@ -251,5 +251,105 @@ describe('readHarFile containers and inputs', () => {
     expect(shards.every((s) => s.length > 40)).toBe(true);
     expect(() => parseShard('3/3')).toThrow();
     expect(parseShard('1/4')).toEqual({ index: 1, count: 4 });
+  });
+});
+
+describe('bodies outside the entry: _file attachments and omitted bodies', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'goblin-attach-'));
+  const mc = 'https://acme.hb-api.omtrdc.net/api/v1/sessions';
+  const edge = 'https://edge.adobedc.net/ee/v1/interact?configId=x';
+  const post = (url: string, postData: Record<string, unknown>, extra: Record<string, unknown> = {}) => {
+    const e = entry(url, '2024-03-14T09:05:31.000Z', extra);
+    Object.assign(e.request, { method: 'POST', bodySize: 75, postData });
+    return e;
+  };
+  const startBody = '{"eventType":"sessionStart","playerTime":{"playhead":0,"ts":1710410731022}}';
+  const handle = '{"handle":[{"type":"media-analytics:new-session","payload":[{"sessionId":"s1"}]}]}';
+  const attachedDoc = har(
+    [
+      post(mc, { mimeType: 'application/json', text: '', _file: 'b1.json' }),
+      post(
+        edge,
+        { mimeType: 'text/plain', text: '', _file: 'b2.txt' },
+        {
+          response: {
+            status: 200,
+            headers: [],
+            content: { size: 90, mimeType: 'application/json', _file: 'r2.json' },
+          },
+        },
+      ),
+      post(mc, { mimeType: 'application/json', text: '', _file: '../outside.json' }),
+      post(mc, { mimeType: 'application/json', text: '', _file: 'gone.json' }),
+    ],
+    'Playwright',
+  );
+
+  it('reads a Playwright attach folder and never follows a _file out of it', () => {
+    mkdirSync(join(dir, 'rec'));
+    writeFileSync(join(dir, 'rec', 'capture.har'), JSON.stringify(attachedDoc));
+    writeFileSync(join(dir, 'rec', 'b1.json'), startBody);
+    writeFileSync(join(dir, 'rec', 'b2.txt'), '{"events":[]}');
+    writeFileSync(join(dir, 'rec', 'r2.json'), handle);
+    writeFileSync(join(dir, 'outside.json'), '{"secret":true}');
+    const [src] = readHarFile(join(dir, 'rec', 'capture.har'), 'rec/capture.har', opts);
+    expect(src.kind === 'har' && src.exporter).toBe('playwright');
+    if (src.kind !== 'har') return;
+    const [start, interact, outside, gone] = src.entries;
+    expect(start.postText).toBe(startBody);
+    expect(interact.postText).toBe('{"events":[]}');
+    expect(interact.resBody).toBe(handle);
+    expect([outside.postText, outside.postAbsent]).toEqual([null, 'attachment-missing']);
+    expect([gone.postText, gone.postAbsent]).toEqual([null, 'attachment-missing']);
+    expect(src.attachments.sort()).toEqual(['../outside.json', 'b1.json', 'b2.txt', 'gone.json', 'r2.json']);
+  });
+
+  it('a .har.zip keeps its _file members as bodies, not broken HARs, and still reads a HAR saved as .json', () => {
+    const zip = zipSync({
+      'har.har': Buffer.from(JSON.stringify(attachedDoc)),
+      'b1.json': Buffer.from(startBody),
+      'b2.txt': Buffer.from('{"events":[]}'),
+      'r2.json': Buffer.from(handle),
+      'other-capture.json': Buffer.from(JSON.stringify(har([entry(hbUrl, '2024-03-14T09:05:41.000Z')]))),
+    });
+    writeFileSync(join(dir, 'rec.har.zip'), zip);
+    const sources = readHarFile(join(dir, 'rec.har.zip'), 'rec.har.zip', opts);
+    expect(sources.map((s) => [s.path, s.kind])).toEqual([
+      ['rec.har.zip!/har.har', 'har'],
+      ['rec.har.zip!/other-capture.json', 'har'],
+    ]);
+    const first = sources[0];
+    if (first.kind !== 'har') return;
+    expect(first.entries[0].postText).toBe(startBody);
+    expect(first.entries[1].resBody).toBe(handle);
+  });
+
+  it('marks a body the exporter left out as omitted, when Content-Length or bodySize says one was sent', () => {
+    const omitted = post(mc, { mimeType: 'application/json', text: '', params: [] }); // Playwright content: 'omit'
+    const tooBig = entry(mc, '2024-03-14T09:05:32.000Z'); // HTTP Toolkit drops bodies over 40 KB
+    Object.assign(tooBig.request, { method: 'POST', bodySize: 50_000 });
+    const beacon = entry(
+      'https://acme.sc.omtrdc.net/b/ss/acmeprod/1/JS-2.22.0/s1?AQB=1&AQE=1',
+      '2024-03-14T09:05:33Z',
+    );
+    Object.assign(beacon.request, {
+      method: 'POST',
+      bodySize: 0,
+      headers: [{ name: 'Content-Length', value: '0' }],
+    }); // sendBeacon exit link: the data is in the URL
+    const src = parseHarBytes(Buffer.from(JSON.stringify(har([omitted, tooBig, beacon]))), 'o.har', opts);
+    if (src.kind !== 'har') throw new Error(src.kind);
+    expect(src.entries.map((e) => e.postAbsent ?? null)).toEqual(['omitted', 'omitted', null]);
+  });
+
+  it("reads mitmproxy's zlib .zhar dump (its hardump option compresses when the name ends in .zhar)", () => {
+    const doc = har([entry(hbUrl, '2024-03-14T09:05:41.000000+00:00')], 'mitmproxy exporthar');
+    writeFileSync(join(dir, 'flows.zhar'), deflateSync(JSON.stringify(doc)));
+    const [src] = readHarFile(join(dir, 'flows.zhar'), 'flows.zhar', opts);
+    expect(src.kind === 'har' && [src.exporter, src.entries[0].startedMs]).toEqual([
+      'mitmproxy',
+      Date.parse('2024-03-14T09:05:41.000Z'),
+    ]);
+    expect(expandInputs([dir]).map((f) => f.rel)).toContain('flows.zhar');
   });
 });

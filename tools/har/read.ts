@@ -1,7 +1,16 @@
 import { readFileSync } from 'node:fs';
-import { gunzipSync } from 'node:zlib';
+import { dirname, posix } from 'node:path';
+import { gunzipSync, inflateSync } from 'node:zlib';
 import { unzipSync } from 'fflate';
 import { sha256Hex } from '../util/hash.js';
+import {
+  attachmentRefs,
+  folderAttachments,
+  safeAttachmentPath,
+  zipAttachments,
+  zipMemberPath,
+  type AttachmentStore,
+} from './attachments.js';
 import { bytesToText, detectEncoding } from './decode-text.js';
 import { EntryError, detectExporter, normalizeEntry } from './normalize.js';
 import { stripResponseBodies } from './strip-bodies.js';
@@ -33,6 +42,8 @@ export type HarSource =
       entries: HarEntry[];
       entryProblems: EntryProblem[];
       strippedBytes: number;
+      /** Every `_file` attachment the entries point at (relative to the HAR), loaded or not. */
+      attachments: string[];
     }
   | { kind: 'lfs-pointer'; path: string; hash: string; bytes: number; message: string }
   | { kind: 'broken'; path: string; hash: string; bytes: number; reason: QuarantineReason; detail: string };
@@ -46,8 +57,16 @@ export function isLfsPointer(buf: Buffer): boolean {
   return buf.length < 1024 && buf.subarray(0, LFS_PREFIX.length).equals(LFS_PREFIX);
 }
 
-/** Parse one HAR document from bytes. Never throws: problems become a `broken` source. */
-export function parseHarBytes(raw: Buffer, path: string, opts: ReadOptions): HarSource {
+/**
+ * Parse one HAR document from bytes. Never throws: problems become a `broken` source. `attachments` is
+ * where `_file` bodies live (the HAR's folder or zip); without it they count as missing.
+ */
+export function parseHarBytes(
+  raw: Buffer,
+  path: string,
+  opts: ReadOptions,
+  attachments?: AttachmentStore,
+): HarSource {
   const hash = sha256Hex(raw);
   const base = { path, hash, bytes: raw.length };
   if (raw.length === 0 || raw.toString('utf8', 0, Math.min(raw.length, 64)).trim() === '')
@@ -89,9 +108,11 @@ export function parseHarBytes(raw: Buffer, path: string, opts: ReadOptions): Har
   const entries: HarEntry[] = [];
   const entryProblems: EntryProblem[] = [];
   const list = log.entries as unknown[];
+  const refs = attachmentRefs(list, opts.keepBody);
+  const bodies = refs.needed.length && attachments ? attachments.read(refs.needed) : undefined;
   for (let i = 0; i < list.length; i++) {
     try {
-      entries.push(normalizeEntry(list[i], i, opts.keepBody));
+      entries.push(normalizeEntry(list[i], i, opts.keepBody, bodies));
     } catch (e) {
       entryProblems.push({
         index: i,
@@ -109,6 +130,7 @@ export function parseHarBytes(raw: Buffer, path: string, opts: ReadOptions): Har
     entries,
     entryProblems,
     strippedBytes,
+    attachments: refs.all,
   };
 }
 
@@ -129,21 +151,24 @@ const brokenSource = (path: string, raw: Buffer, reason: QuarantineReason, detai
 });
 
 // `.harz` is not one format: exporters write gzip, zip or plain JSON under that name; the bytes decide.
+// mitmproxy's `hardump` writes zlib (not gzip) when the name ends in `.zhar`.
 const GZIP_MAGIC = Buffer.from([0x1f, 0x8b]);
 const ZIP_MAGIC = Buffer.from('PK\x03\x04', 'latin1');
-function containerOf(lower: string, raw: Buffer): 'gzip' | 'zip' | 'plain' {
+function containerOf(lower: string, raw: Buffer): 'gzip' | 'zip' | 'zlib' | 'plain' {
   if (lower.endsWith('.harz'))
     return raw.subarray(0, 2).equals(GZIP_MAGIC)
       ? 'gzip'
       : raw.subarray(0, 4).equals(ZIP_MAGIC)
         ? 'zip'
         : 'plain';
+  if (lower.endsWith('.zhar')) return raw.subarray(0, 2).equals(GZIP_MAGIC) ? 'gzip' : 'zlib';
   return lower.endsWith('.gz') ? 'gzip' : lower.endsWith('.zip') ? 'zip' : 'plain';
 }
 
 /**
- * Read a file that may be `.har`, `.har.gz`, `.harz` or a `.zip` of HARs; zips yield one source per
- * member. `archive.zip!/member.har` (see tools/har/inputs.ts) reads that one member.
+ * Read a file that may be `.har`, `.har.gz`, `.harz`, mitmproxy's zlib `.zhar`, or a `.zip` of HARs
+ * (zips yield one source per HAR member; `archive.zip!/member.har`, see tools/har/inputs.ts, reads that
+ * one member). `_file` attachments are read from the HAR's folder, or from the same zip.
  */
 export function readHarFile(absPath: string, relPath: string, opts: ReadOptions): HarSource[] {
   const member = /^(.*\.zip)!\/(.+)$/i.exec(absPath);
@@ -164,33 +189,83 @@ export function readHarFile(absPath: string, relPath: string, opts: ReadOptions)
     ];
   }
   const lower = absPath.toLowerCase();
+  const beside = folderAttachments(dirname(absPath));
   const container = containerOf(lower, raw);
-  if (container === 'gzip') {
+  if (container === 'gzip' || container === 'zlib') {
     if (isLfsPointer(raw)) return [lfsSource(relPath, raw)];
     try {
-      return [parseHarBytes(gunzipSync(raw), relPath, opts)];
+      return [
+        parseHarBytes(container === 'gzip' ? gunzipSync(raw) : inflateSync(raw), relPath, opts, beside),
+      ];
     } catch (e) {
-      return [brokenSource(relPath, raw, 'gzip-error', (e as Error).message)];
+      return [
+        brokenSource(
+          relPath,
+          raw,
+          'gzip-error',
+          container === 'zlib' ? `zlib: ${(e as Error).message}` : (e as Error).message,
+        ),
+      ];
     }
   }
   if (container === 'zip') {
     if (isLfsPointer(raw)) return [lfsSource(relPath, raw)];
-    let files: Record<string, Uint8Array>;
-    try {
-      files = unzipSync(raw, {
-        filter: (f) =>
-          member ? f.name === member[2] : /\.(har|json)$/i.test(f.name) && !f.name.startsWith('__MACOSX/'),
-      });
-    } catch (e) {
-      return [brokenSource(relPath, raw, 'zip-error', (e as Error).message)];
-    }
-    const names = Object.keys(files).sort();
-    if (member)
-      return names.length
-        ? [parseHarBytes(Buffer.from(files[names[0]]), relPath, opts)]
-        : [brokenSource(relPath, raw, 'zip-error', `zip has no member '${member[2]}'`)];
-    if (names.length === 0) return [brokenSource(relPath, raw, 'zip-error', 'zip holds no .har file')];
-    return names.map((n) => parseHarBytes(Buffer.from(files[n]), `${relPath}!/${n}`, opts));
+    return readZip(raw, relPath, opts, member?.[2]);
   }
-  return [parseHarBytes(raw, relPath, opts)];
+  return [parseHarBytes(raw, relPath, opts, beside)];
+}
+
+const HAR_MEMBER = /\.har$/i;
+const JSON_MEMBER = /\.json$/i;
+
+/**
+ * Every HAR document of a zip (or only `only`, one member asked for by name). `.har` members are HARs; a
+ * `.json` member is one too unless a HAR of the zip points at it with `_file` — Playwright's `.har.zip`
+ * stores request and response bodies as `<sha1>.json|.txt|.gif…` members next to `har.har`, and those are
+ * bodies, not broken HARs.
+ */
+function readZip(raw: Buffer, relPath: string, opts: ReadOptions, only?: string): HarSource[] {
+  const names: string[] = [];
+  let docs: Record<string, Uint8Array>;
+  try {
+    // Pass 1 lists members without inflating any; pass 2 inflates only the candidate documents.
+    unzipSync(raw, {
+      filter: (f) => {
+        if (!f.name.startsWith('__MACOSX/') && !f.name.endsWith('/')) names.push(f.name);
+        return false;
+      },
+    });
+    const wanted = new Set(
+      only !== undefined
+        ? names.filter((n) => n === only)
+        : names.filter((n) => HAR_MEMBER.test(n) || JSON_MEMBER.test(n)),
+    );
+    docs = unzipSync(raw, { filter: (f) => wanted.has(f.name) });
+  } catch (e) {
+    return [brokenSource(relPath, raw, 'zip-error', (e as Error).message)];
+  }
+  const parse = (n: string, path: string) =>
+    parseHarBytes(Buffer.from(docs[n]), path, opts, zipAttachments(raw, posix.dirname(n), docs));
+  if (only !== undefined)
+    return docs[only]
+      ? [parse(only, relPath)]
+      : [brokenSource(relPath, raw, 'zip-error', `zip has no member '${only}'`)];
+  const hars = names.filter((n) => HAR_MEMBER.test(n)).sort();
+  const jsons = names.filter((n) => JSON_MEMBER.test(n)).sort();
+  if (hars.length + jsons.length === 0)
+    return [brokenSource(relPath, raw, 'zip-error', 'zip holds no .har file')];
+  const out: HarSource[] = [];
+  const attached = new Set<string>();
+  const add = (n: string) => {
+    const src = parse(n, `${relPath}!/${n}`);
+    if (src.kind === 'har')
+      for (const a of src.attachments) {
+        const rel = safeAttachmentPath(a);
+        if (rel !== null) attached.add(zipMemberPath(posix.dirname(n), rel));
+      }
+    out.push(src);
+  };
+  for (const n of hars) add(n);
+  for (const n of jsons) if (!attached.has(n)) add(n);
+  return out;
 }

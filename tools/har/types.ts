@@ -1,6 +1,7 @@
 /**
  * A HAR entry normalized across exporters (Chrome/Edge/Firefox/Safari/Charles/BrowserMob/Fiddler/
- * chrome-har-capturer/Firebug). Header names are lower-cased; missing optional fields become null.
+ * chrome-har-capturer/Firebug/Playwright/mitmproxy/HTTP Toolkit/Proxyman). Header names are lower-cased;
+ * missing optional fields become null.
  */
 export interface HarEntry {
   index: number;
@@ -11,8 +12,17 @@ export interface HarEntry {
   url: string;
   httpVersion: string | null;
   reqHeaders: Record<string, string>;
-  /** Request body text; Charles-style `postData.params` are re-encoded as a form query string. */
+  /**
+   * Request body text; Charles-style `postData.params` are re-encoded as a form query string, and a
+   * Playwright `postData._file` attachment is read from beside the HAR (folder) or from the same zip.
+   */
   postText: string | null;
+  /**
+   * Why a request body the client did send (`Content-Length` / `bodySize` > 0) is not in `postText`:
+   * the exporter left it out (Playwright `content: 'omit'`, Firefox/HTTP Toolkit size limits), or the
+   * `_file` it points at is not there. Absent when the body is present or there was none.
+   */
+  postAbsent?: BodyAbsence;
   postMimeType: string | null;
   status: number;
   resHeaders: Record<string, string>;
@@ -20,6 +30,9 @@ export interface HarEntry {
   resBody: string | null;
   serverIp: string | null;
 }
+
+/** Why a request body is missing from a HAR entry (see `HarEntry.postAbsent`). */
+export type BodyAbsence = 'omitted' | 'attachment-missing';
 
 export type ExporterName =
   | 'chrome'
@@ -30,5 +43,9 @@ export type ExporterName =
   | 'fiddler'
   | 'chrome-har-capturer'
   | 'firebug'
+  | 'playwright'
+  | 'mitmproxy'
+  | 'http-toolkit'
+  | 'proxyman'
   | 'goblin-simulator'
   | 'unknown';

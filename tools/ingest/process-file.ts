@@ -90,6 +90,9 @@ export function decodeSource(src: Extract<HarSource, { kind: 'har' }>, ctx: File
       q.entry_index === null ? [] : [{ entry_index: q.entry_index, reason: q.reason }],
     ),
   );
+  // Say why sessions ABSTAIN: beacons kept without the bodies the exporter left out.
+  const bodiless = events.filter((e) => e.params._body_omitted !== undefined).length;
+  const unchecked = capture.sessions.find((s) => s.unchecked)?.unchecked;
   return {
     file: {
       path: src.path,
@@ -108,7 +111,9 @@ export function decodeSource(src: Extract<HarSource, { kind: 'har' }>, ctx: File
     quarantine,
     capture,
     beaconsByFamily: byFamily,
-    message: null,
+    message: unchecked
+      ? `${src.path}: ${bodiless} Adobe beacons without their request body — ${unchecked}`
+      : null,
   };
 }
 

@@ -16,6 +16,30 @@ const SDK_OF: Record<SessionProtocol, Session['sdk']> = {
   edge: 'edge',
 };
 
+/** Why checks abstain for a session built from beacons whose request bodies the HAR does not hold. */
+export const UNCHECKED_REASON = {
+  omitted: 'request bodies omitted by the exporter',
+  'attachment-missing': 'request body attachments (_file) not found beside the HAR',
+} as const satisfies Record<string, string>;
+
+function bodyGap(e: Envelope): keyof typeof UNCHECKED_REASON | null {
+  const v = e.params._body_omitted;
+  return v === 'omitted' || v === 'attachment-missing' ? v : v === undefined ? null : 'omitted';
+}
+
+/**
+ * A session cannot be judged when one of its beacons lost its body, and a heartbeat session neither when
+ * an Analytics hit of the capture lost its body: the orchestration and identity rules pair heartbeat
+ * starts with those hits (`pe=ms_s`, `mid`), and a long-hit POST keeps them in the body.
+ */
+function uncheckedReason(events: Envelope[], protocol: SessionProtocol, all: Envelope[]): string | null {
+  let gap: keyof typeof UNCHECKED_REASON | null = null;
+  for (const e of events) gap ??= bodyGap(e);
+  if (gap === null && protocol === 'heartbeat')
+    for (const e of all) if (e.family === 'aa') gap ??= bodyGap(e);
+  return gap === null ? null : UNCHECKED_REASON[gap];
+}
+
 /** Send order: capture time, then HAR entry position, then position inside a batched body. */
 export function sendOrder(a: Envelope, b: Envelope): number {
   return (
@@ -52,7 +76,11 @@ export function buildCapture(
     if (media) {
       protocol = media;
       kind = 'media';
-      key = e.session_id ?? `${media}:unknown-${e.provenance.entry_index}`;
+      // Body-less media beacons without an id (Media Edge keeps it in the body) share one session per
+      // capture: it exists and ABSTAINs, instead of one bogus session per beacon.
+      key =
+        e.session_id ??
+        (bodyGap(e) ? `${media}:bodies-omitted` : `${media}:unknown-${e.provenance.entry_index}`);
     } else if (e.family === 'aa' || e.family === 'edge') {
       protocol = e.family;
       kind = e.platform === 'web' || e.platform === 'unknown' ? 'page' : 'app';
@@ -79,6 +107,7 @@ export function buildCapture(
       sdk: SDK_OF[s.protocol],
       ...fp,
       virtual_version: null,
+      unchecked: uncheckedReason(s.events, s.protocol, ordered),
     });
   }
   // Sessions without an explicit library version: shape match → virtual version (model loaded once per process).

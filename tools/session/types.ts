@@ -19,6 +19,11 @@ export interface Session {
   /** Signals that decided the fingerprint, strongest first (for `spec explain` and the site). */
   signals: string[];
   virtual_version: string | null;
+  /**
+   * Why the session's rules cannot be judged at all (every check ABSTAINs with this reason), e.g.
+   * `request bodies omitted by the exporter`; null when the capture holds what the checks need.
+   */
+  unchecked: string | null;
 }
 
 /** One HAR: every decoded event (send order) and the sessions built from them. */

@@ -50,6 +50,8 @@ export const SessionRow = z.object({
   /** Why each ABSTAIN rule abstained (spec id → reason), when any did. */
   abstained: z.record(z.string(), z.string()).optional(),
   codes: z.array(z.string()),
+  /** Why every rule ABSTAINed (e.g. `request bodies omitted by the exporter`); null or absent otherwise. */
+  unchecked: z.string().nullable().optional(),
 });
 export type SessionRow = z.infer<typeof SessionRow>;
 

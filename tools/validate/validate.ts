@@ -100,6 +100,8 @@ export function judgeSession(
   view: CaptureView,
 ): CheckResult {
   const session = annotated.session;
+  // The capture cannot show what the rule needs (e.g. bodies omitted by the exporter): say so.
+  if (session.unchecked) return { status: 'abstain', reason: session.unchecked };
   if (!check.protocols.includes(session.protocol))
     return { status: 'abstain', reason: 'protocol not covered' };
   if (!requiredKeysPresent(session, requires.keys))
@@ -201,6 +203,7 @@ export function validateCapture(capture: Capture, pack: RulePack, opts: Validate
       rules,
       ...(Object.keys(abstained).length ? { abstained } : {}),
       codes: [...new Set(sessionFindings.map((f) => f.code))].sort(),
+      unchecked: session.unchecked,
     });
     timelines.push(timelineOf(capture.har, session, sessionFindings, opts.timelineParams ?? 24));
   }
