@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { GoblinConfig } from '../config/index.js';
 import { processFile } from '../ingest/process-file.js';
 import type { Capture } from '../session/index.js';
-import { fileContext } from '../spec/fixtures.js';
+import { fileContext } from '../validate/files.js';
 import { loadRulePack } from '../validate/pack.js';
 import { validateCapture } from '../validate/validate.js';
 

@@ -9,7 +9,7 @@ import { sessionView, type LabelingFunction, type SessionView } from '../label/a
 import { trainFamilyClassifier } from '../label/classifier.js';
 import { runLabeling, sessionId, specLabelingFunctions, type LabelRun } from '../label/labeling.js';
 import type { Capture } from '../session/index.js';
-import { fileContext } from '../spec/fixtures.js';
+import { fileContext } from '../validate/files.js';
 import { loadConstitution } from '../spec/constitution.js';
 import type { SessionRow } from '../validate/outputs.js';
 import type { RulePack } from '../validate/pack.js';

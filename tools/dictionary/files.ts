@@ -30,7 +30,7 @@ export function readDictionary(dir: string, problems: string[] = []): DictFile[]
   return out;
 }
 
-/** param → type, for the validator's `params.types` dictionary rules (first sdk wins on a name clash). */
+/** param → type, for the validator's `params.type_mismatch` dictionary rules (first sdk wins on a name clash). */
 export function loadDictionaryTypes(dir: string): Map<string, string> {
   const m = new Map<string, string>();
   for (const { entry } of readDictionary(dir).sort((a, b) => a.entry.sdk.localeCompare(b.entry.sdk)))

@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { GoblinConfig } from '../config/index.js';
 import { processFile } from '../ingest/process-file.js';
 import { UNCHECKED_REASON } from '../session/build.js';
-import { fileContext } from '../spec/fixtures.js';
+import { fileContext } from '../validate/files.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const FIX = join(import.meta.dirname, 'fixtures/exporters');

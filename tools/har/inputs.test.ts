@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { zipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
-import { harDoc, pageView } from '../validate/testing.js';
+import { harDoc, pageView } from '../validate/testing/index.js';
 import { comparePaths, walkFiles } from '../util/files.js';
 import { expandInputs, inputRoots } from './inputs.js';
 import { readHarFile } from './read.js';

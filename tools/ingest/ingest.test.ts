@@ -5,7 +5,7 @@ import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { GoblinConfig } from '../config/index.js';
 import { openStore, queryRows } from '../store/index.js';
-import { ECID, harDoc, hb, hbStart, mc, MC_START_PARAMS, pageView } from '../validate/testing.js';
+import { ECID, harDoc, hb, hbStart, mc, MC_START_PARAMS, pageView } from '../validate/testing/index.js';
 import { ingest } from './run.js';
 
 const root = resolve(import.meta.dirname, '../..');

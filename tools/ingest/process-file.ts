@@ -4,6 +4,7 @@ import type { DecodeContext } from '../decode/types.js';
 import type { Envelope } from '../envelope/index.js';
 import { readHarFile, type HarSource, type InputFile } from '../har/index.js';
 import { buildCapture, type Capture } from '../session/index.js';
+import { bracketHoles } from '../validate/holes.js';
 
 export interface FileContext {
   cnames: DecodeContext['cnames'];
@@ -82,6 +83,13 @@ export function decodeSource(src: Extract<HarSource, { kind: 'har' }>, ctx: File
     }
   }
   const capture = buildCapture(src.path, src.hash, events, { startMs, endMs });
+  // The validator must not judge continuous checks across what the reader had to drop.
+  capture.holes = bracketHoles(
+    src.entries.map((e) => ({ index: e.index, ms: e.startedMs })),
+    quarantine.flatMap((q) =>
+      q.entry_index === null ? [] : [{ entry_index: q.entry_index, reason: q.reason }],
+    ),
+  );
   // Say why sessions ABSTAIN: beacons kept without the bodies the exporter left out.
   const bodiless = events.filter((e) => e.params._body_omitted !== undefined).length;
   const unchecked = capture.sessions.find((s) => s.unchecked)?.unchecked;

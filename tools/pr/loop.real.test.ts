@@ -78,7 +78,7 @@ describe('goblin loop on the real stages', () => {
     const pr = forge.pulls[0];
     const specPath = sh(repo.bare, 'ls-tree', '-r', '--name-only', pr.head)
       .split('\n')
-      .find((f) => /^specs\/cadence\/EDGE_CONTENT_PING_INTERVAL_WEB/.test(f))!;
+      .find((f) => /^specs\/cadence\/CADENCE_CONTENT_PING_GAP_EDGE_WEB/.test(f))!;
     const spec = YAML.parse(sh(repo.bare, 'show', `${pr.head}:${specPath}`));
     expect(spec).toMatchObject({
       status: 'shadow',

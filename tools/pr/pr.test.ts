@@ -83,7 +83,7 @@ describe.each<Flavor>(['forgejo', 'github'])('goblin pr against a fake %s', (fla
         `reports/proposals/p-cadence-ad-ping-interval-media-3-4-001/shadow.md`,
         `reports/proposals/p-cadence-ad-ping-interval-media-3-4-001/judge.json`,
         `reports/proposals/p-cadence-ad-ping-interval-media-3-4-001/spec.proposed.yaml`,
-        'specs/cadence/CADENCE_AD_PING_INTERVAL.yaml',
+        'specs/cadence/CADENCE_AD_PING_GAP.yaml',
       ]),
     );
     const spec = YAML.parse(sh(repo.bare, 'show', `${r.branch}:specs/cadence/${id}.yaml`));

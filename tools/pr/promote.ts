@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import type { GoblinConfig } from '../config/index.js';
-import { validateFiles } from '../spec/fixtures.js';
+import { validateFiles } from '../validate/files.js';
 import { loadSpecs } from '../spec/load.js';
 import type { LoadedSpec } from '../spec/schema.js';
 import { loadKnownFps } from '../spec/test-runner.js';

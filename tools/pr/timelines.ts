@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { GoblinConfig } from '../config/index.js';
 import { processFile } from '../ingest/process-file.js';
 import { parseSpecText, loadSpecs } from '../spec/load.js';
-import { fileContext } from '../spec/fixtures.js';
+import { fileContext } from '../validate/files.js';
 import type { Timeline } from '../validate/outputs.js';
 import { buildPack } from '../validate/pack.js';
 import { validateCapture } from '../validate/validate.js';

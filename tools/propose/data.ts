@@ -8,7 +8,7 @@ import { join, relative, resolve } from 'node:path';
 import type { GoblinConfig } from '../config/index.js';
 import { processFile } from '../ingest/process-file.js';
 import type { Capture, Session } from '../session/index.js';
-import { fileContext } from '../spec/fixtures.js';
+import { fileContext } from '../validate/files.js';
 import { sha256Hex } from '../util/hash.js';
 
 export interface SourcedCapture {

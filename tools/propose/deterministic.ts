@@ -11,7 +11,8 @@ import type { DictionaryEntry } from '../dictionary/schema.js';
 import type { Constitution } from '../spec/constitution.js';
 import type { LoadedSpec, Scope, Spec } from '../spec/schema.js';
 import type { Session } from '../session/index.js';
-import { CHECKS } from '../validate/checks/index.js';
+import { CHECK_LIST } from '../validate/checks/index.js';
+import type { CheckDef, ProposeMove } from '../validate/types.js';
 import { matchScope } from '../validate/scope.js';
 import { findEvidence, topicFor, type Quote } from './evidence.js';
 import {
@@ -40,21 +41,29 @@ export interface Draft {
 export type ProposeOutcome =
   { ok: true; draft: Draft } | { ok: false; reason: string; measured?: Record<string, unknown> };
 
-const CODE_TO_CHECK: Record<string, { check: string; param: string }> = {
-  CADENCE_AD_PING_GAP: { check: 'cadence.ad_ping_gap', param: 'ad_interval_s' },
-  CADENCE_CONTENT_PING_GAP: { check: 'cadence.content_ping_gap', param: 'content_interval_s' },
-  CADENCE_EARLY_FIRST_PING: { check: 'cadence.early_first_ping', param: 'first_ping_min_s' },
-  HOST_UNEXPECTED: { check: 'transport.host', param: 'heartbeat_hosts' },
-};
+/** The parameter a proposal may move for a code, and how it is measured: the check definition's hooks. */
+function moveFor(code: string): { check: CheckDef; move: ProposeMove } | null {
+  for (const check of CHECK_LIST)
+    if (check.codes.includes(code)) {
+      const move = check.propose?.find((m) => m.measure && m.measure !== 'param-presence');
+      return move ? { check, move } : null;
+    }
+  return null;
+}
 
-const METRIC_TO_CODE: Record<string, string> = {
-  ad_ping_interval_s: 'CADENCE_AD_PING_GAP',
-  content_ping_interval_s: 'CADENCE_CONTENT_PING_GAP',
-  first_ping_delay_s: 'CADENCE_EARLY_FIRST_PING',
-  host: 'HOST_UNEXPECTED',
-};
+/** Bundle anomaly metric → the code whose check measures it. */
+function codeForMetric(metric: string): string | undefined {
+  return CHECK_LIST.find((c) => c.propose?.some((m) => m.metric === metric))?.codes[0];
+}
 
-const PROTO_PREFIX: Record<string, string> = {
+/** The check whose proposals add a required parameter (presence measured over sessions). */
+function presenceCheck(): CheckDef {
+  const c = CHECK_LIST.find((x) => x.propose?.some((m) => m.measure === 'param-presence'));
+  if (!c) throw new Error('no check declares a param-presence proposal hook');
+  return c;
+}
+
+const PROTO_QUALIFIER: Record<string, string> = {
   heartbeat: 'HB',
   'media-collection': 'MC',
   'media-edge': 'EDGE',
@@ -100,19 +109,13 @@ function guardedByConstitution(c: Constitution, check: string): string | null {
   return null;
 }
 
-function specId(check: string, scope: Scope): string {
-  const names: Record<string, string> = {
-    'cadence.ad_ping_gap': 'AD_PING_INTERVAL',
-    'cadence.content_ping_gap': 'CONTENT_PING_INTERVAL',
-    'cadence.early_first_ping': 'FIRST_PING',
-    'transport.host': 'HOSTS',
-    'params.required': 'REQUIRED_PARAMS',
-  };
+/** The naming scheme: the check's code, then the scope's protocol, platforms, version and cluster. */
+function specId(check: CheckDef, scope: Scope): string {
   const v = scope.version ? semver.minVersion(scope.version.split('||')[0]) : null;
   return idSlug(
     [
-      PROTO_PREFIX[scope.protocol?.[0] ?? ''] ?? 'ALL',
-      names[check] ?? check.replace('.', '_'),
+      check.codes[0],
+      PROTO_QUALIFIER[scope.protocol?.[0] ?? ''],
       scope.platform?.join('_'),
       v ? `V${v.major}_${v.minor}` : null,
       scope.cluster ? `C_${scope.cluster.slice(0, 8)}` : null,
@@ -120,10 +123,6 @@ function specId(check: string, scope: Scope): string {
       .filter(Boolean)
       .join('_'),
   );
-}
-
-function familyOf(check: string): Spec['family'] {
-  return check.split('.')[0] as Spec['family'];
 }
 
 function inferType(values: unknown[]): DictionaryEntry['type'] {
@@ -155,12 +154,13 @@ export function proposeDeterministic(
       .find((a) => a.metric.startsWith('param_presence:'))
       ?.metric.slice('param_presence:'.length);
   const anomaly = bundle.anomalies[0];
-  const code = anomaly?.code ?? (anomaly ? METRIC_TO_CODE[anomaly.metric] : undefined);
+  const code = anomaly?.code ?? (anomaly ? codeForMetric(anomaly.metric) : undefined);
   const pack = packWith(opts.specs, null);
   const constraintClauses = bundle.constraints.map((c) => c.replace(/^DO_NOT_RELAX:/, ''));
 
-  if (code && !CODE_TO_CHECK[code]) {
-    const check = [...CHECKS.values()].find((c) => c.codes.includes(code))?.id;
+  const hook = code ? moveFor(code) : null;
+  if (code && !hook) {
+    const check = CHECK_LIST.find((c) => c.codes.includes(code))?.id;
     const clause = check ? guardedByConstitution(opts.constitution, check) : null;
     if (clause)
       return {
@@ -175,16 +175,18 @@ export function proposeDeterministic(
       reason: `only ${inScope.length} in-scope sessions (need ≥ ${minSessions}) — not enough data`,
     };
 
-  if (code) {
-    const { check, param } = CODE_TO_CHECK[code];
+  if (code && hook) {
+    const def = hook.check;
+    const check = def.id;
+    const { param, measure } = hook.move;
     const current = winnerFor(pack, inScope[0], check);
     const curParams = { ...((current?.params ?? {}) as Record<string, unknown>) };
     const measured: Record<string, unknown> = { sessions: inScope.length, check, param };
     let value: unknown;
     let title = '';
-    if (check === 'cadence.ad_ping_gap' || check === 'cadence.content_ping_gap') {
+    if (measure === 'ad-ping-interval' || measure === 'content-ping-interval') {
       const gaps = inScope.flatMap((s) =>
-        check === 'cadence.ad_ping_gap' ? adPingGaps(s) : contentPingGaps(s),
+        measure === 'ad-ping-interval' ? adPingGaps(s) : contentPingGaps(s),
       );
       const m = median(gaps);
       const reg = regularity(gaps);
@@ -210,8 +212,8 @@ export function proposeDeterministic(
           measured,
         };
       value = roundInterval(m);
-      title = `${check === 'cadence.ad_ping_gap' ? 'Ad' : 'Main-content'} pings every ${value} s`;
-    } else if (check === 'cadence.early_first_ping') {
+      title = `${measure === 'ad-ping-interval' ? 'Ad' : 'Main-content'} pings every ${value} s`;
+    } else if (measure === 'first-ping-delay') {
       const d = inScope.map(firstPingDelay).filter((x): x is number => x !== null);
       const expected = Number(curParams[param] ?? 5);
       const min = d.length ? Math.min(...d) : null;
@@ -240,7 +242,7 @@ export function proposeDeterministic(
       value = Math.max(0.5, Math.floor(min * 2) / 2 >= 1 ? Math.floor(min) : 0.5);
       title = `First content ping may come ${value} s after play`;
     } else {
-      // transport.host: heartbeat pings of the scope all go to one unlisted host (a first-party CNAME).
+      // heartbeat-hosts: heartbeat pings of the scope all go to one unlisted host (a first-party CNAME).
       const hosts = new Map<string, number>();
       let total = 0;
       for (const s of inScope)
@@ -273,18 +275,17 @@ export function proposeDeterministic(
     );
     const citations = findEvidence(topic, { cacheDir: opts.cacheDir, bundle, max: 2 });
     const newParams = { ...curParams, [param]: value };
-    const id = specId(check, scope);
-    const def = CHECKS.get(check)!;
+    const id = specId(def, scope);
     const spec: Spec = {
       id,
       title: `${title} (${[scope.platform?.join('/'), scope.protocol?.join('/'), scope.version].filter(Boolean).join(', ')})`,
       status: 'shadow',
       version: '0.1.0',
-      family: familyOf(check),
+      family: def.family,
       scope,
       overrides: [],
       requires: { keys: [], dict: [] },
-      assert: [{ check: check as Spec['assert'][number]['check'], enabled: true, params: newParams }],
+      assert: [{ check, enabled: true, params: newParams }],
       fail_codes: def.codes as Spec['fail_codes'],
       severity: current?.spec.spec.severity ?? 'error',
       tests: { pass: [], fail: [] },
@@ -340,7 +341,8 @@ export function proposeDeterministic(
     const required = start ? [start] : events.slice(0, 3);
     if (!required.length)
       return { ok: false, reason: `${newParam} is not reliably present on any event type`, measured };
-    const current = winnerFor(pack, inScope[0], 'params.required');
+    const presence = presenceCheck();
+    const current = winnerFor(pack, inScope[0], presence.id);
     const cur = (current?.params ?? { events: {}, asset_type: 'any' }) as {
       events: Record<string, string[]>;
       asset_type: string;
@@ -349,9 +351,9 @@ export function proposeDeterministic(
       Object.entries(cur.events).map(([k, v]) => [k, [...v]]),
     );
     for (const t of required) ev[t] = [...new Set([...(ev[t] ?? []), newParam])];
-    const topic = topicFor('params.required', 'events', newParam);
+    const topic = topicFor(presence.id, 'events', newParam);
     const citations = findEvidence(topic, { cacheDir: opts.cacheDir, bundle, max: 2 });
-    const id = specId('params.required', scope);
+    const id = specId(presence, scope);
     const values = inScope.flatMap((s) =>
       s.events.map((e) => e.params[newParam]).filter((v) => v !== undefined && v !== null),
     );
@@ -388,12 +390,12 @@ export function proposeDeterministic(
       title: `${newParam} is required on ${required.join(', ')} (${[scope.platform?.join('/'), scope.protocol?.join('/'), scope.version].filter(Boolean).join(', ')})`,
       status: 'shadow',
       version: '0.1.0',
-      family: 'params',
+      family: presence.family,
       scope,
       overrides: [],
       requires: { keys: [], dict: [] },
-      assert: [{ check: 'params.required', enabled: true, params: { ...cur, events: ev } }],
-      fail_codes: ['PARAM_MISSING_REQUIRED'],
+      assert: [{ check: presence.id, enabled: true, params: { ...cur, events: ev } }],
+      fail_codes: presence.codes as Spec['fail_codes'],
       severity: current?.spec.spec.severity ?? 'error',
       tests: { pass: [], fail: [] },
       citations: citations.map((c) => ({

@@ -9,6 +9,7 @@ import { CitationResolver } from '../research/verify.js';
 import { FetchCache } from '../research/cache.js';
 import { extractRecord } from '../research/store.js';
 import type { Bundle } from '../bundle/schema.js';
+import { checkFor } from '../validate/checks/index.js';
 
 export interface Quote {
   url: string;
@@ -26,24 +27,15 @@ export interface ParamTopic {
   kind: 'interval' | 'first_ping' | 'host' | 'param_name';
 }
 
+/**
+ * What a quote about a check's parameter must name: the check definition's proposal hooks say it (the
+ * moved parameter's own hook, else the check's first); anything else is about a parameter name.
+ */
 export function topicFor(check: string, param: string, value: number | string): ParamTopic {
-  if (check === 'cadence.ad_ping_gap' || (check === 'cadence.ping_too_frequent' && param === 'ad_interval_s'))
-    return {
-      param,
-      value,
-      kind: 'interval',
-      terms: [/\bads?\b/i, /ad ?ping/i, /adPing/, /ad heartbeat/i, /granular ?ad/i, /SDK ad interval/i],
-    };
-  if (check === 'cadence.content_ping_gap' || check === 'cadence.ping_too_frequent')
-    return {
-      param,
-      value,
-      kind: 'interval',
-      terms: [/main ?ping/i, /mainPing/, /main[- ]content/i, /\bmain\b/i],
-    };
-  if (check === 'cadence.early_first_ping')
-    return { param, value, kind: 'first_ping', terms: [/first (content )?(ping|heartbeat)/i] };
-  if (check === 'transport.host') return { param, value, kind: 'host', terms: [/CNAME/i] };
+  const moves = checkFor(check)?.propose ?? [];
+  const move = moves.find((m) => m.param === param) ?? moves[0];
+  if (move && move.evidence.kind !== 'param_name')
+    return { param, value, kind: move.evidence.kind, terms: move.evidence.terms ?? [] };
   return { param, value, kind: 'param_name', terms: [new RegExp(escapeRe(String(value)))] };
 }
 

@@ -10,7 +10,7 @@ import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { GoblinConfig } from '../config/index.js';
 import type { LoadedSpec } from '../spec/schema.js';
-import { validateFiles } from '../spec/fixtures.js';
+import { validateFiles } from '../validate/files.js';
 import type { RulePack } from '../validate/pack.js';
 import type { SourcedCapture } from './data.js';
 import {
@@ -24,6 +24,7 @@ import {
   type HarDoc,
 } from './har-edit.js';
 import { annotate } from '../validate/annotate.js';
+import { checkFor } from '../validate/checks/index.js';
 import type { Session } from '../session/index.js';
 
 export interface FixtureResult {
@@ -55,9 +56,11 @@ function breakIt(har: HarDoc, sc: SourcedCapture, session: Session, spec: Loaded
     if (o >= 0) idx.set(o, k);
   });
   const steps = annotate(session).steps;
-  if (a.check === 'cadence.ad_ping_gap' || a.check === 'cadence.content_ping_gap') {
-    const ad = a.check === 'cadence.ad_ping_gap';
-    const interval = Number(p[ad ? 'ad_interval_s' : 'content_interval_s']) * 1000;
+  // The edit is the check definition's proposal hook (`breaks`), on the parameter it moves.
+  const move = checkFor(a.check)?.propose?.find((m) => m.breaks);
+  if (move?.breaks === 'stretch-ad-ping-gap' || move?.breaks === 'stretch-content-ping-gap') {
+    const ad = move.breaks === 'stretch-ad-ping-gap';
+    const interval = Number(p[move.param]) * 1000;
     // Stretch one gap: delay the first ping of the segment and everything after it by one interval, so
     // that gap becomes ≥ 2 × the interval (> 1.5 ×) while every other spacing stays as it was.
     const ping = steps.find(
@@ -80,8 +83,8 @@ function breakIt(har: HarDoc, sc: SourcedCapture, session: Session, spec: Loaded
     }
     return har;
   }
-  if (a.check === 'params.required') {
-    const events = p.events as Record<string, string[]>;
+  if (move?.breaks === 'drop-required-param') {
+    const events = p[move.param] as Record<string, string[]>;
     for (const e of session.events) {
       const req = events[e.sequence.event_type];
       const k = idx.get(e.provenance.entry_index);
@@ -91,21 +94,21 @@ function breakIt(har: HarDoc, sc: SourcedCapture, session: Session, spec: Loaded
     }
     return null;
   }
-  if (a.check === 'transport.host') {
+  if (move?.breaks === 'move-host') {
     const e = session.events.find((x) => x.family === 'heartbeat');
     const k = e ? idx.get(e.provenance.entry_index) : undefined;
     if (k === undefined) return null;
     setHost(har.log.entries[k], 'beacons.unlisted.example');
     return har;
   }
-  if (a.check === 'cadence.early_first_ping') {
+  if (move?.breaks === 'pull-first-ping') {
     const first = steps.findIndex((s) => s.type === 'play' && s.asset === 'main' && !s.inAd && !s.inBreak);
     const ping = steps
       .slice(first + 1)
       .find((s) => (session.protocol === 'heartbeat' ? s.type === 'play' : s.type === 'ping'));
     const k = ping ? idx.get(ping.e.provenance.entry_index) : undefined;
     if (first < 0 || !ping || k === undefined) return null;
-    const min = Number(p.first_ping_min_s);
+    const min = Number(p[move.param]);
     moveEntry(har.log.entries[k], steps[first].t + Math.max(50, (min * 1000) / 3));
     return har;
   }

@@ -7,18 +7,23 @@
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import semver from 'semver';
 import type { GoblinConfig } from '../config/index.js';
 import { checkConstitution, loadConstitution } from '../spec/constitution.js';
-import type { LoadedSpec, Scope } from '../spec/schema.js';
+import type { LoadedSpec } from '../spec/schema.js';
 import { verifyCitations } from '../research/verify.js';
+import { checkFor } from '../validate/checks/index.js';
 import { buildPack } from '../validate/pack.js';
 import { compareSpecificity, specificity } from '../validate/scope.js';
-import { validateFiles } from '../spec/fixtures.js';
+import { validateFiles } from '../validate/files.js';
 import { topicFor, supports } from './evidence.js';
-import { JudgeReport, ShadowReport, type ProposalManifest } from './proposal.js';
-import { readProposal } from './propose.js';
-import { currentSpecs, loadedFromText, packWith } from './spec-util.js';
+import { JudgeReport, readProposal, ShadowReport, type ProposalManifest } from './proposal.js';
+import { changedParam, currentSpecs, loadedFromText, packWith, scopesIntersect } from './spec-util.js';
+
+export { changedParam, scopesIntersect };
+
+/** A proposal that adds a required parameter (its check measures presence, not a threshold). */
+const addsRequiredParam = (ls: LoadedSpec) =>
+  checkFor(ls.spec.assert[0]?.check ?? '')?.propose?.some((m) => m.measure === 'param-presence') ?? false;
 
 export interface JudgeOptions {
   root: string;
@@ -28,56 +33,6 @@ export interface JudgeOptions {
   shadowOpts?: Omit<import('./shadow.js').ShadowOptions, 'root' | 'config'>;
   llm?: boolean;
   write?: boolean;
-}
-
-function listsOverlap(x?: string[], y?: string[]): boolean {
-  return !x || !y || x.some((v) => y.includes(v));
-}
-export function scopesIntersect(a: Scope, b: Scope): boolean {
-  if (
-    !listsOverlap(a.platform, b.platform) ||
-    !listsOverlap(a.sdk, b.sdk) ||
-    !listsOverlap(a.protocol, b.protocol)
-  )
-    return false;
-  if (a.cluster && b.cluster && a.cluster !== b.cluster) return false;
-  if (a.version && b.version && !semver.intersects(a.version, b.version)) return false;
-  return true;
-}
-
-/** The parameter a spec changes relative to the spec that decides its check in that scope today. */
-export function changedParam(ls: LoadedSpec, specs: LoadedSpec[]): ProposalManifest['changed'] {
-  const a = ls.spec.assert[0];
-  if (!a) return null;
-  const others = specs
-    .filter((s) => s.spec.id !== ls.spec.id && s.spec.status !== 'deprecated')
-    .filter(
-      (s) => s.spec.assert.some((x) => x.check === a.check) && scopesIntersect(s.spec.scope, ls.spec.scope),
-    )
-    .sort((x, y) => compareSpecificity(specificity(y.spec.scope), specificity(x.spec.scope)));
-  const prev = (others[0]?.spec.assert.find((x) => x.check === a.check)?.params ?? {}) as Record<
-    string,
-    unknown
-  >;
-  const cur = a.params as Record<string, unknown>;
-  for (const k of Object.keys(cur)) {
-    if (JSON.stringify(cur[k]) === JSON.stringify(prev[k])) continue;
-    if (Array.isArray(cur[k])) {
-      const added = (cur[k] as unknown[]).filter((v) => !(prev[k] as unknown[] | undefined)?.includes(v));
-      return { check: a.check, param: k, value: added[0] ?? cur[k] };
-    }
-    if (cur[k] && typeof cur[k] === 'object') {
-      // params.required events: the first param added to any event list
-      const p = (prev[k] ?? {}) as Record<string, string[]>;
-      for (const [ev, list] of Object.entries(cur[k] as Record<string, string[]>)) {
-        const added = list.filter((v) => !(p[ev] ?? []).includes(v));
-        if (added.length) return { check: a.check, param: k, value: added[0] };
-      }
-      continue;
-    }
-    return { check: a.check, param: k, value: cur[k] };
-  }
-  return { check: a.check, param: '(none)', value: null };
 }
 
 interface Det {
@@ -235,7 +190,7 @@ function deterministic(
     reasons.push(
       `necessity: shadow resolves ${pre - postN}/${pre} ${codes.join('/')} findings; ${healed} sessions VIOLATION → PASS`,
     );
-  } else if (ls.spec.assert[0]?.check === 'params.required' && stability >= 0.9 && postN <= pre) {
+  } else if (addsRequiredParam(ls) && stability >= 0.9 && postN <= pre) {
     N = stability;
     reasons.push(
       `necessity: the parameter is stable in ${(stability * 100).toFixed(0)} % of in-scope sessions and the rule adds no findings on them`,

@@ -1,4 +1,7 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { z } from 'zod';
+import { UsageError } from '../util/errors.js';
 
 /**
  * A proposal folder (proposals/<id>/) — what `goblin propose` writes and `goblin judge`, `goblin shadow`
@@ -100,3 +103,12 @@ export const ShadowReport = z.object({
   generated_at: z.string().optional(),
 });
 export type ShadowReport = z.infer<typeof ShadowReport>;
+
+/** A proposal folder's manifest and spec text (what judge, shadow and pr read). */
+export function readProposal(dir: string): { manifest: ProposalManifest; specText: string } {
+  const mf = join(dir, 'proposal.json');
+  if (!existsSync(mf)) throw new UsageError(`not a proposal folder (no proposal.json): ${dir}`);
+  const manifest = ProposalManifest.parse(JSON.parse(readFileSync(mf, 'utf8')));
+  const specText = readFileSync(join(dir, 'spec.yaml'), 'utf8');
+  return { manifest, specText };
+}

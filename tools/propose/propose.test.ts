@@ -47,7 +47,7 @@ describe('deterministic proposer on a simulated drop (Android heartbeat 2.3: ad 
 
   it('writes a new shadow spec scoped to the version range with the measured interval', () => {
     const spec = YAML.parse(readFileSync(join(dir, 'spec.yaml'), 'utf8'));
-    expect(spec.id).toBe('HB_AD_PING_INTERVAL_ANDROID_V2_3');
+    expect(spec.id).toBe('CADENCE_AD_PING_GAP_HB_ANDROID_V2_3');
     expect(spec.status).toBe('shadow');
     expect(spec.scope).toEqual({ protocol: ['heartbeat'], platform: ['android'], version: '>=2.3.0 <2.4.0' });
     expect(spec.assert).toEqual([
@@ -59,7 +59,7 @@ describe('deterministic proposer on a simulated drop (Android heartbeat 2.3: ad 
     expect(m.changed).toEqual({ check: 'cadence.ad_ping_gap', param: 'ad_interval_s', value: 10 });
     expect(m.llm).toBeNull();
     expect(readFileSync(join(dir, 'spec.diff'), 'utf8')).toMatch(
-      /^--- \/dev\/null\n\+\+\+ b\/specs\/cadence\/HB_AD_PING_INTERVAL_ANDROID_V2_3\.yaml/,
+      /^--- \/dev\/null\n\+\+\+ b\/specs\/cadence\/CADENCE_AD_PING_GAP_HB_ANDROID_V2_3\.yaml/,
     );
   });
 
@@ -77,7 +77,7 @@ describe('deterministic proposer on a simulated drop (Android heartbeat 2.3: ad 
   });
 
   it('writes a minimized, PII-scrubbed pass fixture from a real session', () => {
-    const passDir = join(dir, 'tests/HB_AD_PING_INTERVAL_ANDROID_V2_3/pass');
+    const passDir = join(dir, 'tests/CADENCE_AD_PING_GAP_HB_ANDROID_V2_3/pass');
     const files = readdirSync(passDir);
     expect(files.length).toBe(1);
     const har = JSON.parse(readFileSync(join(passDir, files[0]), 'utf8'));
@@ -153,7 +153,7 @@ describe('deterministic proposer on a simulated drop (Android heartbeat 2.3: ad 
       expect(j.reasons.join('\n')).toMatch(
         /scope too broad — unscoped platform \(bundle: android\), version/,
       );
-      expect(j.reasons.join('\n')).toMatch(/contradicts HB_CADENCE_AD_PING_INTERVAL/);
+      expect(j.reasons.join('\n')).toMatch(/contradicts CADENCE_AD_PING_GAP_HB/);
     } finally {
       writeFileSync(f, orig);
     }

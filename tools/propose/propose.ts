@@ -17,8 +17,15 @@ import { corpusFromHars, corpusFromStore, type Corpus } from './data.js';
 import { proposeDeterministic, type Draft } from './deterministic.js';
 import { writeFixtures } from './fixtures.js';
 import { ProposalManifest } from './proposal.js';
-import { currentSpecs, loadedFromText, packWith, readIfExists, specYaml, unifiedDiff } from './spec-util.js';
-import { changedParam } from './judges.js';
+import {
+  changedParam,
+  currentSpecs,
+  loadedFromText,
+  packWith,
+  readIfExists,
+  specYaml,
+  unifiedDiff,
+} from './spec-util.js';
 
 export interface ProposeOptions {
   root: string;
@@ -229,10 +236,4 @@ function rationaleMd(m: ProposalManifest, d: Draft): string {
   return lines.join('\n');
 }
 
-export function readProposal(dir: string): { manifest: ProposalManifest; specText: string } {
-  const mf = join(dir, 'proposal.json');
-  if (!existsSync(mf)) throw new UsageError(`not a proposal folder (no proposal.json): ${dir}`);
-  const manifest = ProposalManifest.parse(JSON.parse(readFileSync(mf, 'utf8')));
-  const specText = readFileSync(join(dir, 'spec.yaml'), 'utf8');
-  return { manifest, specText };
-}
+export { readProposal } from './proposal.js';

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { buildCapture, LIBRARY_INFO, Rng, serializeHar, type Library } from '../simulate/index.js';
 import type { GoblinConfig } from '../config/index.js';
 import { processFile } from '../ingest/process-file.js';
-import { fileContext } from '../spec/fixtures.js';
+import { fileContext } from '../validate/files.js';
 import { annotate } from '../validate/annotate.js';
 import type { Session } from '../session/index.js';
 import type { Step } from '../validate/types.js';

@@ -14,8 +14,7 @@ import type { RulePack } from '../validate/pack.js';
 import { validateCapture } from '../validate/validate.js';
 import type { SessionRow } from '../validate/outputs.js';
 import { corpusFromHars, corpusFromStore, stratumOf, type Corpus } from './data.js';
-import { ShadowReport, type ProposalManifest } from './proposal.js';
-import { readProposal } from './propose.js';
+import { readProposal, ShadowReport, type ProposalManifest } from './proposal.js';
 import { currentSpecs, loadedFromText, packWith } from './spec-util.js';
 
 export interface ShadowOptions {

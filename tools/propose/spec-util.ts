@@ -6,8 +6,9 @@ import YAML from 'yaml';
 import { loadSpecs, parseSpecText } from '../spec/load.js';
 import type { LoadedSpec, Scope, Spec } from '../spec/schema.js';
 import { buildPack, decide, type BoundCheck, type RulePack } from '../validate/pack.js';
-import { librarySemver } from '../validate/scope.js';
+import { compareSpecificity, librarySemver, specificity } from '../validate/scope.js';
 import type { Session } from '../session/index.js';
+import type { ProposalManifest } from './proposal.js';
 
 export function currentSpecs(root: string, specsDir = 'specs'): LoadedSpec[] {
   return loadSpecs(resolve(root, specsDir), root).specs;
@@ -118,4 +119,54 @@ export function scopeLabel(scope: Scope): string {
     scope.cluster && `cluster ${scope.cluster}`,
   ].filter(Boolean);
   return parts.join(', ') || 'everything';
+}
+
+function listsOverlap(x?: string[], y?: string[]): boolean {
+  return !x || !y || x.some((v) => y.includes(v));
+}
+export function scopesIntersect(a: Scope, b: Scope): boolean {
+  if (
+    !listsOverlap(a.platform, b.platform) ||
+    !listsOverlap(a.sdk, b.sdk) ||
+    !listsOverlap(a.protocol, b.protocol)
+  )
+    return false;
+  if (a.cluster && b.cluster && a.cluster !== b.cluster) return false;
+  if (a.version && b.version && !semver.intersects(a.version, b.version)) return false;
+  return true;
+}
+
+/** The parameter a spec changes relative to the spec that decides its check in that scope today. */
+export function changedParam(ls: LoadedSpec, specs: LoadedSpec[]): ProposalManifest['changed'] {
+  const a = ls.spec.assert[0];
+  if (!a) return null;
+  const others = specs
+    .filter((s) => s.spec.id !== ls.spec.id && s.spec.status !== 'deprecated')
+    .filter(
+      (s) => s.spec.assert.some((x) => x.check === a.check) && scopesIntersect(s.spec.scope, ls.spec.scope),
+    )
+    .sort((x, y) => compareSpecificity(specificity(y.spec.scope), specificity(x.spec.scope)));
+  const prev = (others[0]?.spec.assert.find((x) => x.check === a.check)?.params ?? {}) as Record<
+    string,
+    unknown
+  >;
+  const cur = a.params as Record<string, unknown>;
+  for (const k of Object.keys(cur)) {
+    if (JSON.stringify(cur[k]) === JSON.stringify(prev[k])) continue;
+    if (Array.isArray(cur[k])) {
+      const added = (cur[k] as unknown[]).filter((v) => !(prev[k] as unknown[] | undefined)?.includes(v));
+      return { check: a.check, param: k, value: added[0] ?? cur[k] };
+    }
+    if (cur[k] && typeof cur[k] === 'object') {
+      // params.missing_required events: the first param added to any event list
+      const p = (prev[k] ?? {}) as Record<string, string[]>;
+      for (const [ev, list] of Object.entries(cur[k] as Record<string, string[]>)) {
+        const added = list.filter((v) => !(p[ev] ?? []).includes(v));
+        if (added.length) return { check: a.check, param: k, value: added[0] };
+      }
+      continue;
+    }
+    return { check: a.check, param: k, value: cur[k] };
+  }
+  return { check: a.check, param: '(none)', value: null };
 }

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { zipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
-import { harDoc, hb, hbStart, pageView } from '../validate/testing.js';
+import { harDoc, hb, hbStart, pageView } from '../validate/testing/index.js';
 import { assembleSiteData } from './site-data.js';
 
 const REPO = resolve(import.meta.dirname, '../..');

@@ -29,7 +29,7 @@ const finding = (o: Partial<Finding>): Finding => ({
   code: 'CADENCE_CONTENT_PING_GAP',
   family: 'cadence',
   severity: 'error',
-  spec: 'CADENCE_CONTENT_PING_INTERVAL',
+  spec: 'CADENCE_CONTENT_PING_GAP',
   spec_version: '1.0.0',
   spec_status: 'active',
   event_id: 'e1',

@@ -56,7 +56,14 @@ describe.skipIf(skipWithoutChromium(CHROMIUM))('published site in chromium', () 
     mkdirSync(SHOTS, { recursive: true });
     dir = mkdtempSync(join(tmpdir(), 'goblin-site-browser-'));
     const { root, runDir } = writeFixtureRepo(dir, { git: true });
-    build = await buildSite({ root, runDir, outDir: join(dir, 'dist'), dataDir: join(dir, 'data') });
+    // A fixed build time: spec ages on the pages are counted from it.
+    build = await buildSite({
+      root,
+      runDir,
+      outDir: join(dir, 'dist'),
+      dataDir: join(dir, 'data'),
+      now: new Date('2026-11-24T12:00:00.000Z'),
+    });
     server = await serveStatic(build.outDir);
     browser = await chromium.launch({
       executablePath: CHROMIUM,
@@ -133,9 +140,23 @@ describe.skipIf(skipWithoutChromium(CHROMIUM))('published site in chromium', () 
     await page.close();
   });
 
+  it('specs index: each spec shows its lifecycle status and how long it has held it', async () => {
+    const page = await open('/specs/');
+    const rows = await page.locator('#spec-table tbody tr').allInnerTexts();
+    const roku = rows.find((r) => r.startsWith('CADENCE_EARLY_FIRST_PING_ROKU'))!;
+    expect(roku).toContain('active');
+    expect(roku).toContain('since 2026-10-01 · 54 days');
+    // a spec without since: shows its status alone, no invented age
+    const shadow = rows.find((r) => r.startsWith('CADENCE_EARLY_FIRST_PING_DEFAULT'))!;
+    expect(shadow).toContain('shadow');
+    expect(shadow).not.toContain('since');
+    await page.close();
+  });
+
   it('spec page: scope, fail codes, fixtures, citation quote and history', async () => {
     const page = await open('/specs/CADENCE_EARLY_FIRST_PING_ROKU/');
     expect(await page.locator('h1').innerText()).toBe('CADENCE_EARLY_FIRST_PING_ROKU');
+    expect(await page.locator('main').innerText()).toMatch(/Status\s+active since 2026-10-01 · 54 days/);
     expect(await page.locator('#scope-summary').innerText()).toBe(
       'platform roku · protocol media-collection, media-edge · version >=2.0.0',
     );

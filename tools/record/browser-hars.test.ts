@@ -10,7 +10,7 @@ import { unzipSync } from 'fflate';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { GoblinConfig } from '../config/index.js';
 import { assertChromium, skipWithoutChromium } from '../util/chromium.js';
-import { fileContext } from '../spec/fixtures.js';
+import { fileContext } from '../validate/files.js';
 import { processFile } from '../ingest/process-file.js';
 import { parseTruth, type TruthFault, type TruthSession } from '../eval/score.js';
 import { CHROMIUM, recordScenarios, type HarMode, type Recording } from './record.js';

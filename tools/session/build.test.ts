@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { needsResponseBody } from '../decode/index.js';
 import { parseHarBytes } from '../har/read.js';
 import { decodeSource, type FileContext } from '../ingest/process-file.js';
-import { aaMediaStart, entry, harDoc, hb, hbStart, type RawEntry } from '../validate/testing.js';
+import { aaMediaStart, entry, harDoc, hb, hbStart, type RawEntry } from '../validate/testing/index.js';
 import { UNCHECKED_REASON } from './build.js';
 
 const ctx: FileContext = {

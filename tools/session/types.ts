@@ -35,4 +35,9 @@ export interface Capture {
   /** Capture time span over ALL entries of the HAR (not only Adobe ones), epoch ms. */
   startMs: number | null;
   endMs: number | null;
+  /**
+   * Entries quarantined while reading the HAR (malformed, undecodable), bracketed in capture time: windows
+   * continuous checks must not judge across (tools/validate/holes.ts).
+   */
+  holes?: { entry_index: number; from_ms: number | null; to_ms: number | null; reason: string }[];
 }

@@ -1,9 +1,9 @@
 import type { FailCode } from '../codes/catalog.js';
 import { LIBRARY_INFO, aaTokenVersion, WEB_AA_TOKENS, type LibraryInfo } from './libraries.js';
 import { toHar } from './exporters.js';
+import { faultApplies, faultFor, isPageFault } from './faults.js';
 import type { CaptureCtx, Customer, MediaAsset, SessionRender } from './render-media.js';
 import {
-  aaMediaStart,
   heartbeatSettings,
   renderHeartbeat,
   renderMediaCollection,
@@ -21,13 +21,7 @@ import {
 } from './render-page.js';
 import type { Rng } from './rng.js';
 import { base64Body } from './wire.js';
-import {
-  applyTimelineFault,
-  generateTimeline,
-  TIMELINE_FAULTS,
-  type MediaTimeline,
-  type Needs,
-} from './timeline.js';
+import { generateTimeline, type MediaTimeline, type Needs } from './timeline.js';
 import type { HarObject, MediaProtocol, Scenario, SimRequest, TruthRecord } from './types.js';
 
 /** Fixed base epoch (2024-03-14T09:00:00Z): captures are placed at offsets from it, never at "now". */
@@ -46,113 +40,6 @@ const SHOWS = [
   ['Market Watch', 'News'],
   ['Goal Line', 'Sports'],
 ];
-
-type FaultWhere = 'timeline' | 'render' | 'page';
-interface FaultRule {
-  where: FaultWhere;
-  protocols: (MediaProtocol | 'page')[];
-  needs?: Needs;
-  /** Extra scenario constraint. */
-  ok?: (s: Scenario, lib: LibraryInfo) => boolean;
-}
-
-const ALL: MediaProtocol[] = ['heartbeat', 'media-collection', 'media-edge'];
-const MCE: MediaProtocol[] = ['media-collection', 'media-edge'];
-const AA_STYLES = new Set(['appmeasurement', 'aep-analytics', 'adbmobile4', 'roku-legacy', 'chromecast']);
-
-/** How each violation code is injected and where it applies. */
-export const FAULT_RULES: Record<FailCode, FaultRule> = {
-  CADENCE_CONTENT_PING_GAP: { where: 'timeline', protocols: ALL, needs: { longStretch: true } },
-  CADENCE_AD_PING_GAP: { where: 'timeline', protocols: ALL, needs: { preroll: 'require', longAd: true } },
-  CADENCE_PING_TOO_FREQUENT: { where: 'timeline', protocols: ALL, needs: { longStretch: true } },
-  CADENCE_EARLY_FIRST_PING: { where: 'timeline', protocols: MCE, needs: { preroll: 'forbid' } },
-  PLAYHEAD_DECREASING: { where: 'timeline', protocols: ALL, needs: { longStretch: true } },
-  PLAYHEAD_STALLED: { where: 'timeline', protocols: ALL, needs: { longStretch: true } },
-  PLAYHEAD_ADVANCED_WHILE_PAUSED: {
-    where: 'timeline',
-    protocols: ALL,
-    needs: { pause: 'long', noSeek: true, noComplete: true },
-  },
-  PLAYHEAD_OUT_OF_RANGE: { where: 'render', protocols: ALL, needs: { vod: true } },
-  SESSION_START_MISSING: { where: 'timeline', protocols: MCE, needs: { pause: 'any', noChapters: true } },
-  SESSION_START_DUPLICATE: { where: 'timeline', protocols: ['heartbeat'] },
-  SESSION_NOT_CLOSED: { where: 'timeline', protocols: ALL, needs: { closes: true } },
-  EVENT_AFTER_CLOSE: { where: 'timeline', protocols: ALL, needs: { closes: true } },
-  AD_NOT_CLOSED: { where: 'timeline', protocols: ALL, needs: { preroll: 'require' } },
-  ADBREAK_NOT_CLOSED: {
-    where: 'timeline',
-    protocols: MCE,
-    needs: { completes: true, postroll: true, vod: true },
-  },
-  AD_OUTSIDE_BREAK: { where: 'timeline', protocols: MCE, needs: { preroll: 'short' } },
-  CHAPTER_OVERLAP: {
-    where: 'timeline',
-    protocols: ALL,
-    needs: { chapterBoundary: true, vod: true, noSeek: true },
-  },
-  ILLEGAL_TRANSITION: { where: 'timeline', protocols: ALL, needs: { noChapters: true, closes: true } },
-  TIMESTAMP_NOT_ASCENDING: { where: 'timeline', protocols: ALL, needs: { completes: true, vod: true } },
-  ORCH_MISSING_AA_START: { where: 'render', protocols: ['heartbeat'] },
-  ORCH_UNEXPECTED_CLIENT_AA_MEDIA: { where: 'render', protocols: MCE },
-  HOST_UNEXPECTED: { where: 'render', protocols: ['heartbeat', 'media-collection'] },
-  BEACON_TRUNCATED: { where: 'page', protocols: ['page'], ok: (_s, l) => l.pageStyle === 'appmeasurement' },
-  BEACON_REJECTED: {
-    where: 'page',
-    protocols: ['page', 'media-collection'],
-    ok: (s, l) =>
-      s.protocol === 'media-collection' ||
-      l.pageStyle === 'alloy' ||
-      l.pageStyle === 'aep-edge' ||
-      l.pageStyle === 'roku-aep',
-  },
-  EVENT_DUPLICATE: { where: 'page', protocols: ['page'], ok: (_s, l) => AA_STYLES.has(l.pageStyle) },
-  RSID_INVALID: { where: 'page', protocols: ['page'], ok: (_s, l) => AA_STYLES.has(l.pageStyle) },
-  PARAM_MISSING_REQUIRED: { where: 'render', protocols: MCE },
-  PARAM_TYPE_MISMATCH: { where: 'render', protocols: MCE },
-  PARAM_NAME_INVALID: {
-    where: 'page',
-    protocols: ['page', 'media-collection', 'media-edge'],
-    ok: (s, l) => (s.protocol !== 'none' && s.protocol !== 'heartbeat' ? true : AA_STYLES.has(l.pageStyle)),
-  },
-  IDENTITY_MISSING_ECID: {
-    where: 'page',
-    protocols: ['page', 'media-collection', 'media-edge'],
-    ok: (s, l) =>
-      s.protocol === 'media-collection' ||
-      (s.protocol === 'media-edge' && l.platform !== 'web') ||
-      (s.protocol === 'none' && (l.pageStyle === 'appmeasurement' || l.pageStyle === 'aep-analytics')),
-  },
-  IDENTITY_MISMATCH: {
-    where: 'render',
-    protocols: ['heartbeat', 'media-edge'],
-    ok: (s, l) => s.protocol === 'heartbeat' || l.platform !== 'web',
-  },
-};
-
-/** Whether `code` can be injected into a scenario of this protocol/library. */
-export function faultApplies(code: FailCode, s: Pick<Scenario, 'protocol' | 'library'>): boolean {
-  const rule = FAULT_RULES[code];
-  const lib = LIBRARY_INFO[s.library];
-  const protoOk =
-    s.protocol === 'none'
-      ? rule.protocols.includes('page')
-      : rule.protocols.includes(s.protocol) || rule.protocols.includes('page');
-  if (!protoOk) return false;
-  if (rule.ok) return rule.ok(s as Scenario, lib);
-  if (rule.where === 'page') return true;
-  return s.protocol !== 'none';
-}
-
-/** Faults that live on page/app hits (session: null) for this scenario. */
-function isPageFault(code: FailCode, s: Scenario): boolean {
-  const rule = FAULT_RULES[code];
-  if (rule.where !== 'page') return false;
-  if (s.protocol === 'none') return true;
-  if (code === 'BEACON_REJECTED') return s.protocol !== 'media-collection';
-  if (code === 'PARAM_NAME_INVALID') return s.protocol === 'heartbeat';
-  if (code === 'IDENTITY_MISSING_ECID') return false;
-  return true;
-}
 
 function uaFor(platform: Scenario['platform'], exporter: Scenario['exporter'], rng: Rng): string {
   switch (platform) {
@@ -208,9 +95,72 @@ export function buildCapture(scenario: Scenario, rngIn: Rng, opts: BuildOptions 
   if (fault && !faultApplies(fault, scenario))
     throw new Error(`fault ${fault} does not apply to ${scenario.library}/${scenario.protocol}`);
   const cust = rng.pick(CUSTOMERS);
-  const protocol = scenario.protocol;
-  const media = protocol !== 'none';
   const pageFault = fault && isPageFault(fault, scenario) ? (fault as PageFault) : null;
+  const ctx = captureContext(scenario, rng, lib, cust);
+  // Page faults carried by every Analytics hit are set up on the context; the others ride one page hit.
+  const prepare = pageFault ? faultFor(pageFault).prepare : undefined;
+  if (prepare) prepare(ctx);
+  const plan: BodyPlan = { mode: scenario.bodies ?? 'small', bigBytes: 0 };
+  const t0 = scenario.startMs ?? BASE_EPOCH_MS;
+  const t = pageOpen(ctx, t0, plan, prepare ? null : pageFault);
+  const media = renderMediaSessions(ctx, scenario, {
+    t,
+    harPath,
+    plan,
+    fault: fault && !pageFault ? fault : null,
+  });
+  const { truth } = media;
+  let faultRecord = media.faultRecord;
+  trailingTraffic(ctx, scenario, plan, media);
+  if (pageFault)
+    faultRecord = {
+      type: 'fault',
+      har: harPath,
+      session: null,
+      code: pageFault,
+      note: ctx.notes.join('; ') || pageFault,
+    };
+  if (fault && !faultRecord) throw new Error(`fault ${fault} was not placed`);
+
+  // page/app session truth
+  const style = lib.pageStyle;
+  const edgePages = style === 'alloy' || style === 'aep-edge' || style === 'roku-aep';
+  truth.unshift({
+    type: 'session',
+    har: harPath,
+    session: ctx.ecid,
+    kind: scenario.platform === 'web' ? 'page' : 'app',
+    protocol: edgePages ? 'edge' : 'aa',
+    platform: scenario.platform,
+    sdk: edgePages ? 'edge' : 'aa',
+    sdk_version: edgePages ? (lib.mediaVersion as string) : aaTokenVersion(ctx.aaToken),
+    app_version: scenario.platform === 'web' ? null : ctx.appVersion,
+    cut_off: false,
+  });
+  if (faultRecord) truth.push(faultRecord);
+
+  // bench bodies: scale the large bodies so the capture averages the requested size
+  const reqs = ctx.out;
+  if (plan.mode === 'bench') scaleBenchBodies(reqs, rng, scenario.bodyBytes ?? 450_000);
+  placeCaptureTimes(reqs, rng, (scenario.proxyBursts ?? false) && !(fault && faultFor(fault).noBursts));
+  const exporter = scenario.exporter;
+  const har = toHar(
+    reqs,
+    {
+      exporter,
+      sparse: scenario.sparse ?? false,
+      shuffle: scenario.shuffleEntries ?? false,
+      encoding: scenario.encoding ?? 'utf8',
+      pageTitle: `${cust.brand} — Watch`,
+      pageUrl: scenario.platform === 'web' ? `https://${cust.site}/watch` : `${cust.brand} app`,
+    },
+    rng,
+  );
+  return { har, truth, requests: reqs };
+}
+
+/** Everything the capture's requests share: customer, identities, hosts, user agent, app version. */
+function captureContext(scenario: Scenario, rng: Rng, lib: LibraryInfo, cust: Customer): CaptureCtx {
   const ecid = rng.digits(38);
   const ctx: CaptureCtx = {
     rng,
@@ -243,111 +193,52 @@ export function buildCapture(scenario: Scenario, rngIn: Rng, opts: BuildOptions 
     notes: [],
   };
   if (lib.id === 'web-appmeasurement-2') ctx.aaToken = rng.pick(WEB_AA_TOKENS);
-  if (pageFault === 'RSID_INVALID') {
-    ctx.aaRsidOverride = rng.pick(['%rsid%', 'Acme Prod', '']);
-    ctx.notes.push(
-      `report suite "${ctx.aaRsidOverride}" on every Analytics hit (unresolved Tags data element)`,
-    );
-  }
-  if (pageFault === 'IDENTITY_MISSING_ECID') {
-    ctx.aaNoMid = true;
-    ctx.notes.push('no mid on Analytics hits: the ECID service never answered (ad blocker)');
-  }
-  const plan: BodyPlan = { mode: scenario.bodies ?? 'small', bigBytes: 0 };
-  const t0 = scenario.startMs ?? BASE_EPOCH_MS;
-  const pageFaultForOpen =
-    pageFault === 'IDENTITY_MISSING_ECID' || pageFault === 'RSID_INVALID' ? null : pageFault;
-  let t = pageOpen(ctx, t0, plan, pageFaultForOpen);
+  return ctx;
+}
+
+interface MediaResult {
+  truth: TruthRecord[];
+  faultRecord: TruthRecord | null;
+  /** Time after the last media event, and the last media event itself. */
+  t: number;
+  lastMediaEnd: number;
+  /** How long the capture goes on after the last media event. */
+  trailingMs: number;
+}
+
+/** The capture's media sessions (0–2), the one at fault last; each with its segments, chatter and truth. */
+function renderMediaSessions(
+  ctx: CaptureCtx,
+  scenario: Scenario,
+  o: { t: number; harPath: string; plan: BodyPlan; fault: FailCode | null },
+): MediaResult {
+  const { rng, lib, cust } = ctx;
+  const { harPath, plan } = o;
+  const protocol = scenario.protocol;
   const compact = Boolean(scenario.compact);
-
   const truth: TruthRecord[] = [];
-  let faultRecord: TruthRecord | null = null;
-  let lastMediaEnd = t;
-  let trailingMs = rng.int(5000, compact ? 20000 : 60000);
-  const nMedia = media ? Math.max(0, Math.min(2, scenario.mediaSessions ?? 1)) : 0;
-  const webLike = scenario.platform === 'web';
-  if (protocol === 'heartbeat') heartbeatSettings(ctx, t - rng.int(100, 300));
-
-  // pick the media session that carries a session-level fault
-  const sessFault = fault && !pageFault ? fault : null;
+  const r: MediaResult = { truth, faultRecord: null, t: o.t, lastMediaEnd: o.t, trailingMs: 0 };
+  r.trailingMs = rng.int(5000, compact ? 20000 : 60000);
+  const nMedia = protocol !== 'none' ? Math.max(0, Math.min(2, scenario.mediaSessions ?? 1)) : 0;
+  if (protocol === 'heartbeat') heartbeatSettings(ctx, r.t - rng.int(100, 300));
+  // the last media session carries a session-level fault
   const faultSession = nMedia > 0 ? nMedia - 1 : -1;
-
   for (let k = 0; k < nMedia; k++) {
-    t += rng.int(3000, compact ? 6000 : 15000);
-    if (rng.chance(0.5)) linkHit(ctx, t - rng.int(400, 1200), 'play_button');
+    r.t += rng.int(3000, compact ? 6000 : 15000);
+    if (rng.chance(0.5)) linkHit(ctx, r.t - rng.int(400, 1200), 'play_button');
     const asset = makeAsset(rng, cust, scenario, k);
     const last = k === nMedia - 1;
-    const mine = k === faultSession ? sessFault : null;
-    const rule = mine ? FAULT_RULES[mine] : null;
-    const needs: Needs = { ...(rule?.needs ?? {}) };
-    let close: 'complete' | 'end' | 'cutoff' | 'idle-end' = rng.chance(0.45) ? 'complete' : 'end';
-    if (last && scenario.cutOff && !mine) close = 'cutoff';
-    if (scenario.resumeAfterIdle && k === 0 && protocol !== 'heartbeat' && !mine) close = 'idle-end';
-    if (needs.completes) close = 'complete';
-    const content = needs.vod || scenario.content === 'vod' ? 'vod' : 'live';
-    let startMs = t;
-    if (content === 'live' && scenario.crossMidnight && !mine) {
-      // move the session so that the stream passes midnight (UTC second-of-day playhead wraps)
-      const day = Math.floor(t / 86400000) * 86400000 + 86400000;
-      startMs = day - rng.int(40, 90) * 1000;
-      t = startMs;
-    }
-    let tl: MediaTimeline | null = null;
-    let note: string | null = null;
-    for (let attempt = 0; attempt < 12; attempt++) {
-      const cand = generateTimeline(
-        {
-          protocol: protocol as MediaProtocol,
-          roku: lib.roku,
-          content,
-          startMs,
-          withAds: scenario.withAds,
-          withChapters: scenario.withChapters || Boolean(needs.chapterBoundary),
-          close,
-          needs,
-          compact,
-        },
-        rng.fork(attempt + 10 * k),
-      );
-      if (mine && FAULT_TIMELINE(mine)) {
-        note = applyTimelineFault(cand, mine, rng, { protocol: protocol as MediaProtocol, roku: lib.roku });
-        if (!note) continue;
-      }
-      tl = cand;
-      break;
-    }
-    if (!tl)
-      throw new Error(
-        `could not place ${mine} in a ${scenario.library} session ${JSON.stringify(scenario)} ${close}`,
-      );
+    const mine = k === faultSession ? o.fault : null;
+    const placed = faultyTimeline(ctx, scenario, { k, last, mine, startMs: r.t });
+    r.t = placed.startMs;
+    const { tl } = placed;
+    let note = placed.note;
     const sid = protocol === 'heartbeat' ? rng.digits(lib.roku ? 20 : 22) : rng.hex(64);
-    const s: SessionRender = { sid, asset, tl, fault: mine, notes: [] };
-    if (mine === 'ORCH_UNEXPECTED_CLIENT_AA_MEDIA') {
-      const aaLib: LibraryInfo =
-        scenario.platform === 'web'
-          ? LIBRARY_INFO['web-appmeasurement-2']
-          : scenario.platform === 'roku'
-            ? LIBRARY_INFO['roku-adbmobile-2']
-            : scenario.platform === 'tvos'
-              ? LIBRARY_INFO['tvos-aep-analytics-5']
-              : scenario.platform === 'ios'
-                ? LIBRARY_INFO['ios-aep-analytics-5']
-                : scenario.platform === 'chromecast'
-                  ? LIBRARY_INFO['chromecast-adbmobile-3']
-                  : LIBRARY_INFO['android-aep-analytics-3'];
-      const sub: CaptureCtx = { ...ctx, lib: aaLib, aaToken: aaLib.aaToken ?? 'JS-2.23.0-LDQM' };
-      aaMediaStart(sub, tl.events[0].sendAt + rng.int(150, 2000), asset, {
-        sid: null,
-        lengthS: tl.lengthS,
-        contentType: tl.content,
-      });
-      ctx.seq = sub.seq;
-      s.notes.push(
-        'client-side AA media start (pe=ms_s) sent next to the Media Collection/Edge session (leftover Media module)',
-      );
-    }
+    const def = mine ? faultFor(mine) : null;
+    const s: SessionRender = { sid, asset, tl, fault: mine, notes: [], markStart: Boolean(def?.marksStart) };
+    def?.beforeRender?.(ctx, s, scenario);
     renderSession(ctx, protocol as MediaProtocol, s);
-    if (mine && !note) note = s.notes.join('; ') || describeRenderFault(mine);
+    if (mine && !note) note = s.notes.join('; ') || def?.describe || mine;
     else if (mine && s.notes.length) note = `${note}; ${s.notes.join('; ')}`;
     const evs = tl.events;
     const first = evs[0].sendAt;
@@ -356,76 +247,159 @@ export function buildCapture(scenario: Scenario, rngIn: Rng, opts: BuildOptions 
     chatter(ctx, first, lastEv, plan, compact ? 0.5 : 2);
     if (rng.chance(0.3))
       linkHit(ctx, first + Math.floor((lastEv - first) / 2), rng.pick(['share', 'add_to_list', 'cc_on']));
-    truth.push({
-      type: 'session',
-      har: harPath,
-      session: sid,
-      kind: 'media',
-      protocol: protocol as MediaProtocol,
-      platform: scenario.platform,
-      sdk: protocol === 'heartbeat' ? 'heartbeat' : protocol === 'media-collection' ? 'hb-api' : 'edge',
-      sdk_version: lib.mediaVersion as string,
-      app_version: ctx.appVersion,
-      cut_off: tl.close === 'cutoff',
-    });
-    if (mine) faultRecord = { type: 'fault', har: harPath, session: sid, code: mine, note: note ?? mine };
-    t = lastEv;
-    lastMediaEnd = lastEv;
+    truth.push(sessionTruth(harPath, scenario, sid, lib, ctx, tl.close === 'cutoff'));
+    if (mine) r.faultRecord = { type: 'fault', har: harPath, session: sid, code: mine, note: note ?? mine };
+    r.t = lastEv;
+    r.lastMediaEnd = lastEv;
     if (tl.close === 'idle-end') {
-      // the user comes back after the SDK closed the idle session: a resumed session follows
-      const lastPh = evs[evs.length - 1].ph;
-      t += rng.int(60_000, 400_000);
-      const rl = generateTimeline(
-        {
-          protocol: protocol as MediaProtocol,
-          roku: lib.roku,
-          content: tl.content,
-          startMs: t,
-          withAds: false,
-          withChapters: false,
-          close: 'end',
-          resumeFromPh: lastPh,
-          compact,
-        },
-        rng.fork(99),
-      );
-      const rsid = rng.hex(64);
-      renderSession(ctx, protocol as MediaProtocol, {
-        sid: rsid,
-        asset,
-        tl: rl,
-        fault: null,
-        resume: true,
-        notes: [],
-      });
-      const rf = rl.events[0].sendAt;
-      const rlast = rl.events[rl.events.length - 1].sendAt;
-      segments(ctx, rf, rlast, plan, asset, compact ? 4 : 200);
-      truth.push({
-        type: 'session',
-        har: harPath,
-        session: rsid,
-        kind: 'media',
-        protocol: protocol as MediaProtocol,
-        platform: scenario.platform,
-        sdk: protocol === 'media-collection' ? 'hb-api' : 'edge',
-        sdk_version: lib.mediaVersion as string,
-        app_version: ctx.appVersion,
-        cut_off: false,
-      });
-      t = rlast;
-      lastMediaEnd = rlast;
+      const end = resumedSession(ctx, scenario, { t: r.t, tl, asset, plan, harPath, truth });
+      r.t = end;
+      r.lastMediaEnd = end;
     }
-    if (mine === 'SESSION_NOT_CLOSED' || mine === 'EVENT_AFTER_CLOSE')
-      trailingMs = Math.max(trailingMs, rng.int(45000, 90000));
-    if (last && close === 'cutoff' && tl.close === 'cutoff') trailingMs = rng.int(1500, 9000);
+    if (def?.captureGoesOn) r.trailingMs = Math.max(r.trailingMs, rng.int(45000, 90000));
+    if (last && placed.close === 'cutoff' && tl.close === 'cutoff') r.trailingMs = rng.int(1500, 9000);
   }
+  return r;
+}
 
-  // trailing traffic: more page/app hits and chatter (none after a cut-off beyond a few seconds)
-  const cut = truth.some((r) => r.type === 'session' && r.cut_off);
-  const end = lastMediaEnd + trailingMs;
+/** A clean timeline for media session k, then (for the session at fault) the fault's timeline edit. */
+function faultyTimeline(
+  ctx: CaptureCtx,
+  scenario: Scenario,
+  o: { k: number; last: boolean; mine: FailCode | null; startMs: number },
+): { tl: MediaTimeline; note: string | null; startMs: number; close: string } {
+  const { rng, lib } = ctx;
+  const { k, last, mine } = o;
+  const protocol = scenario.protocol;
+  const def = mine ? faultFor(mine) : null;
+  const needs: Needs = { ...(def?.needs ?? (last && !o.mine ? scenario.shape : undefined) ?? {}) };
+  let close: 'complete' | 'end' | 'cutoff' | 'idle-end' = rng.chance(0.45) ? 'complete' : 'end';
+  if (last && scenario.cutOff && !mine) close = 'cutoff';
+  if (scenario.resumeAfterIdle && k === 0 && protocol !== 'heartbeat' && !mine) close = 'idle-end';
+  if (needs.completes) close = 'complete';
+  const content = needs.vod || scenario.content === 'vod' ? 'vod' : 'live';
+  let startMs = o.startMs;
+  if (content === 'live' && scenario.crossMidnight && !mine) {
+    // move the session so that the stream passes midnight (UTC second-of-day playhead wraps)
+    const day = Math.floor(startMs / 86400000) * 86400000 + 86400000;
+    startMs = day - rng.int(40, 90) * 1000;
+  }
+  for (let attempt = 0; attempt < 12; attempt++) {
+    const cand = generateTimeline(
+      {
+        protocol: protocol as MediaProtocol,
+        roku: lib.roku,
+        content,
+        startMs,
+        withAds: scenario.withAds,
+        withChapters: scenario.withChapters || Boolean(needs.chapterBoundary),
+        close,
+        needs,
+        compact: Boolean(scenario.compact),
+      },
+      rng.fork(attempt + 10 * k),
+    );
+    if (def?.inject) {
+      const r = def.inject(cand, rng, { protocol: protocol as MediaProtocol, roku: lib.roku });
+      if (!r) continue;
+      // Mark where the violation shows: renderers copy the mark onto that event's request.
+      for (const e of r.at) e.mark = mine!;
+      return { tl: cand, note: r.note, startMs, close };
+    }
+    return { tl: cand, note: null, startMs, close };
+  }
+  throw new Error(
+    `could not place ${mine} in a ${scenario.library} session ${JSON.stringify(scenario)} ${close}`,
+  );
+}
+
+function sessionTruth(
+  harPath: string,
+  scenario: Scenario,
+  sid: string,
+  lib: LibraryInfo,
+  ctx: CaptureCtx,
+  cutOff: boolean,
+  sdk?: 'hb-api' | 'edge',
+): TruthRecord {
+  const protocol = scenario.protocol as MediaProtocol;
+  return {
+    type: 'session',
+    har: harPath,
+    session: sid,
+    kind: 'media',
+    protocol,
+    platform: scenario.platform,
+    sdk:
+      sdk ?? (protocol === 'heartbeat' ? 'heartbeat' : protocol === 'media-collection' ? 'hb-api' : 'edge'),
+    sdk_version: lib.mediaVersion as string,
+    app_version: ctx.appVersion,
+    cut_off: cutOff,
+  };
+}
+
+/** The user comes back after the SDK closed the idle session: a resumed session follows. Returns its end. */
+function resumedSession(
+  ctx: CaptureCtx,
+  scenario: Scenario,
+  o: {
+    t: number;
+    tl: MediaTimeline;
+    asset: MediaAsset;
+    plan: BodyPlan;
+    harPath: string;
+    truth: TruthRecord[];
+  },
+): number {
+  const { rng, lib } = ctx;
+  const protocol = scenario.protocol as MediaProtocol;
+  const compact = Boolean(scenario.compact);
+  const evs = o.tl.events;
+  const lastPh = evs[evs.length - 1].ph;
+  const t = o.t + rng.int(60_000, 400_000);
+  const rl = generateTimeline(
+    {
+      protocol,
+      roku: lib.roku,
+      content: o.tl.content,
+      startMs: t,
+      withAds: false,
+      withChapters: false,
+      close: 'end',
+      resumeFromPh: lastPh,
+      compact,
+    },
+    rng.fork(99),
+  );
+  const rsid = rng.hex(64);
+  renderSession(ctx, protocol, { sid: rsid, asset: o.asset, tl: rl, fault: null, resume: true, notes: [] });
+  const rf = rl.events[0].sendAt;
+  const rlast = rl.events[rl.events.length - 1].sendAt;
+  segments(ctx, rf, rlast, o.plan, o.asset, compact ? 4 : 200);
+  o.truth.push(
+    sessionTruth(
+      o.harPath,
+      scenario,
+      rsid,
+      lib,
+      ctx,
+      false,
+      protocol === 'media-collection' ? 'hb-api' : 'edge',
+    ),
+  );
+  return rlast;
+}
+
+/** Page/app hits and chatter after the media (none after a cut-off beyond a few seconds). */
+function trailingTraffic(ctx: CaptureCtx, scenario: Scenario, plan: BodyPlan, m: MediaResult): void {
+  const { rng, lib } = ctx;
+  const webLike = scenario.platform === 'web';
+  const compact = Boolean(scenario.compact);
+  const cut = m.truth.some((r) => r.type === 'session' && r.cut_off);
+  const end = m.lastMediaEnd + m.trailingMs;
+  let t = m.t;
   if (!cut) {
-    t = lastMediaEnd + rng.int(800, 3000);
+    t = m.lastMediaEnd + rng.int(800, 3000);
     pageView(ctx, t, webLike ? 'browse' : 'Show Detail', null);
     if (webLike && lib.pageStyle === 'appmeasurement' && rng.chance(0.15))
       longPostHit(ctx, t + rng.int(2000, 5000));
@@ -433,53 +407,23 @@ export function buildCapture(scenario: Scenario, rngIn: Rng, opts: BuildOptions 
       linkHit(ctx, end - rng.int(200, 1500), 'partner', 'e');
     else if (rng.chance(0.4)) linkHit(ctx, end - rng.int(200, 1500), 'nav_home');
   }
-  chatter(ctx, lastMediaEnd + 200, end, plan, compact ? 2 : 6);
+  chatter(ctx, m.lastMediaEnd + 200, end, plan, compact ? 2 : 6);
   if (!cut) {
     // make sure the capture really goes on until `end`
     chatter(ctx, end - 100, end, plan, 600);
   }
-  if (nMedia === 0) {
+  if (scenario.protocol === 'none' || (scenario.mediaSessions ?? 1) <= 0) {
     // page/app-only capture: browse a little longer
     let tt = t + rng.int(2000, 8000);
     for (let i = 0; i < rng.int(1, 3); i++, tt += rng.int(4000, 20000))
       pageView(ctx, tt, webLike ? `article-${i + 1}` : `Screen ${i + 2}`, null);
     chatter(ctx, t, tt, plan, 8);
   }
-  if (pageFault)
-    faultRecord = {
-      type: 'fault',
-      har: harPath,
-      session: null,
-      code: pageFault,
-      note: ctx.notes.join('; ') || pageFault,
-    };
-  if (fault && !faultRecord) throw new Error(`fault ${fault} was not placed`);
+}
 
-  // page/app session truth
-  const style = lib.pageStyle;
-  const edgePages = style === 'alloy' || style === 'aep-edge' || style === 'roku-aep';
-  truth.unshift({
-    type: 'session',
-    har: harPath,
-    session: ecid,
-    kind: scenario.platform === 'web' ? 'page' : 'app',
-    protocol: edgePages ? 'edge' : 'aa',
-    platform: scenario.platform,
-    sdk: edgePages ? 'edge' : 'aa',
-    sdk_version: edgePages ? (lib.mediaVersion as string) : aaTokenVersion(ctx.aaToken),
-    app_version: scenario.platform === 'web' ? null : ctx.appVersion,
-    cut_off: false,
-  });
-  if (faultRecord) truth.push(faultRecord);
-
-  // bench bodies: scale the large bodies so the capture averages the requested size
-  const reqs = ctx.out;
-  if (plan.mode === 'bench') scaleBenchBodies(reqs, rng, scenario.bodyBytes ?? 450_000);
-
-  // capture times: send order, network latency, optional proxy bursts; distinct and ascending
+/** Capture times: send order, network latency, optional proxy bursts; distinct and ascending. */
+function placeCaptureTimes(reqs: SimRequest[], rng: Rng, bursts: boolean): void {
   reqs.sort((a, b) => a.sendAt - b.sendAt || a.seq - b.seq);
-  // a proxy burst boundary could split a double-fired hit by seconds: keep duplicates in one burst
-  const bursts = (scenario.proxyBursts ?? false) && fault !== 'EVENT_DUPLICATE';
   const period = rng.int(2000, 6000);
   const phase = rng.int(0, period);
   let prev = -Infinity;
@@ -491,86 +435,14 @@ export function buildCapture(scenario: Scenario, rngIn: Rng, opts: BuildOptions 
     r.capturedAt = at;
     prev = at;
   }
-  const exporter = scenario.exporter;
-  const har = toHar(
-    reqs,
-    {
-      exporter,
-      sparse: scenario.sparse ?? false,
-      shuffle: scenario.shuffleEntries ?? false,
-      encoding: scenario.encoding ?? 'utf8',
-      pageTitle: `${cust.brand} — Watch`,
-      pageUrl: scenario.platform === 'web' ? `https://${cust.site}/watch` : `${cust.brand} app`,
-    },
-    rng,
-  );
-  return { har, truth, requests: reqs };
-}
-
-function FAULT_TIMELINE(code: FailCode): boolean {
-  return TIMELINE_FAULTS.has(code);
-}
-
-function describeRenderFault(code: FailCode): string {
-  return (
-    (
-      {
-        PLAYHEAD_OUT_OF_RANGE:
-          'content length declared in minutes (or live playhead as epoch seconds): playhead runs past length + 2 s',
-        ORCH_MISSING_AA_START:
-          'no Analytics pe=ms_s hit for the heartbeat session (AppMeasurement media module not loaded)',
-        HOST_UNEXPECTED: 'media beacons on the wrong host / plain http while SSL is declared',
-        PARAM_MISSING_REQUIRED:
-          'sessionStart without a required parameter (media.id / sessionDetails.channel)',
-        PARAM_TYPE_MISMATCH: 'media.length sent as a string / non-integer Edge playhead',
-        PARAM_NAME_INVALID: 'custom metadata key outside ^[a-zA-Z0-9_.]+$',
-        IDENTITY_MISSING_ECID: 'sessionStart without ECID (visitor.marketingCloudUserId / identityMap.ECID)',
-        IDENTITY_MISMATCH: 'ECID differs between the AA media start hit and the heartbeat session',
-        BEACON_REJECTED: 'collection server refused a media call',
-      } as Partial<Record<FailCode, string>>
-    )[code] ?? code
-  );
 }
 
 function renderSession(ctx: CaptureCtx, protocol: MediaProtocol, s: SessionRender) {
   if (protocol === 'heartbeat') renderHeartbeat(ctx, s);
   else if (protocol === 'media-collection') renderMediaCollection(ctx, s);
   else renderMediaEdge(ctx, s);
-  if (s.fault === 'HOST_UNEXPECTED')
-    s.notes.push(
-      protocol === 'heartbeat'
-        ? 'heartbeats over plain http while h:sc:ssl=1'
-        : '/api/v1/sessions sent to the *.hb.omtrdc.net heartbeat host',
-    );
-  if (s.fault === 'PARAM_MISSING_REQUIRED')
-    s.notes.push(
-      protocol === 'media-collection'
-        ? 'sessionStart without media.id'
-        : 'sessionStart without sessionDetails.channel',
-    );
-  if (s.fault === 'PARAM_TYPE_MISMATCH')
-    s.notes.push(
-      protocol === 'media-collection'
-        ? 'media.length sent as a string'
-        : 'mediaCollection.playhead sent with decimals',
-    );
-  if (s.fault === 'PARAM_NAME_INVALID') s.notes.push('custom metadata key with a hyphen/space');
-  if (s.fault === 'IDENTITY_MISSING_ECID')
-    s.notes.push(
-      protocol === 'media-collection'
-        ? 'sessionStart without visitor.marketingCloudUserId'
-        : 'media events without identityMap.ECID',
-    );
-  if (s.fault === 'IDENTITY_MISMATCH' && protocol === 'heartbeat')
-    s.notes.push('AA ms_s hit carries a different mid than the heartbeat s:user:mid');
-  if (s.fault === 'ORCH_MISSING_AA_START')
-    s.notes.push('no Analytics pe=ms_s hit for the heartbeat session (media module not loaded)');
-  if (s.fault === 'PLAYHEAD_OUT_OF_RANGE')
-    s.notes.push(
-      s.tl.content === 'vod'
-        ? `length declared in minutes (${Math.round(s.tl.lengthS / 60)}) for a ${s.tl.lengthS} s video`
-        : 'live playhead sent as epoch seconds',
-    );
+  const note = s.fault ? faultFor(s.fault).note?.(protocol, s) : null;
+  if (note) s.notes.push(note);
 }
 
 function makeAsset(rng: Rng, cust: Customer, s: Scenario, k: number): MediaAsset {

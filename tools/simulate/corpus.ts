@@ -2,8 +2,9 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { zipSync } from 'fflate';
-import { FAIL_CODES, type FailCode } from '../codes/catalog.js';
-import { BASE_EPOCH_MS, buildCapture, faultApplies } from './capture.js';
+import type { FailCode } from '../codes/catalog.js';
+import { BASE_EPOCH_MS, buildCapture } from './capture.js';
+import { faultApplies, FAULT_CODES } from './faults.js';
 import { serializeHar } from './exporters.js';
 import { LIBRARY_INFO, MEDIA_COMBOS } from './libraries.js';
 import { Rng } from './rng.js';
@@ -163,7 +164,7 @@ export function simulateCorpus(o: CorpusOptions): CorpusResult {
     res.bytes += buf.length;
   };
   // fault codes cycle through a shuffled list so a moderate corpus covers all of them
-  const codes = rng.shuffle(FAIL_CODES.map((c) => c.code as FailCode));
+  const codes = rng.shuffle([...FAULT_CODES]);
   let codeIdx = 0;
   // zip bundles (default profile): a few groups of 2–4 captures
   const zipEvery = bench ? Infinity : 40;

@@ -87,142 +87,8 @@ export function toHar(reqs: SimRequest[], opts: ExportOptions, rng: Rng): HarObj
   const pageId =
     x === 'browsermob' ? 'Page 0' : x === 'firefox' ? 'page_1' : x === 'safari' ? 'page_0' : 'page_1';
   const first = reqs[0]?.capturedAt ?? 0;
-  const entries: HarEntryOut[] = reqs.map((r) => {
-    const u = new URL(r.url);
-    const headers: HarNameValue[] = [];
-    if (h2 && x !== 'safari') {
-      headers.push(
-        { name: ':authority', value: u.host },
-        { name: ':method', value: r.method },
-        { name: ':path', value: r.url.slice(r.url.indexOf(u.host) + u.host.length) || '/' },
-        { name: ':scheme', value: u.protocol.replace(':', '') },
-      );
-    } else if (!h2) {
-      headers.push({ name: 'Host', value: u.host });
-    }
-    for (const [k, v] of r.headers) headers.push({ name: h2 ? k.toLowerCase() : k, value: v });
-    if (x === 'chrome' && r.headers.some(([k]) => k === 'User-Agent') && /Chrome|Edg/.test(r.headers[0][1])) {
-      headers.push(
-        { name: 'sec-ch-ua', value: '"Chromium";v="124", "Google Chrome";v="124", "Not-A.Brand";v="99"' },
-        { name: 'sec-ch-ua-mobile', value: '?0' },
-        { name: 'sec-fetch-mode', value: 'cors' },
-      );
-    }
-    if (x === 'charles') {
-      // Charles keeps few headers
-      headers.splice(
-        0,
-        headers.length,
-        ...headers.filter((h) => /^(host|user-agent|content-type|accept)$/i.test(h.name)),
-      );
-    }
-    const bodyText = r.body?.text;
-    if (r.body)
-      headers.push({
-        name: h2 ? 'content-length' : 'Content-Length',
-        value: String(Buffer.byteLength(bodyText ?? '')),
-      });
-    const request: HarEntryOut['request'] = {
-      method: r.method,
-      url: r.url,
-      httpVersion: h2 ? (x === 'firefox' ? 'HTTP/2' : x === 'safari' ? 'h2' : 'http/2.0') : 'HTTP/1.1',
-      headers,
-      queryString: queryString(r.url),
-      headersSize: proxy ? headers.reduce((a, h) => a + h.name.length + h.value.length + 4, 0) : -1,
-      bodySize: r.body ? Buffer.byteLength(bodyText ?? '') : 0,
-    };
-    if (!opts.sparse)
-      request.cookies =
-        isBrowser(x) && r.url.includes('/b/ss/') ? [{ name: 's_ecid', value: 'MCMID%7C' + '3025' }] : [];
-    if (r.body) {
-      const pd: HarEntryOut['request']['postData'] = {};
-      if (!opts.sparse && r.body.mime) pd.mimeType = r.body.mime;
-      if (x === 'charles' && r.body.form && bodyText) {
-        pd.mimeType = r.body.mime ?? 'application/x-www-form-urlencoded';
-        pd.params = bodyText.split('&').map((kv) => {
-          const i = kv.indexOf('=');
-          return i < 0
-            ? { name: safeDecode(kv), value: '' }
-            : { name: safeDecode(kv.slice(0, i)), value: safeDecode(kv.slice(i + 1)) };
-        });
-      } else {
-        pd.text = bodyText ?? '';
-      }
-      if (x === 'firefox' && !pd.params) pd.params = [];
-      request.postData = pd;
-    }
-    const resHeaders: HarNameValue[] = r.resHeaders
-      .filter(([k]) => k !== 'Date')
-      .map(([k, v]) => ({ name: h2 ? k.toLowerCase() : k, value: v }));
-    resHeaders.unshift({
-      name: h2 ? 'date' : 'Date',
-      value: new Date(r.capturedAt ?? r.sendAt).toUTCString(),
-    });
-    if (x === 'charles') resHeaders.splice(2);
-    const content: HarEntryOut['response']['content'] = {
-      size: r.resBody?.size ?? 0,
-      mimeType: r.resBody?.mime ?? r.resMime,
-    };
-    if (r.resBody && !(opts.sparse && r.type !== 'fetch' && r.type !== 'xhr')) {
-      content.text = r.resBody.text;
-      if (r.resBody.encoding) content.encoding = r.resBody.encoding;
-    }
-    if (x === 'fiddler') content.compression = 0;
-    const response: HarEntryOut['response'] = {
-      status: r.status,
-      statusText: statusText(r.status, h2),
-      httpVersion: request.httpVersion,
-      headers: resHeaders,
-      content,
-      redirectURL: '',
-      headersSize: proxy ? resHeaders.reduce((a, h) => a + h.name.length + h.value.length + 4, 0) : -1,
-      bodySize: r.resBody?.size ?? 0,
-    };
-    if (!opts.sparse) response.cookies = [];
-    const wait = rng.int(15, 180);
-    const receive = r.resBody ? rng.int(0, 30) : 0;
-    const timings = { blocked: rng.int(0, 4), dns: -1, ssl: -1, connect: -1, send: 0, wait, receive };
-    const entry: HarEntryOut = {
-      startedDateTime: new Date(r.capturedAt ?? r.sendAt).toISOString(),
-      time: timings.blocked + wait + receive,
-      request,
-      response,
-      cache: {},
-    };
-    if (!proxy && x !== 'chrome-har-capturer') entry.pageref = pageId;
-    if (x === 'chrome-har-capturer') entry.pageref = 'page_1';
-    if (!opts.sparse) entry.timings = x === 'chrome' ? { ...timings, _blocked_queueing: 0.5 } : timings;
-    entry.serverIPAddress = `${rng.int(2, 223)}.${rng.int(0, 255)}.${rng.int(0, 255)}.${rng.int(1, 254)}`;
-    if (x === 'chrome' || x === 'firefox' || x === 'firebug')
-      entry.connection = String(rng.int(10000, 99999));
-    if (x === 'chrome') {
-      entry._initiator =
-        r.initiator === 'script'
-          ? {
-              type: 'script',
-              stack: {
-                callFrames: [
-                  {
-                    functionName: 'send',
-                    scriptId: String(rng.int(10, 99)),
-                    url: `https://assets.adobedtm.com/launch.min.js`,
-                    lineNumber: 3,
-                    columnNumber: 1200,
-                  },
-                ],
-              },
-            }
-          : { type: r.initiator };
-      entry._priority = r.type === 'document' ? 'VeryHigh' : r.type === 'image' ? 'Low' : 'High';
-      entry._resourceType = r.type;
-      response._transferSize = (r.resBody?.size ?? 0) + 300;
-      response._error = null;
-    }
-    if (x === 'firefox') entry._securityState = 'secure';
-    if (x === 'safari') entry._fetchType = r.type === 'document' ? 'Network Load' : 'Network Load';
-    if (x === 'browsermob' || x === 'fiddler') entry.comment = '';
-    return entry;
-  });
+  const how = { x, h2, proxy, pageId };
+  const entries: HarEntryOut[] = reqs.map((r) => harEntry(r, opts, rng, how));
   if (opts.shuffle) rng.shuffle(entries);
   const log: HarObject['log'] = { version: '1.2', creator: { ...style.creator }, entries };
   if (style.browser) log.browser = { ...style.browser };
@@ -274,4 +140,147 @@ export function decodeHarBytes(buf: Buffer): string {
   if (buf[0] === 0xff && buf[1] === 0xfe) return buf.subarray(2).toString('utf16le');
   if (buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) return buf.subarray(3).toString('utf8');
   return buf.toString('utf8');
+}
+
+/** One simulated request as the exporter writes it: headers, bodies, timings and its own extra fields. */
+function harEntry(
+  r: SimRequest,
+  opts: ExportOptions,
+  rng: Rng,
+  how: { x: ExportOptions['exporter']; h2: boolean; proxy: boolean; pageId: string },
+): HarEntryOut {
+  const { x, h2, proxy, pageId } = how;
+  const u = new URL(r.url);
+  const headers: HarNameValue[] = [];
+  if (h2 && x !== 'safari') {
+    headers.push(
+      { name: ':authority', value: u.host },
+      { name: ':method', value: r.method },
+      { name: ':path', value: r.url.slice(r.url.indexOf(u.host) + u.host.length) || '/' },
+      { name: ':scheme', value: u.protocol.replace(':', '') },
+    );
+  } else if (!h2) {
+    headers.push({ name: 'Host', value: u.host });
+  }
+  for (const [k, v] of r.headers) headers.push({ name: h2 ? k.toLowerCase() : k, value: v });
+  if (x === 'chrome' && r.headers.some(([k]) => k === 'User-Agent') && /Chrome|Edg/.test(r.headers[0][1])) {
+    headers.push(
+      { name: 'sec-ch-ua', value: '"Chromium";v="124", "Google Chrome";v="124", "Not-A.Brand";v="99"' },
+      { name: 'sec-ch-ua-mobile', value: '?0' },
+      { name: 'sec-fetch-mode', value: 'cors' },
+    );
+  }
+  if (x === 'charles') {
+    // Charles keeps few headers
+    headers.splice(
+      0,
+      headers.length,
+      ...headers.filter((h) => /^(host|user-agent|content-type|accept)$/i.test(h.name)),
+    );
+  }
+  const bodyText = r.body?.text;
+  if (r.body)
+    headers.push({
+      name: h2 ? 'content-length' : 'Content-Length',
+      value: String(Buffer.byteLength(bodyText ?? '')),
+    });
+  const request: HarEntryOut['request'] = {
+    method: r.method,
+    url: r.url,
+    httpVersion: h2 ? (x === 'firefox' ? 'HTTP/2' : x === 'safari' ? 'h2' : 'http/2.0') : 'HTTP/1.1',
+    headers,
+    queryString: queryString(r.url),
+    headersSize: proxy ? headers.reduce((a, h) => a + h.name.length + h.value.length + 4, 0) : -1,
+    bodySize: r.body ? Buffer.byteLength(bodyText ?? '') : 0,
+  };
+  if (!opts.sparse)
+    request.cookies =
+      isBrowser(x) && r.url.includes('/b/ss/') ? [{ name: 's_ecid', value: 'MCMID%7C' + '3025' }] : [];
+  if (r.body) {
+    const pd: HarEntryOut['request']['postData'] = {};
+    if (!opts.sparse && r.body.mime) pd.mimeType = r.body.mime;
+    if (x === 'charles' && r.body.form && bodyText) {
+      pd.mimeType = r.body.mime ?? 'application/x-www-form-urlencoded';
+      pd.params = bodyText.split('&').map((kv) => {
+        const i = kv.indexOf('=');
+        return i < 0
+          ? { name: safeDecode(kv), value: '' }
+          : { name: safeDecode(kv.slice(0, i)), value: safeDecode(kv.slice(i + 1)) };
+      });
+    } else {
+      pd.text = bodyText ?? '';
+    }
+    if (x === 'firefox' && !pd.params) pd.params = [];
+    request.postData = pd;
+  }
+  const resHeaders: HarNameValue[] = r.resHeaders
+    .filter(([k]) => k !== 'Date')
+    .map(([k, v]) => ({ name: h2 ? k.toLowerCase() : k, value: v }));
+  resHeaders.unshift({
+    name: h2 ? 'date' : 'Date',
+    value: new Date(r.capturedAt ?? r.sendAt).toUTCString(),
+  });
+  if (x === 'charles') resHeaders.splice(2);
+  const content: HarEntryOut['response']['content'] = {
+    size: r.resBody?.size ?? 0,
+    mimeType: r.resBody?.mime ?? r.resMime,
+  };
+  if (r.resBody && !(opts.sparse && r.type !== 'fetch' && r.type !== 'xhr')) {
+    content.text = r.resBody.text;
+    if (r.resBody.encoding) content.encoding = r.resBody.encoding;
+  }
+  if (x === 'fiddler') content.compression = 0;
+  const response: HarEntryOut['response'] = {
+    status: r.status,
+    statusText: statusText(r.status, h2),
+    httpVersion: request.httpVersion,
+    headers: resHeaders,
+    content,
+    redirectURL: '',
+    headersSize: proxy ? resHeaders.reduce((a, h) => a + h.name.length + h.value.length + 4, 0) : -1,
+    bodySize: r.resBody?.size ?? 0,
+  };
+  if (!opts.sparse) response.cookies = [];
+  const wait = rng.int(15, 180);
+  const receive = r.resBody ? rng.int(0, 30) : 0;
+  const timings = { blocked: rng.int(0, 4), dns: -1, ssl: -1, connect: -1, send: 0, wait, receive };
+  const entry: HarEntryOut = {
+    startedDateTime: new Date(r.capturedAt ?? r.sendAt).toISOString(),
+    time: timings.blocked + wait + receive,
+    request,
+    response,
+    cache: {},
+  };
+  if (!proxy && x !== 'chrome-har-capturer') entry.pageref = pageId;
+  if (x === 'chrome-har-capturer') entry.pageref = 'page_1';
+  if (!opts.sparse) entry.timings = x === 'chrome' ? { ...timings, _blocked_queueing: 0.5 } : timings;
+  entry.serverIPAddress = `${rng.int(2, 223)}.${rng.int(0, 255)}.${rng.int(0, 255)}.${rng.int(1, 254)}`;
+  if (x === 'chrome' || x === 'firefox' || x === 'firebug') entry.connection = String(rng.int(10000, 99999));
+  if (x === 'chrome') {
+    entry._initiator =
+      r.initiator === 'script'
+        ? {
+            type: 'script',
+            stack: {
+              callFrames: [
+                {
+                  functionName: 'send',
+                  scriptId: String(rng.int(10, 99)),
+                  url: `https://assets.adobedtm.com/launch.min.js`,
+                  lineNumber: 3,
+                  columnNumber: 1200,
+                },
+              ],
+            },
+          }
+        : { type: r.initiator };
+    entry._priority = r.type === 'document' ? 'VeryHigh' : r.type === 'image' ? 'Low' : 'High';
+    entry._resourceType = r.type;
+    response._transferSize = (r.resBody?.size ?? 0) + 300;
+    response._error = null;
+  }
+  if (x === 'firefox') entry._securityState = 'secure';
+  if (x === 'safari') entry._fetchType = r.type === 'document' ? 'Network Load' : 'Network Load';
+  if (x === 'browsermob' || x === 'fiddler') entry.comment = '';
+  return entry;
 }

@@ -1,13 +1,7 @@
 // The simulator: realistic HAR captures of Adobe media/page telemetry with exact truth.
 export { Rng, hashSeed } from './rng.js';
-export {
-  buildCapture,
-  faultApplies,
-  FAULT_RULES,
-  BASE_EPOCH_MS,
-  type CaptureResult,
-  type BuildOptions,
-} from './capture.js';
+export { buildCapture, BASE_EPOCH_MS, type CaptureResult, type BuildOptions } from './capture.js';
+export { faultApplies, faultFor, FAULT_CODES } from './faults.js';
 export {
   simulateCorpus,
   randomScenario,
@@ -17,7 +11,7 @@ export {
 } from './corpus.js';
 export { toHar, serializeHar, decodeHarBytes, EXPORTER_STYLE } from './exporters.js';
 export { LIBRARY_INFO, MEDIA_COMBOS, aaTokenVersion, librariesFor, type LibraryInfo } from './libraries.js';
-export { generateTimeline, applyTimelineFault, type MediaTimeline, type MEvent } from './timeline.js';
+export { generateTimeline, type MediaTimeline, type MEvent } from './timeline.js';
 export {
   TruthRecord,
   TruthSession,

@@ -1,8 +1,8 @@
 // Regenerates examples/hars/ (bundled example captures + truth.jsonl). Deterministic: fixed seed.
 //   npx tsx tools/simulate/make-examples.ts [outDir]
 import { rmSync } from 'node:fs';
-import { FAIL_CODES, type FailCode } from '../codes/catalog.js';
-import { faultApplies } from './capture.js';
+import type { FailCode } from '../codes/catalog.js';
+import { faultApplies, FAULT_CODES } from './faults.js';
 import { pickExporter, simulateCorpus } from './corpus.js';
 import { LIBRARY_INFO } from './libraries.js';
 import { Rng } from './rng.js';
@@ -13,7 +13,7 @@ export const EXAMPLES_SEED = 20240314;
 export function exampleScenarios(seed = EXAMPLES_SEED): Scenario[] {
   const rng = new Rng(seed);
   const out: Scenario[] = [];
-  const faults = rng.shuffle(FAIL_CODES.map((c) => c.code as FailCode));
+  const faults = rng.shuffle([...FAULT_CODES]);
   let exporterIdx = 0;
   const nextExporter = (platform: Scenario['platform']) => {
     // cycle through every exporter on web, realistic proxies elsewhere

@@ -278,13 +278,15 @@ export function pageView(ctx: CaptureCtx, t: number, name: string, fault: PageFa
     let cut = 2047;
     while (/%[0-9A-Fa-f]?$/.test(req.url.slice(0, cut))) cut--;
     req.url = req.url.slice(0, cut);
+    req.mark = fault;
     ctx.notes.push('AA GET cut at 2047 characters (no AQE=1): long list variable, POST fallback disabled');
     return;
   }
   const req = aaHit(ctx, { sendAt: t, pageName: name, vars, ctxData });
+  if (fault === 'PARAM_NAME_INVALID') req.mark = fault;
   if (fault === 'EVENT_DUPLICATE') {
     const d = rng.int(120, 700);
-    const copy = { ...req, sendAt: t + d, seq: ctx.seq++ };
+    const copy = { ...req, sendAt: t + d, seq: ctx.seq++, mark: fault };
     copy.url = req.url.replace(/\/s\d+(\?|$)/, `/s${rng.int(1, 9)}${rng.digits(13)}$1`);
     ctx.out.push(copy);
     ctx.notes.push(`page hit "${name}" fired twice ${d} ms apart (duplicate Tags rule)`);
@@ -412,6 +414,7 @@ function edgePageView(ctx: CaptureCtx, t: number, reject: boolean) {
     resMime: 'application/json',
     type: 'fetch',
     initiator: 'script',
+    ...(reject ? { mark: 'BEACON_REJECTED' } : {}),
   });
   if (reject)
     ctx.notes.push('Web SDK page view answered 400 EXEG-0003-400 (datastream id of the staging property)');
@@ -550,6 +553,7 @@ function edgeAppEvent(ctx: CaptureCtx, t: number, eventType: string, reject: boo
     resMime: 'application/json',
     type: 'xhr',
     initiator: 'other',
+    ...(reject ? { mark: 'BEACON_REJECTED' } : {}),
   });
   if (reject) ctx.notes.push(`Edge ${eventType} answered 400 EXEG-0003-400 (wrong datastream id)`);
 }

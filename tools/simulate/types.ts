@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { FailCode } from '../codes/catalog.js';
+import type { Needs } from './timeline.js';
 
 export type Platform = 'web' | 'android' | 'ios' | 'tvos' | 'roku' | 'chromecast';
 export const PLATFORMS: readonly Platform[] = ['web', 'android', 'ios', 'tvos', 'roku', 'chromecast'];
@@ -76,6 +77,11 @@ export interface Scenario {
   sparse?: boolean;
   /** Keep the capture short (examples). */
   compact?: boolean;
+  /**
+   * Without a fault: the shape a fault would need of the last media session (a preroll, a long stretch of
+   * pings…), so a spec fixture's clean twin has what its check judges.
+   */
+  shape?: Needs;
   /** File name stem (used in page titles only). */
   name?: string;
 }
@@ -199,4 +205,6 @@ export interface SimRequest {
   capturedAt?: number;
   /** Set for media beacons: the session key (for tests / sanity checks). */
   mediaSession?: string;
+  /** The code whose violation this request carries (where a check must fire); spec fixtures annotate it. */
+  mark?: string;
 }

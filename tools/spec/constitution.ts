@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import YAML from 'yaml';
 import { z } from 'zod';
-import { CHECKS } from '../validate/checks/index.js';
+import { checkFor } from '../validate/checks/index.js';
 import { lineOf } from './load.js';
 import type { LoadedSpec } from './schema.js';
 
@@ -28,31 +28,8 @@ export function loadConstitution(path: string): Constitution {
   return Constitution.parse(YAML.parse(readFileSync(path, 'utf8')));
 }
 
-/**
- * Which way each numeric parameter loosens its check: 'up' = a larger value lets more through.
- * A spec moving a parameter that way from the check's default is a relaxation.
- */
-export const LOOSER: Record<string, Record<string, 'up' | 'down'>> = {
-  'cadence.content_ping_gap': { content_interval_s: 'up', gap_factor: 'up' },
-  'cadence.ad_ping_gap': { ad_interval_s: 'up', gap_factor: 'up' },
-  'cadence.ping_too_frequent': {
-    content_interval_s: 'down',
-    ad_interval_s: 'down',
-    too_frequent_factor: 'down',
-  },
-  'cadence.early_first_ping': { first_ping_min_s: 'down' },
-  'playhead.decreasing': { tolerance_s: 'up' },
-  'playhead.stalled': { min_pings: 'up', min_span_s: 'up', min_ratio: 'down' },
-  'playhead.advanced_while_paused': { tolerance_s: 'up' },
-  'playhead.out_of_range': { length_slack_s: 'up', live_max_s: 'up' },
-  'bookends.not_closed': { capture_gap_s: 'up' },
-  'bookends.adbreak_not_closed': { tolerance_s: 'up' },
-  'bookends.timestamp_ascending': { min_step_ms: 'down' },
-  'orchestration.aa_start': { window_s: 'up' },
-  'orchestration.unexpected_client_aa': { window_s: 'down' },
-  'transport.rejected': { min_status: 'up' },
-  'transport.duplicate': { window_s: 'down' },
-};
+/** The current id of a check a spec or clause names ('*' and unknown ids stay as they are). */
+const canonical = (id: string) => checkFor(id)?.id ?? id;
 
 export interface ConstitutionViolation {
   clause: string;
@@ -69,24 +46,31 @@ export function relaxations(
   ls.spec.assert.forEach((a, i) => {
     if (!a.enabled)
       out.push({ where: ['assert', i, 'enabled'], check: a.check, message: `disables ${a.check}` });
-    const def = CHECKS.get(a.check);
+    const def = checkFor(a.check);
     if (!def) return;
     const defaults = def.params.safeParse({});
     const d = (defaults.success ? defaults.data : {}) as Record<string, unknown>;
+    // Which way each parameter loosens the check is part of the check's definition (`relaxes`).
+    const relaxes = (def.relaxes ?? {}) as Record<string, 'up' | 'down' | 'any-change'>;
     for (const [k, v] of Object.entries(a.params ?? {})) {
-      const dir = LOOSER[a.check]?.[k];
+      const dir = relaxes[k];
       const base = d[k];
-      if (dir && typeof v === 'number' && typeof base === 'number' && (dir === 'up' ? v > base : v < base))
+      if (
+        (dir === 'up' || dir === 'down') &&
+        typeof v === 'number' &&
+        typeof base === 'number' &&
+        (dir === 'up' ? v > base : v < base)
+      )
         out.push({
           where: ['assert', i, 'params', k],
-          check: a.check,
+          check: def.id,
           message: `${a.check} ${k} ${v} is looser than the default ${base}`,
         });
-      if (a.check === 'params.rsid' && k === 'pattern' && v !== base)
+      if (dir === 'any-change' && JSON.stringify(v) !== JSON.stringify(base))
         out.push({
           where: ['assert', i, 'params', k],
-          check: a.check,
-          message: `${a.check} replaces the default report-suite pattern`,
+          check: def.id,
+          message: `${a.check} replaces the default ${k}`,
         });
     }
   });
@@ -98,8 +82,8 @@ export function checkConstitution(c: Constitution, specs: LoadedSpec[]): Constit
   for (const ls of specs) {
     const cited = ls.spec.citations.length > 0;
     for (const clause of c.clauses) {
-      const guards = (check: string) =>
-        clause.check.checks.includes('*') || clause.check.checks.includes(check);
+      const guarded = clause.check.checks.map(canonical);
+      const guards = (check: string) => guarded.includes('*') || guarded.includes(canonical(check));
       ls.spec.assert.forEach((a, i) => {
         if (!guards(a.check)) return;
         if (clause.check.forbid_disable && !a.enabled)

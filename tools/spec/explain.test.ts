@@ -4,7 +4,7 @@ import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { GoblinConfig } from '../config/index.js';
 import { ingest } from '../ingest/run.js';
-import { harDoc, hb, hbStart, SID } from '../validate/testing.js';
+import { harDoc, hb, hbStart, SID } from '../validate/testing/index.js';
 import { explain } from './explain.js';
 
 const root = resolve(import.meta.dirname, '../..');
@@ -38,9 +38,9 @@ describe('goblin spec explain', () => {
     expect(lines[0]).toMatch(new RegExp(`^session ${SID} .*heartbeat`));
     expect(text).toMatch(/fingerprint: platform web · sdk heartbeat · version js-2\.2\.2\.230-96e624/);
     expect(text).toMatch(
-      /cadence\.ad_ping_gap\s+ABSTAIN\s+by HB_CADENCE_AD_PING_INTERVAL@1\.0\.0 \[active\] — HB_CADENCE_AD_PING_INTERVAL is the only spec in scope \(protocol heartbeat\)/,
+      /cadence\.ad_ping_gap\s+ABSTAIN\s+by CADENCE_AD_PING_GAP_HB@1\.0\.0 \[active\] — CADENCE_AD_PING_GAP_HB is the only spec in scope \(protocol heartbeat\)/,
     );
-    expect(text).toMatch(/cadence\.content_ping_gap\s+VIOLATION\s+by CADENCE_CONTENT_PING_INTERVAL/);
+    expect(text).toMatch(/cadence\.content_ping_gap\s+VIOLATION\s+by CADENCE_CONTENT_PING_GAP/);
     expect(text).toMatch(/→ CADENCE_CONTENT_PING_GAP: main-content pings 35\.0 s apart/);
   });
 
@@ -58,7 +58,7 @@ describe('goblin spec explain', () => {
     const text = (await explain(roku, config, SID, root)).join('\n');
     expect(text).toMatch(/platform roku/);
     expect(text).toMatch(
-      /cadence\.early_first_ping\s+\w+\s+by ROKU_CADENCE_FIRST_PING@1\.0\.0 \[active\] — ROKU_CADENCE_FIRST_PING \(platform roku, protocol heartbeat\|media-edge\) is narrower than HB_CADENCE_FIRST_PING/,
+      /cadence\.early_first_ping\s+\w+\s+by CADENCE_EARLY_FIRST_PING_ROKU@1\.0\.0 \[active\] — CADENCE_EARLY_FIRST_PING_ROKU \(platform roku, protocol heartbeat\|media-edge\) is narrower than CADENCE_EARLY_FIRST_PING_HB/,
     );
     expect(text).toMatch(/params \{"first_ping_min_s":1\}/);
   });

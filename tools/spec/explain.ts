@@ -8,7 +8,7 @@ import { UsageError } from '../util/errors.js';
 import { decide, loadRulePack, type RulePack } from '../validate/pack.js';
 import { capturesFromStore } from '../validate/replay.js';
 import { validateCapture } from '../validate/validate.js';
-import { fileContext } from './fixtures.js';
+import { fileContext } from '../validate/files.js';
 
 /** Per session: fingerprint, then for every check the deciding spec, why it won, its parameters and the verdict. */
 export function explainCapture(

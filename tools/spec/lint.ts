@@ -1,9 +1,11 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { CHECKS } from '../validate/checks/index.js';
+import { checkIdForCode } from '../codes/families.js';
+import { CHECK_LIST, checkFor } from '../validate/checks/index.js';
 import { buildPack } from '../validate/pack.js';
 import { compareSpecificity, specificity } from '../validate/scope.js';
 import { checkConstitution, loadConstitution } from './constitution.js';
+import { lintLifecycle, lintSince, specsAt } from './lifecycle.js';
 import { lineOf, loadSpecs } from './load.js';
 import type { LoadedSpec } from './schema.js';
 
@@ -11,7 +13,7 @@ export interface LintIssue {
   level: 'error' | 'warning';
   path: string;
   line: number | null;
-  rule: string; // schema | pack | constitution:<ID> | fixtures | codes | overlap
+  rule: string; // schema | pack | constitution:<ID> | fixtures | codes | overlap | naming | lifecycle
   message: string;
 }
 
@@ -36,6 +38,8 @@ export function lintSpecs(opts: {
   constitution: string;
   root: string;
   requireFixtures?: boolean;
+  /** Git ref the change merges into: new or changed specs must not be active (lifecycle). */
+  base?: string;
 }): LintResult {
   const { specs, errors } = loadSpecs(resolve(opts.root, opts.specsDir), opts.root);
   const issues: LintIssue[] = errors.map((e) => ({
@@ -78,9 +82,13 @@ export function lintSpecs(opts: {
       });
     }
   }
+  issues.push(...lintCheckNames(), ...lintSince(specs));
+  if (opts.base)
+    issues.push(...lintLifecycle(specs, specsAt(opts.root, opts.base, opts.specsDir), opts.base));
   for (const ls of specs) {
     const s = ls.spec;
-    const emitted = new Set(s.assert.flatMap((a) => CHECKS.get(a.check)?.codes ?? []));
+    issues.push(...lintSpecNames(ls));
+    const emitted = new Set(s.assert.flatMap((a) => checkFor(a.check)?.codes ?? []));
     for (const c of s.fail_codes)
       if (!emitted.has(c))
         issues.push({
@@ -134,6 +142,94 @@ export function lintSpecs(opts: {
           });
       }
   return { specs, issues };
+}
+
+/**
+ * The naming scheme: a check is `<family>.<its first code without the family prefix, lower case>` and
+ * lives in tools/validate/checks/<family>/<name>/ (codes are the public contract, so names follow them).
+ */
+export function lintCheckNames(): LintIssue[] {
+  const out: LintIssue[] = [];
+  for (const c of CHECK_LIST) {
+    const want = checkIdForCode(c.family, c.codes[0]);
+    if (c.id !== want)
+      out.push({
+        level: 'error',
+        path: `tools/validate/checks/${c.id.replace('.', '/')}/check.ts`,
+        line: null,
+        rule: 'naming',
+        message: `check ${c.id} emits ${c.codes[0]}: name it ${want} (folder tools/validate/checks/${want.replace('.', '/')})`,
+      });
+  }
+  return out;
+}
+
+/** Qualifier words a spec id may add after its code, and what each says about the scope. */
+const QUALIFIERS: Record<string, (s: LoadedSpec['spec']) => boolean> = {
+  HB: (s) => !!s.scope.protocol?.includes('heartbeat'),
+  MC: (s) => !!s.scope.protocol?.includes('media-collection'),
+  EDGE: (s) => !!s.scope.protocol?.some((p) => p === 'media-edge' || p === 'edge'),
+  AA: (s) => !!s.scope.protocol?.includes('aa'),
+  WEB: (s) => !!s.scope.platform?.includes('web'),
+  MOBILE: (s) => !!s.scope.platform?.some((p) => p === 'android' || p === 'ios' || p === 'tvos'),
+  APP: (s) => !!s.scope.platform?.some((p) => p !== 'web'),
+  ROKU: (s) => !!s.scope.platform?.includes('roku'),
+  ANDROID: (s) => !!s.scope.platform?.includes('android'),
+  IOS: (s) => !!s.scope.platform?.includes('ios'),
+  TVOS: (s) => !!s.scope.platform?.includes('tvos'),
+  CHROMECAST: (s) => !!s.scope.platform?.includes('chromecast'),
+};
+
+/**
+ * A spec id is its code, or its code and scope qualifiers (`CADENCE_AD_PING_GAP_HB`); fixtures live in
+ * tests/<SPEC_ID>/{pass,fail}/; assertions name current check ids. Each issue says which name to use.
+ */
+export function lintSpecNames(ls: LoadedSpec): LintIssue[] {
+  const s = ls.spec;
+  const out: LintIssue[] = [];
+  const issue = (level: LintIssue['level'], where: (string | number)[], message: string) =>
+    out.push({ level, path: ls.path, line: lineOf(ls.source, where), rule: 'naming', message });
+  const code = [...s.fail_codes]
+    .sort((a, b) => b.length - a.length)
+    .find((c) => s.id === c || s.id.startsWith(`${c}_`));
+  if (!code)
+    issue(
+      'error',
+      ['id'],
+      `spec id ${s.id} must be one of its codes (${s.fail_codes.join(', ')}), optionally followed by _<QUALIFIER>s of its scope`,
+    );
+  else {
+    const rest = s.id.slice(code.length + 1);
+    // Version (V2_0) and cluster (C_1a2b3c4d) qualifiers come from the proposer; words must match the scope.
+    const tokens = rest ? rest.split('_') : [];
+    const words: string[] = [];
+    for (let i = 0; i < tokens.length; i++) {
+      if (/^V\d+$/.test(tokens[i])) while (/^\d+$/.test(tokens[i + 1] ?? '')) i++;
+      else if (tokens[i] === 'C') i++;
+      else words.push(tokens[i]);
+    }
+    for (const w of words)
+      if (!QUALIFIERS[w])
+        issue(
+          'warning',
+          ['id'],
+          `spec id qualifier ${w} is not one of ${Object.keys(QUALIFIERS).join(', ')}`,
+        );
+      else if (!QUALIFIERS[w](s)) issue('error', ['id'], `spec id says ${w} but the scope does not`);
+  }
+  if (!ls.path.endsWith(`/${s.family}/${s.id}.yaml`))
+    issue('error', ['id'], `spec ${s.id} belongs in specs/${s.family}/${s.id}.yaml`);
+  for (const kind of ['pass', 'fail'] as const)
+    s.tests[kind].forEach((f, i) => {
+      if (!f.startsWith(`tests/${s.id}/${kind}/`))
+        issue('error', ['tests', kind, i], `${kind} fixture ${f} belongs under tests/${s.id}/${kind}/`);
+    });
+  s.assert.forEach((a, i) => {
+    const def = checkFor(a.check);
+    if (def && def.id !== a.check)
+      issue('warning', ['assert', i, 'check'], `check ${a.check} is now ${def.id}`);
+  });
+  return out;
 }
 
 export function formatIssue(i: LintIssue): string {

@@ -1,160 +1,224 @@
 /**
- * Regenerate every spec's pass/fail fixtures under tests/<SPEC_ID>/{pass,fail}/ (deterministic):
- *   npx tsx tools/spec/make-fixtures.ts [SPEC_ID…]
- * Fixtures come from the simulator (a scenario inside the spec's scope, with and without the spec's
- * fault), kept only when the real validator agrees: a pass fixture yields none of the spec's codes, a
- * fail fixture at least one finding from the spec itself. Scopes the simulator cannot reach get
- * hand-built captures (tools/validate/testing.ts builders).
+ * Write every spec's pass/fail fixtures under tests/<SPEC_ID>/{pass,fail}/ (deterministic):
+ *   npm run spec:fixtures -- [SPEC_ID…]
+ *
+ * A fixture's expected outcome comes from its annotation, never from the validator: the simulator marks
+ * the entry where it put the violation (`ruleid: CODE — why` in the entry's HAR `comment`), the log
+ * `comment` says what the capture is, and `spec:test` then checks that exact entry. The validator is not
+ * run here: a fixture it disagrees with is a finding for `spec:test` to report, not a seed to skip.
+ *
+ * Fail fixture: the first library in the spec's scope (catalog order) whose session the spec decides by
+ * precedence and which can carry the fault, one fixed seed. Pass fixture: its twin — the same library,
+ * seed and session shape without the fault. Scopes the simulator cannot reach are hand-built from
+ * annotated example events (HANDMADE). Fixtures keep only what the rules read (Adobe session traffic and
+ * the capture's first and last entries), one entry per line.
  */
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import semver from 'semver';
 import { GoblinConfig } from '../config/index.js';
-import { LIBRARY_INFO, Rng, buildCapture, faultApplies, type Scenario } from '../simulate/index.js';
-import type { HarObject, Library } from '../simulate/types.js';
 import { classify } from '../decode/classify.js';
-import { aaMediaStart, harDoc, hb, hbStart, pageView, type RawEntry } from '../validate/testing.js';
-
-import { librarySemver } from '../validate/scope.js';
-import { buildPack } from '../validate/pack.js';
-import { validateFiles } from './fixtures.js';
+import { needsResponseBody } from '../decode/index.js';
+import { processFile } from '../ingest/process-file.js';
+import type { Session } from '../session/index.js';
+import { buildCapture, faultApplies, faultFor, LIBRARY_INFO, Rng, type Scenario } from '../simulate/index.js';
+import type { HarObject, Library } from '../simulate/types.js';
+import { checkFor } from '../validate/checks/index.js';
+import { exampleEntries } from '../validate/example-har.js';
+import { fileContext } from '../validate/files.js';
+import { decide, buildPack, type RulePack } from '../validate/pack.js';
+import type { Example } from '../validate/types.js';
 import { loadSpecs } from './load.js';
 import type { LoadedSpec } from './schema.js';
 
 const root = resolve(import.meta.dirname, '../..');
 const cfg = GoblinConfig.parse({});
+const SEED = 7919;
 
-/** Drop one query parameter from a captured request (names here hold only letters, ':' and '.'). */
-function withoutParam(e: RawEntry, name: string): RawEntry {
-  const re = new RegExp(`&${name.split('.').join('\\.')}=[^&]*`);
-  return { ...e, request: { ...e.request, url: e.request.url.replace(re, '') } };
-}
-
-const closeHb = (at: number, ph: number): RawEntry[] => [hb(at, 'complete', ph), hb(at + 100, 'end', ph)];
-const HANDMADE: Record<string, { fail?: () => RawEntry[] }> = {
-  // Web AppMeasurement page view sent before the ECID service answered: no mid.
-  AA_WEB_ECID: {
-    fail: () => [
-      pageView(0).request.url.includes('mid=') ? withoutParam(pageView(0), 'mid') : pageView(0),
-      pageView(9000),
+/** Hand-built fail fixtures for scopes the simulator does not reach, written as annotated example events. */
+const HANDMADE: Record<string, Omit<Example, 'title'> & { what: string }> = {
+  // The simulator's ECID-less Analytics hits come from the appmeasurement page style only with no media.
+  IDENTITY_MISSING_ECID_AA_WEB: {
+    what: 'web AppMeasurement 2.x page views sent before the ECID service answered: no mid',
+    protocol: 'aa',
+    events: [
+      {
+        at: 0,
+        type: 'page',
+        params: { mid: null },
+        fires: 'IDENTITY_MISSING_ECID',
+        note: 'no mid on the first hit',
+      },
+      { at: 9000, type: 'page', params: { mid: null } },
     ],
   },
-  // Legacy heartbeat play heartbeats without s:user:mid (identity not wired into the tracker).
-  HB_ECID_ON_PLAY: {
-    fail: () => [
-      aaMediaStart(0),
-      hb(100, 'start', 0, { mid: null }),
-      hb(200, 'aa_start', 0, { mid: null }),
-      hb(400, 'play', 0, { mid: null }),
-      hb(10400, 'play', 10, { mid: null }),
-      ...closeHb(11000, 10).map((e) => withoutParam(e, 's:user:mid')),
+  // The simulator always sends s:user:mid on play heartbeats.
+  IDENTITY_MISSING_ECID_HB: {
+    what: 'legacy heartbeat play heartbeats without s:user:mid (identity not wired into the tracker)',
+    protocol: 'heartbeat',
+    events: [
+      { at: 0, on: 'aa', type: 'ms_s' },
+      { at: 100, type: 'start', ph: 0, params: { 's:user:mid': null } },
+      { at: 200, type: 'aa_start', ph: 0, params: { 's:user:mid': null } },
+      {
+        at: 400,
+        type: 'play',
+        ph: 0,
+        params: { 's:user:mid': null },
+        fires: 'IDENTITY_MISSING_ECID',
+        note: 'the first main play without s:user:mid',
+      },
+      { at: 10400, type: 'play', ph: 10, params: { 's:user:mid': null } },
+      { at: 11000, type: 'complete', ph: 10, params: { 's:user:mid': null } },
+      { at: 11100, type: 'end', ph: 10, params: { 's:user:mid': null } },
     ],
   },
-  // A non-numeric long value (a player that writes "unknown" into l:stream:bitrate).
-  HB_PARAM_TYPES: {
-    fail: () => [
-      ...hbStart(0),
-      hb(10400, 'play', 10, { extra: '&l:stream:bitrate=unknown' }),
-      ...closeHb(11000, 10),
+  // The simulator's heartbeat values are always well typed.
+  PARAM_TYPE_MISMATCH_HB: {
+    what: 'a player writes "unknown" into the heartbeat long value l:stream:bitrate',
+    protocol: 'heartbeat',
+    events: [
+      { at: 0, on: 'aa', type: 'ms_s' },
+      { at: 100, type: 'start', ph: 0 },
+      { at: 200, type: 'aa_start', ph: 0 },
+      { at: 400, type: 'play', ph: 0 },
+      {
+        at: 10400,
+        type: 'play',
+        ph: 10,
+        params: { 'l:stream:bitrate': 'unknown' },
+        fires: 'PARAM_TYPE_MISMATCH',
+        note: 'l:stream:bitrate=unknown is not numeric',
+      },
+      { at: 11000, type: 'complete', ph: 10 },
+      { at: 11100, type: 'end', ph: 10 },
     ],
   },
-  // Main start without the content id.
-  HB_REQUIRED_PARAMS: {
-    fail: () => [
-      aaMediaStart(0),
-      withoutParam(hb(100, 'start', 0), 's:asset:video_id'),
-      hb(200, 'aa_start', 0),
-      hb(400, 'play', 0),
-      hb(10400, 'play', 10),
-      ...closeHb(11000, 10),
+  // The simulator's heartbeat starts always carry the content id.
+  PARAM_MISSING_REQUIRED_HB: {
+    what: 'a legacy heartbeat main start without the content id s:asset:video_id',
+    protocol: 'heartbeat',
+    events: [
+      { at: 0, on: 'aa', type: 'ms_s' },
+      {
+        at: 100,
+        type: 'start',
+        ph: 0,
+        params: { 's:asset:video_id': null },
+        fires: 'PARAM_MISSING_REQUIRED',
+        note: 'main start without s:asset:video_id',
+      },
+      { at: 200, type: 'aa_start', ph: 0 },
+      { at: 400, type: 'play', ph: 0 },
+      { at: 10400, type: 'play', ph: 10 },
+      { at: 11000, type: 'complete', ph: 10 },
+      { at: 11100, type: 'end', ph: 10 },
     ],
   },
-  // The simulator never sends an early legacy first ping (the legacy timer is tick-aligned); build one.
-  HB_CADENCE_FIRST_PING: {
-    fail: () => [
-      ...hbStart(0),
-      hb(550, 'play', 0),
-      hb(10550, 'play', 10),
-      hb(20550, 'play', 20),
-      hb(21000, 'complete', 20),
-      hb(21100, 'end', 20),
+  // The legacy timer is tick-aligned: the simulator never sends an early legacy first ping.
+  CADENCE_EARLY_FIRST_PING_HB: {
+    what: 'a legacy heartbeat double ping: a play heartbeat 150 ms after play, inside the 250 ms quantum',
+    protocol: 'heartbeat',
+    events: [
+      { at: 0, on: 'aa', type: 'ms_s' },
+      { at: 100, type: 'start', ph: 0 },
+      { at: 200, type: 'aa_start', ph: 0 },
+      { at: 400, type: 'play', ph: 0 },
+      {
+        at: 550,
+        type: 'play',
+        ph: 0,
+        fires: 'CADENCE_EARLY_FIRST_PING',
+        note: '150 ms after play; the scope allows 250 ms',
+      },
+      { at: 10550, type: 'play', ph: 10 },
+      { at: 20550, type: 'play', ph: 20 },
+      { at: 21000, type: 'complete', ph: 20 },
+      { at: 21100, type: 'end', ph: 20 },
     ],
   },
 };
 
-/**
- * Keep what the rules read: Adobe entries, plus the capture's first and last entries (the capture span
- * decides SESSION_NOT_CLOSED). Timings, cookies and response bodies of other traffic go.
- */
-function minimize(har: HarObject): HarObject {
+/** Keep a simulated capture's session traffic (families that form sessions) and its first and last entry. */
+const SESSION_FAMILIES = new Set(['aa', 'heartbeat', 'media-collection', 'media-edge', 'edge']);
+function minimize(har: HarObject, comment: string): HarObject {
   const entries = har.log.entries;
   const times = entries.map((e) => Date.parse(e.startedDateTime));
   const first = times.indexOf(Math.min(...times));
   const last = times.lastIndexOf(Math.max(...times));
   const cnames = { aa: [], heartbeat: [], 'media-collection': [], edge: [] };
   const kept = entries.filter((e, i) => {
-    if (i === first || i === last) return true;
+    if (i === first || i === last || e.comment) return true;
     try {
       const u = new URL(e.request.url);
-      return classify(u.host, u.pathname, cnames) !== null;
+      return SESSION_FAMILIES.has(classify(u.host, u.pathname, cnames) ?? '');
     } catch {
       return false;
     }
   });
   const slim = kept.map((e) => {
-    const { timings: _t, cookies: _c, ...rest } = e as unknown as Record<string, unknown>;
-    const keep = (hs: unknown, names: string[]) =>
-      ((hs as { name: string; value: string }[]) ?? []).filter((h) => names.includes(h.name.toLowerCase()));
-    const r0 = rest.request as Record<string, unknown>;
-    const s0 = rest.response as Record<string, unknown>;
-    const req = {
-      ...r0,
-      cookies: [],
-      queryString: [],
-      headers: keep(r0.headers, ['user-agent', 'content-type']),
+    const keep = (hs: { name: string; value: string }[] | undefined, names: string[]) =>
+      (hs ?? [])
+        .filter((h) => names.includes(h.name.toLowerCase()))
+        .map((h) => ({ name: h.name, value: h.value }));
+    const req = e.request;
+    const res = e.response;
+    const body = needsResponseBody(req.method, req.url, res.status);
+    return {
+      startedDateTime: e.startedDateTime,
+      time: e.time,
+      request: {
+        method: req.method,
+        url: req.url,
+        httpVersion: req.httpVersion,
+        headers: keep(req.headers, ['user-agent', 'content-type']),
+        queryString: [],
+        ...(req.postData ? { postData: { mimeType: req.postData.mimeType, text: req.postData.text } } : {}),
+      },
+      response: {
+        status: res.status,
+        headers: keep(res.headers, ['location', 'content-type']),
+        content: {
+          size: res.content.size,
+          mimeType: res.content.mimeType,
+          ...(body && res.content.text !== undefined ? { text: res.content.text } : {}),
+        },
+      },
+      ...(e.comment ? { comment: e.comment } : {}),
     };
-    const res = { ...s0, cookies: [], headers: keep(s0.headers, ['location', 'content-type']) };
-    const own = Object.fromEntries(Object.entries(rest).filter(([k]) => !k.startsWith('_')));
-    return { ...own, request: req, response: res };
   });
-  return { log: { ...har.log, entries: slim as unknown as HarObject['log']['entries'] } };
+  return {
+    log: {
+      version: '1.2',
+      creator: har.log.creator,
+      comment,
+      entries: slim as unknown as HarObject['log']['entries'],
+    },
+  } as HarObject;
 }
 
-function inScope(spec: LoadedSpec['spec'], lib: (typeof LIBRARY_INFO)[Library]): boolean {
-  const sc = spec.scope;
-  const pageProto =
-    lib.pageStyle === 'alloy' || lib.pageStyle === 'aep-edge' || lib.pageStyle === 'roku-aep' ? 'edge' : 'aa';
-  const protos = [lib.protocol === 'none' ? null : lib.protocol, pageProto].filter(Boolean) as string[];
-  if (sc.protocol && !sc.protocol.some((p) => protos.includes(p))) return false;
-  if (sc.platform && !sc.platform.includes(lib.platform as never)) return false;
-  if (sc.version) {
-    const usesPage = sc.protocol?.every((p) => p === 'aa' || p === 'edge');
-    const v = librarySemver(
-      usesPage
-        ? lib.aaToken
-          ? lib.aaToken.replace(/^[A-Z]+-?/, '')
-          : null
-        : ((lib.mediaVersion as string) ?? null),
-    );
-    const aep =
-      lib.aaToken && /^(AND|IOS|TOS)/.test(lib.aaToken)
-        ? `${Number(lib.aaToken.slice(4, 6))}.${Number(lib.aaToken.slice(6, 8))}.${Number(lib.aaToken.slice(8, 10))}`
-        : null;
-    const ver = aep ?? v;
-    if (!ver || !semver.satisfies(ver, sc.version)) return false;
-  }
-  return true;
+/** One entry per line: small diffs, and an entry's `comment` reads next to its URL. */
+export function fixtureText(har: HarObject): string {
+  const { entries, ...log } = har.log;
+  const head = JSON.stringify({ log: { ...log, entries: [] } });
+  const body = entries.map((e) => JSON.stringify(e)).join(',\n');
+  return `${head.slice(0, -3)}\n${body}\n]}}\n`;
 }
 
-function scenarioFor(lib: (typeof LIBRARY_INFO)[Library], fault?: Scenario['fault']): Scenario {
+function scenarioFor(
+  lib: (typeof LIBRARY_INFO)[Library],
+  fault?: Scenario['fault'],
+  shape?: Scenario['shape'],
+): Scenario {
   return {
     platform: lib.platform as Scenario['platform'],
     protocol: lib.protocol as Scenario['protocol'],
     library: lib.id,
     content: 'vod',
-    withAds: true,
-    withChapters: true,
+    withAds: false,
+    withChapters: false,
     fault,
+    shape,
     exporter: 'chrome',
     compact: true,
     bodies: 'none',
@@ -162,65 +226,154 @@ function scenarioFor(lib: (typeof LIBRARY_INFO)[Library], fault?: Scenario['faul
   };
 }
 
+/** The capture's sessions as the pipeline fingerprints them (no validation). */
+function sessionsOf(har: HarObject, dir: string): Session[] {
+  const f = join(dir, 'probe.har');
+  writeFileSync(f, JSON.stringify(har));
+  return processFile({ abs: f, rel: 'probe.har', size: 0, mtimeMs: 0 }, fileContext(cfg)).flatMap(
+    (p) => p.capture?.sessions ?? [],
+  );
+}
+
+/** Whether the spec decides its check for the session (scope and precedence: no check runs). */
+function decides(pack: RulePack, spec: LoadedSpec['spec'], s: Session): boolean {
+  const check = checkFor(spec.assert[0].check)?.id;
+  return decide(pack, s).some((d) => d.checkId === check && d.winner?.spec.spec.id === spec.id);
+}
+
+function writeFixture(rel: string, text: string): void {
+  const abs = join(root, rel);
+  mkdirSync(dirname(abs), { recursive: true });
+  writeFileSync(abs, text);
+}
+
+/**
+ * A check the simulator cannot produce: its spec's fixtures are its own doc examples — the first that
+ * fires (fail, annotated from its `fires` rows) and the first that passes — written by a person, not
+ * confirmed by the validator.
+ */
+function fromExamples(
+  s: LoadedSpec['spec'],
+  examples: Example[],
+  failRel: string,
+  passRel: string,
+): string[] {
+  const fail = examples.find((e) => e.events.some((x) => x.fires));
+  const pass = examples.find((e) => !e.abstains && !e.events.some((x) => x.fires));
+  const log: string[] = [];
+  if (fail) {
+    writeFixture(failRel, handmade(s, { ...fail, what: fail.title }, 'doc example'));
+    log.push(`${s.id} fail: doc example "${fail.title}"`);
+  } else log.push(`${s.id} fail: NO FIXTURE (no simulator fault and no doc example that fires)`);
+  if (pass) {
+    writeFixture(passRel, handmade(s, { ...pass, what: pass.title }, 'doc example', 'pass'));
+    log.push(`${s.id} pass: doc example "${pass.title}"`);
+  } else log.push(`${s.id} pass: NO FIXTURE (no simulator fault and no passing doc example)`);
+  return log;
+}
+
+function handmade(
+  s: LoadedSpec['spec'],
+  h: (typeof HANDMADE)[string],
+  how = 'hand-built',
+  kind: 'pass' | 'fail' = 'fail',
+): string {
+  const ex: Example = { title: h.what, ...h };
+  const entries = exampleEntries(ex);
+  ex.events.forEach((ev, i) => {
+    if (ev.fires) entries[i].comment = `ruleid: ${ev.fires} — ${ev.note ?? h.what}`;
+    // In a passing example a noted entry is a trap the rule must not fall for.
+    else if (kind === 'pass' && ev.note) entries[i].comment = `ok: ${s.fail_codes[0]} — ${ev.note}`;
+  });
+  const har = {
+    log: {
+      version: '1.2',
+      creator: { name: 'goblin-handmade', version: '1.0' },
+      comment: `${s.id} ${kind} fixture (${how}): ${h.what}.`,
+      entries,
+    },
+  } as unknown as HarObject;
+  return fixtureText(har);
+}
+
 export function makeFixtures(only: string[] = []): string[] {
   const { specs } = loadSpecs(join(root, 'specs'), root);
   const pack = buildPack(specs, []);
+  const tmp = mkdtempSync(join(tmpdir(), 'goblin-fixtures-'));
   const log: string[] = [];
   for (const ls of specs) {
     const s = ls.spec;
     if (only.length && !only.includes(s.id)) continue;
-    const libs = (Object.values(LIBRARY_INFO) as (typeof LIBRARY_INFO)[Library][]).filter((l) =>
-      inScope(s, l),
-    );
-    for (const kind of ['pass', 'fail'] as const) {
-      const target = s.tests[kind][0];
-      if (!target) continue;
-      const abs = join(root, target);
-      rmSync(dirname(abs), { recursive: true, force: true });
-      mkdirSync(dirname(abs), { recursive: true });
-      const check = () => {
-        const r = validateFiles([target], pack, cfg, root);
-        return kind === 'pass'
-          ? !r.findings.some((f) => (s.fail_codes as string[]).includes(f.code))
-          : r.findings.some((f) => f.spec === s.id && (s.fail_codes as string[]).includes(f.code));
-      };
-      let ok = false;
-      const hand = kind === 'fail' ? HANDMADE[s.id]?.fail : undefined;
-      if (hand) {
-        writeFileSync(abs, harDoc(hand()));
-        ok = check();
-      }
-      const code = s.fail_codes[0];
-      for (const lib of libs) {
-        if (ok) break;
-        if (
-          kind === 'fail' &&
-          !faultApplies(code, { protocol: lib.protocol as Scenario['protocol'], library: lib.id })
-        )
-          continue;
-        for (let seed = 1; seed <= 25 && !ok; seed++) {
-          let cap;
-          try {
-            cap = buildCapture(
-              scenarioFor(lib, kind === 'fail' ? code : undefined),
-              new Rng(seed * 7919 + s.id.length),
-              { harPath: target },
-            );
-          } catch {
-            break; // this library cannot carry the fault
-          }
-          if (kind === 'fail' && !cap.truth.some((t) => t.type === 'fault')) continue;
-          writeFileSync(abs, JSON.stringify(minimize(cap.har)));
-          ok = check();
-          if (ok) log.push(`${s.id} ${kind}: ${lib.id} seed ${seed}`);
-        }
-      }
-      if (!ok) {
-        rmSync(abs, { force: true });
-        log.push(`${s.id} ${kind}: NO FIXTURE (no simulated scenario in scope satisfies it)`);
-      } else if (hand) log.push(`${s.id} ${kind}: hand-built`);
+    const [passRel] = s.tests.pass;
+    const [failRel] = s.tests.fail;
+    if (!passRel || !failRel) {
+      log.push(`${s.id}: needs one pass and one fail path under tests: in the spec`);
+      continue;
     }
+    rmSync(join(root, 'tests', s.id), { recursive: true, force: true });
+    const code = s.fail_codes[0];
+    const check = checkFor(s.assert[0].check);
+    if (!check?.fault) {
+      log.push(...fromExamples(s, check?.doc.examples ?? [], failRel, passRel));
+      continue;
+    }
+    const hand = HANDMADE[s.id];
+    const shape = faultFor(code).needs ?? {};
+    let twinOf: (typeof LIBRARY_INFO)[Library] | null = null;
+    if (hand) {
+      writeFixture(failRel, handmade(s, hand));
+      log.push(`${s.id} fail: hand-built`);
+    } else
+      for (const lib of Object.values(LIBRARY_INFO)) {
+        if (!faultApplies(code, { protocol: lib.protocol as Scenario['protocol'], library: lib.id }))
+          continue;
+        let cap;
+        try {
+          cap = buildCapture(scenarioFor(lib, code), new Rng(SEED), { harPath: failRel });
+        } catch {
+          continue; // this library cannot carry the fault
+        }
+        const fault = cap.truth.find((t) => t.type === 'fault');
+        const target = sessionsOf(cap.har, tmp).find((x) =>
+          fault?.session ? x.key === fault.session : x.kind !== 'media',
+        );
+        if (!fault || !target || !decides(pack, s, target)) continue;
+        const marked = cap.requests.flatMap((r, i) => (r.mark ? [i] : []));
+        for (const i of marked)
+          cap.har.log.entries[i].comment = `ruleid: ${cap.requests[i].mark} — ${fault.note}`;
+        writeFixture(
+          failRel,
+          fixtureText(minimize(cap.har, `${s.id} fail fixture: simulated ${lib.id} capture; ${fault.note}.`)),
+        );
+        log.push(
+          `${s.id} fail: ${lib.id}, ${marked.length} annotated entr${marked.length === 1 ? 'y' : 'ies'}`,
+        );
+        twinOf = lib;
+        break;
+      }
+    if (!hand && !twinOf) log.push(`${s.id} fail: NO SIMULATED CAPTURE in scope that this spec decides`);
+    // The pass fixture: the fail fixture's twin (same library, seed and session shape, no fault), or for a
+    // hand-built fail fixture the first clean simulated capture in scope that the spec decides.
+    for (const lib of twinOf ? [twinOf] : Object.values(LIBRARY_INFO)) {
+      const twin = buildCapture(scenarioFor(lib, undefined, shape), new Rng(SEED), { harPath: passRel });
+      const decided = sessionsOf(twin.har, tmp).some((x) => decides(pack, s, x));
+      if (!decided) continue;
+      const what = twinOf
+        ? `the fail fixture's twin (simulated ${lib.id}, same seed and session shape) without the fault`
+        : `a clean simulated ${lib.id} capture in scope`;
+      writeFixture(
+        passRel,
+        fixtureText(
+          minimize(twin.har, `${s.id} pass fixture: ${what}; the spec must judge it and find nothing.`),
+        ),
+      );
+      log.push(`${s.id} pass: ${lib.id}`);
+      twinOf = lib;
+      break;
+    }
+    if (!twinOf) log.push(`${s.id} pass: NO SIMULATED CAPTURE in scope that this spec decides`);
   }
+  rmSync(tmp, { recursive: true, force: true });
   return log;
 }
 

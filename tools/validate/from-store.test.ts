@@ -6,7 +6,7 @@ import { GoblinConfig } from '../config/index.js';
 import { ingest } from '../ingest/run.js';
 import { openStore, queryRows } from '../store/index.js';
 import { validateStore } from './from-store.js';
-import { harDoc, hb, hbStart, mc, MC_START_PARAMS } from './testing.js';
+import { harDoc, hb, hbStart, malformed, mc, MC_START_PARAMS } from './testing/index.js';
 
 const repo = resolve(import.meta.dirname, '../..');
 
@@ -21,6 +21,18 @@ describe('goblin validate --store', () => {
       harDoc([
         ...hbStart(0),
         hb(10400, 'play', 10),
+        hb(35400, 'play', 35),
+        hb(36000, 'complete', 35),
+        hb(36100, 'end', 35),
+      ]),
+    );
+    // the same gap with a malformed entry inside it: the replay must not judge across the hole
+    writeFileSync(
+      join(dir, 'hars', 'holey.har'),
+      harDoc([
+        ...hbStart(0),
+        hb(10400, 'play', 10),
+        malformed(20000),
         hb(35400, 'play', 35),
         hb(36000, 'complete', 35),
         hb(36100, 'end', 35),
@@ -56,13 +68,23 @@ describe('goblin validate --store', () => {
 
     const first = await validateStore({ config, outDir: join(dir, 'out1'), root: dir });
     expect(first.summary.by_code).toEqual({ CADENCE_CONTENT_PING_GAP: 1 });
-    expect(first.summary.sessions).toMatchObject({ total: 3, violation: 1 }); // heartbeat + its AA page session + MC
+    // two heartbeat sessions + their AA page sessions + MC
+    expect(first.summary.sessions).toMatchObject({ total: 5, violation: 1 });
+    const holey = readFileSync(join(dir, 'out1', 'sessions.jsonl'), 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l))
+      .find((r) => r.har === 'holey.har' && r.kind === 'media');
+    expect(holey.rules.CADENCE_CONTENT_PING_GAP).toBe('ABSTAIN');
+    expect(holey.abstained.CADENCE_CONTENT_PING_GAP).toMatch(
+      /entry 5 \(malformed-entry\) was quarantined inside the window/,
+    );
     expect(readFileSync(join(dir, 'out1', 'violations.jsonl'), 'utf8')).toMatch(
       /"har":"hb.har".*"code":"CADENCE_CONTENT_PING_GAP"/,
     );
 
     // A reviewer relaxes the interval (with its citation kept): re-validation from the store clears it.
-    const spec = join(dir, 'specs/cadence/CADENCE_CONTENT_PING_INTERVAL.yaml');
+    const spec = join(dir, 'specs/cadence/CADENCE_CONTENT_PING_GAP.yaml');
     writeFileSync(
       spec,
       readFileSync(spec, 'utf8').replace('content_interval_s: 10', 'content_interval_s: 20'),

@@ -15,7 +15,7 @@ export { CHECKS } from './checks/index.js';
 export function captureValidator(specsDir: string, root: string): CaptureValidator {
   const pack = loadRulePack(specsDir, root);
   const cfg = loadConfig(undefined, root);
-  // Param types for `params.types` rules scoped with `requires.dict` (dictionary/<sdk>/<param>.yaml).
+  // Param types for `params.type_mismatch` rules scoped with `requires.dict` (dictionary/<sdk>/<param>.yaml).
   const dictionary = loadDictionaryTypes(resolve(root, 'dictionary'));
   return {
     validate(capture) {

@@ -47,6 +47,8 @@ export const SessionRow = z.object({
   conformance: z.number(),
   /** Per-rule verdicts: spec id → PASS | VIOLATION | ABSTAIN. */
   rules: z.record(z.string(), Verdict),
+  /** Why each ABSTAIN rule abstained (spec id → reason), when any did. */
+  abstained: z.record(z.string(), z.string()).optional(),
   codes: z.array(z.string()),
   /** Why every rule ABSTAINed (e.g. `request bodies omitted by the exporter`); null or absent otherwise. */
   unchecked: z.string().nullable().optional(),
@@ -150,6 +152,10 @@ export const SpecTestReport = z.object({
           expect: z.enum(['pass', 'fail']),
           ok: z.boolean(),
           codes: z.array(z.string()),
+          /** Why the fixture disagrees with its annotation (which entry must fire, or why nothing may). */
+          problems: z.array(z.string()).optional(),
+          /** The spec's findings on entries the annotation does not mark. */
+          extra: z.array(z.string()).optional(),
         }),
       ),
       ok: z.boolean(),

@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import { loadSpecs, type LoadedSpec, type SpecLoadError } from '../spec/index.js';
 import type { Session } from '../session/index.js';
-import { CHECKS } from './checks/index.js';
+import { checkFor } from './checks/index.js';
 import { compareSpecificity, describeScope, matchScope, specificity } from './scope.js';
 import type { CheckDef } from './types.js';
 
@@ -25,7 +25,7 @@ export function buildPack(specs: LoadedSpec[], errors: SpecLoadError[] = []): Ru
   for (const ls of specs) {
     if (ls.spec.status === 'deprecated') continue;
     ls.spec.assert.forEach((a, i) => {
-      const check = CHECKS.get(a.check);
+      const check = checkFor(a.check);
       if (!check) {
         errors.push({ path: ls.path, line: null, message: `assert[${i}]: unknown check ${a.check}` });
         return;
@@ -47,9 +47,10 @@ export function buildPack(specs: LoadedSpec[], errors: SpecLoadError[] = []): Ru
           line: null,
           message: `check ${a.check} emits ${bad.join(', ')} which fail_codes does not list`,
         });
-      const list = byCheck.get(a.check) ?? [];
+      // Keyed by the current id: a spec naming a renamed id competes with those naming the new one.
+      const list = byCheck.get(check.id) ?? [];
       list.push({ check, params: parsed.data, enabled: a.enabled, spec: ls });
-      byCheck.set(a.check, list);
+      byCheck.set(check.id, list);
     });
   }
   return { specs, byCheck, errors };

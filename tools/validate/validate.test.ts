@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { GoblinConfig } from '../config/index.js';
-import { validateFiles } from '../spec/fixtures.js';
+import { validateFiles } from './files.js';
 import { decide, loadRulePack } from './pack.js';
 import {
   aaMediaStart,
@@ -16,7 +16,7 @@ import {
   MC_START_PARAMS,
   pageView,
   type RawEntry,
-} from './testing.js';
+} from './testing/index.js';
 
 const root = resolve(import.meta.dirname, '../..');
 const pack = loadRulePack(join(root, 'specs'), root);
@@ -24,11 +24,11 @@ const cfg = GoblinConfig.parse({});
 const dir = mkdtempSync(join(tmpdir(), 'goblin-val-'));
 let n = 0;
 
-function validate(entries: RawEntry[]) {
+function validate(entries: RawEntry[], problems: string[] = []) {
   const f = join(dir, `c${n++}.har`);
   writeFileSync(f, harDoc(entries));
   const r = validateFiles([f], pack, cfg, root);
-  expect(r.problems).toEqual([]);
+  expect(r.problems.map((p) => p.replace(/^c\d+\.har: /, ''))).toEqual(problems);
   return { ...r, codes: [...new Set(r.findings.map((x) => x.code))].sort() };
 }
 
@@ -80,7 +80,7 @@ describe('legacy heartbeat sessions', () => {
       sdk_version: 'js-2.2.2.230-96e624',
       verdict: 'PASS',
     });
-    expect(s.rules.HB_CADENCE_AD_PING_INTERVAL).toBe('PASS');
+    expect(s.rules.CADENCE_AD_PING_GAP_HB).toBe('PASS');
     expect(s.conformance).toBe(1);
   });
 
@@ -93,7 +93,7 @@ describe('legacy heartbeat sessions', () => {
     ]);
     expect(r.codes).toEqual(['CADENCE_CONTENT_PING_GAP']);
     expect(r.findings[0]).toMatchObject({
-      spec: 'CADENCE_CONTENT_PING_INTERVAL',
+      spec: 'CADENCE_CONTENT_PING_GAP',
       observed: '35.0 s',
       expected: '≤ 15.0 s',
       har: expect.stringMatching(/\.har$/),
@@ -136,7 +136,7 @@ describe('legacy heartbeat sessions', () => {
     const open = [...hbStart(0), ...pings(10400, 40400, 10000, 10)];
     const cut = validate([...open, entry(50000, 'GET', 'https://cdn.acme.com/x.js', { status: 200 })]);
     expect(cut.codes).toEqual([]);
-    expect(cut.sessions.find((s) => s.kind === 'media')!.rules.SESSION_CLOSED).toBe('ABSTAIN');
+    expect(cut.sessions.find((s) => s.kind === 'media')!.rules.SESSION_NOT_CLOSED).toBe('ABSTAIN');
     expect(
       validate([...open, entry(90000, 'GET', 'https://cdn.acme.com/x.js', { status: 200 })]).codes,
     ).toEqual(['SESSION_NOT_CLOSED']);
@@ -144,6 +144,7 @@ describe('legacy heartbeat sessions', () => {
 
   it('requires the AA media-start hit and aa_start around the main start', () => {
     const r = validate([
+      pageView(-3000),
       hb(100, 'start', 0),
       hb(200, 'aa_start', 0),
       hb(400, 'play', 0),
@@ -152,6 +153,54 @@ describe('legacy heartbeat sessions', () => {
     ]);
     expect(r.codes).toEqual(['ORCH_MISSING_AA_START']);
     expect(r.findings[0].message).toContain('pe=ms_s');
+  });
+
+  it('abstains on orchestration when the capture holds no Analytics traffic at all (a heartbeat-only excerpt)', () => {
+    const r = validate([
+      hb(100, 'start', 0),
+      hb(200, 'aa_start', 0),
+      hb(400, 'play', 0),
+      ...pings(10400, 20400, 10000, 10),
+      ...close(21000, 21),
+    ]);
+    expect(r.codes).toEqual([]);
+    const s = r.sessions.find((x) => x.kind === 'media')!;
+    expect(s.rules.ORCH_MISSING_AA_START).toBe('ABSTAIN');
+    expect(s.abstained?.ORCH_MISSING_AA_START).toMatch(/capture holds no Analytics/);
+  });
+
+  it('withholds a content-gap finding across a quarantined entry, and keeps one elsewhere in the session', () => {
+    const broken = { ...hb(30400, 'play', 30), request: { method: 'GET' } } as unknown as RawEntry;
+    const quarantined = ['malformed-entry request has no url'];
+    const across = validate(
+      [
+        ...hbStart(0),
+        ...pings(10400, 20400, 10000, 10),
+        broken,
+        ...pings(45400, 55400, 10000, 45),
+        ...close(56000, 56),
+      ],
+      quarantined,
+    );
+    expect(across.codes).toEqual([]);
+    const s = across.sessions.find((x) => x.kind === 'media')!;
+    expect(s.rules.CADENCE_CONTENT_PING_GAP).toBe('ABSTAIN');
+    expect(s.abstained?.CADENCE_CONTENT_PING_GAP).toMatch(/entry 6 .*quarantined inside the window/);
+    // A second gap away from the hole is still a finding: only the window across the hole is withheld.
+    const both = validate(
+      [
+        ...hbStart(0),
+        ...pings(10400, 20400, 10000, 10),
+        broken,
+        ...pings(45400, 55400, 10000, 45),
+        ...pings(90400, 100400, 10000, 90),
+        ...close(101000, 101),
+      ],
+      quarantined,
+    );
+    expect(both.findings.filter((f) => f.code === 'CADENCE_CONTENT_PING_GAP').map((f) => f.observed)).toEqual(
+      ['35.0 s'],
+    );
   });
 
   it('does not count the pccr=true retry as a duplicate, but flags an identical re-send', () => {
@@ -246,12 +295,14 @@ describe('precedence', () => {
       virtual_version: null,
     };
     const d = decide(pack, hbView).find((x) => x.checkId === 'cadence.ad_ping_gap')!;
-    expect(d.winner!.spec.spec.id).toBe('HB_CADENCE_AD_PING_INTERVAL');
+    expect(d.winner!.spec.spec.id).toBe('CADENCE_AD_PING_GAP_HB');
     const roku = decide(pack, { ...hbView, platform: 'roku' }).find(
       (x) => x.checkId === 'cadence.early_first_ping',
     )!;
-    expect(roku.winner!.spec.spec.id).toBe('ROKU_CADENCE_FIRST_PING');
-    expect(roku.reason).toMatch(/ROKU_CADENCE_FIRST_PING .* is narrower than HB_CADENCE_FIRST_PING/);
+    expect(roku.winner!.spec.spec.id).toBe('CADENCE_EARLY_FIRST_PING_ROKU');
+    expect(roku.reason).toMatch(
+      /CADENCE_EARLY_FIRST_PING_ROKU .* is narrower than CADENCE_EARLY_FIRST_PING_HB/,
+    );
     const mcView = {
       ...hbView,
       sdk: 'hb-api' as const,
@@ -259,7 +310,7 @@ describe('precedence', () => {
       sdk_version: 'js-3.1.0',
     };
     expect(decide(pack, mcView).find((x) => x.checkId === 'cadence.ad_ping_gap')!.winner!.spec.spec.id).toBe(
-      'CADENCE_AD_PING_INTERVAL',
+      'CADENCE_AD_PING_GAP',
     );
   });
 });

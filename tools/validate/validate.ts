@@ -1,9 +1,10 @@
 import { CODE_INFO } from '../codes/catalog.js';
 import type { Capture, Session } from '../session/index.js';
 import { annotate, beaconTime } from './annotate.js';
+import { holeWithin, type Hole } from './holes.js';
 import type { Finding, SessionRow, Timeline, Verdict } from './outputs.js';
 import { decide, type RulePack } from './pack.js';
-import type { CaptureView, CheckResult } from './types.js';
+import type { AnnotatedSession, CaptureView, CheckDef, CheckResult, Hit } from './types.js';
 
 export interface ValidateOptions {
   cnames: CaptureView['cnames'];
@@ -28,14 +29,98 @@ function requiredKeysPresent(session: Session, keys: string[]): boolean {
   return keys.every(present);
 }
 
-/** Validate every session of one capture against the pack: findings, a verdict per session, timelines. */
-export function validateCapture(capture: Capture, pack: RulePack, opts: ValidateOptions): CaptureResult {
-  const view: CaptureView = {
+export function captureView(capture: Capture, opts: ValidateOptions): CaptureView {
+  return {
     capture,
     heartbeatSids: new Set(capture.sessions.filter((s) => s.protocol === 'heartbeat').map((s) => s.key)),
     cnames: opts.cnames,
     dictionary: opts.dictionary,
   };
+}
+
+const FAMILY_WORDS: Record<string, string> = {
+  aa: 'Analytics (/b/ss/)',
+  heartbeat: 'legacy heartbeat',
+  'media-collection': 'Media Collection',
+  'media-edge': 'Media Edge',
+  edge: 'Experience Edge',
+};
+
+/** The capture time window a hit depends on: from `since` (or the event before it) to its event. */
+function hitWindow(h: Hit, session: Session): [number, number] | null {
+  if (!h.event) return null;
+  let from = h.since?.ts_ms;
+  if (from === undefined) {
+    const i = session.events.indexOf(h.event);
+    from = i > 0 ? session.events[i - 1].ts_ms : h.event.ts_ms;
+  }
+  return [Math.min(from, h.event.ts_ms), Math.max(from, h.event.ts_ms)];
+}
+
+const holeWords = (h: Hole) => `entry ${h.entry_index} (${h.reason})`;
+
+/**
+ * Gate a continuous check's result on the capture's holes: findings whose window holds a quarantined
+ * entry are withheld; with none left (or none at all while a hole sits inside the session) the check
+ * ABSTAINs for the session, saying which entry.
+ */
+function acrossHoles(result: CheckResult, session: Session, holes: Hole[]): CheckResult {
+  if (result.status !== 'ran' || holes.length === 0 || session.events.length === 0) return result;
+  const first = session.events[0].ts_ms;
+  const last = session.events[session.events.length - 1].ts_ms;
+  const inside = holes.filter((h) => holeWithin(h, first, last));
+  if (inside.length === 0) return result;
+  const kept: Hit[] = [];
+  let withheld: Hole | null = null;
+  for (const h of result.hits) {
+    const w = hitWindow(h, session);
+    const hole = w ? inside.find((x) => holeWithin(x, w[0], w[1])) : undefined;
+    if (hole) withheld ??= hole;
+    else kept.push(h);
+  }
+  if (kept.length) return { status: 'ran', hits: kept };
+  return {
+    status: 'abstain',
+    reason: withheld
+      ? `${holeWords(withheld)} was quarantined inside the window this finding spans`
+      : `${holeWords(inside[0])} was quarantined inside the session: consecutive beacons cannot be vouched for`,
+  };
+}
+
+/**
+ * One check on one session, with everything that may make it ABSTAIN before or after it runs: a protocol
+ * it cannot judge, the spec's required keys and dictionary types, the evidence its definition needs in
+ * the capture, and quarantined entries inside the window of a continuous check.
+ */
+export function judgeSession(
+  check: CheckDef,
+  params: unknown,
+  requires: { keys: string[]; dict: string[] },
+  annotated: AnnotatedSession,
+  view: CaptureView,
+): CheckResult {
+  const session = annotated.session;
+  // The capture cannot show what the rule needs (e.g. bodies omitted by the exporter): say so.
+  if (session.unchecked) return { status: 'abstain', reason: session.unchecked };
+  if (!check.protocols.includes(session.protocol))
+    return { status: 'abstain', reason: 'protocol not covered' };
+  if (!requiredKeysPresent(session, requires.keys))
+    return { status: 'abstain', reason: 'required keys absent' };
+  if (requires.dict.length && !requires.dict.every((p) => view.dictionary?.has(p)))
+    return { status: 'abstain', reason: 'dictionary lacks required params' };
+  const families = check.evidence.captureFamilies;
+  if (families?.length && !view.capture.events.some((e) => families.includes(e.family)))
+    return {
+      status: 'abstain',
+      reason: `capture holds no ${families.map((f) => FAMILY_WORDS[f] ?? f).join(' or ')} traffic (${check.evidence.needs})`,
+    };
+  const result = check.run(annotated, view, params);
+  return check.evidence.continuous ? acrossHoles(result, session, view.capture.holes ?? []) : result;
+}
+
+/** Validate every session of one capture against the pack: findings, a verdict per session, timelines. */
+export function validateCapture(capture: Capture, pack: RulePack, opts: ValidateOptions): CaptureResult {
+  const view = captureView(capture, opts);
   const statusOf = new Map(pack.specs.map((s) => [s.spec.id, s.spec.status]));
   const findings: Finding[] = [];
   const sessions: SessionRow[] = [];
@@ -43,28 +128,24 @@ export function validateCapture(capture: Capture, pack: RulePack, opts: Validate
   for (const session of capture.sessions) {
     const annotated = annotate(session);
     const rules: Record<string, Verdict> = {};
+    const abstained: Record<string, string> = {};
     const ruleSeverity = new Map<string, string>();
     const sessionFindings: Finding[] = [];
     for (const d of decide(pack, session)) {
       const w = d.winner;
       if (!w) continue;
       const spec = w.spec.spec;
-      let result: CheckResult;
-      // The capture cannot show what the rule needs (e.g. bodies omitted by the exporter): say so.
-      if (session.unchecked) result = { status: 'abstain', reason: session.unchecked };
-      else if (!w.check.protocols.includes(session.protocol))
-        result = { status: 'abstain', reason: 'protocol not covered' };
-      else if (!requiredKeysPresent(session, spec.requires.keys))
-        result = { status: 'abstain', reason: 'required keys absent' };
-      else if (spec.requires.dict.length && !spec.requires.dict.every((p) => opts.dictionary?.has(p)))
-        result = { status: 'abstain', reason: 'dictionary lacks required params' };
-      else result = w.check.run(annotated, view, w.params);
+      const result = judgeSession(w.check, w.params, spec.requires, annotated, view);
       const prev = rules[spec.id];
       ruleSeverity.set(spec.id, spec.severity);
       if (result.status === 'abstain') {
-        if (!prev) rules[spec.id] = 'ABSTAIN';
+        if (!prev) {
+          rules[spec.id] = 'ABSTAIN';
+          abstained[spec.id] = result.reason;
+        }
         continue;
       }
+      delete abstained[spec.id];
       rules[spec.id] = result.hits.length ? 'VIOLATION' : prev === 'VIOLATION' ? 'VIOLATION' : 'PASS';
       for (const h of result.hits) {
         const info = CODE_INFO.get(h.code);
@@ -120,6 +201,7 @@ export function validateCapture(capture: Capture, pack: RulePack, opts: Validate
       verdict,
       conformance: wAll ? Math.round((wPass / wAll) * 1000) / 1000 : 1,
       rules,
+      ...(Object.keys(abstained).length ? { abstained } : {}),
       codes: [...new Set(sessionFindings.map((f) => f.code))].sort(),
       unchecked: session.unchecked,
     });

@@ -51,3 +51,13 @@ export function scopeText(s: {
 export function plural(n: number, one: string, many = `${one}s`): string {
   return `${num(n)} ${n === 1 ? one : many}`;
 }
+
+/**
+ * A spec's lifecycle age: the date it became shadow/active and how many whole days before `asOf` (the
+ * site build) that was, so a reader sees at a glance whether a shadow window is long enough to promote.
+ */
+export function sinceText(since: string | null | undefined, asOf: string): string {
+  if (!since) return '';
+  const days = Math.floor((Date.parse(asOf) - Date.parse(`${since.slice(0, 10)}T00:00:00Z`)) / 86_400_000);
+  return Number.isFinite(days) && days >= 0 ? `since ${since} · ${plural(days, 'day')}` : `since ${since}`;
+}

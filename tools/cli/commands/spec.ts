@@ -8,10 +8,18 @@ export const commands: CommandDef[] = [
   {
     name: 'spec lint',
     summary: 'Check every spec against the DSL schema, the check parameters and constitution.yaml',
-    usage: '[--no-fixtures]',
+    usage: '[--no-fixtures] [--base REF]',
     help: 'Prints path:line: level [rule] message. A spec breaking a constitutional clause names the clause.',
     options: {
       'no-fixtures': { type: 'boolean', description: 'do not require every spec to name pass/fail fixtures' },
+      base: {
+        type: 'string',
+        description:
+          'git ref the change merges into: a spec that is new or whose rule changed relative to it must be experimental or shadow',
+        default: 'none: no lifecycle check',
+        placeholder: 'REF',
+        value: text,
+      },
     },
     exits: { 0: 'no spec has an error (warnings allowed)', 1: 'a spec has an error' },
     async run(ctx) {
@@ -21,6 +29,7 @@ export const commands: CommandDef[] = [
         constitution: ctx.config.validate.constitution,
         root: process.cwd(),
         requireFixtures: !ctx.values['no-fixtures'],
+        base: ctx.values.base as string | undefined,
       });
       for (const i of r.issues) ctx.out(formatIssue(i));
       const errors = r.issues.filter((i) => i.level === 'error').length;
@@ -32,7 +41,7 @@ export const commands: CommandDef[] = [
     name: 'spec test',
     summary:
       'Lint, run every spec fixture, replay the known-good corpus (known-fps.csv) and verify citations',
-    usage: '[--known-good DIR…] [--report FILE] [--no-sim]',
+    usage: '[--known-good DIR…] [--report FILE] [--no-sim] [--base REF] [--record-fps]',
     help: 'The pre-push check (npm run spec:test). Writes out/spec-test.json for the site.\nBy default a fault-free simulated corpus (fixed seed) joins the known-good corpus; --no-sim skips it.',
     options: {
       'known-good': {
@@ -52,6 +61,18 @@ export const commands: CommandDef[] = [
         value: text,
       },
       'no-sim': { type: 'boolean', description: 'skip the simulated fault-free corpus' },
+      base: {
+        type: 'string',
+        description:
+          'git ref the change merges into: new or changed specs must start experimental or shadow (CI: origin/main)',
+        default: 'none: no lifecycle check',
+        placeholder: 'REF',
+        value: text,
+      },
+      'record-fps': {
+        type: 'boolean',
+        description: 'append the known-good findings no row allows yet to tests/known-fps.csv, for review',
+      },
       'sim-sessions': {
         type: 'string',
         description: 'captures in the simulated fault-free corpus',
@@ -71,7 +92,13 @@ export const commands: CommandDef[] = [
         const { cleanCorpus } = await import('../../spec/clean-corpus.js');
         knownGood.push(await cleanCorpus((ctx.values['sim-sessions'] as number | undefined) ?? 60));
       }
-      const { report, lines } = await runSpecTests({ root: process.cwd(), config: ctx.config, knownGood });
+      const { report, lines } = await runSpecTests({
+        root: process.cwd(),
+        config: ctx.config,
+        knownGood,
+        base: ctx.values.base as string | undefined,
+        recordFps: Boolean(ctx.values['record-fps']),
+      });
       for (const l of lines) ctx.out(l);
       const path = resolve((ctx.values.report as string) ?? 'out/spec-test.json');
       mkdirSync(dirname(path), { recursive: true });

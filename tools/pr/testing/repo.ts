@@ -37,10 +37,7 @@ export interface TestRepo {
 }
 
 /** Specs copied into test repos: the ad-ping default the e2e scenario scopes a version override of. */
-export const SEED_SPECS = [
-  'cadence/CADENCE_AD_PING_INTERVAL.yaml',
-  'cadence/CADENCE_CONTENT_PING_INTERVAL.yaml',
-];
+export const SEED_SPECS = ['cadence/CADENCE_AD_PING_GAP.yaml', 'cadence/CADENCE_CONTENT_PING_GAP.yaml'];
 
 /**
  * A bare remote seeded with a small Goblin repo (two specs + fixtures, the evidence cache, config),
@@ -142,7 +139,7 @@ export function writeProposal(dir: string, o: ProposalSpec = {}): string {
   for (const k of ['pass', 'fail'] as const) {
     const src = join(
       REPO_ROOT,
-      'tests/CADENCE_AD_PING_INTERVAL',
+      'tests/CADENCE_AD_PING_GAP',
       k,
       k === 'pass' ? 'clean.har' : 'cadence_ad_ping_gap.har',
     );
@@ -157,7 +154,7 @@ export function writeProposal(dir: string, o: ProposalSpec = {}): string {
     version: '1.0.0',
     family: 'cadence',
     scope: { protocol: ['media-collection'], version },
-    overrides: ['CADENCE_AD_PING_INTERVAL'],
+    overrides: ['CADENCE_AD_PING_GAP'],
     assert: [{ check: 'cadence.ad_ping_gap', params: { ad_interval_s: interval, gap_factor: 1.5 } }],
     fail_codes: ['CADENCE_AD_PING_GAP'],
     severity: 'error',

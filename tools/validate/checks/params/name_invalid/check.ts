@@ -1,0 +1,118 @@
+import { z } from 'zod';
+import type { Envelope } from '../../../../envelope/index.js';
+import { defineCheck } from '../../../types.js';
+import type { Hit } from '../../../types.js';
+import { ALL } from '../../protocols.js';
+import { aaPages } from '../../transport/shared.js';
+
+// Analytics query parameters are case-sensitive: these are the names with capitals.
+const AA_CANONICAL = [
+  'pageName',
+  'pageType',
+  'events',
+  'products',
+  'purchaseID',
+  'server',
+  'campaign',
+  'AQB',
+  'AQE',
+  'pev1',
+  'pev2',
+  'pev3',
+  'pe',
+];
+const AA_LOWER = new Map(AA_CANONICAL.map((n) => [n.toLowerCase(), n]));
+const AA_VAR = /^(v|c|h|l)\d+$/;
+
+export const nameInvalid = defineCheck({
+  id: 'params.name_invalid',
+  family: 'params',
+  renamedFrom: ['params.names'],
+  codes: [
+    {
+      code: 'PARAM_NAME_INVALID',
+      severity: 'error',
+      definition:
+        'a name the protocol does not allow: wrong case (`pagename`, XDM `evar44` next to `eVar1`), or a custom metadata key outside `^[a-zA-Z0-9_.]+$`',
+    },
+  ],
+  protocols: ALL,
+  params: z.object({ custom_key_pattern: z.string().default('^[a-zA-Z0-9_.]+$') }).strict(),
+  evidence: { needs: 'the parameter names on the wire (request bodies for MC/Edge)' },
+  fault: {
+    where: 'page',
+    protocols: ['page', 'media-collection', 'media-edge'],
+    ok: (s, l) => (s.protocol !== 'none' && s.protocol !== 'heartbeat' ? true : aaPages(l)),
+    onPage: (s) => s.protocol === 'none' || s.protocol === 'heartbeat',
+    marksStart: true,
+    note: () => 'custom metadata key with a hyphen/space',
+    describe: 'custom metadata key outside ^[a-zA-Z0-9_.]+$',
+  },
+  doc: {
+    text: [
+      'Analytics names in the wrong case (`pagename`, `pagetype`, `Events`, `V1`…; query parameters are',
+      'case-sensitive), XDM `evarN`/`propN` in the wrong case, custom metadata keys (MC `customMetadata`, Edge',
+      '`customMetadata`, heartbeat `s:meta:`) outside `custom_key_pattern` [`^[a-zA-Z0-9_.]+$`]. One finding',
+      'per name.',
+    ].join('\n'),
+    examples: [
+      {
+        title: 'an Analytics hit with pagetype instead of pageType',
+        protocol: 'aa',
+        events: [{ at: 0, type: 'page', params: { pagetype: 'errorPage' }, fires: 'PARAM_NAME_INVALID' }],
+      },
+      {
+        title: 'custom metadata keys with dots and underscores',
+        protocol: 'media-collection',
+        events: [
+          {
+            at: 0,
+            type: 'sessionStart',
+            ph: 0,
+            params: { 'customMetadata.cms_source': 'vod', 'customMetadata.tier.level': 'gold' },
+          },
+        ],
+      },
+    ],
+  },
+  run(a, _v, p) {
+    const custom = new RegExp(p.custom_key_pattern);
+    const hits: Hit[] = [];
+    const seen = new Set<string>();
+    const bad = (e: Envelope, k: string, why: string) => {
+      if (seen.has(k)) return;
+      seen.add(k);
+      hits.push({ code: 'PARAM_NAME_INVALID', event: e, message: why, observed: k });
+    };
+    for (const e of a.session.events) {
+      for (const k of Object.keys(e.params)) {
+        if (e.family === 'aa' && !k.includes('.')) {
+          const canon = AA_LOWER.get(k.toLowerCase());
+          if (canon && canon !== k)
+            bad(e, k, `Analytics parameter '${k}' has the wrong case (expected '${canon}')`);
+          else if (!AA_VAR.test(k) && AA_VAR.test(k.toLowerCase()))
+            bad(e, k, `Analytics variable '${k}' has the wrong case (expected '${k.toLowerCase()}')`);
+        }
+        if (e.family === 'edge' || e.family === 'media-edge') {
+          for (const seg of k.split('.')) {
+            if (/^evar\d+$/i.test(seg) && !/^eVar\d+$/.test(seg))
+              bad(e, k, `XDM '${seg}' has the wrong case (expected 'eVar${seg.slice(4)}')`);
+            if (/^prop\d+$/i.test(seg) && !/^prop\d+$/.test(seg))
+              bad(e, k, `XDM '${seg}' has the wrong case (expected 'prop${seg.slice(4)}')`);
+          }
+        }
+        const meta = k.startsWith('customMetadata.')
+          ? k.slice('customMetadata.'.length)
+          : k.startsWith('mediaCollection.customMetadata.')
+            ? k.slice('mediaCollection.customMetadata.'.length)
+            : k.startsWith('s:meta:')
+              ? k.slice('s:meta:'.length)
+              : null;
+        if (meta !== null && !custom.test(meta))
+          bad(e, k, `custom metadata key '${meta}' is outside ${p.custom_key_pattern}`);
+      }
+      if (hits.length >= 10) break;
+    }
+    return { status: 'ran', hits };
+  },
+});

@@ -1,0 +1,82 @@
+import { z } from 'zod';
+import type { Envelope } from '../../../../envelope/index.js';
+import { defineCheck } from '../../../types.js';
+import type { Hit } from '../../../types.js';
+import { aaPages } from '../../transport/shared.js';
+import { unresolvedRsid } from './fault.js';
+
+/** Report suite ids an event declares (AA path, heartbeat `s:sc:rsid`, MC `analytics.reportSuite`). */
+function declaredRsid(e: Envelope): { present: boolean; value: string | null } | null {
+  if (e.family === 'aa') return { present: true, value: e.actor.rsid };
+  if (e.family === 'heartbeat') return { present: true, value: (e.params['s:sc:rsid'] as string) ?? null };
+  if (e.family === 'media-collection' && e.sequence.event_type === 'sessionStart')
+    return { present: true, value: (e.params['analytics.reportSuite'] as string) ?? null };
+  return null;
+}
+
+export const rsidInvalid = defineCheck({
+  id: 'params.rsid_invalid',
+  family: 'params',
+  renamedFrom: ['params.rsid'],
+  codes: [
+    {
+      code: 'RSID_INVALID',
+      severity: 'error',
+      definition: "report suite id missing, or not a comma list of ids matching the scope's pattern",
+    },
+  ],
+  protocols: ['heartbeat', 'media-collection', 'aa'],
+  params: z.object({ pattern: z.string().default('^[a-z0-9][a-z0-9._-]{1,39}$') }).strict(),
+  relaxes: { pattern: 'any-change' },
+  evidence: {
+    needs: 'an event that declares a report suite (Analytics hit, heartbeat s:sc:rsid, MC sessionStart)',
+  },
+  fault: { where: 'page', protocols: ['page'], ok: (_s, l) => aaPages(l), prepare: unresolvedRsid },
+  doc: {
+    text: [
+      'Report suite missing on an Analytics hit / heartbeat `s:sc:rsid` / Media Collection',
+      '`analytics.reportSuite`, or not a comma list of ids matching `pattern`',
+      '[`^[a-z0-9][a-z0-9._-]{1,39}$`]. One finding per distinct value; ABSTAIN when nothing declares one.',
+    ].join('\n'),
+    examples: [
+      {
+        title: 'an unresolved Tags data element as the report suite',
+        protocol: 'aa',
+        events: [
+          { at: 0, type: 'page', params: { rsid: '%25rsid%25' }, fires: 'RSID_INVALID' },
+          { at: 5000, type: 'page', params: { rsid: '%25rsid%25' } },
+        ],
+      },
+      {
+        title: 'a multi-suite comma list',
+        protocol: 'aa',
+        events: [{ at: 0, type: 'page', params: { rsid: 'acmeprod,acmeglobal' } }],
+      },
+    ],
+  },
+  run(a, _v, p) {
+    const re = new RegExp(p.pattern);
+    const hits: Hit[] = [];
+    const seen = new Set<string>();
+    let checked = 0;
+    for (const e of a.session.events) {
+      const d = declaredRsid(e);
+      if (!d) continue;
+      checked++;
+      const value = d.value ?? '';
+      const ids = value.split(',');
+      const ok = value !== '' && ids.every((id) => re.test(id));
+      if (!ok && !seen.has(value)) {
+        seen.add(value);
+        hits.push({
+          code: 'RSID_INVALID',
+          event: e,
+          message: value ? `report suite '${value}' does not match ${p.pattern}` : 'report suite id missing',
+          expected: p.pattern,
+          observed: value || '(missing)',
+        });
+      }
+    }
+    return checked ? { status: 'ran', hits } : { status: 'abstain', reason: 'no report suite declared' };
+  },
+});

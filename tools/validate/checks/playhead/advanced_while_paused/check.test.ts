@@ -1,0 +1,32 @@
+import { testCheck } from '../../../testing/index.js';
+import { advancedWhilePaused } from './check.js';
+
+testCheck(advancedWhilePaused, {
+  invalid: [
+    {
+      title: 'Media Edge: the main playhead moves 15 s inside an ad break',
+      protocol: 'media-edge',
+      events: [
+        { at: 0, type: 'sessionStart', ph: 0 },
+        { at: 300, type: 'play', ph: 0 },
+        { at: 10300, type: 'adBreakStart', ph: 10 },
+        { at: 10400, type: 'adStart', ph: 10 },
+        { at: 25400, type: 'adComplete', ph: 10 },
+        { at: 25500, type: 'adBreakComplete', ph: 25, fires: 'PLAYHEAD_ADVANCED_WHILE_PAUSED' },
+      ],
+    },
+  ],
+  valid: [
+    {
+      title: 'legacy heartbeat: a seek while paused moves the playhead on the next play, not between pauses',
+      protocol: 'heartbeat',
+      events: [
+        { at: 0, type: 'start', ph: 0 },
+        { at: 400, type: 'play', ph: 0 },
+        { at: 10400, type: 'pause', ph: 10 },
+        { at: 20400, type: 'pause', ph: 10 },
+        { at: 21000, type: 'play', ph: 95 },
+      ],
+    },
+  ],
+});

@@ -1,0 +1,80 @@
+import { z } from 'zod';
+import type { Envelope } from '../../../../envelope/index.js';
+import { defineCheck } from '../../../types.js';
+import type { Hit } from '../../../types.js';
+import { ALL } from '../../protocols.js';
+import { aaPages } from '../shared.js';
+
+const CACHE_BUSTERS = new Set(['requestId', '_id', 'pccr', 'r']);
+function signature(e: Envelope): string {
+  const path = e.family === 'aa' ? e.network.path.replace(/\/s\d+$/, '') : e.network.path;
+  const keys = Object.keys(e.params)
+    .filter((k) => !CACHE_BUSTERS.has(k) && !k.endsWith('._id') && !k.endsWith('.requestId'))
+    .sort();
+  return `${e.family}|${e.network.method}|${e.network.host}|${path}|${keys.map((k) => `${k}=${String(e.params[k])}`).join('&')}`;
+}
+
+export const eventDuplicate = defineCheck({
+  id: 'transport.event_duplicate',
+  family: 'transport',
+  renamedFrom: ['transport.duplicate'],
+  codes: [
+    {
+      code: 'EVENT_DUPLICATE',
+      severity: 'warning',
+      definition:
+        'the same beacon (same family and parameters, cache-busters and request ids aside) is sent twice within 1 s; the legacy `pccr=true` retry is not a duplicate',
+    },
+  ],
+  protocols: ALL,
+  params: z.object({ window_s: z.number().default(1) }).strict(),
+  relaxes: { window_s: 'down' },
+  evidence: { needs: 'both copies of the beacon in the capture' },
+  fault: { where: 'page', protocols: ['page'], ok: (_s, l) => aaPages(l), noBursts: true },
+  doc: {
+    text: [
+      'The same beacon (same family and parameters; cache-busters and request ids — AA `s{random}` path part,',
+      'Edge `requestId`, XDM `_id` — aside) twice within `window_s` [1] s of capture time; an AA retry carrying',
+      '`pccr=true` is not a duplicate. Reports at most 10 events.',
+    ].join('\n'),
+    examples: [
+      {
+        title: 'a duplicate Tags rule fires the page view twice 400 ms apart',
+        protocol: 'aa',
+        events: [
+          { at: 0, type: 'page' },
+          { at: 400, type: 'page', fires: 'EVENT_DUPLICATE' },
+        ],
+      },
+      {
+        title: 'the legacy redirect-guard retry carries pccr=true',
+        protocol: 'aa',
+        events: [
+          { at: 0, type: 'page' },
+          { at: 400, type: 'page', params: { pccr: 'true' } },
+        ],
+      },
+    ],
+  },
+  run(a, _v, p) {
+    const last = new Map<string, Envelope>();
+    const hits: Hit[] = [];
+    for (const e of a.session.events) {
+      const sig = signature(e);
+      const prev = last.get(sig);
+      const retry = e.params.pccr === 'true' || e.params.pccr === true;
+      if (prev && !retry && e.ts_ms - prev.ts_ms <= p.window_s * 1000)
+        hits.push({
+          code: 'EVENT_DUPLICATE',
+          event: e,
+          since: prev,
+          message: `the same ${e.family} ${e.sequence.event_type} beacon sent twice within ${e.ts_ms - prev.ts_ms} ms`,
+          expected: 'sent once',
+          observed: 'sent twice',
+        });
+      last.set(sig, e);
+      if (hits.length >= 10) break;
+    }
+    return { status: 'ran', hits };
+  },
+});
