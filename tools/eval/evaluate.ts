@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { FAIL_CODES } from '../codes/catalog.js';
 import { GoblinConfig } from '../config/index.js';
-import { ingest } from '../ingest/run.js';
-import type { Finding, SessionRow } from '../validate/outputs.js';
+import { ingest, type IngestSummary } from '../ingest/run.js';
+import type { Finding, SessionRow, Timeline } from '../validate/outputs.js';
 import { readStaged } from '../ingest/staging.js';
 
 export interface CodeScore {
@@ -169,7 +169,9 @@ export function formatEval(r: EvalReport): string[] {
 export interface PipelineRun {
   findings: Finding[];
   sessions: SessionRow[];
-  summary: { files_parsed: number; parse_success_rate: number };
+  /** Per-session event timelines as `goblin run` writes them (HAR paths relative to the corpus). */
+  timelines: Timeline[];
+  summary: IngestSummary;
 }
 
 /**
@@ -209,7 +211,11 @@ export async function runPipeline(
     ...s,
     har: rel(s.har),
   }));
-  return { findings, sessions, summary };
+  const timelines = readStaged<Timeline>(summary.staging_dir, 'timeline').map((t) => ({
+    ...t,
+    har: rel(t.har),
+  }));
+  return { findings, sessions, timelines, summary };
 }
 
 function relativeTo(dir: string, root: string): (p: string) => string {
