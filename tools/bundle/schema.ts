@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 /**
- * An "investigate" bundle (design §24.3): what drift, anomaly clusters, `dictionary unknowns` or
+ * An "investigate" bundle (docs/proposals.md): what drift, anomaly clusters, `dictionary unknowns` or
  * ABSTAIN-heavy sessions hand to the spec writer. Written to bundles/<bundle_id>.json.
  */
 export const BundleScope = z.object({

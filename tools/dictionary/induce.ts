@@ -1,7 +1,7 @@
 /**
- * Dictionary induction (design §7) from the store: one entry per (sdk, param) with type, unit, stats,
+ * Dictionary induction (docs/dictionary.md) from the store: one entry per (sdk, param) with type, unit, stats,
  * stability, presence per (event type, version range), aliases, first/last seen and redacted examples.
- * Everything heavy runs in DuckDB; only per-parameter aggregates come back to JS (ingest-performance §4f).
+ * Everything heavy runs in DuckDB; only per-parameter aggregates come back to JS: moving 1 M rows into JS costs more than the aggregation itself.
  */
 import semver from 'semver';
 import type { DuckDBConnection } from '@duckdb/node-api';

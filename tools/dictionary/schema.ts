@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-/** One file per parameter under dictionary/<sdk>/<param>.yaml (design §7). */
+/** One file per parameter under dictionary/<sdk>/<param>.yaml (docs/dictionary.md). */
 export const ParamType = z.enum(['float', 'int', 'bool', 'string', 'datetime', 'id-like', 'enum']);
 export const Presence = z.enum(['required', 'optional', 'forbidden']);
 
@@ -8,7 +8,7 @@ export const DictionaryEntry = z.object({
   param: z.string(), // canonical name as on the wire (e.g. `l:event:playhead`, `media.length`)
   sdk: z.string(), // aa | heartbeat | hb-api | edge
   aliases: z.array(z.string()).default([]),
-  /** Where each alias comes from: the §8 seed, value agreement in captures with two protocols, or both. */
+  /** Where each alias comes from: the seed map (docs/reference/wire-formats.md §8), value agreement in captures with two protocols, or both. */
   alias_sources: z.record(z.string(), z.enum(['seed', 'values', 'seed+values'])).default({}),
   concept: z.string().nullable().default(null), // cross-protocol concept (e.g. `playhead`, `content_id`)
   type: ParamType,

@@ -1,5 +1,5 @@
 /**
- * Known cross-protocol mappings (reference §8 cross-format field map, §6.1 version fields), as the keys appear
+ * Known cross-protocol mappings (docs/reference/wire-formats.md §8 "The same concept in every protocol", §6 version fields), as the keys appear
  * in `event.params` after decoding: AA context data under `c.`, heartbeat query keys, Media Collection
  * `params`/`playerTime` keys, XDM `mediaCollection.*` without the `xdm.` prefix. Induction confirms them by
  * value agreement and extends them with pairs the data shows.

@@ -1,6 +1,6 @@
 /**
  * Test helpers: realistic HAR captures (heartbeat + AA media hits, Media Collection) in the wire formats
- * of reference §2–§4, written to disk and ingested into a real DuckDB store through the ingest pipeline.
+ * of docs/reference/wire-formats.md §2–§4, written to disk and ingested into a real DuckDB store through the ingest pipeline.
  */
 import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

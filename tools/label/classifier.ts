@@ -1,7 +1,7 @@
 import { RandomForestClassifier } from 'ml-random-forest';
 
 /**
- * The fast classifier of design §10: trained on the label model's probabilistic labels over
+ * The fast classifier of the learning layer (docs/learning.md): trained on the label model's probabilistic labels over
  * per-session features, it predicts violation families where the rules abstain. One random forest
  * (mljs `ml-random-forest`, seeded) per family; training rows are the confident weak labels only
  * (p ≥ 0.8 → violation, p ≤ 0.2 → clean), following Lang et al. (NeurIPS 2022) on training from a
