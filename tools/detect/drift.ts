@@ -299,7 +299,7 @@ export function compareProfiles(
 const round = (v: number) => Math.round(v * 10000) / 10000;
 const pct = (v: number) => `${(100 * v).toFixed(0)}%`;
 
-/** One investigate bundle (design §24.3) for a group with major drift. */
+/** One investigate bundle (tools/bundle/, docs/proposals.md) for a group with major drift. */
 export function driftBundle(
   d: GroupDrift,
   opts: { constraints: string[]; datasetHash?: string; store?: string; createdAt?: string },

@@ -3,7 +3,7 @@ import type { SessionView } from '../label/api.js';
 import { sessionView } from '../label/api.js';
 
 /**
- * Per-session features for the learning layer (design §11): cadence statistics and drift, duplicate
+ * Per-session features for the learning layer (docs/learning.md, "Features, anomalies, clusters"): cadence statistics and drift, duplicate
  * density, missing bookends, AA↔HB lag, playhead/wall-clock ratio, event-type histogram,
  * parameter-shape rarity, error responses. Missing values are −1 (trees and isolation splits handle
  * the sentinel; no imputation needed), except ratios, which default to their nominal 1.

@@ -2,7 +2,7 @@ import { CODE_INFO, type CodeFamily } from '../codes/catalog.js';
 import { FEATURE_NAMES, type SessionFeatures } from './features.js';
 
 /**
- * Novelty ranking: "what no rule names yet" (design §11, §15).
+ * Novelty ranking: "what no rule names yet" (docs/learning.md).
  *
  * Each session is compared with its peers (sessions of the same protocol; small protocols pooled) on
  * three kinds of evidence, each turned into a surprise in bits (−log₂ of a tail probability):

@@ -20,7 +20,7 @@ const lift = (v: number) => FLOOR + (1 - FLOOR) * Math.max(0, Math.min(1, v));
 const r3 = (v: number) => Math.round(v * 1000) / 1000;
 
 /**
- * Rank sessions by uncertainty × impact × novelty (design §15 inbox).
+ * Rank sessions by uncertainty × impact × novelty (the inbox; docs/learning.md).
  * - uncertainty: the most uncertain family label (1 − |2p − 1|), the classifier contradicting a
  *   confident "clean" weak label, and the share of rules that abstained;
  * - impact: error-severity findings / likely violations, media over page hits, and how much traffic

@@ -1,4 +1,4 @@
-/** MinHash signatures, LSH banding and union-find: the shape-clustering primitives (design §6). */
+/** MinHash signatures, LSH banding and union-find: the shape-clustering primitives (docs/dictionary.md, "Shapes and virtual versions"). */
 import { fnv1a } from '../util/hash.js';
 export { fnv1a };
 

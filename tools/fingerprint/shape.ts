@@ -1,5 +1,5 @@
 /**
- * Shape fingerprints and virtual versions (design §6): a session's core parameter keys → MinHash → LSH
+ * Shape fingerprints and virtual versions (docs/dictionary.md, "Shapes and virtual versions"): a session's core parameter keys → MinHash → LSH
  * clusters of SDK builds. The model is committed as reviewable YAML (dictionary/_shapes.yaml) and used to
  * give sessions without an explicit library version a cluster id as their virtual version.
  */

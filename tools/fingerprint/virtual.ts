@@ -44,7 +44,7 @@ export function guessSessionVersion(
 }
 
 /**
- * Version inference order (design §6): explicit header/param > shape match > nearest neighbour. Sessions with
+ * Version inference order (docs/reference/wire-formats.md §6): explicit header/param > shape match > nearest neighbour. Sessions with
  * an explicit library version are left alone; the others get the cluster id as `virtual_version` and a
  * confidence that folds in the shape match (platform confidence × match confidence).
  */

@@ -1,6 +1,6 @@
 /**
  * Drop large response bodies from raw HAR bytes before JSON.parse: bodies are ~70 % of capture bytes and
- * parsing them dominates ingest time (ingest-performance.md §4c). A `"text": "<long string>"` whose nearest
+ * parsing them dominates ingest time (docs/ingest.md, "Big captures"). A `"text": "<long string>"` whose nearest
  * preceding key is `"content"` (not `"postData"`) is replaced by `""`. Request bodies are never touched.
  */
 const TEXT_KEY = Buffer.from('"text"');

@@ -1,6 +1,6 @@
 /**
  * Ingest worker process. Child processes, not worker_threads: on this VM page faults serialize inside a
- * process, so threads gave no speed-up (ingest-performance.md §2).
+ * process, so threads gave no speed-up (docs/ingest.md, "Speed").
  */
 import type { InputFile } from '../har/index.js';
 import { IngestSink, type CaptureValidator } from './sink.js';

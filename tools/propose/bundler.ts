@@ -1,6 +1,6 @@
 /**
  * A small investigate-bundle builder over a corpus (what drift / anomaly clusters / `dictionary unknowns`
- * hand to the spec writer, design §24.3): the largest group of active findings by code × stratum, or — when
+ * hand to the spec writer, tools/bundle/): the largest group of active findings by code × stratum, or — when
  * the pack finds nothing — a parameter no seed, spec or baseline corpus knows, with its presence share.
  */
 import type { Bundle } from '../bundle/schema.js';

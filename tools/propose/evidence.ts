@@ -52,7 +52,7 @@ const NUM = /(\d+(?:\.\d+)?)(?:\s*[–-]\s*(\d+(?:\.\d+)?))?\s*(ms|s\b|sec|secon
  */
 export function supports(quote: string, t: ParamTopic): boolean {
   if (t.kind === 'param_name') {
-    // heartbeat `s:meta:{key}` carries the standard metadata key (design §8 aliases)
+    // heartbeat `s:meta:{key}` carries the standard metadata key (docs/reference/wire-formats.md §8)
     const v = String(t.value);
     return quote.includes(v) || (v.startsWith('s:meta:') && quote.includes(v.slice('s:meta:'.length)));
   }

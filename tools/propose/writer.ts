@@ -1,5 +1,5 @@
 /**
- * The Ollama spec writer (design §13): the system prompt below, YAML only, parsed and validated against
+ * The Ollama spec writer (docs/proposals.md): the system prompt below, YAML only, parsed and validated against
  * the Spec DSL (zod) plus check parameters, with a bounded repair loop (models.max_repairs) that sends the
  * validation errors back. Scope is clamped to the bundle's scope (a too-broad answer is narrowed, and the
  * note says so). Only fingerprints are kept: prompt/response sha256, model name and digest — never raw text.
