@@ -10,7 +10,7 @@ import {
 } from './platform.js';
 import { decodeComponent, parseAaQuery } from './query.js';
 
-/** The `/b/ss/{rsidList}/{hitSource}/{versionToken}/s{rand}` path (§2.1); every part may be missing. */
+/** The `/b/ss/{rsidList}/{hitSource}/{versionToken}/s{rand}` path (wire-formats.md §2.1); every part may be missing. */
 export interface AaPath {
   rsid: string | null;
   hitSource: string | null;
@@ -38,7 +38,7 @@ const DIM_KEYS: ReadonlySet<string> = (() => {
   return s;
 })();
 
-/** Event type from `pe` / `pev2` (§2.6, §2.7). */
+/** Event type from `pe` / `pev2` (wire-formats.md §2.6, §2.7). */
 export function aaEventType(
   pe: string | undefined,
   pev2: string | undefined,
@@ -64,7 +64,7 @@ export function parseAaLocalTime(t: string | undefined): { zeroDate: boolean; ep
   return { zeroDate: false, epochMs: local + Number(m[7]) * 60_000 };
 }
 
-/** App version from `a.AppID` = `Name Version (Build)` (§2.7). */
+/** App version from `a.AppID` = `Name Version (Build)` (wire-formats.md §2.7). */
 export function appVersionFromAppId(appId: string | undefined): string | null {
   if (!appId) return null;
   const m = /(\d+(?:\.\d+)+)(?:\s*\([^)]*\))?\s*$/.exec(appId);
@@ -106,7 +106,7 @@ export function decodeAa(input: EntryInput): Envelope[] {
   env.sdk_version = lib?.version ?? null;
   env.app_version = str(params['c.a.media.sdkVersion']) ?? appVersionFromAppId(params['c.a.AppID']);
 
-  // Media hits (§2.8): content fields under c.a.media.*, session id = a.media.vsid.
+  // Media hits (wire-formats.md §2.6): content fields under c.a.media.*, session id = a.media.vsid.
   if (ev.type === 'aaMediaStart' || ev.type === 'aaAdStartHit' || ev.type === 'aaMediaMilestone') {
     env.asset.type = str(params['c.a.contentType']);
     env.asset.id = str(params['c.a.media.name']);

@@ -13,7 +13,7 @@ export interface EdgeRoute {
   preProduction: boolean;
 }
 
-/** Parses an Edge path; null when the path is not an Edge collection path (reference §1, §5.1). */
+/** Parses an Edge path; null when the path is not an Edge collection path (docs/reference/wire-formats.md §1, §5.1). */
 export function parseEdgePath(path: string): EdgeRoute | null {
   let base: string;
   if (path.startsWith('/ee/')) base = '/ee/';
@@ -42,7 +42,7 @@ export function parseEdgePath(path: string): EdgeRoute | null {
   return null;
 }
 
-/** True for `/api/{version}/sessions…` and `/api/{version}/downloaded` (Media Collection API, §4.1). */
+/** True for `/api/{version}/sessions…` and `/api/{version}/downloaded` (Media Collection API, wire-formats.md §4.1). */
 function isMediaCollectionPath(path: string): boolean {
   if (!path.startsWith('/api/')) return false;
   const slash = path.indexOf('/', 5);
@@ -73,7 +73,7 @@ function isScHost(host: string): boolean {
 }
 
 /**
- * Classifies a request by host and path (reference §1). Path patterns decide for AA (`/b/ss/` on any
+ * Classifies a request by host and path (docs/reference/wire-formats.md §1). Path patterns decide for AA (`/b/ss/` on any
  * host), Media Collection (`/api/v1/sessions…` on any host, also `*.hb.omtrdc.net`, which the
  * validator flags) and Edge/Media Edge (`/ee…`); host patterns for the rest. Returns null for
  * traffic that is not Adobe telemetry.

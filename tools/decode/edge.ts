@@ -11,7 +11,7 @@ import {
 } from './platform.js';
 import { parseQueryFlat } from './query.js';
 
-/** What the decoder takes from an Edge response body (§5.3). */
+/** What the decoder takes from an Edge response body (wire-formats.md §5.3). */
 export interface EdgeResponse {
   handles: Record<string, unknown>[];
   /** Error types per event index; key -1 = applies to the whole request. */
@@ -102,7 +102,7 @@ export function newSessionId(handles: Record<string, unknown>[], eventIndex: num
   return fallback;
 }
 
-/** Non-media XDM event types → vocabulary (§5.2). */
+/** Non-media XDM event types → vocabulary (wire-formats.md §5.2). */
 export function edgeEventType(xdmEventType: string | null): EventType {
   switch (xdmEventType) {
     case 'web.webpagedetails.pageViews':
@@ -156,7 +156,7 @@ interface EdgeEventSource {
   tsOverride: string | null;
 }
 
-/** Edge `/ee…/v1|v2/interact|collect|privacy/set-consent` and Media Edge `/ee…/va/v1/{event}` (§5). */
+/** Edge `/ee…/v1|v2/interact|collect|privacy/set-consent` and Media Edge `/ee…/va/v1/{event}` (wire-formats.md §5). */
 export function decodeEdge(input: EntryInput, route: EdgeRoute): Envelope[] {
   const { entry, url } = input;
   const text = entry.postText;

@@ -4,7 +4,7 @@ import { platformFromHbVersion, platformFromUa, resolvePlatform, semverOf } from
 import { decodeComponent, setParam } from './query.js';
 
 /**
- * Parses a legacy heartbeat query (§3.2): `{type}:{realm}:{name}={value}`. `l:` (long) and `h:`
+ * Parses a legacy heartbeat query (wire-formats.md §3.2): `{type}:{realm}:{name}={value}`. `l:` (long) and `h:`
  * (hint) values become numbers when numeric; a non-numeric value stays the raw string so the
  * validator can report PARAM_TYPE_MISMATCH. `s:` values stay strings.
  */
@@ -35,7 +35,7 @@ export function parseHeartbeatQuery(qs: string): Record<string, ParamValue> {
   return out;
 }
 
-/** `s:event:type` + `s:asset:type` → vocabulary (§3.3, §8). Unknown names map to `other`. */
+/** `s:event:type` + `s:asset:type` → vocabulary (wire-formats.md §3.3, §8). Unknown names map to `other`. */
 export function heartbeatEventType(type: string, assetType: string | null): EventType {
   const ad = assetType === 'ad';
   switch (type) {

@@ -26,7 +26,7 @@ const MC_EVENTS: ReadonlySet<string> = new Set([
   'downloaded',
 ]);
 
-/** Media Collection / Media Edge event name → vocabulary (§4.3, §8). Unknown names → `other`. */
+/** Media Collection / Media Edge event name → vocabulary (wire-formats.md §4.3, §8). Unknown names → `other`. */
 export function mediaEventType(name: string): EventType {
   if (name === 'pauseStart') return 'pause';
   if (name === 'bufferStart') return 'buffer';
@@ -40,7 +40,7 @@ export function assetTypeOfEvent(name: string): 'main' | 'ad' | null {
   return null;
 }
 
-/** Session id from a `Location` header (`/api/v1/sessions/{sid}`, also absolute URLs; §4.1). */
+/** Session id from a `Location` header (`/api/v1/sessions/{sid}`, also absolute URLs; wire-formats.md §4.1). */
 export function sessionIdFromLocation(location: string | undefined): string | null {
   if (!location) return null;
   const at = location.indexOf('/api/');
@@ -102,7 +102,7 @@ function mcParams(body: Record<string, unknown>): Record<string, ParamValue> {
   return out;
 }
 
-/** Media Collection API call (§4) → one envelope per event (arrays: downloaded/offline batches). */
+/** Media Collection API call (wire-formats.md §4) → one envelope per event (arrays: downloaded/offline batches). */
 export function decodeMediaCollection(input: EntryInput): Envelope[] {
   const { entry, url } = input;
   const route = parseMcPath(url.path);

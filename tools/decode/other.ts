@@ -17,7 +17,7 @@ export function decodeOther(input: EntryInput): Envelope[] {
   env.raw.body = entry.postText === '' ? null : entry.postText;
 
   if (isIdentity) {
-    // Visitor API: d_mid (ECID once known), d_orgid; AAM/ID sync: d_mid, d_orgid too (§1, [S5]).
+    // Visitor API: d_mid (ECID once known), d_orgid; AAM/ID sync: d_mid, d_orgid too (wire-formats.md §1, [S5]).
     env.actor.ecid = str(params.d_mid) ?? str(params.mid);
     env.actor.org_id = str(params.d_orgid) ?? str(params.mcorgid);
   }

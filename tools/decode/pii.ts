@@ -58,7 +58,7 @@ const ID_KEYS: ReadonlySet<string> = new Set([
   'd_cid',
 ]);
 
-/** True for params that carry a visitor, device or customer id (§2.4, §3.2, §4.4, §5.2). */
+/** True for params that carry a visitor, device or customer id (wire-formats.md §2.4, §3.2, §4.4, §5.2). */
 export function isIdParam(key: string): boolean {
   if (ID_KEYS.has(key)) return true;
   if (!key.endsWith('.id')) return false;

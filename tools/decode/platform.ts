@@ -1,7 +1,7 @@
 import type { Platform } from '../envelope/index.js';
 
 /**
- * One platform signal of one beacon (reference §6). Confidence is 0–1; the session-level fingerprint
+ * One platform signal of one beacon (docs/reference/wire-formats.md §6). Confidence is 0–1; the session-level fingerprint
  * combines signals across beacons, `resolvePlatform` picks the best one for a single beacon.
  */
 export interface PlatformSignal {
@@ -11,7 +11,7 @@ export interface PlatformSignal {
   signal: string;
 }
 
-/** Library identity decoded from an AA version token (§2.2). */
+/** Library identity decoded from an AA version token (wire-formats.md §2.2). */
 export interface AaLibrary {
   /** `appmeasurement-js`, `aep-analytics`, `adbmobile-android`, `adbmobile-roku`, … */
   library: string;
@@ -31,7 +31,7 @@ function sixDigitVersion(s: string): string | null {
   return `${Number(s.slice(0, 2))}.${Number(s.slice(2, 4))}.${Number(s.slice(4, 6))}`;
 }
 
-/** Decodes an AA path version token (§2.2); null when the token matches no known library. */
+/** Decodes an AA path version token (wire-formats.md §2.2); null when the token matches no known library. */
 export function parseAaVersionToken(token: string): AaLibrary | null {
   let m = /^JS-(\d+\.\d+\.\d+)(?:T\w*)?(?:-(\w+))?$/.exec(token);
   if (m)
@@ -106,7 +106,7 @@ export function platformFromAaToken(token: string | null | undefined): PlatformS
   };
 }
 
-/** Legacy heartbeat `s:sp:hb_version` prefix (§3.6). */
+/** Legacy heartbeat `s:sp:hb_version` prefix (wire-formats.md §3.6). */
 export function platformFromHbVersion(v: string | null | undefined): PlatformSignal {
   if (!v) return NONE;
   const p = v.slice(0, v.indexOf('-') + 1).toLowerCase();
@@ -125,7 +125,7 @@ export function platformFromHbVersion(v: string | null | undefined): PlatformSig
   return platform ? { platform, confidence: 0.95, signal: 'hb-version' } : NONE;
 }
 
-/** Media Collection `media.libraryVersion` (§4.5). */
+/** Media Collection `media.libraryVersion` (wire-formats.md §4.5). */
 export function platformFromLibraryVersion(v: string | null | undefined): PlatformSignal {
   if (!v) return NONE;
   const s = v.toLowerCase();
@@ -139,7 +139,7 @@ export function platformFromLibraryVersion(v: string | null | undefined): Platfo
   return platform ? { platform, confidence: 0.95, signal: 'library-version' } : NONE;
 }
 
-/** Edge `implementationDetails.name` (§5.4). */
+/** Edge `implementationDetails.name` (wire-formats.md §5.4). */
 export function platformFromImplementationName(name: string | null | undefined): PlatformSignal {
   if (!name) return NONE;
   const s = name.toLowerCase();
@@ -164,7 +164,7 @@ export function platformFromOsVersion(os: string | null | undefined): PlatformSi
   return platform ? { platform, confidence: 0.8, signal: 'os-version' } : NONE;
 }
 
-/** User-Agent patterns (§6.3). Browser UAs (also on phones) are `web`; SDK templates end after the first `)`. */
+/** User-Agent patterns (wire-formats.md §6). Browser UAs (also on phones) are `web`; SDK templates end after the first `)`. */
 export function platformFromUa(ua: string | null | undefined): PlatformSignal {
   if (!ua) return NONE;
   if (ua.startsWith('Roku/') || ua.includes('Roku/DVP'))

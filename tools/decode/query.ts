@@ -1,5 +1,5 @@
 /**
- * Fast query-string parsing for Adobe beacons (reference §2.3–§2.5, §3.2).
+ * Fast query-string parsing for Adobe beacons (docs/reference/wire-formats.md §2.3–§2.5, §3.2).
  *
  * Hand-written `indexOf` scanning; `decodeURIComponent` only when a component contains `%` or `+`;
  * malformed escapes never throw (valid runs are decoded, the rest is kept as written).

@@ -19,7 +19,7 @@ function mostCommon(values: (string | null)[]): string | null {
 }
 
 /**
- * (platform, sdk_version, confidence) for one session from explicit signals first (reference §6): the
+ * (platform, sdk_version, confidence) for one session from explicit signals first (docs/reference/wire-formats.md §6): the
  * library version the protocol carries (hb_version, libraryVersion, implementationDetails, AA token),
  * platforms the decoders derived per beacon from those and the User-Agent, then the capture's context.
  */
