@@ -12,8 +12,8 @@ export interface PoolOptions {
   ctx: FileContext;
   validate: { specsDir: string; root: string } | null;
   onReports: (r: FileReport[]) => void;
-  /** Receives each worker's peak RSS when it ends. */
-  onWorkerEnd?: (maxRssBytes: number) => void;
+  /** Receives each worker's peak RSS and CPU time (µs) when it ends. */
+  onWorkerEnd?: (maxRssBytes: number, cpuUs?: number) => void;
 }
 
 const WORKER = fileURLToPath(new URL('./worker.ts', import.meta.url));
@@ -68,13 +68,19 @@ export async function runPool(files: InputFile[], opts: PoolOptions): Promise<vo
       };
       child.on(
         'message',
-        (m: { type: string; reports?: FileReport[]; message?: string; maxRssBytes?: number }) => {
+        (m: {
+          type: string;
+          reports?: FileReport[];
+          message?: string;
+          maxRssBytes?: number;
+          cpuUs?: number;
+        }) => {
           if (m.type === 'ready') next();
           else if (m.type === 'batch-done') {
             opts.onReports(m.reports!);
             next();
           } else if (m.type === 'ended') {
-            opts.onWorkerEnd?.(m.maxRssBytes ?? 0);
+            opts.onWorkerEnd?.(m.maxRssBytes ?? 0, m.cpuUs);
             if (++ended === n) resolve();
           } else if (m.type === 'error') fail(new Error(`ingest worker ${i}: ${m.message}`));
         },

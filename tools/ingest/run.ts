@@ -24,8 +24,8 @@ export interface IngestOptions {
   /** Keep the staging folder (validate reads findings and timelines from it). */
   keepStaging?: boolean;
   runId?: string;
-  /** Receives each worker process's peak RSS (bench). */
-  onWorkerEnd?: (maxRssBytes: number) => void;
+  /** Receives each worker process's peak RSS and CPU time in µs (bench). */
+  onWorkerEnd?: (maxRssBytes: number, cpuUs?: number) => void;
 }
 
 export interface IngestSummary {

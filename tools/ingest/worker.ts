@@ -36,8 +36,10 @@ process.on('message', async (msg: Msg) => {
     } else if (msg.type === 'end') {
       sink?.close();
       // maxRSS is in KiB: the bench sums the pool's peak memory.
-      process.send!({ type: 'ended', maxRssBytes: process.resourceUsage().maxRSS * 1024 }, () =>
-        process.exit(0),
+      const ru = process.resourceUsage();
+      process.send!(
+        { type: 'ended', maxRssBytes: ru.maxRSS * 1024, cpuUs: ru.userCPUTime + ru.systemCPUTime },
+        () => process.exit(0),
       );
     }
   } catch (e) {
