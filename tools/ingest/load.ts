@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import {
@@ -28,7 +28,12 @@ function readJson(glob: string, cols: Record<string, string>): string {
  * fingerprints of a HAR already stored are not inserted again; findings of re-validated HARs replace the old.
  * Returns the hashes newly stored.
  */
-export async function loadStaging(con: DuckDBConnection, dir: string): Promise<{ newHashes: number }> {
+export async function loadStaging(
+  con: DuckDBConnection,
+  dir: string,
+  /** The ingest run that owes these HARs a Parquet export; null when nothing is exported (tests, re-validation). */
+  runId: string | null = null,
+): Promise<{ newHashes: number }> {
   await con.run('BEGIN TRANSACTION');
   try {
     const hf = staged(dir, 'har_file');
@@ -82,6 +87,8 @@ export async function loadStaging(con: DuckDBConnection, dir: string): Promise<{
         await con.run(`INSERT INTO ${t} SELECT * FROM staged_${t}`);
       }
     }
+    // Same transaction as the events: a run's HARs are either stored and owed an export, or neither.
+    if (runId) await con.run(`INSERT INTO lake_run SELECT ${sqlString(runId)}, hash FROM new_hash`);
     await con.run('COMMIT');
   } catch (e) {
     await con.run('ROLLBACK');
@@ -89,39 +96,4 @@ export async function loadStaging(con: DuckDBConnection, dir: string): Promise<{
   }
   const r = await con.runAndReadAll('SELECT count(*)::INT AS n FROM new_hash');
   return { newHashes: Number(r.getRowObjectsJson()[0].n) };
-}
-
-/**
- * Export the events of newly stored HARs to the Parquet dataset, partitioned by date and sdk
- * (`events/date=YYYY-MM-DD/sdk=…/part-<run>.parquet`). DuckDB's PARTITION_BY keeps a writer per open
- * partition and ran out of a bounded memory limit on big drops, so: sort the new events by (date, sdk)
- * once, then one COPY per partition — zone maps on the sorted table keep each scan to its own blocks.
- */
-export async function exportParquet(
-  con: DuckDBConnection,
-  parquetDir: string,
-  runId: string,
-): Promise<number> {
-  await con.run(
-    `CREATE OR REPLACE TEMP TABLE new_event AS SELECT * FROM event WHERE har_hash IN (SELECT hash FROM new_hash) ORDER BY date, sdk`,
-  );
-  const parts = (
-    await con.runAndReadAll(`SELECT date, sdk, count(*)::INT AS n FROM new_event GROUP BY ALL ORDER BY ALL`)
-  ).getRowObjectsJson() as {
-    date: string;
-    sdk: string;
-    n: number;
-  }[];
-  let total = 0;
-  for (const p of parts) {
-    const dir = join(parquetDir, 'events', `date=${p.date}`, `sdk=${p.sdk}`);
-    mkdirSync(dir, { recursive: true });
-    await con.run(
-      `COPY (SELECT * EXCLUDE (date, sdk) FROM new_event WHERE date = ${sqlString(p.date)} AND sdk = ${sqlString(p.sdk)})
-       TO ${sqlString(join(dir, `part-${runId}.parquet`))} (FORMAT parquet, COMPRESSION zstd)`,
-    );
-    total += Number(p.n);
-  }
-  await con.run(`DROP TABLE new_event`);
-  return total;
 }

@@ -1,11 +1,12 @@
 import { cpus } from 'node:os';
-import { mkdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { GoblinConfig } from '../config/index.js';
 import { createProgress } from '../cli/progress.js';
 import { expandInputs, inShard, parseShard } from '../har/index.js';
 import { openStore, queryRows, type Store } from '../store/index.js';
-import { exportParquet, loadStaging } from './load.js';
+import { exportRun, repairLake } from '../store/lake.js';
+import { loadStaging } from './load.js';
 import { runInProcess, runPool } from './pool.js';
 import type { FileContext, QuarantineRow } from './process-file.js';
 import { loadOrCreateSalt } from './salt.js';
@@ -70,6 +71,12 @@ export async function ingest(opts: IngestOptions): Promise<{ summary: IngestSumm
   const shard = parseShard(opts.shard);
   const all = expandInputs(opts.inputs, root).filter((f) => inShard(f.rel, shard));
   const store = await openStore(resolve(root, cfg.storage.db_file));
+  const lake = resolve(root, cfg.storage.parquet_dir);
+  const stagingRoot = resolve(root, cfg.storage.base_dir, 'staging');
+  // We hold the store's lock, so no other run is alive: what an interrupted run left is repaired here.
+  const repaired = await repairLake(store.con, lake);
+  const staleStaging = existsSync(stagingRoot) ? readdirSync(stagingRoot) : [];
+  for (const d of staleStaging) rmSync(join(stagingRoot, d), { recursive: true, force: true });
 
   // Incremental ingest skips files whose (path, size, mtime) are already stored; validation needs them all.
   let files = all;
@@ -83,7 +90,7 @@ export async function ingest(opts: IngestOptions): Promise<{ summary: IngestSumm
     files = all.filter((f) => !seen.has(`${f.rel}\u0000${f.size}\u0000${f.mtimeMs}`));
   }
 
-  const stagingDir = resolve(root, cfg.storage.base_dir, 'staging', runId);
+  const stagingDir = join(stagingRoot, runId);
   mkdirSync(stagingDir, { recursive: true });
   const ctx: FileContext = {
     cnames: cfg.hosts.cname_allowlist,
@@ -117,7 +124,14 @@ export async function ingest(opts: IngestOptions): Promise<{ summary: IngestSumm
     seconds: 0,
     phases: { workers_s: 0, load_s: 0, parquet_s: 0 },
     bytes: files.reduce((a, f) => a + f.size, 0),
-    messages: [],
+    messages: [
+      ...repaired.reexported.map(
+        (r) => `repaired the Parquet export of interrupted run ${r} (re-exported from the store)`,
+      ),
+      ...(staleStaging.length
+        ? [`removed ${staleStaging.length} staging folder(s) of interrupted runs`]
+        : []),
+    ],
     staging_dir: stagingDir,
   };
   const harRows = new NdjsonWriter(join(stagingDir, 'har_file-parent.ndjson'));
@@ -177,11 +191,11 @@ export async function ingest(opts: IngestOptions): Promise<{ summary: IngestSumm
   s.files_seen = s.files_skipped_unchanged + documents;
   const t1 = performance.now();
   s.phases.workers_s = (t1 - t0) / 1000;
-  const loaded = await loadStaging(store.con, stagingDir);
+  const loaded = await loadStaging(store.con, stagingDir, runId);
   s.new_hars_stored = loaded.newHashes;
   const t2 = performance.now();
   s.phases.load_s = (t2 - t1) / 1000;
-  s.events_exported = await exportParquet(store.con, resolve(root, cfg.storage.parquet_dir), runId);
+  s.events_exported = await exportRun(store.con, lake, runId);
   s.phases.parquet_s = (performance.now() - t2) / 1000;
   const denom = s.files_parsed + s.files_quarantined;
   s.parse_success_rate = denom === 0 ? 1 : s.files_parsed / denom;
