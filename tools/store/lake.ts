@@ -27,9 +27,6 @@ import { queryRows, sqlString } from './db.js';
 export const MANIFEST = '_manifest.jsonl';
 const TMP_SUFFIX = '.parquet.tmp';
 
-/** Hive keys of the events dataset, coarse on purpose (see above). */
-export const PARTITION_KEYS = ['sdk', 'month'] as const;
-
 export const ManifestEntry = z.object({
   /** Relative to the lake root, with forward slashes. */
   path: z.string(),
@@ -42,7 +39,7 @@ export const ManifestEntry = z.object({
 });
 export type ManifestEntry = z.infer<typeof ManifestEntry>;
 
-export function partDir(lake: string, sdk: string, month: string): string {
+function partDir(lake: string, sdk: string, month: string): string {
   return join(lake, 'events', `sdk=${sdk}`, `month=${month}`);
 }
 
