@@ -1,13 +1,14 @@
 /**
  * The Parquet dataset ("lake") beside the DuckDB store, laid out for query engines:
  *
- *   <parquet_dir>/events/sdk=<sdk>/month=<YYYY-MM>/part-<run>.parquet   (zstd, rows sorted by ts_ms)
- *   <parquet_dir>/_manifest.jsonl                                        (one line per complete part)
+ *   <parquet_dir>/events/part-<run>.parquet   one part per ingest run (zstd), rows sorted by sdk then ts_ms
+ *   <parquet_dir>/_manifest.jsonl             one line per complete part
  *
- * One part per ingest run and coarse partition (sdk × month), not one per date × sdk: a 54 k-event drop
- * spread over years made 1,672 tiny files before. Row groups sorted by time give engines the zone maps
- * the date partition used to. A part is written under a temporary name and renamed once DuckDB closed it;
- * the manifest lists only renamed parts, and the store records which runs finished exporting
+ * One part per run, not one per date × sdk: a 54 k-event drop spread over years made 1,672 tiny files
+ * before, and engines pay per file. Row groups sorted by (sdk, time) carry min/max statistics, so a query
+ * on one SDK or one month still skips what it does not need; `goblin compact` merges the parts of earlier
+ * ingests (or of other shards) into one. A part is written under a temporary name and renamed once DuckDB
+ * closed it; the manifest lists only renamed parts, and the store records which runs finished exporting
  * (`lake_export`), so a run interrupted mid-export is found and re-exported on the next start.
  */
 import {
@@ -31,17 +32,11 @@ export const ManifestEntry = z.object({
   /** Relative to the lake root, with forward slashes. */
   path: z.string(),
   run_id: z.string(),
-  sdk: z.string(),
-  month: z.string(),
   rows: z.number().int().nonnegative(),
   min_ts_ms: z.number().nullable(),
   max_ts_ms: z.number().nullable(),
 });
 export type ManifestEntry = z.infer<typeof ManifestEntry>;
-
-function partDir(lake: string, sdk: string, month: string): string {
-  return join(lake, 'events', `sdk=${sdk}`, `month=${month}`);
-}
 
 export function readManifest(lake: string): ManifestEntry[] {
   const p = join(lake, MANIFEST);
@@ -87,70 +82,51 @@ export function lakeFiles(lake: string): { parts: string[]; temps: string[] } {
 
 const rel = (lake: string, p: string) => relative(lake, p).split(sep).join('/');
 
+/** Rows of a part, in the order engines like: by SDK, then time (row-group statistics do the pruning). */
+const PART_ORDER = `ORDER BY sdk, ts_ms, har_hash, entry_index, sub_index`;
+
 /**
- * COPY one query to `<dir>/<name>.parquet` through a temporary name; returns the manifest entry.
+ * COPY one query to `events/<name>.parquet` through a temporary name; returns the manifest entry.
  * The rename is atomic on one filesystem, so a reader never sees a half-written part.
  */
 async function writePart(
   con: DuckDBConnection,
   lake: string,
   select: string,
-  p: { run_id: string; sdk: string; month: string; rows: number; min: number | null; max: number | null },
+  runId: string,
   name: string,
 ): Promise<ManifestEntry> {
-  const dir = partDir(lake, p.sdk, p.month);
+  const dir = join(lake, 'events');
   mkdirSync(dir, { recursive: true });
   const final = join(dir, `${name}.parquet`);
   const tmp = join(dir, `${name}${TMP_SUFFIX}`);
   await con.run(
-    `COPY (${select}) TO ${sqlString(tmp)} (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 122880)`,
+    `COPY (${select} ${PART_ORDER}) TO ${sqlString(tmp)} (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 122880)`,
+  );
+  const [m] = await queryRows<{ n: number; lo: number | null; hi: number | null }>(
+    con,
+    `SELECT count(*)::DOUBLE AS n, min(ts_ms) AS lo, max(ts_ms) AS hi FROM read_parquet(${sqlString(tmp)})`,
   );
   renameSync(tmp, final);
-  return {
-    path: rel(lake, final),
-    run_id: p.run_id,
-    sdk: p.sdk,
-    month: p.month,
-    rows: p.rows,
-    min_ts_ms: p.min,
-    max_ts_ms: p.max,
-  };
+  return { path: rel(lake, final), run_id: runId, rows: Number(m.n), min_ts_ms: m.lo, max_ts_ms: m.hi };
 }
 
-/** Columns written to a part: every event column but the hive keys (sdk comes back from the path). */
-const PART_COLUMNS = `* EXCLUDE (sdk)`;
-
 /**
- * Export the events of one run (the HARs it stored, `lake_run`) as one part per sdk × month, then record
- * the run as exported. Safe to call again for a run interrupted mid-export: its parts are removed first.
+ * Export the events of one run (the HARs it stored, `lake_run`) as one part, then record the run as
+ * exported. Safe to call again for a run interrupted mid-export: its part is removed first.
  */
 export async function exportRun(con: DuckDBConnection, lake: string, runId: string): Promise<number> {
   removeRunParts(lake, runId);
-  await con.run(
-    `CREATE OR REPLACE TEMP TABLE lake_new AS SELECT *, substr(date, 1, 7) AS month FROM event
-     WHERE har_hash IN (SELECT har_hash FROM lake_run WHERE run_id = ${sqlString(runId)})`,
-  );
-  const parts = await queryRows<{ sdk: string; month: string; n: number; lo: number; hi: number }>(
-    con,
-    `SELECT sdk, month, count(*)::INT AS n, min(ts_ms) AS lo, max(ts_ms) AS hi FROM lake_new GROUP BY ALL ORDER BY ALL`,
-  );
-  let total = 0;
-  for (const p of parts) {
-    const e = await writePart(
-      con,
-      lake,
-      `SELECT * EXCLUDE (sdk, month) FROM lake_new WHERE sdk = ${sqlString(p.sdk)} AND month = ${sqlString(p.month)} ORDER BY ts_ms, har_hash, entry_index, sub_index`,
-      { run_id: runId, sdk: p.sdk, month: p.month, rows: p.n, min: p.lo, max: p.hi },
-      `part-${runId}`,
-    );
+  const where = `har_hash IN (SELECT har_hash FROM lake_run WHERE run_id = ${sqlString(runId)})`;
+  const [c] = await queryRows<{ n: number }>(con, `SELECT count(*)::INT AS n FROM event WHERE ${where}`);
+  let parts = 0;
+  if (c.n > 0) {
+    const e = await writePart(con, lake, `SELECT * FROM event WHERE ${where}`, runId, `part-${runId}`);
     appendFileSync(join(lake, MANIFEST), JSON.stringify(e) + '\n');
-    total += p.n;
+    parts = 1;
   }
-  await con.run(`DROP TABLE lake_new`);
-  await con.run(
-    `INSERT INTO lake_export VALUES (${sqlString(runId)}, ${parts.length}, ${total}, current_timestamp)`,
-  );
-  return total;
+  await con.run(`INSERT INTO lake_export VALUES (${sqlString(runId)}, ${parts}, ${c.n}, current_timestamp)`);
+  return c.n;
 }
 
 /** Drop a run's parts (complete or not) and their manifest lines: before re-exporting it. */
@@ -231,8 +207,14 @@ export async function checkLake(con: DuckDBConnection, lake: string): Promise<La
   const listed = new Set(manifest.map((e) => e.path));
   const unlisted = parts.filter((p) => !listed.has(p));
   const lakeCounts = new Map<string, number>();
-  for (const e of good)
-    lakeCounts.set(`${e.sdk}\u0000${e.month}`, (lakeCounts.get(`${e.sdk}\u0000${e.month}`) ?? 0) + e.rows);
+  if (good.length) {
+    const files = good.map((e) => sqlString(join(lake, e.path))).join(', ');
+    for (const r of await queryRows<{ sdk: string; month: string; n: number }>(
+      con,
+      `SELECT sdk, substr(date, 1, 7) AS month, count(*)::INT AS n FROM read_parquet([${files}]) GROUP BY ALL`,
+    ))
+      lakeCounts.set(`${r.sdk}\u0000${r.month}`, r.n);
+  }
   const storeCounts = await queryRows<{ sdk: string; month: string; n: number }>(
     con,
     `SELECT sdk, substr(date, 1, 7) AS month, count(*)::INT AS n FROM event GROUP BY ALL ORDER BY ALL`,
@@ -266,114 +248,65 @@ export async function checkLake(con: DuckDBConnection, lake: string): Promise<La
 }
 
 /**
- * Make the lake agree with the store: drop temporaries, broken and unlisted parts, then rewrite every
- * mismatched partition whole from the store (one part per partition).
+ * Make the lake agree with the store: drop temporaries, and when any part is broken, unlisted or any
+ * partition disagrees, rewrite the dataset whole from the store as one part (the store is the truth).
  */
 export async function fixLake(con: DuckDBConnection, lake: string, c: LakeCheck): Promise<string[]> {
   const done: string[] = [];
   for (const t of c.temps) rmSync(join(lake, t), { force: true });
   if (c.temps.length) done.push(`removed ${c.temps.length} temporary part(s)`);
-  const badPaths = new Set(c.broken.map((b) => b.path));
-  const redo = new Set(c.mismatched.map((m) => `${m.sdk}\u0000${m.month}`));
-  // A broken or unlisted part makes its partition suspect: rebuild the partition from the store.
-  for (const p of [...badPaths, ...c.unlisted]) {
-    const m = /sdk=([^/]+)\/month=([^/]+)\//.exec(p);
-    if (m) redo.add(`${m[1]}\u0000${m[2]}`);
-    rmSync(join(lake, p), { force: true });
-  }
-  let manifest = readManifest(lake).filter((e) => !badPaths.has(e.path));
-  const stamp = new Date()
-    .toISOString()
-    .replace(/[-:.TZ]/g, '')
-    .slice(0, 17);
-  for (const k of [...redo].sort()) {
-    const [sdk, month] = k.split('\u0000');
-    for (const e of manifest.filter((x) => x.sdk === sdk && x.month === month))
-      rmSync(join(lake, e.path), { force: true });
-    manifest = manifest.filter((x) => !(x.sdk === sdk && x.month === month));
-    const where = `sdk = ${sqlString(sdk)} AND substr(date, 1, 7) = ${sqlString(month)}`;
-    const [s] = await queryRows<{ n: number; lo: number; hi: number }>(
-      con,
-      `SELECT count(*)::INT AS n, min(ts_ms) AS lo, max(ts_ms) AS hi FROM event WHERE ${where}`,
+  if (c.broken.length || c.unlisted.length || c.mismatched.length) {
+    const old = [...readManifest(lake).map((e) => e.path), ...c.unlisted];
+    const stamp = new Date()
+      .toISOString()
+      .replace(/[-:.TZ]/g, '')
+      .slice(0, 17);
+    const [n] = await queryRows<{ n: number }>(con, `SELECT count(*)::INT AS n FROM event`);
+    const manifest =
+      n.n > 0
+        ? [await writePart(con, lake, `SELECT * FROM event`, `doctor-${stamp}`, `part-doctor-${stamp}`)]
+        : [];
+    writeManifest(lake, manifest);
+    for (const p of old) if (!manifest.some((e) => e.path === p)) rmSync(join(lake, p), { force: true });
+    done.push(
+      `rebuilt the dataset from the store: ${n.n} events in one part (was ${old.length} part(s): ${c.broken.length} broken, ${c.unlisted.length} unlisted, ${c.mismatched.length} partition(s) disagreeing)`,
     );
-    if (s.n > 0)
-      manifest.push(
-        await writePart(
-          con,
-          lake,
-          `SELECT ${PART_COLUMNS} FROM event WHERE ${where} ORDER BY ts_ms, har_hash, entry_index, sub_index`,
-          { run_id: `doctor-${stamp}`, sdk, month, rows: s.n, min: s.lo, max: s.hi },
-          `part-doctor-${stamp}`,
-        ),
-      );
-    done.push(`rebuilt sdk=${sdk}/month=${month} from the store (${s.n} rows)`);
   }
-  writeManifest(lake, manifest);
   for (const r of c.pending_runs)
     await con.run(`INSERT INTO lake_export VALUES (${sqlString(r)}, 0, 0, current_timestamp)`);
   return done;
 }
 
 /**
- * Merge parts into one per partition (`goblin compact`), optionally pulling in other lakes first (the
- * parts each shard of a matrix ingest uploaded). Reads only Parquet: works without the stores behind
- * the parts. Each merged part is written and renamed before the parts it replaces are removed.
+ * Merge parts into one (`goblin compact`), optionally pulling in other lakes first (the parts each shard
+ * of a matrix ingest uploaded). Reads only Parquet: works without the stores behind the parts. The merged
+ * part is written and renamed, and the manifest rewritten, before the parts it replaces are removed.
  */
 export async function compactLake(
   con: DuckDBConnection,
   lake: string,
   from: string[] = [],
-): Promise<{ partitions: number; before: number; after: number; rows: number }> {
-  let manifest = readManifest(lake);
-  const sources: ManifestEntry[] = [];
-  const abs = new Map<string, string>();
-  for (const e of manifest) abs.set(e.path, join(lake, e.path));
-  for (const other of from) {
-    for (const e of readManifest(other)) {
-      const key = `${other}\u0000${e.path}`;
-      abs.set(key, join(other, e.path));
-      sources.push({ ...e, path: key });
-    }
-  }
-  const all = [...manifest, ...sources];
-  const groups = new Map<string, ManifestEntry[]>();
-  for (const e of all) {
-    const k = `${e.sdk}\u0000${e.month}`;
-    groups.set(k, [...(groups.get(k) ?? []), e]);
-  }
+): Promise<{ before: number; after: number; rows: number }> {
+  const local = readManifest(lake);
+  const files = [
+    ...local.map((e) => join(lake, e.path)),
+    ...from.flatMap((o) => readManifest(o).map((e) => join(o, e.path))),
+  ];
+  const rows = [...local, ...from.flatMap((o) => readManifest(o))].reduce((a, e) => a + e.rows, 0);
+  if (files.length <= 1 && from.length === 0) return { before: files.length, after: files.length, rows };
+  if (files.length === 0) return { before: 0, after: 0, rows: 0 };
   const stamp = new Date()
     .toISOString()
     .replace(/[-:.TZ]/g, '')
     .slice(0, 17);
-  let partitions = 0;
-  let rows = 0;
-  for (const [k, entries] of [...groups].sort((a, b) => a[0].localeCompare(b[0]))) {
-    const [sdk, month] = k.split('\u0000');
-    const n = entries.reduce((a, e) => a + e.rows, 0);
-    rows += n;
-    if (entries.length === 1 && !entries[0].path.includes('\u0000')) continue;
-    partitions++;
-    const files = entries.map((e) => sqlString(abs.get(e.path)!)).join(', ');
-    const lo = Math.min(...entries.map((e) => e.min_ts_ms ?? Infinity));
-    const hi = Math.max(...entries.map((e) => e.max_ts_ms ?? -Infinity));
-    const merged = await writePart(
-      con,
-      lake,
-      `SELECT * FROM read_parquet([${files}], hive_partitioning = false) ORDER BY ts_ms, har_hash, entry_index, sub_index`,
-      {
-        run_id: `compact-${stamp}`,
-        sdk,
-        month,
-        rows: n,
-        min: Number.isFinite(lo) ? lo : null,
-        max: Number.isFinite(hi) ? hi : null,
-      },
-      `part-compact-${stamp}`,
-    );
-    const replaced = new Set(entries.filter((e) => !e.path.includes('\u0000')).map((e) => e.path));
-    manifest = [...manifest.filter((e) => !replaced.has(e.path)), merged];
-    writeManifest(lake, manifest);
-    for (const p of replaced) if (p !== merged.path) rmSync(join(lake, p), { force: true });
-  }
-  return { partitions, before: all.length, after: manifest.length, rows };
+  const merged = await writePart(
+    con,
+    lake,
+    `SELECT * FROM read_parquet([${files.map(sqlString).join(', ')}], hive_partitioning = false)`,
+    `compact-${stamp}`,
+    `part-compact-${stamp}`,
+  );
+  writeManifest(lake, [merged]);
+  for (const e of local) if (e.path !== merged.path) rmSync(join(lake, e.path), { force: true });
+  return { before: files.length, after: 1, rows: merged.rows };
 }

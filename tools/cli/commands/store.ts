@@ -83,8 +83,8 @@ export const commands: CommandDef[] = [
       'Merge the Parquet parts of earlier ingests (and of other shards, --from) into one part per sdk × month',
     usage: '[--from DIR]…',
     help: [
-      'Each ingest writes one part per sdk × month; compact rewrites every partition with several parts as one,',
-      'rows sorted by time, then removes the parts it replaced. --from adds the parts of another dataset (the',
+      'Each ingest writes one part; compact rewrites them as one, rows sorted by sdk then time, then removes',
+      'the parts it replaced. --from adds the parts of another dataset (the',
       'storage/parquet folder a shard of a matrix ingest uploaded): the merge step of docs/ingest.md "Sharding".',
       'Only Parquet is read, so the store is not needed to merge shards.',
     ].join('\n'),
@@ -98,7 +98,7 @@ export const commands: CommandDef[] = [
         value: text,
       },
     },
-    exits: { 0: 'the dataset holds one part per sdk × month' },
+    exits: { 0: 'the dataset holds one part' },
     async run(ctx): Promise<ExitStatus> {
       const { resolve } = await import('node:path');
       const { existsSync } = await import('node:fs');
@@ -112,7 +112,7 @@ export const commands: CommandDef[] = [
       const db = await openStore(':memory:');
       try {
         const r = await compactLake(db.con, resolve(ctx.config.storage.parquet_dir), from);
-        ctx.out(`${r.before} part(s) → ${r.after}: ${r.partitions} partition(s) rewritten, ${r.rows} events`);
+        ctx.out(`${r.before} part(s) → ${r.after}: ${r.rows} events`);
         return { code: EXIT_OK, reason: `compacted to ${r.after} part(s)` };
       } finally {
         db.close();
