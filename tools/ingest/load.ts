@@ -1,12 +1,10 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
+import { rowProducers } from './producers.js';
 import {
-  EVENT_COLUMNS,
-  FINGERPRINT_COLUMNS,
   HAR_FILE_COLUMNS,
   QUARANTINE_COLUMNS,
-  SESSION_COLUMNS,
   VERDICT_COLUMNS,
   VIOLATION_COLUMNS,
   jsonColumnsLiteral,
@@ -17,6 +15,13 @@ function staged(dir: string, table: string): string | null {
   if (!existsSync(dir)) return null;
   const any = readdirSync(dir).some((f) => f.startsWith(`${table}-`) && f.endsWith('.ndjson'));
   return any ? join(dir, `${table}-*.ndjson`) : null;
+}
+
+/** A run's columnar staging for `table` (tools/ingest/columnar.ts), as a read_parquet glob. */
+function stagedParquet(dir: string, table: string): string | null {
+  if (!existsSync(dir)) return null;
+  const any = readdirSync(dir).some((f) => f.startsWith(`${table}-`) && f.endsWith('.parquet'));
+  return any ? `read_parquet(${sqlString(join(dir, `${table}-*.parquet`))})` : null;
 }
 
 function readJson(glob: string, cols: Record<string, string>): string {
@@ -56,16 +61,12 @@ export async function loadStaging(
     if (q)
       await con.run(`INSERT INTO quarantine SELECT * FROM ${readJson(q, QUARANTINE_COLUMNS)} s
         WHERE NOT EXISTS (SELECT 1 FROM quarantine x WHERE x.path = s.path AND x.hash = s.hash AND x.entry_index IS NOT DISTINCT FROM s.entry_index)`);
-    const tables: [string, Record<string, string>][] = [
-      ['event', EVENT_COLUMNS],
-      ['session', SESSION_COLUMNS],
-      ['fingerprint', FINGERPRINT_COLUMNS],
-    ];
-    for (const [t, cols] of tables) {
-      const g = staged(dir, t);
-      if (g)
+    // Every producer's table (events, sessions, fingerprints, and whatever a stage registered).
+    for (const p of rowProducers()) {
+      const src = stagedParquet(dir, p.table);
+      if (src)
         await con.run(
-          `INSERT INTO ${t} SELECT * FROM ${readJson(g, cols)} WHERE har_hash IN (SELECT hash FROM new_hash)`,
+          `INSERT INTO ${p.table} BY NAME SELECT * FROM ${src} WHERE har_hash IN (SELECT hash FROM new_hash)`,
         );
     }
     // Findings and verdicts of every re-validated HAR are replaced — also when none remain — so the

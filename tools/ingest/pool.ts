@@ -36,9 +36,12 @@ export async function runInProcess(
 ): Promise<void> {
   const sink = new IngestSink(opts.stagingDir, 'w0', opts.ctx, validator);
   try {
-    for (const f of files) opts.onReports(sink.handle(f));
+    for (let i = 0; i < files.length; i++) {
+      opts.onReports(sink.handle(files[i]));
+      if ((i + 1) % opts.batchFiles === 0) await sink.flush();
+    }
   } finally {
-    sink.close();
+    await sink.close();
   }
 }
 

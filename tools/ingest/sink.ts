@@ -1,6 +1,6 @@
 import type { InputFile } from '../har/index.js';
-import { envelopeToRow } from '../store/rows.js';
 import type { Capture } from '../session/index.js';
+import { ColumnarStager } from './columnar.js';
 import { processFile, type FileContext, type HarFileRow, type QuarantineRow } from './process-file.js';
 import { stagingWriters, type NdjsonWriter, type StagingTable } from './staging.js';
 
@@ -22,9 +22,14 @@ export interface FileReport {
   message: string | null;
 }
 
-/** Turns input files into staged rows; the same code runs in a worker process or in-process. */
+/**
+ * Turns input files into staged rows; the same code runs in a worker process or in-process. The store's
+ * tables (events, sessions, fingerprints: tools/ingest/producers.ts) are staged as columns → Parquet;
+ * the validator's outputs, which the report writer reads back, as NDJSON.
+ */
 export class IngestSink {
   private writers: Record<StagingTable, NdjsonWriter>;
+  private columns: ColumnarStager;
   constructor(
     stagingDir: string,
     workerId: string,
@@ -32,6 +37,7 @@ export class IngestSink {
     private validator: CaptureValidator | null,
   ) {
     this.writers = stagingWriters(stagingDir, workerId);
+    this.columns = new ColumnarStager(stagingDir, workerId);
   }
 
   handle(input: InputFile): FileReport[] {
@@ -39,39 +45,7 @@ export class IngestSink {
       let findings = 0;
       const c = p.capture;
       if (c) {
-        const keyOf = new Map<string, string>();
-        for (const s of c.sessions) for (const e of s.events) keyOf.set(e.event_id, s.key);
-        for (const e of c.events) this.writers.event.write(envelopeToRow(e, keyOf.get(e.event_id) ?? null));
-        for (const s of c.sessions) {
-          const first = s.events[0];
-          const last = s.events[s.events.length - 1];
-          this.writers.session.write({
-            har_path: c.har,
-            har_hash: c.harHash,
-            session_key: s.key,
-            kind: s.kind,
-            protocol: s.protocol,
-            platform: s.platform,
-            sdk: s.sdk,
-            sdk_version: s.sdk_version,
-            app_version: s.app_version,
-            confidence: s.confidence,
-            virtual_version: s.virtual_version,
-            events: s.events.length,
-            first_ts: first?.ts ?? null,
-            last_ts: last?.ts ?? null,
-          });
-          this.writers.fingerprint.write({
-            har_path: c.har,
-            har_hash: c.harHash,
-            session_key: s.key,
-            platform: s.platform,
-            sdk: s.sdk,
-            sdk_version: s.sdk_version,
-            confidence: s.confidence,
-            signals: s.signals,
-          });
-        }
+        this.columns.add(c);
         if (this.validator) {
           const v = this.validator.validate(c);
           for (const f of v.findings) this.writers.violation.write({ ...f, har_hash: c.harHash });
@@ -102,7 +76,13 @@ export class IngestSink {
     });
   }
 
-  close(): void {
+  /** Write the columns collected so far (end of a batch: bounds a worker's memory). */
+  async flush(): Promise<void> {
+    await this.columns.flush();
+  }
+
+  async close(): Promise<void> {
     for (const w of Object.values(this.writers)) w.close();
+    await this.columns.close();
   }
 }

@@ -32,9 +32,10 @@ process.on('message', async (msg: Msg) => {
       process.send!({ type: 'ready' });
     } else if (msg.type === 'batch') {
       const reports = msg.files.flatMap((f) => sink!.handle(f));
+      await sink!.flush();
       process.send!({ type: 'batch-done', reports });
     } else if (msg.type === 'end') {
-      sink?.close();
+      await sink?.close();
       // maxRSS is in KiB: the bench sums the pool's peak memory.
       const ru = process.resourceUsage();
       process.send!(
