@@ -1,5 +1,5 @@
 import { decodeEntry, needsResponseBody } from '../decode/index.js';
-import type { PiiOptions } from '../decode/pii.js';
+import { scrubUrlIds, type PiiOptions } from '../decode/pii.js';
 import type { DecodeContext } from '../decode/types.js';
 import type { Envelope } from '../envelope/index.js';
 import { readHarFile, type HarSource, type InputFile } from '../har/index.js';
@@ -73,7 +73,8 @@ export function decodeSource(src: Extract<HarSource, { kind: 'har' }>, ctx: File
         path: src.path,
         hash: src.hash,
         entry_index: r.rejection.entry_index,
-        url: r.rejection.url.slice(0, 500),
+        // Same PII policy as the events: the quarantine table and quarantine.csv name the URL.
+        url: (ctx.pii.hashIds ? scrubUrlIds(r.rejection.url, ctx.pii.salt) : r.rejection.url).slice(0, 500),
         reason: 'undecodable-beacon',
         detail: r.rejection.reason,
       });
