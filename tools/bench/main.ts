@@ -117,6 +117,11 @@ async function benchIngest(profile: 'bench' | 'dense') {
   );
   line(`    phases: workers ${summary.phases.workers_s.toFixed(2)} s · store load ${summary.phases.load_s.toFixed(2)} s · Parquet ${summary.phases.parquet_s.toFixed(2)} s
     worker CPU ${usPerBeacon.toFixed(0)} µs/beacon (goal ≤ 20) · ${parquetFiles} Parquet files · peak RSS goal ≤ 1536 MiB`);
+  const w = summary.worker_cpu_us;
+  const per = (us: number) => (summary.beacons ? us / summary.beacons : 0).toFixed(0);
+  line(
+    `    worker CPU per beacon: read+parse ${per(w.read_parse)} µs · decode ${per(w.decode)} · sessions ${per(w.sessions)} · staging ${per(w.staging)} · validate ${per(w.validate)} (decode + sessions goal ≤ 20)`,
+  );
   line(
     `[${profile}] ingest ${files.length} HARs (${mb(bytes).toFixed(0)} MB, ${summary.beacons} beacons) in ${secs.toFixed(2)} s vs read+JSON.parse ${base.seconds.toFixed(2)} s: ratio ${ratio.toFixed(2)}`,
   );
@@ -133,6 +138,7 @@ async function benchIngest(profile: 'bench' | 'dense') {
     peak_rss_mib: peak / 2 ** 20,
     phases: summary.phases,
     worker_cpu_us_per_beacon: usPerBeacon,
+    worker_phase_cpu_us: summary.worker_cpu_us,
     parquet_files: parquetFiles,
   };
   rmSync(work, { recursive: true, force: true });

@@ -8,7 +8,7 @@ import { openStore, queryRows, type Store } from '../store/index.js';
 import { exportRun, repairLake } from '../store/lake.js';
 import { loadStaging } from './load.js';
 import { runInProcess, runPool } from './pool.js';
-import type { FileContext, QuarantineRow } from './process-file.js';
+import { phaseCpuUs, type FileContext, type PhaseCpu, type QuarantineRow } from './process-file.js';
 import { loadOrCreateSalt } from './salt.js';
 import type { FileReport } from './sink.js';
 import { NdjsonWriter } from './staging.js';
@@ -52,9 +52,15 @@ export interface IngestSummary {
   seconds: number;
   /** Wall time of the phases: workers (read/parse/decode/validate), store load, Parquet export. */
   phases: { workers_s: number; load_s: number; parquet_s: number };
+  /** CPU µs of all workers per phase (read+parse, decode, sessions, staging, validate): where the time goes. */
+  worker_cpu_us: PhaseCpu;
   bytes: number;
   messages: string[];
   staging_dir: string;
+}
+
+function addPhases(into: PhaseCpu, add: PhaseCpu, minus?: PhaseCpu): void {
+  for (const k of Object.keys(into) as (keyof PhaseCpu)[]) into[k] += add[k] - (minus?.[k] ?? 0);
 }
 
 /** Ingest HAR inputs into the store (and optionally validate them on the way). */
@@ -123,6 +129,7 @@ export async function ingest(opts: IngestOptions): Promise<{ summary: IngestSumm
     parse_success_rate: 1,
     seconds: 0,
     phases: { workers_s: 0, load_s: 0, parquet_s: 0 },
+    worker_cpu_us: { read_parse: 0, decode: 0, sessions: 0, staging: 0, validate: 0 },
     bytes: files.reduce((a, f) => a + f.size, 0),
     messages: [
       ...repaired.reexported.map(
@@ -174,14 +181,19 @@ export async function ingest(opts: IngestOptions): Promise<{ summary: IngestSumm
     ctx,
     validate: opts.validate ? { specsDir: resolve(root, opts.validate.specsDir), root } : null,
     onReports,
-    onWorkerEnd: opts.onWorkerEnd,
+    onWorkerEnd: (rss: number, cpu?: number, phases?: PhaseCpu) => {
+      if (phases) addPhases(s.worker_cpu_us, phases);
+      opts.onWorkerEnd?.(rss, cpu);
+    },
   };
   try {
     if (workers <= 1 || files.length < 8) {
       const validator = opts.validate
         ? (await import('../validate/index.js')).captureValidator(resolve(root, opts.validate.specsDir), root)
         : null;
+      const before = { ...phaseCpuUs };
       await runInProcess(files, poolOpts, validator);
+      addPhases(s.worker_cpu_us, phaseCpuUs, before);
     } else await runPool(files, poolOpts);
   } finally {
     harRows.close();

@@ -1,7 +1,14 @@
 import type { InputFile } from '../har/index.js';
 import type { Capture } from '../session/index.js';
 import { ColumnarStager } from './columnar.js';
-import { processFile, type FileContext, type HarFileRow, type QuarantineRow } from './process-file.js';
+import {
+  cpuUs,
+  phaseCpuUs,
+  processFile,
+  type FileContext,
+  type HarFileRow,
+  type QuarantineRow,
+} from './process-file.js';
 import { stagingWriters, type NdjsonWriter, type StagingTable } from './staging.js';
 
 /** What validation adds per capture; injected so ingest does not depend on the validator. */
@@ -45,7 +52,10 @@ export class IngestSink {
       let findings = 0;
       const c = p.capture;
       if (c) {
+        const t0 = cpuUs();
         this.columns.add(c);
+        const t1 = cpuUs();
+        phaseCpuUs.staging += t1 - t0;
         if (this.validator) {
           const v = this.validator.validate(c);
           for (const f of v.findings) this.writers.violation.write({ ...f, har_hash: c.harHash });
@@ -63,6 +73,7 @@ export class IngestSink {
           }
           for (const t of v.timelines) this.writers.timeline.write(t);
           findings = v.findings.length;
+          phaseCpuUs.validate += cpuUs() - t1;
         }
       }
       return {
@@ -78,11 +89,15 @@ export class IngestSink {
 
   /** Write the columns collected so far (end of a batch: bounds a worker's memory). */
   async flush(): Promise<void> {
+    const t0 = cpuUs();
     await this.columns.flush();
+    phaseCpuUs.staging += cpuUs() - t0;
   }
 
   async close(): Promise<void> {
+    const t0 = cpuUs();
     for (const w of Object.values(this.writers)) w.close();
     await this.columns.close();
+    phaseCpuUs.staging += cpuUs() - t0;
   }
 }

@@ -4,7 +4,7 @@
  */
 import type { InputFile } from '../har/index.js';
 import { IngestSink, type CaptureValidator } from './sink.js';
-import type { FileContext } from './process-file.js';
+import { phaseCpuUs, type FileContext } from './process-file.js';
 
 type Msg =
   | {
@@ -39,7 +39,12 @@ process.on('message', async (msg: Msg) => {
       // maxRSS is in KiB: the bench sums the pool's peak memory.
       const ru = process.resourceUsage();
       process.send!(
-        { type: 'ended', maxRssBytes: ru.maxRSS * 1024, cpuUs: ru.userCPUTime + ru.systemCPUTime },
+        {
+          type: 'ended',
+          maxRssBytes: ru.maxRSS * 1024,
+          cpuUs: ru.userCPUTime + ru.systemCPUTime,
+          phaseCpuUs,
+        },
         () => process.exit(0),
       );
     }
