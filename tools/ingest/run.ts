@@ -59,6 +59,16 @@ export interface IngestSummary {
   staging_dir: string;
 }
 
+function processAlive(pid: number): boolean {
+  if (!Number.isInteger(pid) || pid <= 0) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
 function addPhases(into: PhaseCpu, add: PhaseCpu, minus?: PhaseCpu): void {
   for (const k of Object.keys(into) as (keyof PhaseCpu)[]) into[k] += add[k] - (minus?.[k] ?? 0);
 }
@@ -81,7 +91,11 @@ export async function ingest(opts: IngestOptions): Promise<{ summary: IngestSumm
   const stagingRoot = resolve(root, cfg.storage.base_dir, 'staging');
   // We hold the store's lock, so no other run is alive: what an interrupted run left is repaired here.
   const repaired = await repairLake(store.con, lake);
-  const staleStaging = existsSync(stagingRoot) ? readdirSync(stagingRoot) : [];
+  // A finished `goblin run` may still be writing its reports from its staging folder after closing the
+  // store: folders named after a live process (run ids end in -<pid>) are left alone.
+  const staleStaging = (existsSync(stagingRoot) ? readdirSync(stagingRoot) : []).filter(
+    (d) => !processAlive(Number(/-(\d+)$/.exec(d)?.[1])),
+  );
   for (const d of staleStaging) rmSync(join(stagingRoot, d), { recursive: true, force: true });
 
   // Incremental ingest skips files whose (path, size, mtime) are already stored; validation needs them all.
