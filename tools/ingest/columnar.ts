@@ -86,6 +86,11 @@ export class ColumnarStager {
       }
   }
 
+  /** Rows collected and not yet written (the largest table's count). */
+  pending(): number {
+    return Math.max(0, ...this.batches.map((b) => b.rows));
+  }
+
   /** Write what was collected as one Parquet file per table, then start empty. */
   async flush(): Promise<void> {
     if (!this.batches.some((b) => b.rows)) return;
