@@ -136,6 +136,6 @@ export function findEvidence(
 export function verifyQuote(q: Quote, cacheDir: string): { ok: boolean; detail: string } {
   const r = new CitationResolver(new FetchCache(resolve(cacheDir))).check(q);
   return r.ok
-    ? { ok: true, detail: `verbatim in ${r.rec.url}` }
+    ? { ok: true, detail: `verbatim in ${r.where}` }
     : { ok: false, detail: `${r.reason}: ${r.detail}` };
 }
