@@ -91,7 +91,7 @@ describe('goblin loop on the real stages', () => {
     const files = sh(repo.bare, 'ls-tree', '-r', '--name-only', pr.head);
     for (const f of [...spec.tests.pass, ...spec.tests.fail]) expect(files).toContain(f);
     expect(spec.tests.pass.length + spec.tests.fail.length).toBeGreaterThanOrEqual(2);
-    expect(spec.citations[0].url).toBe('urn:goblin:reference:adobe-wire-formats.md');
+    expect(spec.citations[0].url).toBe('docs/reference/wire-formats.md');
     expect(pr.body).toMatch(/ACCEPT/);
     expect(pr.body).toMatch(/verbatim in the local evidence cache/);
     // Forgejo sets labels by id.
