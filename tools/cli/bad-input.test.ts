@@ -255,4 +255,14 @@ describe('the user-facing paths', () => {
       .split('\n');
     expect(sessions.map((l) => JSON.parse(l).har)).toContain('bundle-03.zip!/cap-2.har');
   });
+
+  it('the learning layer reads the zip member too (it stat-ed the `zip!/member` path and skipped)', async () => {
+    const { zipSync } = await import('fflate');
+    const zip = zipSync({ 'cap-1.har': new TextEncoder().encode(healthy(1)) });
+    const dir = workspace({ 'bundle.zip': Buffer.from(zip) });
+    const r = goblin(dir, 'run', 'bundle.zip!/cap-1.har', '--out', 'out');
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/learning layer: \d+ sessions labelled/);
+    expect(readFileSync(join(dir, 'out', 'inbox.jsonl'), 'utf8')).toContain('bundle.zip!/cap-1.har');
+  });
 });
