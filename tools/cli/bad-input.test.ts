@@ -156,13 +156,13 @@ describe('bad input: exit codes and named reasons', () => {
     const summary = JSON.parse(readFileSync(join(dir, 'out', 'summary.json'), 'utf8'));
     expect(summary.parse.quarantined_total).toBe(25);
     expect(summary.parse.quarantined[0]).toMatchObject({ path: 'mc-bodies-lost.har', entry_index: 2 });
-    // The store keeps them: `goblin stats --quarantine` names every one.
+    // The store keeps them, named from the repository root: `goblin stats --quarantine` names every one.
     const stats = goblin(dir, 'stats', '--quarantine');
     expect(stats.code).toBe(0);
     const lines = stats.stdout.trim().split('\n');
     expect(lines[0]).toBe('25 quarantined file(s) and entries');
     expect(lines).toHaveLength(26);
-    expect(lines[25]).toMatch(/^ {2}mc-bodies-lost\.har entry 26: undecodable-beacon — /);
+    expect(lines[25]).toMatch(/^ {2}drop\/mc-bodies-lost\.har entry 26: undecodable-beacon — /);
   });
 
   it('findings exit 0 unless --fail-on reaches them; then exit 1 with the codes', () => {

@@ -3,7 +3,7 @@ import { mkdirSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { GoblinConfig } from '../config/index.js';
 import { createProgress } from '../cli/progress.js';
-import { expandInputs, inShard, parseShard } from '../har/index.js';
+import { expandInputs, inShard, parseShard, storedPath } from '../har/index.js';
 import { openStore, queryRows, type Store } from '../store/index.js';
 import { exportParquet, loadStaging } from './load.js';
 import { runInProcess, runPool } from './pool.js';
@@ -68,7 +68,10 @@ export async function ingest(opts: IngestOptions): Promise<{ summary: IngestSumm
       .replace(/[-:.TZ]/g, '')
       .slice(0, 17) + `-${process.pid}`;
   const shard = parseShard(opts.shard);
-  const all = expandInputs(opts.inputs, root).filter((f) => inShard(f.rel, shard));
+  // Shards hash the input-relative name; the store keeps the root-relative path (no collisions).
+  const all = expandInputs(opts.inputs, root)
+    .filter((f) => inShard(f.rel, shard))
+    .map((f) => ({ ...f, rel: storedPath(f.abs, root) }));
   const store = await openStore(resolve(root, cfg.storage.db_file));
 
   // Incremental ingest skips files whose (path, size, mtime) are already stored; validation needs them all.
