@@ -406,7 +406,7 @@ export const commands: CommandDef[] = [
       else {
         pack.notes.forEach((n) => ctx.out(`note: ${n}`));
         ctx.out(
-          `pack ${pack.id}: ${pack.passages.length} passages from ${pack.queries.length} queries → ${pack.file}`,
+          `pack ${pack.id}: ${pack.passages.length} passages from ${pack.queries.length} queries → ${pack.file ?? 'nothing written'}`,
         );
       }
       return pack.passages.length ? 0 : 1;
