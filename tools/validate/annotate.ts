@@ -70,6 +70,11 @@ export function annotate(session: Session): AnnotatedSession {
       playhead: e.sequence.playhead_s,
     };
     steps.push(step);
+    // Main content resuming (a main `play` outside an ad) ends a break left open: report once, re-sync.
+    if (!hb && type === 'play' && inBreak && !inAd) {
+      step.endsBreak = true;
+      inBreak = false;
+    }
     // Transition after the event.
     switch (type) {
       case 'adStart':
