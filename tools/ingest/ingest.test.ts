@@ -104,22 +104,25 @@ describe('goblin ingest', () => {
         protocol: string;
         platform: string;
         sdk_version: string;
+        sdk_version_raw: string;
       }>(
         store.con,
-        `SELECT session_key, protocol, platform, sdk_version FROM session WHERE kind = 'media' ORDER BY protocol`,
+        `SELECT session_key, protocol, platform, sdk_version, sdk_version_raw FROM session WHERE kind = 'media' ORDER BY protocol`,
       );
       expect(sessions).toEqual([
         {
           session_key: '1527464150037459529420',
           protocol: 'heartbeat',
           platform: 'web',
-          sdk_version: 'js-2.2.2.230-96e624',
+          sdk_version: '2.2.2.230',
+          sdk_version_raw: 'js-2.2.2.230-96e624',
         },
         {
           session_key: expect.stringMatching(/^139bd3c6/),
           protocol: 'media-collection',
           platform: 'web',
-          sdk_version: 'js-3.1.0',
+          sdk_version: '3.1.0',
+          sdk_version_raw: 'js-3.1.0',
         },
       ]);
       // PII on by default: no clear ECID anywhere in the stored events; equal ids stay equal.

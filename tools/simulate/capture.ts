@@ -296,6 +296,8 @@ function faultyTimeline(
         close,
         needs,
         compact: Boolean(scenario.compact),
+        // Chromecast 3.x is not among the SDKs documented with a 10 s ad default: the documented 1 s.
+        adIntervalMs: lib.platform === 'chromecast' ? 1000 : undefined,
       },
       rng.fork(attempt + 10 * k),
     );
