@@ -1,5 +1,6 @@
 import { CODE_INFO, type CodeFamily } from '../codes/catalog.js';
 import { FEATURE_NAMES, type SessionFeatures } from './features.js';
+import { RATIO_SIGNALS, SIGNAL_NAMES, type SignalName } from './signals.js';
 
 /**
  * Novelty ranking: "what no rule names yet" (docs/learning.md).
@@ -55,6 +56,22 @@ export const NOVELTY_OPTIONS = {
    * event burst and its new parameter shape); natural variety usually in one.
    */
   secondWeight: 1,
+  /** Weight of the protocol-aware signals' surprise (signals.ts). */
+  signalWeight: 2,
+  /** Weight of set novelty (new parameter shapes, usual keys missing, rare hosts, rare event bigrams). */
+  setWeight: 0.6,
+  /** An item carried by fewer than this share of peers is rare (set novelty). */
+  rareShare: 0.03,
+  /** A key carried by at least this share of peers is usual; lacking it is evidence. */
+  usualShare: 0.97,
+  /** Weight of event-type count surprise (natural variety in pauses, chapters, bitrate changes is large). */
+  typeWeight: 0.3,
+  /** Weight of the zero-share surprise of numeric parameters. */
+  paramWeight: 0.3,
+  /** Weight of the generic numeric features' surprise. */
+  featureWeight: 0.5,
+  /** Cap (bits) on one piece of parametric evidence (type counts, zero shares, numeric features). */
+  capBits: Infinity,
 };
 
 /** Numeric features the novelty score reads, with their transform. */
@@ -88,10 +105,16 @@ const PLAYBACK_STATE_TYPES = new Set(['pause', 'buffer', 'stall', 'play', 'seekS
  * Which evidence a violated code family explains. Feature names are FEATURE_NAMES; `type:` predicates
  * cover event-type counts; `param` covers parameter zero-shares.
  */
-export const EXPLAINS: Record<
-  CodeFamily,
-  { features: string[]; type?: (t: string) => boolean; params?: boolean }
-> = {
+type Explains = {
+  features: string[];
+  type?: (t: string) => boolean;
+  params?: boolean;
+  /** Protocol-aware signals (signals.ts) the family's rules judge. */
+  signals?: SignalName[];
+  /** Set evidence (`key:` new parameter shapes, `missing:` usual keys absent, `host:`, `bigram:`). */
+  sets?: ('key' | 'missing' | 'host' | 'bigram')[];
+};
+export const EXPLAINS: Record<CodeFamily, Explains> = {
   cadence: {
     features: [
       'ping_n',
@@ -104,10 +127,21 @@ export const EXPLAINS: Record<
       'hb_duration_ratio',
     ],
     type: (t) => t === 'ping' || t === 'play',
+    signals: [
+      'gap_long_play',
+      'gap_long_pause',
+      'gap_long_ad',
+      'gap_short_play',
+      'gap_short_ad',
+      'gap_max_play_x',
+      'gap_p90_play_x',
+      'first_ping_x',
+    ],
   },
   playhead: {
     features: ['playhead_ratio', 'hb_duration_ratio'],
     type: (t) => PLAYBACK_STATE_TYPES.has(t),
+    signals: ['ph_frozen', 'ph_fast', 'ph_back', 'ph_back_s', 'ph_paused_adv', 'ph_over_len'],
   },
   bookends: {
     features: [
@@ -119,16 +153,41 @@ export const EXPLAINS: Record<
       'events_log',
     ],
     type: (t) => BOOKEND_TYPES.test(t) || PLAYBACK_STATE_TYPES.has(t),
+    signals: [
+      'start_extra',
+      'start_missing',
+      'close_missing',
+      'after_close',
+      'ad_open_end',
+      'break_open_end',
+      'ad_outside_break',
+      'nest_depth',
+      'chapter_overlap',
+      'ts_backwards',
+      'dup_events',
+    ],
+    sets: ['bigram'],
   },
-  orchestration: { features: ['aa_hb_lag_s'], type: (t) => t === 'aaMediaStart' },
+  orchestration: {
+    features: ['aa_hb_lag_s'],
+    type: (t) => t === 'aaMediaStart' || t === 'aaStart' || t === 'aaAdStart',
+    signals: ['aa_media_hits', 'hb_aa_markers'],
+  },
   // rejected / truncated / duplicated beacons change what the decoder sees of every event
   transport: {
     features: ['error_share', 'dup_density', 'shape_rare', 'shape_distinct', 'events_log', 'duration_log'],
     type: () => true,
+    signals: ['status_bad', 'status_zero', 'dup_events', 'gap_long_play', 'gap_long_ad', 'gap_long_pause'],
+    sets: ['host', 'bigram'],
   },
-  params: { features: ['shape_rare', 'shape_distinct'], params: true },
-  identity: { features: ['shape_rare', 'shape_distinct'], params: true },
-} as Record<CodeFamily, { features: string[]; type?: (t: string) => boolean; params?: boolean }>;
+  params: { features: ['shape_rare', 'shape_distinct'], params: true, sets: ['key', 'missing'] },
+  identity: {
+    features: ['shape_rare', 'shape_distinct'],
+    params: true,
+    signals: ['ecid_missing', 'ecid_distinct', 'ecid_foreign'],
+    sets: ['key', 'missing'],
+  },
+};
 
 export interface NoveltyRow {
   /** Ranking score: the two largest unexplained surprises (bits), summed (× explainedWeight when it has findings). */
@@ -264,6 +323,49 @@ function peerGroups(feats: SessionFeatures[], minGroup: number): number[][] {
   return sets;
 }
 
+/**
+ * Peer groups for signals and set novelty: (protocol, sdk, version) when it has `minGroup / 2`
+ * sessions, else the protocol (small protocols pooled) — a parameter one SDK version never sends is
+ * news for that version, not for the protocol.
+ */
+function signalGroups(feats: SessionFeatures[], minGroup: number): number[][] {
+  const out: number[][] = [];
+  for (const idx of peerGroups(feats, minGroup)) {
+    const byVersion = new Map<string, number[]>();
+    for (const i of idx) {
+      const k = `${feats[i].protocol}|${feats[i].sdk}|${feats[i].version}`;
+      byVersion.set(k, [...(byVersion.get(k) ?? []), i]);
+    }
+    const rest: number[] = [];
+    for (const g of byVersion.values()) g.length >= minGroup / 2 ? out.push(g) : rest.push(...g);
+    if (rest.length) out.push(rest.length >= 5 || !out.length ? rest : [...rest, ...out.pop()!]);
+  }
+  return out;
+}
+
+/** First index whose value is ≥ v (sorted ascending). */
+function lowerBound(a: number[], v: number): number {
+  let lo = 0;
+  let hi = a.length;
+  while (lo < hi) {
+    const m = (lo + hi) >> 1;
+    if (a[m] < v) lo = m + 1;
+    else hi = m;
+  }
+  return lo;
+}
+/** Number of values ≤ v (sorted ascending). */
+function upperBound(a: number[], v: number): number {
+  let lo = 0;
+  let hi = a.length;
+  while (lo < hi) {
+    const m = (lo + hi) >> 1;
+    if (a[m] <= v) lo = m + 1;
+    else hi = m;
+  }
+  return lo;
+}
+
 /** Families of the codes found in a session. */
 export function violatedFamilies(codes: readonly string[]): Set<CodeFamily> {
   const out = new Set<CodeFamily>();
@@ -279,7 +381,7 @@ export function noveltyScores(
   codesOf: (i: number) => readonly string[],
   opts: Partial<typeof NOVELTY_OPTIONS> = {},
 ): NoveltyRow[] {
-  const o = { ...NOVELTY_OPTIONS, ...opts };
+  const o = { ...NOVELTY_OPTIONS, ...JSON.parse(process.env.GOBLIN_NOVELTY_TUNE ?? '{}'), ...opts };
   const kq = normInv((1 + o.scaleQuantile) / 2);
   const ev: { evidence: string; bits: number }[][] = feats.map(() => []);
   for (const idx of peerGroups(feats, o.minGroup)) {
@@ -306,7 +408,11 @@ export function noveltyScores(
         if (v === null) continue;
         let z = Math.abs(v - med) / scale;
         if (spec.binary) z = Math.min(z, o.binaryZCap);
-        if (z > 1) ev[i].push({ evidence: `feature:${spec.name}`, bits: tTailBits(z, o.tDof) });
+        if (z > 1)
+          ev[i].push({
+            evidence: `feature:${spec.name}`,
+            bits: Math.min(o.capBits, o.featureWeight * tTailBits(z, o.tDof)),
+          });
       }
     }
     // 2. event-type counts
@@ -318,7 +424,10 @@ export function noveltyScores(
       idx.forEach((i, r) => {
         const [k, n] = peers[r];
         if (!k || k / n <= alpha / (alpha + beta)) return;
-        ev[i].push({ evidence: `type:${t}`, bits: -betaBinomialLogSf(k, n, alpha, beta) / Math.LN2 });
+        ev[i].push({
+          evidence: `type:${t}`,
+          bits: Math.min(o.capBits, (o.typeWeight * -betaBinomialLogSf(k, n, alpha, beta)) / Math.LN2),
+        });
       });
     }
     // 3. zero values of numeric parameters (peers that carry the parameter)
@@ -335,7 +444,73 @@ export function noveltyScores(
       for (const i of carriers) {
         const [k, n] = feats[i].paramZeros[key];
         if (!k || k / n <= alpha / (alpha + beta)) continue;
-        ev[i].push({ evidence: `param0:${key}`, bits: -betaBinomialLogSf(k, n, alpha, beta) / Math.LN2 });
+        ev[i].push({
+          evidence: `param0:${key}`,
+          bits: Math.min(o.capBits, (o.paramWeight * -betaBinomialLogSf(k, n, alpha, beta)) / Math.LN2),
+        });
+      }
+    }
+  }
+  // 4. protocol-aware signals and 5. set novelty, against the closest peer group that is big enough
+  for (const idx of signalGroups(feats, o.minGroup)) {
+    if (idx.length < 5) continue;
+    for (const name of SIGNAL_NAMES) {
+      const vals = idx.map((i) => feats[i].signals?.values[name] ?? 0);
+      const sorted = [...vals].sort((a, b) => a - b);
+      const med = quantile(sorted, 0.5);
+      if (RATIO_SIGNALS.has(name)) {
+        // continuous ratios around a nominal 1: robust z on the log, as the numeric features
+        const lv = sorted.map((v) => Math.log(Math.max(v, 1e-3)));
+        const lmed = quantile(lv, 0.5);
+        const dev = lv.map((v) => Math.abs(v - lmed)).sort((a, b) => a - b);
+        const scale = Math.max(quantile(dev, o.scaleQuantile) / kq, 0.05);
+        idx.forEach((i, r) => {
+          const z = Math.abs(Math.log(Math.max(vals[r], 1e-3)) - lmed) / scale;
+          if (z > 1) ev[i].push({ evidence: `signal:${name}`, bits: o.signalWeight * tTailBits(z, o.tDof) });
+        });
+        continue;
+      }
+      idx.forEach((i, r) => {
+        const v = vals[r];
+        if (v === med) return;
+        // empirical tail away from the peer median (the session itself counted): rare = many bits
+        const cnt = v > med ? sorted.length - lowerBound(sorted, v) : upperBound(sorted, v);
+        const bits = -Math.log2(cnt / (sorted.length + 1));
+        if (bits > 1) ev[i].push({ evidence: `signal:${name}`, bits: o.signalWeight * bits });
+      });
+    }
+    const sets: ['key' | 'host' | 'bigram', (i: number) => readonly string[]][] = [
+      ['key', (i) => feats[i].signals?.keys ?? []],
+      ['host', (i) => feats[i].signals?.hosts ?? []],
+      ['bigram', (i) => feats[i].signals?.bigrams ?? []],
+    ];
+    for (const [kind, of] of sets) {
+      const df = new Map<string, number>();
+      for (const i of idx) for (const k of of(i)) df.set(k, (df.get(k) ?? 0) + 1);
+      const N = idx.length;
+      const usual = [...df].filter(([, n]) => n / N >= o.usualShare).map(([k]) => k);
+      for (const i of idx) {
+        const mine = new Set(of(i));
+        // the rarest item the session carries (seen in few peers), and for keys the most usual one it lacks
+        let rare = '';
+        let rareDf = Infinity;
+        for (const k of mine) {
+          const n = df.get(k) ?? 0;
+          if (n < rareDf) [rare, rareDf] = [k, n];
+        }
+        if (rare && rareDf <= Math.max(1, Math.floor(o.rareShare * N))) {
+          const bits = -Math.log2(rareDf / (N + 1));
+          ev[i].push({ evidence: `${kind}:${rare}`, bits: o.setWeight * bits });
+        }
+        if (kind !== 'key') continue;
+        let miss = '';
+        let missDf = 0;
+        for (const k of usual)
+          if (!mine.has(k) && (df.get(k) ?? 0) > missDf) [miss, missDf] = [k, df.get(k) ?? 0];
+        if (miss) {
+          const bits = -Math.log2((N - missDf + 1) / (N + 1));
+          ev[i].push({ evidence: `missing:${miss}`, bits: o.setWeight * bits });
+        }
       }
     }
   }
@@ -349,6 +524,12 @@ export function noveltyScores(
         if (kind === 'feature' && x.features.includes(name)) return true;
         if (kind === 'type' && x.type?.(name)) return true;
         if (kind === 'param0' && x.params) return true;
+        if (kind === 'signal' && x.signals?.includes(name as SignalName)) return true;
+        if (
+          (kind === 'key' || kind === 'missing' || kind === 'host' || kind === 'bigram') &&
+          x.sets?.includes(kind)
+        )
+          return true;
       }
       return false;
     };

@@ -14,6 +14,13 @@ export interface InboxRow {
   reasons: string[];
 }
 
+/**
+ * How the inbox score mixes the unexplained-novelty score (anomaly.ts `score`: what no rule finding of
+ * the session explains) with the rule-side product uncertainty × impact × novelty. Novelty leads: a
+ * session the rules already explain is in the findings report; the inbox is for what they do not say.
+ */
+export const TRIAGE_WEIGHTS = { novelty: 0.8, rules: 0.2 };
+
 /** Every factor is mapped into [FLOOR, 1] so that no single factor zeroes a session out. */
 export const FLOOR = 0.1;
 const lift = (v: number) => FLOOR + (1 - FLOOR) * Math.max(0, Math.min(1, v));
@@ -99,7 +106,7 @@ export function triage(i: {
     return {
       har: v.har,
       session: v.key,
-      score: r3(uncertainty * impact * novelty),
+      score: r3(TRIAGE_WEIGHTS.novelty * a.score + TRIAGE_WEIGHTS.rules * uncertainty * impact * novelty),
       uncertainty: r3(uncertainty),
       impact: r3(impact),
       novelty: r3(novelty),
