@@ -1,7 +1,7 @@
 import clustering from 'density-clustering';
 import { IsolationForest } from 'isolation-forest';
 import { FEATURE_NAMES, SUBSPACES, type SessionFeatures } from './features.js';
-import { noveltyScores } from './novelty.js';
+import { noveltyScores, type NoveltyRow } from './novelty.js';
 import { mulberry32, withSeededRandom } from './seeded.js';
 
 /** Robust standardization (median / MAD, clipped to ±6) so no single feature's scale dominates. */
@@ -317,6 +317,9 @@ export interface AnomalyRow {
   evidence_top: { evidence: string; bits: number }[];
   /** Violated code families whose evidence was set aside as explained. */
   explained_by: string[];
+  /** The strongest unexplained evidence in words, and the event it points at (novelty.ts). */
+  why: string;
+  at: NoveltyRow['at'];
   /** Isolation Forest score (0–1) in the subspace that flagged it (reported; tie-break only). */
   forest_score: number;
   /** Robust z of that forest score among its peers in the subspace. */
@@ -368,6 +371,8 @@ export function detectAnomalies(
     evidence: nov[i].evidence,
     evidence_top: nov[i].top,
     explained_by: nov[i].explained_by,
+    why: nov[i].why,
+    at: nov[i].at,
     forest_score: forest[i],
     z: z[i],
     percentile: pct[i],

@@ -1,6 +1,6 @@
 import { CODE_INFO, type CodeFamily } from '../codes/catalog.js';
 import { FEATURE_NAMES, type SessionFeatures } from './features.js';
-import { RATIO_SIGNALS, SIGNAL_NAMES, type SignalName } from './signals.js';
+import { RATIO_SIGNALS, SIGNAL_NAMES, SIGNALS, type SignalName, type SignalPointer } from './signals.js';
 
 /**
  * Novelty ranking: "what no rule names yet" (docs/learning.md).
@@ -136,12 +136,13 @@ export const EXPLAINS: Record<CodeFamily, Explains> = {
       'gap_max_play_x',
       'gap_p90_play_x',
       'first_ping_x',
+      'hb_dur_off',
     ],
   },
   playhead: {
     features: ['playhead_ratio', 'hb_duration_ratio'],
     type: (t) => PLAYBACK_STATE_TYPES.has(t),
-    signals: ['ph_frozen', 'ph_fast', 'ph_back', 'ph_back_s', 'ph_paused_adv', 'ph_over_len'],
+    signals: ['ph_frozen', 'ph_fast', 'ph_back', 'ph_back_s', 'ph_paused_adv', 'ph_over_len', 'hb_dur_off'],
   },
   bookends: {
     features: [
@@ -177,7 +178,15 @@ export const EXPLAINS: Record<CodeFamily, Explains> = {
   transport: {
     features: ['error_share', 'dup_density', 'shape_rare', 'shape_distinct', 'events_log', 'duration_log'],
     type: () => true,
-    signals: ['status_bad', 'status_zero', 'dup_events', 'gap_long_play', 'gap_long_ad', 'gap_long_pause'],
+    signals: [
+      'status_bad',
+      'status_zero',
+      'aa_unterminated',
+      'dup_events',
+      'gap_long_play',
+      'gap_long_ad',
+      'gap_long_pause',
+    ],
     sets: ['host', 'bigram'],
   },
   params: { features: ['shape_rare', 'shape_distinct'], params: true, sets: ['key', 'missing'] },
@@ -189,7 +198,26 @@ export const EXPLAINS: Record<CodeFamily, Explains> = {
   },
 };
 
+interface Evidence {
+  evidence: string;
+  bits: number;
+  /** What was seen, in words, for the inbox `why`. */
+  detail?: string;
+  at?: SignalPointer;
+}
+
+const round2 = (v: number) => Math.round(v * 100) / 100;
+const SET_LABEL = {
+  key: 'parameter shape (event|key=value class)',
+  host: 'beacon host',
+  bigram: 'event order',
+} as const;
+
 export interface NoveltyRow {
+  /** The strongest unexplained evidence in words (what the inbox row says). */
+  why: string;
+  /** The event behind it, where the evidence points at one. */
+  at: SignalPointer | null;
   /** Ranking score: the two largest unexplained surprises (bits), summed (× explainedWeight when it has findings). */
   bits: number;
   /** Largest surprise before explained evidence was removed (bits). */
@@ -383,7 +411,7 @@ export function noveltyScores(
 ): NoveltyRow[] {
   const o = { ...NOVELTY_OPTIONS, ...JSON.parse(process.env.GOBLIN_NOVELTY_TUNE ?? '{}'), ...opts };
   const kq = normInv((1 + o.scaleQuantile) / 2);
-  const ev: { evidence: string; bits: number }[][] = feats.map(() => []);
+  const ev: Evidence[][] = feats.map(() => []);
   for (const idx of peerGroups(feats, o.minGroup)) {
     if (idx.length < 5) continue;
     // 1. numeric features
@@ -412,6 +440,7 @@ export function noveltyScores(
           ev[i].push({
             evidence: `feature:${spec.name}`,
             bits: Math.min(o.capBits, o.featureWeight * tTailBits(z, o.tDof)),
+            detail: `${spec.name} = ${round2(feats[i].x[j])} (peer median ${round2(spec.log ? Math.expm1(med) : med)})`,
           });
       }
     }
@@ -427,6 +456,7 @@ export function noveltyScores(
         ev[i].push({
           evidence: `type:${t}`,
           bits: Math.min(o.capBits, (o.typeWeight * -betaBinomialLogSf(k, n, alpha, beta)) / Math.LN2),
+          detail: `${k} ${t} events of ${n} (peers ≈ ${round2((100 * alpha) / (alpha + beta))} %)`,
         });
       });
     }
@@ -447,6 +477,7 @@ export function noveltyScores(
         ev[i].push({
           evidence: `param0:${key}`,
           bits: Math.min(o.capBits, (o.paramWeight * -betaBinomialLogSf(k, n, alpha, beta)) / Math.LN2),
+          detail: `${key} is 0 on ${k} of ${n} events (peers ≈ ${round2((100 * alpha) / (alpha + beta))} %)`,
         });
       }
     }
@@ -466,7 +497,15 @@ export function noveltyScores(
         const scale = Math.max(quantile(dev, o.scaleQuantile) / kq, 0.05);
         idx.forEach((i, r) => {
           const z = Math.abs(Math.log(Math.max(vals[r], 1e-3)) - lmed) / scale;
-          if (z > 1) ev[i].push({ evidence: `signal:${name}`, bits: o.signalWeight * tTailBits(z, o.tDof) });
+          if (z > 1)
+            ev[i].push({
+              evidence: `signal:${name}`,
+              bits: o.signalWeight * tTailBits(z, o.tDof),
+              detail:
+                feats[i].signals?.at[name]?.detail ??
+                `${SIGNALS[name]}: ${round2(vals[r])} (peer median ${round2(Math.exp(lmed))})`,
+              at: feats[i].signals?.at[name],
+            });
         });
         continue;
       }
@@ -476,7 +515,13 @@ export function noveltyScores(
         // empirical tail away from the peer median (the session itself counted): rare = many bits
         const cnt = v > med ? sorted.length - lowerBound(sorted, v) : upperBound(sorted, v);
         const bits = -Math.log2(cnt / (sorted.length + 1));
-        if (bits > 1) ev[i].push({ evidence: `signal:${name}`, bits: o.signalWeight * bits });
+        if (bits > 1)
+          ev[i].push({
+            evidence: `signal:${name}`,
+            bits: o.signalWeight * bits,
+            detail: `${feats[i].signals?.at[name]?.detail ?? `${SIGNALS[name]}: ${round2(v)}`} (${SIGNALS[name]}: ${round2(v)} here; ${cnt - 1} of ${sorted.length - 1} peers ${v > med ? 'reach' : 'are as low as'} it)`,
+            at: feats[i].signals?.at[name],
+          });
       });
     }
     const sets: ['key' | 'host' | 'bigram', (i: number) => readonly string[]][] = [
@@ -500,7 +545,11 @@ export function noveltyScores(
         }
         if (rare && rareDf <= Math.max(1, Math.floor(o.rareShare * N))) {
           const bits = -Math.log2(rareDf / (N + 1));
-          ev[i].push({ evidence: `${kind}:${rare}`, bits: o.setWeight * bits });
+          ev[i].push({
+            evidence: `${kind}:${rare}`,
+            bits: o.setWeight * bits,
+            detail: `${SET_LABEL[kind]} ${rare} seen in ${rareDf - 1} of ${N - 1} peer sessions`,
+          });
         }
         if (kind !== 'key') continue;
         let miss = '';
@@ -509,7 +558,11 @@ export function noveltyScores(
           if (!mine.has(k) && (df.get(k) ?? 0) > missDf) [miss, missDf] = [k, df.get(k) ?? 0];
         if (miss) {
           const bits = -Math.log2((N - missDf + 1) / (N + 1));
-          ev[i].push({ evidence: `missing:${miss}`, bits: o.setWeight * bits });
+          ev[i].push({
+            evidence: `missing:${miss}`,
+            bits: o.setWeight * bits,
+            detail: `parameter ${miss} missing; ${missDf} of ${N} peer sessions carry it`,
+          });
         }
       }
     }
@@ -542,6 +595,12 @@ export function noveltyScores(
       evidence: residual[0]?.evidence ?? '',
       top: residual.slice(0, 4).map((e) => ({ evidence: e.evidence, bits: Math.round(e.bits * 100) / 100 })),
       explained_by: [...fams],
+      why: residual
+        .slice(0, 2)
+        .filter((e) => e.detail)
+        .map((e) => e.detail)
+        .join('; '),
+      at: residual.slice(0, 2).find((e) => e.at)?.at ?? null,
     };
   });
 }

@@ -31,6 +31,9 @@ export const SIGNALS = {
   ph_back_s: 'total size (s) of those backward jumps',
   ph_paused_adv: 'pings while paused whose playhead moved on by more than 1 s',
   ph_over_len: 'events whose playhead is beyond the asset length (+ 2 s) or negative',
+  hb_dur_off:
+    'heartbeat pings whose l:event:duration is off the wall-clock gap since the previous ping by > 50 %',
+  player_errors: 'player error events in the session',
   start_extra: 'session starts beyond the first',
   start_missing: '1 when a media session has no session start',
   close_missing: '1 when a media session has no complete/end',
@@ -42,6 +45,7 @@ export const SIGNALS = {
   chapter_overlap: 'chapter starts while a chapter is open',
   ts_backwards: 'beacon timestamps earlier than the previous event of the session (> 1 s)',
   dup_events: 'events repeating type, playhead and beacon time of an earlier event',
+  aa_unterminated: 'Analytics GET hits whose query does not end with the AQE=1 end marker (cut in transit)',
   status_bad: 'beacons answered with a status outside 2xx/3xx (or with collection errors)',
   status_zero: 'beacons that got no response (status 0: blocked, aborted)',
   ecid_missing:
@@ -221,6 +225,21 @@ export function sessionSignals(
       values.gap_max_play_x = sorted[sorted.length - 1];
       values.gap_p90_play_x = sorted[Math.min(sorted.length - 1, Math.floor(0.9 * sorted.length))];
     } else values.gap_max_play_x = values.gap_p90_play_x = 1;
+    if (session.protocol === 'heartbeat') {
+      let prevPing: Step | null = null;
+      for (const s of st) {
+        if (!s.isPing) continue;
+        const d = s.e.sequence.delta_s;
+        if (prevPing && d !== null) {
+          const gap = (s.t - prevPing.t) / 1000;
+          if (gap > 0.5 && Math.abs(d - gap) > 0.5 * gap) {
+            values.hb_dur_off++;
+            mark('hb_dur_off', s.e, `l:event:duration ${r1(d)} s for a ${r1(gap)} s gap`);
+          }
+        }
+        prevPing = s;
+      }
+    }
     // first main-content ping after the first play
     const play = st.findIndex((s) => s.type === 'play' && s.asset === 'main' && !s.inAd);
     values.first_ping_x = 1;
@@ -371,9 +390,31 @@ export function sessionSignals(
     }
   }
 
+  for (const e of ev)
+    if (e.sequence.event_type === 'error') {
+      values.player_errors++;
+      mark('player_errors', e, 'player error event');
+    }
   // ---- every session: duplicates, status codes, identity, parameter shapes ----
   const seen = new Set<string>();
+  const lastHit = new Map<string, number>();
   for (const e of ev) {
+    if (!media && e.family === 'aa') {
+      // a page call fired twice: same type and page within 2 s
+      const k = `${e.sequence.event_type}|${e.dims.pageName ?? e.params.pageName ?? ''}|${e.params.pe ?? ''}`;
+      const t = e.beacon_ts_ms ?? e.ts_ms;
+      const prevT = lastHit.get(k);
+      if (prevT !== undefined && t - prevT < 2000) {
+        values.dup_events++;
+        mark('dup_events', e, `${e.sequence.event_type} repeated ${t - prevT} ms after the same hit`);
+      }
+      lastHit.set(k, t);
+      const q = e.raw.query;
+      if (e.network.method === 'GET' && q && q.length > 200 && !/(^|&)AQE=1$/.test(q)) {
+        values.aa_unterminated++;
+        mark('aa_unterminated', e, `Analytics hit of ${q.length} characters without the AQE=1 end marker`);
+      }
+    }
     const k = `${e.sequence.event_type}|${e.sequence.playhead_s}|${e.beacon_ts_ms ?? e.ts_ms}|${e.sequence.asset_type}|${e.provenance.sub_index}`;
     if (seen.has(k) && media) {
       values.dup_events++;
