@@ -128,15 +128,51 @@ export const commands: CommandDef[] = [
   {
     name: 'triage',
     summary: 'Rank sessions by uncertainty × impact × novelty into inbox.jsonl (the site inbox)',
-    usage: '<input…> [--out DIR] [--top N]',
-    options: { out: OUT, top: TOP },
+    usage: '<input…> [--out DIR] [--top N] [--bundles DIR] [--min-sessions N]',
+    help: 'Every row says why it ranks high (the strongest evidence no rule finding explains) and points at the event. With --bundles, sessions in the top 20 % that no rule explains are grouped per protocol by that evidence; each group of --min-sessions or more becomes an investigate bundle (docs/learning.md).',
+    options: {
+      out: OUT,
+      top: TOP,
+      bundles: {
+        type: 'string',
+        description: 'write novel-session bundles into this folder (none written without it)',
+        placeholder: 'DIR',
+        value: text,
+      },
+      'min-sessions': {
+        type: 'string',
+        description: 'sessions a novel group needs to become a bundle',
+        default: '3',
+        placeholder: 'N',
+        value: int(1),
+      },
+    },
     exits: LEARN_EXITS,
     async run(ctx) {
       const r = await learnOver(ctx);
       if (!r) return EXIT_USAGE;
+      if (ctx.values.bundles) {
+        const { novelBundles } = await import('../../detect/novel-bundles.js');
+        const { writeBundles } = await import('../../detect/drift.js');
+        const { constitutionConstraints, datasetHash } = await import('../../detect/learn.js');
+        const { join } = await import('node:path');
+        const written = writeBundles(
+          ctx.values.bundles as string,
+          novelBundles(r.result.anomalies.rows, {
+            minSessions: Number(ctx.values['min-sessions'] ?? 3),
+            constraints: constitutionConstraints(join(process.cwd(), 'constitution.yaml')),
+            datasetHash: datasetHash(r.result.views.map((v) => v.har)),
+          }),
+        );
+        ctx.out(
+          written.length
+            ? `novel bundles: ${written.join(', ')}`
+            : 'no novel group reached --min-sessions; no bundle',
+        );
+      }
       for (const x of r.result.inbox.slice(0, Number(ctx.values.top ?? 15)))
         ctx.out(
-          `  ${x.score.toFixed(3)} (u ${x.uncertainty} · i ${x.impact} · n ${x.novelty}) ${x.har} ${x.session} — ${x.reasons.slice(0, 3).join('; ')}`,
+          `  ${x.score.toFixed(3)} (u ${x.uncertainty} · i ${x.impact} · n ${x.novelty}) ${x.har} ${x.session} — ${x.why || x.reasons.slice(0, 3).join('; ')}${x.at ? ` @entry ${x.at.entry_index}` : ''}`,
         );
       ctx.out(
         `inbox: ${r.outDir}/inbox.jsonl (${r.result.inbox.length} sessions); tables ${r.tables.join(', ')} in ${r.outDir}/learn.duckdb`,
