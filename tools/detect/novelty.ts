@@ -58,6 +58,8 @@ export const NOVELTY_OPTIONS = {
   secondWeight: 1,
   /** Weight of the protocol-aware signals' surprise (signals.ts). */
   signalWeight: 2,
+  /** Peer group of the signals: the protocol, or the (protocol, sdk, version) group when big enough. */
+  signalPeers: 'protocol' as 'protocol' | 'version',
   /** Weight of set novelty (new parameter shapes, usual keys missing, rare hosts, rare event bigrams). */
   setWeight: 0.6,
   /** An item carried by fewer than this share of peers is rare (set novelty). */
@@ -482,8 +484,9 @@ export function noveltyScores(
       }
     }
   }
-  // 4. protocol-aware signals and 5. set novelty, against the closest peer group that is big enough
-  for (const idx of signalGroups(feats, o.minGroup)) {
+  // 4. protocol-aware signals, against the protocol's sessions (a protocol violation is rare or not
+  // whatever the version), and 5. set novelty, against the closest (protocol, sdk, version) group
+  for (const idx of o.signalPeers === 'protocol' ? peerGroups(feats, o.minGroup) : signalGroups(feats, o.minGroup)) {
     if (idx.length < 5) continue;
     for (const name of SIGNAL_NAMES) {
       const vals = idx.map((i) => feats[i].signals?.values[name] ?? 0);
@@ -524,6 +527,9 @@ export function noveltyScores(
           });
       });
     }
+  }
+  for (const idx of signalGroups(feats, o.minGroup)) {
+    if (idx.length < 5) continue;
     const sets: ['key' | 'host' | 'bigram', (i: number) => readonly string[]][] = [
       ['key', (i) => feats[i].signals?.keys ?? []],
       ['host', (i) => feats[i].signals?.hosts ?? []],
