@@ -174,7 +174,7 @@ export const EXPLAINS: Record<CodeFamily, Explains> = {
   orchestration: {
     features: ['aa_hb_lag_s'],
     type: (t) => t === 'aaMediaStart' || t === 'aaStart' || t === 'aaAdStart',
-    signals: ['aa_media_hits', 'hb_aa_markers'],
+    signals: ['aa_media_hits', 'hb_aa_markers', 'aa_start_late_s', 'aa_vsid_foreign'],
   },
   // rejected / truncated / duplicated beacons change what the decoder sees of every event
   transport: {

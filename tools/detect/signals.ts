@@ -54,6 +54,8 @@ export const SIGNALS = {
   ecid_foreign: '1 when the session ECID is not the one the capture’s other Adobe hits carry',
   aa_media_hits: 'Analytics media-start hits (pe=ms_s) in the capture within 2 min of the media session',
   hb_aa_markers: 'heartbeat aa_start markers in the session',
+  aa_start_late_s: 'seconds the nearest Analytics media-start hit lies beyond 2 s of the media session start',
+  aa_vsid_foreign: 'Analytics media-start hits near the session whose a.media.vsid names another session',
 } as const;
 export type SignalName = keyof typeof SIGNALS;
 export const SIGNAL_NAMES = Object.keys(SIGNALS) as SignalName[];
@@ -460,11 +462,38 @@ export function sessionSignals(
   if (media) {
     const tMin = t0 - 120_000;
     const tMax = (ev.length ? (ev[ev.length - 1].beacon_ts_ms ?? ev[ev.length - 1].ts_ms) : t0) + 120_000;
+    let nearest: Envelope | null = null;
     for (const e of captureEvents)
       if (AA_MEDIA.has(e.sequence.event_type) && e.ts_ms >= tMin && e.ts_ms <= tMax) {
         values.aa_media_hits++;
         mark('aa_media_hits', e, `Analytics ${e.sequence.event_type} hit beside the media session`);
+        if (!nearest || Math.abs(e.ts_ms - t0) < Math.abs(nearest.ts_ms - t0)) nearest = e;
+        const vsid = Object.entries(e.params).find(([k]) => /media\.vsid$/i.test(k))?.[1];
+        if (
+          vsid &&
+          session.protocol === 'heartbeat' &&
+          String(vsid) !== session.key &&
+          !captureHasSession(captureEvents, String(vsid), session.key)
+        ) {
+          values.aa_vsid_foreign++;
+          mark(
+            'aa_vsid_foreign',
+            e,
+            `media-start hit names session ${String(vsid).slice(0, 16)}, not this one`,
+          );
+        }
       }
+    if (nearest) {
+      const late = Math.abs(nearest.ts_ms - t0) / 1000 - 2;
+      if (late > 0) {
+        values.aa_start_late_s = r1(late);
+        mark(
+          'aa_start_late_s',
+          nearest,
+          `Analytics media-start hit ${r1(late + 2)} s from the media session start`,
+        );
+      }
+    }
     for (const e of ev) if (e.sequence.event_type === 'aaStart') values.hb_aa_markers++;
   }
   const keys = new Set<string>();
@@ -480,6 +509,11 @@ export function sessionSignals(
     bigrams.add(`${ev[i - 1].sequence.event_type}>${ev[i].sequence.event_type}`);
   const hosts = [...new Set(ev.map((e) => `${e.family}@${hostShape(e.network.host)}`))];
   return { values, at, keys: [...keys], hosts, bigrams: [...bigrams] };
+}
+
+/** Whether another media session of the capture carries this id (a second session's own hit). */
+function captureHasSession(events: readonly Envelope[], id: string, self: string): boolean {
+  return id !== self && events.some((e) => e.session_id === id);
 }
 
 /**
