@@ -62,6 +62,8 @@ export const NOVELTY_OPTIONS = {
   signalPeers: 'protocol' as 'protocol' | 'version',
   /** Weight of set novelty (new parameter shapes, usual keys missing, rare hosts, rare event bigrams). */
   setWeight: 0.6,
+  /** Weight of a usual key with an unusual value class or spelling, and of a usual key missing. */
+  classWeight: 1.5,
   /** An item carried by fewer than this share of peers is rare (set novelty). */
   rareShare: 0.03,
   /** A key carried by at least this share of peers is usual; lacking it is evidence. */
@@ -411,7 +413,7 @@ export function noveltyScores(
   codesOf: (i: number) => readonly string[],
   opts: Partial<typeof NOVELTY_OPTIONS> = {},
 ): NoveltyRow[] {
-  const o = { ...NOVELTY_OPTIONS, ...JSON.parse(process.env.GOBLIN_NOVELTY_TUNE ?? '{}'), ...opts };
+  const o = { ...NOVELTY_OPTIONS, ...opts };
   const kq = normInv((1 + o.scaleQuantile) / 2);
   const ev: Evidence[][] = feats.map(() => []);
   for (const idx of peerGroups(feats, o.minGroup)) {
@@ -486,7 +488,9 @@ export function noveltyScores(
   }
   // 4. protocol-aware signals, against the protocol's sessions (a protocol violation is rare or not
   // whatever the version), and 5. set novelty, against the closest (protocol, sdk, version) group
-  for (const idx of o.signalPeers === 'protocol' ? peerGroups(feats, o.minGroup) : signalGroups(feats, o.minGroup)) {
+  for (const idx of o.signalPeers === 'protocol'
+    ? peerGroups(feats, o.minGroup)
+    : signalGroups(feats, o.minGroup)) {
     if (idx.length < 5) continue;
     for (const name of SIGNAL_NAMES) {
       const vals = idx.map((i) => feats[i].signals?.values[name] ?? 0);
@@ -540,16 +544,43 @@ export function noveltyScores(
       for (const i of idx) for (const k of of(i)) df.set(k, (df.get(k) ?? 0) + 1);
       const N = idx.length;
       const usual = [...df].filter(([, n]) => n / N >= o.usualShare).map(([k]) => k);
+      // keys: how many peers carry the key at all (any value class), and its usual spelling by case
+      const base = (k: string) => k.slice(0, k.lastIndexOf('='));
+      const baseDf = new Map<string, number>();
+      const spelling = new Map<string, [string, number]>();
+      if (kind === 'key') {
+        for (const i of idx)
+          for (const b of new Set(of(i).map(base))) baseDf.set(b, (baseDf.get(b) ?? 0) + 1);
+        for (const [b, n] of baseDf) {
+          const low = b.toLowerCase();
+          if (n > (spelling.get(low)?.[1] ?? 0)) spelling.set(low, [b, n]);
+        }
+      }
       for (const i of idx) {
         const mine = new Set(of(i));
         // the rarest item the session carries (seen in few peers), and for keys the most usual one it lacks
         let rare = '';
         let rareDf = Infinity;
+        let odd: Evidence | null = null;
         for (const k of mine) {
           const n = df.get(k) ?? 0;
           if (n < rareDf) [rare, rareDf] = [k, n];
+          if (kind !== 'key' || n > Math.max(1, Math.floor(o.rareShare * N))) continue;
+          // a key most peers carry, with a value class they do not use; or a usual key spelled another way
+          const b = base(k);
+          const [usualSpelling, spelledDf] = spelling.get(b.toLowerCase()) ?? [b, 0];
+          const kindOf =
+            (baseDf.get(b) ?? 0) >= N / 2
+              ? `value class ${k.slice(k.lastIndexOf('=') + 1)} of ${b}, which ${baseDf.get(b)} of ${N} peer sessions send as another class`
+              : usualSpelling !== b && spelledDf >= N / 2
+                ? `parameter ${b} where ${spelledDf} of ${N} peer sessions spell it ${usualSpelling}`
+                : '';
+          if (!kindOf) continue;
+          const bits = o.classWeight * -Math.log2(n / (N + 1));
+          if (!odd || bits > odd.bits) odd = { evidence: `key:${k}`, bits, detail: kindOf };
         }
-        if (rare && rareDf <= Math.max(1, Math.floor(o.rareShare * N))) {
+        if (odd) ev[i].push(odd);
+        else if (rare && rareDf <= Math.max(1, Math.floor(o.rareShare * N))) {
           const bits = -Math.log2(rareDf / (N + 1));
           ev[i].push({
             evidence: `${kind}:${rare}`,
@@ -566,7 +597,7 @@ export function noveltyScores(
           const bits = -Math.log2((N - missDf + 1) / (N + 1));
           ev[i].push({
             evidence: `missing:${miss}`,
-            bits: o.setWeight * bits,
+            bits: o.classWeight * bits,
             detail: `parameter ${miss} missing; ${missDf} of ${N} peer sessions carry it`,
           });
         }
