@@ -105,6 +105,8 @@ export function learn(
     truth?: Map<string, Set<string>>;
     seed?: number;
     aggregator?: 'label_model' | 'majority_vote';
+    /** Labeling functions (default: the pack's specs + lfs/); leave-a-family-out drops a family's. */
+    lfs?: LabelingFunction[];
   } = {},
 ): LearnResult {
   const t: Record<string, number> = {};
@@ -118,7 +120,7 @@ export function learn(
   const features = views.map((v, i) => sessionFeatures(v, capOf[i]));
   addShapeRarity(features);
   lap('features_ms');
-  const labeling = runLabeling(views, allLabelingFunctions(pack), opts.truth, opts.aggregator);
+  const labeling = runLabeling(views, opts.lfs ?? allLabelingFunctions(pack), opts.truth, opts.aggregator);
   lap('label_ms');
   const X = features.map((f) => f.x);
   const predictions = new Map<string, Record<string, number>>();
