@@ -6,6 +6,8 @@ import { gateFailure, openProposalPr, type PrResult } from './bot.js';
 import { updateDashboard } from './dashboard.js';
 import type { ForgeClient } from './forge.js';
 import { loadProposal } from './proposal-files.js';
+import { applyStyleToProposal } from '../style/apply.js';
+import { readStyle } from '../style/store.js';
 
 /** The stages the loop chains; each defaults to the other engineers' library functions (dynamic import). */
 export interface LoopStages {
@@ -137,6 +139,11 @@ export async function runLoop(o: LoopOptions): Promise<LoopReport> {
       : [];
   } else bundles = await stages.drift(ctx);
   log(`drift: ${bundles.length} bundle(s)`);
+  // Style memory (preferences/style.yaml, `goblin style learn`): the team's conventions, applied to every
+  // proposal before shadow, judges and PR; proposals shaped like ones the team rejected are held back.
+  const stylePath = resolve(root, config.autonomy.preferences_dir, 'style.yaml');
+  const style = existsSync(stylePath) ? readStyle(stylePath) : null;
+  if (!style) log('style: no preferences/style.yaml yet (goblin style learn); proposals go out as written');
   const report: LoopReport = { bundles, proposals: [], prs: [], capped: 0 };
   for (const b of bundles) {
     try {
@@ -148,6 +155,16 @@ export async function runLoop(o: LoopOptions): Promise<LoopReport> {
     if (!pr.dir) {
       report.proposals.push({ bundle: b, dir: null, status: `refused: ${pr.refused ?? 'no proposal'}` });
       continue;
+    }
+    if (style) {
+      const st = applyStyleToProposal(pr.dir, style);
+      if (st.held) {
+        log(`style: held back ${st.spec_id}: ${st.held}`);
+        report.proposals.push({ bundle: b, dir: pr.dir, status: `held: style: ${st.held}` });
+        continue;
+      }
+      for (const a of st.applied)
+        log(`style: ${st.spec_id}: ${a.description} (${a.support} edit(s), ${a.counter} counter-example(s))`);
     }
     await stages.shadow(pr.dir, ctx);
     await stages.judge(pr.dir, ctx);
