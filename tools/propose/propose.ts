@@ -218,6 +218,8 @@ export async function propose(bundleIn: Bundle | string, opts: ProposeOptions): 
     changed,
     derived_fixtures: fx.derived.map(rel),
     constraints: bundle.constraints,
+    // Only the deterministic proposer ranks its own citations; an LLM answer's are its own choice.
+    evidence: proposer === 'deterministic' ? draft.evidence : undefined,
     notes,
     dataset: { source: corpus.source, hash: corpus.datasetHash },
   });

@@ -20,7 +20,15 @@ import { writeStyle } from './store.js';
  */
 const TOKEN = 'style-e2e-token-51a0';
 
-function stages(repo: TestRepo, findings: { id: string; version: string; interval: number }[]): LoopStages {
+interface Finding {
+  id: string;
+  version: string;
+  interval: number;
+  /** The proposer's evidence grade (tools/propose/evidence-rank.ts); absent = ungraded. */
+  grade?: 'direct' | 'generic' | 'none';
+}
+
+function stages(repo: TestRepo, findings: Finding[]): LoopStages {
   const bundlesDir = join(repo.clone, 'bundles');
   return {
     async drift() {
@@ -54,19 +62,27 @@ function stages(repo: TestRepo, findings: { id: string; version: string; interva
         return file;
       });
     },
-    async research() {},
+    async research() {
+      return { queries: ['media collection ad ping interval 3.2', 'android media release notes 3.2.0'] };
+    },
     async propose(file) {
       const b = Bundle.parse(JSON.parse(readFileSync(file, 'utf8')));
       const a = b.anomalies[0];
       const [maj, min] = a.version!.split('.');
-      return {
-        dir: writeProposal(join(repo.clone, 'proposals'), {
-          bundleId: b.bundle_id,
-          specId: `CADENCE_AD_PING_INTERVAL_MEDIA_${maj}_${min}`,
-          version: `>=${maj}.${min}.0 <${maj}.${Number(min) + 1}.0`,
-          intervalS: a.observed,
-        }),
-      };
+      const dir = writeProposal(join(repo.clone, 'proposals'), {
+        bundleId: b.bundle_id,
+        specId: `CADENCE_AD_PING_INTERVAL_MEDIA_${maj}_${min}`,
+        version: `>=${maj}.${min}.0 <${maj}.${Number(min) + 1}.0`,
+        intervalS: a.observed,
+      });
+      const grade = findings.find((f) => f.id === b.bundle_id)?.grade;
+      if (grade) {
+        const mf = join(dir, 'proposal.json');
+        const m = JSON.parse(readFileSync(mf, 'utf8'));
+        m.evidence = { grade, reasons: ['states the measured value'], other_sdk: 1 };
+        writeFileSync(mf, JSON.stringify(m, null, 2));
+      }
+      return { dir };
     },
     shadow: async (dir) => JSON.parse(readFileSync(join(dir, 'shadow.json'), 'utf8')) as ShadowReport,
     judge: async (dir) => JSON.parse(readFileSync(join(dir, 'judge.json'), 'utf8')) as JudgeReport,
@@ -184,5 +200,28 @@ describe('style memory on the fake forge', () => {
       'defer',
       'reject',
     ]);
+  });
+
+  it('no source for this SDK and version: an investigate issue with the measurement and queries, not a PR', async () => {
+    const pulls = forge.pulls.length;
+    const undocumented = [
+      { id: 'drift-3.2-undocumented', version: '3.2.0', interval: 20, grade: 'generic' as const },
+    ];
+    const run = () =>
+      runLoop({ root: repo.clone, config: repo.config, forge: client, stages: stages(repo, undocumented) });
+    const r = await run();
+    expect(r.proposals[0].status).toMatch(
+      /^investigate: the best passage does not name this SDK and version .* \(investigate issue #\d+ created\)$/,
+    );
+    expect(forge.pulls).toHaveLength(pulls);
+    const issue = forge.issues.find((i) => forge.labelNames(i.labels).includes('goblin:investigate'))!;
+    expect(issue.title).toMatch(/^Investigate CADENCE_AD_PING_INTERVAL_MEDIA_3_2: .*; no source found$/);
+    expect(issue.body).toContain('`android media release notes 3.2.0`');
+    expect(issue.body).toContain('Left out: 1 passage(s) about another SDK.');
+    // The next run updates the same issue instead of opening another.
+    expect((await run()).proposals[0].status).toMatch(/investigate issue #\d+ unchanged/);
+    expect(
+      forge.issues.filter((i) => forge.labelNames(i.labels).includes('goblin:investigate')),
+    ).toHaveLength(1);
   });
 });
