@@ -67,9 +67,14 @@ describe('DPO / LoRA recipe', () => {
   it.skipIf(!python)(
     'the Python recipe compiles, and its arguments parse and check the dataset without torch',
     () => {
-      expect(spawnSync('python3', ['-m', 'py_compile', join(REPO, 'tools/train/dpo_lora.py')]).status).toBe(
-        0,
-      );
+      // py_compile with an explicit target: no __pycache__ in the source tree.
+      const compile = spawnSync('python3', [
+        '-c',
+        'import py_compile, sys; py_compile.compile(sys.argv[1], cfile=sys.argv[2], doraise=True)',
+        join(REPO, 'tools/train/dpo_lora.py'),
+        join(tmp, 'dpo_lora.pyc'),
+      ]);
+      expect(compile.status, compile.stderr?.toString()).toBe(0);
       const data = join(tmp, 'dpo.jsonl');
       writeFileSync(
         data,
