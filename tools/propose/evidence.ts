@@ -4,7 +4,8 @@
  * the value" test. Verification goes through the research verifier (CitationResolver), so a quote is
  * accepted exactly when `goblin research verify` would accept it.
  */
-import { resolve } from 'node:path';
+import { existsSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { CitationResolver } from '../research/verify.js';
 import { FetchCache } from '../research/cache.js';
 import { extractRecord } from '../research/store.js';
@@ -149,10 +150,14 @@ export function findRankedEvidence(
       title: c.title,
     })),
   ];
-  const key = resolve(opts.cacheDir);
-  if (!quoteMemo.has(key)) quoteMemo.set(key, cachedQuotes(key));
+  const dir = resolve(opts.cacheDir);
+  // Keyed by the cache's index state too: a page fetched or imported since must be seen (same process).
+  const idx = join(dir, 'index.jsonl');
+  const st = existsSync(idx) ? statSync(idx) : null;
+  const key = `${dir}\n${st?.mtimeMs ?? 0}\n${st?.size ?? 0}`;
+  if (!quoteMemo.has(key)) quoteMemo.set(key, cachedQuotes(dir));
   cands.push(...quoteMemo.get(key)!);
-  const resolver = new CitationResolver(new FetchCache(key));
+  const resolver = new CitationResolver(new FetchCache(dir));
   const out: Quote[] = [];
   const seen = new Set<string>();
   // Longest first is the tie-break (more context for the reviewer), as before ranking existed.
