@@ -3,13 +3,13 @@ import { gradeOf, rankEvidence } from './evidence-rank.js';
 
 /** The passages a reviewer sees for "Android Media 3.2.x pings ads every 10 s" and the Web SDK 30 s change. */
 const GENERIC = {
-  url: 'urn:goblin:reference:adobe-wire-formats.md',
+  url: 'urn:goblin:reference:wire-format-notes',
   quote: 'Ping, main content | every 10 s, first one 10 s after playback start; regardless of other events',
   title: 'Adobe wire formats',
   fetched_at: '2026-11-24T11:55:04.983Z',
 };
 const HEARTBEAT_AD = {
-  url: 'urn:goblin:reference:adobe-wire-formats.md',
+  url: 'urn:goblin:reference:wire-format-notes',
   quote: 'Ad heartbeat | every 1 s (granular ad tracking is on by default in JS 2.x and Roku 2.x)',
   title: 'Adobe wire formats',
 };
