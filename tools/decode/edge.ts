@@ -154,6 +154,8 @@ interface EdgeEventSource {
   /** Event name override (downloaded inner events). */
   eventTypeOverride: string | null;
   tsOverride: string | null;
+  /** One element of a `media.downloaded` batch (offline content posted later, one session per batch). */
+  downloaded?: boolean;
 }
 
 /** Edge `/ee…/v1|v2/interact|collect|privacy/set-consent` and Media Edge `/ee…/va/v1/{event}` (wire-formats.md §5). */
@@ -204,6 +206,7 @@ export function decodeEdge(input: EntryInput, route: EdgeRoute): Envelope[] {
           eventIndex: i,
           eventTypeOverride: typeof d.mediaEventType === 'string' ? d.mediaEventType : null,
           tsOverride: typeof d.mediaEventTimestamp === 'string' ? d.mediaEventTimestamp : null,
+          downloaded: true,
         });
       }
     } else {
@@ -251,9 +254,12 @@ export function decodeEdge(input: EntryInput, route: EdgeRoute): Envelope[] {
       env.sequence.raw_event_type = xdmType ?? `media.${name}`;
       env.sequence.asset_type = assetTypeOfEvent(name);
       env.sequence.playhead_s = num(params['mediaCollection.playhead']);
+      // A downloaded batch is one session whose id the response hands back for the batch's XDM event:
+      // every element of the batch belongs to it, not only its sessionStart (wire-formats.md §5).
       env.session_id =
         str(params['mediaCollection.sessionID']) ??
-        (name === 'sessionStart' ? newSessionId(response.handles, src.eventIndex) : null);
+        (name === 'sessionStart' || src.downloaded ? newSessionId(response.handles, src.eventIndex) : null);
+      if (src.downloaded) params._downloaded = true;
       env.app_version = str(params['mediaCollection.sessionDetails.appVersion']);
       env.asset.type = str(params['mediaCollection.sessionDetails.contentType']);
       env.asset.id = str(params['mediaCollection.sessionDetails.name']);

@@ -139,10 +139,18 @@ export function decodeMediaCollection(input: EntryInput): Envelope[] {
   const locationSid = sessionIdFromLocation(input.resHeaders.location ?? entry.resHeaders.location);
   const out: Envelope[] = [];
   let libraryVersion: string | null = null;
+  // Downloaded (offline) content arrives as one batch: `/api/v1/downloaded`, or an array the AEP SDK posts
+  // to `/api/v1/sessions`, starting with a sessionStart that says `media.downloaded: true` (§4.6: its
+  // pings are 50 s apart and its timestamps are hours before the capture).
+  const downloaded =
+    route.kind === 'downloaded' ||
+    items.length > 1 ||
+    (items[0] as { params?: Record<string, unknown> }).params?.['media.downloaded'] === true;
   for (let i = 0; i < items.length; i++) {
     const item = items[i] as Record<string, unknown>;
     const name = item.eventType as string;
     const params = mcParams(item);
+    if (downloaded) params._downloaded = true;
     const env = newEnvelope(input, 'media-collection', 'hb-api', i);
     env.network.errors = errors.slice();
     env.sequence.event_type = mediaEventType(name);

@@ -2,6 +2,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { FAIL_CODES } from '../codes/catalog.js';
+import { versionCore } from '../fingerprint/version.js';
 import { GoblinConfig } from '../config/index.js';
 import { ingest, type IngestSummary } from '../ingest/run.js';
 import type { Finding, SessionRow, Timeline } from '../validate/outputs.js';
@@ -107,7 +108,8 @@ export async function evaluate(opts: {
     if (!s) continue;
     if (s.platform === t.platform) plat++;
     if (s.sdk === t.sdk) sdk++;
-    if (s.sdk_version === t.sdk_version) ver++;
+    // The simulator's truth holds the wire spelling; sessions carry its comparable core (and the raw).
+    if (s.sdk_version === versionCore(t.sdk_version) && (s.sdk_version_raw ?? null) === t.sdk_version) ver++;
   }
   const failing = codes
     .filter((c) => c.support > 0 && (c.precision < 0.99 || c.recall < 0.97))

@@ -35,6 +35,7 @@ function* sessionRows(c: Capture): Iterable<Record<string, unknown>> {
       platform: s.platform,
       sdk: s.sdk,
       sdk_version: s.sdk_version,
+      sdk_version_raw: s.sdk_version_raw,
       app_version: s.app_version,
       confidence: s.confidence,
       virtual_version: s.virtual_version,

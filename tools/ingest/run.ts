@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { GoblinConfig } from '../config/index.js';
 import { createProgress } from '../cli/progress.js';
-import { expandInputs, inShard, parseShard } from '../har/index.js';
+import { expandInputs, inShard, parseShard, storedPath } from '../har/index.js';
 import { openStore, queryRows, type Store } from '../store/index.js';
 import { exportRun, repairLake } from '../store/lake.js';
 import { loadStaging } from './load.js';
@@ -85,7 +85,10 @@ export async function ingest(opts: IngestOptions): Promise<{ summary: IngestSumm
       .replace(/[-:.TZ]/g, '')
       .slice(0, 17) + `-${process.pid}`;
   const shard = parseShard(opts.shard);
-  const all = expandInputs(opts.inputs, root).filter((f) => inShard(f.rel, shard));
+  // Shards hash the input-relative name; the store keeps the root-relative path (no collisions).
+  const all = expandInputs(opts.inputs, root)
+    .filter((f) => inShard(f.rel, shard))
+    .map((f) => ({ ...f, rel: storedPath(f.abs, root) }));
   const store = await openStore(resolve(root, cfg.storage.db_file));
   const lake = resolve(root, cfg.storage.parquet_dir);
   const stagingRoot = resolve(root, cfg.storage.base_dir, 'staging');

@@ -16,7 +16,7 @@ import { parseTruth, type TruthFault, type TruthSession } from '../eval/score.js
 import { CHROMIUM, recordScenarios, type HarMode, type Recording } from './record.js';
 import { SHORT_MC } from './scenarios.js';
 import { scoreBrowserCorpus, type BrowserRun } from './score.js';
-import { coreVersion, entryIndexOf } from './truth.js';
+import { entryIndexOf } from './truth.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const DIR = join(ROOT, 'tests/browser');
@@ -83,16 +83,21 @@ describe('browser-recorded corpus (tests/browser)', () => {
     expect(s.score.findings.beyond_first).toBe(0);
   });
 
-  it('fingerprints every session as the page sent it (versions compared by their core)', () => {
+  it('fingerprints every session as the page sent it: comparable core and raw wire string', () => {
     expect(s.score.fingerprint.found).toBe(SESSIONS.length);
-    expect([s.score.fingerprint.platform, s.score.fingerprint.sdk]).toEqual([1, 1]);
-    // Goblin keeps heartbeat and Media Collection versions as sent (`js-3.1.0`); the truth holds the
-    // comparable core (`3.1.0`): equal cores are agreement, anything else is an error. The omit capture
-    // holds no version at all (it was in the bodies), and neither truth nor Goblin names one.
-    const versionErrors = s.score.fingerprint_errors.filter(
-      (e) => !(e.field === 'sdk_version' && coreVersion(e.observed) === e.expected),
-    );
-    expect(versionErrors).toEqual([]);
+    // Sessions carry the comparable core (`3.1.0`) as `sdk_version`, as the truth does, and the wire
+    // spelling (`js-3.1.0`) as `sdk_version_raw`. The omit capture holds no version at all (it was in
+    // the bodies), and neither truth nor Goblin names one.
+    expect(s.score.fingerprint_errors).toEqual([]);
+    expect([s.score.fingerprint.platform, s.score.fingerprint.sdk, s.score.fingerprint.version]).toEqual([
+      1, 1, 1,
+    ]);
+    for (const t of SESSIONS) {
+      const row = s.rows.find(
+        (r) => r.har === t.har && (t.kind === 'media' ? r.session === t.session : r.protocol === t.protocol),
+      );
+      if (t.kind === 'media' && t.sdk_version_raw) expect(row?.sdk_version_raw).toBe(t.sdk_version_raw);
+    }
     for (const t of SESSIONS.filter((x) => x.kind === 'media'))
       expect(s.rows.find((r) => r.har === t.har && r.session === t.session)!.app_version).toBe(t.app_version);
   });
@@ -167,7 +172,7 @@ describe.skipIf(NO_CHROMIUM)('recording live with playwright-core and Debian chr
           expect(session.unchecked).toBeNull();
           const types = sent.map((b) => (JSON.parse(b.body!) as { eventType: string }).eventType);
           expect([rec.mode, session.events.map((e) => e.sequence.raw_event_type)]).toEqual([rec.mode, types]);
-          expect(session.sdk_version).toBe(rec.ledger.versions.media);
+          expect(session.sdk_version_raw).toBe(rec.ledger.versions.media);
         }
       }
       // The embedded HAR holds every beacon the page logged, in a form the truth builder can locate.

@@ -13,7 +13,10 @@ export interface Session {
   events: Envelope[];
   platform: string;
   sdk: 'aa' | 'heartbeat' | 'hb-api' | 'edge';
+  /** Comparable library version core (`2.2.2.230`, `3.1.0`, Edge `3.3.0+3.0.1`): scopes use it. */
   sdk_version: string | null;
+  /** The library version as the wire spelled it (`js-2.2.2.230-96e624`), for the one click away. */
+  sdk_version_raw: string | null;
   app_version: string | null;
   confidence: number;
   /** Signals that decided the fingerprint, strongest first (for `spec explain` and the site). */

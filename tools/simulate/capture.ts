@@ -19,7 +19,7 @@ import {
   type BodyPlan,
   type PageFault,
 } from './render-page.js';
-import type { Rng } from './rng.js';
+import type { Rng } from '../util/rng.js';
 import { base64Body } from './wire.js';
 import { generateTimeline, type MediaTimeline, type Needs } from './timeline.js';
 import type { HarObject, MediaProtocol, Scenario, SimRequest, TruthRecord } from './types.js';
@@ -296,6 +296,8 @@ function faultyTimeline(
         close,
         needs,
         compact: Boolean(scenario.compact),
+        // Chromecast 3.x is not among the SDKs documented with a 10 s ad default: the documented 1 s.
+        adIntervalMs: lib.platform === 'chromecast' ? 1000 : undefined,
       },
       rng.fork(attempt + 10 * k),
     );

@@ -7,7 +7,7 @@ import { BASE_EPOCH_MS, buildCapture } from './capture.js';
 import { faultApplies, FAULT_CODES } from './faults.js';
 import { serializeHar } from './exporters.js';
 import { LIBRARY_INFO, MEDIA_COMBOS } from './libraries.js';
-import { Rng } from './rng.js';
+import { Rng } from '../util/rng.js';
 import type { Exporter, Library, Platform, Protocol, Scenario, TruthRecord } from './types.js';
 
 export interface CorpusOptions {

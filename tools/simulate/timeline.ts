@@ -1,4 +1,4 @@
-import type { Rng } from './rng.js';
+import type { Rng } from '../util/rng.js';
 import type { MediaProtocol } from './types.js';
 
 /** Protocol-neutral media events (Media Collection names); renderers map them to each wire format. */
@@ -101,6 +101,8 @@ export interface TimelineOptions {
   compact?: boolean;
   /** Resumed session: starts at this playhead, no preroll, no chapters. */
   resumeFromPh?: number;
+  /** Ad-ping interval (ms) when the library's differs from its protocol's (Chromecast 3.x: 1 s). */
+  adIntervalMs?: number;
 }
 
 export interface MediaTimeline {
@@ -173,11 +175,13 @@ function planTimeline(opts: TimelineOptions, rng: Rng): TimelinePlan {
   const completes =
     !live && !needs.noComplete && (opts.close === 'complete' || Boolean(needs.completes)) && !resumed;
   const close = completes ? 'complete' : opts.close === 'complete' ? 'end' : opts.close;
-  const lengthS = live
+  let lengthS = live
     ? 86400
     : completes
       ? rng.int(compact ? 60 : 90, compact ? 100 : 300)
       : rng.int(600, 2700);
+  // A long stretch on content played to its end needs content that long (else the playhead overruns it).
+  if (needs.longStretch && completes) lengthS = Math.max(lengthS, 110);
   let watchS = completes ? lengthS : rng.int(compact ? 30 : 50, compact ? 70 : 260);
   if (needs.longStretch) watchS = Math.max(watchS, 110);
   if (needs.pause === 'long') watchS = Math.max(watchS, 60);
@@ -219,7 +223,7 @@ function planTimeline(opts: TimelineOptions, rng: Rng): TimelinePlan {
     close,
     lengthS,
     watchS,
-    adIntervalMs: hb ? 1000 : 10000,
+    adIntervalMs: opts.adIntervalMs ?? (hb ? 1000 : 10000),
     mainIntervalMs: 10000,
     chapterList,
     wantPreroll,

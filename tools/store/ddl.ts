@@ -59,6 +59,7 @@ export const SESSION_COLUMNS: Record<string, string> = {
   platform: 'VARCHAR',
   sdk: 'VARCHAR',
   sdk_version: 'VARCHAR',
+  sdk_version_raw: 'VARCHAR',
   app_version: 'VARCHAR',
   confidence: 'DOUBLE',
   virtual_version: 'VARCHAR',

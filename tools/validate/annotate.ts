@@ -70,6 +70,11 @@ export function annotate(session: Session): AnnotatedSession {
       playhead: e.sequence.playhead_s,
     };
     steps.push(step);
+    // Main content resuming (a main `play` outside an ad) ends a break left open: report once, re-sync.
+    if (!hb && type === 'play' && inBreak && !inAd) {
+      step.endsBreak = true;
+      inBreak = false;
+    }
     // Transition after the event.
     switch (type) {
       case 'adStart':
@@ -107,12 +112,17 @@ export function annotate(session: Session): AnnotatedSession {
   return { session, steps, ...startInfo(media) };
 }
 
-/** Heartbeat flush: a same-state heartbeat followed within 1 s by a different event. */
-export function isFlush(steps: Step[], i: number): boolean {
+/**
+ * Heartbeat flush: a same-state heartbeat followed within `withinMs` (default 1 s) by a different event.
+ * The SDK reports the ending state when the state changes, whenever in its quantum that happens; a
+ * cadence check passes its interval so that a flush sent seconds before the next state's first report
+ * (the pause report waits for the SDK's tick) still counts as the flush it is.
+ */
+export function isFlush(steps: Step[], i: number, withinMs = 1000): boolean {
   const s = steps[i];
   const n = steps[i + 1];
   if (!n) return false;
-  return n.t - s.t <= 1000 && (n.type !== s.type || n.asset !== s.asset);
+  return n.t - s.t <= withinMs && (n.type !== s.type || n.asset !== s.asset);
 }
 
 export const fmtS = (ms: number): string => `${(ms / 1000).toFixed(1)} s`;

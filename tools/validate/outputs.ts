@@ -36,6 +36,8 @@ export const SessionRow = z.object({
   platform: z.string(),
   sdk: z.string(),
   sdk_version: z.string().nullable(),
+  /** The wire spelling of the library version (`sdk_version` is its comparable core). */
+  sdk_version_raw: z.string().nullable().optional(),
   app_version: z.string().nullable(),
   confidence: z.number(),
   /** Virtual version (shape cluster id) when no explicit version was seen. */

@@ -180,6 +180,12 @@ export interface Step {
   stateBefore: MediaState;
   isPing: boolean;
   playhead: number | null;
+  /**
+   * MC/Edge: a main `play` outside an ad while a break is still open. Main content resuming ends the break
+   * implicitly (ADBREAK_NOT_CLOSED reports it once, here); the state machine leaves the break after it,
+   * so later main pings are not judged as "in the break" (one fault, one finding).
+   */
+  endsBreak?: boolean;
 }
 
 export interface AnnotatedSession {

@@ -192,6 +192,7 @@ export function validateCapture(capture: Capture, pack: RulePack, opts: Validate
       platform: session.platform,
       sdk: session.sdk,
       sdk_version: session.sdk_version,
+      sdk_version_raw: session.sdk_version_raw,
       app_version: session.app_version,
       confidence: Math.round(session.confidence * 100) / 100,
       virtual_version: session.virtual_version,

@@ -8,9 +8,9 @@ testCheck(adNotClosed, {
       protocol: 'heartbeat',
       events: [
         { at: 0, type: 'start', ph: 0 },
-        { at: 300, type: 'start', asset: 'ad', ph: 0, fires: 'AD_NOT_CLOSED' },
+        { at: 300, type: 'start', asset: 'ad', ph: 0 },
         { at: 1300, type: 'play', asset: 'ad', ph: 1 },
-        { at: 6300, type: 'play', ph: 0 },
+        { at: 6300, type: 'play', ph: 0, fires: 'AD_NOT_CLOSED' },
       ],
     },
   ],

@@ -30,8 +30,11 @@ export const adNotClosed = defineCheck({
   doc: {
     text: [
       'An ad start not followed by its complete/skip before the next ad start, the break’s end, main content',
-      "resuming (heartbeat: a main heartbeat) or the session's end (only when the capture goes on ≥ 30 s, as",
-      'for SESSION_NOT_CLOSED). ABSTAIN on sessions without ads.',
+      "resuming (heartbeat: a main heartbeat; MC/Edge: a main `play` in the open break) or the session's end",
+      '(only when the capture goes on ≥ 30 s, as for SESSION_NOT_CLOSED). One finding per unclosed ad, at the',
+      'event that reveals it (the next ad start, the `adBreakComplete`, the close). An ad start re-sent for the',
+      'same ad instance (same ad id and ad session id) while the ad stalls is reported here once, at the',
+      're-sent start (decision D-12 in specs/README.md). ABSTAIN on sessions without ads.',
     ].join('\n'),
     examples: [
       {
@@ -40,9 +43,15 @@ export const adNotClosed = defineCheck({
         events: [
           { at: 0, type: 'sessionStart', ph: 0 },
           { at: 300, type: 'adBreakStart', ph: 0 },
-          { at: 400, type: 'adStart', ph: 0, fires: 'AD_NOT_CLOSED', note: 'no adComplete/adSkip follows' },
+          { at: 400, type: 'adStart', ph: 0, note: 'no adComplete/adSkip follows' },
           { at: 10400, type: 'ping', ph: 0 },
-          { at: 15400, type: 'adBreakComplete', ph: 0 },
+          {
+            at: 15400,
+            type: 'adBreakComplete',
+            ph: 0,
+            fires: 'AD_NOT_CLOSED',
+            note: 'the break ends with the ad still open: the finding points at the event that reveals it',
+          },
           { at: 15500, type: 'play', ph: 0 },
         ],
       },
@@ -63,11 +72,14 @@ export const adNotClosed = defineCheck({
     const hb = a.session.protocol === 'heartbeat';
     const hits: Hit[] = [];
     let open: Step | null = null;
-    const report = (why: string) => {
+    // One finding per unclosed ad, at the event that reveals it (the next ad start, the break's end,
+    // main content resuming, the session's close), with the ad's start as the window's beginning.
+    const report = (why: string, at: Step) => {
       if (open)
         hits.push({
           code: 'AD_NOT_CLOSED',
-          event: open.e,
+          event: at.e,
+          since: open.e,
           message: `ad started at ${open.e.ts} was never completed or skipped before ${why}`,
           expected: 'adComplete or adSkip',
           observed: why,
@@ -78,14 +90,16 @@ export const adNotClosed = defineCheck({
     for (const s of a.steps) {
       if (s.type === 'adStart') {
         sawAd = true;
-        report('the next ad start');
+        report('the next ad start', s);
         open = s;
       } else if (s.type === 'adComplete' || s.type === 'adSkip') open = null;
-      else if (s.type === 'adBreakComplete' || s.type === 'adBreakStart') report(`${s.type}`);
-      else if (isClose(s)) report(s.type);
-      else if (hb && s.asset === 'main' && s.isPing) report('main content resumed');
+      else if (s.type === 'adBreakComplete' || s.type === 'adBreakStart') report(`${s.type}`, s);
+      else if (isClose(s)) report(s.type, s);
+      else if (s.endsBreak) report('main content resumed (play)', s);
+      else if (hb && s.asset === 'main' && s.isPing) report('main content resumed', s);
     }
-    if (open && captureContinued(a, v)) report('the end of the session');
+    const last = a.steps[a.steps.length - 1];
+    if (open && last && captureContinued(a, v)) report('the end of the session', last);
     return sawAd ? { status: 'ran', hits } : { status: 'abstain', reason: 'no ads' };
   },
 });

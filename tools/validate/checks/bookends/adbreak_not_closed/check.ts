@@ -30,9 +30,12 @@ export const adBreakNotClosed = defineCheck({
   },
   doc: {
     text: [
-      '`adBreakStart` without `adBreakComplete` before the next `adBreakStart`, main content resuming (the main',
-      "playhead advancing more than `tolerance_s` [1] s with no ad open) or the session's end. Media",
-      'Collection / Edge only; ABSTAIN on sessions without ad breaks.',
+      '`adBreakStart` without `adBreakComplete` before the next `adBreakStart`, main content resuming (a main',
+      '`play` with no ad open, or the main playhead advancing more than `tolerance_s` [1] s with no ad open) or',
+      "the session's end. One fault, one finding: it is reported once, at the event that reveals it, and main",
+      'content resuming ends the break implicitly — the state machine leaves the break there, so the pings',
+      'that follow are main content (no cascade of PLAYHEAD_ADVANCED_WHILE_PAUSED or ad-ping findings).',
+      'Media Collection / Edge only; ABSTAIN on sessions without ad breaks.',
     ].join('\n'),
     examples: [
       {
@@ -41,10 +44,16 @@ export const adBreakNotClosed = defineCheck({
         events: [
           { at: 0, type: 'sessionStart', ph: 0 },
           { at: 300, type: 'play', ph: 0 },
-          { at: 60300, type: 'adBreakStart', ph: 60, fires: 'ADBREAK_NOT_CLOSED' },
+          { at: 60300, type: 'adBreakStart', ph: 60 },
           { at: 60400, type: 'adStart', ph: 60 },
           { at: 70400, type: 'adComplete', ph: 60 },
-          { at: 70600, type: 'sessionComplete', ph: 60 },
+          {
+            at: 70600,
+            type: 'sessionComplete',
+            ph: 60,
+            fires: 'ADBREAK_NOT_CLOSED',
+            note: 'the close reveals it',
+          },
         ],
       },
       {
@@ -65,11 +74,14 @@ export const adBreakNotClosed = defineCheck({
     const hits: Hit[] = [];
     let open: Step | null = null;
     let sawBreak = false;
-    const report = (why: string) => {
+    // One finding per unclosed break, at the event that reveals it (the next break, main content's
+    // `play`, the session's close), with the break's start as the window's beginning.
+    const report = (why: string, at: Step) => {
       if (open)
         hits.push({
           code: 'ADBREAK_NOT_CLOSED',
-          event: open.e,
+          event: at.e,
+          since: open.e,
           message: `ad break opened at ${open.e.ts} has no adBreakComplete before ${why}`,
           expected: 'adBreakComplete',
           observed: why,
@@ -79,10 +91,11 @@ export const adBreakNotClosed = defineCheck({
     for (const s of a.steps) {
       if (s.type === 'adBreakStart') {
         sawBreak = true;
-        report('the next ad break');
+        report('the next ad break', s);
         open = s;
       } else if (s.type === 'adBreakComplete') open = null;
-      else if (isClose(s)) report(s.type);
+      else if (isClose(s)) report(s.type, s);
+      else if (s.endsBreak) report('main content resumed (play)', s);
       else if (
         open &&
         !s.inAd &&
@@ -91,9 +104,10 @@ export const adBreakNotClosed = defineCheck({
         open.playhead !== null &&
         s.playhead - open.playhead > p.tolerance_s
       )
-        report('main content resumed');
+        report('main content resumed', s);
     }
-    if (open && captureContinued(a, v)) report('the end of the session');
+    const last = a.steps[a.steps.length - 1];
+    if (open && last && captureContinued(a, v)) report('the end of the session', last);
     return sawBreak ? { status: 'ran', hits } : { status: 'abstain', reason: 'no ad breaks' };
   },
 });

@@ -5,8 +5,8 @@ export const dropPostrollBreakComplete: TimelineFault = (tl) => {
   const ev = tl.events;
   const i = ev.findIndex((e) => e.kind === 'adBreakComplete' && e.pod?.name === 'postroll');
   if (i < 0) return null;
-  const pod = ev[i].pod;
   ev.splice(i, 1);
-  const start = ev.slice(0, i).findLast((e) => e.kind === 'adBreakStart' && e.pod === pod);
-  return { note: 'postroll adBreakComplete missing before sessionComplete', at: start ? [start] : [] };
+  // The finding belongs at the event that reveals the open break: the session's close.
+  const reveal = ev.slice(i).find((e) => e.kind === 'sessionComplete' || e.kind === 'sessionEnd');
+  return { note: 'postroll adBreakComplete missing before sessionComplete', at: reveal ? [reveal] : [] };
 };

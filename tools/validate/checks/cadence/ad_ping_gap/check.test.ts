@@ -18,6 +18,21 @@ testCheck(adPingGap, {
   ],
   valid: [
     {
+      title:
+        'legacy heartbeat: an ad complete re-sent 1.6 s after the ad closed is not an ad ping (cross-check android/heartbeat/0021)',
+      protocol: 'heartbeat',
+      params: { ad_interval_s: 1 },
+      events: [
+        { at: 0, type: 'start', ph: 0 },
+        { at: 300, type: 'start', asset: 'ad', ph: 0 },
+        { at: 1300, type: 'play', asset: 'ad', ph: 1 },
+        { at: 2300, type: 'play', asset: 'ad', ph: 2 },
+        { at: 2400, type: 'complete', asset: 'ad', ph: 2 },
+        { at: 4000, type: 'complete', asset: 'ad', ph: 2, note: 'ILLEGAL_TRANSITION territory, not a gap' },
+        { at: 7000, type: 'play', ph: 3 },
+      ],
+    },
+    {
       title: 'the gap between two ads of a pod is not an ad-ping gap',
       protocol: 'media-collection',
       events: [

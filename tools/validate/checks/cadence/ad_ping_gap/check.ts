@@ -101,7 +101,8 @@ export const adPingGap = defineCheck({
     let prev: Step | null = null;
     let sawAd = false;
     for (const s of a.steps) {
-      const inAdTime = hb ? s.asset === 'ad' && s.type !== 'adStart' : s.inAd;
+      // Only while an ad is open: an ad complete re-sent after the ad closed is not an ad ping.
+      const inAdTime = hb ? s.asset === 'ad' && s.type !== 'adStart' && prev !== null : s.inAd;
       if (s.type === 'adStart') {
         prev = s;
         sawAd = true;
@@ -125,7 +126,8 @@ export const adPingGap = defineCheck({
             observed: fmtS(d),
           });
       }
-      prev = s;
+      // Heartbeat: the ad's complete/skip closes it; what follows until the next ad start is not ad time.
+      prev = hb && (s.type === 'adComplete' || s.type === 'adSkip') ? null : s;
     }
     return sawAd ? { status: 'ran', hits } : { status: 'abstain', reason: 'no ads in session' };
   },

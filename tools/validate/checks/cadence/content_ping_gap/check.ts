@@ -3,7 +3,7 @@ import { fmtS } from '../../../annotate.js';
 import { defineCheck } from '../../../types.js';
 import type { Hit, Step } from '../../../types.js';
 import { MEDIA } from '../../protocols.js';
-import { IDLE_MS, MAIN_INTERVAL_TERMS, OPEN } from '../shared.js';
+import { IDLE_MS, isDownloaded, MAIN_INTERVAL_TERMS, OPEN } from '../shared.js';
 import { dropMainPings } from './fault.js';
 
 export const contentPingGap = defineCheck({
@@ -21,10 +21,11 @@ export const contentPingGap = defineCheck({
   params: z
     .object({
       content_interval_s: z.number().positive().default(10),
+      downloaded_interval_s: z.number().positive().default(50),
       gap_factor: z.number().min(1).default(1.5),
     })
     .strict(),
-  relaxes: { content_interval_s: 'up', gap_factor: 'up' },
+  relaxes: { downloaded_interval_s: 'up', content_interval_s: 'up', gap_factor: 'up' },
   evidence: {
     needs: 'two consecutive main-content pings of one open session, with nothing quarantined between them',
     continuous: true,
@@ -119,7 +120,9 @@ export const contentPingGap = defineCheck({
     ],
   },
   run(a, _v, p) {
-    const limit = p.content_interval_s * p.gap_factor * 1000;
+    // Downloaded content pings every `downloaded_interval_s` (50 s), whatever the live interval.
+    const interval = isDownloaded(a.session) ? p.downloaded_interval_s : p.content_interval_s;
+    const limit = interval * p.gap_factor * 1000;
     const hits: Hit[] = [];
     const hb = a.session.protocol === 'heartbeat';
     let prev: Step | null = null;

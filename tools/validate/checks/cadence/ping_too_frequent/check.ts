@@ -43,8 +43,9 @@ export const pingTooFrequent = defineCheck({
     text: [
       'Two consecutive periodic pings in one unchanged state (same type, same asset type, nothing between',
       'them) less than `too_frequent_factor` [0.5] × the interval apart (`ad_interval_s` in ads, else',
-      '`content_interval_s`). Legacy heartbeat flushes are excluded: the SDK re-sends the current state early',
-      'when the state changes, so a same-state heartbeat followed within 1 s by a different event is a flush.',
+      '`content_interval_s`). Legacy heartbeat flushes are excluded: the SDK reports the ending state when the',
+      'state changes, so a same-state heartbeat followed by a different event before the next tick (within the',
+      "interval) is a flush, however early in the quantum it comes (the next state's report may wait seconds).",
     ].join('\n'),
     examples: [
       {
@@ -75,6 +76,17 @@ export const pingTooFrequent = defineCheck({
           { at: 13400, type: 'pause', ph: 12 },
         ],
       },
+      {
+        title: 'a heartbeat flush 1.4 s before the pause report (cross-check capture web/heartbeat/0216)',
+        protocol: 'heartbeat',
+        events: [
+          { at: 0, type: 'start', ph: 0 },
+          { at: 400, type: 'play', ph: 0 },
+          { at: 10400, type: 'play', ph: 10 },
+          { at: 14000, type: 'play', ph: 13.6, note: 'flush 3.6 s after the last report: not periodic' },
+          { at: 15400, type: 'pause', ph: 13.6, note: 'the pause report waits for the next SDK tick' },
+        ],
+      },
     ],
   },
   run(a, _v, p) {
@@ -85,8 +97,10 @@ export const pingTooFrequent = defineCheck({
       const s = steps[i];
       const prev = steps[i - 1];
       if (!s.isPing || !prev.isPing || s.type !== prev.type || s.asset !== prev.asset) continue;
-      if (hb && isFlush(steps, i)) continue;
       const interval = (s.asset === 'ad' || s.inAd ? p.ad_interval_s : p.content_interval_s) * 1000;
+      // A report of the ending state is not periodic: the next report (of another state) comes within
+      // the interval, i.e. the state changed before the next tick.
+      if (hb && isFlush(steps, i, interval)) continue;
       const min = interval * p.too_frequent_factor;
       const d = s.t - prev.t;
       if (d < min)

@@ -113,6 +113,11 @@ export const advancedWhilePaused = defineCheck({
         continue;
       }
       if (!anchor) continue;
+      // Main content resuming ends a break left open (ADBREAK_NOT_CLOSED's finding, not this one).
+      if (s.endsBreak) {
+        anchor = null;
+        continue;
+      }
       const frozen = s.type === 'ping' || s.inBreak;
       if (!frozen) {
         anchor = null;

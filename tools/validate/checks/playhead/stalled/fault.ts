@@ -30,11 +30,11 @@ export const freezePlayhead: TimelineFault = (tl, rng, ctx) => {
   const delta = frozen + (next.ts - pts) / 1000 - next.ph;
   for (let m = j + 5; m < ev.length; m++) shiftPh(ev[m], delta, live);
   ev.splice(j + 5, 0, buf, play);
-  // The stall shows on the run's last play ping. Legacy heartbeat re-sends the play state (a flush) just
-  // before the buffer heartbeat, and that flush is the run's last play ping there.
+  // Legacy heartbeat re-sends the play state (a flush) just before the buffer heartbeat.
   if (ctx.protocol === 'heartbeat') buf.markFlush = true;
+  // The stall shows on the ping that completes the first window of 3 play pings over ≥ 20 s (j+1…j+3).
   return {
-    note: `playhead frozen at ${base.toFixed(1)} s over 4 play pings (30 s) while the player reports playing, then buffering`,
-    at: [ctx.protocol === 'heartbeat' ? buf : p4],
+    note: `playhead frozen at ${base.toFixed(1)} s over 4 play pings (30 s) while the player reports playing, then buffering; the first 3-ping window over 20 s completes here`,
+    at: [ev[j + 3]],
   };
 };

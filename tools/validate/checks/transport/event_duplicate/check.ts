@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import type { Envelope } from '../../../../envelope/index.js';
 import { defineCheck } from '../../../types.js';
-import type { Hit } from '../../../types.js';
+import type { CaptureView, Hit } from '../../../types.js';
+import type { Session } from '../../../../session/index.js';
 import { ALL } from '../../protocols.js';
 import { aaPages } from '../shared.js';
 
@@ -47,6 +48,23 @@ export const eventDuplicate = defineCheck({
         ],
       },
       {
+        title:
+          'two tag rules call the media module: pe=ms_s twice 200 ms apart belongs to the heartbeat session',
+        protocol: 'heartbeat',
+        events: [
+          { at: 0, on: 'aa', type: 'ms_s' },
+          { at: 100, type: 'start', ph: 0 },
+          {
+            at: 200,
+            on: 'aa',
+            type: 'ms_s',
+            fires: 'EVENT_DUPLICATE',
+            note: 'the same media start (same a.media.vsid) sent again: the media session is judged, not the page',
+          },
+          { at: 400, type: 'play', ph: 0 },
+        ],
+      },
+      {
         title: 'the legacy redirect-guard retry carries pccr=true',
         protocol: 'aa',
         events: [
@@ -56,14 +74,16 @@ export const eventDuplicate = defineCheck({
       },
     ],
   },
-  run(a, _v, p) {
+  run(a, v, p) {
     const last = new Map<string, Envelope>();
     const hits: Hit[] = [];
-    for (const e of a.session.events) {
+    for (const e of ownBeacons(a.session, v)) {
       const sig = signature(e);
       const prev = last.get(sig);
       const retry = e.params.pccr === 'true' || e.params.pccr === true;
-      if (prev && !retry && e.ts_ms - prev.ts_ms <= p.window_s * 1000)
+      // Elements of one batched request (a downloaded batch) are not the beacon sent twice.
+      const sameRequest = prev !== undefined && prev.provenance.entry_index === e.provenance.entry_index;
+      if (prev && !retry && !sameRequest && e.ts_ms - prev.ts_ms <= p.window_s * 1000)
         hits.push({
           code: 'EVENT_DUPLICATE',
           event: e,
@@ -78,3 +98,23 @@ export const eventDuplicate = defineCheck({
     return { status: 'ran', hits };
   },
 });
+
+/**
+ * The beacons a session answers for. A heartbeat session owns the Analytics media hits of its playback
+ * (`pe=ms_s`/`msa_s`/`m_s` carrying its id in `a.media.vsid`): a duplicated media start is that session's
+ * fault, not the page's. The page session leaves those hits to it, so one fault is one finding.
+ */
+function ownBeacons(session: Session, v: CaptureView): Envelope[] {
+  const owned = (e: Envelope) =>
+    e.family === 'aa' && e.session_id !== null && v.heartbeatSids.has(e.session_id);
+  if (session.protocol === 'aa') return session.events.filter((e) => !owned(e));
+  if (session.protocol !== 'heartbeat') return session.events;
+  const aa = v.capture.events.filter((e) => owned(e) && e.session_id === session.key);
+  if (aa.length === 0) return session.events;
+  return [...session.events, ...aa].sort(
+    (x, y) =>
+      x.ts_ms - y.ts_ms ||
+      x.provenance.entry_index - y.provenance.entry_index ||
+      x.provenance.sub_index - y.provenance.sub_index,
+  );
+}
