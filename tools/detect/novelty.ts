@@ -168,6 +168,7 @@ export const EXPLAINS: Record<CodeFamily, Explains> = {
       'ad_outside_break',
       'nest_depth',
       'chapter_overlap',
+      'bookend_repeat',
       'ts_backwards',
       'dup_events',
     ],
