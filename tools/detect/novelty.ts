@@ -59,7 +59,7 @@ export const NOVELTY_OPTIONS = {
   /** Weight of the protocol-aware signals' surprise (signals.ts). */
   signalWeight: 2,
   /** A count signal that at least this share of peers shows as 0 is violation-like … */
-  violationZeroShare: 0.9,
+  violationZeroShare: 0.85,
   /** … and a non-zero value of it is worth at least this many bits (before signalWeight). */
   violationFloorBits: 4.5,
   /** Peer group of the signals: the protocol, or the (protocol, sdk, version) group when big enough. */
