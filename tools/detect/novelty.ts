@@ -198,7 +198,12 @@ export const EXPLAINS: Record<CodeFamily, Explains> = {
     ],
     sets: ['host', 'bigram'],
   },
-  params: { features: ['shape_rare', 'shape_distinct'], params: true, sets: ['key', 'missing'] },
+  params: {
+    features: ['shape_rare', 'shape_distinct'],
+    params: true,
+    signals: ['key_odd_name', 'rsid_odd'],
+    sets: ['key', 'missing'],
+  },
   identity: {
     features: ['shape_rare', 'shape_distinct'],
     params: true,

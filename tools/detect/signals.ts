@@ -48,6 +48,10 @@ export const SIGNALS = {
   ts_backwards: 'beacon timestamps earlier than an earlier event of the session',
   dup_events: 'events repeating type, playhead and beacon time of an earlier event',
   aa_unterminated: 'Analytics GET hits whose query does not end with the AQE=1 end marker (cut in transit)',
+  key_odd_name:
+    'parameter names with whitespace, quotes, hyphens or other characters outside the usual key alphabet',
+  rsid_odd:
+    'hits whose report suite id has characters outside lower-case letters, digits, dot, comma, underscore, hyphen',
   status_bad: 'beacons answered with a status outside 2xx/3xx (or with collection errors)',
   status_zero: 'beacons that got no response (status 0: blocked, aborted)',
   ecid_missing:
@@ -515,7 +519,18 @@ export function sessionSignals(
   }
   const keys = new Set<string>();
   const bigrams = new Set<string>();
+  const odd = new Set<string>();
   for (const e of ev) {
+    for (const k of Object.keys(e.params))
+      if (!/^[A-Za-z0-9_.:#@$[\]]+$/.test(k) && !odd.has(k)) {
+        odd.add(k);
+        values.key_odd_name++;
+        mark('key_odd_name', e, `parameter name ${JSON.stringify(k)} on ${e.sequence.event_type}`);
+      }
+    if (e.actor.rsid !== null && !/^[a-z0-9.,_-]+$/.test(e.actor.rsid)) {
+      values.rsid_odd++;
+      mark('rsid_odd', e, `report suite ${JSON.stringify(e.actor.rsid)}`);
+    }
     const ty = e.sequence.event_type;
     for (const [k, v] of Object.entries(e.params))
       keys.add(`${ty}|${k.replace(/\d+/g, '#')}=${valueClass(v)}`);
