@@ -61,7 +61,9 @@ export const NOVELTY_OPTIONS = {
   /** A count signal that at least this share of peers shows as 0 is violation-like … */
   violationZeroShare: 0.85,
   /** … and a non-zero value of it is worth at least this many bits (before signalWeight). */
-  violationFloorBits: 4.5,
+  violationFloorBits: 3,
+  /** Extra bits per doubling of a violation-like count (every ping vs one ping). */
+  repeatBits: 0.5,
   /** Peer group of the signals: the protocol, or the (protocol, sdk, version) group when big enough. */
   signalPeers: 'protocol' as 'protocol' | 'version',
   /** Weight of set novelty (new parameter shapes, usual keys missing, rare hosts, rare event bigrams). */
@@ -540,7 +542,9 @@ export function noveltyScores(
         // sessions share it: look-alikes must not define "normal" (the masking an Isolation Forest has)
         const floor =
           med === 0 && v > 0 && zeroShare(sorted) >= o.violationZeroShare ? o.violationFloorBits : 0;
-        const bits = Math.max(floor, -Math.log2(cnt / (sorted.length + 1)));
+        // … and one that repeats all through the session is more surprising than a single occurrence
+        const bits =
+          Math.max(floor, -Math.log2(cnt / (sorted.length + 1))) + (floor ? o.repeatBits * Math.log2(v) : 0);
         if (bits > 1)
           ev[i].push({
             evidence: `signal:${name}`,
