@@ -58,6 +58,12 @@ export const NOVELTY_OPTIONS = {
   secondWeight: 1,
   /** Weight of the protocol-aware signals' surprise (signals.ts). */
   signalWeight: 2,
+  /** A count signal that at least this share of peers shows as 0 is violation-like … */
+  violationZeroShare: 0.85,
+  /** … and a non-zero value of it is worth at least this many bits (before signalWeight). */
+  violationFloorBits: 3,
+  /** Extra bits per doubling of a violation-like count (every ping vs one ping). */
+  repeatBits: 0.5,
   /** Peer group of the signals: the protocol, or the (protocol, sdk, version) group when big enough. */
   signalPeers: 'protocol' as 'protocol' | 'version',
   /** Weight of set novelty (new parameter shapes, usual keys missing, rare hosts, rare event bigrams). */
@@ -168,6 +174,7 @@ export const EXPLAINS: Record<CodeFamily, Explains> = {
       'ad_outside_break',
       'nest_depth',
       'chapter_overlap',
+      'bookend_repeat',
       'ts_backwards',
       'dup_events',
     ],
@@ -193,7 +200,12 @@ export const EXPLAINS: Record<CodeFamily, Explains> = {
     ],
     sets: ['host', 'bigram'],
   },
-  params: { features: ['shape_rare', 'shape_distinct'], params: true, sets: ['key', 'missing'] },
+  params: {
+    features: ['shape_rare', 'shape_distinct'],
+    params: true,
+    signals: ['key_odd_name', 'rsid_odd'],
+    sets: ['key', 'missing'],
+  },
   identity: {
     features: ['shape_rare', 'shape_distinct'],
     params: true,
@@ -375,6 +387,11 @@ function signalGroups(feats: SessionFeatures[], minGroup: number): number[][] {
   return out;
 }
 
+/** Share of exact zeros in a sorted array. */
+function zeroShare(sorted: number[]): number {
+  return sorted.length ? (upperBound(sorted, 0) - lowerBound(sorted, 0)) / sorted.length : 0;
+}
+
 /** First index whose value is ≥ v (sorted ascending). */
 function lowerBound(a: number[], v: number): number {
   let lo = 0;
@@ -521,7 +538,13 @@ export function noveltyScores(
         if (v === med) return;
         // empirical tail away from the peer median (the session itself counted): rare = many bits
         const cnt = v > med ? sorted.length - lowerBound(sorted, v) : upperBound(sorted, v);
-        const bits = -Math.log2(cnt / (sorted.length + 1));
+        // a count most peers never show (a protocol violation) stays surprising when a handful of
+        // sessions share it: look-alikes must not define "normal" (the masking an Isolation Forest has)
+        const floor =
+          med === 0 && v > 0 && zeroShare(sorted) >= o.violationZeroShare ? o.violationFloorBits : 0;
+        // … and one that repeats all through the session is more surprising than a single occurrence
+        const bits =
+          Math.max(floor, -Math.log2(cnt / (sorted.length + 1))) + (floor ? o.repeatBits * Math.log2(v) : 0);
         if (bits > 1)
           ev[i].push({
             evidence: `signal:${name}`,

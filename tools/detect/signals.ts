@@ -43,9 +43,15 @@ export const SIGNALS = {
   ad_outside_break: 'ad starts outside an open ad break (Media Collection / Edge)',
   nest_depth: 'deepest nesting of ad / break / chapter starts without their completes (normal ≤ 2)',
   chapter_overlap: 'chapter starts while a chapter is open',
-  ts_backwards: 'beacon timestamps earlier than the previous event of the session (> 1 s)',
+  bookend_repeat:
+    'a start or complete of a session / ad break / ad / chapter right after the same event, without its counterpart',
+  ts_backwards: 'beacon timestamps earlier than an earlier event of the session',
   dup_events: 'events repeating type, playhead and beacon time of an earlier event',
   aa_unterminated: 'Analytics GET hits whose query does not end with the AQE=1 end marker (cut in transit)',
+  key_odd_name:
+    'parameter names with whitespace, quotes, hyphens or other characters outside the usual key alphabet',
+  rsid_odd:
+    'hits whose report suite id has characters outside lower-case letters, digits, dot, comma, underscore, hyphen',
   status_bad: 'beacons answered with a status outside 2xx/3xx (or with collection errors)',
   status_zero: 'beacons that got no response (status 0: blocked, aborted)',
   ecid_missing:
@@ -370,6 +376,21 @@ export function sessionSignals(
         if (depth > 2) mark('nest_depth', s.e, `${depth} nested ad/break/chapter starts`);
       }
     });
+    // the bookend grammar: a start or complete repeated with no counterpart in between
+    const lastBookend = new Map<string, string>();
+    for (const s of st) {
+      const m = /^(session|adBreak|ad|chapter)(Start|Complete)$/.exec(s.type);
+      if (!m) continue;
+      if (lastBookend.get(m[1]) === m[2]) {
+        values.bookend_repeat++;
+        mark(
+          'bookend_repeat',
+          s.e,
+          `${s.type} twice in a row with no ${m[2] === 'Start' ? 'complete' : 'start'} between`,
+        );
+      }
+      lastBookend.set(m[1], m[2]);
+    }
     if (!starts) {
       values.start_missing = 1;
       if (ev[0]) mark('start_missing', ev[0], 'no session start');
@@ -384,7 +405,7 @@ export function sessionSignals(
     if (brk && ev.length) mark('break_open_end', ev[ev.length - 1], `${brk} ad break(s) never completed`);
     let lastT = -Infinity;
     for (const s of st) {
-      if (s.t < lastT - 1000) {
+      if (s.t < lastT) {
         values.ts_backwards++;
         mark('ts_backwards', s.e, `beacon time ${r1((lastT - s.t) / 1000)} s earlier than the event before`);
       }
@@ -498,7 +519,18 @@ export function sessionSignals(
   }
   const keys = new Set<string>();
   const bigrams = new Set<string>();
+  const odd = new Set<string>();
   for (const e of ev) {
+    for (const k of Object.keys(e.params))
+      if (!/^[A-Za-z0-9_.:#@$[\]]+$/.test(k) && !odd.has(k)) {
+        odd.add(k);
+        values.key_odd_name++;
+        mark('key_odd_name', e, `parameter name ${JSON.stringify(k)} on ${e.sequence.event_type}`);
+      }
+    if (e.actor.rsid !== null && !/^[a-z0-9.,_-]+$/.test(e.actor.rsid)) {
+      values.rsid_odd++;
+      mark('rsid_odd', e, `report suite ${JSON.stringify(e.actor.rsid)}`);
+    }
     const ty = e.sequence.event_type;
     for (const [k, v] of Object.entries(e.params))
       keys.add(`${ty}|${k.replace(/\d+/g, '#')}=${valueClass(v)}`);
