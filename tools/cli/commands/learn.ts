@@ -136,6 +136,7 @@ export const commands: CommandDef[] = [
       bundles: {
         type: 'string',
         description: 'write novel-session bundles into this folder (none written without it)',
+        default: 'none: no bundles',
         placeholder: 'DIR',
         value: text,
       },
@@ -294,7 +295,8 @@ export const commands: CommandDef[] = [
       },
       family: {
         type: 'string',
-        description: 'only these families, comma-separated (default: all seven)',
+        description: 'only these families, comma-separated',
+        default: 'all seven',
         placeholder: 'LIST',
         value: text,
       },
