@@ -217,7 +217,16 @@ export async function runPipeline(
     ...t,
     har: rel(t.har),
   }));
-  return { findings, sessions, timelines, summary };
+  // Notes and quarantine rows name the stored path too.
+  const named = {
+    ...summary,
+    quarantined: summary.quarantined.map((q) => ({ ...q, path: rel(q.path) })),
+    messages: summary.messages.map((m) => {
+      const i = m.indexOf(': ');
+      return i > 0 ? `${rel(m.slice(0, i))}${m.slice(i)}` : m;
+    }),
+  };
+  return { findings, sessions, timelines, summary: named };
 }
 
 function relativeTo(dir: string, root: string): (p: string) => string {

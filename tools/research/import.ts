@@ -1,6 +1,7 @@
-import { readFileSync } from 'node:fs';
-import { extname } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { extname, resolve } from 'node:path';
 import GithubSlugger from 'github-slugger';
+import { sha256Hex } from '../util/hash.js';
 import { FetchCache, type CacheRecord } from './cache.js';
 
 const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
@@ -102,4 +103,26 @@ export function importDocument(opts: {
     attempts: 1,
     elapsed_ms: 0,
   });
+}
+
+/**
+ * Imports of repository documents (`--url docs/…`) whose file has changed since: search, packs and the
+ * proposer still read the old text while citations verify against the new one. Re-rendering the file
+ * with the snapshot's own title must give the snapshot's bytes; anything else is a stale import.
+ */
+export function staleRepoImports(cache: FetchCache, root: string): { url: string; file: string }[] {
+  const out: { url: string; file: string }[] = [];
+  for (const url of cache.pageUrls()) {
+    const rec = cache.latestWithBody(url);
+    const file = rec?.headers['x-goblin-imported-from'];
+    if (!rec || !file || /^[a-z][a-z0-9+.-]*:/i.test(url)) continue;
+    const abs = resolve(root, file);
+    if (abs !== resolve(root, url.split('#')[0])) continue; // a snapshot of something else
+    if (!existsSync(abs) || !['.md', '.markdown'].includes(extname(abs).toLowerCase())) continue;
+    const title = /<title>([^<]*)<\/title>/.exec(cache.readBody(rec)?.toString('utf8') ?? '')?.[1] ?? url;
+    const unesc = title.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+    if (sha256Hex(Buffer.from(markdownToHtml(readFileSync(abs, 'utf8'), unesc), 'utf8')) !== rec.content_hash)
+      out.push({ url, file: url.split('#')[0] });
+  }
+  return out;
 }

@@ -2,6 +2,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { importDocument } from './import.js';
 import { isRepoDocUrl, markdownSectionText } from './repo-doc.js';
 import { verifyCitations } from './verify.js';
 
@@ -80,5 +81,17 @@ describe('citations of the repository’s own docs (repo path + GitHub heading a
       ['/citations/6', 'not_cached'],
     ]);
     expect(r.broken[1].detail).toContain('has no heading #9-nowhere');
+  });
+
+  it('warns when the cached import of a repo doc is older than the file (search and packs read it)', () => {
+    const root = repo([{ url: 'docs/reference/wire-formats.md#34-timing', quote: 'every 1 s' }]);
+    const cacheDir = join(root, 'evidence/cache');
+    const doc = 'docs/reference/wire-formats.md';
+    importDocument({ cacheDir, file: join(root, doc), url: doc, title: 'Wire <formats> & co' });
+    expect(verifyCitations({ root, cacheDir }).warnings).toEqual([]);
+    writeFileSync(join(root, doc), `${DOC}\n### 4.7 Added later\n\nNew text.\n`);
+    const w = verifyCitations({ root, cacheDir }).warnings;
+    expect(w).toHaveLength(1);
+    expect(w[0].detail).toMatch(/cached import of docs\/reference\/wire-formats\.md is older than the file/);
   });
 });

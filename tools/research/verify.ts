@@ -19,6 +19,7 @@ import { extractRecord } from './store.js';
 import { pageText } from './extract.js';
 import { normalizeForMatch } from './text.js';
 import { checkRepoDocCitation, isRepoDocUrl } from './repo-doc.js';
+import { staleRepoImports } from './import.js';
 
 export interface Citation {
   url: string;
@@ -240,5 +241,12 @@ export function verifyCitations(opts: {
     });
     if (any) result.files++;
   }
+  for (const s of staleRepoImports(cache, opts.root))
+    result.warnings.push({
+      file: relative(opts.root, join(cacheDir, 'index.jsonl')),
+      path: '',
+      url: s.url,
+      detail: `the cached import of ${s.file} is older than the file: search, packs and proposals read the old text; run goblin research import ${s.file} --url ${s.url}`,
+    });
   return result;
 }
