@@ -112,7 +112,7 @@ describe('git hooks (husky)', () => {
   });
 
   it('pre-push runs spec:test and refuses a spec that breaks the constitution; --no-verify pushes', () => {
-    edit(dir, 'specs/playhead/PLAYHEAD_NON_DECREASING.yaml', /tolerance_s: 0\.5/, 'tolerance_s: 3');
+    edit(dir, 'specs/playhead/PLAYHEAD_DECREASING.yaml', /tolerance_s: 0\.5/, 'tolerance_s: 3');
     expect(git(dir, 'commit', '-qam', 'relax playhead tolerance').code).toBe(0);
     const r = git(dir, 'push', '-q', 'origin', 'main');
     expect(r.code).not.toBe(0);

@@ -5,7 +5,11 @@
  *  2. validate: ≥ 10,000 media sessions / ≥ 1 M events through the validator, streaming captures.
  *  3. dictionary induction over 1 M events and the site build at 1,000 specs / 5,000 entries, when
  *     those stages are present.
- * Flags: --files N (default 2000), --quick (small corpus for a smoke run), --skip a,b (ingest|validate|dictionary|site)
+ *     Two corpus profiles: bench (body-heavy, few beacons per MB, few dates) and dense (beacon-dense captures
+ *     over several years of dates); one line per profile with the ratio, phase times, µs of worker CPU per
+ *     beacon, the Parquet file count and the peak RSS of the process tree.
+ * Flags: --files N (default 2000), --quick (small corpus for a smoke run), --skip a,b (ingest|validate|dictionary|site),
+ *        --profiles bench,dense (default both)
  */
 import { existsSync, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
@@ -16,17 +20,24 @@ import { ingest } from '../ingest/run.js';
 import { fork } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { listFiles } from '../util/files.js';
 import { corpusFiles } from './corpus.js';
 import { benchValidate } from './validate.js';
 
 const root = resolve(import.meta.dirname, '../..');
 const { values } = parseArgs({
-  options: { files: { type: 'string' }, quick: { type: 'boolean' }, skip: { type: 'string' } },
+  options: {
+    files: { type: 'string' },
+    quick: { type: 'boolean' },
+    skip: { type: 'string' },
+    profiles: { type: 'string' },
+  },
   allowPositionals: true,
 });
 const quick = Boolean(values.quick);
 const nFiles = Number(values.files ?? (quick ? 200 : 2000));
 const skip = new Set((values.skip ?? '').split(',').filter(Boolean));
+const profiles = (values.profiles ?? 'bench,dense').split(',').filter(Boolean) as ('bench' | 'dense')[];
 const results: Record<string, unknown> = { machine: { cores: cpus().length, node: process.version } };
 const mb = (b: number) => b / 1e6;
 const line = (s: string) => console.log(s);
@@ -43,20 +54,24 @@ function baselineInChild(files: string[]): Promise<{ seconds: number; entries: n
   });
 }
 
-async function benchIngest() {
-  const dir = join(root, 'bench-corpus', `bench-${nFiles}`);
+function countFiles(dir: string, ext: string): number {
+  return existsSync(dir) ? listFiles(dir, new RegExp(`\\${ext}$`)).length : 0;
+}
+
+async function benchIngest(profile: 'bench' | 'dense') {
+  const dir = join(root, 'bench-corpus', `${profile}-${nFiles}`);
   let { files, bytes } = corpusFiles(dir);
   if (!existsSync(join(dir, 'truth.jsonl'))) {
     rmSync(dir, { recursive: true, force: true });
     const { simulateCorpus } = await import('../simulate/index.js');
     const t = performance.now();
-    simulateCorpus({ outDir: dir, seed: 424242, sessions: nFiles, profile: 'bench', faultRate: 0.3 });
+    simulateCorpus({ outDir: dir, seed: 424242, sessions: nFiles, profile, faultRate: 0.3 });
     ({ files, bytes } = corpusFiles(dir));
     line(
       `generated ${files.length} HARs, ${mb(bytes).toFixed(0)} MB in ${((performance.now() - t) / 1000).toFixed(1)} s (cached in ${dir})`,
     );
   }
-  line(`corpus: ${files.length} HARs, ${mb(bytes).toFixed(0)} MB`);
+  line(`[${profile}] corpus: ${files.length} HARs, ${mb(bytes).toFixed(0)} MB`);
   // The baseline runs in its own process so its allocations do not inflate the ingest's peak RSS.
   const base = await baselineInChild(files);
   line(
@@ -71,16 +86,26 @@ async function benchIngest() {
     pii: { salt_file: join(work, 'salt') },
   });
   const workerRss: number[] = [];
+  let workerCpuUs = 0;
+  const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   const { summary, store } = await ingest({
     inputs: [dir],
     config,
     root,
     quiet: true,
-    onWorkerEnd: (b) => workerRss.push(b),
+    onWorkerEnd: (b, cpuUs) => {
+      workerRss.push(b);
+      workerCpuUs += cpuUs ?? 0;
+    },
   });
   store.close();
   const secs = (performance.now() - t0) / 1000;
+  const parentCpu = process.cpuUsage(cpu0);
+  // In-process runs (one worker) count the parent's CPU for the whole workers phase.
+  if (!workerRss.length) workerCpuUs = parentCpu.user + parentCpu.system;
+  const usPerBeacon = summary.beacons ? workerCpuUs / summary.beacons : 0;
+  const parquetFiles = countFiles(config.storage.parquet_dir, '.parquet');
   const parentRss = process.resourceUsage().maxRSS * 1024;
   const peak = parentRss + workerRss.reduce((a, b) => a + b, 0);
   const ratio = secs / base.seconds;
@@ -91,8 +116,16 @@ async function benchIngest() {
     `    peak RSS ${(peak / 2 ** 20).toFixed(0)} MiB (parent ${(parentRss / 2 ** 20).toFixed(0)} + workers ${workerRss.map((b) => (b / 2 ** 20).toFixed(0)).join(' + ')}) · store ${(statSync(config.storage.db_file).size / 2 ** 20).toFixed(0)} MiB`,
   );
   line(`    phases: workers ${summary.phases.workers_s.toFixed(2)} s · store load ${summary.phases.load_s.toFixed(2)} s · Parquet ${summary.phases.parquet_s.toFixed(2)} s
-    ratio ingest/baseline = ${ratio.toFixed(2)} (goal ≤ 1.0) · peak RSS goal < 1024 MiB`);
-  results.ingest = {
+    worker CPU ${usPerBeacon.toFixed(0)} µs/beacon (goal ≤ 20) · ${parquetFiles} Parquet files · peak RSS goal ≤ 1536 MiB`);
+  const w = summary.worker_cpu_us;
+  const per = (us: number) => (summary.beacons ? us / summary.beacons : 0).toFixed(0);
+  line(
+    `    worker CPU per beacon: read+parse ${per(w.read_parse)} µs · decode ${per(w.decode)} · sessions ${per(w.sessions)} · staging ${per(w.staging)} · validate ${per(w.validate)} (decode + sessions goal ≤ 20)`,
+  );
+  line(
+    `[${profile}] ingest ${files.length} HARs (${mb(bytes).toFixed(0)} MB, ${summary.beacons} beacons) in ${secs.toFixed(2)} s vs read+JSON.parse ${base.seconds.toFixed(2)} s: ratio ${ratio.toFixed(2)}`,
+  );
+  results[`ingest_${profile}`] = {
     files: files.length,
     mb: mb(bytes),
     baseline_s: base.seconds,
@@ -103,12 +136,16 @@ async function benchIngest() {
     beacons_per_s: summary.beacons / secs,
     beacons: summary.beacons,
     peak_rss_mib: peak / 2 ** 20,
+    phases: summary.phases,
+    worker_cpu_us_per_beacon: usPerBeacon,
+    worker_phase_cpu_us: summary.worker_cpu_us,
+    parquet_files: parquetFiles,
   };
   rmSync(work, { recursive: true, force: true });
 }
 
 async function main() {
-  if (!skip.has('ingest')) await benchIngest();
+  if (!skip.has('ingest')) for (const p of profiles) await benchIngest(p);
   if (!skip.has('validate')) {
     const v = await benchValidate(root, quick ? 1000 : 10_000, quick ? 100_000 : 1_000_000);
     line(

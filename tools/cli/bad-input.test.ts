@@ -156,13 +156,13 @@ describe('bad input: exit codes and named reasons', () => {
     const summary = JSON.parse(readFileSync(join(dir, 'out', 'summary.json'), 'utf8'));
     expect(summary.parse.quarantined_total).toBe(25);
     expect(summary.parse.quarantined[0]).toMatchObject({ path: 'mc-bodies-lost.har', entry_index: 2 });
-    // The store keeps them: `goblin stats --quarantine` names every one.
+    // The store keeps them, named from the repository root: `goblin stats --quarantine` names every one.
     const stats = goblin(dir, 'stats', '--quarantine');
     expect(stats.code).toBe(0);
     const lines = stats.stdout.trim().split('\n');
     expect(lines[0]).toBe('25 quarantined file(s) and entries');
     expect(lines).toHaveLength(26);
-    expect(lines[25]).toMatch(/^ {2}mc-bodies-lost\.har entry 26: undecodable-beacon — /);
+    expect(lines[25]).toMatch(/^ {2}drop\/mc-bodies-lost\.har entry 26: undecodable-beacon — /);
   });
 
   it('findings exit 0 unless --fail-on reaches them; then exit 1 with the codes', () => {
@@ -256,5 +256,15 @@ describe('the user-facing paths', () => {
       .trim()
       .split('\n');
     expect(sessions.map((l) => JSON.parse(l).har)).toContain('bundle-03.zip!/cap-2.har');
+  });
+
+  it('the learning layer reads the zip member too (it stat-ed the `zip!/member` path and skipped)', async () => {
+    const { zipSync } = await import('fflate');
+    const zip = zipSync({ 'cap-1.har': new TextEncoder().encode(healthy(1)) });
+    const dir = workspace({ 'bundle.zip': Buffer.from(zip) });
+    const r = goblin(dir, 'run', 'bundle.zip!/cap-1.har', '--out', 'out');
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/learning layer: \d+ sessions labelled/);
+    expect(readFileSync(join(dir, 'out', 'inbox.jsonl'), 'utf8')).toContain('bundle.zip!/cap-1.har');
   });
 });

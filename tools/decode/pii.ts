@@ -97,6 +97,32 @@ function replaceAll(text: string, ids: Map<string, string>): string {
   return text;
 }
 
+const QUERY_PAIR = /([?&;])([^=&#;?]+)=([^&#;]*)/g;
+
+function decode(s: string): string {
+  try {
+    return decodeURIComponent(s.replace(/\+/g, ' '));
+  } catch {
+    return s;
+  }
+}
+
+/**
+ * Hash the values of id parameters inside a URL (a `Location` or `Referer` header, a quarantined
+ * beacon's URL) by their key, whether or not the request carried the same ids: an Analytics redirect
+ * assigns the visitor a new `mid`/`fid` in its `Location`. The hash is of the decoded value, so it
+ * equals the hash of the same id in `params`.
+ */
+export function scrubUrlIds(url: string, salt: string): string {
+  if (!url.includes('=')) return url;
+  return url.replace(QUERY_PAIR, (m, sep: string, k: string, v: string) =>
+    v !== '' && isIdParam(decode(k)) ? `${sep}${k}=${hashId(salt, decode(v))}` : m,
+  );
+}
+
+/** Request/response headers kept on envelopes whose values are URLs that can carry ids. */
+const URL_HEADERS = { req: ['referer', 'origin'], res: ['location'] } as const;
+
 const EDGE_IDENTITY_STATE = /("key"\s*:\s*"kndctr_[^"]*_identity"\s*,\s*"value"\s*:\s*")([^"]*)"/g;
 
 /**
@@ -144,6 +170,19 @@ export function applyPii(events: Envelope[], serverIp: string | null, pii: PiiOp
   }
   const scrubIds = new Map<string, string>();
   for (const [c, h] of ids) if (c.length >= MIN_SCRUB_LEN) scrubIds.set(c, h);
+
+  // Headers are shared by the entry's envelopes: scrub them once. Cookies are never kept (envelope-base.ts).
+  if (pii.hashIds || regexes) {
+    const scrubHeaders = (h: Record<string, string>, names: readonly string[]) => {
+      for (const n of names) {
+        const v = h[n];
+        if (typeof v === 'string' && v !== '')
+          h[n] = scrubText(pii.hashIds ? scrubUrlIds(v, salt) : v, scrubIds);
+      }
+    };
+    scrubHeaders(first.network.req_headers, URL_HEADERS.req);
+    scrubHeaders(first.network.res_headers, URL_HEADERS.res);
+  }
 
   let rawQuery: string | null | undefined;
   let rawBody: string | null | undefined;

@@ -1,8 +1,8 @@
 import clustering from 'density-clustering';
-import { IsolationForest } from 'isolation-forest';
 import { FEATURE_NAMES, SUBSPACES, type SessionFeatures } from './features.js';
-import { noveltyScores } from './novelty.js';
-import { mulberry32, withSeededRandom } from './seeded.js';
+import { noveltyScores, type NoveltyRow } from './novelty.js';
+import { mulberry32 } from '../util/rng.js';
+import { isolationForestScores } from './isolation-forest.js';
 
 /** Robust standardization (median / MAD, clipped to ±6) so no single feature's scale dominates. */
 export function standardize(X: number[][]): number[][] {
@@ -29,35 +29,13 @@ export interface IForestOptions {
   seed?: number;
 }
 
-/**
- * Isolation Forest scores in [0, 1] (higher = more anomalous), from the `isolation-forest` package.
- * Each tree is fit on its own seeded subsample (the package's own subsampling is not applied to the
- * tree it builds), and the per-tree scores 2^(−h/c(ψ)) are combined by geometric mean, which equals
- * the forest score 2^(−E[h]/c(ψ)).
- */
+/** Isolation Forest scores in [0, 1] (higher = more anomalous): the in-repo seeded forest (isolation-forest.ts). */
 export function isolationScores(X: number[][], opts: IForestOptions = {}): number[] {
-  const n = X.length;
-  if (n < 2) return X.map(() => 0.5);
-  const trees = opts.trees ?? 100;
-  const psi = Math.min(opts.sampleSize ?? 256, n);
-  const data = X.map((r) => Object.fromEntries(r.map((v, j) => [`f${j}`, v])));
-  const rng = mulberry32(opts.seed ?? 7);
-  const logSum = new Float64Array(n);
-  withSeededRandom(opts.seed ?? 7, () => {
-    for (let t = 0; t < trees; t++) {
-      // seeded subsample without replacement (partial Fisher–Yates)
-      const idx = Array.from({ length: n }, (_, i) => i);
-      for (let i = 0; i < psi; i++) {
-        const j = i + Math.floor(rng() * (n - i));
-        [idx[i], idx[j]] = [idx[j], idx[i]];
-      }
-      const forest = new IsolationForest(1, psi);
-      forest.fit(idx.slice(0, psi).map((i) => data[i]));
-      const s = forest.predict(data);
-      for (let i = 0; i < n; i++) logSum[i] += Math.log(Math.max(1e-12, s[i]));
-    }
+  return isolationForestScores(X, {
+    trees: opts.trees ?? 100,
+    sampleSize: opts.sampleSize,
+    seed: opts.seed ?? 7,
   });
-  return Array.from(logSum, (v) => Math.exp(v / trees));
 }
 
 export interface ClusterResult {
@@ -317,6 +295,9 @@ export interface AnomalyRow {
   evidence_top: { evidence: string; bits: number }[];
   /** Violated code families whose evidence was set aside as explained. */
   explained_by: string[];
+  /** The strongest unexplained evidence in words, and the event it points at (novelty.ts). */
+  why: string;
+  at: NoveltyRow['at'];
   /** Isolation Forest score (0–1) in the subspace that flagged it (reported; tie-break only). */
   forest_score: number;
   /** Robust z of that forest score among its peers in the subspace. */
@@ -368,6 +349,8 @@ export function detectAnomalies(
     evidence: nov[i].evidence,
     evidence_top: nov[i].top,
     explained_by: nov[i].explained_by,
+    why: nov[i].why,
+    at: nov[i].at,
     forest_score: forest[i],
     z: z[i],
     percentile: pct[i],

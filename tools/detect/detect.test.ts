@@ -12,6 +12,7 @@ import { truthFamilies } from './eval.js';
 import { FEATURE_NAMES } from './features.js';
 import { constitutionConstraints, corpusViews, learn, loadCorpus, writeLearnOutputs } from './learn.js';
 import { betaBinomialLogSf, fitBetaBinomial, noveltyScores } from './novelty.js';
+import { TRIAGE_WEIGHTS } from './triage.js';
 import {
   addStableParam,
   errorBurst,
@@ -121,7 +122,7 @@ describe('learning layer on a simulated drop with an injected novel fault', () =
       expect(q).toBeGreaterThanOrEqual(0);
   });
 
-  it('triage: inbox sorted by score = uncertainty × impact × novelty, site row shape', () => {
+  it('triage: inbox led by unexplained novelty (+ uncertainty × impact × novelty), a reason per row, site row shape', () => {
     const InboxRow = z
       .object({
         har: z.string(),
@@ -130,21 +131,33 @@ describe('learning layer on a simulated drop with an injected novel fault', () =
         uncertainty: z.number(),
         impact: z.number(),
         novelty: z.number(),
+        why: z.string(),
+        at: z.object({ entry_index: z.number().int(), t_s: z.number() }).nullable(),
         reasons: z.array(z.string()),
       })
       .strict();
+    const anomaly = new Map(res.anomalies.rows.map((a) => [sessionId(a.har, a.session), a]));
     expect(res.inbox).toHaveLength(res.views.length);
     for (let i = 1; i < res.inbox.length; i++)
       expect(res.inbox[i - 1].score).toBeGreaterThanOrEqual(res.inbox[i].score);
     for (const r of res.inbox) {
       InboxRow.parse(r);
-      expect(Math.abs(r.score - r.uncertainty * r.impact * r.novelty)).toBeLessThan(0.002);
+      const a = anomaly.get(sessionId(r.har, r.session))!;
+      expect(
+        Math.abs(
+          r.score -
+            (TRIAGE_WEIGHTS.novelty * a.score + TRIAGE_WEIGHTS.rules * r.uncertainty * r.impact * r.novelty),
+        ),
+      ).toBeLessThan(0.002);
       for (const f of [r.uncertainty, r.impact, r.novelty]) expect(f).toBeGreaterThanOrEqual(0.1);
     }
     const top = new Set(
       res.inbox.slice(0, Math.ceil(res.inbox.length * 0.2)).map((r) => sessionId(r.har, r.session)),
     );
     expect([...novel].filter((id) => top.has(id)).length / novel.size).toBeGreaterThanOrEqual(0.5);
+    // the rows a reviewer sees first say why, in words, and point at an event when the evidence has one
+    for (const r of res.inbox.slice(0, 10)) expect(r.why).not.toBe('');
+    expect(res.inbox.slice(0, 10).some((r) => r.at !== null)).toBe(true);
     const out = tmp('learn-out');
     const files = writeLearnOutputs(out, res);
     expect(readFileSync(files.inbox, 'utf8').trim().split('\n')).toHaveLength(res.inbox.length);

@@ -1,6 +1,7 @@
 import type { Capture, Session } from '../session/index.js';
 import type { SessionView } from '../label/api.js';
 import { sessionView } from '../label/api.js';
+import { sessionSignals, type SessionSignals } from './signals.js';
 
 /**
  * Per-session features for the learning layer (docs/learning.md, "Features, anomalies, clusters"): cadence statistics and drift, duplicate
@@ -81,6 +82,8 @@ export interface SessionFeatures {
    * normally non-zero reported as 0).
    */
   paramZeros: Record<string, [number, number]>;
+  /** Spec-free, protocol-aware signals (signals.ts), with a pointer to the event behind each. */
+  signals?: SessionSignals;
 }
 
 const mean = (a: number[]) => (a.length ? a.reduce((x, y) => x + y, 0) / a.length : 0);
@@ -227,6 +230,7 @@ export function sessionFeatures(view: SessionView, capture?: Capture): SessionFe
     events: n,
     typeCounts,
     paramZeros,
+    signals: sessionSignals(s, capture?.events ?? [], media ? steps : undefined),
   };
 }
 

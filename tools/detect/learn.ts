@@ -26,7 +26,7 @@ export interface LearnCorpus {
 
 /** Decode + validate HAR files in-process (no store). `rel` is the path findings report as `har`. */
 export function loadCorpus(
-  files: (string | { abs: string; rel: string })[],
+  files: (string | { abs: string; rel: string; size?: number; mtimeMs?: number })[],
   pack: RulePack,
   cfg: GoblinConfig,
   root = process.cwd(),
@@ -39,7 +39,11 @@ export function loadCorpus(
   for (const f of files) {
     const abs = typeof f === 'string' ? resolve(root, f) : f.abs;
     const rel = typeof f === 'string' ? (f.startsWith('/') ? relFrom(root, abs) : f) : f.rel;
-    const st = statSync(abs);
+    // A zip member (`bundle.zip!/cap.har`) is not a path on disk: its size and time are the archive's.
+    const st =
+      typeof f !== 'string' && f.size !== undefined && f.mtimeMs !== undefined
+        ? { size: f.size, mtimeMs: f.mtimeMs }
+        : statSync(abs.replace(/!\/.*$/, ''));
     for (const p of processFile({ abs, rel, size: st.size, mtimeMs: st.mtimeMs }, ctx)) {
       if (!p.capture) continue;
       captures.push(p.capture);
@@ -101,6 +105,8 @@ export function learn(
     truth?: Map<string, Set<string>>;
     seed?: number;
     aggregator?: 'label_model' | 'majority_vote';
+    /** Labeling functions (default: the pack's specs + lfs/); leave-a-family-out drops a family's. */
+    lfs?: LabelingFunction[];
   } = {},
 ): LearnResult {
   const t: Record<string, number> = {};
@@ -114,7 +120,7 @@ export function learn(
   const features = views.map((v, i) => sessionFeatures(v, capOf[i]));
   addShapeRarity(features);
   lap('features_ms');
-  const labeling = runLabeling(views, allLabelingFunctions(pack), opts.truth, opts.aggregator);
+  const labeling = runLabeling(views, opts.lfs ?? allLabelingFunctions(pack), opts.truth, opts.aggregator);
   lap('label_ms');
   const X = features.map((f) => f.x);
   const predictions = new Map<string, Record<string, number>>();

@@ -1,5 +1,6 @@
 import { CODE_INFO, type CodeFamily } from '../codes/catalog.js';
 import { FEATURE_NAMES, type SessionFeatures } from './features.js';
+import { RATIO_SIGNALS, SIGNAL_NAMES, SIGNALS, type SignalName, type SignalPointer } from './signals.js';
 
 /**
  * Novelty ranking: "what no rule names yet" (docs/learning.md).
@@ -55,6 +56,26 @@ export const NOVELTY_OPTIONS = {
    * event burst and its new parameter shape); natural variety usually in one.
    */
   secondWeight: 1,
+  /** Weight of the protocol-aware signals' surprise (signals.ts). */
+  signalWeight: 2,
+  /** Peer group of the signals: the protocol, or the (protocol, sdk, version) group when big enough. */
+  signalPeers: 'protocol' as 'protocol' | 'version',
+  /** Weight of set novelty (new parameter shapes, usual keys missing, rare hosts, rare event bigrams). */
+  setWeight: 0.6,
+  /** Weight of a usual key with an unusual value class or spelling, and of a usual key missing. */
+  classWeight: 1.5,
+  /** An item carried by fewer than this share of peers is rare (set novelty). */
+  rareShare: 0.03,
+  /** A key carried by at least this share of peers is usual; lacking it is evidence. */
+  usualShare: 0.97,
+  /** Weight of event-type count surprise (natural variety in pauses, chapters, bitrate changes is large). */
+  typeWeight: 0.3,
+  /** Weight of the zero-share surprise of numeric parameters. */
+  paramWeight: 0.3,
+  /** Weight of the generic numeric features' surprise. */
+  featureWeight: 0.5,
+  /** Cap (bits) on one piece of parametric evidence (type counts, zero shares, numeric features). */
+  capBits: Infinity,
 };
 
 /** Numeric features the novelty score reads, with their transform. */
@@ -88,10 +109,16 @@ const PLAYBACK_STATE_TYPES = new Set(['pause', 'buffer', 'stall', 'play', 'seekS
  * Which evidence a violated code family explains. Feature names are FEATURE_NAMES; `type:` predicates
  * cover event-type counts; `param` covers parameter zero-shares.
  */
-export const EXPLAINS: Record<
-  CodeFamily,
-  { features: string[]; type?: (t: string) => boolean; params?: boolean }
-> = {
+type Explains = {
+  features: string[];
+  type?: (t: string) => boolean;
+  params?: boolean;
+  /** Protocol-aware signals (signals.ts) the family's rules judge. */
+  signals?: SignalName[];
+  /** Set evidence (`key:` new parameter shapes, `missing:` usual keys absent, `host:`, `bigram:`). */
+  sets?: ('key' | 'missing' | 'host' | 'bigram')[];
+};
+export const EXPLAINS: Record<CodeFamily, Explains> = {
   cadence: {
     features: [
       'ping_n',
@@ -104,10 +131,22 @@ export const EXPLAINS: Record<
       'hb_duration_ratio',
     ],
     type: (t) => t === 'ping' || t === 'play',
+    signals: [
+      'gap_long_play',
+      'gap_long_pause',
+      'gap_long_ad',
+      'gap_short_play',
+      'gap_short_ad',
+      'gap_max_play_x',
+      'gap_p90_play_x',
+      'first_ping_x',
+      'hb_dur_off',
+    ],
   },
   playhead: {
     features: ['playhead_ratio', 'hb_duration_ratio'],
     type: (t) => PLAYBACK_STATE_TYPES.has(t),
+    signals: ['ph_frozen', 'ph_fast', 'ph_back', 'ph_back_s', 'ph_paused_adv', 'ph_over_len', 'hb_dur_off'],
   },
   bookends: {
     features: [
@@ -119,18 +158,70 @@ export const EXPLAINS: Record<
       'events_log',
     ],
     type: (t) => BOOKEND_TYPES.test(t) || PLAYBACK_STATE_TYPES.has(t),
+    signals: [
+      'start_extra',
+      'start_missing',
+      'close_missing',
+      'after_close',
+      'ad_open_end',
+      'break_open_end',
+      'ad_outside_break',
+      'nest_depth',
+      'chapter_overlap',
+      'ts_backwards',
+      'dup_events',
+    ],
+    sets: ['bigram'],
   },
-  orchestration: { features: ['aa_hb_lag_s'], type: (t) => t === 'aaMediaStart' },
+  orchestration: {
+    features: ['aa_hb_lag_s'],
+    type: (t) => t === 'aaMediaStart' || t === 'aaStart' || t === 'aaAdStart',
+    signals: ['aa_media_hits', 'hb_aa_markers', 'aa_start_late_s', 'aa_vsid_foreign'],
+  },
   // rejected / truncated / duplicated beacons change what the decoder sees of every event
   transport: {
     features: ['error_share', 'dup_density', 'shape_rare', 'shape_distinct', 'events_log', 'duration_log'],
     type: () => true,
+    signals: [
+      'status_bad',
+      'status_zero',
+      'aa_unterminated',
+      'dup_events',
+      'gap_long_play',
+      'gap_long_ad',
+      'gap_long_pause',
+    ],
+    sets: ['host', 'bigram'],
   },
-  params: { features: ['shape_rare', 'shape_distinct'], params: true },
-  identity: { features: ['shape_rare', 'shape_distinct'], params: true },
-} as Record<CodeFamily, { features: string[]; type?: (t: string) => boolean; params?: boolean }>;
+  params: { features: ['shape_rare', 'shape_distinct'], params: true, sets: ['key', 'missing'] },
+  identity: {
+    features: ['shape_rare', 'shape_distinct'],
+    params: true,
+    signals: ['ecid_missing', 'ecid_distinct', 'ecid_foreign'],
+    sets: ['key', 'missing'],
+  },
+};
+
+interface Evidence {
+  evidence: string;
+  bits: number;
+  /** What was seen, in words, for the inbox `why`. */
+  detail?: string;
+  at?: SignalPointer;
+}
+
+const round2 = (v: number) => Math.round(v * 100) / 100;
+const SET_LABEL = {
+  key: 'parameter shape (event|key=value class)',
+  host: 'beacon host',
+  bigram: 'event order',
+} as const;
 
 export interface NoveltyRow {
+  /** The strongest unexplained evidence in words (what the inbox row says). */
+  why: string;
+  /** The event behind it, where the evidence points at one. */
+  at: SignalPointer | null;
   /** Ranking score: the two largest unexplained surprises (bits), summed (× explainedWeight when it has findings). */
   bits: number;
   /** Largest surprise before explained evidence was removed (bits). */
@@ -264,6 +355,49 @@ function peerGroups(feats: SessionFeatures[], minGroup: number): number[][] {
   return sets;
 }
 
+/**
+ * Peer groups for signals and set novelty: (protocol, sdk, version) when it has `minGroup / 2`
+ * sessions, else the protocol (small protocols pooled) — a parameter one SDK version never sends is
+ * news for that version, not for the protocol.
+ */
+function signalGroups(feats: SessionFeatures[], minGroup: number): number[][] {
+  const out: number[][] = [];
+  for (const idx of peerGroups(feats, minGroup)) {
+    const byVersion = new Map<string, number[]>();
+    for (const i of idx) {
+      const k = `${feats[i].protocol}|${feats[i].sdk}|${feats[i].version}`;
+      byVersion.set(k, [...(byVersion.get(k) ?? []), i]);
+    }
+    const rest: number[] = [];
+    for (const g of byVersion.values()) g.length >= minGroup / 2 ? out.push(g) : rest.push(...g);
+    if (rest.length) out.push(rest.length >= 5 || !out.length ? rest : [...rest, ...out.pop()!]);
+  }
+  return out;
+}
+
+/** First index whose value is ≥ v (sorted ascending). */
+function lowerBound(a: number[], v: number): number {
+  let lo = 0;
+  let hi = a.length;
+  while (lo < hi) {
+    const m = (lo + hi) >> 1;
+    if (a[m] < v) lo = m + 1;
+    else hi = m;
+  }
+  return lo;
+}
+/** Number of values ≤ v (sorted ascending). */
+function upperBound(a: number[], v: number): number {
+  let lo = 0;
+  let hi = a.length;
+  while (lo < hi) {
+    const m = (lo + hi) >> 1;
+    if (a[m] <= v) lo = m + 1;
+    else hi = m;
+  }
+  return lo;
+}
+
 /** Families of the codes found in a session. */
 export function violatedFamilies(codes: readonly string[]): Set<CodeFamily> {
   const out = new Set<CodeFamily>();
@@ -281,7 +415,7 @@ export function noveltyScores(
 ): NoveltyRow[] {
   const o = { ...NOVELTY_OPTIONS, ...opts };
   const kq = normInv((1 + o.scaleQuantile) / 2);
-  const ev: { evidence: string; bits: number }[][] = feats.map(() => []);
+  const ev: Evidence[][] = feats.map(() => []);
   for (const idx of peerGroups(feats, o.minGroup)) {
     if (idx.length < 5) continue;
     // 1. numeric features
@@ -306,7 +440,12 @@ export function noveltyScores(
         if (v === null) continue;
         let z = Math.abs(v - med) / scale;
         if (spec.binary) z = Math.min(z, o.binaryZCap);
-        if (z > 1) ev[i].push({ evidence: `feature:${spec.name}`, bits: tTailBits(z, o.tDof) });
+        if (z > 1)
+          ev[i].push({
+            evidence: `feature:${spec.name}`,
+            bits: Math.min(o.capBits, o.featureWeight * tTailBits(z, o.tDof)),
+            detail: `${spec.name} = ${round2(feats[i].x[j])} (peer median ${round2(spec.log ? Math.expm1(med) : med)})`,
+          });
       }
     }
     // 2. event-type counts
@@ -318,7 +457,11 @@ export function noveltyScores(
       idx.forEach((i, r) => {
         const [k, n] = peers[r];
         if (!k || k / n <= alpha / (alpha + beta)) return;
-        ev[i].push({ evidence: `type:${t}`, bits: -betaBinomialLogSf(k, n, alpha, beta) / Math.LN2 });
+        ev[i].push({
+          evidence: `type:${t}`,
+          bits: Math.min(o.capBits, (o.typeWeight * -betaBinomialLogSf(k, n, alpha, beta)) / Math.LN2),
+          detail: `${k} ${t} events of ${n} (peers ≈ ${round2((100 * alpha) / (alpha + beta))} %)`,
+        });
       });
     }
     // 3. zero values of numeric parameters (peers that carry the parameter)
@@ -335,7 +478,129 @@ export function noveltyScores(
       for (const i of carriers) {
         const [k, n] = feats[i].paramZeros[key];
         if (!k || k / n <= alpha / (alpha + beta)) continue;
-        ev[i].push({ evidence: `param0:${key}`, bits: -betaBinomialLogSf(k, n, alpha, beta) / Math.LN2 });
+        ev[i].push({
+          evidence: `param0:${key}`,
+          bits: Math.min(o.capBits, (o.paramWeight * -betaBinomialLogSf(k, n, alpha, beta)) / Math.LN2),
+          detail: `${key} is 0 on ${k} of ${n} events (peers ≈ ${round2((100 * alpha) / (alpha + beta))} %)`,
+        });
+      }
+    }
+  }
+  // 4. protocol-aware signals, against the protocol's sessions (a protocol violation is rare or not
+  // whatever the version), and 5. set novelty, against the closest (protocol, sdk, version) group
+  for (const idx of o.signalPeers === 'protocol'
+    ? peerGroups(feats, o.minGroup)
+    : signalGroups(feats, o.minGroup)) {
+    if (idx.length < 5) continue;
+    for (const name of SIGNAL_NAMES) {
+      const vals = idx.map((i) => feats[i].signals?.values[name] ?? 0);
+      const sorted = [...vals].sort((a, b) => a - b);
+      const med = quantile(sorted, 0.5);
+      if (RATIO_SIGNALS.has(name)) {
+        // continuous ratios around a nominal 1: robust z on the log, as the numeric features
+        const lv = sorted.map((v) => Math.log(Math.max(v, 1e-3)));
+        const lmed = quantile(lv, 0.5);
+        const dev = lv.map((v) => Math.abs(v - lmed)).sort((a, b) => a - b);
+        const scale = Math.max(quantile(dev, o.scaleQuantile) / kq, 0.05);
+        idx.forEach((i, r) => {
+          const z = Math.abs(Math.log(Math.max(vals[r], 1e-3)) - lmed) / scale;
+          if (z > 1)
+            ev[i].push({
+              evidence: `signal:${name}`,
+              bits: o.signalWeight * tTailBits(z, o.tDof),
+              detail:
+                feats[i].signals?.at[name]?.detail ??
+                `${SIGNALS[name]}: ${round2(vals[r])} (peer median ${round2(Math.exp(lmed))})`,
+              at: feats[i].signals?.at[name],
+            });
+        });
+        continue;
+      }
+      idx.forEach((i, r) => {
+        const v = vals[r];
+        if (v === med) return;
+        // empirical tail away from the peer median (the session itself counted): rare = many bits
+        const cnt = v > med ? sorted.length - lowerBound(sorted, v) : upperBound(sorted, v);
+        const bits = -Math.log2(cnt / (sorted.length + 1));
+        if (bits > 1)
+          ev[i].push({
+            evidence: `signal:${name}`,
+            bits: o.signalWeight * bits,
+            detail: `${feats[i].signals?.at[name]?.detail ?? `${SIGNALS[name]}: ${round2(v)}`} (${SIGNALS[name]}: ${round2(v)} here; ${cnt - 1} of ${sorted.length - 1} peers ${v > med ? 'reach' : 'are as low as'} it)`,
+            at: feats[i].signals?.at[name],
+          });
+      });
+    }
+  }
+  for (const idx of signalGroups(feats, o.minGroup)) {
+    if (idx.length < 5) continue;
+    const sets: ['key' | 'host' | 'bigram', (i: number) => readonly string[]][] = [
+      ['key', (i) => feats[i].signals?.keys ?? []],
+      ['host', (i) => feats[i].signals?.hosts ?? []],
+      ['bigram', (i) => feats[i].signals?.bigrams ?? []],
+    ];
+    for (const [kind, of] of sets) {
+      const df = new Map<string, number>();
+      for (const i of idx) for (const k of of(i)) df.set(k, (df.get(k) ?? 0) + 1);
+      const N = idx.length;
+      const usual = [...df].filter(([, n]) => n / N >= o.usualShare).map(([k]) => k);
+      // keys: how many peers carry the key at all (any value class), and its usual spelling by case
+      const base = (k: string) => k.slice(0, k.lastIndexOf('='));
+      const baseDf = new Map<string, number>();
+      const spelling = new Map<string, [string, number]>();
+      if (kind === 'key') {
+        for (const i of idx)
+          for (const b of new Set(of(i).map(base))) baseDf.set(b, (baseDf.get(b) ?? 0) + 1);
+        for (const [b, n] of baseDf) {
+          const low = b.toLowerCase();
+          if (n > (spelling.get(low)?.[1] ?? 0)) spelling.set(low, [b, n]);
+        }
+      }
+      for (const i of idx) {
+        const mine = new Set(of(i));
+        // the rarest item the session carries (seen in few peers), and for keys the most usual one it lacks
+        let rare = '';
+        let rareDf = Infinity;
+        let odd: Evidence | null = null;
+        for (const k of mine) {
+          const n = df.get(k) ?? 0;
+          if (n < rareDf) [rare, rareDf] = [k, n];
+          if (kind !== 'key' || n > Math.max(1, Math.floor(o.rareShare * N))) continue;
+          // a key most peers carry, with a value class they do not use; or a usual key spelled another way
+          const b = base(k);
+          const [usualSpelling, spelledDf] = spelling.get(b.toLowerCase()) ?? [b, 0];
+          const kindOf =
+            (baseDf.get(b) ?? 0) >= N / 2
+              ? `value class ${k.slice(k.lastIndexOf('=') + 1)} of ${b}, which ${baseDf.get(b)} of ${N} peer sessions send as another class`
+              : usualSpelling !== b && spelledDf >= N / 2
+                ? `parameter ${b} where ${spelledDf} of ${N} peer sessions spell it ${usualSpelling}`
+                : '';
+          if (!kindOf) continue;
+          const bits = o.classWeight * -Math.log2(n / (N + 1));
+          if (!odd || bits > odd.bits) odd = { evidence: `key:${k}`, bits, detail: kindOf };
+        }
+        if (odd) ev[i].push(odd);
+        else if (rare && rareDf <= Math.max(1, Math.floor(o.rareShare * N))) {
+          const bits = -Math.log2(rareDf / (N + 1));
+          ev[i].push({
+            evidence: `${kind}:${rare}`,
+            bits: o.setWeight * bits,
+            detail: `${SET_LABEL[kind]} ${rare} seen in ${rareDf - 1} of ${N - 1} peer sessions`,
+          });
+        }
+        if (kind !== 'key') continue;
+        let miss = '';
+        let missDf = 0;
+        for (const k of usual)
+          if (!mine.has(k) && (df.get(k) ?? 0) > missDf) [miss, missDf] = [k, df.get(k) ?? 0];
+        if (miss) {
+          const bits = -Math.log2((N - missDf + 1) / (N + 1));
+          ev[i].push({
+            evidence: `missing:${miss}`,
+            bits: o.classWeight * bits,
+            detail: `parameter ${miss} missing; ${missDf} of ${N} peer sessions carry it`,
+          });
+        }
       }
     }
   }
@@ -349,6 +614,12 @@ export function noveltyScores(
         if (kind === 'feature' && x.features.includes(name)) return true;
         if (kind === 'type' && x.type?.(name)) return true;
         if (kind === 'param0' && x.params) return true;
+        if (kind === 'signal' && x.signals?.includes(name as SignalName)) return true;
+        if (
+          (kind === 'key' || kind === 'missing' || kind === 'host' || kind === 'bigram') &&
+          x.sets?.includes(kind)
+        )
+          return true;
       }
       return false;
     };
@@ -361,6 +632,12 @@ export function noveltyScores(
       evidence: residual[0]?.evidence ?? '',
       top: residual.slice(0, 4).map((e) => ({ evidence: e.evidence, bits: Math.round(e.bits * 100) / 100 })),
       explained_by: [...fams],
+      why: residual
+        .slice(0, 2)
+        .filter((e) => e.detail)
+        .map((e) => e.detail)
+        .join('; '),
+      at: residual.slice(0, 2).find((e) => e.at)?.at ?? null,
     };
   });
 }

@@ -11,8 +11,22 @@ export interface InboxRow {
   uncertainty: number;
   impact: number;
   novelty: number;
+  /**
+   * Why the session ranks where it does, in words: the strongest evidence no rule finding of the
+   * session explains ("ping gap 31 s = 3.1× nominal in play; … no rule finding explains it").
+   */
+  why: string;
+  /** The event the reason points at (HAR entry index, seconds into the session), when there is one. */
+  at: { entry_index: number; t_s: number } | null;
   reasons: string[];
 }
+
+/**
+ * How the inbox score mixes the unexplained-novelty score (anomaly.ts `score`: what no rule finding of
+ * the session explains) with the rule-side product uncertainty × impact × novelty. Novelty leads: a
+ * session the rules already explain is in the findings report; the inbox is for what they do not say.
+ */
+export const TRIAGE_WEIGHTS = { novelty: 0.8, rules: 0.2 };
 
 /** Every factor is mapped into [FLOOR, 1] so that no single factor zeroes a session out. */
 export const FLOOR = 0.1;
@@ -96,13 +110,21 @@ export function triage(i: {
     if (a.novel) reasons.push('outside every session cluster (novel)');
     if (sp >= 0.95) reasons.push(`surprising event order (${r3(a.surprise_bits)} bits/event)`);
     for (const f of a.top_features.slice(0, 2)) reasons.push(`unusual ${f.name}=${r3(f.value)}`);
+    const fams = a.explained_by.length ? ` (rule findings: ${a.explained_by.join(', ')} — set aside)` : '';
+    const why = a.why
+      ? `${a.why}; no rule finding explains it${fams}`
+      : row?.codes.length
+        ? `rule findings ${row.codes.slice(0, 3).join(', ')}`
+        : '';
     return {
       har: v.har,
       session: v.key,
-      score: r3(uncertainty * impact * novelty),
+      score: r3(TRIAGE_WEIGHTS.novelty * a.score + TRIAGE_WEIGHTS.rules * uncertainty * impact * novelty),
       uncertainty: r3(uncertainty),
       impact: r3(impact),
       novelty: r3(novelty),
+      why,
+      at: a.at ? { entry_index: a.at.entry_index, t_s: a.at.t_s } : null,
       reasons,
     };
   });

@@ -319,7 +319,7 @@ export async function ingestInto(store: Store, root: string, inputs: string[]): 
   const hf = new NdjsonWriter(join(staging, 'har_file-parent.ndjson'));
   for (const f of expandInputs(inputs, root))
     for (const r of sink.handle(f)) hf.write({ ...r.file, ingested_at: new Date(0).toISOString(), shard: null });
-  sink.close();
+  await sink.close();
   hf.close();
   await loadStaging(store.con, staging);
   rmSync(staging, { recursive: true, force: true });

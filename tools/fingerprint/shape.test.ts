@@ -14,6 +14,7 @@ import {
   tmpDir,
 } from '../dictionary/testing.js';
 import { coreKeys } from './features.js';
+import { versionCore } from './version.js';
 import { estimateJaccard, jaccard, lshCluster, MinHasher } from './minhash.js';
 import {
   buildShapeModel,
@@ -88,12 +89,15 @@ describe('shape clusters from a real store', () => {
   it('separates SDK builds; sessions with and without ads share their build cluster', () => {
     const { model, assignment } = buildShapeModel(shapes);
     const hb = model.clusters.filter((c) => c.sdk === 'heartbeat');
-    expect(hb.map((c) => c.dominant_version).sort()).toEqual([HB_OLD.version, HB_NEW.version]);
+    expect(hb.map((c) => c.dominant_version).sort()).toEqual([
+      versionCore(HB_OLD.version),
+      versionCore(HB_NEW.version),
+    ]); // sessions carry the comparable core
     for (const c of hb) expect(c.version_share).toBe(1);
     expect(hb.every((c) => c.sessions === 4 && !c.novel)).toBe(true);
     const mc = model.clusters.filter((c) => c.sdk === 'hb-api');
-    expect(mc.map((c) => c.dominant_version).sort()).toEqual(['android-media-3.1.2', 'android-media-3.2.0']);
-    const newer = mc.find((c) => c.dominant_version === 'android-media-3.2.0')!;
+    expect(mc.map((c) => c.dominant_version).sort()).toEqual(['3.1.2', '3.2.0']);
+    const newer = mc.find((c) => c.dominant_version === '3.2.0')!;
     expect(newer.separating).toEqual(
       expect.arrayContaining(['+media.streamFormat', '+visitor.aamLocationHint']),
     );
@@ -112,11 +116,11 @@ describe('shape clusters from a real store', () => {
     expect(writeShapeModel(path, model)).toBe(true);
     expect(writeShapeModel(path, model)).toBe(false); // unchanged bytes
     expect(readShapeModel(path)).toEqual(model);
-    expect(readFileSync(path, 'utf8')).toContain('dominant_version: js-2.2.2.230-96e624');
-    const newHb = shapes.find((s) => s.sdk_version === HB_NEW.version)!;
+    expect(readFileSync(path, 'utf8')).toContain('dominant_version: 2.2.2.230'); // the core of js-2.2.2.230-96e624
+    const newHb = shapes.find((s) => s.sdk_version === versionCore(HB_NEW.version))!;
     expect(matchShape(model, newHb)).toMatchObject({
       method: 'shape',
-      version_guess: HB_NEW.version,
+      version_guess: versionCore(HB_NEW.version),
       confidence: 1,
     });
     const drifted = { ...newHb, keys: [...newHb.keys.slice(0, -6), 'l:new:a', 'l:new:b'] };
@@ -130,7 +134,7 @@ describe('shape clusters from a real store', () => {
   it('gives sessions without an explicit version their cluster as virtual version at ingest', async () => {
     const { model } = buildShapeModel(shapes);
     setShapeModel(model);
-    const newCluster = model.clusters.find((c) => c.dominant_version === HB_NEW.version)!;
+    const newCluster = model.clusters.find((c) => c.dominant_version === versionCore(HB_NEW.version))!;
     mkdirSync(join(dir, 'unversioned'), { recursive: true });
     writeFileSync(
       join(dir, 'unversioned', 'nover.har'),
@@ -168,6 +172,6 @@ describe('shape clusters from a real store', () => {
     expect(rows).toHaveLength(2);
     expect(rows[0]).toMatchObject({ sdk_version: null, virtual_version: newCluster.id });
     expect(rows[0].confidence).toBeGreaterThan(0);
-    expect(rows[1]).toMatchObject({ sdk_version: HB_OLD.version, virtual_version: null }); // explicit wins
+    expect(rows[1]).toMatchObject({ sdk_version: versionCore(HB_OLD.version), virtual_version: null }); // explicit wins
   });
 });

@@ -142,6 +142,27 @@ export function inputRoots(args: string[], cwd = process.cwd()): InputRoot[] {
   });
 }
 
+/**
+ * The path the store keeps for a capture: relative to the repository root (the working directory goblin
+ * runs in), or absolute outside it. Input-relative names collide (`A/capture.har` and `B/capture.har`
+ * are both `capture.har`), so they are for display only.
+ */
+export function storedPath(abs: string, root: string): string {
+  return display(abs, root);
+}
+
+/** Maps the stored `har` paths of `files` (zip members included) back to their input-relative names. */
+export function displayNames(files: InputFile[], root: string): (stored: string) => string {
+  const names = new Map(files.map((f) => [storedPath(f.abs, root), f.rel]));
+  return (p) => {
+    const direct = names.get(p);
+    if (direct !== undefined) return direct;
+    const bang = p.indexOf('!/');
+    const container = bang > 0 ? names.get(p.slice(0, bang)) : undefined;
+    return container !== undefined ? `${container}${p.slice(bang)}` : p;
+  };
+}
+
 /** Deterministic shard membership: stable across machines for the same relative paths. */
 export function inShard(rel: string, shard: { index: number; count: number } | null): boolean {
   if (!shard || shard.count <= 1) return true;

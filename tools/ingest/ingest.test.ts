@@ -65,7 +65,7 @@ describe('goblin ingest', () => {
     const { summary, store } = await ingest({
       inputs: [w.hars],
       config: w.config,
-      root,
+      root: w.dir, // stored paths are relative to it: hars/web/…
       quiet: true,
       workers: 2,
     });
@@ -79,7 +79,7 @@ describe('goblin ingest', () => {
         new_hars_stored: 13,
       });
       expect(summary.quarantine_by_reason).toEqual({ 'invalid-json': 1, 'malformed-entry': 1 });
-      expect(summary.messages).toEqual(['web/pointer.har: LFS object not fetched — run git lfs pull']);
+      expect(summary.messages).toEqual(['hars/web/pointer.har: LFS object not fetched — run git lfs pull']);
       expect(summary.beacons_by_family).toMatchObject({ heartbeat: 7, aa: 14, 'media-collection': 4 });
       const q = await queryRows<{ scope: string; path: string; reason: string; detail: string }>(
         store.con,
@@ -88,13 +88,13 @@ describe('goblin ingest', () => {
       expect(q).toEqual([
         {
           scope: 'entry',
-          path: 'web/bad-entry.har',
+          path: 'hars/web/bad-entry.har',
           reason: 'malformed-entry',
           detail: 'request has no url',
         },
         {
           scope: 'file',
-          path: 'web/truncated.har',
+          path: 'hars/web/truncated.har',
           reason: 'invalid-json',
           detail: expect.stringMatching(/JSON/),
         },
@@ -174,6 +174,34 @@ describe('goblin ingest', () => {
       expect(n[0].n).toBe(26);
     } finally {
       third.store.close();
+    }
+  });
+
+  it('stores paths from the repository root: A/capture.har and B/capture.har in two runs do not collide', async () => {
+    const w = workspace();
+    const t = new Date('2024-03-01T00:00:00Z');
+    for (const [folder, v] of [
+      ['A', 'a'],
+      ['B', 'b'],
+    ] as const) {
+      mkdirSync(join(w.dir, folder));
+      // Same name, same size, same mtime: only the folder tells them apart.
+      writeFileSync(join(w.dir, folder, 'capture.har'), harDoc([pageView(0, `&v1=${v}`)]));
+      utimesSync(join(w.dir, folder, 'capture.har'), t, t);
+    }
+    (await ingest({ inputs: ['A'], config: w.config, root: w.dir, quiet: true, workers: 1 })).store.close();
+    const b = await ingest({ inputs: ['B'], config: w.config, root: w.dir, quiet: true, workers: 1 });
+    try {
+      expect(b.summary).toMatchObject({ files_skipped_unchanged: 0, files_parsed: 1, new_hars_stored: 1 });
+      const files = await queryRows<{ path: string }>(b.store.con, `SELECT path FROM har_file ORDER BY path`);
+      expect(files.map((f) => f.path)).toEqual(['A/capture.har', 'B/capture.har']);
+      const hars = await queryRows<{ har: string }>(
+        b.store.con,
+        `SELECT DISTINCT har_path AS har FROM event ORDER BY har`,
+      );
+      expect(hars.map((h) => h.har)).toEqual(['A/capture.har', 'B/capture.har']);
+    } finally {
+      b.store.close();
     }
   });
 

@@ -1,12 +1,10 @@
-import { existsSync, mkdirSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
+import { rowProducers } from './producers.js';
 import {
-  EVENT_COLUMNS,
-  FINGERPRINT_COLUMNS,
   HAR_FILE_COLUMNS,
   QUARANTINE_COLUMNS,
-  SESSION_COLUMNS,
   VERDICT_COLUMNS,
   VIOLATION_COLUMNS,
   jsonColumnsLiteral,
@@ -19,6 +17,13 @@ function staged(dir: string, table: string): string | null {
   return any ? join(dir, `${table}-*.ndjson`) : null;
 }
 
+/** A run's columnar staging for `table` (tools/ingest/columnar.ts), as a read_parquet glob. */
+function stagedParquet(dir: string, table: string): string | null {
+  if (!existsSync(dir)) return null;
+  const any = readdirSync(dir).some((f) => f.startsWith(`${table}-`) && f.endsWith('.parquet'));
+  return any ? `read_parquet(${sqlString(join(dir, `${table}-*.parquet`))})` : null;
+}
+
 function readJson(glob: string, cols: Record<string, string>): string {
   return `read_json(${sqlString(glob)}, format='newline_delimited', columns=${jsonColumnsLiteral(cols)}, maximum_object_size=16777216)`;
 }
@@ -28,7 +33,12 @@ function readJson(glob: string, cols: Record<string, string>): string {
  * fingerprints of a HAR already stored are not inserted again; findings of re-validated HARs replace the old.
  * Returns the hashes newly stored.
  */
-export async function loadStaging(con: DuckDBConnection, dir: string): Promise<{ newHashes: number }> {
+export async function loadStaging(
+  con: DuckDBConnection,
+  dir: string,
+  /** The ingest run that owes these HARs a Parquet export; null when nothing is exported (tests, re-validation). */
+  runId: string | null = null,
+): Promise<{ newHashes: number }> {
   await con.run('BEGIN TRANSACTION');
   try {
     const hf = staged(dir, 'har_file');
@@ -51,16 +61,12 @@ export async function loadStaging(con: DuckDBConnection, dir: string): Promise<{
     if (q)
       await con.run(`INSERT INTO quarantine SELECT * FROM ${readJson(q, QUARANTINE_COLUMNS)} s
         WHERE NOT EXISTS (SELECT 1 FROM quarantine x WHERE x.path = s.path AND x.hash = s.hash AND x.entry_index IS NOT DISTINCT FROM s.entry_index)`);
-    const tables: [string, Record<string, string>][] = [
-      ['event', EVENT_COLUMNS],
-      ['session', SESSION_COLUMNS],
-      ['fingerprint', FINGERPRINT_COLUMNS],
-    ];
-    for (const [t, cols] of tables) {
-      const g = staged(dir, t);
-      if (g)
+    // Every producer's table (events, sessions, fingerprints, and whatever a stage registered).
+    for (const p of rowProducers()) {
+      const src = stagedParquet(dir, p.table);
+      if (src)
         await con.run(
-          `INSERT INTO ${t} SELECT * FROM ${readJson(g, cols)} WHERE har_hash IN (SELECT hash FROM new_hash)`,
+          `INSERT INTO ${p.table} BY NAME SELECT * FROM ${src} WHERE har_hash IN (SELECT hash FROM new_hash)`,
         );
     }
     // Findings and verdicts of every re-validated HAR are replaced — also when none remain — so the
@@ -82,6 +88,8 @@ export async function loadStaging(con: DuckDBConnection, dir: string): Promise<{
         await con.run(`INSERT INTO ${t} SELECT * FROM staged_${t}`);
       }
     }
+    // Same transaction as the events: a run's HARs are either stored and owed an export, or neither.
+    if (runId) await con.run(`INSERT INTO lake_run SELECT ${sqlString(runId)}, hash FROM new_hash`);
     await con.run('COMMIT');
   } catch (e) {
     await con.run('ROLLBACK');
@@ -89,39 +97,4 @@ export async function loadStaging(con: DuckDBConnection, dir: string): Promise<{
   }
   const r = await con.runAndReadAll('SELECT count(*)::INT AS n FROM new_hash');
   return { newHashes: Number(r.getRowObjectsJson()[0].n) };
-}
-
-/**
- * Export the events of newly stored HARs to the Parquet dataset, partitioned by date and sdk
- * (`events/date=YYYY-MM-DD/sdk=…/part-<run>.parquet`). DuckDB's PARTITION_BY keeps a writer per open
- * partition and ran out of a bounded memory limit on big drops, so: sort the new events by (date, sdk)
- * once, then one COPY per partition — zone maps on the sorted table keep each scan to its own blocks.
- */
-export async function exportParquet(
-  con: DuckDBConnection,
-  parquetDir: string,
-  runId: string,
-): Promise<number> {
-  await con.run(
-    `CREATE OR REPLACE TEMP TABLE new_event AS SELECT * FROM event WHERE har_hash IN (SELECT hash FROM new_hash) ORDER BY date, sdk`,
-  );
-  const parts = (
-    await con.runAndReadAll(`SELECT date, sdk, count(*)::INT AS n FROM new_event GROUP BY ALL ORDER BY ALL`)
-  ).getRowObjectsJson() as {
-    date: string;
-    sdk: string;
-    n: number;
-  }[];
-  let total = 0;
-  for (const p of parts) {
-    const dir = join(parquetDir, 'events', `date=${p.date}`, `sdk=${p.sdk}`);
-    mkdirSync(dir, { recursive: true });
-    await con.run(
-      `COPY (SELECT * EXCLUDE (date, sdk) FROM new_event WHERE date = ${sqlString(p.date)} AND sdk = ${sqlString(p.sdk)})
-       TO ${sqlString(join(dir, `part-${runId}.parquet`))} (FORMAT parquet, COMPRESSION zstd)`,
-    );
-    total += Number(p.n);
-  }
-  await con.run(`DROP TABLE new_event`);
-  return total;
 }

@@ -2,7 +2,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { InputFile } from '../har/index.js';
-import type { FileContext } from './process-file.js';
+import type { FileContext, PhaseCpu } from './process-file.js';
 import { IngestSink, type CaptureValidator, type FileReport } from './sink.js';
 
 export interface PoolOptions {
@@ -12,8 +12,8 @@ export interface PoolOptions {
   ctx: FileContext;
   validate: { specsDir: string; root: string } | null;
   onReports: (r: FileReport[]) => void;
-  /** Receives each worker's peak RSS when it ends. */
-  onWorkerEnd?: (maxRssBytes: number) => void;
+  /** Receives each worker's peak RSS, CPU time (µs) and CPU per phase when it ends. */
+  onWorkerEnd?: (maxRssBytes: number, cpuUs?: number, phases?: PhaseCpu) => void;
 }
 
 const WORKER = fileURLToPath(new URL('./worker.ts', import.meta.url));
@@ -36,9 +36,12 @@ export async function runInProcess(
 ): Promise<void> {
   const sink = new IngestSink(opts.stagingDir, 'w0', opts.ctx, validator);
   try {
-    for (const f of files) opts.onReports(sink.handle(f));
+    for (let i = 0; i < files.length; i++) {
+      opts.onReports(sink.handle(files[i]));
+      if ((i + 1) % opts.batchFiles === 0) await sink.flush();
+    }
   } finally {
-    sink.close();
+    await sink.close();
   }
 }
 
@@ -68,13 +71,20 @@ export async function runPool(files: InputFile[], opts: PoolOptions): Promise<vo
       };
       child.on(
         'message',
-        (m: { type: string; reports?: FileReport[]; message?: string; maxRssBytes?: number }) => {
+        (m: {
+          type: string;
+          reports?: FileReport[];
+          message?: string;
+          maxRssBytes?: number;
+          cpuUs?: number;
+          phaseCpuUs?: PhaseCpu;
+        }) => {
           if (m.type === 'ready') next();
           else if (m.type === 'batch-done') {
             opts.onReports(m.reports!);
             next();
           } else if (m.type === 'ended') {
-            opts.onWorkerEnd?.(m.maxRssBytes ?? 0);
+            opts.onWorkerEnd?.(m.maxRssBytes ?? 0, m.cpuUs, m.phaseCpuUs);
             if (++ended === n) resolve();
           } else if (m.type === 'error') fail(new Error(`ingest worker ${i}: ${m.message}`));
         },

@@ -1,5 +1,5 @@
 import { decodeEntry, needsResponseBody } from '../decode/index.js';
-import type { PiiOptions } from '../decode/pii.js';
+import { scrubUrlIds, type PiiOptions } from '../decode/pii.js';
 import type { DecodeContext } from '../decode/types.js';
 import type { Envelope } from '../envelope/index.js';
 import { readHarFile, type HarSource, type InputFile } from '../har/index.js';
@@ -45,6 +45,17 @@ export interface ProcessedSource {
   message: string | null; // e.g. the LFS hint
 }
 
+/**
+ * CPU time (µs) this process spent per ingest phase, summed over its files: `npm run bench` prints it
+ * per beacon (where the µs go). Sampled per file and phase, never per beacon, so it costs nothing.
+ */
+export const phaseCpuUs = { read_parse: 0, decode: 0, sessions: 0, staging: 0, validate: 0 };
+export type PhaseCpu = typeof phaseCpuUs;
+export function cpuUs(): number {
+  const u = process.cpuUsage();
+  return u.user + u.system;
+}
+
 /** Decode every entry of one parsed HAR; a bad entry is quarantined alone. */
 export function decodeSource(src: Extract<HarSource, { kind: 'har' }>, ctx: FileContext): ProcessedSource {
   const quarantine: QuarantineRow[] = src.entryProblems.map((p) => ({
@@ -61,6 +72,7 @@ export function decodeSource(src: Extract<HarSource, { kind: 'har' }>, ctx: File
   const byFamily: Record<string, number> = {};
   let startMs: number | null = null;
   let endMs: number | null = null;
+  const t0 = cpuUs();
   for (const entry of src.entries) {
     if (entry.startedMs !== null) {
       if (startMs === null || entry.startedMs < startMs) startMs = entry.startedMs;
@@ -73,7 +85,8 @@ export function decodeSource(src: Extract<HarSource, { kind: 'har' }>, ctx: File
         path: src.path,
         hash: src.hash,
         entry_index: r.rejection.entry_index,
-        url: r.rejection.url.slice(0, 500),
+        // Same PII policy as the events: the quarantine table and quarantine.csv name the URL.
+        url: (ctx.pii.hashIds ? scrubUrlIds(r.rejection.url, ctx.pii.salt) : r.rejection.url).slice(0, 500),
         reason: 'undecodable-beacon',
         detail: r.rejection.reason,
       });
@@ -82,6 +95,8 @@ export function decodeSource(src: Extract<HarSource, { kind: 'har' }>, ctx: File
       byFamily[e.family] = (byFamily[e.family] ?? 0) + 1;
     }
   }
+  const t1 = cpuUs();
+  phaseCpuUs.decode += t1 - t0;
   const capture = buildCapture(src.path, src.hash, events, { startMs, endMs });
   // The validator must not judge continuous checks across what the reader had to drop.
   capture.holes = bracketHoles(
@@ -90,6 +105,7 @@ export function decodeSource(src: Extract<HarSource, { kind: 'har' }>, ctx: File
       q.entry_index === null ? [] : [{ entry_index: q.entry_index, reason: q.reason }],
     ),
   );
+  phaseCpuUs.sessions += cpuUs() - t1;
   // Say why sessions ABSTAIN: beacons kept without the bodies the exporter left out.
   const bodiless = events.filter((e) => e.params._body_omitted !== undefined).length;
   const unchecked = capture.sessions.find((s) => s.unchecked)?.unchecked;
@@ -119,10 +135,12 @@ export function decodeSource(src: Extract<HarSource, { kind: 'har' }>, ctx: File
 
 /** Read, parse and decode one input file (zips give several sources). Never throws. */
 export function processFile(input: InputFile, ctx: FileContext): ProcessedSource[] {
+  const t0 = cpuUs();
   const sources = readHarFile(input.abs, input.rel, {
     maxKeptBodyBytes: ctx.maxKeptBodyBytes,
     keepBody: needsResponseBody,
   });
+  phaseCpuUs.read_parse += cpuUs() - t0;
   return sources.map((src): ProcessedSource => {
     if (src.kind === 'har') {
       try {

@@ -1,13 +1,14 @@
 import { cpus } from 'node:os';
-import { mkdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { GoblinConfig } from '../config/index.js';
 import { createProgress } from '../cli/progress.js';
-import { expandInputs, inShard, parseShard } from '../har/index.js';
+import { expandInputs, inShard, parseShard, storedPath } from '../har/index.js';
 import { openStore, queryRows, type Store } from '../store/index.js';
-import { exportParquet, loadStaging } from './load.js';
+import { exportRun, repairLake } from '../store/lake.js';
+import { loadStaging } from './load.js';
 import { runInProcess, runPool } from './pool.js';
-import type { FileContext, QuarantineRow } from './process-file.js';
+import { phaseCpuUs, type FileContext, type PhaseCpu, type QuarantineRow } from './process-file.js';
 import { loadOrCreateSalt } from './salt.js';
 import type { FileReport } from './sink.js';
 import { NdjsonWriter } from './staging.js';
@@ -24,8 +25,8 @@ export interface IngestOptions {
   /** Keep the staging folder (validate reads findings and timelines from it). */
   keepStaging?: boolean;
   runId?: string;
-  /** Receives each worker process's peak RSS (bench). */
-  onWorkerEnd?: (maxRssBytes: number) => void;
+  /** Receives each worker process's peak RSS and CPU time in µs (bench). */
+  onWorkerEnd?: (maxRssBytes: number, cpuUs?: number) => void;
 }
 
 export interface IngestSummary {
@@ -51,9 +52,15 @@ export interface IngestSummary {
   seconds: number;
   /** Wall time of the phases: workers (read/parse/decode/validate), store load, Parquet export. */
   phases: { workers_s: number; load_s: number; parquet_s: number };
+  /** CPU µs of all workers per phase (read+parse, decode, sessions, staging, validate): where the time goes. */
+  worker_cpu_us: PhaseCpu;
   bytes: number;
   messages: string[];
   staging_dir: string;
+}
+
+function addPhases(into: PhaseCpu, add: PhaseCpu, minus?: PhaseCpu): void {
+  for (const k of Object.keys(into) as (keyof PhaseCpu)[]) into[k] += add[k] - (minus?.[k] ?? 0);
 }
 
 /** Ingest HAR inputs into the store (and optionally validate them on the way). */
@@ -68,8 +75,17 @@ export async function ingest(opts: IngestOptions): Promise<{ summary: IngestSumm
       .replace(/[-:.TZ]/g, '')
       .slice(0, 17) + `-${process.pid}`;
   const shard = parseShard(opts.shard);
-  const all = expandInputs(opts.inputs, root).filter((f) => inShard(f.rel, shard));
+  // Shards hash the input-relative name; the store keeps the root-relative path (no collisions).
+  const all = expandInputs(opts.inputs, root)
+    .filter((f) => inShard(f.rel, shard))
+    .map((f) => ({ ...f, rel: storedPath(f.abs, root) }));
   const store = await openStore(resolve(root, cfg.storage.db_file));
+  const lake = resolve(root, cfg.storage.parquet_dir);
+  const stagingRoot = resolve(root, cfg.storage.base_dir, 'staging');
+  // We hold the store's lock, so no other run is alive: what an interrupted run left is repaired here.
+  const repaired = await repairLake(store.con, lake);
+  const staleStaging = existsSync(stagingRoot) ? readdirSync(stagingRoot) : [];
+  for (const d of staleStaging) rmSync(join(stagingRoot, d), { recursive: true, force: true });
 
   // Incremental ingest skips files whose (path, size, mtime) are already stored; validation needs them all.
   let files = all;
@@ -83,7 +99,7 @@ export async function ingest(opts: IngestOptions): Promise<{ summary: IngestSumm
     files = all.filter((f) => !seen.has(`${f.rel}\u0000${f.size}\u0000${f.mtimeMs}`));
   }
 
-  const stagingDir = resolve(root, cfg.storage.base_dir, 'staging', runId);
+  const stagingDir = join(stagingRoot, runId);
   mkdirSync(stagingDir, { recursive: true });
   const ctx: FileContext = {
     cnames: cfg.hosts.cname_allowlist,
@@ -116,8 +132,16 @@ export async function ingest(opts: IngestOptions): Promise<{ summary: IngestSumm
     parse_success_rate: 1,
     seconds: 0,
     phases: { workers_s: 0, load_s: 0, parquet_s: 0 },
+    worker_cpu_us: { read_parse: 0, decode: 0, sessions: 0, staging: 0, validate: 0 },
     bytes: files.reduce((a, f) => a + f.size, 0),
-    messages: [],
+    messages: [
+      ...repaired.reexported.map(
+        (r) => `repaired the Parquet export of interrupted run ${r} (re-exported from the store)`,
+      ),
+      ...(staleStaging.length
+        ? [`removed ${staleStaging.length} staging folder(s) of interrupted runs`]
+        : []),
+    ],
     staging_dir: stagingDir,
   };
   const harRows = new NdjsonWriter(join(stagingDir, 'har_file-parent.ndjson'));
@@ -160,14 +184,19 @@ export async function ingest(opts: IngestOptions): Promise<{ summary: IngestSumm
     ctx,
     validate: opts.validate ? { specsDir: resolve(root, opts.validate.specsDir), root } : null,
     onReports,
-    onWorkerEnd: opts.onWorkerEnd,
+    onWorkerEnd: (rss: number, cpu?: number, phases?: PhaseCpu) => {
+      if (phases) addPhases(s.worker_cpu_us, phases);
+      opts.onWorkerEnd?.(rss, cpu);
+    },
   };
   try {
     if (workers <= 1 || files.length < 8) {
       const validator = opts.validate
         ? (await import('../validate/index.js')).captureValidator(resolve(root, opts.validate.specsDir), root)
         : null;
+      const before = { ...phaseCpuUs };
       await runInProcess(files, poolOpts, validator);
+      addPhases(s.worker_cpu_us, phaseCpuUs, before);
     } else await runPool(files, poolOpts);
   } finally {
     harRows.close();
@@ -177,11 +206,11 @@ export async function ingest(opts: IngestOptions): Promise<{ summary: IngestSumm
   s.files_seen = s.files_skipped_unchanged + documents;
   const t1 = performance.now();
   s.phases.workers_s = (t1 - t0) / 1000;
-  const loaded = await loadStaging(store.con, stagingDir);
+  const loaded = await loadStaging(store.con, stagingDir, runId);
   s.new_hars_stored = loaded.newHashes;
   const t2 = performance.now();
   s.phases.load_s = (t2 - t1) / 1000;
-  s.events_exported = await exportParquet(store.con, resolve(root, cfg.storage.parquet_dir), runId);
+  s.events_exported = await exportRun(store.con, lake, runId);
   s.phases.parquet_s = (performance.now() - t2) / 1000;
   const denom = s.files_parsed + s.files_quarantined;
   s.parse_success_rate = denom === 0 ? 1 : s.files_parsed / denom;

@@ -1,7 +1,14 @@
 import type { InputFile } from '../har/index.js';
-import { envelopeToRow } from '../store/rows.js';
 import type { Capture } from '../session/index.js';
-import { processFile, type FileContext, type HarFileRow, type QuarantineRow } from './process-file.js';
+import { ColumnarStager } from './columnar.js';
+import {
+  cpuUs,
+  phaseCpuUs,
+  processFile,
+  type FileContext,
+  type HarFileRow,
+  type QuarantineRow,
+} from './process-file.js';
 import { stagingWriters, type NdjsonWriter, type StagingTable } from './staging.js';
 
 /** What validation adds per capture; injected so ingest does not depend on the validator. */
@@ -22,9 +29,14 @@ export interface FileReport {
   message: string | null;
 }
 
-/** Turns input files into staged rows; the same code runs in a worker process or in-process. */
+/**
+ * Turns input files into staged rows; the same code runs in a worker process or in-process. The store's
+ * tables (events, sessions, fingerprints: tools/ingest/producers.ts) are staged as columns → Parquet;
+ * the validator's outputs, which the report writer reads back, as NDJSON.
+ */
 export class IngestSink {
   private writers: Record<StagingTable, NdjsonWriter>;
+  private columns: ColumnarStager;
   constructor(
     stagingDir: string,
     workerId: string,
@@ -32,6 +44,7 @@ export class IngestSink {
     private validator: CaptureValidator | null,
   ) {
     this.writers = stagingWriters(stagingDir, workerId);
+    this.columns = new ColumnarStager(stagingDir, workerId);
   }
 
   handle(input: InputFile): FileReport[] {
@@ -39,40 +52,10 @@ export class IngestSink {
       let findings = 0;
       const c = p.capture;
       if (c) {
-        const keyOf = new Map<string, string>();
-        for (const s of c.sessions) for (const e of s.events) keyOf.set(e.event_id, s.key);
-        for (const e of c.events) this.writers.event.write(envelopeToRow(e, keyOf.get(e.event_id) ?? null));
-        for (const s of c.sessions) {
-          const first = s.events[0];
-          const last = s.events[s.events.length - 1];
-          this.writers.session.write({
-            har_path: c.har,
-            har_hash: c.harHash,
-            session_key: s.key,
-            kind: s.kind,
-            protocol: s.protocol,
-            platform: s.platform,
-            sdk: s.sdk,
-            sdk_version: s.sdk_version,
-            sdk_version_raw: s.sdk_version_raw,
-            app_version: s.app_version,
-            confidence: s.confidence,
-            virtual_version: s.virtual_version,
-            events: s.events.length,
-            first_ts: first?.ts ?? null,
-            last_ts: last?.ts ?? null,
-          });
-          this.writers.fingerprint.write({
-            har_path: c.har,
-            har_hash: c.harHash,
-            session_key: s.key,
-            platform: s.platform,
-            sdk: s.sdk,
-            sdk_version: s.sdk_version,
-            confidence: s.confidence,
-            signals: s.signals,
-          });
-        }
+        const t0 = cpuUs();
+        this.columns.add(c);
+        const t1 = cpuUs();
+        phaseCpuUs.staging += t1 - t0;
         if (this.validator) {
           const v = this.validator.validate(c);
           for (const f of v.findings) this.writers.violation.write({ ...f, har_hash: c.harHash });
@@ -90,6 +73,7 @@ export class IngestSink {
           }
           for (const t of v.timelines) this.writers.timeline.write(t);
           findings = v.findings.length;
+          phaseCpuUs.validate += cpuUs() - t1;
         }
       }
       return {
@@ -103,7 +87,17 @@ export class IngestSink {
     });
   }
 
-  close(): void {
+  /** Write the columns collected so far (end of a batch: bounds a worker's memory). */
+  async flush(): Promise<void> {
+    const t0 = cpuUs();
+    await this.columns.flush();
+    phaseCpuUs.staging += cpuUs() - t0;
+  }
+
+  async close(): Promise<void> {
+    const t0 = cpuUs();
     for (const w of Object.values(this.writers)) w.close();
+    await this.columns.close();
+    phaseCpuUs.staging += cpuUs() - t0;
   }
 }

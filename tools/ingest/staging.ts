@@ -1,7 +1,7 @@
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readdirSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 
-/** Buffered NDJSON writer: workers stage rows as NDJSON, the parent bulk-loads them with DuckDB read_json. */
+/** Buffered NDJSON writer: small tables are staged as NDJSON, the parent bulk-loads them with DuckDB read_json. */
 export class NdjsonWriter {
   private fd: number;
   private buf: string[] = [];
@@ -29,15 +29,8 @@ export class NdjsonWriter {
   }
 }
 
-export const STAGING_TABLES = [
-  'event',
-  'session',
-  'fingerprint',
-  'violation',
-  'session_verdict',
-  'session_row',
-  'timeline',
-] as const;
+/** Tables staged as NDJSON (the validator's outputs); events, sessions, fingerprints go columnar. */
+export const STAGING_TABLES = ['violation', 'session_verdict', 'session_row', 'timeline'] as const;
 export type StagingTable = (typeof STAGING_TABLES)[number];
 
 export function stagingWriters(dir: string, worker: string): Record<StagingTable, NdjsonWriter> {

@@ -4,7 +4,7 @@
  */
 import type { InputFile } from '../har/index.js';
 import { IngestSink, type CaptureValidator } from './sink.js';
-import type { FileContext } from './process-file.js';
+import { phaseCpuUs, type FileContext } from './process-file.js';
 
 type Msg =
   | {
@@ -32,12 +32,20 @@ process.on('message', async (msg: Msg) => {
       process.send!({ type: 'ready' });
     } else if (msg.type === 'batch') {
       const reports = msg.files.flatMap((f) => sink!.handle(f));
+      await sink!.flush();
       process.send!({ type: 'batch-done', reports });
     } else if (msg.type === 'end') {
-      sink?.close();
+      await sink?.close();
       // maxRSS is in KiB: the bench sums the pool's peak memory.
-      process.send!({ type: 'ended', maxRssBytes: process.resourceUsage().maxRSS * 1024 }, () =>
-        process.exit(0),
+      const ru = process.resourceUsage();
+      process.send!(
+        {
+          type: 'ended',
+          maxRssBytes: ru.maxRSS * 1024,
+          cpuUs: ru.userCPUTime + ru.systemCPUTime,
+          phaseCpuUs,
+        },
+        () => process.exit(0),
       );
     }
   } catch (e) {

@@ -1,4 +1,5 @@
 import { RandomForestClassifier } from 'ml-random-forest';
+import { mulberry32, seededSample } from '../util/rng.js';
 
 /**
  * The fast classifier of the learning layer (docs/learning.md): trained on the label model's probabilistic labels over
@@ -25,17 +26,9 @@ export interface ClassifierOptions {
   maxRows?: number;
 }
 
-/** Deterministic subsample (seeded Fisher–Yates prefix). */
+/** Deterministic subsample (seeded Fisher–Yates prefix, tools/util/rng.ts). */
 function sample<T>(xs: T[], n: number, seed: number): T[] {
-  if (xs.length <= n) return xs;
-  const a = [...xs];
-  let s = seed >>> 0 || 1;
-  for (let i = 0; i < n; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    const j = i + (s % (a.length - i));
-    [a[i], a[j]] = [a[j], a[i]];
-  }
-  return a.slice(0, n);
+  return seededSample(xs, n, mulberry32(seed));
 }
 
 export function trainFamilyClassifier(

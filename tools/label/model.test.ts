@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { mulberry32 } from '../detect/seeded.js';
+import { mulberry32 } from '../util/rng.js';
 import { calibration, fitTriplet, majorityVote, predictProba, type Vote } from './model.js';
 
 /** Synthetic LF matrix with known accuracies, coverage and class prior. */

@@ -4,6 +4,13 @@ import type { GoblinConfig } from '../config/index.js';
 import { DASHBOARD_MARKER, parseMeta, PR_META_MARKER, STICKY_MARKER, type PrMeta } from './body.js';
 import { BOT_LABEL, LIFECYCLE_LABELS, type ForgeClient, type PullRequest } from './forge.js';
 import { git, showFile } from './git.js';
+import {
+  DEFER_LABEL,
+  reasonFromComment,
+  reviewAction,
+  type RejectReason,
+  type ReviewAction,
+} from '../style/outcome.js';
 
 /** One reviewed proposal: what Goblin proposed, what people kept, and why. */
 export interface PreferenceRecord {
@@ -16,7 +23,12 @@ export interface PreferenceRecord {
   prompt: string;
   proposed: string | null;
   final: string | null;
-  outcome: 'merged' | 'merged_edited' | 'closed';
+  outcome: 'merged' | 'merged_edited' | 'closed' | 'deferred';
+  /** The reviewer's action (tools/style/outcome.ts); absent in records written before it existed. */
+  action?: ReviewAction;
+  /** reject: the label's reason code, else what the closing comment says. */
+  reason_code?: RejectReason | null;
+  labels?: string[];
   /** merged_edited: unified diff proposed → merged. */
   diff: string | null;
   /** closed: the last human comment. */
@@ -34,8 +46,22 @@ export function readPreferences(dir: string): PreferenceRecord[] {
       readFileSync(join(dir, f), 'utf8')
         .split('\n')
         .filter((l) => l.trim())
-        .map((l) => JSON.parse(l) as PreferenceRecord),
+        .map((l) => withAction(JSON.parse(l) as PreferenceRecord)),
     );
+}
+
+/** Older records carry only `outcome`: derive the action from it. */
+function withAction(r: PreferenceRecord): PreferenceRecord {
+  if (r.action) return r;
+  const action: ReviewAction =
+    r.outcome === 'merged'
+      ? 'approve'
+      : r.outcome === 'merged_edited'
+        ? 'edit'
+        : r.outcome === 'deferred'
+          ? 'defer'
+          : 'reject';
+  return { ...r, action, reason_code: action === 'reject' ? reasonFromComment(r.reason) : null };
 }
 
 /** The writer's task for a proposal, as text: stable across runs (it is the DPO `prompt`). */
@@ -103,8 +129,11 @@ export async function syncFeedback(o: {
   const log = o.log ?? (() => {});
   const fc = config.forge;
   const dir = resolve(root, config.autonomy.preferences_dir);
-  const seen = new Set(readPreferences(dir).map((r) => `${r.pr}:${r.proposal_id}`));
-  const prs = (await forge.listPulls('all')).filter((p) => p.state === 'closed');
+  // A deferral is recorded once per PR and does not stop the final verdict from being recorded later.
+  const seen = new Set(readPreferences(dir).map((r) => `${r.pr}:${r.proposal_id}:${r.action === 'defer'}`));
+  const prs = (await forge.listPulls('all')).filter(
+    (p) => p.state === 'closed' || p.labels.includes(DEFER_LABEL),
+  );
   await tryFetch(
     root,
     fc.remote,
@@ -118,7 +147,8 @@ export async function syncFeedback(o: {
       await forge.setLabels(p.number, p.labels, [BOT_LABEL, 'spec:shadow'], [...LIFECYCLE_LABELS, BOT_LABEL]);
       res.relabelled.push(p.number);
     }
-    if (seen.has(`${p.number}:${meta.proposal_id}`)) {
+    const deferred = p.labels.includes(DEFER_LABEL) && !p.merged;
+    if (seen.has(`${p.number}:${meta.proposal_id}:${deferred}`)) {
       res.skipped++;
       continue;
     }
@@ -163,7 +193,25 @@ async function recordFor(
     closed_at: p.merged_at ?? p.closed_at,
   };
   let rec: PreferenceRecord;
-  if (p.merged) {
+  if (p.labels.includes(DEFER_LABEL) && !p.merged) {
+    const human = (await forge.listComments(p.number)).filter((c) => !isBotComment(c.body));
+    rec = {
+      ...base,
+      prompt: '',
+      proposed,
+      final: null,
+      outcome: 'deferred',
+      action: 'defer',
+      reason_code: null,
+      labels: p.labels,
+      diff: null,
+      reason:
+        human
+          .sort((a, b) => a.created_at.localeCompare(b.created_at))
+          .at(-1)
+          ?.body.trim() ?? null,
+    };
+  } else if (p.merged) {
     let rev = baseRef;
     if (p.merge_commit_sha) {
       if (!(await revExists(root, p.merge_commit_sha))) await tryFetch(root, fc.remote, p.merge_commit_sha);
@@ -186,20 +234,27 @@ async function recordFor(
       proposed,
       final,
       outcome: edited ? 'merged_edited' : 'merged',
+      action: edited ? 'edit' : 'approve',
+      reason_code: null,
+      labels: p.labels,
       diff,
       reason: null,
     };
   } else {
     const human = (await forge.listComments(p.number)).filter((c) => !isBotComment(c.body));
     const last = human.sort((a, b) => a.created_at.localeCompare(b.created_at)).at(-1);
+    const reason = last?.body.trim() ?? null;
     rec = {
       ...base,
       prompt: '',
       proposed,
       final: null,
       outcome: 'closed',
+      action: 'reject',
+      reason_code: reviewAction(p, false)?.reason_code ?? reasonFromComment(reason),
+      labels: p.labels,
       diff: null,
-      reason: last?.body.trim() ?? null,
+      reason,
     };
   }
   let prompt = `Write a Weird Goblin spec (YAML) for investigate bundle ${meta.bundle_id}.\nSpec id: ${meta.spec_id} at ${meta.spec_path}.`;
@@ -255,7 +310,9 @@ export interface FeedbackKpis {
   mean_hours_to_merge: number | null;
 }
 
-export function feedbackKpis(records: PreferenceRecord[]): FeedbackKpis {
+export function feedbackKpis(all: PreferenceRecord[]): FeedbackKpis {
+  // A deferral is not a verdict: the PR is asked again, and its verdict counts then.
+  const records = all.filter((r) => r.outcome !== 'deferred');
   const merged = records.filter((r) => r.outcome !== 'closed');
   const hours = merged
     .filter((r) => r.closed_at)

@@ -1,18 +1,24 @@
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { GoblinConfig } from '../config/index.js';
 import type { JudgeReport, ShadowReport } from '../propose/proposal.js';
 import { gateFailure, openProposalPr, type PrResult } from './bot.js';
 import { updateDashboard } from './dashboard.js';
 import type { ForgeClient } from './forge.js';
+import { needsSource, upsertInvestigateIssue } from './investigate.js';
 import { loadProposal } from './proposal-files.js';
+import { applyStyleToProposal } from '../style/apply.js';
+import { readStyle } from '../style/store.js';
 
 /** The stages the loop chains; each defaults to the other engineers' library functions (dynamic import). */
 export interface LoopStages {
   /** drift → bundle files written (bundles/<id>.json). */
   drift(o: { root: string; config: GoblinConfig; input?: string[] }): Promise<string[]>;
-  /** research pack for a bundle (optional data: a missing research index only warns). */
-  research(bundleFile: string, o: { root: string; config: GoblinConfig }): Promise<void>;
+  /** research pack for a bundle; the queries it tried go into an investigate issue when no source is found. */
+  research(
+    bundleFile: string,
+    o: { root: string; config: GoblinConfig },
+  ): Promise<void | { queries?: string[] }>;
   propose(
     bundleFile: string,
     o: { root: string; config: GoblinConfig; input?: string[]; now?: string },
@@ -85,16 +91,45 @@ export async function defaultStages(): Promise<LoopStages> {
     },
     async research(bundleFile, o) {
       // Research paths are repo-relative: resolve them against the loop's root, not the process cwd.
-      await buildEvidencePack(bundleFile, {
+      const indexDir = resolve(o.root, o.config.research.index_dir);
+      await ensureFreshIndex(o.root, o.config);
+      const pack = await buildEvidencePack(bundleFile, {
         config: o.config,
-        indexDir: resolve(o.root, o.config.research.index_dir),
+        indexDir,
         packsDir: resolve(o.root, o.config.research.packs_dir),
       });
+      return { queries: pack.queries };
     },
     propose: (b, o) => propose(b, o) as Promise<{ dir: string | null; refused?: string | null }>,
     shadow: (d, o) => shadow(d, { ...o, write: true }) as Promise<ShadowReport>,
     judge: (d, o) => judge(d, { ...o, write: true }) as Promise<JudgeReport>,
   };
+}
+
+/**
+ * The research index is rebuilt when it is missing or older than the evidence cache (a fetch since the
+ * last build): searching a stale index would miss the very release note that was just fetched.
+ */
+export async function ensureFreshIndex(
+  root: string,
+  config: GoblinConfig,
+): Promise<'fresh' | 'rebuilt' | 'no cache'> {
+  const cacheIndex = resolve(root, config.research.cache_dir, 'index.jsonl');
+  if (!existsSync(cacheIndex)) return 'no cache';
+  const indexDir = resolve(root, config.research.index_dir);
+  const { readMeta, buildIndex } = await import('../research/store.js');
+  const meta = readMeta(indexDir);
+  if (meta && Date.parse(meta.built_at) >= statSync(cacheIndex).mtimeMs) return 'fresh';
+  const { setupModels } = await import('../research/embed.js');
+  const models = await setupModels(config.models);
+  await buildIndex({
+    cacheDir: resolve(root, config.research.cache_dir),
+    indexDir,
+    embedder: models.embedder,
+    minTokens: config.research.chunk_min_tokens,
+    maxTokens: config.research.chunk_max_tokens,
+  });
+  return 'rebuilt';
 }
 
 export interface LoopOptions {
@@ -137,16 +172,44 @@ export async function runLoop(o: LoopOptions): Promise<LoopReport> {
       : [];
   } else bundles = await stages.drift(ctx);
   log(`drift: ${bundles.length} bundle(s)`);
+  // Style memory (preferences/style.yaml, `goblin style learn`): the team's conventions, applied to every
+  // proposal before shadow, judges and PR; proposals shaped like ones the team rejected are held back.
+  const stylePath = resolve(root, config.autonomy.preferences_dir, 'style.yaml');
+  const style = existsSync(stylePath) ? readStyle(stylePath) : null;
+  if (!style) log('style: no preferences/style.yaml yet (goblin style learn); proposals go out as written');
   const report: LoopReport = { bundles, proposals: [], prs: [], capped: 0 };
   for (const b of bundles) {
+    let queries: string[] = [];
     try {
-      await stages.research(b, ctx);
+      queries = (await stages.research(b, ctx))?.queries ?? [];
     } catch (e) {
       log(`research: ${(e as Error).message} (proposing from the bundle's own evidence)`);
     }
     const pr = await stages.propose(b, { ...ctx, now: o.now });
     if (!pr.dir) {
       report.proposals.push({ bundle: b, dir: null, status: `refused: ${pr.refused ?? 'no proposal'}` });
+      continue;
+    }
+    if (style) {
+      const st = applyStyleToProposal(pr.dir, style);
+      if (st.held) {
+        log(`style: held back ${st.spec_id}: ${st.held}`);
+        report.proposals.push({ bundle: b, dir: pr.dir, status: `held: style: ${st.held}` });
+        continue;
+      }
+      for (const a of st.applied)
+        log(`style: ${st.spec_id}: ${a.description} (${a.support} edit(s), ${a.counter} counter-example(s))`);
+    }
+    // No source for this SDK and version: ask a person for one instead of opening a PR they would reject.
+    const missing = needsSource(loadProposal(pr.dir));
+    if (missing) {
+      let issue = '';
+      if (o.forge && !o.dryRun) {
+        const r = await upsertInvestigateIssue(o.forge, loadProposal(pr.dir), missing, queries);
+        issue = ` (investigate issue #${r.number} ${r.action})`;
+      }
+      log(`evidence: no spec PR for ${pr.dir}: ${missing}${issue}`);
+      report.proposals.push({ bundle: b, dir: pr.dir, status: `investigate: ${missing}${issue}` });
       continue;
     }
     await stages.shadow(pr.dir, ctx);

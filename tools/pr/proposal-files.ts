@@ -75,7 +75,15 @@ export function proposalRepoFiles(p: LoadedProposal, reportsDir: string, since: 
       files.push({ path: relative(p.dir, f), content: readFileSync(f) });
   const rep = `${reportsDir.replace(/\/+$/, '')}/${m.id}`;
   files.push({ path: `${rep}/spec.proposed.yaml`, content: Buffer.from(spec) });
-  for (const n of ['proposal.json', 'judge.json', 'shadow.json', 'shadow.md', 'rationale.md', 'spec.diff']) {
+  for (const n of [
+    'proposal.json',
+    'judge.json',
+    'shadow.json',
+    'shadow.md',
+    'rationale.md',
+    'spec.diff',
+    'style.json',
+  ]) {
     const f = join(p.dir, n);
     if (existsSync(f)) files.push({ path: `${rep}/${n}`, content: readFileSync(f) });
   }

@@ -14,7 +14,8 @@ import type { Session } from '../session/index.js';
 import { CHECK_LIST } from '../validate/checks/index.js';
 import type { CheckDef, ProposeMove } from '../validate/types.js';
 import { matchScope } from '../validate/scope.js';
-import { findEvidence, topicFor, type Quote } from './evidence.js';
+import { findEvidence, findRankedEvidence, topicFor, type Quote } from './evidence.js';
+import type { EvidenceGrade } from './evidence-rank.js';
 import {
   adPingGaps,
   contentPingGaps,
@@ -36,6 +37,8 @@ export interface Draft {
   rationale: string;
   summary: string;
   measured: Record<string, unknown>;
+  /** How directly the first citation supports the change (tools/propose/evidence-rank.ts). */
+  evidence?: { grade: EvidenceGrade; reasons: string[]; other_sdk: number };
 }
 
 export type ProposeOutcome =
@@ -273,7 +276,13 @@ export function proposeDeterministic(
       param,
       Array.isArray(value) ? String((value as string[]).at(-1)) : (value as number),
     );
-    const citations = findEvidence(topic, { cacheDir: opts.cacheDir, bundle, max: 2 });
+    const ranked = findRankedEvidence(topic, {
+      cacheDir: opts.cacheDir,
+      bundle,
+      max: 2,
+      context: { platform: scope.platform, protocol: scope.protocol, version: scope.version },
+    });
+    const citations = ranked.quotes;
     const newParams = { ...curParams, [param]: value };
     const id = specId(def, scope);
     const spec: Spec = {
@@ -310,6 +319,7 @@ export function proposeDeterministic(
         citations,
         dictionary: [],
         rationale: spec.rationale,
+        evidence: { grade: ranked.grade, reasons: ranked.reasons, other_sdk: ranked.other_sdk },
         summary:
           `${title}: ${current?.spec.spec.id ?? 'default'} ${param}=${JSON.stringify(curParams[param])} → ${JSON.stringify(value)} for ${scope.protocol?.join('/') ?? ''} ${scope.platform?.join('/') ?? ''} ${scope.version ?? ''}`
             .replace(/\s+/g, ' ')

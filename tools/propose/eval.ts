@@ -30,6 +30,8 @@ export interface ScenarioOutcome {
   shadow_accept: boolean | null;
   passed: boolean;
   reasons: string[];
+  /** How directly the first citation supports the change; below `direct`, a version-scoped change gets an investigate issue in the loop, not a PR. */
+  evidence: string | null;
   ms: number;
 }
 
@@ -79,6 +81,7 @@ export async function runScenarioSuite(opts: {
         shadow_accept: null,
         passed: false,
         reasons: [],
+        evidence: null,
         ms: 0,
       };
       const bundle = bundleFromCorpus(corpus, { specs, constitution, config, knownParams: known });
@@ -89,6 +92,7 @@ export async function runScenarioSuite(opts: {
         if (!p.dir) o.refused = p.refused;
         else {
           o.proposal = p.manifest!.spec_id;
+          o.evidence = p.manifest!.evidence?.grade ?? null;
           const sh = await shadow(p.dir, { root, config, corpus, knownGood: [goodDir] });
           const j = await judge(p.dir, { root, config, shadow: sh, llm: false });
           o.shadow_accept = sh.accept;
@@ -101,7 +105,7 @@ export async function runScenarioSuite(opts: {
       o.ms = Date.now() - t0;
       outcomes.push(o);
       log(
-        `${o.passed ? 'PASS' : '----'} ${def.kind.padEnd(5)} ${def.id.padEnd(34)} ${o.proposal ? `${o.proposal} ${o.decision} score ${o.score} shadow ${o.shadow_accept ? 'accept' : 'reject'}` : `no proposal: ${o.refused}`}`,
+        `${o.passed ? 'PASS' : '----'} ${def.kind.padEnd(5)} ${def.id.padEnd(34)} ${o.proposal ? `${o.proposal} ${o.decision} score ${o.score} shadow ${o.shadow_accept ? 'accept' : 'reject'} evidence ${o.evidence ?? 'ungraded'}` : `no proposal: ${o.refused}`}`,
       );
       if (o.proposal && !o.passed) for (const r of o.reasons) log(`       ${r}`);
     }

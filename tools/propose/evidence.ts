@@ -4,17 +4,25 @@
  * the value" test. Verification goes through the research verifier (CitationResolver), so a quote is
  * accepted exactly when `goblin research verify` would accept it.
  */
-import { resolve } from 'node:path';
+import { existsSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { CitationResolver } from '../research/verify.js';
 import { FetchCache } from '../research/cache.js';
 import { extractRecord } from '../research/store.js';
 import type { Bundle } from '../bundle/schema.js';
 import { checkFor } from '../validate/checks/index.js';
+import { gradeOf, rankEvidence, type EvidenceGrade, type RankContext } from './evidence-rank.js';
 
 export interface Quote {
   url: string;
   quote: string;
   cached_ref?: string;
+}
+
+/** A candidate passage with what ranking reads about its page (title, fetch date). */
+interface Candidate extends Quote {
+  title?: string;
+  fetched_at?: string;
 }
 
 /** What a change is about, for finding and judging evidence. */
@@ -77,9 +85,9 @@ export function supports(quote: string, t: ParamTopic): boolean {
 }
 
 /** Verbatim candidate quotes from every cached page (table cells, sentences, list items). */
-export function cachedQuotes(cacheDir: string): Quote[] {
+export function cachedQuotes(cacheDir: string): Candidate[] {
   const cache = new FetchCache(cacheDir);
-  const out: Quote[] = [];
+  const out: Candidate[] = [];
   const urls = cache.pageUrls();
   for (const url of urls) {
     const rec = cache.latestWithBody(url);
@@ -93,49 +101,99 @@ export function cachedQuotes(cacheDir: string): Quote[] {
           const q = piece.replace(/^[-*#>\s]+/, '').trim();
           if (q.length < 12 || q.length > 320 || seen.has(q)) continue;
           seen.add(q);
-          out.push({ url: rec.url, quote: q, cached_ref: rec.ref });
+          out.push({
+            url: rec.url,
+            quote: q,
+            cached_ref: rec.ref,
+            title: ex.title,
+            fetched_at: rec.fetched_at,
+          });
         }
   }
   return out;
 }
 
-const quoteMemo = new Map<string, Quote[]>();
+const quoteMemo = new Map<string, Candidate[]>();
+
+export interface RankedEvidence {
+  quotes: Quote[];
+  /** direct: the first quote names this SDK/platform and the scoped version; generic: it does not; none: no quote. */
+  grade: EvidenceGrade;
+  /** Why the first quote ranks first (same SDK family, names the scoped version, …). */
+  reasons: string[];
+  /** Supporting passages left out because they are about another SDK. */
+  other_sdk: number;
+}
 
 /** Best verbatim quotes for a topic: bundle evidence first, then cached pages; only supporting ones. */
 export function findEvidence(
   topic: ParamTopic,
   opts: { cacheDir: string; bundle?: Bundle; max?: number },
 ): Quote[] {
-  const cands: Quote[] = [
+  return findRankedEvidence(topic, opts).quotes;
+}
+
+/**
+ * The supporting quotes ranked by how directly they support the change (tools/propose/evidence-rank.ts)
+ * when a context is given: a passage about another SDK is never cited; the direct one comes first and a
+ * generic one stays as support. Without a context, the longest supporting quotes (bundle evidence first).
+ */
+export function findRankedEvidence(
+  topic: ParamTopic,
+  opts: { cacheDir: string; bundle?: Bundle; max?: number; context?: RankContext },
+): RankedEvidence {
+  const cands: Candidate[] = [
     ...(opts.bundle?.evidence_chunks ?? []).map((c) => ({
       url: c.url,
       quote: c.quote,
       cached_ref: c.cached_ref,
+      title: c.title,
     })),
   ];
-  const key = resolve(opts.cacheDir);
-  if (!quoteMemo.has(key)) quoteMemo.set(key, cachedQuotes(key));
+  const dir = resolve(opts.cacheDir);
+  // Keyed by the cache's index state too: a page fetched or imported since must be seen (same process).
+  const idx = join(dir, 'index.jsonl');
+  const st = existsSync(idx) ? statSync(idx) : null;
+  const key = `${dir}\n${st?.mtimeMs ?? 0}\n${st?.size ?? 0}`;
+  if (!quoteMemo.has(key)) quoteMemo.set(key, cachedQuotes(dir));
   cands.push(...quoteMemo.get(key)!);
-  const resolver = new CitationResolver(new FetchCache(key));
+  const resolver = new CitationResolver(new FetchCache(dir));
   const out: Quote[] = [];
   const seen = new Set<string>();
-  const scored = cands
+  // Longest first is the tie-break (more context for the reviewer), as before ranking existed.
+  const supporting = cands
     .filter((c) => supports(c.quote, topic))
-    .map((c) => ({ c, s: c.quote.length }))
-    .sort((a, b) => b.s - a.s);
-  for (const { c } of scored) {
-    if (seen.has(c.quote)) continue;
+    .sort((a, b) => b.quote.length - a.quote.length);
+  const ranked = opts.context
+    ? rankEvidence(supporting, { ...opts.context, value: opts.context.value ?? topic.value })
+    : supporting.map((quote) => ({
+        quote,
+        score: 0,
+        direct: false,
+        other_sdk: false,
+        reasons: [] as string[],
+      }));
+  const kept: typeof ranked = [];
+  for (const r of ranked) {
+    const c = r.quote;
+    if (r.other_sdk || seen.has(c.quote)) continue;
     seen.add(c.quote);
     if (!resolver.check(c).ok) continue;
-    out.push(c);
+    out.push({ url: c.url, quote: c.quote, ...(c.cached_ref ? { cached_ref: c.cached_ref } : {}) });
+    kept.push(r);
     if (out.length >= (opts.max ?? 2)) break;
   }
-  return out;
+  return {
+    quotes: out,
+    grade: opts.context ? gradeOf(kept) : out.length ? 'generic' : 'none',
+    reasons: kept[0]?.reasons ?? [],
+    other_sdk: ranked.filter((r) => r.other_sdk).length,
+  };
 }
 
 export function verifyQuote(q: Quote, cacheDir: string): { ok: boolean; detail: string } {
   const r = new CitationResolver(new FetchCache(resolve(cacheDir))).check(q);
   return r.ok
-    ? { ok: true, detail: `verbatim in ${r.rec.url}` }
+    ? { ok: true, detail: `verbatim in ${r.where}` }
     : { ok: false, detail: `${r.reason}: ${r.detail}` };
 }

@@ -48,6 +48,14 @@ export const ProposalManifest = z.object({
   /** Fail fixtures made by one targeted edit of a real passing session (no real failing session existed). */
   derived_fixtures: z.array(z.string()).optional(),
   constraints: z.array(z.string()).optional(),
+  /** How directly the first citation supports the change: direct (this SDK/platform and version), generic, none. */
+  evidence: z
+    .object({
+      grade: z.enum(['direct', 'generic', 'none']),
+      reasons: z.array(z.string()),
+      other_sdk: z.number().int(),
+    })
+    .optional(),
   notes: z.array(z.string()).optional(),
   dataset: z.object({ source: z.string(), hash: z.string() }).optional(),
 });

@@ -80,6 +80,28 @@ export async function loadCorpusFor(bundle: Bundle, opts: ProposeOptions): Promi
   });
 }
 
+/** The reviewers' most similar accepted edits, as few-shot examples for the LLM writer. */
+async function styleExamples(
+  root: string,
+  config: GoblinConfig,
+  bundle: Bundle,
+): Promise<{ prompt: string; note: string }> {
+  const { readPreferences } = await import('../pr/feedback.js');
+  const { examplesPrompt, similarEdits } = await import('../style/retrieve.js');
+  const task = [
+    bundle.title,
+    JSON.stringify(bundle.scope),
+    ...bundle.anomalies.map((a) => JSON.stringify(a)),
+  ].join('\n');
+  const ex = similarEdits(task, readPreferences(resolve(root, config.autonomy.preferences_dir)));
+  return {
+    prompt: examplesPrompt(ex),
+    note: ex.length
+      ? `style: ${ex.length} similar accepted edit(s) given to the writer (PR ${ex.map((e) => `#${e.pr}`).join(', ')})`
+      : 'style: no accepted edits in the preference log yet; the writer got no examples',
+  };
+}
+
 export async function propose(bundleIn: Bundle | string, opts: ProposeOptions): Promise<ProposeResult> {
   const bundle = typeof bundleIn === 'string' ? readBundle(bundleIn) : Bundle.parse(bundleIn);
   const { root, config } = opts;
@@ -101,7 +123,15 @@ export async function propose(bundleIn: Bundle | string, opts: ProposeOptions): 
       notes.push('--llm: models.ollama_host is not set; the deterministic proposer wrote this');
     else {
       const { writeSpecWithOllama } = await import('./writer.js');
-      const w = await writeSpecWithOllama(bundle, { config, specs, draft, cacheDir });
+      const examples = await styleExamples(root, config, bundle);
+      notes.push(examples.note);
+      const w = await writeSpecWithOllama(bundle, {
+        config,
+        specs,
+        draft,
+        cacheDir,
+        examples: examples.prompt,
+      });
       notes.push(...w.notes);
       if (w.ok) {
         proposer = `ollama:${w.fingerprint.model}@${w.fingerprint.digest ?? 'unknown'}`;
@@ -188,6 +218,8 @@ export async function propose(bundleIn: Bundle | string, opts: ProposeOptions): 
     changed,
     derived_fixtures: fx.derived.map(rel),
     constraints: bundle.constraints,
+    // Only the deterministic proposer ranks its own citations; an LLM answer's are its own choice.
+    evidence: proposer === 'deterministic' ? draft.evidence : undefined,
     notes,
     dataset: { source: corpus.source, hash: corpus.datasetHash },
   });

@@ -97,7 +97,10 @@ describe('Ollama spec writer + LLM judges (fake server, real client)', () => {
     const y = edit(
       (s) =>
         (s.citations = [
-          { url: 'urn:goblin:reference:adobe-wire-formats.md', quote: 'Android 2.3 pings ads every 10 s' },
+          {
+            url: 'docs/reference/wire-formats.md#46-timing-and-session-rules',
+            quote: 'Android 2.3 pings ads every 10 s',
+          },
         ]),
     );
     const { r, j } = await run('halluc', [y]);

@@ -29,7 +29,7 @@ export type WriterResult =
   | { ok: true; spec: LoadedSpec; text: string; fingerprint: WriterFingerprint; notes: string[] }
   | { ok: false; reason: string; fingerprint: WriterFingerprint | null; notes: string[] };
 
-function userPrompt(bundle: Bundle, draft: Draft | null, specs: LoadedSpec[]): string {
+function userPrompt(bundle: Bundle, draft: Draft | null, specs: LoadedSpec[], examples = ''): string {
   const same = draft
     ? specs
         .filter((s) => s.spec.assert.some((a) => a.check === draft.spec.assert[0].check))
@@ -42,6 +42,7 @@ function userPrompt(bundle: Bundle, draft: Draft | null, specs: LoadedSpec[]): s
     `Evidence (quote verbatim only from these): ${JSON.stringify([...bundle.evidence_chunks.map((c) => ({ url: c.url, quote: c.quote })), ...(draft?.citations ?? []).map((c) => ({ url: c.url, quote: c.quote }))])}`,
     `Measured on the sessions: ${JSON.stringify(draft?.measured ?? {})}`,
     `Existing specs for this check:\n${same.join('\n---\n')}`,
+    ...(examples ? [examples] : []),
     'Answer with one YAML document, no prose, no code fences.',
   ].join('\n\n');
 }
@@ -66,7 +67,14 @@ function validateAnswer(text: string, path: string): { spec?: LoadedSpec; errors
 
 export async function writeSpecWithOllama(
   bundle: Bundle,
-  ctx: { config: GoblinConfig; specs: LoadedSpec[]; draft: Draft | null; cacheDir: string },
+  ctx: {
+    config: GoblinConfig;
+    specs: LoadedSpec[];
+    draft: Draft | null;
+    cacheDir: string;
+    /** Reviewers' accepted edits of similar proposals (tools/style/retrieve.ts), as a prompt section. */
+    examples?: string;
+  },
 ): Promise<WriterResult> {
   const { config } = ctx;
   const notes: string[] = [];
@@ -88,7 +96,7 @@ export async function writeSpecWithOllama(
   }
   const messages: { role: 'system' | 'user' | 'assistant'; content: string }[] = [
     { role: 'system', content: SYSTEM_PROMPT },
-    { role: 'user', content: userPrompt(bundle, ctx.draft, ctx.specs) },
+    { role: 'user', content: userPrompt(bundle, ctx.draft, ctx.specs, ctx.examples) },
   ];
   const promptHash = sha256Hex(JSON.stringify(messages));
   let responses = '';

@@ -104,6 +104,9 @@ export const InboxItem = z.object({
   uncertainty: z.number(),
   impact: z.number(),
   novelty: z.number(),
+  /** Why the session ranks high, in words (triage `why`; docs/learning.md), and the event it points at. */
+  why: z.string().default(''),
+  at: z.object({ entry_index: z.number().int(), t_s: z.number() }).nullable().default(null),
   reasons: z.array(z.string()),
   verdict: Verdict.nullable(),
   codes: z.array(z.string()),

@@ -12,7 +12,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildSite, REPO_ROOT, type BuildSiteResult } from './site-build.js';
 import { sessionSlug } from './site-data.js';
-import { LONG_PARAM, ROKU_QUOTE, writeFixtureRepo } from './testing/site-fixtures.js';
+import { LONG_PARAM, REPO_DOC_URL, ROKU_QUOTE, writeFixtureRepo } from './testing/site-fixtures.js';
 import { serveStatic, type StaticServer } from './static-server.js';
 
 const CHROMIUM = process.env.GOBLIN_CHROMIUM ?? '/usr/bin/chromium';
@@ -168,6 +168,9 @@ describe.skipIf(skipWithoutChromium(CHROMIUM))('published site in chromium', () 
     expect(body).toContain('unexpected');
     expect(body).toContain('Roku first ping: confirm on Roku OS 12');
     expect(body).toContain('C1: Cadence rules follow the documented ping intervals');
+    // A repo-doc citation is shown as its path, not as a link the site cannot serve.
+    expect(body).toContain(REPO_DOC_URL);
+    expect(await page.locator(`a[href="${REPO_DOC_URL}"]`).count()).toBe(0);
     // the citation links to its cached evidence passage
     await page.getByRole('link', { name: /Roku media ping cadence #1/ }).click();
     await page.waitForURL(/\/evidence\/index\.html#roku-cadence-0$/);

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { extname } from 'node:path';
+import GithubSlugger from 'github-slugger';
 import { FetchCache, type CacheRecord } from './cache.js';
 
 const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
@@ -12,6 +13,8 @@ const inline = (s: string) =>
 /** Minimal Markdown → HTML (headings, paragraphs, lists, fenced code, table rows) for offline docs. */
 export function markdownToHtml(md: string, title: string): string {
   const out: string[] = [`<!doctype html><html><head><title>${esc(title)}</title></head><body><article>`];
+  // Heading ids slugged as GitHub slugs them, so a passage's anchor is the anchor docs:check accepts.
+  const slugger = new GithubSlugger();
   let para: string[] = [];
   let code: string[] | null = null;
   const flush = () => {
@@ -34,10 +37,7 @@ export function markdownToHtml(md: string, title: string): string {
     const h = /^(#{1,6})\s+(.*)$/.exec(line);
     if (h) {
       flush();
-      const id = h[2]
-        .toLowerCase()
-        .replace(/[^a-z0-9]+/g, '-')
-        .replace(/^-|-$/g, '');
+      const id = slugger.slug(h[2].replace(/\*\*|`/g, '').replace(/\[([^\]]+)\]\([^)]+\)/g, '$1'));
       out.push(`<h${h[1].length} id="${id}">${inline(h[2])}</h${h[1].length}>`);
     } else if (/^\s*[-*]\s+/.test(line)) {
       flush();

@@ -70,7 +70,7 @@ export function docRotReport(o: {
   const cacheRel = relative(o.root, o.cache.dir) || '.';
   const fresh = o.cache.all().filter((r) => r.fetched_at >= o.since);
   const rot = docRot(o.cache).filter((r) => o.urls.has(r.url));
-  const resolver = new CitationResolver(o.cache, o.memoDir);
+  const resolver = new CitationResolver(o.cache, o.memoDir, o.root);
   const cited = specCitations(o.root, o.specsDir);
   const citations: RotCitation[] = [];
   for (const r of rot) {
@@ -93,7 +93,7 @@ export function docRotReport(o: {
           ? {
               ...base,
               status: 'still_verbatim',
-              detail: `still verbatim in the new version (${now.rec.content_hash?.slice(0, 12)})`,
+              detail: `still verbatim in the new version (${now.rec?.content_hash?.slice(0, 12) ?? now.where})`,
             }
           : { ...base, status: 'quote_gone', detail: `not in the new version: ${now.detail}` },
       );

@@ -247,7 +247,8 @@ export async function buildEvidencePack(
       content_hash: p.content_hash,
     })),
   };
-  if (opts.write ?? true) {
+  // An empty pack cites nothing: writing it would leave a file the exit code says was not written.
+  if ((opts.write ?? true) && passages.length) {
     const dir = opts.packsDir ?? opts.config.research.packs_dir;
     mkdirSync(dir, { recursive: true });
     const file = join(dir, `${pack.id}.json`);

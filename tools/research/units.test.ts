@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import YAML from 'yaml';
@@ -174,6 +174,11 @@ describe('CLI: goblin research …', () => {
     expect(s.out).toMatch(/^1\. Roku SDK: heartbeat cadence and the first ping/m);
     const p = await run('research', 'pack', 'roku first ping', '--out', join(dir, 'evidence/packs'));
     expect(p.code).toBe(0);
+    // No passage: exit 1 and no empty pack left behind (it used to write one and say "nothing written").
+    const none = await run('research', 'pack', 'zyxwv qqqq', '--out', join(dir, 'empty-packs'));
+    expect(none.code).toBe(1);
+    expect(none.out).toMatch(/0 passages .* nothing written/);
+    expect(existsSync(join(dir, 'empty-packs'))).toBe(false);
     mkdirSync(join(dir, 'specs'), { recursive: true });
     writeFileSync(
       join(dir, 'specs/bad.yaml'),

@@ -4,6 +4,9 @@
  * and checks that the quote is a literal substring of the page after whitespace/case normalization
  * (NFKC, typographic quotes/dashes folded; a leading/trailing "..." or "…" is ignored).
  *
+ * A citation whose `url` is a repository path (`docs/reference/wire-formats.md#34-timing`) is checked
+ * against that file of the working tree instead, in the section its anchor names (see repo-doc.ts).
+ *
  * Resolution order: `cached_ref` (a fetch ref or a sha256 content hash) → `cached://<ref|hash|host/path>`
  * → the snapshot with the cited `content_hash` → the latest snapshot of `url` with a body.
  * A quote is searched in the extracted clean text first, then in the page's full visible text.
@@ -15,6 +18,7 @@ import { FetchCache, type CacheRecord } from './cache.js';
 import { extractRecord } from './store.js';
 import { pageText } from './extract.js';
 import { normalizeForMatch } from './text.js';
+import { checkRepoDocCitation, isRepoDocUrl } from './repo-doc.js';
 
 export interface Citation {
   url: string;
@@ -80,6 +84,8 @@ export class CitationResolver {
   constructor(
     readonly cache: FetchCache,
     private readonly memoDir?: string,
+    /** Repository root that repo-path citations resolve against. */
+    private readonly root: string = process.cwd(),
   ) {}
 
   resolve(c: Citation): { rec?: CacheRecord; how: string; warning?: string } {
@@ -148,14 +154,19 @@ export class CitationResolver {
   check(
     c: Citation,
   ):
-    | { ok: true; rec: CacheRecord; warning?: string }
+    | { ok: true; rec?: CacheRecord; where: string; warning?: string }
     | { ok: false; reason: BrokenCitation['reason']; detail: string } {
     const q = normalizeForMatch(stripEllipsis(c.quote));
     if (q.length < 3) return { ok: false, reason: 'empty_quote', detail: 'quote is empty or too short' };
+    if (isRepoDocUrl(c.url)) {
+      const d = checkRepoDocCitation(this.root, c.url, q);
+      return d.ok ? { ok: true, where: c.url } : d;
+    }
     const r = this.resolve(c);
     if (!r.rec) return { ok: false, reason: 'not_cached', detail: r.how };
     const [clean, full] = this.texts(r.rec);
-    if (clean.includes(q) || full.includes(q)) return { ok: true, rec: r.rec, warning: r.warning };
+    if (clean.includes(q) || full.includes(q))
+      return { ok: true, rec: r.rec, where: r.rec.url, warning: r.warning };
     return {
       ok: false,
       reason: 'quote_not_found',
@@ -173,7 +184,7 @@ export function verifyCitations(opts: {
 }): VerifyResult {
   const cacheDir = opts.cacheDir.startsWith('/') ? opts.cacheDir : join(opts.root, opts.cacheDir);
   const cache = new FetchCache(cacheDir);
-  const resolver = new CitationResolver(cache, opts.memoDir);
+  const resolver = new CitationResolver(cache, opts.memoDir, opts.root);
   const skip = (p: string) => p === cacheDir || p.startsWith(`${cacheDir}/`);
   const files: string[] = [];
   const targets = opts.paths?.length

@@ -11,6 +11,7 @@ import { DictionaryEntry } from '../dictionary/schema.js';
 import { ShapeModel } from '../fingerprint/shape.js';
 import { Constitution } from '../spec/constitution.js';
 import { Spec } from '../spec/schema.js';
+import { StyleFile } from '../style/store.js';
 
 export interface SchemaFileKind {
   /** What the file is, for messages. */
@@ -42,6 +43,12 @@ export const SCHEMA_FILE_KINDS = [
     globs: ['dictionary/_shapes.yaml'],
     schemaFile: 'shape-model.schema.json',
     zod: ShapeModel,
+  },
+  {
+    what: 'style memory',
+    globs: ['preferences/style.yaml'],
+    schemaFile: 'style.schema.json',
+    zod: StyleFile,
   },
   {
     what: 'dictionary entry',

@@ -15,11 +15,18 @@ const ROOT = resolve(import.meta.dirname, '../..');
 const read = (rel: string) => readFileSync(join(ROOT, rel), 'utf8');
 
 describe('schemas for the repository files', () => {
-  it('every spec, the constitution, the config and every dictionary file is valid and carries its modeline', () => {
+  it('every spec, the constitution, the config, every dictionary file and the style memory is valid and carries its modeline', () => {
     const r = checkSchemaFiles(ROOT);
     expect(r.issues).toEqual([]);
     const kinds = new Set(r.checked.map((f) => schemaKindOf(f)!.what));
-    expect([...kinds].sort()).toEqual(['config', 'constitution', 'dictionary entry', 'shape model', 'spec']);
+    expect([...kinds].sort()).toEqual([
+      'config',
+      'constitution',
+      'dictionary entry',
+      'shape model',
+      'spec',
+      'style memory',
+    ]);
     expect(r.checked.filter((f) => f.startsWith('dictionary/')).length).toBeGreaterThan(200);
   });
 

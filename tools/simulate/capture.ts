@@ -19,7 +19,7 @@ import {
   type BodyPlan,
   type PageFault,
 } from './render-page.js';
-import type { Rng } from './rng.js';
+import type { Rng } from '../util/rng.js';
 import { base64Body } from './wire.js';
 import { generateTimeline, type MediaTimeline, type Needs } from './timeline.js';
 import type { HarObject, MediaProtocol, Scenario, SimRequest, TruthRecord } from './types.js';

@@ -7,7 +7,7 @@ import { BASE_EPOCH_MS, buildCapture } from './capture.js';
 import { faultApplies, FAULT_CODES } from './faults.js';
 import { serializeHar } from './exporters.js';
 import { LIBRARY_INFO, MEDIA_COMBOS } from './libraries.js';
-import { Rng } from './rng.js';
+import { Rng } from '../util/rng.js';
 import type { Exporter, Library, Platform, Protocol, Scenario, TruthRecord } from './types.js';
 
 export interface CorpusOptions {
@@ -16,8 +16,12 @@ export interface CorpusOptions {
   /** Number of captures (HAR files, zip members included). */
   sessions: number;
   faultRate?: number;
-  profile?: 'default' | 'bench';
-  /** bench: average response-body bytes per HAR (default 700 000). */
+  /**
+   * default: varied files, zips, broken files. bench: body-heavy (few beacons per MB, few dates).
+   * dense: beacon-dense captures with modest bodies, spread over several years of dates (a QA team's archive).
+   */
+  profile?: 'default' | 'bench' | 'dense';
+  /** bench/dense: average response-body bytes per HAR (default 450 000 / 60 000). */
   bodyBytes?: number;
   onProgress?: (done: number, total: number) => void;
   /** Shorter captures (bundled examples). */
@@ -137,9 +141,14 @@ function dayDir(ms: number) {
 export function simulateCorpus(o: CorpusOptions): CorpusResult {
   const rng = new Rng(o.seed);
   const profile = o.profile ?? 'default';
-  const bench = profile === 'bench';
+  const dense = profile === 'dense';
+  const bench = profile === 'bench' || dense;
   const faultRate = o.faultRate ?? 0.35;
   const total = o.scenarios ? o.scenarios.length : o.sessions;
+  // dense: captures spread evenly over ~3 years so the dataset spans many dates and months.
+  const spacingMs = dense
+    ? Math.max(3_450_000 * 2, Math.floor((3 * 365 * 86_400_000) / Math.max(1, total)))
+    : 3_450_000 * 2;
   const truth: TruthRecord[] = [];
   const res: CorpusResult = {
     files: 0,
@@ -195,8 +204,8 @@ export function simulateCorpus(o: CorpusOptions): CorpusResult {
       scenario.cutOff = false;
       midnightDone = true;
     }
-    if (bench) scenario.bodyBytes = o.bodyBytes ?? 450_000;
-    const startMs = BASE_EPOCH_MS + i * 3_450_000 * 2 + crng.int(0, 3_000_000);
+    if (bench) scenario.bodyBytes = o.bodyBytes ?? (dense ? 60_000 : 450_000);
+    const startMs = BASE_EPOCH_MS + i * spacingMs + crng.int(0, 3_000_000);
     scenario.startMs = startMs;
     const stem = `cap-${String(i).padStart(5, '0')}`;
     const inZip =

@@ -1,6 +1,6 @@
 import type { LibraryInfo } from './libraries.js';
 import type { CaptureCtx, SessionRender } from './render-media.js';
-import type { Rng } from './rng.js';
+import type { Rng } from '../util/rng.js';
 import type { MediaTimeline, MEvent, Needs } from './timeline.js';
 import type { MediaProtocol, Scenario } from './types.js';
 

@@ -1,5 +1,5 @@
 // The simulator: realistic HAR captures of Adobe media/page telemetry with exact truth.
-export { Rng, hashSeed } from './rng.js';
+export { Rng, hashSeed } from '../util/rng.js';
 export { buildCapture, BASE_EPOCH_MS, type CaptureResult, type BuildOptions } from './capture.js';
 export { faultApplies, faultFor, FAULT_CODES } from './faults.js';
 export {

@@ -5,7 +5,7 @@ import type { FailCode } from '../codes/catalog.js';
 import { faultApplies, FAULT_CODES } from './faults.js';
 import { pickExporter, simulateCorpus } from './corpus.js';
 import { LIBRARY_INFO } from './libraries.js';
-import { Rng } from './rng.js';
+import { Rng } from '../util/rng.js';
 import { EXPORTERS, LIBRARIES, type Scenario } from './types.js';
 
 export const EXAMPLES_SEED = 20240314;

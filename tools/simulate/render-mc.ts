@@ -1,4 +1,4 @@
-import type { Rng } from './rng.js';
+import type { Rng } from '../util/rng.js';
 import type { MEvent } from './timeline.js';
 import { baseHeaders, push, type CaptureCtx, type SessionRender } from './sim-context.js';
 

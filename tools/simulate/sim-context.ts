@@ -1,6 +1,6 @@
 import type { FailCode } from '../codes/catalog.js';
 import type { LibraryInfo } from './libraries.js';
-import type { Rng } from './rng.js';
+import type { Rng } from '../util/rng.js';
 import type { MediaTimeline } from './timeline.js';
 import type { Platform, SimRequest } from './types.js';
 

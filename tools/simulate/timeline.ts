@@ -1,4 +1,4 @@
-import type { Rng } from './rng.js';
+import type { Rng } from '../util/rng.js';
 import type { MediaProtocol } from './types.js';
 
 /** Protocol-neutral media events (Media Collection names); renderers map them to each wire format. */

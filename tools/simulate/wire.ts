@@ -1,5 +1,5 @@
 // Small wire-format helpers shared by the renderers.
-import type { Rng } from './rng.js';
+import { xorshift32, type Rng } from '../util/rng.js';
 
 export const enc = (v: string | number | boolean): string =>
   encodeURIComponent(String(v)).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
@@ -71,13 +71,8 @@ export function base64Block(): string {
   if (BLOCK) return BLOCK;
   // xorshift over a fixed seed: deterministic, fast, independent of the scenario PRNG.
   const bytes = Buffer.alloc(3 * 1024 * 1024);
-  let x = 0x12345678;
-  for (let i = 0; i < bytes.length; i += 4) {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    bytes.writeInt32LE(x | 0, i);
-  }
+  const word = xorshift32(0x12345678);
+  for (let i = 0; i < bytes.length; i += 4) bytes.writeInt32LE(word(), i);
   BLOCK = bytes.toString('base64');
   return BLOCK;
 }

@@ -66,7 +66,7 @@ describe('goblin spec explain', () => {
   it('explains a session id by replaying its capture from the store', async () => {
     (await ingest({ inputs: [join(dir, 'hars')], config, root, quiet: true, workers: 1 })).store.close();
     const lines = await explain(SID, config, undefined, root);
-    expect(lines[0]).toMatch(new RegExp(`^session ${SID} in hb\\.har`));
+    expect(lines[0]).toMatch(new RegExp(`^session ${SID} in ${dir}/hars/hb\\.har`));
     expect(lines.join('\n')).toMatch(/→ CADENCE_CONTENT_PING_GAP/);
     await expect(explain('no-such-session', config, undefined, root)).rejects.toThrow(
       /no session no-such-session in the store/,

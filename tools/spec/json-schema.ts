@@ -6,6 +6,7 @@ import { DictionaryEntry } from '../dictionary/schema.js';
 import { Envelope } from '../envelope/index.js';
 import { ShapeModel } from '../fingerprint/shape.js';
 import { Constitution } from './constitution.js';
+import { StyleFile } from '../style/store.js';
 import { Spec } from './schema.js';
 
 /** JSON Schemas exported from the zod sources of truth, for editors and other tools. */
@@ -18,6 +19,7 @@ export function jsonSchemas(): Record<string, unknown> {
     'dictionary-entry.schema.json': z.toJSONSchema(DictionaryEntry, io),
     'goblin-config.schema.json': z.toJSONSchema(GoblinConfig, io),
     'shape-model.schema.json': z.toJSONSchema(ShapeModel, io),
+    'style.schema.json': z.toJSONSchema(StyleFile, io),
   };
 }
 

@@ -146,7 +146,7 @@ describe('constitution', () => {
     const dir = copyRepo();
     writeFileSync(
       join(dir, 'specs/orchestration/ORCH_MISSING_AA_START_ROKU.yaml'),
-      'id: ORCH_MISSING_AA_START_ROKU\ntitle: t\nstatus: shadow\nversion: 1.0.0\nsince: 2026-12-01\nfamily: orchestration\nscope: {platform: [roku], protocol: [heartbeat]}\nassert:\n  - check: orchestration.missing_aa_start\n    params: {window_s: 8}\n  - check: playhead.decreasing\n    params: {tolerance_s: 3}\nfail_codes: [ORCH_MISSING_AA_START, PLAYHEAD_DECREASING]\nseverity: error\ncitations:\n  - url: urn:goblin:reference:adobe-wire-formats.md\n    quote: Validators should accept either order but require all three within a short window.\n',
+      'id: ORCH_MISSING_AA_START_ROKU\ntitle: t\nstatus: shadow\nversion: 1.0.0\nsince: 2026-12-01\nfamily: orchestration\nscope: {platform: [roku], protocol: [heartbeat]}\nassert:\n  - check: orchestration.missing_aa_start\n    params: {window_s: 8}\n  - check: playhead.decreasing\n    params: {tolerance_s: 3}\nfail_codes: [ORCH_MISSING_AA_START, PLAYHEAD_DECREASING]\nseverity: error\ncitations:\n  - url: docs/reference/wire-formats.md#35-heartbeat--analytics-orchestration\n    quote: Goblin accepts either order and asks for all three within a short window\n',
     );
     const rules = lintSpecs({
       specsDir: 'specs',

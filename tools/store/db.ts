@@ -1,7 +1,19 @@
 import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { dirname, relative } from 'node:path';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
-import { TABLES, createTableSql } from './ddl.js';
+import { LAKE_DDL, TABLES, createTableSql } from './ddl.js';
+
+/** Raised when another process holds the store: a message a user can act on (exit 3). */
+export class StoreLockedError extends Error {
+  override name = 'StoreLockedError';
+}
+
+/** DuckDB says `Conflicting lock is held in <exe> (PID n)`; say who and what to do instead. */
+function lockedMessage(path: string, e: Error): string | null {
+  if (!/lock/i.test(e.message)) return null;
+  const pid = /PID (\d+)/.exec(e.message)?.[1];
+  return `another goblin process${pid ? ` (PID ${pid})` : ''} is using ${path}; wait or use another --config`;
+}
 
 export interface Store {
   instance: DuckDBInstance;
@@ -16,15 +28,22 @@ export interface Store {
  */
 export async function openStore(path: string): Promise<Store> {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
-  const instance = await DuckDBInstance.create(path, {
-    autoinstall_known_extensions: 'false',
-    autoload_known_extensions: 'false',
-    // Bounded memory whatever the corpus size: DuckDB spills to disk past this.
-    memory_limit: process.env.GOBLIN_DUCKDB_MEMORY ?? '384MB',
-    preserve_insertion_order: 'false',
-  });
+  let instance: DuckDBInstance;
+  try {
+    instance = await DuckDBInstance.create(path, {
+      autoinstall_known_extensions: 'false',
+      autoload_known_extensions: 'false',
+      // Bounded memory whatever the corpus size: DuckDB spills to disk past this.
+      memory_limit: process.env.GOBLIN_DUCKDB_MEMORY ?? '384MB',
+      preserve_insertion_order: 'false',
+    });
+  } catch (e) {
+    const msg = lockedMessage(relative(process.cwd(), path) || path, e as Error);
+    throw msg ? new StoreLockedError(msg) : e;
+  }
   const con = await instance.connect();
   for (const [name, cols] of Object.entries(TABLES)) await con.run(createTableSql(name, cols));
+  for (const ddl of LAKE_DDL) await con.run(ddl);
   return {
     instance,
     con,

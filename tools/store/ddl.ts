@@ -148,6 +148,15 @@ export const TABLES: Record<string, Record<string, string>> = {
   session_verdict: VERDICT_COLUMNS,
 };
 
+/**
+ * Bookkeeping of the Parquet lake (tools/store/lake.ts): the HARs each run stored, and the runs whose
+ * export finished. A run in lake_run without a lake_export row was interrupted and is re-exported.
+ */
+export const LAKE_DDL = [
+  `CREATE TABLE IF NOT EXISTS lake_run (run_id VARCHAR, har_hash VARCHAR)`,
+  `CREATE TABLE IF NOT EXISTS lake_export (run_id VARCHAR, parts INTEGER, "rows" BIGINT, exported_at TIMESTAMP)`,
+];
+
 export function createTableSql(name: string, cols: Record<string, string>): string {
   return `CREATE TABLE IF NOT EXISTS ${name} (${Object.entries(cols)
     .map(([c, t]) => `"${c}" ${t}`)

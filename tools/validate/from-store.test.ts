@@ -74,13 +74,13 @@ describe('goblin validate --store', () => {
       .split('\n')
       .filter(Boolean)
       .map((l) => JSON.parse(l))
-      .find((r) => r.har === 'holey.har' && r.kind === 'media');
+      .find((r) => r.har === 'hars/holey.har' && r.kind === 'media'); // stored paths: from the root
     expect(holey.rules.CADENCE_CONTENT_PING_GAP).toBe('ABSTAIN');
     expect(holey.abstained.CADENCE_CONTENT_PING_GAP).toMatch(
       /entry 5 \(malformed-entry\) was quarantined inside the window/,
     );
     expect(readFileSync(join(dir, 'out1', 'violations.jsonl'), 'utf8')).toMatch(
-      /"har":"hb.har".*"code":"CADENCE_CONTENT_PING_GAP"/,
+      /"har":"hars\/hb.har".*"code":"CADENCE_CONTENT_PING_GAP"/,
     );
 
     // A reviewer relaxes the interval (with its citation kept): re-validation from the store clears it.

@@ -18,6 +18,12 @@ export function num(x: number | null | undefined): string {
     : x.toLocaleString('en-US', { maximumFractionDigits: 3 });
 }
 
+/**
+ * Whether a citation URL is a web page. A citation may instead name a document of the repository
+ * (`docs/reference/wire-formats.md#34-timing`): the site does not carry it, so it is shown, not linked.
+ */
+export const isWebUrl = (url: string): boolean => /^https?:\/\//i.test(url);
+
 export function signed(n: number, fmt: (x: number) => string = num): string {
   if (n === 0) return '±0';
   return n > 0 ? `+${fmt(n)}` : `−${fmt(-n)}`;

@@ -128,15 +128,51 @@ export const commands: CommandDef[] = [
   {
     name: 'triage',
     summary: 'Rank sessions by uncertainty × impact × novelty into inbox.jsonl (the site inbox)',
-    usage: '<input…> [--out DIR] [--top N]',
-    options: { out: OUT, top: TOP },
+    usage: '<input…> [--out DIR] [--top N] [--bundles DIR] [--min-sessions N]',
+    help: 'Every row says why it ranks high (the strongest evidence no rule finding explains) and points at the event. With --bundles, sessions in the top 20 % that no rule explains are grouped per protocol by that evidence; each group of --min-sessions or more becomes an investigate bundle (docs/learning.md).',
+    options: {
+      out: OUT,
+      top: TOP,
+      bundles: {
+        type: 'string',
+        description: 'write novel-session bundles into this folder (none written without it)',
+        placeholder: 'DIR',
+        value: text,
+      },
+      'min-sessions': {
+        type: 'string',
+        description: 'sessions a novel group needs to become a bundle',
+        default: '3',
+        placeholder: 'N',
+        value: int(1),
+      },
+    },
     exits: LEARN_EXITS,
     async run(ctx) {
       const r = await learnOver(ctx);
       if (!r) return EXIT_USAGE;
+      if (ctx.values.bundles) {
+        const { novelBundles } = await import('../../detect/novel-bundles.js');
+        const { writeBundles } = await import('../../detect/drift.js');
+        const { constitutionConstraints, datasetHash } = await import('../../detect/learn.js');
+        const { join } = await import('node:path');
+        const written = writeBundles(
+          ctx.values.bundles as string,
+          novelBundles(r.result.anomalies.rows, {
+            minSessions: Number(ctx.values['min-sessions'] ?? 3),
+            constraints: constitutionConstraints(join(process.cwd(), 'constitution.yaml')),
+            datasetHash: datasetHash(r.result.views.map((v) => v.har)),
+          }),
+        );
+        ctx.out(
+          written.length
+            ? `novel bundles: ${written.join(', ')}`
+            : 'no novel group reached --min-sessions; no bundle',
+        );
+      }
       for (const x of r.result.inbox.slice(0, Number(ctx.values.top ?? 15)))
         ctx.out(
-          `  ${x.score.toFixed(3)} (u ${x.uncertainty} · i ${x.impact} · n ${x.novelty}) ${x.har} ${x.session} — ${x.reasons.slice(0, 3).join('; ')}`,
+          `  ${x.score.toFixed(3)} (u ${x.uncertainty} · i ${x.impact} · n ${x.novelty}) ${x.har} ${x.session} — ${x.why || x.reasons.slice(0, 3).join('; ')}${x.at ? ` @entry ${x.at.entry_index}` : ''}`,
         );
       ctx.out(
         `inbox: ${r.outDir}/inbox.jsonl (${r.result.inbox.length} sessions); tables ${r.tables.join(', ')} in ${r.outDir}/learn.duckdb`,
@@ -226,6 +262,87 @@ export const commands: CommandDef[] = [
         );
       }
       return r.bundles.length ? EXIT_FINDINGS : EXIT_OK;
+    },
+  },
+  {
+    name: 'learn novelty',
+    summary:
+      "Leave-a-family-out: drop each family's specs, triage again, report where its faulty sessions rank",
+    usage: '[--corpus simulator,crosscheck] [--sessions N] [--seed N] [--family F] [--floor X] [--json]',
+    help: 'Per family and corpus (own simulator, independent cross-check generator): recall@10 %, recall@20 % and median inbox rank of the sessions with a fault of that family, with none of its specs loaded (docs/learning.md). Exit 1 when a recall@20 % is under --floor.',
+    options: {
+      corpus: {
+        type: 'string',
+        description: 'corpora to evaluate, comma-separated',
+        default: 'simulator,crosscheck',
+        placeholder: 'LIST',
+        value: text,
+      },
+      sessions: {
+        type: 'string',
+        description: 'captures (simulator) / sessions (cross-check) per corpus',
+        default: '300',
+        placeholder: 'N',
+        value: int(20),
+      },
+      seed: {
+        type: 'string',
+        description: 'corpus seed',
+        default: '20240611',
+        placeholder: 'N',
+        value: int(0),
+      },
+      family: {
+        type: 'string',
+        description: 'only these families, comma-separated (default: all seven)',
+        placeholder: 'LIST',
+        value: text,
+      },
+      floor: {
+        type: 'string',
+        description: 'minimum recall@20 % per family and corpus (exit 1 below it)',
+        default: '0',
+        placeholder: 'X',
+        value: text,
+      },
+      ...JSON_OPTION,
+    },
+    exits: { 0: 'every family at or above --floor', 1: 'a family under --floor', 2: 'usage error' },
+    async run(ctx) {
+      const { root, pack } = await setup(ctx);
+      const { CODE_FAMILIES } = await import('../../codes/catalog.js');
+      const { evaluateNovelty, formatNovelty } = await import('../../detect/novelty-eval.js');
+      const list = (v: unknown) =>
+        String(v ?? '')
+          .split(',')
+          .map((x) => x.trim())
+          .filter(Boolean);
+      const corpora = list(ctx.values.corpus ?? 'simulator,crosscheck');
+      const bad = corpora.filter((c) => c !== 'simulator' && c !== 'crosscheck');
+      const families = ctx.values.family ? list(ctx.values.family) : undefined;
+      const badFam = (families ?? []).filter((f) => !(CODE_FAMILIES as readonly string[]).includes(f));
+      const floor = Number(ctx.values.floor ?? 0);
+      if (bad.length || badFam.length || !Number.isFinite(floor) || floor < 0 || floor > 1) {
+        ctx.err(
+          `--corpus takes simulator,crosscheck; --family one of ${CODE_FAMILIES.join(', ')}; --floor 0..1${bad.length || badFam.length ? ` (got ${[...bad, ...badFam].join(', ')})` : ''}`,
+        );
+        return EXIT_USAGE;
+      }
+      const n = Number(ctx.values.sessions ?? 300);
+      const r = await evaluateNovelty({
+        root,
+        pack,
+        cfg: ctx.config,
+        seed: Number(ctx.values.seed ?? 20240611),
+        simCaptures: n,
+        crossSessions: n,
+        floor,
+        corpora: corpora as ('simulator' | 'crosscheck')[],
+        families: families as (typeof CODE_FAMILIES)[number][] | undefined,
+      });
+      if (ctx.values.json) ctx.out(JSON.stringify(r, null, 2));
+      else for (const l of formatNovelty(r)) ctx.out(l);
+      return r.failing.length ? EXIT_FINDINGS : EXIT_OK;
     },
   },
   {

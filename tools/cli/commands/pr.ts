@@ -225,7 +225,12 @@ export const commands: CommandDef[] = [
     async run(ctx) {
       if (!ctx.values.dpo) throw new UsageError('only --dpo is supported');
       const { readPreferences, dpoPairs } = await import('../../pr/feedback.js');
-      const pairs = dpoPairs(readPreferences(ctx.config.autonomy.preferences_dir));
+      const { DpoRow } = await import('../../train/dataset.js');
+      // Only rows TRL's DPOTrainer accepts: an empty side or chosen == rejected would fail the run later.
+      const all = dpoPairs(readPreferences(ctx.config.autonomy.preferences_dir));
+      const pairs = all.filter((p) => DpoRow.safeParse(p).success);
+      if (pairs.length < all.length)
+        ctx.err(`skipped ${all.length - pairs.length} pair(s) with an empty side`);
       const text = pairs.map((p) => JSON.stringify(p)).join('\n') + (pairs.length ? '\n' : '');
       if (ctx.values.out) {
         const { writeFileSync } = await import('node:fs');

@@ -2,7 +2,14 @@
 import type { CommandContext, CommandDef } from '../command.js';
 import { UsageError, type ExitCode } from '../../util/errors.js';
 import { JSON_OPTION } from '../options.js';
+import { z } from 'zod';
 import { int, oneOf, text, url } from '../values.js';
+
+/** `research import --url`: an http(s) URL, or the repo path of the document itself (cited as a repo doc). */
+const urlOrRepoPath = {
+  describe: 'an http(s) URL or a repository path such as docs/reference/wire-formats.md',
+  schema: url.schema.or(z.string().regex(/^(?![a-z][a-z0-9+.-]*:)(?!\/)(?!\.\.\/)[^#\s]+$/i)),
+};
 
 const num = (ctx: CommandContext, name: string): number | undefined => ctx.values[name] as number | undefined;
 const strs = (v: unknown): string[] =>
@@ -399,7 +406,7 @@ export const commands: CommandDef[] = [
       else {
         pack.notes.forEach((n) => ctx.out(`note: ${n}`));
         ctx.out(
-          `pack ${pack.id}: ${pack.passages.length} passages from ${pack.queries.length} queries → ${pack.file}`,
+          `pack ${pack.id}: ${pack.passages.length} passages from ${pack.queries.length} queries → ${pack.file ?? 'nothing written'}`,
         );
       }
       return pack.passages.length ? 0 : 1;
@@ -489,10 +496,11 @@ export const commands: CommandDef[] = [
     options: {
       url: {
         type: 'string',
-        description: 'the URL the document is a snapshot of',
+        description:
+          'the URL the document is a snapshot of, or its repository path (docs/x.md) for a repo doc',
         required: true,
         placeholder: 'URL',
-        value: url,
+        value: urlOrRepoPath,
       },
       title: {
         type: 'string',

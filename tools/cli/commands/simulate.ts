@@ -7,7 +7,8 @@ export const commands: CommandDef[] = [
     name: 'simulate',
     summary:
       'Write a deterministic corpus of simulated HAR captures (Adobe page + media beacons) with truth.jsonl',
-    usage: '--out DIR --seed N --sessions K [--profile default|bench] [--fault-rate F] [--body-bytes B]',
+    usage:
+      '--out DIR --seed N --sessions K [--profile default|bench|dense] [--fault-rate F] [--body-bytes B]',
     help: [
       'Each capture is one app/page visit: page/app hits, 0–2 media sessions (heartbeat, Media Collection or',
       'Media Edge), unrelated traffic; at most one injected fault. Files are nested by platform/library/day, some',
@@ -41,10 +42,11 @@ export const commands: CommandDef[] = [
       },
       profile: {
         type: 'string',
-        description: 'corpus shape: default (varied files, zips, broken files) or bench (large bodies)',
+        description:
+          'corpus shape: default (varied files, zips, broken files), bench (large bodies) or dense (many beacons, several years of dates)',
         default: 'default',
         placeholder: 'NAME',
-        value: oneOf('default', 'bench'),
+        value: oneOf('default', 'bench', 'dense'),
       },
       'fault-rate': {
         type: 'string',
@@ -68,7 +70,7 @@ export const commands: CommandDef[] = [
       const seed = (ctx.values.seed as number | undefined) ?? 1;
       const sessions = ctx.values.sessions as number | undefined;
       if (sessions === undefined) throw new UsageError('--sessions K is required');
-      const profile = (ctx.values.profile as 'default' | 'bench' | undefined) ?? 'default';
+      const profile = (ctx.values.profile as 'default' | 'bench' | 'dense' | undefined) ?? 'default';
       const faultRate = (ctx.values['fault-rate'] as number | undefined) ?? 0.35;
       const bodyBytes = ctx.values['body-bytes'] as number | undefined;
       const [{ simulateCorpus }, { createProgress }] = await Promise.all([

@@ -34,7 +34,7 @@ async function validateInputs(ctx: CommandContext, outDir: string) {
   const { ingest } = await import('../../ingest/run.js');
   const { collectRun, writeRunOutputs } = await import('../../validate/report.js');
   const { loadRulePack } = await import('../../validate/pack.js');
-  const { inputRoots } = await import('../../har/inputs.js');
+  const { displayNames, expandInputs, inputRoots } = await import('../../har/inputs.js');
   const { runGate } = await import('../gate.js');
   const root = process.cwd();
   const specsDir = ctx.config.validate.specs_dir;
@@ -45,7 +45,7 @@ async function validateInputs(ctx: CommandContext, outDir: string) {
     ctx.err("fix the specs first ('goblin spec lint')");
   }
   const gateOpts = gateOptions(ctx);
-  const { summary: ing, store } = await ingest({
+  const { summary: stored, store } = await ingest({
     inputs: ctx.positionals,
     config: ctx.config,
     shard: ctx.values.shard as string | undefined,
@@ -55,8 +55,24 @@ async function validateInputs(ctx: CommandContext, outDir: string) {
     keepStaging: true,
   });
   store.close();
+  // The store names captures by their root-relative path; the run's outputs by the input-relative name
+  // (what the reproduce commands and the learning layer resolve against the inputs).
+  const name = displayNames(expandInputs(ctx.positionals, root), root);
+  const ing = {
+    ...stored,
+    quarantined: stored.quarantined.map((q) => ({ ...q, path: name(q.path) })),
+    messages: stored.messages.map((m) => {
+      const i = m.indexOf(': ');
+      return i > 0 ? `${name(m.slice(0, i))}${m.slice(i)}` : m;
+    }),
+  };
   try {
-    const rows = collectRun(ing.staging_dir);
+    const raw = collectRun(ing.staging_dir);
+    const rows = {
+      findings: raw.findings.map((f) => ({ ...f, har: name(f.har) })),
+      sessions: raw.sessions.map((s) => ({ ...s, har: name(s.har) })),
+      timelines: raw.timelines.map((t) => ({ ...t, har: name(t.har) })),
+    };
     const status = runGate(
       { ...ing, files_read: ing.files_seen - ing.files_skipped_unchanged },
       rows.findings,

@@ -107,6 +107,14 @@ export class FakeForge {
   comment(number: number, body: string, user = 'reviewer', at = this.now()): void {
     this.comments.push({ id: this.nextId++, issue: number, body, user, created_at: at });
   }
+  /** A reviewer adds a label (e.g. `goblin:wrong-scope`) to a PR or issue, creating it if needed. */
+  label(number: number, name: string): void {
+    let l = this.labels.find((x) => x.name === name);
+    if (!l) this.labels.push((l = { id: this.nextId++, name, color: 'ededed' }));
+    const target =
+      this.pulls.find((x) => x.number === number) ?? this.issues.find((x) => x.number === number)!;
+    if (!target.labels.includes(l.id)) target.labels.push(l.id);
+  }
   labelNames(ids: number[]): string[] {
     return ids.map((i) => this.labels.find((l) => l.id === i)?.name ?? `?${i}`);
   }

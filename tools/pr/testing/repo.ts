@@ -61,6 +61,8 @@ export function makeTestRepo(
     cpSync(join(REPO_ROOT, 'tests', id), join(seed, 'tests', id), { recursive: true });
   }
   cpSync(join(REPO_ROOT, 'evidence', 'cache'), join(seed, 'evidence', 'cache'), { recursive: true });
+  // The cache holds an import of the repo's own reference, which citations name by repo path.
+  cpSync(join(REPO_ROOT, 'docs', 'reference'), join(seed, 'docs', 'reference'), { recursive: true });
   const cfg = {
     forge: {
       kind: forge.kind,
@@ -87,7 +89,7 @@ export function makeTestRepo(
   };
 }
 
-/** A quote that is verbatim in the cached reference page (evidence/cache). */
+/** A quote that is verbatim in the repo's reference (docs/reference/wire-formats.md, imported in evidence/cache). */
 export const CACHED_QUOTE = 'then every 10 s; every 1 s during ads recommended';
 export function cachedRef(): string {
   const rec = JSON.parse(

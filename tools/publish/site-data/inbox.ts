@@ -138,6 +138,8 @@ export function computeInbox(
       uncertainty: round3(uncertainty),
       impact: round3(impact),
       novelty: round3(novelty),
+      why: reasons.join('; '),
+      at: null,
       reasons,
       verdict: s.verdict,
       codes,
@@ -155,6 +157,8 @@ const InboxRow = z.object({
   uncertainty: z.number(),
   impact: z.number(),
   novelty: z.number(),
+  why: z.string().default(''),
+  at: z.object({ entry_index: z.number().int(), t_s: z.number() }).nullable().default(null),
   reasons: z.array(z.string()).default([]),
 });
 

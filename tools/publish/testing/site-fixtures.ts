@@ -21,6 +21,8 @@ type TEvent = Timeline['events'][number];
 
 const ROKU_URL =
   'https://experienceleague.adobe.com/en/docs/media-analytics/using/implementation/implementation-edge/media-edge-sdk-roku';
+/** A citation of the spec repository's own reference (a path, not a web page). */
+export const REPO_DOC_URL = 'docs/reference/wire-formats.md#55-media-over-edge';
 const HB_URL =
   'https://experienceleague.adobe.com/en/docs/media-analytics/using/legacy-implementations/heartbeat-params';
 export const ROKU_QUOTE = 'On Roku the first content ping may be sent less than 2 seconds after play starts.';
@@ -68,7 +70,10 @@ export function fixtureSpecs(): Record<string, unknown>[] {
         pass: ['tests/CADENCE_EARLY_FIRST_PING_ROKU/pass/fast-first.har'],
         fail: ['tests/CADENCE_EARLY_FIRST_PING_ROKU/fail/instant.har'],
       },
-      citations: [{ url: ROKU_URL, quote: ROKU_QUOTE, cached_ref: 'evidence/cache/roku-media.html' }],
+      citations: [
+        { url: ROKU_URL, quote: ROKU_QUOTE, cached_ref: 'evidence/cache/roku-media.html' },
+        { url: REPO_DOC_URL, quote: 'SDK throttles pings to the configured interval' },
+      ],
       rationale: 'The Roku SDK starts its ping timer at play, so the first ping is early by design.',
       since: '2026-10-01',
     },

@@ -1,15 +1,54 @@
-/** Seeded PRNG (mulberry32) with the helpers the simulator needs. Never use Math.random here. */
-export class Rng {
-  private s: number;
-  constructor(seed: number) {
-    this.s = seed >>> 0 || 0x9e3779b9;
-  }
-  /** Uniform [0, 1). */
-  next(): number {
-    let t = (this.s = (this.s + 0x6d2b79f5) >>> 0);
+/**
+ * The repository's one seeded random source. Every random choice Goblin makes (the simulator, drop
+ * mutators, subsamples, the isolation forest, DBSCAN sampling, classifier bagging) draws from here, so
+ * the same seed gives the same output and nothing reads the unseeded global `Math.random`.
+ * (The cross-check generator in tests/crosscheck/ keeps its own PRNG on purpose: it shares no code
+ * with Goblin.)
+ */
+
+/** mulberry32: a small, fast 32-bit generator; uniform [0, 1). */
+export function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
     t = Math.imul(t ^ (t >>> 15), t | 1);
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** xorshift32 as signed 32-bit words: a raw bit stream for filler bytes (simulated bodies). */
+export function xorshift32(seed: number): () => number {
+  let x = seed | 0 || 0x12345678;
+  return () => {
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    return x | 0;
+  };
+}
+
+/** `n` items drawn without replacement (seeded Fisher–Yates prefix); all of them, in order, when n ≥ length. */
+export function seededSample<T>(xs: readonly T[], n: number, rnd: () => number): T[] {
+  if (xs.length <= n) return [...xs];
+  const a = [...xs];
+  for (let i = 0; i < n; i++) {
+    const j = i + Math.floor(rnd() * (a.length - i));
+    [a[i], a[j]] = [a[j], a[i]];
+  }
+  return a.slice(0, n);
+}
+
+/** Seeded generator (mulberry32) with the helpers the simulator needs. */
+export class Rng {
+  private readonly draw: () => number;
+  constructor(seed: number) {
+    this.draw = mulberry32(seed >>> 0 || 0x9e3779b9);
+  }
+  /** Uniform [0, 1). */
+  next(): number {
+    return this.draw();
   }
   /** Integer in [lo, hi] inclusive. */
   int(lo: number, hi: number): number {
@@ -64,6 +103,7 @@ export class Rng {
   }
 }
 
+/** FNV-1a over the parts: a seed from labels (`hashSeed('capture', 7)`). */
 export function hashSeed(...parts: (string | number)[]): number {
   let h = 2166136261 >>> 0;
   for (const p of parts) {

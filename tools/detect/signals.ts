@@ -1,0 +1,538 @@
+import type { Envelope } from '../envelope/index.js';
+import type { Session } from '../session/index.js';
+import { annotate } from '../validate/annotate.js';
+import type { Step } from '../validate/types.js';
+
+/**
+ * Spec-free, protocol-aware session signals (docs/learning.md, "Protocol-aware signals"): what a media
+ * protocol looks like on the wire, measured without reading any spec, so the learning layer can rank a
+ * fault that no rule names yet. Pure: a session (and the events of its capture) in, numbers out — it
+ * can run in an ingest worker beside the decoder (see `sessionSignals`).
+ *
+ * Most signals are counts whose normal value is 0 (a gap over 1.5× the nominal interval, a backward
+ * playhead jump, an event after the close): among peers they are either absent or rare, so the
+ * novelty score's empirical tail (novelty.ts) gives them many bits only when they are unusual. Each
+ * signal keeps a pointer to the event that set it (`at`), so an inbox row can say where to look.
+ */
+
+/** One line per signal: name → what it measures. The table in docs/learning.md is this list. */
+export const SIGNALS = {
+  gap_long_play: 'main-content ping gaps over 1.5× the nominal interval while playing',
+  gap_long_pause: 'ping gaps over 1.5× the nominal interval while paused or buffering',
+  gap_long_ad: 'ad ping gaps over 1.5× the nominal ad interval',
+  gap_short_play: 'main-content ping gaps under 0.5× the nominal interval while playing',
+  gap_short_ad: 'ad ping gaps under 0.5× the nominal ad interval',
+  gap_max_play_x: 'largest main-content ping gap while playing ÷ nominal interval',
+  gap_p90_play_x: '90th percentile of main-content ping gaps while playing ÷ nominal interval',
+  first_ping_x: 'first main-content ping after play ÷ nominal interval (late or early first ping)',
+  ph_frozen: 'windows of 3 pings while playing whose playhead advanced < 0.2 s per wall second',
+  ph_fast: 'windows of 3 pings while playing whose playhead advanced > 1.8 s per wall second',
+  ph_back: 'backward playhead jumps (> 1 s) not preceded by a pause, buffer or seek',
+  ph_back_s: 'total size (s) of those backward jumps',
+  ph_paused_adv: 'pings while paused whose playhead moved on by more than 1 s',
+  ph_over_len: 'events whose playhead is beyond the asset length (+ 2 s) or negative',
+  hb_dur_off:
+    'heartbeat pings whose l:event:duration is off the wall-clock gap since the previous ping by > 50 %',
+  player_errors: 'player error events in the session',
+  start_extra: 'session starts beyond the first',
+  start_missing: '1 when a media session has no session start',
+  close_missing: '1 when a media session has no complete/end',
+  after_close: 'events sent after the session complete/end',
+  ad_open_end: 'ads still open at the end of the session',
+  break_open_end: 'ad breaks still open at the end of the session',
+  ad_outside_break: 'ad starts outside an open ad break (Media Collection / Edge)',
+  nest_depth: 'deepest nesting of ad / break / chapter starts without their completes (normal ≤ 2)',
+  chapter_overlap: 'chapter starts while a chapter is open',
+  ts_backwards: 'beacon timestamps earlier than the previous event of the session (> 1 s)',
+  dup_events: 'events repeating type, playhead and beacon time of an earlier event',
+  aa_unterminated: 'Analytics GET hits whose query does not end with the AQE=1 end marker (cut in transit)',
+  status_bad: 'beacons answered with a status outside 2xx/3xx (or with collection errors)',
+  status_zero: 'beacons that got no response (status 0: blocked, aborted)',
+  ecid_missing:
+    '1 when the first event of the session (its start / first hit) carries no Experience Cloud ID',
+  ecid_distinct: 'distinct ECIDs in the session beyond the first',
+  ecid_foreign: '1 when the session ECID is not the one the capture’s other Adobe hits carry',
+  aa_media_hits: 'Analytics media-start hits (pe=ms_s) in the capture within 2 min of the media session',
+  hb_aa_markers: 'heartbeat aa_start markers in the session',
+  aa_start_late_s: 'seconds the nearest Analytics media-start hit lies beyond 2 s of the media session start',
+  aa_vsid_foreign: 'Analytics media-start hits near the session whose a.media.vsid names another session',
+} as const;
+export type SignalName = keyof typeof SIGNALS;
+export const SIGNAL_NAMES = Object.keys(SIGNALS) as SignalName[];
+
+/** Signals that are continuous ratios around a nominal 1 (scored on their robust z, not a tail of counts). */
+export const RATIO_SIGNALS: ReadonlySet<SignalName> = new Set([
+  'gap_max_play_x',
+  'gap_p90_play_x',
+  'first_ping_x',
+]);
+
+export interface SignalPointer {
+  /** HAR entry index of the event that set the signal (first or strongest occurrence). */
+  entry_index: number;
+  /** Seconds since the session's first event. */
+  t_s: number;
+  /** What was seen there, for the inbox row (`ping gap 31 s = 3.1× nominal in play`). */
+  detail: string;
+}
+
+export interface SessionSignals {
+  values: Record<SignalName, number>;
+  at: Partial<Record<SignalName, SignalPointer>>;
+  /** Parameter keys with their value class (`key=int`), digits folded, per event type: `type|key=class`. */
+  keys: string[];
+  /** Hosts the session's beacons went to. */
+  hosts: string[];
+  /** Event-type bigrams in send order (`a>b`), the session's event grammar. */
+  bigrams: string[];
+}
+
+/** Nominal ping intervals (s) by protocol: main content every 10 s everywhere; ads 1 s on legacy heartbeat. */
+export function nominalInterval(protocol: string, asset: 'main' | 'ad', adGaps: number[] = []): number {
+  if (asset === 'main') return 10;
+  if (protocol === 'heartbeat') return 1;
+  // Media Collection / Edge: 10 s unless granular ad tracking (1 s) — read from the session's own median
+  const med = adGaps.length ? [...adGaps].sort((a, b) => a - b)[Math.floor(adGaps.length / 2)] : 10;
+  return med < 4 ? 1 : 10;
+}
+
+const STATE_OF: Record<string, 'play' | 'pause' | 'buffer'> = {
+  playing: 'play',
+  paused: 'pause',
+  buffering: 'buffer',
+  stalled: 'buffer',
+};
+const SEEKISH = new Set([
+  'pause',
+  'buffer',
+  'stall',
+  'seekStart',
+  'seekComplete',
+  'adBreakStart',
+  'adBreakComplete',
+  'adStart',
+  'adComplete',
+  'adSkip',
+  'chapterStart',
+  'chapterSkip',
+  'resume',
+  'sessionStart',
+]);
+const CLOSES = new Set(['sessionComplete', 'sessionEnd']);
+const AA_MEDIA = new Set(['aaMediaStart']);
+
+/** Value class of a parameter value (the "shape" of its type, not the value). */
+export function valueClass(v: unknown): string {
+  if (v === null || v === undefined) return 'null';
+  if (typeof v === 'boolean') return 'bool';
+  if (typeof v === 'number') return Number.isInteger(v) ? 'int' : 'num';
+  const s = String(v);
+  if (s === '') return 'empty';
+  if (/^-?\d+$/.test(s)) return 'intstr';
+  if (/^-?\d*\.\d+$/.test(s)) return 'numstr';
+  if (/^(true|false)$/i.test(s)) return 'boolstr';
+  if (/[\s<>{}"'`\\]/.test(s)) return 'text';
+  return 'token';
+}
+
+const r1 = (v: number) => Math.round(v * 10) / 10;
+
+/**
+ * The signals of one session. `captureEvents` are every decoded event of its HAR (for the Analytics
+ * hits around a media session and the capture's ECID); without them those signals read 0.
+ */
+export function sessionSignals(
+  session: Session,
+  captureEvents: readonly Envelope[] = [],
+  steps?: readonly Step[],
+): SessionSignals {
+  const values = Object.fromEntries(SIGNAL_NAMES.map((n) => [n, 0])) as Record<SignalName, number>;
+  const at: SessionSignals['at'] = {};
+  const ev = session.events;
+  const media = session.kind === 'media';
+  const st = media ? (steps ?? annotate(session).steps) : [];
+  const t0 = ev.length ? (ev[0].beacon_ts_ms ?? ev[0].ts_ms) : 0;
+  const mark = (n: SignalName, e: Envelope, detail: string, strength = 0, best?: { v: number }) => {
+    if (best) {
+      if (strength < best.v) return;
+      best.v = strength;
+    } else if (at[n]) return;
+    at[n] = {
+      entry_index: e.provenance.entry_index,
+      t_s: r1(((e.beacon_ts_ms ?? e.ts_ms) - t0) / 1000),
+      detail,
+    };
+  };
+
+  // ---- cadence: ping gaps by state, relative to the nominal interval ----
+  if (media) {
+    const gaps: {
+      asset: 'main' | 'ad';
+      state: 'play' | 'pause' | 'buffer' | 'ad';
+      s: number;
+      e: Envelope;
+    }[] = [];
+    let prev: Step | null = null;
+    for (const s of st) {
+      if (!s.isPing) {
+        // a non-ping event restarts the cadence (state change, ad, seek)
+        prev = null;
+        continue;
+      }
+      if (prev && prev.asset === s.asset) {
+        const state = s.asset === 'ad' ? 'ad' : (STATE_OF[s.stateBefore] ?? 'play');
+        gaps.push({ asset: s.asset, state, s: (s.t - prev.t) / 1000, e: s.e });
+      }
+      prev = s;
+    }
+    const adNom = nominalInterval(
+      session.protocol,
+      'ad',
+      gaps.filter((g) => g.asset === 'ad').map((g) => g.s),
+    );
+    const mainNom = nominalInterval(session.protocol, 'main');
+    const playGaps: number[] = [];
+    const bestLong = { v: 0 };
+    const bestShort = { v: 0 };
+    for (const g of gaps) {
+      const nom = g.asset === 'ad' ? adNom : mainNom;
+      const x = g.s / nom;
+      const where = g.state === 'ad' ? 'in an ad' : `in ${g.state}`;
+      if (g.state === 'play') playGaps.push(x);
+      if (x > 1.5) {
+        const n: SignalName =
+          g.state === 'ad' ? 'gap_long_ad' : g.state === 'play' ? 'gap_long_play' : 'gap_long_pause';
+        values[n]++;
+        mark(
+          n,
+          g.e,
+          `ping gap ${r1(g.s)} s = ${r1(x)}× nominal ${where}`,
+          x,
+          n === 'gap_long_play' ? bestLong : undefined,
+        );
+      } else if (x < 0.5 && (g.state === 'play' || g.state === 'ad')) {
+        const n: SignalName = g.state === 'ad' ? 'gap_short_ad' : 'gap_short_play';
+        values[n]++;
+        mark(
+          n,
+          g.e,
+          `ping gap ${r1(g.s)} s = ${r1(x)}× nominal ${where}`,
+          1 / Math.max(x, 1e-3),
+          n === 'gap_short_play' ? bestShort : undefined,
+        );
+      }
+    }
+    if (playGaps.length) {
+      const sorted = [...playGaps].sort((a, b) => a - b);
+      values.gap_max_play_x = sorted[sorted.length - 1];
+      values.gap_p90_play_x = sorted[Math.min(sorted.length - 1, Math.floor(0.9 * sorted.length))];
+    } else values.gap_max_play_x = values.gap_p90_play_x = 1;
+    if (session.protocol === 'heartbeat') {
+      let prevPing: Step | null = null;
+      for (const s of st) {
+        if (!s.isPing) continue;
+        const d = s.e.sequence.delta_s;
+        if (prevPing && d !== null) {
+          const gap = (s.t - prevPing.t) / 1000;
+          if (gap > 0.5 && Math.abs(d - gap) > 0.5 * gap) {
+            values.hb_dur_off++;
+            mark('hb_dur_off', s.e, `l:event:duration ${r1(d)} s for a ${r1(gap)} s gap`);
+          }
+        }
+        prevPing = s;
+      }
+    }
+    // first main-content ping after the first play
+    const play = st.findIndex((s) => s.type === 'play' && s.asset === 'main' && !s.inAd);
+    values.first_ping_x = 1;
+    if (play >= 0)
+      for (let i = play + 1; i < st.length; i++) {
+        const s = st[i];
+        if (s.inAd || s.asset !== 'main' || !s.isPing) continue;
+        const d = (s.t - st[play].t) / 1000;
+        values.first_ping_x = d / mainNom;
+        if (d / mainNom < 0.5 || d / mainNom > 1.5)
+          mark('first_ping_x', s.e, `first content ping ${r1(d)} s after play = ${r1(d / mainNom)}× nominal`);
+        break;
+      }
+
+    // ---- playhead: advance per wall second over windows of 3 pings while playing ----
+    const cp = st.filter(
+      (s) =>
+        s.isPing &&
+        s.asset === 'main' &&
+        !s.inAd &&
+        !s.inBreak &&
+        s.stateBefore === 'playing' &&
+        s.playhead !== null,
+    );
+    for (let i = 2; i < cp.length; i++) {
+      const a = cp[i - 2];
+      const b = cp[i];
+      // the window must be uninterrupted: no other event between its pings
+      if (st.slice(a.i + 1, b.i).some((s) => !s.isPing)) continue;
+      const dt = (b.t - a.t) / 1000;
+      if (dt < 2) continue;
+      const rate = ((b.playhead as number) - (a.playhead as number)) / dt;
+      if (Math.abs(rate) > 50) continue; // live second-of-day wrap, resets
+      if (rate < 0.2 && rate >= -0.05) {
+        values.ph_frozen++;
+        mark(
+          'ph_frozen',
+          b.e,
+          `playhead ${r1(b.playhead as number)} s advanced ${r1(rate * dt)} s in ${r1(dt)} s of play`,
+        );
+      } else if (rate > 1.8) {
+        values.ph_fast++;
+        mark('ph_fast', b.e, `playhead advanced ${r1(rate * dt)} s in ${r1(dt)} s of play (${r1(rate)}×)`);
+      }
+    }
+    let lastPh: number | null = null;
+    let seekish = false;
+    for (const s of st) {
+      if (SEEKISH.has(s.type) || s.inAd || s.asset === 'ad') {
+        seekish = true;
+        if (s.asset === 'ad' || s.inAd) continue;
+      }
+      if (s.playhead === null) continue;
+      if (lastPh !== null && s.playhead < lastPh - 1 && !seekish && Math.abs(s.playhead - lastPh) < 80_000) {
+        values.ph_back++;
+        values.ph_back_s += lastPh - s.playhead;
+        mark(
+          'ph_back',
+          s.e,
+          `playhead went back ${r1(lastPh - s.playhead)} s (${r1(lastPh)} → ${r1(s.playhead)}) with no pause, buffer or seek before it`,
+        );
+      }
+      if (
+        s.isPing &&
+        s.stateBefore === 'paused' &&
+        lastPh !== null &&
+        s.playhead > lastPh + 1 &&
+        s.type !== 'play'
+      ) {
+        values.ph_paused_adv++;
+        mark('ph_paused_adv', s.e, `playhead moved ${r1(s.playhead - lastPh)} s while paused`);
+      }
+      lastPh = s.playhead;
+      seekish = SEEKISH.has(s.type);
+    }
+    const len = annotateLength(session);
+    for (const s of st) {
+      if (s.playhead === null || s.asset === 'ad' || s.inAd) continue;
+      if (s.playhead < 0 || (len !== null && len > 0 && s.playhead > len + 2 && len < 80_000)) {
+        values.ph_over_len++;
+        mark('ph_over_len', s.e, `playhead ${r1(s.playhead)} s outside 0…${len ?? '?'} s`);
+      }
+    }
+
+    // ---- bookends and nesting ----
+    let starts = 0;
+    let closedAt = -1;
+    let ad = 0;
+    let brk = 0;
+    let chap = 0;
+    st.forEach((s, i) => {
+      const ty = s.type;
+      if (ty === 'sessionStart') {
+        starts++;
+        if (starts > 1) {
+          values.start_extra++;
+          mark('start_extra', s.e, `session start #${starts}`);
+        }
+      }
+      if (closedAt >= 0 && !CLOSES.has(ty)) {
+        values.after_close++;
+        mark('after_close', s.e, `${ty} sent after the session closed`);
+      }
+      if (CLOSES.has(ty) && closedAt < 0) closedAt = i;
+      if (ty === 'adBreakStart') brk++;
+      if (ty === 'adBreakComplete') brk = Math.max(0, brk - 1);
+      if (ty === 'adStart') {
+        if (session.protocol !== 'heartbeat' && brk === 0) {
+          values.ad_outside_break++;
+          mark('ad_outside_break', s.e, 'ad start outside an ad break');
+        }
+        ad++;
+      }
+      if (ty === 'adComplete' || ty === 'adSkip') ad = Math.max(0, ad - 1);
+      if (ty === 'chapterStart') {
+        if (chap > 0) {
+          values.chapter_overlap++;
+          mark('chapter_overlap', s.e, 'chapter start while a chapter is open');
+        }
+        chap++;
+      }
+      if (ty === 'chapterComplete' || ty === 'chapterSkip') chap = Math.max(0, chap - 1);
+      const depth = ad + brk + chap;
+      if (depth > values.nest_depth) {
+        values.nest_depth = depth;
+        if (depth > 2) mark('nest_depth', s.e, `${depth} nested ad/break/chapter starts`);
+      }
+    });
+    if (!starts) {
+      values.start_missing = 1;
+      if (ev[0]) mark('start_missing', ev[0], 'no session start');
+    }
+    if (closedAt < 0) {
+      values.close_missing = 1;
+      if (ev.length) mark('close_missing', ev[ev.length - 1], 'no session complete/end');
+    }
+    values.ad_open_end = ad;
+    values.break_open_end = brk;
+    if (ad && ev.length) mark('ad_open_end', ev[ev.length - 1], `${ad} ad(s) never completed`);
+    if (brk && ev.length) mark('break_open_end', ev[ev.length - 1], `${brk} ad break(s) never completed`);
+    let lastT = -Infinity;
+    for (const s of st) {
+      if (s.t < lastT - 1000) {
+        values.ts_backwards++;
+        mark('ts_backwards', s.e, `beacon time ${r1((lastT - s.t) / 1000)} s earlier than the event before`);
+      }
+      lastT = Math.max(lastT, s.t);
+    }
+  }
+
+  for (const e of ev)
+    if (e.sequence.event_type === 'error') {
+      values.player_errors++;
+      mark('player_errors', e, 'player error event');
+    }
+  // ---- every session: duplicates, status codes, identity, parameter shapes ----
+  const seen = new Set<string>();
+  const lastHit = new Map<string, number>();
+  for (const e of ev) {
+    if (!media && e.family === 'aa') {
+      // a page call fired twice: same type and page within 2 s
+      const k = `${e.sequence.event_type}|${e.dims.pageName ?? e.params.pageName ?? ''}|${e.params.pe ?? ''}`;
+      const t = e.beacon_ts_ms ?? e.ts_ms;
+      const prevT = lastHit.get(k);
+      if (prevT !== undefined && t - prevT < 2000) {
+        values.dup_events++;
+        mark('dup_events', e, `${e.sequence.event_type} repeated ${t - prevT} ms after the same hit`);
+      }
+      lastHit.set(k, t);
+      const q = e.raw.query;
+      if (e.network.method === 'GET' && q && q.length > 200 && !/(^|&)AQE=1$/.test(q)) {
+        values.aa_unterminated++;
+        mark('aa_unterminated', e, `Analytics hit of ${q.length} characters without the AQE=1 end marker`);
+      }
+    }
+    const k = `${e.sequence.event_type}|${e.sequence.playhead_s}|${e.beacon_ts_ms ?? e.ts_ms}|${e.sequence.asset_type}|${e.provenance.sub_index}`;
+    if (seen.has(k) && media) {
+      values.dup_events++;
+      mark('dup_events', e, `${e.sequence.event_type} repeated with the same playhead and time`);
+    } else seen.add(k);
+    const code = e.network.status;
+    if (code === 0) {
+      values.status_zero++;
+      mark('status_zero', e, 'beacon got no response (status 0)');
+    } else if (code >= 400 || e.network.errors.length) {
+      values.status_bad++;
+      mark(
+        'status_bad',
+        e,
+        `beacon answered ${code}${e.network.errors.length ? ` (${e.network.errors.slice(0, 2).join(', ')})` : ''}`,
+      );
+    }
+  }
+  if (ev[0] && !ev[0].actor.ecid) {
+    values.ecid_missing = 1;
+    mark('ecid_missing', ev[0], `first event (${ev[0].sequence.event_type}) without an ECID`);
+  }
+  const ecids = [...new Set(ev.map((e) => e.actor.ecid).filter((x): x is string => !!x))];
+  values.ecid_distinct = Math.max(0, ecids.length - 1);
+  if (ecids.length > 1) {
+    const e = ev.find((x) => x.actor.ecid && x.actor.ecid !== ecids[0]);
+    if (e) mark('ecid_distinct', e, `${ecids.length} different ECIDs in one session`);
+  }
+  if (ecids.length) {
+    const others = new Map<string, number>();
+    for (const e of captureEvents)
+      if (e.actor.ecid && e.session_id !== (media ? session.key : '\u0000') && !ev.includes(e))
+        others.set(e.actor.ecid, (others.get(e.actor.ecid) ?? 0) + 1);
+    if (others.size && !ecids.some((x) => others.has(x))) {
+      values.ecid_foreign = 1;
+      mark(
+        'ecid_foreign',
+        ev.find((x) => x.actor.ecid)!,
+        'session ECID differs from the ECID of the capture’s other hits',
+      );
+    }
+  }
+  if (media) {
+    const tMin = t0 - 120_000;
+    const tMax = (ev.length ? (ev[ev.length - 1].beacon_ts_ms ?? ev[ev.length - 1].ts_ms) : t0) + 120_000;
+    let nearest: Envelope | null = null;
+    for (const e of captureEvents)
+      if (AA_MEDIA.has(e.sequence.event_type) && e.ts_ms >= tMin && e.ts_ms <= tMax) {
+        values.aa_media_hits++;
+        mark('aa_media_hits', e, `Analytics ${e.sequence.event_type} hit beside the media session`);
+        if (!nearest || Math.abs(e.ts_ms - t0) < Math.abs(nearest.ts_ms - t0)) nearest = e;
+        const vsid = Object.entries(e.params).find(([k]) => /media\.vsid$/i.test(k))?.[1];
+        if (
+          vsid &&
+          session.protocol === 'heartbeat' &&
+          String(vsid) !== session.key &&
+          !captureHasSession(captureEvents, String(vsid), session.key)
+        ) {
+          values.aa_vsid_foreign++;
+          mark(
+            'aa_vsid_foreign',
+            e,
+            `media-start hit names session ${String(vsid).slice(0, 16)}, not this one`,
+          );
+        }
+      }
+    if (nearest) {
+      const late = Math.abs(nearest.ts_ms - t0) / 1000 - 2;
+      if (late > 0) {
+        values.aa_start_late_s = r1(late);
+        mark(
+          'aa_start_late_s',
+          nearest,
+          `Analytics media-start hit ${r1(late + 2)} s from the media session start`,
+        );
+      }
+    }
+    for (const e of ev) if (e.sequence.event_type === 'aaStart') values.hb_aa_markers++;
+  }
+  const keys = new Set<string>();
+  const bigrams = new Set<string>();
+  for (const e of ev) {
+    const ty = e.sequence.event_type;
+    for (const [k, v] of Object.entries(e.params))
+      keys.add(`${ty}|${k.replace(/\d+/g, '#')}=${valueClass(v)}`);
+    if (e.actor.rsid !== null)
+      keys.add(`${ty}|@rsid=${valueClass(e.actor.rsid)}${/^[a-z0-9.,_-]+$/.test(e.actor.rsid) ? '' : '!'}`);
+  }
+  for (let i = 1; i < ev.length; i++)
+    bigrams.add(`${ev[i - 1].sequence.event_type}>${ev[i].sequence.event_type}`);
+  const hosts = [...new Set(ev.map((e) => `${e.family}@${hostShape(e.network.host)}`))];
+  return { values, at, keys: [...keys], hosts, bigrams: [...bigrams] };
+}
+
+/** Whether another media session of the capture carries this id (a second session's own hit). */
+function captureHasSession(events: readonly Envelope[], id: string, self: string): boolean {
+  return id !== self && events.some((e) => e.session_id === id);
+}
+
+/**
+ * A host without its customer-specific first label and digits: `hooli.d1.sc.omtrdc.net` →
+ * `*.d#.sc.omtrdc.net`, so a host kind new to the peers stands out and a new customer does not.
+ */
+export function hostShape(host: string): string {
+  const labels = host.toLowerCase().split('.');
+  const tail = labels.length > 2 ? ['*', ...labels.slice(1)] : labels;
+  return tail.join('.').replace(/\d+/g, '#');
+}
+
+function annotateLength(session: Session): number | null {
+  const start = session.events.find((e) => e.sequence.event_type === 'sessionStart');
+  if (start?.asset.length_s) return start.asset.length_s;
+  const p = start?.params ?? {};
+  for (const k of ['l:asset:length', 'media.length', 'mediaCollection.sessionDetails.length']) {
+    const v = Number(p[k]);
+    if (Number.isFinite(v) && v > 0) return v;
+  }
+  return null;
+}

@@ -1,0 +1,238 @@
+/**
+ * The Parquet lake as users break it: Ctrl-C in the middle of an export, a second process on the same
+ * store, a part truncated on disk, shards ingested on different runners and merged. Real `goblin`
+ * processes where the failure is a process's (signals, locks), real DuckDB everywhere.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, truncateSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { simulateCorpus } from '../simulate/index.js';
+import { checkLake, lakeFiles, readManifest } from './lake.js';
+import { openStore, queryRows } from './index.js';
+
+const REPO = resolve(import.meta.dirname, '../..');
+const BIN = join(REPO, 'bin', 'goblin.js');
+
+/** A scratch folder with a config whose storage lives inside it, and a dense simulated drop. */
+function workspace(sessions = 24) {
+  const dir = mkdtempSync(join(tmpdir(), 'goblin-lake-'));
+  const hars = join(dir, 'hars');
+  simulateCorpus({ outDir: hars, seed: 7, sessions, profile: 'dense', bodyBytes: 2000, faultRate: 0 });
+  writeConfig(dir, 'goblin.config.yaml', 'storage');
+  return { dir, hars, db: join(dir, 'storage', 'g.duckdb'), lake: join(dir, 'storage', 'parquet') };
+}
+
+function writeConfig(dir: string, name: string, storage: string) {
+  writeFileSync(
+    join(dir, name),
+    [
+      'storage:',
+      `  base_dir: ${storage}`,
+      `  db_file: ${storage}/g.duckdb`,
+      `  parquet_dir: ${storage}/parquet`,
+      'pii:',
+      '  salt_file: salt', // one salt for every store of the workspace: shards hash ids alike
+      '',
+    ].join('\n'),
+  );
+}
+
+/** The simulated drop holds a few deliberately broken files: the parse-rate gate is not under test here. */
+const INGEST = ['ingest', 'hars', '--workers', '1', '--min-parse-rate', '0'];
+
+function goblin(cwd: string, ...args: string[]) {
+  const r = spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: 'utf8', timeout: 110_000 });
+  return {
+    code: r.status,
+    stdout: r.stdout,
+    stderr: r.stderr,
+    last: r.stderr.trim().split('\n').at(-1) ?? '',
+  };
+}
+
+async function storeVsLake(db: string, lake: string) {
+  const store = await openStore(db);
+  try {
+    const [s] = await queryRows<{ n: number }>(store.con, `SELECT count(*)::INT AS n FROM event`);
+    // every Parquet file on disk, listed or not (none at all right after an interrupted first export)
+    const files = lakeFiles(lake).parts.map((p) => `'${join(lake, p)}'`);
+    const [p] = files.length
+      ? await queryRows<{ n: number }>(
+          store.con,
+          `SELECT count(*)::INT AS n FROM read_parquet([${files.join(', ')}])`,
+        )
+      : [{ n: 0 }];
+    return { store: s.n, lake: p.n, check: await checkLake(store.con, lake) };
+  } finally {
+    store.close();
+  }
+}
+
+describe('Parquet lake: layout, crash safety, doctor, compact', () => {
+  it('writes one part per run, sorted by sdk then time, listed in the manifest; compact merges runs', async () => {
+    const w = workspace();
+    const r = goblin(w.dir, ...INGEST, '--quiet');
+    expect(r.code, r.stderr).toBe(0);
+    const { parts, temps } = lakeFiles(w.lake);
+    expect(temps).toEqual([]);
+    // several years of captures, yet one file (the old layout wrote one per date × sdk)
+    expect(parts).toHaveLength(1);
+    expect(parts[0]).toMatch(/^events\/part-[^/]+\.parquet$/);
+    expect(readManifest(w.lake).map((e) => e.path)).toEqual(parts);
+    const c = await storeVsLake(w.db, w.lake);
+    expect(c.lake).toBe(c.store);
+    expect(c.check.mismatched).toEqual([]);
+    // the query docs/ingest.md shows, as written there
+    const mem = await openStore(':memory:');
+    try {
+      const rows = await queryRows<{ sdk: string; month: string; events: number }>(
+        mem.con,
+        `SELECT sdk, substr(date, 1, 7) AS month, count(*)::INT AS events
+         FROM read_parquet('${w.lake}/events/*.parquet')
+         GROUP BY ALL ORDER BY ALL`,
+      );
+      expect(new Set(rows.map((x) => x.month)).size).toBeGreaterThan(12);
+      expect(rows.reduce((a, x) => a + x.events, 0)).toBe(c.store);
+      // rows are stored in (sdk, time) order: what lets engines skip row groups
+      const [o] = await queryRows<{ bad: number }>(
+        mem.con,
+        `SELECT count(*)::INT AS bad FROM (SELECT sdk, ts_ms, lag(sdk) OVER () AS psdk, lag(ts_ms) OVER () AS pts
+           FROM read_parquet('${w.lake}/${parts[0]}')) WHERE psdk = sdk AND pts > ts_ms OR psdk > sdk`,
+      );
+      expect(o.bad).toBe(0);
+    } finally {
+      mem.close();
+    }
+    // a second drop is a second part; compact merges them into one
+    simulateCorpus({ outDir: join(w.dir, 'more'), seed: 8, sessions: 6, profile: 'dense', bodyBytes: 2000 });
+    expect(goblin(w.dir, 'ingest', 'more', '--min-parse-rate', '0', '--quiet').code).toBe(0);
+    expect(lakeFiles(w.lake).parts).toHaveLength(2);
+    const m = goblin(w.dir, 'compact');
+    expect(m.code, m.stderr).toBe(0);
+    expect(m.stdout).toMatch(/^2 part\(s\) → 1/m);
+    expect(lakeFiles(w.lake).parts).toHaveLength(1);
+    const after = await storeVsLake(w.db, w.lake);
+    expect(after.lake).toBe(after.store);
+    expect(after.check).toMatchObject({ mismatched: [], broken: [], unlisted: [] });
+  }, 120_000);
+
+  it('SIGINT in the middle of a real export: the next run re-exports it and the dataset is whole', async () => {
+    const w = workspace(300);
+    const child = spawn(process.execPath, [BIN, ...INGEST, '--quiet'], {
+      cwd: w.dir,
+      stdio: 'ignore',
+    });
+    // Interrupt as soon as the export creates events/ (just before its COPY starts): begun, not ended.
+    const events = join(w.lake, 'events');
+    await new Promise<void>((res, rej) => {
+      const t = setInterval(() => {
+        if (existsSync(events)) {
+          clearInterval(t);
+          child.kill('SIGINT');
+          res();
+        }
+      }, 2);
+      child.on('exit', () => (clearInterval(t), rej(new Error('ingest ended before it was interrupted'))));
+    });
+    await new Promise((res) => child.on('exit', res));
+    expect(existsSync(events)).toBe(true);
+    expect(readManifest(w.lake)).toEqual([]);
+    const broken = await storeVsLake(w.db, w.lake);
+    expect(broken.check.pending_runs.length).toBe(1);
+    expect(broken.lake).toBeLessThan(broken.store);
+    // a staging folder of the interrupted run would also be left behind: the next run removes it
+    mkdirSync(join(w.dir, 'storage', 'staging', 'interrupted-run'), { recursive: true });
+    const again = goblin(w.dir, ...INGEST);
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stdout).toMatch(/repaired the Parquet export of interrupted run/);
+    expect(again.stdout).toMatch(/removed [12] staging folder\(s\) of interrupted runs/);
+    expect(existsSync(join(w.dir, 'storage', 'staging', 'interrupted-run'))).toBe(false);
+    const fixed = await storeVsLake(w.db, w.lake);
+    expect(fixed.lake).toBe(fixed.store);
+    expect(fixed.check).toMatchObject({
+      mismatched: [],
+      broken: [],
+      unlisted: [],
+      temps: [],
+      pending_runs: [],
+    });
+    expect(goblin(w.dir, 'doctor').code).toBe(0);
+  }, 180_000);
+
+  it('a second process on the same store is told who holds it (exit 3), not a raw lock error', async () => {
+    const w = workspace(4);
+    expect(goblin(w.dir, ...INGEST, '--quiet').code).toBe(0);
+    const held = await openStore(w.db);
+    try {
+      const r = goblin(w.dir, ...INGEST, '--quiet');
+      expect(r.code).toBe(3);
+      expect(r.stderr).toContain(`another goblin process (PID ${process.pid}) is using storage/g.duckdb`);
+      expect(r.stderr).toContain('wait or use another --config');
+    } finally {
+      held.close();
+    }
+  }, 120_000);
+
+  it('goblin doctor finds a truncated part and --fix rebuilds its partition from the store', async () => {
+    const w = workspace(8);
+    expect(goblin(w.dir, ...INGEST, '--quiet').code).toBe(0);
+    const [victim] = readManifest(w.lake);
+    truncateSync(join(w.lake, victim.path), 100); // "No magic bytes": what a killed writer leaves
+    writeFileSync(join(w.lake, 'events', 'stray.parquet.tmp'), 'x');
+    const sick = goblin(w.dir, 'doctor');
+    expect(sick.code).toBe(1);
+    expect(sick.stdout).toContain(`broken part ${victim.path}: unreadable`);
+    expect(sick.stdout).toContain('temporary part left by an interrupted export: events/stray.parquet.tmp');
+    expect(sick.last).toMatch(/run goblin doctor --fix/);
+    const fix = goblin(w.dir, 'doctor', '--fix');
+    expect(fix.code, fix.stdout + fix.stderr).toBe(0);
+    expect(fix.stdout).toContain('fixed: rebuilt the dataset from the store');
+    const c = await storeVsLake(w.db, w.lake);
+    expect(c.lake).toBe(c.store);
+  }, 120_000);
+
+  it('n shards ingested apart + goblin compact --from give the same query results as one ingest', async () => {
+    const w = workspace(30);
+    expect(goblin(w.dir, ...INGEST, '--quiet').code).toBe(0);
+    for (const i of [0, 1, 2]) {
+      writeConfig(w.dir, `shard${i}.yaml`, `shard${i}`);
+      const r = goblin(w.dir, ...INGEST, '--shard', `${i}/3`, '--quiet', '--config', `shard${i}.yaml`);
+      expect(r.code, r.stderr).toBe(0);
+    }
+    writeConfig(w.dir, 'merged.yaml', 'merged');
+    const m = goblin(
+      w.dir,
+      'compact',
+      '--config',
+      'merged.yaml',
+      ...[0, 1, 2].flatMap((i) => ['--from', `shard${i}/parquet`]),
+    );
+    expect(m.code, m.stderr).toBe(0);
+    const merged = join(w.dir, 'merged', 'parquet');
+    const mergedParts = lakeFiles(merged).parts;
+    expect(mergedParts).toHaveLength(1);
+    const mem = await openStore(':memory:');
+    try {
+      const q = (lake: string) =>
+        queryRows<{ sdk: string; month: string; n: number; digest: string }>(
+          mem.con,
+          `SELECT sdk, substr(date, 1, 7) AS month, count(*)::INT AS n,
+             md5(string_agg(event_id || '|' || coalesce(ecid, '') || '|' || CAST(params AS VARCHAR), ',' ORDER BY event_id)) AS digest
+           FROM read_parquet('${lake}/events/*.parquet') GROUP BY ALL ORDER BY ALL`,
+        );
+      const one = await q(w.lake);
+      expect(one.length).toBeGreaterThan(3);
+      expect(await q(merged)).toEqual(one);
+    } finally {
+      mem.close();
+    }
+    // compacting again is a no-op: one part per partition already
+    const again = goblin(w.dir, 'compact', '--config', 'merged.yaml');
+    expect(again.stdout).toMatch(/^1 part\(s\) → 1/m);
+    expect(readFileSync(join(merged, '_manifest.jsonl'), 'utf8').trim().split('\n').length).toBe(
+      mergedParts.length,
+    );
+  }, 240_000);
+});
