@@ -194,7 +194,9 @@ describe('bad input: exit codes and named reasons', () => {
       /^goblin run: exit 1 — \d+ finding\(s\) at or above --fail-on warning from active specs \(PLAYHEAD_STALLED×\d+/,
     );
     expect(readFileSync(join(dir, 'out', 'report.md'), 'utf8')).toMatch(
-      /### `stall\.har` session `1527464150037459529420`\n\nweb heartbeat js-2\.2\.2\.230-96e624 · 1 finding\(s\)\n[\s\S]*\| PLAYHEAD_STALLED \| error \| entry 8 · event [0-9a-f]{16} · 2024-03-14T09:06:10\.400Z \| 5 play pings over 40\.0 s moved the playhead only 0\.0 s \(expected ≥ 4\.0 s of playhead, observed 0\.0 s\) \|/,
+      // The comparable version core (the wire's js-2.2.2.230-96e624 stays as sdk_version_raw), and the stall
+      // reported once, at the ping that completes the first 3-ping window over 20 s.
+      /### `stall\.har` session `1527464150037459529420`\n\nweb heartbeat 2\.2\.2\.230 · 1 finding\(s\)\n[\s\S]*\| PLAYHEAD_STALLED \| error \| entry 6 · event [0-9a-f]{16} · 2024-03-14T09:05:50\.400Z \| 3 play pings over 20\.0 s moved the playhead only 0\.0 s \(expected ≥ 2\.0 s of playhead, observed 0\.0 s\) \|/,
     );
   });
 });

@@ -41,7 +41,8 @@ describe('deterministic proposer on a simulated drop (Android heartbeat 2.3: ad 
     expect(ctx.bundle!.scope).toMatchObject({
       platform: 'android',
       protocol: 'heartbeat',
-      versions: ['android-2.3.1.240-a1b2c3'],
+      // Scopes use the comparable version core; the wire spelling stays on the session (sdk_version_raw).
+      versions: ['2.3.1.240'],
     });
   });
 
@@ -83,7 +84,7 @@ describe('deterministic proposer on a simulated drop (Android heartbeat 2.3: ad 
     const har = JSON.parse(readFileSync(join(passDir, files[0]), 'utf8'));
     const text = JSON.stringify(har);
     const src = ctx.corpus.captures.find(
-      (c) => c.file && c.capture.sessions.some((s) => s.sdk_version === 'android-2.3.1.240-a1b2c3'),
+      (c) => c.file && c.capture.sessions.some((s) => s.sdk_version_raw === 'android-2.3.1.240-a1b2c3'),
     )!;
     const ecid = src.capture.sessions.flatMap((s) => s.events).find((e) => e.actor.ecid)?.actor.ecid;
     expect(har.log.entries.length).toBeLessThan(

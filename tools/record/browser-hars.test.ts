@@ -69,10 +69,15 @@ describe('browser-recorded corpus (tests/browser)', () => {
     'finds %s in %s, in its session, at the entry the page logged',
     (_code, _har, fault) => {
       expect(s.score.misses.filter((m) => m.har === fault.har && m.code === fault.code)).toEqual([]);
-      const at = s.findings
-        .filter((x) => x.har === fault.har && x.code === fault.code)
-        .map((x) => x.entry_index);
-      expect(at).toContain(fault.entry_index);
+      const found = s.findings.filter((x) => x.har === fault.har && x.code === fault.code);
+      if (fault.code === 'AD_NOT_CLOSED' || fault.code === 'ADBREAK_NOT_CLOSED') {
+        // The page logs the start it left open; Goblin reports once, at the event that reveals it (the
+        // break's end, main content resuming, the close — decision D-4 in specs/README.md): one finding,
+        // after the logged start, naming that start's time.
+        expect(found).toHaveLength(1);
+        expect(found[0].entry_index!).toBeGreaterThan(fault.entry_index!);
+        expect(found[0].message).toMatch(/started at|opened at/);
+      } else expect(found.map((x) => x.entry_index)).toContain(fault.entry_index);
     },
   );
 

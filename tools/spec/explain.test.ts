@@ -36,7 +36,10 @@ describe('goblin spec explain', () => {
     const lines = await explain(har, config, SID, root);
     const text = lines.join('\n');
     expect(lines[0]).toMatch(new RegExp(`^session ${SID} .*heartbeat`));
-    expect(text).toMatch(/fingerprint: platform web · sdk heartbeat · version js-2\.2\.2\.230-96e624/);
+    // The comparable version core, with the wire spelling one step away in the signals.
+    expect(text).toMatch(
+      /fingerprint: platform web · sdk heartbeat · version 2\.2\.2\.230 · .*heartbeat library version 2\.2\.2\.230 \(wire: js-2\.2\.2\.230-96e624\)/,
+    );
     expect(text).toMatch(
       /cadence\.ad_ping_gap\s+ABSTAIN\s+by CADENCE_AD_PING_GAP_HB@1\.0\.0 \[active\] — CADENCE_AD_PING_GAP_HB is the only spec in scope \(protocol heartbeat\)/,
     );

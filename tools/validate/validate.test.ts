@@ -77,7 +77,8 @@ describe('legacy heartbeat sessions', () => {
       kind: 'media',
       protocol: 'heartbeat',
       platform: 'web',
-      sdk_version: 'js-2.2.2.230-96e624',
+      sdk_version: '2.2.2.230',
+      sdk_version_raw: 'js-2.2.2.230-96e624',
       verdict: 'PASS',
     });
     expect(s.rules.CADENCE_AD_PING_GAP_HB).toBe('PASS');

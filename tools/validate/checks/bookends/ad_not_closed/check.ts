@@ -34,7 +34,7 @@ export const adNotClosed = defineCheck({
       '(only when the capture goes on ≥ 30 s, as for SESSION_NOT_CLOSED). One finding per unclosed ad, at the',
       'event that reveals it (the next ad start, the `adBreakComplete`, the close). An ad start re-sent for the',
       'same ad instance (same ad id and ad session id) while the ad stalls is reported here once, at the',
-      're-sent start (decision D-12 in specs/README.md). ABSTAIN on sessions without ads.',
+      're-sent start (decision D-11 in specs/README.md). ABSTAIN on sessions without ads.',
     ].join('\n'),
     examples: [
       {

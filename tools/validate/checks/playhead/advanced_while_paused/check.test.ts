@@ -18,6 +18,21 @@ testCheck(advancedWhilePaused, {
   ],
   valid: [
     {
+      title:
+        'a break never closed, then main content plays on: ADBREAK_NOT_CLOSED once, no cascade here (cross-check web/media-collection/0128)',
+      protocol: 'media-collection',
+      events: [
+        { at: 0, type: 'sessionStart', ph: 0 },
+        { at: 300, type: 'adBreakStart', ph: 0 },
+        { at: 400, type: 'adStart', ph: 0 },
+        { at: 10400, type: 'adComplete', ph: 0 },
+        { at: 10500, type: 'play', ph: 0, note: 'main content resumes: the break ends implicitly' },
+        { at: 11600, type: 'play', ph: 1.1 },
+        { at: 21600, type: 'ping', ph: 11.1 },
+        { at: 31600, type: 'ping', ph: 21.1 },
+      ],
+    },
+    {
       title: 'legacy heartbeat: a seek while paused moves the playhead on the next play, not between pauses',
       protocol: 'heartbeat',
       events: [
