@@ -242,6 +242,21 @@ export function renderPrBody(i: PrBodyInput): string {
     ...fence(replayCommand(i.proposal, i.branch, i.remote, i.reportsDir), 'sh'),
     '',
   );
+  const applied = i.proposal.style?.applied ?? [];
+  if (applied.length)
+    L.push(
+      ...details(
+        `🎨 Team style applied (${applied.length} rule${applied.length === 1 ? '' : 's'} from preferences/style.yaml)`,
+        [
+          ...applied.map(
+            (a) =>
+              `- ${a.description} — ${code(a.slot)}, learned from ${a.support} edit(s), ${a.counter} counter-example(s)`,
+          ),
+          '',
+          'Edit the spec if a rule got it wrong: the edit is recorded and un-teaches the rule (`goblin style learn`).',
+        ],
+      ),
+    );
   L.push('### What happens next', '');
   L.push(
     `- ✅ **Merge**: \`${m.spec_id}\` lands with \`status: shadow\`: its findings are reported but never fail a run. After ${i.shadowDays} days \`goblin promote\` opens a small PR setting \`status: active\` if no known-good session started failing. If you edited the spec before merging, the diff between proposed and merged text is recorded as feedback (\`preferences/\`).`,

@@ -7,7 +7,7 @@ import type { ForgeClient } from './forge.js';
  * instead, with the measurement and the research queries tried, so a person can supply the source; the
  * next loop run after the source is in the evidence cache proposes the spec.
  */
-export const INVESTIGATE_LABEL = 'goblin:investigate';
+const INVESTIGATE_LABEL = 'goblin:investigate';
 const marker = (p: LoadedProposal) =>
   `<!-- goblin:investigate ${p.manifest.bundle_id} ${p.manifest.spec_id} -->`;
 
@@ -22,7 +22,7 @@ export function needsSource(p: LoadedProposal): string | null {
     : `the best passage does not name this SDK and version (${e.reasons.join(', ') || 'generic'})`;
 }
 
-export function renderInvestigate(
+function renderInvestigate(
   p: LoadedProposal,
   why: string,
   queries: string[],

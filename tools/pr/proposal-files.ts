@@ -15,6 +15,8 @@ export interface LoadedProposal {
   specText: string;
   diff: string | null;
   rationale: string | null;
+  /** Style memory's record (tools/style/apply.ts): the team conventions applied before the PR. */
+  style: { applied: { slot: string; description: string; support: number; counter: number }[] } | null;
 }
 
 export interface RepoFile {
@@ -28,6 +30,15 @@ function readJson<T>(path: string, schema: { parse(v: unknown): T }): T | null {
   return schema.parse(JSON.parse(readFileSync(path, 'utf8')));
 }
 const readText = (p: string): string | null => (existsSync(p) ? readFileSync(p, 'utf8') : null);
+
+function readStyleRecord(path: string): LoadedProposal['style'] {
+  const t = readText(path);
+  if (t === null) return null;
+  const v = JSON.parse(t) as { applied?: unknown };
+  return Array.isArray(v.applied)
+    ? { applied: v.applied as NonNullable<LoadedProposal['style']>['applied'] }
+    : null;
+}
 
 export function loadProposal(dir: string): LoadedProposal {
   const mf = join(dir, 'proposal.json');
@@ -44,6 +55,7 @@ export function loadProposal(dir: string): LoadedProposal {
     specText,
     diff: readText(join(dir, 'spec.diff')),
     rationale: readText(join(dir, 'rationale.md')),
+    style: readStyleRecord(join(dir, 'style.json')),
   };
 }
 

@@ -77,7 +77,7 @@ function statesValue(text: string, value: number | string | undefined): boolean 
   return new RegExp(`(^|[^\\d.])${String(value).replace('.', '\\.')}\\s*(s\\b|sec|second)`, 'i').test(text);
 }
 
-export function rankQuote<Q extends { url: string; quote: string; title?: string; fetched_at?: string }>(
+function rankQuote<Q extends { url: string; quote: string; title?: string; fetched_at?: string }>(
   q: Q,
   ctx: RankContext,
 ): RankedQuote<Q> {

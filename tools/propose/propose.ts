@@ -118,6 +118,10 @@ export async function propose(bundleIn: Bundle | string, opts: ProposeOptions): 
   let specText: string | null = null;
   let llm: ProposalManifest['llm'] = null;
 
+  if (!opts.llm)
+    notes.push(
+      'style: deterministic proposer: no few-shot examples from past reviews; the learned style rules are applied before the PR (goblin loop, goblin style apply)',
+    );
   if (opts.llm) {
     if (!config.models.ollama_host)
       notes.push('--llm: models.ollama_host is not set; the deterministic proposer wrote this');

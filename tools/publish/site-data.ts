@@ -26,6 +26,7 @@ import {
   siteTimelines,
 } from './site-data/sessions.js';
 import { siteSpecs } from './site-data/specs.js';
+import { loadReviews } from './site-data/reviews.js';
 import { readJsonl } from './site-data/files.js';
 import { Timeline } from '../validate/outputs.js';
 
@@ -47,6 +48,9 @@ export interface AssembleOptions {
   dictionaryDir?: string;
   evidenceDir?: string;
   constitutionPath?: string;
+  /** The preference log (goblin feedback sync) and where merged PRs keep their reports. */
+  preferencesDir?: string;
+  reportsDir?: string;
   /** Read `git log` for spec history (default true; off when root is not a git work tree). */
   git?: boolean;
   /** Sessions whose timeline is embedded (the most interesting ones). */
@@ -159,6 +163,12 @@ export function assembleSiteData(opts: AssembleOptions): SiteData {
     quarantine: siteQuarantine(run, cap.quarantine),
     evidence,
     constitution,
+    ...loadReviews(
+      root,
+      opts.preferencesDir ?? 'preferences',
+      opts.reportsDir ?? 'reports/proposals',
+      problems,
+    ),
     problems,
   };
   return SiteData.parse(data);

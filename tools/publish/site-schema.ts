@@ -169,6 +169,27 @@ export const Changes = z.object({
 });
 export type Changes = z.infer<typeof Changes>;
 
+/** One reviewed bot PR (preferences/*.jsonl), with the style rules applied to it when its report is merged. */
+export const SiteReview = z.object({
+  pr: z.number().int(),
+  spec_id: z.string(),
+  proposal_id: z.string(),
+  action: z.enum(['approve', 'edit', 'reject', 'defer']),
+  reason: z.string().nullable(),
+  reason_code: z.string().nullable(),
+  opened_at: z.string(),
+  closed_at: z.string().nullable(),
+  diff: z.string().nullable(),
+  proposed: z.string().nullable(),
+  final: z.string().nullable(),
+  rules: z.array(
+    z.object({ slot: z.string(), description: z.string(), support: z.number(), counter: z.number() }),
+  ),
+  /** Acceptance without edits over the verdicts up to and including this one. */
+  running_rate: z.number().nullable(),
+});
+export type SiteReview = z.infer<typeof SiteReview>;
+
 export const SiteData = z.object({
   generated_at: z.string(),
   repo: z.object({ commit: z.string().nullable(), branch: z.string().nullable() }),
@@ -204,6 +225,12 @@ export const SiteData = z.object({
   }),
   evidence: z.array(EvidencePack),
   constitution: z.array(Clause),
+  /** The review loop: every reviewed bot PR, newest first (optional: older data files have none). */
+  reviews: z.array(SiteReview).default([]),
+  /** The seed's KPI: PRs merged exactly as proposed over PRs with a verdict (defers are not one). */
+  review_kpi: z
+    .object({ verdicts: z.number().int(), as_proposed: z.number().int(), rate: z.number().nullable() })
+    .default({ verdicts: 0, as_proposed: 0, rate: null }),
   /** Files that could not be read or validated; shown on the dashboard rather than failing the build. */
   problems: z.array(z.object({ path: z.string(), message: z.string() })),
 });

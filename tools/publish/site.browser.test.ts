@@ -323,6 +323,27 @@ describe.skipIf(skipWithoutChromium(CHROMIUM))('published site in chromium', () 
     await page.close();
   });
 
+  it('reviews: the running rate on the dashboard, each bot PR with its outcome, diff and the style rules applied', async () => {
+    const home = await open('/');
+    expect(await home.locator('#kpi-reviews .value').innerText()).toBe('33.3 %');
+    expect(await home.locator('#kpi-reviews .sub').innerText()).toBe('1 of 3 reviewed PRs');
+    const list = await open('/reviews/');
+    expect(await list.locator('#review-kpi').innerText()).toContain('33.3 %');
+    const rows = await list.locator('#reviews tbody tr').allInnerTexts();
+    expect(rows.map((r) => r.split('\t')[0].trim())).toEqual(['#13', '#12', '#11']);
+    const edited = await open('/reviews/11/');
+    expect(await edited.locator('#outcome').innerText()).toBe('edit');
+    expect(await edited.locator('#diff .del').allInnerTexts()).toEqual(['-  gap_factor: 1.5\n']);
+    expect(await edited.locator('#diff .add').allInnerTexts()).toEqual(['+  gap_factor: 2\n']);
+    const styled = await open('/reviews/12/');
+    expect(await styled.locator('#rules li').innerText()).toContain('params.gap_factor is set to 2');
+    const rejected = await open('/reviews/13/', PHONE);
+    expect(await rejected.locator('#outcome').innerText()).toBe('reject');
+    expect(await rejected.getByText('Too broad: scope it to 1.4.').count()).toBe(1);
+    expect(await noHorizontalOverflow(rejected)).toBe(true);
+    await shot(edited, 'review-edited');
+  });
+
   it('every session page shows its reproduce command', async () => {
     const page = await open(`/sessions/${sessionSlug('web/hb-bunny.har', 'hb-sess-1')}/`);
     expect(await page.locator('#reproduce').innerText()).toBe(

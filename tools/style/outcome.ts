@@ -11,7 +11,7 @@ export type ReviewAction = 'approve' | 'edit' | 'reject' | 'defer';
 export const DEFER_LABEL = 'goblin:deferred';
 
 /** Rejection labels and the reason code each records. */
-export const REJECT_LABELS = {
+const REJECT_LABELS = {
   'goblin:wrong-scope': 'wrong-scope',
   'goblin:no-evidence': 'no-evidence',
   'goblin:not-a-rule-gap': 'not-a-rule-gap',

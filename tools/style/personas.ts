@@ -22,7 +22,7 @@ export function rng(seed: number): Rng {
   };
 }
 
-export type Verdict =
+type Verdict =
   { action: 'approve' | 'edit'; final: SpecObj } | { action: 'reject'; reason_code: string; reason: string };
 
 export interface Persona {

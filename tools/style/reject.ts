@@ -8,7 +8,7 @@ import { isVendorSource, type SpecObj } from './rules.js';
  * shape were rejected for the same reason `min_rejections` times and none of that shape was merged
  * since, the next one is held back and the run log says why.
  */
-export function scopeWidth(range: unknown): string {
+function scopeWidth(range: unknown): string {
   if (typeof range !== 'string' || !semver.validRange(range)) return 'any';
   const low = semver.minVersion(range.split('||')[0]);
   if (!low) return 'any';

@@ -115,7 +115,7 @@ function versionOf(spec: SpecObj): string | null {
 }
 
 /** The range a version scope widens to: the lower bound's minor (`>=3.4.0 <3.5.0`) or major. */
-export function widenedRange(range: string, to: 'minor' | 'major'): string | null {
+function widenedRange(range: string, to: 'minor' | 'major'): string | null {
   const low = semver.minVersion(range.split('||')[0]);
   if (!low) return null;
   return to === 'minor'
@@ -266,7 +266,7 @@ function applyCitations(spec: SpecObj, mode: Variant): SpecObj {
 }
 
 // ── rationale_sentences (the rationale cut to its first N sentences) ────────────────────────────────
-export function sentences(text: string): string[] {
+function sentences(text: string): string[] {
   return text
     .replace(/\s+/g, ' ')
     .trim()

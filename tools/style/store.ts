@@ -66,7 +66,7 @@ export const StyleFile = z
   .strict();
 export type StyleFile = z.infer<typeof StyleFile>;
 
-export const emptyStyle = (): StyleFile => StyleFile.parse({});
+const emptyStyle = (): StyleFile => StyleFile.parse({});
 
 const HEADER = [
   '# Weird Goblin style memory: conventions learned from reviewed PRs (goblin style learn).',

@@ -168,6 +168,10 @@ describe('style memory on the fake forge', () => {
       sh(repo.bare, 'show', `${pr2.head}:specs/cadence/CADENCE_AD_PING_INTERVAL_MEDIA_3_6.yaml`),
     );
     expect(spec36.assert[0].params).toEqual({ ad_interval_s: 20, gap_factor: 2 });
+    expect(pr2.body).toContain('Team style applied (1 rule from preferences/style.yaml)');
+    expect(pr2.body).toContain(
+      '- params.gap_factor is set to 2 — `field_value:params.gap_factor`, learned from 1 edit(s)',
+    );
     expect(log).toContain(
       'style: CADENCE_AD_PING_INTERVAL_MEDIA_3_6: params.gap_factor is set to 2 (1 edit(s), 0 counter-example(s))',
     );

@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 /** The Hugging Face weights behind the Ollama writer models Goblin is configured with out of the box. */
-export const HF_BASE: Record<string, string> = {
+const HF_BASE: Record<string, string> = {
   'qwen2.5:7b': 'Qwen/Qwen2.5-7B-Instruct',
   'qwen2.5:3b': 'Qwen/Qwen2.5-3B-Instruct',
   'qwen2.5:14b': 'Qwen/Qwen2.5-14B-Instruct',

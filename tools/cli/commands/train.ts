@@ -52,7 +52,7 @@ export const commands: CommandDef[] = [
         ctx.out(`# ${plan.modelfile}:`);
         for (const l of plan.modelfileText.trimEnd().split('\n')) ctx.out(`#   ${l}`);
         ctx.out(`# then set models.writer: ${plan.model} in goblin.config.yaml`);
-        return EXIT_OK;
+        return { code: EXIT_OK, reason: 'dry run: the commands above were printed, nothing was run' };
       }
       const { spawnSync } = await import('node:child_process');
       const probe = spawnSync(

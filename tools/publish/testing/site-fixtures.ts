@@ -607,6 +607,73 @@ export function writeFixtureRepo(dir: string, opts: FixtureOptions = {}): { root
       }),
     );
   }
+  // Three reviewed bot PRs (goblin feedback sync): edited, approved (style rules applied), rejected.
+  const pref = (o: Record<string, unknown>) =>
+    JSON.stringify({
+      prompt_fingerprint: 'det:0',
+      bundle_id: 'drift-roku',
+      prompt: 'Write a Weird Goblin spec (YAML) for investigate bundle drift-roku.',
+      reason: null,
+      reason_code: null,
+      diff: null,
+      ...o,
+    });
+  write(
+    join(dir, 'preferences', '2026-11.jsonl'),
+    [
+      pref({
+        pr: 11,
+        proposal_id: 'p-roku-11',
+        spec_id: 'CADENCE_EARLY_FIRST_PING_ROKU',
+        proposed: 'params:\n  gap_factor: 1.5\n',
+        final: 'params:\n  gap_factor: 2\n',
+        outcome: 'merged_edited',
+        action: 'edit',
+        diff: '--- a/specs/cadence/CADENCE_EARLY_FIRST_PING_ROKU.yaml\n+++ b/specs/cadence/CADENCE_EARLY_FIRST_PING_ROKU.yaml\n@@ -1,2 +1,2 @@\n params:\n-  gap_factor: 1.5\n+  gap_factor: 2\n',
+        opened_at: '2026-11-02T09:00:00Z',
+        closed_at: '2026-11-03T09:00:00Z',
+      }),
+      pref({
+        pr: 12,
+        proposal_id: 'p-roku-12',
+        spec_id: 'CADENCE_EARLY_FIRST_PING_ROKU',
+        proposed: 'params:\n  gap_factor: 2\n',
+        final: 'params:\n  gap_factor: 2\n',
+        outcome: 'merged',
+        action: 'approve',
+        opened_at: '2026-11-05T09:00:00Z',
+        closed_at: '2026-11-06T09:00:00Z',
+      }),
+      pref({
+        pr: 13,
+        proposal_id: 'p-roku-13',
+        spec_id: 'CADENCE_EARLY_FIRST_PING_ROKU',
+        proposed: 'scope:\n  version: ">=1.0.0"\n',
+        final: null,
+        outcome: 'closed',
+        action: 'reject',
+        reason: 'Too broad: scope it to 1.4.',
+        reason_code: 'wrong-scope',
+        opened_at: '2026-11-07T09:00:00Z',
+        closed_at: '2026-11-08T09:00:00Z',
+      }),
+    ].join('\n') + '\n',
+  );
+  write(
+    join(dir, 'reports', 'proposals', 'p-roku-12', 'style.json'),
+    JSON.stringify({
+      applied: [
+        {
+          slot: 'field_value:params.gap_factor',
+          description: 'params.gap_factor is set to 2',
+          support: 1,
+          counter: 0,
+        },
+      ],
+      held: null,
+      spec_id: 'CADENCE_EARLY_FIRST_PING_ROKU',
+    }),
+  );
   write(
     join(dir, 'evidence', 'packs', 'roku-cadence.json'),
     JSON.stringify(
