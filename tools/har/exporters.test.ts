@@ -43,7 +43,7 @@ function summary(file: string) {
 const FULL = {
   mc: ['sessionStart', 'play'],
   mcUnchecked: null,
-  mcVersion: 'js-3.1.0',
+  mcVersion: '3.1.0', // the comparable core of the wire's js-3.1.0 (sdk_version_raw keeps it)
   page: ['watch:ep-1001', 'checkout:review'],
   pageUnchecked: null,
 };

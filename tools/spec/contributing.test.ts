@@ -108,6 +108,7 @@ describe('CONTRIBUTING.md recipes', () => {
       'tests',
       'schemas',
       'evidence',
+      'docs', // specs cite sections of docs/reference/wire-formats.md; the verifier reads them from the tree
       'constitution.yaml',
       'goblin.config.yaml',
       'package.json',
