@@ -2,7 +2,7 @@
  * `npm run eval:propose`: the scenario suite. For each scenario: simulate + mutate captures, add a
  * background of fault-free captures (every library), build an investigate bundle from the corpus, run the
  * deterministic proposer, the shadow replay and the judges, and count proposals that pass every judge and
- * the shadow criteria without edits. Goal: ≥ 70 % of real situations, 0 % of decoys.
+ * the shadow criteria without edits. Goal: ≥ 70 % of the (simulated) change scenarios, 0 % of decoys.
  *   npx tsx tools/propose/eval.ts [--json out.json] [scenario-id…]
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -129,7 +129,7 @@ if (process.argv[1] && import.meta.url.endsWith(process.argv[1].split('/').pop()
   const pct = (x: { passed: number; total: number }) => (x.total ? (100 * x.passed) / x.total : 0);
   console.log('');
   console.log(
-    `real situations: ${r.real.passed}/${r.real.total} pass every judge and the shadow criteria without edits (${pct(r.real).toFixed(0)} %, goal ≥ 70 %)`,
+    `simulated change scenarios: ${r.real.passed}/${r.real.total} pass every judge and the shadow criteria without edits (${pct(r.real).toFixed(0)} %, goal ≥ 70 %)`,
   );
   console.log(
     `decoys: ${r.decoys.passed}/${r.decoys.total} accepted (${pct(r.decoys).toFixed(0)} %, goal 0 %)`,
