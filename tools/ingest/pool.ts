@@ -4,6 +4,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { InputFile } from '../har/index.js';
 import type { FileContext, PhaseCpu } from './process-file.js';
 import { IngestSink, type CaptureValidator, type FileReport } from './sink.js';
+import { ingestWorkerBundle, type BundleResult } from './worker-bundle.js';
 
 export interface PoolOptions {
   workers: number;
@@ -14,6 +15,8 @@ export interface PoolOptions {
   onReports: (r: FileReport[]) => void;
   /** Receives each worker's peak RSS, CPU time (µs) and CPU per phase when it ends. */
   onWorkerEnd?: (maxRssBytes: number, cpuUs?: number, phases?: PhaseCpu) => void;
+  /** Told how the workers start: the precompiled bundle, or (file null) the TypeScript source and why. */
+  onWorkerStart?: (bundle: BundleResult) => void;
 }
 
 const WORKER = fileURLToPath(new URL('./worker.ts', import.meta.url));
@@ -49,6 +52,10 @@ export async function runPool(files: InputFile[], opts: PoolOptions): Promise<vo
   const queue = batches(files, opts.batchFiles);
   const n = Math.max(1, Math.min(opts.workers, queue.length));
   const children: ChildProcess[] = [];
+  // The precompiled worker starts in ~0.4 s instead of ~0.7 s and runs without tsx's wrappers.
+  const bundle = await ingestWorkerBundle();
+  const [script, execArgv] = bundle.file ? [bundle.file, []] : [WORKER, ['--import', TSX]];
+  opts.onWorkerStart?.(bundle);
   await new Promise<void>((resolve, reject) => {
     let ended = 0;
     let failed = false;
@@ -59,8 +66,8 @@ export async function runPool(files: InputFile[], opts: PoolOptions): Promise<vo
       reject(e);
     };
     for (let i = 0; i < n; i++) {
-      const child = fork(WORKER, [], {
-        execArgv: ['--import', TSX],
+      const child = fork(script, [], {
+        execArgv,
         stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
       });
       children.push(child);

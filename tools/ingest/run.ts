@@ -8,6 +8,7 @@ import { openStore, queryRows, type Store } from '../store/index.js';
 import { exportRun, repairLake } from '../store/lake.js';
 import { loadStaging } from './load.js';
 import { runInProcess, runPool } from './pool.js';
+import type { BundleResult } from './worker-bundle.js';
 import { phaseCpuUs, type FileContext, type PhaseCpu, type QuarantineRow } from './process-file.js';
 import { loadOrCreateSalt } from './salt.js';
 import type { FileReport } from './sink.js';
@@ -198,6 +199,11 @@ export async function ingest(opts: IngestOptions): Promise<{ summary: IngestSumm
     ctx,
     validate: opts.validate ? { specsDir: resolve(root, opts.validate.specsDir), root } : null,
     onReports,
+    onWorkerStart: (b: BundleResult) => {
+      // Slower, not wrong: say so unless the user asked for the source on purpose.
+      if (!b.file && process.env.GOBLIN_WORKER_TSX !== '1')
+        s.messages.push(`ingest workers run the TypeScript source through tsx (slower start): ${b.reason}`);
+    },
     onWorkerEnd: (rss: number, cpu?: number, phases?: PhaseCpu) => {
       if (phases) addPhases(s.worker_cpu_us, phases);
       opts.onWorkerEnd?.(rss, cpu);

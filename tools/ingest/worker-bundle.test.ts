@@ -1,0 +1,88 @@
+import { mkdtempSync, mkdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { afterEach, describe, expect, it } from 'vitest';
+import { bundleModule, ingestWorkerBundle } from './worker-bundle.js';
+
+const dirs: string[] = [];
+function project(): string {
+  const d = mkdtempSync(join(tmpdir(), 'goblin-bundle-'));
+  dirs.push(d);
+  mkdirSync(join(d, 'tools', 'a'), { recursive: true });
+  writeFileSync(join(d, 'tools', 'a', 'dep.ts'), `export const answer: number = 41;\n`);
+  writeFileSync(
+    join(d, 'tools', 'a', 'main.ts'),
+    `import { answer } from './dep.js';\nexport const value = (x: number): number => x + answer;\n`,
+  );
+  return d;
+}
+afterEach(() => {
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+
+describe('bundleModule', () => {
+  it('builds once, reuses the bundle, and rebuilds when an imported module changes', async () => {
+    const root = project();
+    const outFile = join(root, 'tools', '.bundle', 'main.mjs');
+    const first = await bundleModule({ entry: 'tools/a/main.ts', outFile, root });
+    expect(first).toEqual({ file: outFile, built: true });
+    const mod = (await import(pathToFileURL(outFile).href)) as { value: (x: number) => number };
+    expect(mod.value(1)).toBe(42);
+
+    expect(await bundleModule({ entry: 'tools/a/main.ts', outFile, root })).toEqual({
+      file: outFile,
+      built: false,
+    });
+
+    // A changed dependency (not the entry) must invalidate the bundle.
+    writeFileSync(join(root, 'tools', 'a', 'dep.ts'), `export const answer: number = 99;\n`);
+    utimesSync(join(root, 'tools', 'a', 'dep.ts'), new Date(), new Date(Date.now() + 5000));
+    const again = await bundleModule({ entry: 'tools/a/main.ts', outFile, root });
+    expect(again.built).toBe(true);
+    const fresh = (await import(`${pathToFileURL(outFile).href}?v=2`)) as { value: (x: number) => number };
+    expect(fresh.value(1)).toBe(100);
+  });
+
+  it('refuses a bundle when a module at another depth reads import.meta (its paths would break)', async () => {
+    const root = project();
+    mkdirSync(join(root, 'tools', 'a', 'deep'), { recursive: true });
+    writeFileSync(
+      join(root, 'tools', 'a', 'deep', 'where.ts'),
+      `export const here = new URL('../../../package.json', import.meta.url).href;\n`,
+    );
+    writeFileSync(
+      join(root, 'tools', 'a', 'main.ts'),
+      `import { here } from './deep/where.js';\nexport const value = here;\n`,
+    );
+    const r = await bundleModule({
+      entry: 'tools/a/main.ts',
+      outFile: join(root, 'tools', '.bundle', 'main.mjs'),
+      root,
+      checkMetaDepth: true,
+    });
+    expect(r.file).toBeNull();
+    expect(r.reason).toContain('tools/a/deep/where.ts');
+  });
+
+  it('reports a build error instead of throwing', async () => {
+    const root = project();
+    writeFileSync(
+      join(root, 'tools', 'a', 'main.ts'),
+      `import { nothing } from './missing.js';\nexport const value = nothing;\n`,
+    );
+    const r = await bundleModule({
+      entry: 'tools/a/main.ts',
+      outFile: join(root, 'tools', '.bundle', 'main.mjs'),
+      root,
+    });
+    expect(r.file).toBeNull();
+    expect(r.reason).toMatch(/missing/);
+  });
+
+  it('bundles the real ingest worker (every import.meta user at the bundle depth)', async () => {
+    const r = await ingestWorkerBundle();
+    expect(r.reason).toBeUndefined();
+    expect(r.file).toMatch(/tools[/\\]\.bundle[/\\]ingest-worker\.mjs$/);
+  });
+});
