@@ -2,13 +2,14 @@
  * npm run bench — throughput and ratios, never pass/fail timing:
  *  1. ingest: a ≥ 2,000-HAR, ≥ 1 GB simulated corpus (generated once into bench-corpus/), baseline =
  *     read + JSON.parse on one thread, vs `goblin ingest` into a fresh store with the worker pool.
+ *     Then `goblin run` vs `goblin ingest` on the same corpus, both as fresh CLI processes (goal run ≤ 1.5×).
  *  2. validate: ≥ 10,000 media sessions / ≥ 1 M events through the validator, streaming captures.
  *  3. dictionary induction over 1 M events and the site build at 1,000 specs / 5,000 entries, when
  *     those stages are present.
  *     Two corpus profiles: bench (body-heavy, few beacons per MB, few dates) and dense (beacon-dense captures
  *     over several years of dates); one line per profile with the ratio, phase times, µs of worker CPU per
  *     beacon, the Parquet file count and the peak RSS of the process tree.
- * Flags: --files N (default 2000), --quick (small corpus for a smoke run), --skip a,b (ingest|validate|dictionary|site),
+ * Flags: --files N (default 2000), --quick (small corpus for a smoke run), --skip a,b (ingest|run|validate|dictionary|site),
  *        --profiles bench,dense (default both)
  */
 import { existsSync, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -17,7 +18,7 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { GoblinConfig } from '../config/index.js';
 import { ingest } from '../ingest/run.js';
-import { fork } from 'node:child_process';
+import { fork, spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { listFiles } from '../util/files.js';
@@ -142,6 +143,50 @@ async function benchIngest(profile: 'bench' | 'dense') {
     parquet_files: parquetFiles,
   };
   rmSync(work, { recursive: true, force: true });
+  if (!skip.has('run')) results[`run_${profile}`] = await benchRunVsIngest(profile, dir);
+}
+
+/** Wall time of one CLI command on a fresh store (both commands pay the same CLI start). */
+function timeCli(args: string[], work: string): { seconds: number; code: number | null } {
+  rmSync(work, { recursive: true, force: true });
+  mkdirSync(work, { recursive: true });
+  const cfg = join(work, 'goblin.config.yaml');
+  writeFileSync(
+    cfg,
+    [
+      'storage:',
+      `  base_dir: ${JSON.stringify(work)}`,
+      `  db_file: ${JSON.stringify(join(work, 'bench.duckdb'))}`,
+      `  parquet_dir: ${JSON.stringify(join(work, 'parquet'))}`,
+      'pii:',
+      `  salt_file: ${JSON.stringify(join(work, 'salt'))}`,
+      '',
+    ].join('\n'),
+  );
+  const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
+  const t = performance.now();
+  const r = spawnSync(
+    process.execPath,
+    ['--import', tsx, join(root, 'tools', 'cli', 'main.ts'), ...args, '--config', cfg, '-q'],
+    { cwd: root, stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' },
+  );
+  return { seconds: (performance.now() - t) / 1000, code: r.status };
+}
+
+/**
+ * `goblin run` (ingest + validation in the workers + report + learning layer) against `goblin ingest` on the
+ * same drop, each a fresh CLI process on a fresh store: the issue's goal is run ≤ 1.5× ingest.
+ */
+async function benchRunVsIngest(profile: string, dir: string) {
+  const work = join(root, 'bench-corpus', 'store-cli');
+  const ing = timeCli(['ingest', dir], work);
+  const run = timeCli(['run', dir, '--out', join(work, 'out')], work);
+  rmSync(work, { recursive: true, force: true });
+  const ratio = run.seconds / ing.seconds;
+  line(
+    `[${profile}] goblin run ${run.seconds.toFixed(2)} s (exit ${run.code}) vs goblin ingest ${ing.seconds.toFixed(2)} s (exit ${ing.code}): ratio ${ratio.toFixed(2)} (goal ≤ 1.5)`,
+  );
+  return { run_s: run.seconds, ingest_s: ing.seconds, ratio };
 }
 
 async function main() {
