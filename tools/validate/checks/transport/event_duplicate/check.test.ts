@@ -12,4 +12,24 @@ testCheck(eventDuplicate, {
       ],
     },
   ],
+  invalid: [
+    {
+      title: 'another page view between the two copies does not hide the duplicate',
+      protocol: 'aa',
+      events: [
+        { at: 0, type: 'page' },
+        { at: 300, type: 'page', params: { pageName: 'checkout' } },
+        { at: 600, type: 'page', fires: 'EVENT_DUPLICATE' },
+      ],
+    },
+    {
+      title: 'a rule firing three times 0.8 s apart: each copy is judged against the one just before',
+      protocol: 'aa',
+      events: [
+        { at: 0, type: 'page' },
+        { at: 800, type: 'page', fires: 'EVENT_DUPLICATE' },
+        { at: 1600, type: 'page', fires: 'EVENT_DUPLICATE' },
+      ],
+    },
+  ],
 });
