@@ -71,10 +71,27 @@ export interface Decision {
 type SessionScopeView = Pick<Session, 'platform' | 'sdk' | 'protocol' | 'sdk_version' | 'virtual_version'>;
 
 /**
+ * Decisions depend only on the pack and five session fields, and a drop holds few distinct (platform,
+ * sdk, protocol, version) combinations: computing them per session (every scope matched, semver tested)
+ * was a sixth of the validator's time. A pack is built once and never changed afterwards.
+ */
+const decisionCache = new WeakMap<RulePack, Map<string, readonly Decision[]>>();
+
+/**
  * Which spec decides each check for a session: among in-scope specs, those overridden by another
  * in-scope spec drop out, then the narrowest scope wins; ties go to the lower spec id (and lint warns).
+ * The result is shared between sessions of the same scope: read it, do not change it.
  */
-export function decide(pack: RulePack, s: SessionScopeView): Decision[] {
+export function decide(pack: RulePack, s: SessionScopeView): readonly Decision[] {
+  let cache = decisionCache.get(pack);
+  if (!cache) decisionCache.set(pack, (cache = new Map()));
+  const key = `${s.platform}\u0000${s.sdk}\u0000${s.protocol}\u0000${s.sdk_version}\u0000${s.virtual_version}`;
+  let d = cache.get(key);
+  if (!d) cache.set(key, (d = decideFresh(pack, s)));
+  return d;
+}
+
+function decideFresh(pack: RulePack, s: SessionScopeView): Decision[] {
   const out: Decision[] = [];
   for (const [checkId, bound] of pack.byCheck) {
     const candidates = bound.map((b) => ({ b, m: matchScope(b.spec.spec.scope, s) }));

@@ -314,4 +314,24 @@ describe('precedence', () => {
       'CADENCE_AD_PING_GAP',
     );
   });
+  it('sessions of one scope share a decision; another library version is decided afresh', () => {
+    // AppMeasurement 1.x predates the ECID service: the web ECID spec is scoped to >= 2.0.0.
+    const web = {
+      platform: 'web',
+      sdk: 'aa' as const,
+      protocol: 'aa' as const,
+      virtual_version: null,
+    };
+    const ecid = (v: string) =>
+      decide(pack, { ...web, sdk_version: v }).find((x) => x.checkId === 'identity.missing_ecid')!;
+    const modern = ecid('2.23.0');
+    expect(modern.winner!.spec.spec.id).toBe('IDENTITY_MISSING_ECID_AA_WEB');
+    expect(decide(pack, { ...web, sdk_version: '2.23.0' })).toBe(
+      decide(pack, { ...web, sdk_version: '2.23.0' }),
+    );
+    const legacy = ecid('1.4.0');
+    expect(legacy.winner).toBeNull();
+    expect(legacy.candidates.find((c) => c.spec === 'IDENTITY_MISSING_ECID_AA_WEB')!.why).toMatch(/1\.4\.0/);
+    expect(ecid('2.23.0')).toBe(modern);
+  });
 });
