@@ -100,8 +100,11 @@ async function writePart(
   mkdirSync(dir, { recursive: true });
   const final = join(dir, `${name}.parquet`);
   const tmp = join(dir, `${name}${TMP_SUFFIX}`);
+  // zstd level 1, not DuckDB's default 3: on the dense bench's 46 k events the part came out slightly
+  // smaller (4.72 vs 4.78 MB, rows sorted by sdk and time compress well either way) in 1.4 s of CPU instead
+  // of 2.2–3.7 s.
   await con.run(
-    `COPY (${select} ${PART_ORDER}) TO ${sqlString(tmp)} (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 122880)`,
+    `COPY (${select} ${PART_ORDER}) TO ${sqlString(tmp)} (FORMAT parquet, COMPRESSION zstd, COMPRESSION_LEVEL 1, ROW_GROUP_SIZE 122880)`,
   );
   const [m] = await queryRows<{ n: number; lo: number | null; hi: number | null }>(
     con,
