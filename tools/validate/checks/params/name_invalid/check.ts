@@ -76,43 +76,74 @@ export const nameInvalid = defineCheck({
     ],
   },
   run(a, _v, p) {
-    const custom = new RegExp(p.custom_key_pattern);
+    const verdicts = verdictCache(p.custom_key_pattern);
     const hits: Hit[] = [];
     const seen = new Set<string>();
-    const bad = (e: Envelope, k: string, why: string) => {
-      if (seen.has(k)) return;
-      seen.add(k);
-      hits.push({ code: 'PARAM_NAME_INVALID', event: e, message: why, observed: k });
-    };
     for (const e of a.session.events) {
-      for (const k of Object.keys(e.params)) {
-        if (e.family === 'aa' && !k.includes('.')) {
-          const canon = AA_LOWER.get(k.toLowerCase());
-          if (canon && canon !== k)
-            bad(e, k, `Analytics parameter '${k}' has the wrong case (expected '${canon}')`);
-          else if (!AA_VAR.test(k) && AA_VAR.test(k.toLowerCase()))
-            bad(e, k, `Analytics variable '${k}' has the wrong case (expected '${k.toLowerCase()}')`);
-        }
-        if (e.family === 'edge' || e.family === 'media-edge') {
-          for (const seg of k.split('.')) {
-            if (/^evar\d+$/i.test(seg) && !/^eVar\d+$/.test(seg))
-              bad(e, k, `XDM '${seg}' has the wrong case (expected 'eVar${seg.slice(4)}')`);
-            if (/^prop\d+$/i.test(seg) && !/^prop\d+$/.test(seg))
-              bad(e, k, `XDM '${seg}' has the wrong case (expected 'prop${seg.slice(4)}')`);
-          }
-        }
-        const meta = k.startsWith('customMetadata.')
-          ? k.slice('customMetadata.'.length)
-          : k.startsWith('mediaCollection.customMetadata.')
-            ? k.slice('mediaCollection.customMetadata.'.length)
-            : k.startsWith('s:meta:')
-              ? k.slice('s:meta:'.length)
-              : null;
-        if (meta !== null && !custom.test(meta))
-          bad(e, k, `custom metadata key '${meta}' is outside ${p.custom_key_pattern}`);
+      const byKey = verdicts(e.family);
+      for (const k in e.params) {
+        let why = byKey.get(k);
+        if (why === undefined) byKey.set(k, (why = judgeName(e.family, k, p.custom_key_pattern)));
+        if (why === null || seen.has(k)) continue;
+        seen.add(k);
+        hits.push({ code: 'PARAM_NAME_INVALID', event: e, message: why, observed: k });
       }
       if (hits.length >= 10) break;
     }
     return { status: 'ran', hits };
   },
 });
+
+/** What is wrong with a parameter name, or null: a pure function of family, name and the metadata pattern. */
+function judgeName(family: Envelope['family'], k: string, pattern: string): string | null {
+  if (family === 'aa' && !k.includes('.')) {
+    const canon = AA_LOWER.get(k.toLowerCase());
+    if (canon && canon !== k) return `Analytics parameter '${k}' has the wrong case (expected '${canon}')`;
+    if (!AA_VAR.test(k) && AA_VAR.test(k.toLowerCase()))
+      return `Analytics variable '${k}' has the wrong case (expected '${k.toLowerCase()}')`;
+  }
+  if (family === 'edge' || family === 'media-edge') {
+    for (const seg of k.split('.')) {
+      if (/^evar\d+$/i.test(seg) && !/^eVar\d+$/.test(seg))
+        return `XDM '${seg}' has the wrong case (expected 'eVar${seg.slice(4)}')`;
+      if (/^prop\d+$/i.test(seg) && !/^prop\d+$/.test(seg))
+        return `XDM '${seg}' has the wrong case (expected 'prop${seg.slice(4)}')`;
+    }
+  }
+  const meta = k.startsWith('customMetadata.')
+    ? k.slice('customMetadata.'.length)
+    : k.startsWith('mediaCollection.customMetadata.')
+      ? k.slice('mediaCollection.customMetadata.'.length)
+      : k.startsWith('s:meta:')
+        ? k.slice('s:meta:'.length)
+        : null;
+  if (meta !== null && !compiled(pattern).test(meta))
+    return `custom metadata key '${meta}' is outside ${pattern}`;
+  return null;
+}
+
+/**
+ * Sessions repeat the same few dozen parameter names on every beacon: each (pattern, family, name) is
+ * judged once per process. Bounded, so a drop full of unique names cannot grow it without limit.
+ */
+const VERDICTS = new Map<string, Map<string, Map<string, string | null>>>();
+const VERDICTS_MAX = 50_000;
+let verdictCount = 0;
+function verdictCache(pattern: string): (family: string) => Map<string, string | null> {
+  if (verdictCount > VERDICTS_MAX) (VERDICTS.clear(), (verdictCount = 0));
+  let byFamily = VERDICTS.get(pattern);
+  if (!byFamily) VERDICTS.set(pattern, (byFamily = new Map()));
+  return (family) => {
+    let m = byFamily.get(family);
+    if (!m) byFamily.set(family, (m = new Map()));
+    verdictCount++;
+    return m;
+  };
+}
+
+const patterns = new Map<string, RegExp>();
+function compiled(pattern: string): RegExp {
+  let re = patterns.get(pattern);
+  if (!re) patterns.set(pattern, (re = new RegExp(pattern)));
+  return re;
+}
