@@ -14,9 +14,7 @@ function endpoint(e: Envelope): string {
 }
 
 function signature(e: Envelope): string {
-  const keys = Object.keys(e.params)
-    .filter((k) => !CACHE_BUSTERS.has(k) && !k.endsWith('._id') && !k.endsWith('.requestId'))
-    .sort();
+  const keys = Object.keys(e.params).filter(counted).sort();
   return `${endpoint(e)}|${keys.map((k) => `${k}=${String(e.params[k])}`).join('&')}`;
 }
 
@@ -86,7 +84,7 @@ export const eventDuplicate = defineCheck({
     // Each beacon is compared with the latest earlier beacon of the same signature. Building the full
     // signature (every parameter, sorted) for every beacon was a third of the validator's time; when the
     // beacons are in time order only the few earlier beacons of the same endpoint inside the window can
-    // be that one, so only theirs are built. Out-of-order sessions keep the plain map.
+    // be that one, so only those are compared. Out-of-order sessions keep the plain map.
     const sorted = beacons.every((e, i) => i === 0 || beacons[i - 1].ts_ms <= e.ts_ms);
     const prevOf = sorted ? windowedPrev(windowMs) : latestPrev();
     for (const e of beacons) {
@@ -125,29 +123,39 @@ function latestPrev(): PrevOf {
 /**
  * For beacons in time order: the latest earlier beacon with the same signature if it is inside the
  * window, else undefined — the same answer as `latestPrev` wherever the check can fire, because an older
- * match is further away in time. Signatures are built only for beacons of the same endpoint in the window.
+ * match is further away in time. Only beacons of the same endpoint inside the window are compared, value
+ * by value, without building signature strings (legacy ad pings 1 s apart made every ping a candidate).
  */
 function windowedPrev(windowMs: number): PrevOf {
   const byEndpoint = new Map<string, Envelope[]>();
-  const sigs = new Map<Envelope, string>();
-  const sigOf = (e: Envelope) => {
-    let s = sigs.get(e);
-    if (s === undefined) sigs.set(e, (s = signature(e)));
-    return s;
-  };
   return (e) => {
     const key = endpoint(e);
     let seen = byEndpoint.get(key);
     if (!seen) byEndpoint.set(key, (seen = []));
     let prev: Envelope | undefined;
     for (let i = seen.length - 1; i >= 0 && e.ts_ms - seen[i].ts_ms <= windowMs; i--)
-      if (sigOf(seen[i]) === sigOf(e)) {
+      if (sameParams(seen[i], e)) {
         prev = seen[i];
         break;
       }
     seen.push(e);
     return prev;
   };
+}
+
+const counted = (k: string) => !CACHE_BUSTERS.has(k) && !k.endsWith('._id') && !k.endsWith('.requestId');
+
+/** The signature's parameter part, compared in place: same names and values, cache-busters aside. */
+function sameParams(a: Envelope, b: Envelope): boolean {
+  let n = 0;
+  for (const k in a.params) {
+    if (!counted(k)) continue;
+    n++;
+    if (!(k in b.params) || String(a.params[k]) !== String(b.params[k])) return false;
+  }
+  let m = 0;
+  for (const k in b.params) if (counted(k)) m++;
+  return n === m;
 }
 
 /**
