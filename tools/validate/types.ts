@@ -23,6 +23,8 @@ export interface CaptureView {
   capture: Capture;
   /** Heartbeat session ids of the capture (to tell whose AA media hits are whose). */
   heartbeatSids: Set<string>;
+  /** Beacon families present anywhere in the capture (what `evidence.captureFamilies` asks about). */
+  families: ReadonlySet<string>;
   cnames: { aa: string[]; heartbeat: string[]; 'media-collection': string[]; edge: string[] };
   /** Dictionary types (param → type) for checks scoped with `requires.dict`. */
   dictionary?: Map<string, string>;

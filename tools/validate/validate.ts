@@ -23,6 +23,7 @@ const ENFORCING = new Set(['active']);
 
 /** `requires.keys`: wire params, or the envelope fields `playhead` / `event_type` (every event has a type). */
 function requiredKeysPresent(session: Session, keys: string[]): boolean {
+  if (!keys.length) return true;
   const present = (k: string) =>
     k === 'event_type' ||
     session.events.some((e) => k in e.params || (k === 'playhead' && e.sequence.playhead_s !== null));
@@ -33,6 +34,8 @@ export function captureView(capture: Capture, opts: ValidateOptions): CaptureVie
   return {
     capture,
     heartbeatSids: new Set(capture.sessions.filter((s) => s.protocol === 'heartbeat').map((s) => s.key)),
+    // One pass here instead of a scan of the capture's events per check and session.
+    families: new Set(capture.events.map((e) => e.family)),
     cnames: opts.cnames,
     dictionary: opts.dictionary,
   };
@@ -109,7 +112,7 @@ export function judgeSession(
   if (requires.dict.length && !requires.dict.every((p) => view.dictionary?.has(p)))
     return { status: 'abstain', reason: 'dictionary lacks required params' };
   const families = check.evidence.captureFamilies;
-  if (families?.length && !view.capture.events.some((e) => families.includes(e.family)))
+  if (families?.length && !families.some((f) => view.families.has(f)))
     return {
       status: 'abstain',
       reason: `capture holds no ${families.map((f) => FAMILY_WORDS[f] ?? f).join(' or ')} traffic (${check.evidence.needs})`,
@@ -224,8 +227,12 @@ function timelineOf(har: string, session: Session, findings: Finding[], maxParam
     sdk_version: session.sdk_version,
     events: session.events.map((e) => {
       const params: Record<string, string | number | boolean | null> = {};
-      for (const [k, v] of Object.entries(e.params).slice(0, maxParams))
+      let n = 0;
+      for (const k in e.params) {
+        if (n++ >= maxParams) break;
+        const v = e.params[k];
         params[k] = typeof v === 'string' && v.length > 80 ? `${v.slice(0, 77)}…` : v;
+      }
       return {
         event_id: e.event_id,
         t_s: Math.round(beaconTime(e) - t0) / 1000,
