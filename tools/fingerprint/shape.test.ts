@@ -174,4 +174,46 @@ describe('shape clusters from a real store', () => {
     expect(rows[0].confidence).toBeGreaterThan(0);
     expect(rows[1]).toMatchObject({ sdk_version: versionCore(HB_OLD.version), virtual_version: null }); // explicit wins
   });
+
+  it('ingest workers use the shape model of the process that started them (parsed once, sent at init)', async () => {
+    const { model } = buildShapeModel(shapes);
+    setShapeModel(model);
+    const newCluster = model.clusters.find((c) => c.dominant_version === versionCore(HB_NEW.version))!;
+    const drop = join(dir, 'pooled');
+    mkdirSync(drop, { recursive: true });
+    // ≥ 8 files so ingest forks its worker pool; each worker would otherwise read dictionary/_shapes.yaml.
+    for (let i = 0; i < 8; i++)
+      writeFileSync(
+        join(drop, `nover-${i}.har`),
+        harJson(
+          heartbeatRequests({
+            sid: `8888000011112222000${i}`,
+            videoId: `vid-p${i}`,
+            name: 'P',
+            length: 600,
+            build: { ...HB_NEW, version: null },
+            pings: 4,
+            t0: T0 + 2 * 86_400_000 + i * 60_000,
+          }),
+        ),
+      );
+    const { ingest } = await import('../ingest/run.js');
+    const { GoblinConfig } = await import('../config/index.js');
+    const work = join(dir, 'pooled-store');
+    const config = GoblinConfig.parse({
+      storage: { base_dir: work, db_file: join(work, 'g.duckdb'), parquet_dir: join(work, 'parquet') },
+      pii: { salt_file: join(work, 'salt') },
+    });
+    const { store: pooled } = await ingest({ inputs: [drop], config, root: dir, quiet: true, workers: 2 });
+    try {
+      const rows = await queryRows<{ virtual_version: string | null }>(
+        pooled.con,
+        `SELECT virtual_version FROM session WHERE session_key LIKE '8888%'`,
+      );
+      expect(rows).toHaveLength(8);
+      expect(rows.every((r) => r.virtual_version === newCluster.id)).toBe(true);
+    } finally {
+      pooled.close();
+    }
+  }, 60_000);
 });

@@ -48,10 +48,13 @@ export function guessSessionVersion(
  * an explicit library version are left alone; the others get the cluster id as `virtual_version` and a
  * confidence that folds in the shape match (platform confidence × match confidence).
  */
-export function assignVirtualVersions(sessions: Session[], model: ShapeModel | null = shapeModel()): void {
-  if (!model) return;
+export function assignVirtualVersions(sessions: Session[], given?: ShapeModel | null): void {
+  // Loaded only when a session lacks an explicit version: most captures never need the model.
+  let model: ShapeModel | null | undefined = given;
   for (const s of sessions) {
     if (s.sdk_version) continue;
+    if (model === undefined) model = shapeModel();
+    if (!model) return;
     const g = guessSessionVersion(s, model);
     if (!g) continue;
     s.virtual_version = g.virtual_version;

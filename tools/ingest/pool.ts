@@ -1,6 +1,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import type { ShapeModel } from '../fingerprint/shape.js';
 import type { InputFile } from '../har/index.js';
 import type { FileContext, PhaseCpu } from './process-file.js';
 import { IngestSink, type CaptureValidator, type FileReport } from './sink.js';
@@ -15,6 +16,11 @@ export interface PoolOptions {
   onReports: (r: FileReport[]) => void;
   /** Receives each worker's peak RSS, CPU time (µs) and CPU per phase when it ends. */
   onWorkerEnd?: (maxRssBytes: number, cpuUs?: number, phases?: PhaseCpu) => void;
+  /**
+   * Called once the workers are forked (they boot meanwhile): its result goes to each worker with its
+   * init message, so the shape model's YAML is parsed once in the parent, not once per worker.
+   */
+  shapeModel?: () => ShapeModel | null;
   /** Told how the workers start: the precompiled bundle, or (file null) the TypeScript source and why. */
   onWorkerStart?: (bundle: BundleResult) => void;
 }
@@ -100,13 +106,23 @@ export async function runPool(files: InputFile[], opts: PoolOptions): Promise<vo
         if (code !== 0 && !failed && ended < n)
           fail(new Error(`ingest worker ${i} exited with code ${code}`));
       });
+    }
+    // The children boot while the parent parses the shape model once for all of them.
+    let shapeModel: ShapeModel | null | undefined;
+    try {
+      shapeModel = opts.shapeModel?.();
+    } catch {
+      shapeModel = undefined; // each worker then loads (or fails to load) it itself, as before
+    }
+    children.forEach((child, i) =>
       child.send({
         type: 'init',
         stagingDir: opts.stagingDir,
         workerId: `w${i}`,
         ctx: opts.ctx,
         validate: opts.validate,
-      });
-    }
+        ...(shapeModel !== undefined ? { shapeModel } : {}),
+      }),
+    );
   });
 }

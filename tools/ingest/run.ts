@@ -9,6 +9,7 @@ import { exportRun, repairLake } from '../store/lake.js';
 import { loadStaging } from './load.js';
 import { runInProcess, runPool } from './pool.js';
 import type { BundleResult } from './worker-bundle.js';
+import { shapeModel } from '../fingerprint/virtual.js';
 import { phaseCpuUs, type FileContext, type PhaseCpu, type QuarantineRow } from './process-file.js';
 import { loadOrCreateSalt } from './salt.js';
 import type { FileReport } from './sink.js';
@@ -199,6 +200,7 @@ export async function ingest(opts: IngestOptions): Promise<{ summary: IngestSumm
     ctx,
     validate: opts.validate ? { specsDir: resolve(root, opts.validate.specsDir), root } : null,
     onReports,
+    shapeModel,
     onWorkerStart: (b: BundleResult) => {
       // Slower, not wrong: say so unless the user asked for the source on purpose.
       if (!b.file && process.env.GOBLIN_WORKER_TSX !== '1')

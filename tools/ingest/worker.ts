@@ -2,6 +2,8 @@
  * Ingest worker process. Child processes, not worker_threads: on this VM page faults serialize inside a
  * process, so threads gave no speed-up (docs/ingest.md, "Speed").
  */
+import { setShapeModel } from '../fingerprint/virtual.js';
+import type { ShapeModel } from '../fingerprint/shape.js';
 import type { InputFile } from '../har/index.js';
 import { IngestSink, type CaptureValidator } from './sink.js';
 import { phaseCpuUs, type FileContext } from './process-file.js';
@@ -13,6 +15,8 @@ type Msg =
       workerId: string;
       ctx: FileContext;
       validate: { specsDir: string; root: string } | null;
+      /** The parent's shape model (parsed once there): saves each worker parsing the YAML again. */
+      shapeModel?: ShapeModel | null;
     }
   | { type: 'batch'; files: InputFile[] }
   | { type: 'end' };
@@ -28,6 +32,7 @@ async function makeValidator(v: { specsDir: string; root: string } | null): Prom
 process.on('message', async (msg: Msg) => {
   try {
     if (msg.type === 'init') {
+      if (msg.shapeModel !== undefined) setShapeModel(msg.shapeModel);
       sink = new IngestSink(msg.stagingDir, msg.workerId, msg.ctx, await makeValidator(msg.validate));
       process.send!({ type: 'ready' });
     } else if (msg.type === 'batch') {
