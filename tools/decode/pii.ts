@@ -14,17 +14,19 @@ export interface PiiOptions {
 
 export const PII_OFF: PiiOptions = { hashIds: false, truncateUa: false, salt: '', extraRegexes: [] };
 
-const hashCache = new Map<string, string>();
+/** Per salt (one per repository, so almost always one): value → hash. */
+const hashCache = new Map<string, Map<string, string>>();
 const HASH_CACHE_MAX = 50_000;
 
 /** `h:` + first 20 hex chars of HMAC-SHA256(salt, value); equal inputs give equal outputs. */
 export function hashId(salt: string, value: string): string {
-  const key = salt + '\u0000' + value;
-  let h = hashCache.get(key);
+  let bySalt = hashCache.get(salt);
+  if (!bySalt) hashCache.set(salt, (bySalt = new Map()));
+  let h = bySalt.get(value);
   if (h === undefined) {
     h = 'h:' + createHmac('sha256', salt).update(value).digest('hex').slice(0, 20);
-    if (hashCache.size >= HASH_CACHE_MAX) hashCache.clear();
-    hashCache.set(key, h);
+    if (bySalt.size >= HASH_CACHE_MAX) bySalt.clear();
+    bySalt.set(value, h);
   }
   return h;
 }
@@ -88,11 +90,17 @@ function compiledRegexes(list: readonly (string | RegExp)[]): RegExp[] {
 /** Clear ids shorter than this are hashed in params but not searched for inside other text. */
 const MIN_SCRUB_LEN = 4;
 
-function replaceAll(text: string, ids: Map<string, string>): string {
-  for (const [clear, hashed] of ids) {
+/** A clear id, its URL-encoded form when that differs (computed once per entry, not per text), its hash. */
+interface ScrubId {
+  clear: string;
+  enc: string | null;
+  hashed: string;
+}
+
+function replaceAll(text: string, ids: readonly ScrubId[]): string {
+  for (const { clear, enc, hashed } of ids) {
     if (text.includes(clear)) text = text.split(clear).join(hashed);
-    const enc = encodeURIComponent(clear);
-    if (enc !== clear && text.includes(enc)) text = text.split(enc).join(hashed);
+    if (enc !== null && text.includes(enc)) text = text.split(enc).join(hashed);
   }
   return text;
 }
@@ -134,8 +142,8 @@ export function applyPii(events: Envelope[], serverIp: string | null, pii: PiiOp
   const { salt } = pii;
   const regexes = pii.extraRegexes.length > 0 ? compiledRegexes(pii.extraRegexes) : null;
   const hashMatch = (m: string) => hashId(salt, m);
-  const scrubText = (t: string, ids: Map<string, string> | null): string => {
-    let s = ids && ids.size > 0 ? replaceAll(t, ids) : t;
+  const scrubText = (t: string, ids: readonly ScrubId[]): string => {
+    let s = ids.length > 0 ? replaceAll(t, ids) : t;
     if (pii.hashIds && s.includes('kndctr_'))
       s = s.replace(EDGE_IDENTITY_STATE, (_m, head: string, v: string) => `${head}${hashId(salt, v)}"`);
     if (regexes) for (const re of regexes) s = s.replace(re, hashMatch);
@@ -168,8 +176,12 @@ export function applyPii(events: Envelope[], serverIp: string | null, pii: PiiOp
       }
     }
   }
-  const scrubIds = new Map<string, string>();
-  for (const [c, h] of ids) if (c.length >= MIN_SCRUB_LEN) scrubIds.set(c, h);
+  const scrubIds: ScrubId[] = [];
+  for (const [clear, hashed] of ids)
+    if (clear.length >= MIN_SCRUB_LEN) {
+      const enc = encodeURIComponent(clear);
+      scrubIds.push({ clear, enc: enc === clear ? null : enc, hashed });
+    }
 
   // Headers are shared by the entry's envelopes: scrub them once. Cookies are never kept (envelope-base.ts).
   if (pii.hashIds || regexes) {
@@ -201,10 +213,10 @@ export function applyPii(events: Envelope[], serverIp: string | null, pii: PiiOp
           params[k] = ids.get(String(v)) ?? hashId(salt, String(v));
         } else if (typeof v === 'string' && v !== '') {
           if (pii.truncateUa && k.endsWith('userAgent')) params[k] = truncateUa(v);
-          else if (scrubIds.size > 0 || regexes) params[k] = scrubText(v, scrubIds);
+          else if (scrubIds.length > 0 || regexes) params[k] = scrubText(v, scrubIds);
         }
       }
-      if (scrubIds.size > 0 || regexes) {
+      if (scrubIds.length > 0 || regexes) {
         const dims = env.dims;
         for (const k in dims) dims[k] = scrubText(dims[k], scrubIds);
       }
