@@ -185,15 +185,17 @@ export const EXPLAINS: Record<CodeFamily, Explains> = {
     type: (t) => t === 'aaMediaStart' || t === 'aaStart' || t === 'aaAdStart',
     signals: ['aa_media_hits', 'hb_aa_markers', 'aa_start_late_s', 'aa_vsid_foreign'],
   },
-  // rejected / truncated / duplicated beacons change what the decoder sees of every event
+  // the union of the four transport codes below (CODE_EXPLAINS): a session is judged by its codes
   transport: {
-    features: ['error_share', 'dup_density', 'shape_rare', 'shape_distinct', 'events_log', 'duration_log'],
+    features: ['error_share', 'dup_density', 'shape_rare', 'shape_distinct'],
     type: () => true,
     signals: [
       'status_bad',
       'status_zero',
       'aa_unterminated',
       'dup_events',
+      'host_other_protocol',
+      'http_plain',
       'gap_long_play',
       'gap_long_ad',
       'gap_long_pause',
@@ -213,6 +215,44 @@ export const EXPLAINS: Record<CodeFamily, Explains> = {
     sets: ['key', 'missing'],
   },
 };
+
+/**
+ * Codes that explain less than their family. A transport finding names one thing that went wrong on
+ * the wire; the beacon is still in the capture and decoded, so it must not set aside the rest of the
+ * session's evidence (a 400 answer to a start without a required parameter explains the 400, not the
+ * missing parameter).
+ */
+export const CODE_EXPLAINS: Record<string, Explains> = {
+  BEACON_REJECTED: { features: ['error_share'], signals: ['status_bad', 'status_zero'] },
+  HOST_UNEXPECTED: { features: [], signals: ['host_other_protocol', 'http_plain'], sets: ['host'] },
+  // a GET cut at the URL limit loses its trailing parameters (new shapes, usual keys missing)
+  BEACON_TRUNCATED: {
+    features: ['shape_rare', 'shape_distinct'],
+    signals: ['aa_unterminated'],
+    sets: ['key', 'missing'],
+  },
+  // a beacon sent twice repeats its event type and makes a self-bigram
+  EVENT_DUPLICATE: {
+    features: ['dup_density', 'events_log'],
+    type: () => true,
+    signals: ['dup_events'],
+    sets: ['bigram'],
+  },
+};
+
+/** What a session's findings explain: per code where CODE_EXPLAINS narrows it, else per family. */
+export function explainsOf(codes: readonly string[]): Explains[] {
+  const out: Explains[] = [];
+  const fams = new Set<CodeFamily>();
+  for (const c of codes) {
+    if (CODE_EXPLAINS[c]) out.push(CODE_EXPLAINS[c]);
+    else {
+      const f = CODE_INFO.get(c)?.family;
+      if (f && !fams.has(f)) (fams.add(f), out.push(EXPLAINS[f]));
+    }
+  }
+  return out;
+}
 
 interface Evidence {
   evidence: string;
@@ -629,11 +669,10 @@ export function noveltyScores(
   }
   return feats.map((_, i) => {
     const fams = violatedFamilies(codesOf(i));
+    const explains = explainsOf(codesOf(i));
     const explained = (e: string) => {
       const [kind, name] = [e.slice(0, e.indexOf(':')), e.slice(e.indexOf(':') + 1)];
-      for (const f of fams) {
-        const x = EXPLAINS[f];
-        if (!x) continue;
+      for (const x of explains) {
         if (kind === 'feature' && x.features.includes(name)) return true;
         if (kind === 'type' && x.type?.(name)) return true;
         if (kind === 'param0' && x.params) return true;

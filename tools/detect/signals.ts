@@ -54,6 +54,9 @@ export const SIGNALS = {
     'hits whose report suite id has characters outside lower-case letters, digits, dot, comma, underscore, hyphen',
   status_bad: 'beacons answered with a status outside 2xx/3xx (or with collection errors)',
   status_zero: 'beacons that got no response (status 0: blocked, aborted)',
+  host_other_protocol:
+    "beacons sent to another Adobe protocol's documented endpoint (an Analytics hit on the heartbeat host, a Media Collection call on *.hb.omtrdc.net)",
+  http_plain: 'beacons sent over plain http',
   ecid_missing:
     '1 when the first event of the session (its start / first hit) carries no Experience Cloud ID',
   ecid_distinct: 'distinct ECIDs in the session beyond the first',
@@ -93,8 +96,18 @@ export interface SessionSignals {
   bigrams: string[];
 }
 
-/** Nominal ping intervals (s) by protocol: main content every 10 s everywhere; ads 1 s on legacy heartbeat. */
-export function nominalInterval(protocol: string, asset: 'main' | 'ad', adGaps: number[] = []): number {
+/**
+ * Nominal ping intervals (s) by protocol: main content every 10 s everywhere; ads 1 s on legacy
+ * heartbeat. Downloaded (offline) content is the exception: its pings are 50 s apart for content and
+ * ads alike (wire-formats.md §4.6), so a 50 s gap there is the protocol, not a missing ping.
+ */
+export function nominalInterval(
+  protocol: string,
+  asset: 'main' | 'ad',
+  adGaps: number[] = [],
+  downloaded = false,
+): number {
+  if (downloaded) return 50;
   if (asset === 'main') return 10;
   if (protocol === 'heartbeat') return 1;
   // Media Collection / Edge: 10 s unless granular ad tracking (1 s) — read from the session's own median
@@ -191,12 +204,14 @@ export function sessionSignals(
       }
       prev = s;
     }
+    const downloaded = isDownloaded(session);
     const adNom = nominalInterval(
       session.protocol,
       'ad',
       gaps.filter((g) => g.asset === 'ad').map((g) => g.s),
+      downloaded,
     );
-    const mainNom = nominalInterval(session.protocol, 'main');
+    const mainNom = nominalInterval(session.protocol, 'main', [], downloaded);
     const playGaps: number[] = [];
     const bestLong = { v: 0 };
     const bestShort = { v: 0 };
@@ -427,13 +442,15 @@ export function sessionSignals(
       const k = `${e.sequence.event_type}|${e.dims.pageName ?? e.params.pageName ?? ''}|${e.params.pe ?? ''}`;
       const t = e.beacon_ts_ms ?? e.ts_ms;
       const prevT = lastHit.get(k);
-      if (prevT !== undefined && t - prevT < 2000) {
+      // `pccr=true` marks AppMeasurement's re-send of a hit whose first answer was a cookie redirect
+      // (wire-formats.md §2, the infinite-redirect guard): the same hit twice on purpose, not a duplicate
+      if (prevT !== undefined && t - prevT < 2000 && !isRedirectRetry(e)) {
         values.dup_events++;
         mark('dup_events', e, `${e.sequence.event_type} repeated ${t - prevT} ms after the same hit`);
       }
       lastHit.set(k, t);
       const q = e.raw.query;
-      if (e.network.method === 'GET' && q && q.length > 200 && !/(^|&)AQE=1$/.test(q)) {
+      if (e.network.method === 'GET' && q && q.length > 200 && !AQE_END.test(q)) {
         values.aa_unterminated++;
         mark('aa_unterminated', e, `Analytics hit of ${q.length} characters without the AQE=1 end marker`);
       }
@@ -443,6 +460,15 @@ export function sessionSignals(
       values.dup_events++;
       mark('dup_events', e, `${e.sequence.event_type} repeated with the same playhead and time`);
     } else seen.add(k);
+    const owner = endpointOf(e.network.host);
+    if (owner && !(ENDPOINT_FAMILIES[owner] as readonly string[]).includes(e.family)) {
+      values.host_other_protocol++;
+      mark('host_other_protocol', e, `${e.family} beacon sent to ${e.network.host}, the ${owner} endpoint`);
+    }
+    if (e.network.protocol === 'http') {
+      values.http_plain++;
+      mark('http_plain', e, `${e.family} beacon sent over plain http to ${e.network.host}`);
+    }
     const code = e.network.status;
     if (code === 0) {
       values.status_zero++;
@@ -541,6 +567,48 @@ export function sessionSignals(
     bigrams.add(`${ev[i - 1].sequence.event_type}>${ev[i].sequence.event_type}`);
   const hosts = [...new Set(ev.map((e) => `${e.family}@${hostShape(e.network.host)}`))];
   return { values, at, keys: [...keys], hosts, bigrams: [...bigrams] };
+}
+
+/**
+ * Adobe-owned endpoints and the wire families each serves (wire-formats.md §1): an Analytics hit on a
+ * heartbeat host, or a Media Collection call on the heartbeat host, is a tracking-server mix-up. First
+ * party CNAMEs and unknown hosts belong to no protocol here and are never counted.
+ */
+const ENDPOINTS: [RegExp, keyof typeof ENDPOINT_FAMILIES][] = [
+  [/\.hb-api\.omtrdc\.net$/, 'Media Collection API'],
+  [/\.hb\.omtrdc\.net$/, 'legacy heartbeat'],
+  [/(\.sc\d*\.omtrdc\.net|\.2o7\.net|\.data\.adobedc\.net)$/, 'Analytics'],
+  [/^(edge|edge-int|server|adobedc\.demdex)\.(adobedc|demdex)\.net$/, 'Edge'],
+];
+const ENDPOINT_FAMILIES = {
+  'Media Collection API': ['media-collection'],
+  'legacy heartbeat': ['heartbeat', 'heartbeat-settings'],
+  Analytics: ['aa'],
+  Edge: ['edge', 'media-edge'],
+} as const satisfies Record<string, readonly string[]>;
+function endpointOf(host: string): keyof typeof ENDPOINT_FAMILIES | null {
+  const h = host.toLowerCase();
+  for (const [re, owner] of ENDPOINTS) if (re.test(h)) return owner;
+  return null;
+}
+
+/** The end marker of an Analytics GET, optionally followed by the redirect guard the retry appends. */
+const AQE_END = /(^|&)AQE=1(&pccr=true)?$/;
+
+/** An Analytics hit re-sent after a cookie redirect (`pccr=true`). */
+function isRedirectRetry(e: Envelope): boolean {
+  return String(e.params.pccr ?? '') === 'true' || /(^|&)pccr=true(&|$)/.test(e.raw.query ?? '');
+}
+
+/** Whether the session declares downloaded (offline) content, in any protocol's spelling. */
+export function isDownloaded(session: Session): boolean {
+  for (const e of session.events) {
+    if (e.params._downloaded === true) return true;
+    for (const [k, v] of Object.entries(e.params))
+      if (/(^|[.:])(media\.downloaded|isDownloaded)$/.test(k) && String(v) === 'true') return true;
+    if (e.sequence.event_type === 'sessionStart') break;
+  }
+  return false;
 }
 
 /** Whether another media session of the capture carries this id (a second session's own hit). */
