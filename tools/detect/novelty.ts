@@ -74,6 +74,10 @@ export const NOVELTY_OPTIONS = {
   rareShare: 0.03,
   /** A key carried by at least this share of peers is usual; lacking it is evidence. */
   usualShare: 0.97,
+  /** A key sent on every event of a type by at least this share of the peers having the type is usual there … */
+  typeUsualShare: 0.95,
+  /** … when at least this many peers have the type. */
+  typeUsualMin: 10,
   /** Weight of event-type count surprise (natural variety in pauses, chapters, bitrate changes is large). */
   typeWeight: 0.3,
   /** Weight of the zero-share surprise of numeric parameters. */
@@ -205,7 +209,7 @@ export const EXPLAINS: Record<CodeFamily, Explains> = {
   params: {
     features: ['shape_rare', 'shape_distinct'],
     params: true,
-    signals: ['key_odd_name', 'rsid_odd'],
+    signals: ['key_odd_name', 'rsid_odd', 'key_case_clash', 'value_nonfinite'],
     sets: ['key', 'missing'],
   },
   identity: {
@@ -619,6 +623,21 @@ export function noveltyScores(
           if (n > (spelling.get(low)?.[1] ?? 0)) spelling.set(low, [b, n]);
         }
       }
+      // per event type, the keys at least `typeUsualShare` of the peers having the type send on every
+      // event of it (typeKeys), with [carriers, peers having the type]
+      const typeUsual = new Map<string, [number, number]>();
+      if (kind === 'key') {
+        const typeDf = new Map<string, number>();
+        const tkDf = new Map<string, number>();
+        for (const i of idx) {
+          for (const t of Object.keys(feats[i].typeCounts)) typeDf.set(t, (typeDf.get(t) ?? 0) + 1);
+          for (const tk of feats[i].signals?.typeKeys ?? []) tkDf.set(tk, (tkDf.get(tk) ?? 0) + 1);
+        }
+        for (const [tk, n] of tkDf) {
+          const nT = typeDf.get(tk.slice(0, tk.indexOf('|'))) ?? 0;
+          if (nT >= o.typeUsualMin && n / nT >= o.typeUsualShare) typeUsual.set(tk, [n, nT]);
+        }
+      }
       for (const i of idx) {
         const mine = new Set(of(i));
         // the rarest item the session carries (seen in few peers), and for keys the most usual one it lacks
@@ -656,14 +675,27 @@ export function noveltyScores(
         let missDf = 0;
         for (const k of usual)
           if (!mine.has(k) && (df.get(k) ?? 0) > missDf) [miss, missDf] = [k, df.get(k) ?? 0];
-        if (miss) {
-          const bits = -Math.log2((N - missDf + 1) / (N + 1));
-          ev[i].push({
-            evidence: `missing:${miss}`,
-            bits: o.classWeight * bits,
-            detail: `parameter ${miss} missing; ${missDf} of ${N} peer sessions carry it`,
-          });
+        let best: Evidence | null = miss
+          ? {
+              evidence: `missing:${miss}`,
+              bits: o.classWeight * -Math.log2((N - missDf + 1) / (N + 1)),
+              detail: `parameter ${miss} missing; ${missDf} of ${N} peer sessions carry it`,
+            }
+          : null;
+        // per event type: a key (nearly) every peer event of that type carries, absent from one of ours
+        const have = new Set(feats[i].signals?.typeKeys ?? []);
+        for (const [tk, [carriers, nT]] of typeUsual) {
+          const ty = tk.slice(0, tk.indexOf('|'));
+          if (have.has(tk) || !feats[i].typeCounts[ty]) continue;
+          const bits = o.classWeight * -Math.log2((nT - carriers + 1) / (nT + 1));
+          if (!best || bits > best.bits)
+            best = {
+              evidence: `missing:${tk}`,
+              bits,
+              detail: `${tk.slice(tk.indexOf('|') + 1)} missing on a ${ty} event; ${carriers} of ${nT} peer sessions send it on every ${ty}`,
+            };
         }
+        if (best) ev[i].push(best);
       }
     }
   }

@@ -51,7 +51,11 @@ export const SIGNALS = {
   key_odd_name:
     'parameter names with whitespace, quotes, hyphens or other characters outside the usual key alphabet',
   rsid_odd:
-    'hits whose report suite id has characters outside lower-case letters, digits, dot, comma, underscore, hyphen',
+    'hits whose report suite id has characters outside lower-case letters, digits, dot, comma, underscore, hyphen, or an empty entry in its comma-separated list',
+  key_case_clash:
+    'parameter names that another parameter of the session spells with other letter case (evar44 beside eVar1): keys are case-sensitive',
+  value_nonfinite:
+    'parameter values that are a script non-value (NaN, undefined, Infinity, [object Object]) instead of data',
   status_bad: 'beacons answered with a status outside 2xx/3xx (or with collection errors)',
   status_zero: 'beacons that got no response (status 0: blocked, aborted)',
   host_other_protocol:
@@ -90,6 +94,8 @@ export interface SessionSignals {
   at: Partial<Record<SignalName, SignalPointer>>;
   /** Parameter keys with their value class (`key=int`), digits folded, per event type: `type|key=class`. */
   keys: string[];
+  /** Per event type, the keys every event of that type carries (`type|key`, digits folded). */
+  typeKeys: string[];
   /** Hosts the session's beacons went to. */
   hosts: string[];
   /** Event-type bigrams in send order (`a>b`), the session's event grammar. */
@@ -546,6 +552,10 @@ export function sessionSignals(
   const keys = new Set<string>();
   const bigrams = new Set<string>();
   const odd = new Set<string>();
+  // per event type, the (digit-folded) keys every event of that type carries; and each key's spelling
+  const typeKeySets = new Map<string, Set<string>>();
+  const spellings = new Map<string, string>();
+  const clashed = new Set<string>();
   for (const e of ev) {
     for (const k of Object.keys(e.params))
       if (!/^[A-Za-z0-9_.:#@$[\]]+$/.test(k) && !odd.has(k)) {
@@ -553,7 +563,7 @@ export function sessionSignals(
         values.key_odd_name++;
         mark('key_odd_name', e, `parameter name ${JSON.stringify(k)} on ${e.sequence.event_type}`);
       }
-    if (e.actor.rsid !== null && !/^[a-z0-9.,_-]+$/.test(e.actor.rsid)) {
+    if (e.actor.rsid !== null && !rsidOk(e.actor.rsid)) {
       values.rsid_odd++;
       mark('rsid_odd', e, `report suite ${JSON.stringify(e.actor.rsid)}`);
     }
@@ -561,12 +571,33 @@ export function sessionSignals(
     for (const [k, v] of Object.entries(e.params))
       keys.add(`${ty}|${k.replace(/\d+/g, '#')}=${valueClass(v)}`);
     if (e.actor.rsid !== null)
-      keys.add(`${ty}|@rsid=${valueClass(e.actor.rsid)}${/^[a-z0-9.,_-]+$/.test(e.actor.rsid) ? '' : '!'}`);
+      keys.add(`${ty}|@rsid=${valueClass(e.actor.rsid)}${rsidOk(e.actor.rsid) ? '' : '!'}`);
+    for (const [k, v] of Object.entries(e.params))
+      if (typeof v === 'string' && NON_VALUES.has(v.trim())) {
+        values.value_nonfinite++;
+        mark('value_nonfinite', e, `${k}=${v} on ${ty}`);
+      }
+    const folded = new Set(Object.keys(e.params).map((k) => k.replace(/\d+/g, '#')));
+    const mine = typeKeySets.get(ty);
+    if (!mine) typeKeySets.set(ty, folded);
+    else for (const k of mine) if (!folded.has(k)) mine.delete(k);
+    for (const k of folded) {
+      const low = k.toLowerCase();
+      const other = spellings.get(low);
+      if (other === undefined) spellings.set(low, k);
+      else if (other !== k && !clashed.has(low)) {
+        clashed.add(low);
+        values.key_case_clash++;
+        mark('key_case_clash', e, `parameter ${k} on ${ty} where the session also sends ${other}`);
+      }
+    }
   }
+  const typeKeys: string[] = [];
+  for (const [ty, ks] of typeKeySets) for (const k of ks) typeKeys.push(`${ty}|${k}`);
   for (let i = 1; i < ev.length; i++)
     bigrams.add(`${ev[i - 1].sequence.event_type}>${ev[i].sequence.event_type}`);
   const hosts = [...new Set(ev.map((e) => `${e.family}@${hostShape(e.network.host)}`))];
-  return { values, at, keys: [...keys], hosts, bigrams: [...bigrams] };
+  return { values, at, keys: [...keys], typeKeys, hosts, bigrams: [...bigrams] };
 }
 
 /**
@@ -591,6 +622,12 @@ function endpointOf(host: string): keyof typeof ENDPOINT_FAMILIES | null {
   for (const [re, owner] of ENDPOINTS) if (re.test(h)) return owner;
   return null;
 }
+
+/** A report suite list: comma-separated ids of lower-case letters, digits, dot, underscore, hyphen, none empty. */
+const rsidOk = (r: string) => /^[a-z0-9._-]+(,[a-z0-9._-]+)*$/.test(r);
+
+/** What a script writes when it stringifies a value it does not have. */
+const NON_VALUES = new Set(['NaN', 'undefined', 'Infinity', '-Infinity', '[object Object]']);
 
 /** The end marker of an Analytics GET, optionally followed by the redirect guard the retry appends. */
 const AQE_END = /(^|&)AQE=1(&pccr=true)?$/;
