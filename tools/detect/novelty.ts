@@ -599,6 +599,28 @@ export function noveltyScores(
       });
     }
   }
+  // per protocol and event type, the keys at least `typeUsualShare` of the protocol's sessions having
+  // the type send on every event of it (typeKeys): a key the protocol requires on a start event is
+  // required whatever the SDK, so these are counted over the protocol, not the SDK version
+  const typeUsual = new Map<string, Map<string, [number, number]>>();
+  {
+    const typeDf = new Map<string, number>();
+    const tkDf = new Map<string, number>();
+    for (const f of feats) {
+      for (const t of Object.keys(f.typeCounts))
+        typeDf.set(`${f.protocol}|${t}`, (typeDf.get(`${f.protocol}|${t}`) ?? 0) + 1);
+      for (const tk of f.signals?.typeKeys ?? [])
+        tkDf.set(`${f.protocol}|${tk}`, (tkDf.get(`${f.protocol}|${tk}`) ?? 0) + 1);
+    }
+    for (const [ptk, n] of tkDf) {
+      const [proto, ty] = ptk.split('|', 2);
+      const nT = typeDf.get(`${proto}|${ty}`) ?? 0;
+      if (nT < o.typeUsualMin || n / nT < o.typeUsualShare) continue;
+      const m = typeUsual.get(proto) ?? new Map<string, [number, number]>();
+      m.set(ptk.slice(proto.length + 1), [n, nT]);
+      typeUsual.set(proto, m);
+    }
+  }
   for (const idx of signalGroups(feats, o.minGroup)) {
     if (idx.length < 5) continue;
     const sets: ['key' | 'host' | 'bigram', (i: number) => readonly string[]][] = [
@@ -621,21 +643,6 @@ export function noveltyScores(
         for (const [b, n] of baseDf) {
           const low = b.toLowerCase();
           if (n > (spelling.get(low)?.[1] ?? 0)) spelling.set(low, [b, n]);
-        }
-      }
-      // per event type, the keys at least `typeUsualShare` of the peers having the type send on every
-      // event of it (typeKeys), with [carriers, peers having the type]
-      const typeUsual = new Map<string, [number, number]>();
-      if (kind === 'key') {
-        const typeDf = new Map<string, number>();
-        const tkDf = new Map<string, number>();
-        for (const i of idx) {
-          for (const t of Object.keys(feats[i].typeCounts)) typeDf.set(t, (typeDf.get(t) ?? 0) + 1);
-          for (const tk of feats[i].signals?.typeKeys ?? []) tkDf.set(tk, (tkDf.get(tk) ?? 0) + 1);
-        }
-        for (const [tk, n] of tkDf) {
-          const nT = typeDf.get(tk.slice(0, tk.indexOf('|'))) ?? 0;
-          if (nT >= o.typeUsualMin && n / nT >= o.typeUsualShare) typeUsual.set(tk, [n, nT]);
         }
       }
       for (const i of idx) {
@@ -684,7 +691,7 @@ export function noveltyScores(
           : null;
         // per event type: a key (nearly) every peer event of that type carries, absent from one of ours
         const have = new Set(feats[i].signals?.typeKeys ?? []);
-        for (const [tk, [carriers, nT]] of typeUsual) {
+        for (const [tk, [carriers, nT]] of typeUsual.get(feats[i].protocol) ?? []) {
           const ty = tk.slice(0, tk.indexOf('|'));
           if (have.has(tk) || !feats[i].typeCounts[ty]) continue;
           const bits = o.classWeight * -Math.log2((nT - carriers + 1) / (nT + 1));

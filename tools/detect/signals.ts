@@ -53,7 +53,7 @@ export const SIGNALS = {
   rsid_odd:
     'hits whose report suite id has characters outside lower-case letters, digits, dot, comma, underscore, hyphen, or an empty entry in its comma-separated list',
   key_case_clash:
-    'parameter names that another parameter of the session spells with other letter case (evar44 beside eVar1): keys are case-sensitive',
+    'parameter names spelled with other letter case than another parameter of the session or a documented Analytics parameter (evar44 beside eVar1, pagename for pageName): keys are case-sensitive',
   value_nonfinite:
     'parameter values that are a script non-value (NaN, undefined, Infinity, [object Object]) instead of data',
   status_bad: 'beacons answered with a status outside 2xx/3xx (or with collection errors)',
@@ -583,6 +583,12 @@ export function sessionSignals(
     else for (const k of mine) if (!folded.has(k)) mine.delete(k);
     for (const k of folded) {
       const low = k.toLowerCase();
+      const doc = e.family === 'aa' ? AA_PARAMS.get(low) : undefined;
+      if (doc && doc !== k && !clashed.has(low)) {
+        clashed.add(low);
+        values.key_case_clash++;
+        mark('key_case_clash', e, `Analytics parameter ${k} where the protocol spells it ${doc}`);
+      }
       const other = spellings.get(low);
       if (other === undefined) spellings.set(low, k);
       else if (other !== k && !clashed.has(low)) {
@@ -625,6 +631,17 @@ function endpointOf(host: string): keyof typeof ENDPOINT_FAMILIES | null {
 
 /** A report suite list: comma-separated ids of lower-case letters, digits, dot, underscore, hyphen, none empty. */
 const rsidOk = (r: string) => /^[a-z0-9._-]+(,[a-z0-9._-]+)*$/.test(r);
+
+/**
+ * Analytics query parameters whose spelling has upper-case letters (wire-formats.md §2; digits folded
+ * to #), by their lower-case form: a hit that sends `pagename` sends a parameter the collector ignores.
+ */
+const AA_PARAMS = new Map(
+  ['pageName', 'pageType', 'purchaseID', 'AQB', 'AQE', 'eVar#', 'prop#', 'hier#', 'list#'].map((k) => [
+    k.toLowerCase(),
+    k,
+  ]),
+);
 
 /** What a script writes when it stringifies a value it does not have. */
 const NON_VALUES = new Set(['NaN', 'undefined', 'Infinity', '-Infinity', '[object Object]']);
