@@ -89,16 +89,23 @@ export const NOVELTY_OPTIONS = {
 };
 
 /** Numeric features the novelty score reads, with their transform. */
-const NUMERIC: { name: string; log?: boolean; sentinel?: boolean; binary?: boolean }[] = [
+const NUMERIC: {
+  name: string;
+  log?: boolean;
+  sentinel?: boolean;
+  binary?: boolean;
+  /** Seconds of main-content cadence: read per 10 s of the session's nominal interval (downloaded: 50 s). */
+  cadence?: boolean;
+}[] = [
   { name: 'events_log' },
   { name: 'duration_log' },
   { name: 'ping_n', log: true },
-  { name: 'ping_mean_s', log: true, sentinel: true },
+  { name: 'ping_mean_s', log: true, sentinel: true, cadence: true },
   { name: 'ping_cv', sentinel: true },
-  { name: 'ping_max_s', log: true, sentinel: true },
+  { name: 'ping_max_s', log: true, sentinel: true, cadence: true },
   { name: 'ping_drift' },
   { name: 'ad_ping_mean_s', log: true, sentinel: true },
-  { name: 'first_ping_s', log: true, sentinel: true },
+  { name: 'first_ping_s', log: true, sentinel: true, cadence: true },
   { name: 'dup_density' },
   { name: 'missing_start', binary: true },
   { name: 'missing_close', binary: true },
@@ -180,6 +187,8 @@ export const EXPLAINS: Record<CodeFamily, Explains> = {
       'chapter_overlap',
       'bookend_repeat',
       'ts_backwards',
+      'ts_equal',
+      'complete_unopened',
       'dup_events',
     ],
     sets: ['bigram'],
@@ -483,8 +492,9 @@ export function noveltyScores(
     for (const spec of NUMERIC) {
       const j = FEATURE_NAMES.indexOf(spec.name);
       const val = (i: number) => {
-        const v = feats[i].x[j];
-        if (spec.sentinel && v === -1) return null;
+        const raw = feats[i].x[j];
+        if (spec.sentinel && raw === -1) return null;
+        const v = spec.cadence && feats[i].signals?.downloaded ? raw / 5 : raw;
         return spec.log ? Math.log1p(Math.max(0, v)) : v;
       };
       const ref = idx
@@ -645,6 +655,13 @@ export function noveltyScores(
           if (n > (spelling.get(low)?.[1] ?? 0)) spelling.set(low, [b, n]);
         }
       }
+      const groupType = new Map<string, number>();
+      const groupTk = new Map<string, number>();
+      if (kind === 'key')
+        for (const i of idx) {
+          for (const t of Object.keys(feats[i].typeCounts)) groupType.set(t, (groupType.get(t) ?? 0) + 1);
+          for (const tk of feats[i].signals?.typeKeys ?? []) groupTk.set(tk, (groupTk.get(tk) ?? 0) + 1);
+        }
       for (const i of idx) {
         const mine = new Set(of(i));
         // the rarest item the session carries (seen in few peers), and for keys the most usual one it lacks
@@ -694,6 +711,9 @@ export function noveltyScores(
         for (const [tk, [carriers, nT]] of typeUsual.get(feats[i].protocol) ?? []) {
           const ty = tk.slice(0, tk.indexOf('|'));
           if (have.has(tk) || !feats[i].typeCounts[ty]) continue;
+          // the session's own SDK version mostly leaves it out: that SDK's way, not a fault
+          const [gk, gt] = [groupTk.get(tk) ?? 0, groupType.get(ty) ?? 0];
+          if (gt >= 5 && gk / gt < 0.5) continue;
           const bits = o.classWeight * -Math.log2((nT - carriers + 1) / (nT + 1));
           if (!best || bits > best.bits)
             best = {

@@ -46,6 +46,9 @@ export const SIGNALS = {
   bookend_repeat:
     'a start or complete of a session / ad break / ad / chapter right after the same event, without its counterpart',
   ts_backwards: 'beacon timestamps earlier than an earlier event of the session',
+  ts_equal: 'events of another type carrying the same client timestamp as the event before them',
+  complete_unopened:
+    'a complete of an ad break / ad / chapter with no start of that kind before it in the session',
   dup_events: 'events repeating type, playhead and beacon time of an earlier event',
   aa_unterminated: 'Analytics GET hits whose query does not end with the AQE=1 end marker (cut in transit)',
   key_odd_name:
@@ -94,6 +97,8 @@ export interface SessionSignals {
   at: Partial<Record<SignalName, SignalPointer>>;
   /** Parameter keys with their value class (`key=int`), digits folded, per event type: `type|key=class`. */
   keys: string[];
+  /** The session declares downloaded (offline) content: pings 50 s apart. */
+  downloaded: boolean;
   /** Per event type, the keys every event of that type carries (`type|key`, digits folded). */
   typeKeys: string[];
   /** Hosts the session's beacons went to. */
@@ -196,6 +201,8 @@ export function sessionSignals(
       state: 'play' | 'pause' | 'buffer' | 'ad';
       s: number;
       e: Envelope;
+      /** Legacy heartbeat flushes the current state early when the state changes (wire-formats.md §3). */
+      flush: boolean;
     }[] = [];
     let prev: Step | null = null;
     for (const s of st) {
@@ -206,7 +213,9 @@ export function sessionSignals(
       }
       if (prev && prev.asset === s.asset) {
         const state = s.asset === 'ad' ? 'ad' : (STATE_OF[s.stateBefore] ?? 'play');
-        gaps.push({ asset: s.asset, state, s: (s.t - prev.t) / 1000, e: s.e });
+        const next = st[s.i + 1];
+        const flush = session.protocol === 'heartbeat' && (!next || !next.isPing || next.type !== s.type);
+        gaps.push({ asset: s.asset, state, s: (s.t - prev.t) / 1000, e: s.e, flush });
       }
       prev = s;
     }
@@ -237,7 +246,7 @@ export function sessionSignals(
           x,
           n === 'gap_long_play' ? bestLong : undefined,
         );
-      } else if (x < 0.5 && (g.state === 'play' || g.state === 'ad')) {
+      } else if (x < 0.5 && (g.state === 'play' || g.state === 'ad') && !g.flush) {
         const n: SignalName = g.state === 'ad' ? 'gap_short_ad' : 'gap_short_play';
         values[n]++;
         mark(
@@ -402,6 +411,10 @@ export function sessionSignals(
     for (const s of st) {
       const m = /^(session|adBreak|ad|chapter)(Start|Complete)$/.exec(s.type);
       if (!m) continue;
+      if (m[2] === 'Complete' && !lastBookend.has(m[1])) {
+        values.complete_unopened++;
+        mark('complete_unopened', s.e, `${s.type} with no ${m[1]} start before it`);
+      }
       if (lastBookend.get(m[1]) === m[2]) {
         values.bookend_repeat++;
         mark(
@@ -425,7 +438,24 @@ export function sessionSignals(
     if (ad && ev.length) mark('ad_open_end', ev[ev.length - 1], `${ad} ad(s) never completed`);
     if (brk && ev.length) mark('break_open_end', ev[ev.length - 1], `${brk} ad break(s) never completed`);
     let lastT = -Infinity;
+    let prevClient: Envelope | null = null;
     for (const s of st) {
+      // client timestamps must be unique and ≥ 1 ms apart (wire-formats.md §4.6); repeats of the same
+      // event are dup_events, and capture times (no client timestamp) may tie
+      const c = s.e.beacon_ts_ms;
+      if (
+        c !== null &&
+        prevClient?.beacon_ts_ms === c &&
+        prevClient.sequence.event_type !== s.e.sequence.event_type
+      ) {
+        values.ts_equal++;
+        mark(
+          'ts_equal',
+          s.e,
+          `${s.type} carries the same client timestamp as the ${prevClient.sequence.event_type} before it`,
+        );
+      }
+      if (c !== null) prevClient = s.e;
       if (s.t < lastT) {
         values.ts_backwards++;
         mark('ts_backwards', s.e, `beacon time ${r1((lastT - s.t) / 1000)} s earlier than the event before`);
@@ -603,7 +633,15 @@ export function sessionSignals(
   for (let i = 1; i < ev.length; i++)
     bigrams.add(`${ev[i - 1].sequence.event_type}>${ev[i].sequence.event_type}`);
   const hosts = [...new Set(ev.map((e) => `${e.family}@${hostShape(e.network.host)}`))];
-  return { values, at, keys: [...keys], typeKeys, hosts, bigrams: [...bigrams] };
+  return {
+    values,
+    at,
+    downloaded: media && isDownloaded(session),
+    keys: [...keys],
+    typeKeys,
+    hosts,
+    bigrams: [...bigrams],
+  };
 }
 
 /**
