@@ -537,7 +537,9 @@ export function noveltyScores(
     }
     // 3. zero values of numeric parameters (peers that carry the parameter)
     const keys = new Set<string>();
-    for (const i of idx) for (const k of Object.keys(feats[i].paramZeros)) keys.add(k);
+    // decoder-derived `_` fields (hit source, version token, platform) are codes, not measures
+    for (const i of idx)
+      for (const k of Object.keys(feats[i].paramZeros)) if (!k.startsWith('_')) keys.add(k);
     for (const key of keys) {
       const carriers = idx.filter((i) => feats[i].paramZeros[key]?.[1]);
       if (carriers.length < 5) continue;

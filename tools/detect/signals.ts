@@ -65,7 +65,7 @@ export const SIGNALS = {
     "beacons sent to another Adobe protocol's documented endpoint (an Analytics hit on the heartbeat host, a Media Collection call on *.hb.omtrdc.net)",
   http_plain: 'beacons sent over plain http',
   ecid_missing:
-    '1 when the first event of the session (its start / first hit) carries no Experience Cloud ID',
+    '1 when the first event of the session (its start / first hit; legacy heartbeat: the first event after its start) carries no Experience Cloud ID',
   ecid_distinct: 'distinct ECIDs in the session beyond the first',
   ecid_foreign: '1 when the session ECID is not the one the capture’s other Adobe hits carry',
   aa_media_hits: 'Analytics media-start hits (pe=ms_s) in the capture within 2 min of the media session',
@@ -201,7 +201,7 @@ export function sessionSignals(
       state: 'play' | 'pause' | 'buffer' | 'ad';
       s: number;
       e: Envelope;
-      /** Legacy heartbeat flushes the current state early when the state changes (wire-formats.md §3). */
+      /** Legacy heartbeat flushes the current state early when the state changes (wire-formats.md §3.4). */
       flush: boolean;
     }[] = [];
     let prev: Step | null = null;
@@ -440,7 +440,7 @@ export function sessionSignals(
     let lastT = -Infinity;
     let prevClient: Envelope | null = null;
     for (const s of st) {
-      // client timestamps must be unique and ≥ 1 ms apart (wire-formats.md §4.6); repeats of the same
+      // client timestamps must be unique and ≥ 1 ms apart (wire-formats.md §5.5 and §7); repeats of the same
       // event are dup_events, and capture times (no client timestamp) may tie
       const c = s.e.beacon_ts_ms;
       if (
@@ -479,7 +479,7 @@ export function sessionSignals(
       const t = e.beacon_ts_ms ?? e.ts_ms;
       const prevT = lastHit.get(k);
       // `pccr=true` marks AppMeasurement's re-send of a hit whose first answer was a cookie redirect
-      // (wire-formats.md §2, the infinite-redirect guard): the same hit twice on purpose, not a duplicate
+      // (wire-formats.md §2.4, the infinite-redirect guard): the same hit twice on purpose, not a duplicate
       if (prevT !== undefined && t - prevT < 2000 && !isRedirectRetry(e)) {
         values.dup_events++;
         mark('dup_events', e, `${e.sequence.event_type} repeated ${t - prevT} ms after the same hit`);
@@ -518,9 +518,15 @@ export function sessionSignals(
       );
     }
   }
-  if (ev[0] && !ev[0].actor.ecid) {
+  // legacy heartbeat may send its very first start before the ECID is known (wire-formats.md §3.2,
+  // `s:user:mid`); it carries it from the first play heartbeat on
+  const first =
+    session.protocol === 'heartbeat' && ev[0]?.sequence.event_type === 'sessionStart'
+      ? (ev.find((e) => e.sequence.event_type !== 'sessionStart') ?? ev[0])
+      : ev[0];
+  if (first && !first.actor.ecid) {
     values.ecid_missing = 1;
-    mark('ecid_missing', ev[0], `first event (${ev[0].sequence.event_type}) without an ECID`);
+    mark('ecid_missing', first, `first event (${first.sequence.event_type}) without an ECID`);
   }
   const ecids = [...new Set(ev.map((e) => e.actor.ecid).filter((x): x is string => !!x))];
   values.ecid_distinct = Math.max(0, ecids.length - 1);
@@ -543,14 +549,17 @@ export function sessionSignals(
     }
   }
   if (media) {
-    const tMin = t0 - 120_000;
-    const tMax = (ev.length ? (ev[ev.length - 1].beacon_ts_ms ?? ev[ev.length - 1].ts_ms) : t0) + 120_000;
+    // the Analytics hits are placed by when the capture saw them, so the session is too: a client clock
+    // (or a proxy) that runs behind the capture must not read as a late media-start hit
+    const c0 = ev.length ? ev[0].ts_ms : 0;
+    const tMin = c0 - 120_000;
+    const tMax = (ev.length ? ev[ev.length - 1].ts_ms : c0) + 120_000;
     let nearest: Envelope | null = null;
     for (const e of captureEvents)
       if (AA_MEDIA.has(e.sequence.event_type) && e.ts_ms >= tMin && e.ts_ms <= tMax) {
         values.aa_media_hits++;
         mark('aa_media_hits', e, `Analytics ${e.sequence.event_type} hit beside the media session`);
-        if (!nearest || Math.abs(e.ts_ms - t0) < Math.abs(nearest.ts_ms - t0)) nearest = e;
+        if (!nearest || Math.abs(e.ts_ms - c0) < Math.abs(nearest.ts_ms - c0)) nearest = e;
         const vsid = Object.entries(e.params).find(([k]) => /media\.vsid$/i.test(k))?.[1];
         if (
           vsid &&
@@ -567,7 +576,7 @@ export function sessionSignals(
         }
       }
     if (nearest) {
-      const late = Math.abs(nearest.ts_ms - t0) / 1000 - 2;
+      const late = Math.abs(nearest.ts_ms - c0) / 1000 - 2;
       if (late > 0) {
         values.aa_start_late_s = r1(late);
         mark(
@@ -671,7 +680,7 @@ function endpointOf(host: string): keyof typeof ENDPOINT_FAMILIES | null {
 const rsidOk = (r: string) => /^[a-z0-9._-]+(,[a-z0-9._-]+)*$/.test(r);
 
 /**
- * Analytics query parameters whose spelling has upper-case letters (wire-formats.md §2; digits folded
+ * Analytics query parameters whose spelling has upper-case letters (wire-formats.md §2.4; digits folded
  * to #), by their lower-case form: a hit that sends `pagename` sends a parameter the collector ignores.
  */
 const AA_PARAMS = new Map(
