@@ -49,8 +49,10 @@ export const SIGNALS = {
   ts_equal: 'events of another type carrying the same client timestamp as the event before them',
   complete_unopened:
     'a complete of an ad break / ad / chapter with no start of that kind before it in the session',
-  dup_events: 'events repeating type, playhead and beacon time of an earlier event',
-  aa_unterminated: 'Analytics GET hits whose query does not end with the AQE=1 end marker (cut in transit)',
+  dup_events:
+    'events repeating an earlier one (media: type, playhead and beacon time; page: the same call within 2 s, a pccr=true redirect retry excepted)',
+  aa_unterminated:
+    'Analytics GET hits whose query does not end with the AQE=1 end marker (or AQE=1&pccr=true): cut in transit',
   key_odd_name:
     'parameter names with whitespace, quotes, hyphens or other characters outside the usual key alphabet',
   rsid_odd:
