@@ -196,7 +196,7 @@ export interface InboxShare {
 }
 
 /** Triage with the full pack and measure the faulty share of the inbox's top 10 %. */
-export function inboxShare(
+function inboxShare(
   corpus: LabelledCorpus,
   pack: RulePack,
   cfg: GoblinConfig,

@@ -254,7 +254,7 @@ export const CODE_EXPLAINS: Record<string, Explains> = {
 };
 
 /** What a session's findings explain: per code where CODE_EXPLAINS narrows it, else per family. */
-export function explainsOf(codes: readonly string[]): Explains[] {
+function explainsOf(codes: readonly string[]): Explains[] {
   const out: Explains[] = [];
   const fams = new Set<CodeFamily>();
   for (const c of codes) {

@@ -704,7 +704,7 @@ function isRedirectRetry(e: Envelope): boolean {
 }
 
 /** Whether the session declares downloaded (offline) content, in any protocol's spelling. */
-export function isDownloaded(session: Session): boolean {
+function isDownloaded(session: Session): boolean {
   for (const e of session.events) {
     if (e.params._downloaded === true) return true;
     for (const [k, v] of Object.entries(e.params))
