@@ -73,7 +73,8 @@ export const SIGNALS = {
   aa_media_hits: 'Analytics media-start hits (pe=ms_s) in the capture within 2 min of the media session',
   hb_aa_markers: 'heartbeat aa_start markers in the session',
   aa_start_late_s: 'seconds the nearest Analytics media-start hit lies beyond 2 s of the media session start',
-  aa_vsid_foreign: 'Analytics media-start hits near the session whose a.media.vsid names another session',
+  aa_vsid_foreign:
+    'Analytics media-start hits near the session whose a.media.vsid names another session (one not in the capture, or one another hit already names)',
 } as const;
 export type SignalName = keyof typeof SIGNALS;
 export const SIGNAL_NAMES = Object.keys(SIGNALS) as SignalName[];
@@ -563,11 +564,14 @@ export function sessionSignals(
         mark('aa_media_hits', e, `Analytics ${e.sequence.event_type} hit beside the media session`);
         if (!nearest || Math.abs(e.ts_ms - c0) < Math.abs(nearest.ts_ms - c0)) nearest = e;
         const vsid = Object.entries(e.params).find(([k]) => /media\.vsid$/i.test(k))?.[1];
+        // one media-start hit per session: a hit naming another session counts when that session is
+        // not in the capture, or is already named by another hit (a player that kept the old id)
         if (
           vsid &&
           session.protocol === 'heartbeat' &&
           String(vsid) !== session.key &&
-          !captureHasSession(captureEvents, String(vsid), session.key)
+          (!captureHasSession(captureEvents, String(vsid), session.key) ||
+            vsidNamed(captureEvents, String(vsid)) > 1)
         ) {
           values.aa_vsid_foreign++;
           mark(
@@ -714,9 +718,22 @@ function isDownloaded(session: Session): boolean {
   return false;
 }
 
+/** How many Analytics media-start hits of the capture name this session id in `a.media.vsid`. */
+function vsidNamed(events: readonly Envelope[], id: string): number {
+  let n = 0;
+  for (const e of events)
+    if (
+      AA_MEDIA.has(e.sequence.event_type) &&
+      Object.entries(e.params).some(([k, v]) => /media\.vsid$/i.test(k) && String(v) === id)
+    )
+      n++;
+  return n;
+}
+
 /** Whether another media session of the capture carries this id (a second session's own hit). */
 function captureHasSession(events: readonly Envelope[], id: string, self: string): boolean {
-  return id !== self && events.some((e) => e.session_id === id);
+  // the media-start hit itself carries the id it names: only media beacons say a session exists
+  return id !== self && events.some((e) => e.session_id === id && e.family !== 'aa');
 }
 
 /**
