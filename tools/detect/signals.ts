@@ -206,12 +206,20 @@ export function sessionSignals(
       e: Envelope;
       /** Legacy heartbeat flushes the current state early when the state changes (wire-formats.md §3.4). */
       flush: boolean;
+      /** From the last ad ping (or the ad start) to the ad's complete: only a long one is a missed ping. */
+      tail?: boolean;
     }[] = [];
     let prev: Step | null = null;
     for (const s of st) {
+      // the ad's own play (its state change to playing) keeps the cadence the ad start began
+      if (!s.isPing && s.type === 'play' && s.asset === 'ad' && prev?.asset === 'ad') continue;
       if (!s.isPing) {
-        // a non-ping event restarts the cadence (state change, ad, seek)
-        prev = null;
+        // an ad's complete or skip closes its last ping interval: over 2× nominal, a ping was missed
+        if ((s.type === 'adComplete' || s.type === 'adSkip') && prev && prev.asset === 'ad')
+          gaps.push({ asset: 'ad', state: 'ad', s: (s.t - prev.t) / 1000, e: s.e, flush: false, tail: true });
+        // a non-ping event restarts the cadence (state change, seek); an ad start starts the ad's own:
+        // its first ping is due one ad interval later
+        prev = s.type === 'adStart' ? { ...s, asset: 'ad' } : null;
         continue;
       }
       if (prev && prev.asset === s.asset) {
@@ -238,7 +246,7 @@ export function sessionSignals(
       const x = g.s / nom;
       const where = g.state === 'ad' ? 'in an ad' : `in ${g.state}`;
       if (g.state === 'play') playGaps.push(x);
-      if (x > 1.5) {
+      if (g.tail ? x > 2 : x > 1.5) {
         const n: SignalName =
           g.state === 'ad' ? 'gap_long_ad' : g.state === 'play' ? 'gap_long_play' : 'gap_long_pause';
         values[n]++;
@@ -249,7 +257,7 @@ export function sessionSignals(
           x,
           n === 'gap_long_play' ? bestLong : undefined,
         );
-      } else if (x < 0.5 && (g.state === 'play' || g.state === 'ad') && !g.flush) {
+      } else if (x < 0.5 && (g.state === 'play' || g.state === 'ad') && !g.flush && !g.tail) {
         const n: SignalName = g.state === 'ad' ? 'gap_short_ad' : 'gap_short_play';
         values[n]++;
         mark(
