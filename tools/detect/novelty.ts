@@ -1,6 +1,13 @@
 import { CODE_INFO, type CodeFamily } from '../codes/catalog.js';
 import { FEATURE_NAMES, type SessionFeatures } from './features.js';
-import { RATIO_SIGNALS, SIGNAL_NAMES, SIGNALS, type SignalName, type SignalPointer } from './signals.js';
+import {
+  EVENT_COUNT_SIGNALS,
+  RATIO_SIGNALS,
+  SIGNAL_NAMES,
+  SIGNALS,
+  type SignalName,
+  type SignalPointer,
+} from './signals.js';
 
 /**
  * Novelty ranking: "what no rule names yet" (docs/learning.md).
@@ -597,7 +604,9 @@ export function noveltyScores(
         // a count most peers never show (a protocol violation) stays surprising when a handful of
         // sessions share it: look-alikes must not define "normal" (the masking an Isolation Forest has)
         const floor =
-          med === 0 && v > 0 && zeroShare(sorted) >= o.violationZeroShare ? o.violationFloorBits : 0;
+          med === 0 && v > 0 && zeroShare(sorted) >= o.violationZeroShare && !EVENT_COUNT_SIGNALS.has(name)
+            ? o.violationFloorBits
+            : 0;
         // … and one that repeats all through the session is more surprising than a single occurrence
         const bits =
           Math.max(floor, -Math.log2(cnt / (sorted.length + 1))) + (floor ? o.repeatBits * Math.log2(v) : 0);
@@ -633,6 +642,16 @@ export function noveltyScores(
       typeUsual.set(proto, m);
     }
   }
+  // … and per (protocol, sdk): how many of the SDK's sessions have the type, and send the key on it
+  const sdkType = new Map<string, number>();
+  const sdkTk = new Map<string, number>();
+  for (const f of feats) {
+    const sdk = `${f.protocol}|${f.sdk}`;
+    for (const t of Object.keys(f.typeCounts))
+      sdkType.set(`${sdk}|${t}`, (sdkType.get(`${sdk}|${t}`) ?? 0) + 1);
+    for (const tk of f.signals?.typeKeys ?? [])
+      sdkTk.set(`${sdk}|${tk}`, (sdkTk.get(`${sdk}|${tk}`) ?? 0) + 1);
+  }
   for (const idx of signalGroups(feats, o.minGroup)) {
     if (idx.length < 5) continue;
     const sets: ['key' | 'host' | 'bigram', (i: number) => readonly string[]][] = [
@@ -657,13 +676,6 @@ export function noveltyScores(
           if (n > (spelling.get(low)?.[1] ?? 0)) spelling.set(low, [b, n]);
         }
       }
-      const groupType = new Map<string, number>();
-      const groupTk = new Map<string, number>();
-      if (kind === 'key')
-        for (const i of idx) {
-          for (const t of Object.keys(feats[i].typeCounts)) groupType.set(t, (groupType.get(t) ?? 0) + 1);
-          for (const tk of feats[i].signals?.typeKeys ?? []) groupTk.set(tk, (groupTk.get(tk) ?? 0) + 1);
-        }
       for (const i of idx) {
         const mine = new Set(of(i));
         // the rarest item the session carries (seen in few peers), and for keys the most usual one it lacks
@@ -713,9 +725,10 @@ export function noveltyScores(
         for (const [tk, [carriers, nT]] of typeUsual.get(feats[i].protocol) ?? []) {
           const ty = tk.slice(0, tk.indexOf('|'));
           if (have.has(tk) || !feats[i].typeCounts[ty]) continue;
-          // the session's own SDK version mostly leaves it out: that SDK's way, not a fault
-          const [gk, gt] = [groupTk.get(tk) ?? 0, groupType.get(ty) ?? 0];
-          if (gt >= 5 && gk / gt < 0.5) continue;
+          // the session's own SDK (any version) mostly leaves it out: that SDK's way, not a fault
+          const sdk = `${feats[i].protocol}|${feats[i].sdk}`;
+          const [gk, gt] = [sdkTk.get(`${sdk}|${tk}`) ?? 0, sdkType.get(`${sdk}|${ty}`) ?? 0];
+          if (gt >= 3 && gk / gt < 0.5) continue;
           const bits = o.classWeight * -Math.log2((nT - carriers + 1) / (nT + 1));
           if (!best || bits > best.bits)
             best = {

@@ -36,8 +36,10 @@ export const SIGNALS = {
   player_errors: 'player error events in the session',
   start_extra: 'session starts beyond the first',
   start_missing: '1 when a media session has no session start',
-  close_missing: '1 when a media session has no complete/end',
-  after_close: 'events sent after the session complete/end',
+  close_missing:
+    '1 when a media session has no complete/end and the capture carries on for three ping intervals (30 s) after its last beacon',
+  after_close:
+    'events sent after the session complete/end (a trailing Media Collection / Edge ping excepted)',
   ad_open_end: 'ads still open at the end of the session',
   break_open_end: 'ad breaks still open at the end of the session',
   ad_outside_break: 'ad starts outside an open ad break (Media Collection / Edge)',
@@ -78,6 +80,12 @@ export const SIGNALS = {
 } as const;
 export type SignalName = keyof typeof SIGNALS;
 export const SIGNAL_NAMES = Object.keys(SIGNALS) as SignalName[];
+
+/**
+ * Counts of events the protocol defines as normal traffic (a player error is reported with the `error`
+ * event): rare, but no violation, so they get the plain empirical tail and not the violation floor.
+ */
+export const EVENT_COUNT_SIGNALS: ReadonlySet<SignalName> = new Set(['player_errors']);
 
 /** Signals that are continuous ratios around a nominal 1 (scored on their robust z, not a tail of counts). */
 export const RATIO_SIGNALS: ReadonlySet<SignalName> = new Set([
@@ -376,6 +384,7 @@ export function sessionSignals(
     // ---- bookends and nesting ----
     let starts = 0;
     let closedAt = -1;
+    let ended = false;
     let ad = 0;
     let brk = 0;
     let chap = 0;
@@ -388,11 +397,18 @@ export function sessionSignals(
           mark('start_extra', s.e, `session start #${starts}`);
         }
       }
-      if (closedAt >= 0 && !CLOSES.has(ty)) {
+      // after sessionComplete a Media Collection / Edge ping timer that fires once more is not playback,
+      // nor is the sessionEnd; after sessionEnd anything but a new start is (specs/README.md D-2)
+      const afterEnd = ended && ty !== 'sessionStart';
+      const afterComplete =
+        !ended && closedAt >= 0 && !CLOSES.has(ty) && !(s.isPing && session.protocol !== 'heartbeat');
+      if (afterEnd || afterComplete) {
         values.after_close++;
         mark('after_close', s.e, `${ty} sent after the session closed`);
       }
       if (CLOSES.has(ty) && closedAt < 0) closedAt = i;
+      if (ty === 'sessionEnd') ended = true;
+      else if (ty === 'sessionStart') ended = false;
       if (ty === 'adBreakStart') brk++;
       if (ty === 'adBreakComplete') brk = Math.max(0, brk - 1);
       if (ty === 'adStart') {
@@ -440,7 +456,13 @@ export function sessionSignals(
       values.start_missing = 1;
       if (ev[0]) mark('start_missing', ev[0], 'no session start');
     }
-    if (closedAt < 0) {
+    // a capture that stops within three ping intervals (30 s) of the session's last beacon may have cut
+    // the close off: only a session that goes silent while the capture carries on is left open (the
+    // SESSION_NOT_CLOSED check abstains the same way)
+    const lastSeen = ev.length ? ev[ev.length - 1].ts_ms : 0;
+    const captureEnd = Math.max(lastSeen, ...captureEvents.map((e) => e.ts_ms));
+    const cutOff = captureEvents.length > 0 && captureEnd - lastSeen < 3 * mainNom * 1000;
+    if (closedAt < 0 && !cutOff) {
       values.close_missing = 1;
       if (ev.length) mark('close_missing', ev[ev.length - 1], 'no session complete/end');
     }
