@@ -129,6 +129,41 @@ describe('protocol-aware signals: what the protocol allows is not a signal, what
     expect(v.ts_equal).toBe(1);
   });
 
+  it('an ad whose first ping never came: the ad cadence starts at the ad start, not at its first ping', () => {
+    const run = simulatedViews(scenario('web', 'media-collection', 'web-media-js-3', { withAds: true }), 2);
+    const s = of(run, 'media');
+    expect(sig(s).values.gap_long_ad).toBe(0);
+    const adStart = s.events.findIndex((e) => e.sequence.event_type === 'adStart');
+    const adPing = s.events.findIndex((e, i) => i > adStart && e.sequence.event_type === 'ping');
+    expect(adPing).toBeGreaterThan(0);
+    s.events.splice(adPing, 1);
+    // adStart … adComplete 15 s later with no ad ping between: over 1.5× the 10 s ad interval
+    expect(sig(s).values.gap_long_ad).toBe(1);
+  });
+
+  it('after sessionComplete a last MC ping is the timer firing once more; after sessionEnd it is a fault', () => {
+    const s = of(mcRun, 'media');
+    expect(sig(s).values.after_close).toBe(0);
+    const end = s.events.findIndex((e) => e.sequence.event_type === 'sessionEnd');
+    const ping = structuredClone(at(s, 'ping'));
+    ping.beacon_ts_ms = (s.events[end].beacon_ts_ms as number) - 1;
+    s.events.splice(end, 0, ping);
+    expect(sig(s).values.after_close).toBe(0);
+    const late = structuredClone(ping);
+    late.beacon_ts_ms = (ping.beacon_ts_ms as number) + 5000;
+    s.events.push(late);
+    expect(sig(s).values.after_close).toBe(1);
+  });
+
+  it('a session without a close is open only when the capture carries on: a capture cut off cannot tell', () => {
+    const s = of(mcRun, 'media');
+    s.events = s.events.filter((e) => !/^session(Complete|End)$/.test(e.sequence.event_type));
+    const last = s.events[s.events.length - 1];
+    expect(sessionSignals(s, [...s.events]).values.close_missing).toBe(0);
+    const later = { ...structuredClone(last), ts_ms: last.ts_ms + 60_000 };
+    expect(sessionSignals(s, [...s.events, later]).values.close_missing).toBe(1);
+  });
+
   it('legacy heartbeat flushes its state early on a state change: a short last ping before it is not a cadence fault', () => {
     const base = of(hb, 'media');
     const plays = base.events.filter((e) => e.sequence.event_type === 'play');

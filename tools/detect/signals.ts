@@ -222,7 +222,8 @@ export function sessionSignals(
       // the ad's own play (its state change to playing) keeps the cadence the ad start began
       if (!s.isPing && s.type === 'play' && s.asset === 'ad' && prev?.asset === 'ad') continue;
       if (!s.isPing) {
-        // an ad's complete or skip closes its last ping interval: over 2× nominal, a ping was missed
+        // an ad's complete or skip closes its last ping interval: over 1.5× nominal, a ping was missed (legacy
+        // heartbeat flushes on the state change, so its tail says nothing)
         if ((s.type === 'adComplete' || s.type === 'adSkip') && prev && prev.asset === 'ad')
           gaps.push({ asset: 'ad', state: 'ad', s: (s.t - prev.t) / 1000, e: s.e, flush: false, tail: true });
         // a non-ping event restarts the cadence (state change, seek); an ad start starts the ad's own:
@@ -254,7 +255,7 @@ export function sessionSignals(
       const x = g.s / nom;
       const where = g.state === 'ad' ? 'in an ad' : `in ${g.state}`;
       if (g.state === 'play') playGaps.push(x);
-      if (g.tail ? x > 2 : x > 1.5) {
+      if (x > 1.5 && !(g.tail && session.protocol === 'heartbeat')) {
         const n: SignalName =
           g.state === 'ad' ? 'gap_long_ad' : g.state === 'play' ? 'gap_long_play' : 'gap_long_pause';
         values[n]++;
