@@ -231,7 +231,7 @@ export const EXPLAINS: Record<CodeFamily, Explains> = {
   identity: {
     features: ['shape_rare', 'shape_distinct'],
     params: true,
-    signals: ['ecid_missing', 'ecid_distinct', 'ecid_foreign'],
+    signals: ['ecid_missing', 'ecid_distinct', 'ecid_foreign', 'ecid_aa_mismatch'],
     sets: ['key', 'missing'],
   },
 };

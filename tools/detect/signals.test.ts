@@ -164,6 +164,17 @@ describe('protocol-aware signals: what the protocol allows is not a signal, what
     expect(sessionSignals(s, [...s.events, later]).values.close_missing).toBe(1);
   });
 
+  it('the Analytics media-start hit beside a heartbeat session carrying another ECID is an identity signal', () => {
+    const cap = structuredClone(hb.corpus.captures[0]);
+    const media = cap.sessions.find((x) => x.kind === 'media')!;
+    expect(sessionSignals(media, cap.events).values.ecid_aa_mismatch).toBe(0);
+    const ms = cap.events.find((e) => e.sequence.event_type === 'aaMediaStart')!;
+    ms.actor.ecid = '00000000000000000000000000000000000000';
+    const v = sessionSignals(media, cap.events);
+    expect(v.values.ecid_aa_mismatch).toBe(1);
+    expect(v.at.ecid_aa_mismatch?.detail).toMatch(/another ECID/);
+  });
+
   it('legacy heartbeat flushes its state early on a state change: a short last ping before it is not a cadence fault', () => {
     const base = of(hb, 'media');
     const plays = base.events.filter((e) => e.sequence.event_type === 'play');

@@ -72,6 +72,8 @@ export const SIGNALS = {
     '1 when the first event of the session (its start / first hit; legacy heartbeat: the first event after its start) carries no Experience Cloud ID',
   ecid_distinct: 'distinct ECIDs in the session beyond the first',
   ecid_foreign: '1 when the session ECID is not the one the capture’s other Adobe hits carry',
+  ecid_aa_mismatch:
+    '1 when the Analytics media-start hit nearest the media session carries another ECID than the session',
   aa_media_hits: 'Analytics media-start hits (pe=ms_s) in the capture within 2 min of the media session',
   hb_aa_markers: 'heartbeat aa_start markers in the session',
   aa_start_late_s: 'seconds the nearest Analytics media-start hit lies beyond 2 s of the media session start',
@@ -612,6 +614,17 @@ export function sessionSignals(
           );
         }
       }
+    // the media-start hit and the media session are one viewer: one ECID across a session's Analytics
+    // and media calls (wire-formats.md §7)
+    const own = ev.find((e) => e.actor.ecid)?.actor.ecid;
+    if (nearest?.actor.ecid && own && nearest.actor.ecid !== own) {
+      values.ecid_aa_mismatch = 1;
+      mark(
+        'ecid_aa_mismatch',
+        nearest,
+        'the Analytics media-start hit carries another ECID than the media session',
+      );
+    }
     if (nearest) {
       const late = Math.abs(nearest.ts_ms - c0) / 1000 - 2;
       if (late > 0) {
