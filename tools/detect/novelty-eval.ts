@@ -196,12 +196,7 @@ export interface InboxShare {
 }
 
 /** Triage with the full pack and measure the faulty share of the inbox's top 10 %. */
-function inboxShare(
-  corpus: LabelledCorpus,
-  pack: RulePack,
-  cfg: GoblinConfig,
-  seed?: number,
-): InboxShare {
+function inboxShare(corpus: LabelledCorpus, pack: RulePack, cfg: GoblinConfig, seed?: number): InboxShare {
   const lc = revalidate(corpus.captures, pack, cfg);
   const res = learn(lc, pack, { seed });
   const order = res.inbox.map((r) => sessionId(r.har, r.session));
