@@ -265,16 +265,20 @@ describe('novelty scoring pieces', () => {
       base(200, 0, 6),
       base(201, 0, 6),
     ];
-    const codes = feats.map((_, i) => (i === feats.length - 1 ? ['BEACON_REJECTED'] : []));
+    const codes = feats.map((_, i) => (i === feats.length - 1 ? ['EVENT_DUPLICATE'] : []));
     const nov = noveltyScores(feats, (i) => codes[i]);
     const order = nov.map((_, i) => i).sort((a, b) => nov[b].bits - nov[a].bits);
     // the 5 identical zero-duration sessions and the unexplained burst outrank every ordinary one
     expect(new Set(order.slice(0, 6))).toEqual(new Set([36, 37, 38, 39, 40, 41]));
     expect(nov[36].evidence).toBe('param0:l:event:duration');
     expect(nov[41].evidence).toBe('type:error');
-    // the same burst with a transport finding (which explains the event mix) is not novel
+    // the same burst with a duplicate-beacon finding (a repeated beacon explains the event mix) is not novel
     expect(nov[42].explained_by).toEqual(['transport']);
     expect(nov[42].bits).toBeLessThan(nov[41].bits / 4);
+    // a rejected beacon is still in the capture: its finding explains the answer, not the event mix
+    const rejected = noveltyScores(feats, (i) => (i === feats.length - 1 ? ['BEACON_REJECTED'] : []));
+    expect(rejected[42].evidence).toBe('type:error');
+    expect(rejected[42].bits).toBeGreaterThan(0.8 * nov[41].bits);
   });
 
   it('DBSCAN ε from the k-distance knee keeps noise to the tail', () => {

@@ -182,10 +182,46 @@ export function leaveFamilyOut(
   return out;
 }
 
+/**
+ * The inbox with every spec in place: the share of sessions with a fault (any family) in its top 10 %,
+ * against their share of the whole corpus (the base rate). Rule-explained sessions are in the findings
+ * report too, so the inbox earns its place when it is richer in faults than the corpus, not equal to it.
+ */
+export interface InboxShare {
+  corpus: string;
+  sessions: number;
+  faulty: number;
+  base_rate: number;
+  top10_share: number;
+}
+
+/** Triage with the full pack and measure the faulty share of the inbox's top 10 %. */
+function inboxShare(corpus: LabelledCorpus, pack: RulePack, cfg: GoblinConfig, seed?: number): InboxShare {
+  const lc = revalidate(corpus.captures, pack, cfg);
+  const res = learn(lc, pack, { seed });
+  const order = res.inbox.map((r) => sessionId(r.har, r.session));
+  const faulty = new Set<string>();
+  for (const ids of corpus.affected.values()) for (const id of ids) faulty.add(id);
+  const n = order.length;
+  const k = Math.max(1, Math.ceil(n * 0.1));
+  const hit = order.filter((id) => faulty.has(id));
+  return {
+    corpus: corpus.name,
+    sessions: n,
+    faulty: hit.length,
+    base_rate: n ? hit.length / n : 0,
+    top10_share: order.slice(0, k).filter((id) => faulty.has(id)).length / k,
+  };
+}
+
 export interface NoveltyEvalReport {
   seed: number;
+  /** Seed of the cross-check generator (defaults to `seed`). */
+  crosscheck_seed: number;
   floor: number;
   rows: FamilyRecall[];
+  /** The inbox with all specs present, per corpus. */
+  inbox: InboxShare[];
   failing: string[];
   seconds: number;
 }
@@ -195,6 +231,7 @@ export async function evaluateNovelty(o: {
   pack: RulePack;
   cfg: GoblinConfig;
   seed?: number;
+  crosscheckSeed?: number;
   simCaptures?: number;
   crossSessions?: number;
   floor?: number;
@@ -203,7 +240,9 @@ export async function evaluateNovelty(o: {
 }): Promise<NoveltyEvalReport> {
   const t0 = performance.now();
   const seed = o.seed ?? 20240611;
+  const crossSeed = o.crosscheckSeed ?? seed;
   const floor = o.floor ?? 0.8;
+  const inbox: InboxShare[] = [];
   const work = mkdtempSync(join(tmpdir(), 'goblin-novelty-'));
   const rows: FamilyRecall[] = [];
   try {
@@ -222,12 +261,13 @@ export async function evaluateNovelty(o: {
           : await crosscheckCorpus({
               root: o.root,
               dir: join(work, 'crosscheck'),
-              seed,
+              seed: crossSeed,
               sessions: o.crossSessions ?? 300,
               pack: o.pack,
               cfg: o.cfg,
             });
       rows.push(...leaveFamilyOut(lc, o.pack, o.cfg, { seed, families: o.families }));
+      inbox.push(inboxShare(lc, o.pack, o.cfg, seed));
     }
   } finally {
     rmSync(work, { recursive: true, force: true });
@@ -235,19 +275,36 @@ export async function evaluateNovelty(o: {
   const failing = rows
     .filter((r) => r.recall20 < floor)
     .map((r) => `${r.corpus} ${r.family} recall@20% ${r.recall20.toFixed(2)} < ${floor}`);
-  return { seed, floor, rows, failing, seconds: (performance.now() - t0) / 1000 };
+  return {
+    seed,
+    crosscheck_seed: crossSeed,
+    floor,
+    rows,
+    inbox,
+    failing,
+    seconds: (performance.now() - t0) / 1000,
+  };
 }
 
 export function formatNovelty(r: NoveltyEvalReport): string[] {
   const f2 = (v: number) => v.toFixed(2);
   const lines = [
-    `leave-a-family-out triage (seed ${r.seed}; chance = 0.10 / 0.20), ${r.seconds.toFixed(1)} s`,
+    `leave-a-family-out triage (seed ${r.seed}, cross-check seed ${r.crosscheck_seed}; chance = 0.10 / 0.20), ${r.seconds.toFixed(1)} s`,
     '',
     'corpus      family          sessions  affected  recall@10%  recall@20%  median rank',
   ];
   for (const x of r.rows)
     lines.push(
       `${x.corpus.padEnd(11)} ${x.family.padEnd(15)} ${String(x.sessions).padStart(8)}  ${String(x.affected).padStart(8)}  ${f2(x.recall10).padStart(10)}  ${f2(x.recall20).padStart(10)}  ${String(x.median_rank).padStart(5)} (${(100 * x.median_rank_share).toFixed(0)}%)`,
+    );
+  lines.push(
+    '',
+    'all specs present: faulty share of the inbox top 10 % vs the base rate',
+    'corpus      sessions  faulty  base rate  top 10 %',
+  );
+  for (const x of r.inbox)
+    lines.push(
+      `${x.corpus.padEnd(11)} ${String(x.sessions).padStart(8)}  ${String(x.faulty).padStart(6)}  ${f2(x.base_rate).padStart(9)}  ${f2(x.top10_share).padStart(8)}`,
     );
   lines.push(
     '',

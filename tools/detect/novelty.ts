@@ -1,6 +1,13 @@
 import { CODE_INFO, type CodeFamily } from '../codes/catalog.js';
 import { FEATURE_NAMES, type SessionFeatures } from './features.js';
-import { RATIO_SIGNALS, SIGNAL_NAMES, SIGNALS, type SignalName, type SignalPointer } from './signals.js';
+import {
+  EVENT_COUNT_SIGNALS,
+  RATIO_SIGNALS,
+  SIGNAL_NAMES,
+  SIGNALS,
+  type SignalName,
+  type SignalPointer,
+} from './signals.js';
 
 /**
  * Novelty ranking: "what no rule names yet" (docs/learning.md).
@@ -74,6 +81,10 @@ export const NOVELTY_OPTIONS = {
   rareShare: 0.03,
   /** A key carried by at least this share of peers is usual; lacking it is evidence. */
   usualShare: 0.97,
+  /** A key sent on every event of a type by at least this share of the peers having the type is usual there … */
+  typeUsualShare: 0.95,
+  /** … when at least this many peers have the type. */
+  typeUsualMin: 10,
   /** Weight of event-type count surprise (natural variety in pauses, chapters, bitrate changes is large). */
   typeWeight: 0.3,
   /** Weight of the zero-share surprise of numeric parameters. */
@@ -85,16 +96,23 @@ export const NOVELTY_OPTIONS = {
 };
 
 /** Numeric features the novelty score reads, with their transform. */
-const NUMERIC: { name: string; log?: boolean; sentinel?: boolean; binary?: boolean }[] = [
+const NUMERIC: {
+  name: string;
+  log?: boolean;
+  sentinel?: boolean;
+  binary?: boolean;
+  /** Seconds of main-content cadence: read per 10 s of the session's nominal interval (downloaded: 50 s). */
+  cadence?: boolean;
+}[] = [
   { name: 'events_log' },
   { name: 'duration_log' },
   { name: 'ping_n', log: true },
-  { name: 'ping_mean_s', log: true, sentinel: true },
+  { name: 'ping_mean_s', log: true, sentinel: true, cadence: true },
   { name: 'ping_cv', sentinel: true },
-  { name: 'ping_max_s', log: true, sentinel: true },
+  { name: 'ping_max_s', log: true, sentinel: true, cadence: true },
   { name: 'ping_drift' },
   { name: 'ad_ping_mean_s', log: true, sentinel: true },
-  { name: 'first_ping_s', log: true, sentinel: true },
+  { name: 'first_ping_s', log: true, sentinel: true, cadence: true },
   { name: 'dup_density' },
   { name: 'missing_start', binary: true },
   { name: 'missing_close', binary: true },
@@ -176,6 +194,8 @@ export const EXPLAINS: Record<CodeFamily, Explains> = {
       'chapter_overlap',
       'bookend_repeat',
       'ts_backwards',
+      'ts_equal',
+      'complete_unopened',
       'dup_events',
     ],
     sets: ['bigram'],
@@ -185,15 +205,17 @@ export const EXPLAINS: Record<CodeFamily, Explains> = {
     type: (t) => t === 'aaMediaStart' || t === 'aaStart' || t === 'aaAdStart',
     signals: ['aa_media_hits', 'hb_aa_markers', 'aa_start_late_s', 'aa_vsid_foreign'],
   },
-  // rejected / truncated / duplicated beacons change what the decoder sees of every event
+  // the union of the four transport codes below (CODE_EXPLAINS): a session is judged by its codes
   transport: {
-    features: ['error_share', 'dup_density', 'shape_rare', 'shape_distinct', 'events_log', 'duration_log'],
+    features: ['error_share', 'dup_density', 'shape_rare', 'shape_distinct'],
     type: () => true,
     signals: [
       'status_bad',
       'status_zero',
       'aa_unterminated',
       'dup_events',
+      'host_other_protocol',
+      'http_plain',
       'gap_long_play',
       'gap_long_ad',
       'gap_long_pause',
@@ -203,16 +225,54 @@ export const EXPLAINS: Record<CodeFamily, Explains> = {
   params: {
     features: ['shape_rare', 'shape_distinct'],
     params: true,
-    signals: ['key_odd_name', 'rsid_odd'],
+    signals: ['key_odd_name', 'rsid_odd', 'key_case_clash', 'value_nonfinite'],
     sets: ['key', 'missing'],
   },
   identity: {
     features: ['shape_rare', 'shape_distinct'],
     params: true,
-    signals: ['ecid_missing', 'ecid_distinct', 'ecid_foreign'],
+    signals: ['ecid_missing', 'ecid_distinct', 'ecid_foreign', 'ecid_aa_mismatch'],
     sets: ['key', 'missing'],
   },
 };
+
+/**
+ * Codes that explain less than their family. A transport finding names one thing that went wrong on
+ * the wire; the beacon is still in the capture and decoded, so it must not set aside the rest of the
+ * session's evidence (a 400 answer to a start without a required parameter explains the 400, not the
+ * missing parameter).
+ */
+export const CODE_EXPLAINS: Record<string, Explains> = {
+  BEACON_REJECTED: { features: ['error_share'], signals: ['status_bad', 'status_zero'] },
+  HOST_UNEXPECTED: { features: [], signals: ['host_other_protocol', 'http_plain'], sets: ['host'] },
+  // a GET cut at the URL limit loses its trailing parameters (new shapes, usual keys missing)
+  BEACON_TRUNCATED: {
+    features: ['shape_rare', 'shape_distinct'],
+    signals: ['aa_unterminated'],
+    sets: ['key', 'missing'],
+  },
+  // a beacon sent twice repeats its event type and makes a self-bigram
+  EVENT_DUPLICATE: {
+    features: ['dup_density', 'events_log'],
+    type: () => true,
+    signals: ['dup_events'],
+    sets: ['bigram'],
+  },
+};
+
+/** What a session's findings explain: per code where CODE_EXPLAINS narrows it, else per family. */
+function explainsOf(codes: readonly string[]): Explains[] {
+  const out: Explains[] = [];
+  const fams = new Set<CodeFamily>();
+  for (const c of codes) {
+    if (CODE_EXPLAINS[c]) out.push(CODE_EXPLAINS[c]);
+    else {
+      const f = CODE_INFO.get(c)?.family;
+      if (f && !fams.has(f)) (fams.add(f), out.push(EXPLAINS[f]));
+    }
+  }
+  return out;
+}
 
 interface Evidence {
   evidence: string;
@@ -439,8 +499,9 @@ export function noveltyScores(
     for (const spec of NUMERIC) {
       const j = FEATURE_NAMES.indexOf(spec.name);
       const val = (i: number) => {
-        const v = feats[i].x[j];
-        if (spec.sentinel && v === -1) return null;
+        const raw = feats[i].x[j];
+        if (spec.sentinel && raw === -1) return null;
+        const v = spec.cadence && feats[i].signals?.downloaded ? raw / 5 : raw;
         return spec.log ? Math.log1p(Math.max(0, v)) : v;
       };
       const ref = idx
@@ -483,7 +544,9 @@ export function noveltyScores(
     }
     // 3. zero values of numeric parameters (peers that carry the parameter)
     const keys = new Set<string>();
-    for (const i of idx) for (const k of Object.keys(feats[i].paramZeros)) keys.add(k);
+    // decoder-derived `_` fields (hit source, version token, platform) are codes, not measures
+    for (const i of idx)
+      for (const k of Object.keys(feats[i].paramZeros)) if (!k.startsWith('_')) keys.add(k);
     for (const key of keys) {
       const carriers = idx.filter((i) => feats[i].paramZeros[key]?.[1]);
       if (carriers.length < 5) continue;
@@ -541,7 +604,9 @@ export function noveltyScores(
         // a count most peers never show (a protocol violation) stays surprising when a handful of
         // sessions share it: look-alikes must not define "normal" (the masking an Isolation Forest has)
         const floor =
-          med === 0 && v > 0 && zeroShare(sorted) >= o.violationZeroShare ? o.violationFloorBits : 0;
+          med === 0 && v > 0 && zeroShare(sorted) >= o.violationZeroShare && !EVENT_COUNT_SIGNALS.has(name)
+            ? o.violationFloorBits
+            : 0;
         // … and one that repeats all through the session is more surprising than a single occurrence
         const bits =
           Math.max(floor, -Math.log2(cnt / (sorted.length + 1))) + (floor ? o.repeatBits * Math.log2(v) : 0);
@@ -554,6 +619,38 @@ export function noveltyScores(
           });
       });
     }
+  }
+  // per protocol and event type, the keys at least `typeUsualShare` of the protocol's sessions having
+  // the type send on every event of it (typeKeys): a key the protocol requires on a start event is
+  // required whatever the SDK, so these are counted over the protocol, not the SDK version
+  const typeUsual = new Map<string, Map<string, [number, number]>>();
+  {
+    const typeDf = new Map<string, number>();
+    const tkDf = new Map<string, number>();
+    for (const f of feats) {
+      for (const t of Object.keys(f.typeCounts))
+        typeDf.set(`${f.protocol}|${t}`, (typeDf.get(`${f.protocol}|${t}`) ?? 0) + 1);
+      for (const tk of f.signals?.typeKeys ?? [])
+        tkDf.set(`${f.protocol}|${tk}`, (tkDf.get(`${f.protocol}|${tk}`) ?? 0) + 1);
+    }
+    for (const [ptk, n] of tkDf) {
+      const [proto, ty] = ptk.split('|', 2);
+      const nT = typeDf.get(`${proto}|${ty}`) ?? 0;
+      if (nT < o.typeUsualMin || n / nT < o.typeUsualShare) continue;
+      const m = typeUsual.get(proto) ?? new Map<string, [number, number]>();
+      m.set(ptk.slice(proto.length + 1), [n, nT]);
+      typeUsual.set(proto, m);
+    }
+  }
+  // … and per (protocol, sdk): how many of the SDK's sessions have the type, and send the key on it
+  const sdkType = new Map<string, number>();
+  const sdkTk = new Map<string, number>();
+  for (const f of feats) {
+    const sdk = `${f.protocol}|${f.sdk}`;
+    for (const t of Object.keys(f.typeCounts))
+      sdkType.set(`${sdk}|${t}`, (sdkType.get(`${sdk}|${t}`) ?? 0) + 1);
+    for (const tk of f.signals?.typeKeys ?? [])
+      sdkTk.set(`${sdk}|${tk}`, (sdkTk.get(`${sdk}|${tk}`) ?? 0) + 1);
   }
   for (const idx of signalGroups(feats, o.minGroup)) {
     if (idx.length < 5) continue;
@@ -616,24 +713,40 @@ export function noveltyScores(
         let missDf = 0;
         for (const k of usual)
           if (!mine.has(k) && (df.get(k) ?? 0) > missDf) [miss, missDf] = [k, df.get(k) ?? 0];
-        if (miss) {
-          const bits = -Math.log2((N - missDf + 1) / (N + 1));
-          ev[i].push({
-            evidence: `missing:${miss}`,
-            bits: o.classWeight * bits,
-            detail: `parameter ${miss} missing; ${missDf} of ${N} peer sessions carry it`,
-          });
+        let best: Evidence | null = miss
+          ? {
+              evidence: `missing:${miss}`,
+              bits: o.classWeight * -Math.log2((N - missDf + 1) / (N + 1)),
+              detail: `parameter ${miss} missing; ${missDf} of ${N} peer sessions carry it`,
+            }
+          : null;
+        // per event type: a key (nearly) every peer event of that type carries, absent from one of ours
+        const have = new Set(feats[i].signals?.typeKeys ?? []);
+        for (const [tk, [carriers, nT]] of typeUsual.get(feats[i].protocol) ?? []) {
+          const ty = tk.slice(0, tk.indexOf('|'));
+          if (have.has(tk) || !feats[i].typeCounts[ty]) continue;
+          // the session's own SDK (any version) mostly leaves it out: that SDK's way, not a fault
+          const sdk = `${feats[i].protocol}|${feats[i].sdk}`;
+          const [gk, gt] = [sdkTk.get(`${sdk}|${tk}`) ?? 0, sdkType.get(`${sdk}|${ty}`) ?? 0];
+          if (gt >= 3 && gk / gt < 0.5) continue;
+          const bits = o.classWeight * -Math.log2((nT - carriers + 1) / (nT + 1));
+          if (!best || bits > best.bits)
+            best = {
+              evidence: `missing:${tk}`,
+              bits,
+              detail: `${tk.slice(tk.indexOf('|') + 1)} missing on a ${ty} event; ${carriers} of ${nT} peer sessions send it on every ${ty}`,
+            };
         }
+        if (best) ev[i].push(best);
       }
     }
   }
   return feats.map((_, i) => {
     const fams = violatedFamilies(codesOf(i));
+    const explains = explainsOf(codesOf(i));
     const explained = (e: string) => {
       const [kind, name] = [e.slice(0, e.indexOf(':')), e.slice(e.indexOf(':') + 1)];
-      for (const f of fams) {
-        const x = EXPLAINS[f];
-        if (!x) continue;
+      for (const x of explains) {
         if (kind === 'feature' && x.features.includes(name)) return true;
         if (kind === 'type' && x.type?.(name)) return true;
         if (kind === 'param0' && x.params) return true;

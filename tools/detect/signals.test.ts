@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { mulberry32 } from '../util/rng.js';
 import { avgPathLength, isolationForestScores } from './isolation-forest.js';
 import { hostShape, sessionSignals, SIGNAL_NAMES, SIGNALS, valueClass } from './signals.js';
+import type { Session } from '../session/index.js';
 import { scenario, simulatedViews } from './testing.js';
 
 const media = (s: ReturnType<typeof simulatedViews>) => {
@@ -50,6 +51,145 @@ describe('protocol-aware signals (no spec read)', () => {
     expect(valueClass('%RSID% dev')).toBe('text');
     expect(hostShape('hooli.d1.sc.omtrdc.net')).toBe('*.d#.sc.omtrdc.net');
     expect(hostShape('hooli.hb.omtrdc.net')).not.toBe(hostShape('hooli.d1.sc.omtrdc.net'));
+  });
+});
+
+describe('protocol-aware signals: what the protocol allows is not a signal, what it forbids is', () => {
+  const hb = simulatedViews(scenario('web', 'heartbeat', 'web-vhl-js-2'), 2);
+  const mcRun = simulatedViews(scenario('web', 'media-collection', 'web-media-js-3'), 2);
+  const of = (run: ReturnType<typeof simulatedViews>, kind: 'media' | 'page') =>
+    structuredClone(run.views.find((v) => v.kind === kind)!.session);
+  const sig = (s: Session) => sessionSignals(s);
+  const at = (s: Session, type: string, nth = 0) =>
+    s.events.filter((e) => e.sequence.event_type === type)[nth];
+
+  it('an Analytics hit re-sent with pccr=true after a cookie redirect is neither a duplicate nor truncated', () => {
+    const page = of(hb, 'page');
+    const first = page.events[0];
+    const retry = structuredClone(first);
+    first.network.status = 302;
+    retry.raw.query = `${retry.raw.query}&pccr=true`;
+    retry.params.pccr = 'true';
+    retry.ts_ms = first.ts_ms + 300;
+    page.events.splice(1, 0, retry);
+    expect(sig(page).values.dup_events).toBe(0);
+    expect(sig(page).values.aa_unterminated).toBe(0);
+    // the same hit twice with no redirect guard is a duplicate
+    delete retry.params.pccr;
+    retry.raw.query = first.raw.query;
+    expect(sig(page).values.dup_events).toBe(1);
+  });
+
+  it('downloaded content pings 50 s apart: no long gap once the session says it is downloaded', () => {
+    const s = of(mcRun, 'media');
+    const t0 = s.events[0].beacon_ts_ms as number;
+    for (const e of s.events) e.beacon_ts_ms = t0 + 5 * ((e.beacon_ts_ms as number) - t0);
+    expect(sig(s).values.gap_long_play).toBeGreaterThan(3);
+    s.events[0].params['media.downloaded'] = true;
+    const d = sig(s);
+    expect(d.downloaded).toBe(true);
+    expect(d.values.gap_long_play).toBe(0);
+  });
+
+  it("a beacon on another protocol's documented host, or over plain http, is counted; a CNAME is not", () => {
+    const s = of(mcRun, 'media');
+    expect(sig(s).values.host_other_protocol + sig(s).values.http_plain).toBe(0);
+    at(s, 'ping').network.host = 'acme.hb.omtrdc.net';
+    at(s, 'ping', 1).network.host = 'metrics.acme.com';
+    at(s, 'ping', 2).network.protocol = 'http';
+    const v = sig(s);
+    expect(v.values.host_other_protocol).toBe(1);
+    expect(v.at.host_other_protocol?.detail).toMatch(/legacy heartbeat endpoint/);
+    expect(v.values.http_plain).toBe(1);
+  });
+
+  it('a documented Analytics parameter in the wrong case, an empty report-suite entry and a script non-value', () => {
+    const page = of(hb, 'page');
+    expect(sig(page).values.key_case_clash + sig(page).values.rsid_odd).toBe(0);
+    page.events[0].params.pagename = page.events[0].params.pageName;
+    page.events[1].actor.rsid = 'acmeprod,';
+    page.events[2].params.v7 = 'undefined';
+    const v = sig(page).values;
+    expect(v.key_case_clash).toBe(1);
+    expect(v.rsid_odd).toBe(1);
+    expect(v.value_nonfinite).toBe(1);
+    // a multi-suite list is fine
+    page.events[1].actor.rsid = 'acmeprod,acmeglobal';
+    expect(sig(page).values.rsid_odd).toBe(0);
+  });
+
+  it('a chapter complete with no chapter start, and two events sharing a client timestamp', () => {
+    const s = of(mcRun, 'media');
+    expect(sig(s).values.complete_unopened + sig(s).values.ts_equal).toBe(0);
+    at(s, 'ping', 3).sequence.event_type = 'chapterComplete';
+    at(s, 'ping', 5).beacon_ts_ms = at(s, 'ping', 4).beacon_ts_ms;
+    at(s, 'ping', 5).sequence.event_type = 'bitrateChange';
+    const v = sig(s).values;
+    expect(v.complete_unopened).toBe(1);
+    expect(v.ts_equal).toBe(1);
+  });
+
+  it('an ad whose first ping never came: the ad cadence starts at the ad start, not at its first ping', () => {
+    const run = simulatedViews(scenario('web', 'media-collection', 'web-media-js-3', { withAds: true }), 2);
+    const s = of(run, 'media');
+    expect(sig(s).values.gap_long_ad).toBe(0);
+    const adStart = s.events.findIndex((e) => e.sequence.event_type === 'adStart');
+    const adPing = s.events.findIndex((e, i) => i > adStart && e.sequence.event_type === 'ping');
+    expect(adPing).toBeGreaterThan(0);
+    s.events.splice(adPing, 1);
+    // adStart … adComplete 15 s later with no ad ping between: over 1.5× the 10 s ad interval
+    expect(sig(s).values.gap_long_ad).toBe(1);
+  });
+
+  it('after sessionComplete a last MC ping is the timer firing once more; after sessionEnd it is a fault', () => {
+    const s = of(mcRun, 'media');
+    expect(sig(s).values.after_close).toBe(0);
+    const end = s.events.findIndex((e) => e.sequence.event_type === 'sessionEnd');
+    const ping = structuredClone(at(s, 'ping'));
+    ping.beacon_ts_ms = (s.events[end].beacon_ts_ms as number) - 1;
+    s.events.splice(end, 0, ping);
+    expect(sig(s).values.after_close).toBe(0);
+    const late = structuredClone(ping);
+    late.beacon_ts_ms = (ping.beacon_ts_ms as number) + 5000;
+    s.events.push(late);
+    expect(sig(s).values.after_close).toBe(1);
+  });
+
+  it('a session without a close is open only when the capture carries on: a capture cut off cannot tell', () => {
+    const s = of(mcRun, 'media');
+    s.events = s.events.filter((e) => !/^session(Complete|End)$/.test(e.sequence.event_type));
+    const last = s.events[s.events.length - 1];
+    expect(sessionSignals(s, [...s.events]).values.close_missing).toBe(0);
+    const later = { ...structuredClone(last), ts_ms: last.ts_ms + 60_000 };
+    expect(sessionSignals(s, [...s.events, later]).values.close_missing).toBe(1);
+  });
+
+  it('the Analytics media-start hit beside a heartbeat session carrying another ECID is an identity signal', () => {
+    const cap = structuredClone(hb.corpus.captures[0]);
+    const media = cap.sessions.find((x) => x.kind === 'media')!;
+    expect(sessionSignals(media, cap.events).values.ecid_aa_mismatch).toBe(0);
+    const ms = cap.events.find((e) => e.sequence.event_type === 'aaMediaStart')!;
+    ms.actor.ecid = '00000000000000000000000000000000000000';
+    const v = sessionSignals(media, cap.events);
+    expect(v.values.ecid_aa_mismatch).toBe(1);
+    expect(v.at.ecid_aa_mismatch?.detail).toMatch(/another ECID/);
+  });
+
+  it('legacy heartbeat flushes its state early on a state change: a short last ping before it is not a cadence fault', () => {
+    const base = of(hb, 'media');
+    const plays = base.events.filter((e) => e.sequence.event_type === 'play');
+    expect(sig(base).values.gap_short_play).toBe(0);
+    // the last play heartbeat 1 s after the one before it, then the session ends: a flush
+    const flush = structuredClone(base);
+    const fp = flush.events.filter((e) => e.sequence.event_type === 'play');
+    fp[fp.length - 1].beacon_ts_ms = (fp[fp.length - 2].beacon_ts_ms as number) + 1000;
+    expect(sig(flush).values.gap_short_play).toBe(0);
+    // the same short gap in the middle of a play run is a ping sent too early
+    const early = structuredClone(base);
+    const ep = early.events.filter((e) => e.sequence.event_type === 'play');
+    ep[2].beacon_ts_ms = (ep[1].beacon_ts_ms as number) + 1000;
+    expect(plays.length).toBeGreaterThan(4);
+    expect(sig(early).values.gap_short_play).toBe(1);
   });
 });
 

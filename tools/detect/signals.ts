@@ -36,8 +36,10 @@ export const SIGNALS = {
   player_errors: 'player error events in the session',
   start_extra: 'session starts beyond the first',
   start_missing: '1 when a media session has no session start',
-  close_missing: '1 when a media session has no complete/end',
-  after_close: 'events sent after the session complete/end',
+  close_missing:
+    '1 when a media session has no complete/end and the capture carries on for three ping intervals (30 s) after its last beacon',
+  after_close:
+    'events sent after the session complete/end (a trailing Media Collection / Edge ping excepted)',
   ad_open_end: 'ads still open at the end of the session',
   break_open_end: 'ad breaks still open at the end of the session',
   ad_outside_break: 'ad starts outside an open ad break (Media Collection / Edge)',
@@ -46,25 +48,46 @@ export const SIGNALS = {
   bookend_repeat:
     'a start or complete of a session / ad break / ad / chapter right after the same event, without its counterpart',
   ts_backwards: 'beacon timestamps earlier than an earlier event of the session',
-  dup_events: 'events repeating type, playhead and beacon time of an earlier event',
-  aa_unterminated: 'Analytics GET hits whose query does not end with the AQE=1 end marker (cut in transit)',
+  ts_equal: 'events of another type carrying the same client timestamp as the event before them',
+  complete_unopened:
+    'a complete of an ad break / ad / chapter with no start of that kind before it in the session',
+  dup_events:
+    'events repeating an earlier one (media: type, playhead and beacon time; page: the same call within 2 s, a pccr=true redirect retry excepted)',
+  aa_unterminated:
+    'Analytics GET hits whose query does not end with the AQE=1 end marker (or AQE=1&pccr=true): cut in transit',
   key_odd_name:
     'parameter names with whitespace, quotes, hyphens or other characters outside the usual key alphabet',
   rsid_odd:
-    'hits whose report suite id has characters outside lower-case letters, digits, dot, comma, underscore, hyphen',
+    'hits whose report suite id has characters outside lower-case letters, digits, dot, comma, underscore, hyphen, or an empty entry in its comma-separated list',
+  key_case_clash:
+    'parameter names spelled with other letter case than another parameter of the session or a documented Analytics parameter (evar44 beside eVar1, pagename for pageName): keys are case-sensitive',
+  value_nonfinite:
+    'parameter values that are a script non-value (NaN, undefined, Infinity, [object Object]) instead of data',
   status_bad: 'beacons answered with a status outside 2xx/3xx (or with collection errors)',
   status_zero: 'beacons that got no response (status 0: blocked, aborted)',
+  host_other_protocol:
+    "beacons sent to another Adobe protocol's documented endpoint (an Analytics hit on the heartbeat host, a Media Collection call on *.hb.omtrdc.net)",
+  http_plain: 'beacons sent over plain http',
   ecid_missing:
-    '1 when the first event of the session (its start / first hit) carries no Experience Cloud ID',
+    '1 when the first event of the session (its start / first hit; legacy heartbeat: the first event after its start) carries no Experience Cloud ID',
   ecid_distinct: 'distinct ECIDs in the session beyond the first',
   ecid_foreign: '1 when the session ECID is not the one the capture’s other Adobe hits carry',
+  ecid_aa_mismatch:
+    '1 when the Analytics media-start hit nearest the media session carries another ECID than the session',
   aa_media_hits: 'Analytics media-start hits (pe=ms_s) in the capture within 2 min of the media session',
   hb_aa_markers: 'heartbeat aa_start markers in the session',
   aa_start_late_s: 'seconds the nearest Analytics media-start hit lies beyond 2 s of the media session start',
-  aa_vsid_foreign: 'Analytics media-start hits near the session whose a.media.vsid names another session',
+  aa_vsid_foreign:
+    'Analytics media-start hits near the session whose a.media.vsid names another session (one not in the capture, or one another hit already names)',
 } as const;
 export type SignalName = keyof typeof SIGNALS;
 export const SIGNAL_NAMES = Object.keys(SIGNALS) as SignalName[];
+
+/**
+ * Counts of events the protocol defines as normal traffic (a player error is reported with the `error`
+ * event): rare, but no violation, so they get the plain empirical tail and not the violation floor.
+ */
+export const EVENT_COUNT_SIGNALS: ReadonlySet<SignalName> = new Set(['player_errors']);
 
 /** Signals that are continuous ratios around a nominal 1 (scored on their robust z, not a tail of counts). */
 export const RATIO_SIGNALS: ReadonlySet<SignalName> = new Set([
@@ -87,14 +110,28 @@ export interface SessionSignals {
   at: Partial<Record<SignalName, SignalPointer>>;
   /** Parameter keys with their value class (`key=int`), digits folded, per event type: `type|key=class`. */
   keys: string[];
+  /** The session declares downloaded (offline) content: pings 50 s apart. */
+  downloaded: boolean;
+  /** Per event type, the keys every event of that type carries (`type|key`, digits folded). */
+  typeKeys: string[];
   /** Hosts the session's beacons went to. */
   hosts: string[];
   /** Event-type bigrams in send order (`a>b`), the session's event grammar. */
   bigrams: string[];
 }
 
-/** Nominal ping intervals (s) by protocol: main content every 10 s everywhere; ads 1 s on legacy heartbeat. */
-export function nominalInterval(protocol: string, asset: 'main' | 'ad', adGaps: number[] = []): number {
+/**
+ * Nominal ping intervals (s) by protocol: main content every 10 s everywhere; ads 1 s on legacy
+ * heartbeat. Downloaded (offline) content is the exception: its pings are 50 s apart for content and
+ * ads alike (wire-formats.md §4.6), so a 50 s gap there is the protocol, not a missing ping.
+ */
+export function nominalInterval(
+  protocol: string,
+  asset: 'main' | 'ad',
+  adGaps: number[] = [],
+  downloaded = false,
+): number {
+  if (downloaded) return 50;
   if (asset === 'main') return 10;
   if (protocol === 'heartbeat') return 1;
   // Media Collection / Edge: 10 s unless granular ad tracking (1 s) — read from the session's own median
@@ -177,26 +214,41 @@ export function sessionSignals(
       state: 'play' | 'pause' | 'buffer' | 'ad';
       s: number;
       e: Envelope;
+      /** Legacy heartbeat flushes the current state early when the state changes (wire-formats.md §3.4). */
+      flush: boolean;
+      /** From the last ad ping (or the ad start) to the ad's complete: only a long one is a missed ping. */
+      tail?: boolean;
     }[] = [];
     let prev: Step | null = null;
     for (const s of st) {
+      // the ad's own play (its state change to playing) keeps the cadence the ad start began
+      if (!s.isPing && s.type === 'play' && s.asset === 'ad' && prev?.asset === 'ad') continue;
       if (!s.isPing) {
-        // a non-ping event restarts the cadence (state change, ad, seek)
-        prev = null;
+        // an ad's complete or skip closes its last ping interval: over 1.5× nominal, a ping was missed (legacy
+        // heartbeat flushes on the state change, so its tail says nothing)
+        if ((s.type === 'adComplete' || s.type === 'adSkip') && prev && prev.asset === 'ad')
+          gaps.push({ asset: 'ad', state: 'ad', s: (s.t - prev.t) / 1000, e: s.e, flush: false, tail: true });
+        // a non-ping event restarts the cadence (state change, seek); an ad start starts the ad's own:
+        // its first ping is due one ad interval later
+        prev = s.type === 'adStart' ? { ...s, asset: 'ad' } : null;
         continue;
       }
       if (prev && prev.asset === s.asset) {
         const state = s.asset === 'ad' ? 'ad' : (STATE_OF[s.stateBefore] ?? 'play');
-        gaps.push({ asset: s.asset, state, s: (s.t - prev.t) / 1000, e: s.e });
+        const next = st[s.i + 1];
+        const flush = session.protocol === 'heartbeat' && (!next || !next.isPing || next.type !== s.type);
+        gaps.push({ asset: s.asset, state, s: (s.t - prev.t) / 1000, e: s.e, flush });
       }
       prev = s;
     }
+    const downloaded = isDownloaded(session);
     const adNom = nominalInterval(
       session.protocol,
       'ad',
       gaps.filter((g) => g.asset === 'ad').map((g) => g.s),
+      downloaded,
     );
-    const mainNom = nominalInterval(session.protocol, 'main');
+    const mainNom = nominalInterval(session.protocol, 'main', [], downloaded);
     const playGaps: number[] = [];
     const bestLong = { v: 0 };
     const bestShort = { v: 0 };
@@ -205,7 +257,7 @@ export function sessionSignals(
       const x = g.s / nom;
       const where = g.state === 'ad' ? 'in an ad' : `in ${g.state}`;
       if (g.state === 'play') playGaps.push(x);
-      if (x > 1.5) {
+      if (x > 1.5 && !(g.tail && session.protocol === 'heartbeat')) {
         const n: SignalName =
           g.state === 'ad' ? 'gap_long_ad' : g.state === 'play' ? 'gap_long_play' : 'gap_long_pause';
         values[n]++;
@@ -216,7 +268,7 @@ export function sessionSignals(
           x,
           n === 'gap_long_play' ? bestLong : undefined,
         );
-      } else if (x < 0.5 && (g.state === 'play' || g.state === 'ad')) {
+      } else if (x < 0.5 && (g.state === 'play' || g.state === 'ad') && !g.flush && !g.tail) {
         const n: SignalName = g.state === 'ad' ? 'gap_short_ad' : 'gap_short_play';
         values[n]++;
         mark(
@@ -335,6 +387,7 @@ export function sessionSignals(
     // ---- bookends and nesting ----
     let starts = 0;
     let closedAt = -1;
+    let ended = false;
     let ad = 0;
     let brk = 0;
     let chap = 0;
@@ -347,11 +400,18 @@ export function sessionSignals(
           mark('start_extra', s.e, `session start #${starts}`);
         }
       }
-      if (closedAt >= 0 && !CLOSES.has(ty)) {
+      // after sessionComplete a Media Collection / Edge ping timer that fires once more is not playback,
+      // nor is the sessionEnd; after sessionEnd anything but a new start is (specs/README.md D-2)
+      const afterEnd = ended && ty !== 'sessionStart';
+      const afterComplete =
+        !ended && closedAt >= 0 && !CLOSES.has(ty) && !(s.isPing && session.protocol !== 'heartbeat');
+      if (afterEnd || afterComplete) {
         values.after_close++;
         mark('after_close', s.e, `${ty} sent after the session closed`);
       }
       if (CLOSES.has(ty) && closedAt < 0) closedAt = i;
+      if (ty === 'sessionEnd') ended = true;
+      else if (ty === 'sessionStart') ended = false;
       if (ty === 'adBreakStart') brk++;
       if (ty === 'adBreakComplete') brk = Math.max(0, brk - 1);
       if (ty === 'adStart') {
@@ -381,6 +441,10 @@ export function sessionSignals(
     for (const s of st) {
       const m = /^(session|adBreak|ad|chapter)(Start|Complete)$/.exec(s.type);
       if (!m) continue;
+      if (m[2] === 'Complete' && !lastBookend.has(m[1])) {
+        values.complete_unopened++;
+        mark('complete_unopened', s.e, `${s.type} with no ${m[1]} start before it`);
+      }
       if (lastBookend.get(m[1]) === m[2]) {
         values.bookend_repeat++;
         mark(
@@ -395,7 +459,13 @@ export function sessionSignals(
       values.start_missing = 1;
       if (ev[0]) mark('start_missing', ev[0], 'no session start');
     }
-    if (closedAt < 0) {
+    // a capture that stops within three ping intervals (30 s) of the session's last beacon may have cut
+    // the close off: only a session that goes silent while the capture carries on is left open (the
+    // SESSION_NOT_CLOSED check abstains the same way)
+    const lastSeen = ev.length ? ev[ev.length - 1].ts_ms : 0;
+    const captureEnd = Math.max(lastSeen, ...captureEvents.map((e) => e.ts_ms));
+    const cutOff = captureEvents.length > 0 && captureEnd - lastSeen < 3 * mainNom * 1000;
+    if (closedAt < 0 && !cutOff) {
       values.close_missing = 1;
       if (ev.length) mark('close_missing', ev[ev.length - 1], 'no session complete/end');
     }
@@ -404,7 +474,24 @@ export function sessionSignals(
     if (ad && ev.length) mark('ad_open_end', ev[ev.length - 1], `${ad} ad(s) never completed`);
     if (brk && ev.length) mark('break_open_end', ev[ev.length - 1], `${brk} ad break(s) never completed`);
     let lastT = -Infinity;
+    let prevClient: Envelope | null = null;
     for (const s of st) {
+      // client timestamps must be unique and ≥ 1 ms apart (wire-formats.md §5.5 and §7); repeats of the same
+      // event are dup_events, and capture times (no client timestamp) may tie
+      const c = s.e.beacon_ts_ms;
+      if (
+        c !== null &&
+        prevClient?.beacon_ts_ms === c &&
+        prevClient.sequence.event_type !== s.e.sequence.event_type
+      ) {
+        values.ts_equal++;
+        mark(
+          'ts_equal',
+          s.e,
+          `${s.type} carries the same client timestamp as the ${prevClient.sequence.event_type} before it`,
+        );
+      }
+      if (c !== null) prevClient = s.e;
       if (s.t < lastT) {
         values.ts_backwards++;
         mark('ts_backwards', s.e, `beacon time ${r1((lastT - s.t) / 1000)} s earlier than the event before`);
@@ -427,13 +514,15 @@ export function sessionSignals(
       const k = `${e.sequence.event_type}|${e.dims.pageName ?? e.params.pageName ?? ''}|${e.params.pe ?? ''}`;
       const t = e.beacon_ts_ms ?? e.ts_ms;
       const prevT = lastHit.get(k);
-      if (prevT !== undefined && t - prevT < 2000) {
+      // `pccr=true` marks AppMeasurement's re-send of a hit whose first answer was a cookie redirect
+      // (wire-formats.md §2.4, the infinite-redirect guard): the same hit twice on purpose, not a duplicate
+      if (prevT !== undefined && t - prevT < 2000 && !isRedirectRetry(e)) {
         values.dup_events++;
         mark('dup_events', e, `${e.sequence.event_type} repeated ${t - prevT} ms after the same hit`);
       }
       lastHit.set(k, t);
       const q = e.raw.query;
-      if (e.network.method === 'GET' && q && q.length > 200 && !/(^|&)AQE=1$/.test(q)) {
+      if (e.network.method === 'GET' && q && q.length > 200 && !AQE_END.test(q)) {
         values.aa_unterminated++;
         mark('aa_unterminated', e, `Analytics hit of ${q.length} characters without the AQE=1 end marker`);
       }
@@ -443,6 +532,15 @@ export function sessionSignals(
       values.dup_events++;
       mark('dup_events', e, `${e.sequence.event_type} repeated with the same playhead and time`);
     } else seen.add(k);
+    const owner = endpointOf(e.network.host);
+    if (owner && !(ENDPOINT_FAMILIES[owner] as readonly string[]).includes(e.family)) {
+      values.host_other_protocol++;
+      mark('host_other_protocol', e, `${e.family} beacon sent to ${e.network.host}, the ${owner} endpoint`);
+    }
+    if (e.network.protocol === 'http') {
+      values.http_plain++;
+      mark('http_plain', e, `${e.family} beacon sent over plain http to ${e.network.host}`);
+    }
     const code = e.network.status;
     if (code === 0) {
       values.status_zero++;
@@ -456,9 +554,15 @@ export function sessionSignals(
       );
     }
   }
-  if (ev[0] && !ev[0].actor.ecid) {
+  // legacy heartbeat may send its very first start before the ECID is known (wire-formats.md §3.2,
+  // `s:user:mid`); it carries it from the first play heartbeat on
+  const first =
+    session.protocol === 'heartbeat' && ev[0]?.sequence.event_type === 'sessionStart'
+      ? (ev.find((e) => e.sequence.event_type !== 'sessionStart') ?? ev[0])
+      : ev[0];
+  if (first && !first.actor.ecid) {
     values.ecid_missing = 1;
-    mark('ecid_missing', ev[0], `first event (${ev[0].sequence.event_type}) without an ECID`);
+    mark('ecid_missing', first, `first event (${first.sequence.event_type}) without an ECID`);
   }
   const ecids = [...new Set(ev.map((e) => e.actor.ecid).filter((x): x is string => !!x))];
   values.ecid_distinct = Math.max(0, ecids.length - 1);
@@ -481,20 +585,26 @@ export function sessionSignals(
     }
   }
   if (media) {
-    const tMin = t0 - 120_000;
-    const tMax = (ev.length ? (ev[ev.length - 1].beacon_ts_ms ?? ev[ev.length - 1].ts_ms) : t0) + 120_000;
+    // the Analytics hits are placed by when the capture saw them, so the session is too: a client clock
+    // (or a proxy) that runs behind the capture must not read as a late media-start hit
+    const c0 = ev.length ? ev[0].ts_ms : 0;
+    const tMin = c0 - 120_000;
+    const tMax = (ev.length ? ev[ev.length - 1].ts_ms : c0) + 120_000;
     let nearest: Envelope | null = null;
     for (const e of captureEvents)
       if (AA_MEDIA.has(e.sequence.event_type) && e.ts_ms >= tMin && e.ts_ms <= tMax) {
         values.aa_media_hits++;
         mark('aa_media_hits', e, `Analytics ${e.sequence.event_type} hit beside the media session`);
-        if (!nearest || Math.abs(e.ts_ms - t0) < Math.abs(nearest.ts_ms - t0)) nearest = e;
+        if (!nearest || Math.abs(e.ts_ms - c0) < Math.abs(nearest.ts_ms - c0)) nearest = e;
         const vsid = Object.entries(e.params).find(([k]) => /media\.vsid$/i.test(k))?.[1];
+        // one media-start hit per session: a hit naming another session counts when that session is
+        // not in the capture, or is already named by another hit (a player that kept the old id)
         if (
           vsid &&
           session.protocol === 'heartbeat' &&
           String(vsid) !== session.key &&
-          !captureHasSession(captureEvents, String(vsid), session.key)
+          (!captureHasSession(captureEvents, String(vsid), session.key) ||
+            vsidNamed(captureEvents, String(vsid)) > 1)
         ) {
           values.aa_vsid_foreign++;
           mark(
@@ -504,8 +614,19 @@ export function sessionSignals(
           );
         }
       }
+    // the media-start hit and the media session are one viewer: one ECID across a session's Analytics
+    // and media calls (wire-formats.md §7)
+    const own = ev.find((e) => e.actor.ecid)?.actor.ecid;
+    if (nearest?.actor.ecid && own && nearest.actor.ecid !== own) {
+      values.ecid_aa_mismatch = 1;
+      mark(
+        'ecid_aa_mismatch',
+        nearest,
+        'the Analytics media-start hit carries another ECID than the media session',
+      );
+    }
     if (nearest) {
-      const late = Math.abs(nearest.ts_ms - t0) / 1000 - 2;
+      const late = Math.abs(nearest.ts_ms - c0) / 1000 - 2;
       if (late > 0) {
         values.aa_start_late_s = r1(late);
         mark(
@@ -520,6 +641,10 @@ export function sessionSignals(
   const keys = new Set<string>();
   const bigrams = new Set<string>();
   const odd = new Set<string>();
+  // per event type, the (digit-folded) keys every event of that type carries; and each key's spelling
+  const typeKeySets = new Map<string, Set<string>>();
+  const spellings = new Map<string, string>();
+  const clashed = new Set<string>();
   for (const e of ev) {
     for (const k of Object.keys(e.params))
       if (!/^[A-Za-z0-9_.:#@$[\]]+$/.test(k) && !odd.has(k)) {
@@ -527,7 +652,7 @@ export function sessionSignals(
         values.key_odd_name++;
         mark('key_odd_name', e, `parameter name ${JSON.stringify(k)} on ${e.sequence.event_type}`);
       }
-    if (e.actor.rsid !== null && !/^[a-z0-9.,_-]+$/.test(e.actor.rsid)) {
+    if (e.actor.rsid !== null && !rsidOk(e.actor.rsid)) {
       values.rsid_odd++;
       mark('rsid_odd', e, `report suite ${JSON.stringify(e.actor.rsid)}`);
     }
@@ -535,17 +660,124 @@ export function sessionSignals(
     for (const [k, v] of Object.entries(e.params))
       keys.add(`${ty}|${k.replace(/\d+/g, '#')}=${valueClass(v)}`);
     if (e.actor.rsid !== null)
-      keys.add(`${ty}|@rsid=${valueClass(e.actor.rsid)}${/^[a-z0-9.,_-]+$/.test(e.actor.rsid) ? '' : '!'}`);
+      keys.add(`${ty}|@rsid=${valueClass(e.actor.rsid)}${rsidOk(e.actor.rsid) ? '' : '!'}`);
+    for (const [k, v] of Object.entries(e.params))
+      if (typeof v === 'string' && NON_VALUES.has(v.trim())) {
+        values.value_nonfinite++;
+        mark('value_nonfinite', e, `${k}=${v} on ${ty}`);
+      }
+    const folded = new Set(Object.keys(e.params).map((k) => k.replace(/\d+/g, '#')));
+    const mine = typeKeySets.get(ty);
+    if (!mine) typeKeySets.set(ty, folded);
+    else for (const k of mine) if (!folded.has(k)) mine.delete(k);
+    for (const k of folded) {
+      const low = k.toLowerCase();
+      const doc = e.family === 'aa' ? AA_PARAMS.get(low) : undefined;
+      if (doc && doc !== k && !clashed.has(low)) {
+        clashed.add(low);
+        values.key_case_clash++;
+        mark('key_case_clash', e, `Analytics parameter ${k} where the protocol spells it ${doc}`);
+      }
+      const other = spellings.get(low);
+      if (other === undefined) spellings.set(low, k);
+      else if (other !== k && !clashed.has(low)) {
+        clashed.add(low);
+        values.key_case_clash++;
+        mark('key_case_clash', e, `parameter ${k} on ${ty} where the session also sends ${other}`);
+      }
+    }
   }
+  const typeKeys: string[] = [];
+  for (const [ty, ks] of typeKeySets) for (const k of ks) typeKeys.push(`${ty}|${k}`);
   for (let i = 1; i < ev.length; i++)
     bigrams.add(`${ev[i - 1].sequence.event_type}>${ev[i].sequence.event_type}`);
   const hosts = [...new Set(ev.map((e) => `${e.family}@${hostShape(e.network.host)}`))];
-  return { values, at, keys: [...keys], hosts, bigrams: [...bigrams] };
+  return {
+    values,
+    at,
+    downloaded: media && isDownloaded(session),
+    keys: [...keys],
+    typeKeys,
+    hosts,
+    bigrams: [...bigrams],
+  };
+}
+
+/**
+ * Adobe-owned endpoints and the wire families each serves (wire-formats.md §1): an Analytics hit on a
+ * heartbeat host, or a Media Collection call on the heartbeat host, is a tracking-server mix-up. First
+ * party CNAMEs and unknown hosts belong to no protocol here and are never counted.
+ */
+const ENDPOINTS: [RegExp, keyof typeof ENDPOINT_FAMILIES][] = [
+  [/\.hb-api\.omtrdc\.net$/, 'Media Collection API'],
+  [/\.hb\.omtrdc\.net$/, 'legacy heartbeat'],
+  [/(\.sc\d*\.omtrdc\.net|\.2o7\.net|\.data\.adobedc\.net)$/, 'Analytics'],
+  [/^(edge|edge-int|server|adobedc\.demdex)\.(adobedc|demdex)\.net$/, 'Edge'],
+];
+const ENDPOINT_FAMILIES = {
+  'Media Collection API': ['media-collection'],
+  'legacy heartbeat': ['heartbeat', 'heartbeat-settings'],
+  Analytics: ['aa'],
+  Edge: ['edge', 'media-edge'],
+} as const satisfies Record<string, readonly string[]>;
+function endpointOf(host: string): keyof typeof ENDPOINT_FAMILIES | null {
+  const h = host.toLowerCase();
+  for (const [re, owner] of ENDPOINTS) if (re.test(h)) return owner;
+  return null;
+}
+
+/** A report suite list: comma-separated ids of lower-case letters, digits, dot, underscore, hyphen, none empty. */
+const rsidOk = (r: string) => /^[a-z0-9._-]+(,[a-z0-9._-]+)*$/.test(r);
+
+/**
+ * Analytics query parameters whose spelling has upper-case letters (wire-formats.md §2.4; digits folded
+ * to #), by their lower-case form: a hit that sends `pagename` sends a parameter the collector ignores.
+ */
+const AA_PARAMS = new Map(
+  ['pageName', 'pageType', 'purchaseID', 'AQB', 'AQE', 'eVar#', 'prop#', 'hier#', 'list#'].map((k) => [
+    k.toLowerCase(),
+    k,
+  ]),
+);
+
+/** What a script writes when it stringifies a value it does not have. */
+const NON_VALUES = new Set(['NaN', 'undefined', 'Infinity', '-Infinity', '[object Object]']);
+
+/** The end marker of an Analytics GET, optionally followed by the redirect guard the retry appends. */
+const AQE_END = /(^|&)AQE=1(&pccr=true)?$/;
+
+/** An Analytics hit re-sent after a cookie redirect (`pccr=true`). */
+function isRedirectRetry(e: Envelope): boolean {
+  return String(e.params.pccr ?? '') === 'true' || /(^|&)pccr=true(&|$)/.test(e.raw.query ?? '');
+}
+
+/** Whether the session declares downloaded (offline) content, in any protocol's spelling. */
+function isDownloaded(session: Session): boolean {
+  for (const e of session.events) {
+    if (e.params._downloaded === true) return true;
+    for (const [k, v] of Object.entries(e.params))
+      if (/(^|[.:])(media\.downloaded|isDownloaded)$/.test(k) && String(v) === 'true') return true;
+    if (e.sequence.event_type === 'sessionStart') break;
+  }
+  return false;
+}
+
+/** How many Analytics media-start hits of the capture name this session id in `a.media.vsid`. */
+function vsidNamed(events: readonly Envelope[], id: string): number {
+  let n = 0;
+  for (const e of events)
+    if (
+      AA_MEDIA.has(e.sequence.event_type) &&
+      Object.entries(e.params).some(([k, v]) => /media\.vsid$/i.test(k) && String(v) === id)
+    )
+      n++;
+  return n;
 }
 
 /** Whether another media session of the capture carries this id (a second session's own hit). */
 function captureHasSession(events: readonly Envelope[], id: string, self: string): boolean {
-  return id !== self && events.some((e) => e.session_id === id);
+  // the media-start hit itself carries the id it names: only media beacons say a session exists
+  return id !== self && events.some((e) => e.session_id === id && e.family !== 'aa');
 }
 
 /**

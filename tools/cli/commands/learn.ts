@@ -269,7 +269,8 @@ export const commands: CommandDef[] = [
     name: 'learn novelty',
     summary:
       "Leave-a-family-out: drop each family's specs, triage again, report where its faulty sessions rank",
-    usage: '[--corpus simulator,crosscheck] [--sessions N] [--seed N] [--family F] [--floor X] [--json]',
+    usage:
+      '[--corpus simulator,crosscheck] [--sessions N] [--seed N] [--crosscheck-seed N] [--family F] [--floor X] [--json]',
     help: 'Per family and corpus (own simulator, independent cross-check generator): recall@10 %, recall@20 % and median inbox rank of the sessions with a fault of that family, with none of its specs loaded (docs/learning.md). Exit 1 when a recall@20 % is under --floor.',
     options: {
       corpus: {
@@ -290,6 +291,13 @@ export const commands: CommandDef[] = [
         type: 'string',
         description: 'corpus seed',
         default: '20240611',
+        placeholder: 'N',
+        value: int(0),
+      },
+      'crosscheck-seed': {
+        type: 'string',
+        description: 'cross-check generator seed (as `goblin eval --crosscheck-seed`)',
+        default: 'the --seed',
         placeholder: 'N',
         value: int(0),
       },
@@ -336,6 +344,7 @@ export const commands: CommandDef[] = [
         pack,
         cfg: ctx.config,
         seed: Number(ctx.values.seed ?? 20240611),
+        crosscheckSeed: ctx.values['crosscheck-seed'] as number | undefined,
         simCaptures: n,
         crossSessions: n,
         floor,
