@@ -52,14 +52,15 @@ export async function loadStaging(
         `INSERT INTO new_hash SELECT DISTINCT hash FROM staged_har s WHERE s.status = 'parsed' AND hash NOT IN (SELECT hash FROM har_file WHERE status = 'parsed')`,
       );
       // Record every new (path, hash); a known hash under a new path is marked duplicate.
-      await con.run(`INSERT INTO har_file SELECT s.path, s.hash, s.bytes, s.mtime_ms,
-          CASE WHEN s.status = 'parsed' AND s.hash NOT IN (SELECT hash FROM new_hash) THEN 'duplicate' ELSE s.status END,
+      // BY NAME everywhere: a store migrated from an older version has its added columns last.
+      await con.run(`INSERT INTO har_file BY NAME SELECT s.path, s.hash, s.bytes, s.mtime_ms,
+          CASE WHEN s.status = 'parsed' AND s.hash NOT IN (SELECT hash FROM new_hash) THEN 'duplicate' ELSE s.status END AS status,
           s.exporter, s.encoding, s.entries, s.beacons, s.entry_problems, s.first_ms, s.last_ms, s.ingested_at, s.shard
         FROM staged_har s WHERE NOT EXISTS (SELECT 1 FROM har_file h WHERE h.path = s.path AND h.hash = s.hash)`);
     }
     const q = staged(dir, 'quarantine');
     if (q)
-      await con.run(`INSERT INTO quarantine SELECT * FROM ${readJson(q, QUARANTINE_COLUMNS)} s
+      await con.run(`INSERT INTO quarantine BY NAME SELECT * FROM ${readJson(q, QUARANTINE_COLUMNS)} s
         WHERE NOT EXISTS (SELECT 1 FROM quarantine x WHERE x.path = s.path AND x.hash = s.hash AND x.entry_index IS NOT DISTINCT FROM s.entry_index)`);
     // Every producer's table (events, sessions, fingerprints, and whatever a stage registered).
     for (const p of rowProducers()) {
@@ -85,7 +86,7 @@ export async function loadStaging(
       );
       for (const t of ['violation', 'session_verdict']) {
         await con.run(`DELETE FROM ${t} WHERE har_hash IN (SELECT har_hash FROM revalidated)`);
-        await con.run(`INSERT INTO ${t} SELECT * FROM staged_${t}`);
+        await con.run(`INSERT INTO ${t} BY NAME SELECT * FROM staged_${t}`);
       }
     }
     // Same transaction as the events: a run's HARs are either stored and owed an export, or neither.

@@ -43,6 +43,7 @@ export async function openStore(path: string): Promise<Store> {
   }
   const con = await instance.connect();
   for (const [name, cols] of Object.entries(TABLES)) await con.run(createTableSql(name, cols));
+  await addMissingColumns(con);
   for (const ddl of LAKE_DDL) await con.run(ddl);
   return {
     instance,
@@ -53,6 +54,31 @@ export async function openStore(path: string): Promise<Store> {
       instance.closeSync();
     },
   };
+}
+
+/**
+ * A store written by an older Goblin lacks the columns added since (e.g. `session.sdk_version_raw`): add
+ * them, empty, instead of failing every insert with a binder error. Rows keep their data; the new column
+ * fills as captures are ingested or re-validated. Inserts name their columns (BY NAME), so the order
+ * ALTER TABLE leaves does not matter.
+ */
+async function addMissingColumns(con: DuckDBConnection): Promise<string[]> {
+  const have = new Set(
+    (
+      await queryRows<{ t: string; c: string }>(
+        con,
+        `SELECT table_name AS t, column_name AS c FROM information_schema.columns WHERE table_schema = 'main'`,
+      )
+    ).map((r) => `${r.t}.${r.c}`),
+  );
+  const added: string[] = [];
+  for (const [table, cols] of Object.entries(TABLES))
+    for (const [col, type] of Object.entries(cols))
+      if (!have.has(`${table}.${col}`)) {
+        await con.run(`ALTER TABLE ${table} ADD COLUMN "${col}" ${type}`);
+        added.push(`${table}.${col}`);
+      }
+  return added;
 }
 
 /** Rows as plain JS objects (BIGINT → number via SQL casts where callers need numbers). */

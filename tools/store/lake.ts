@@ -24,6 +24,7 @@ import { join, relative, sep } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { z } from 'zod';
 import { queryRows, sqlString } from './db.js';
+import { EVENT_COLUMNS } from './ddl.js';
 
 export const MANIFEST = '_manifest.jsonl';
 const TMP_SUFFIX = '.parquet.tmp';
@@ -83,6 +84,14 @@ export function lakeFiles(lake: string): { parts: string[]; temps: string[] } {
 const rel = (lake: string, p: string) => relative(lake, p).split(sep).join('/');
 
 /** Rows of a part, in the order engines like: by SDK, then time (row-group statistics do the pruning). */
+/**
+ * Parts list the event columns in the store's declared order, whatever order the table has (a store
+ * migrated from an older version has its added columns last), so every part has the same schema.
+ */
+const EVENT_SELECT = Object.keys(EVENT_COLUMNS)
+  .map((c) => `"${c}"`)
+  .join(', ');
+
 const PART_ORDER = `ORDER BY sdk, ts_ms, har_hash, entry_index, sub_index`;
 
 /**
@@ -124,7 +133,13 @@ export async function exportRun(con: DuckDBConnection, lake: string, runId: stri
   const [c] = await queryRows<{ n: number }>(con, `SELECT count(*)::INT AS n FROM event WHERE ${where}`);
   let parts = 0;
   if (c.n > 0) {
-    const e = await writePart(con, lake, `SELECT * FROM event WHERE ${where}`, runId, `part-${runId}`);
+    const e = await writePart(
+      con,
+      lake,
+      `SELECT ${EVENT_SELECT} FROM event WHERE ${where}`,
+      runId,
+      `part-${runId}`,
+    );
     appendFileSync(join(lake, MANIFEST), JSON.stringify(e) + '\n');
     parts = 1;
   }
@@ -267,7 +282,15 @@ export async function fixLake(con: DuckDBConnection, lake: string, c: LakeCheck)
     const [n] = await queryRows<{ n: number }>(con, `SELECT count(*)::INT AS n FROM event`);
     const manifest =
       n.n > 0
-        ? [await writePart(con, lake, `SELECT * FROM event`, `doctor-${stamp}`, `part-doctor-${stamp}`)]
+        ? [
+            await writePart(
+              con,
+              lake,
+              `SELECT ${EVENT_SELECT} FROM event`,
+              `doctor-${stamp}`,
+              `part-doctor-${stamp}`,
+            ),
+          ]
         : [];
     writeManifest(lake, manifest);
     for (const p of old) if (!manifest.some((e) => e.path === p)) rmSync(join(lake, p), { force: true });
@@ -305,7 +328,7 @@ export async function compactLake(
   const merged = await writePart(
     con,
     lake,
-    `SELECT * FROM read_parquet([${files.map(sqlString).join(', ')}], hive_partitioning = false)`,
+    `SELECT ${EVENT_SELECT} FROM read_parquet([${files.map(sqlString).join(', ')}], hive_partitioning = false, union_by_name = true)`,
     `compact-${stamp}`,
     `part-compact-${stamp}`,
   );

@@ -1,0 +1,83 @@
+/**
+ * A store written by an older Goblin: the user upgrades and runs `goblin run` on the same storage/.
+ * Before the migration every insert failed with `Binder Error: Table "session" does not have a column
+ * with name "sdk_version_raw"` (exit 3, nothing ingested).
+ */
+import { mkdirSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { DuckDBInstance } from '@duckdb/node-api';
+import { describe, expect, it } from 'vitest';
+import { GoblinConfig } from '../config/index.js';
+import { ingest } from '../ingest/run.js';
+import { simulateCorpus } from '../simulate/index.js';
+import { EVENT_COLUMNS, SESSION_COLUMNS, createTableSql } from './ddl.js';
+import { openStore, queryRows } from './index.js';
+import { lakeFiles } from './lake.js';
+
+const without = (cols: Record<string, string>, drop: string) =>
+  Object.fromEntries(Object.entries(cols).filter(([c]) => c !== drop));
+
+describe('a store from an older version', () => {
+  it('gains the columns added since, keeps its rows, and ingests into them', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'goblin-migrate-'));
+    const db = join(dir, 'storage', 'g.duckdb');
+    // The old layout: session without sdk_version_raw, event without http_version (a middle column).
+    mkdirSync(join(dir, 'storage'), { recursive: true });
+    const old = await DuckDBInstance.create(db);
+    const con = await old.connect();
+    await con.run(createTableSql('session', without(SESSION_COLUMNS, 'sdk_version_raw')));
+    await con.run(createTableSql('event', without(EVENT_COLUMNS, 'http_version')));
+    await con.run(
+      `INSERT INTO session (har_path, har_hash, session_key) VALUES ('old.har', 'h-old', 's-old')`,
+    );
+    con.closeSync();
+    old.closeSync();
+
+    const hars = join(dir, 'hars');
+    simulateCorpus({ outDir: hars, seed: 11, sessions: 10, profile: 'dense', bodyBytes: 1000, faultRate: 0 });
+    const config = GoblinConfig.parse({
+      storage: {
+        base_dir: join(dir, 'storage'),
+        db_file: db,
+        parquet_dir: join(dir, 'storage', 'parquet'),
+      },
+      pii: { salt_file: join(dir, 'salt') },
+    });
+    const { summary, store } = await ingest({
+      inputs: [hars],
+      config,
+      root: dir,
+      quiet: true,
+      workers: 2,
+    });
+    try {
+      expect(summary.new_hars_stored).toBeGreaterThan(0);
+      const cols = await queryRows<{ c: string }>(
+        store.con,
+        `SELECT column_name AS c FROM information_schema.columns WHERE table_name = 'session'`,
+      );
+      expect(cols.map((r) => r.c)).toContain('sdk_version_raw');
+      const rows = await queryRows<{ key: string; raw: string | null }>(
+        store.con,
+        `SELECT session_key AS key, sdk_version_raw AS raw FROM session ORDER BY key`,
+      );
+      expect(rows.find((r) => r.key === 's-old')).toEqual({ key: 's-old', raw: null }); // kept
+      expect(rows.filter((r) => r.raw !== null).length).toBeGreaterThan(0); // new rows fill it
+    } finally {
+      store.close();
+    }
+    // The part lists the event columns in the declared order, not the migrated table's.
+    const [part] = lakeFiles(config.storage.parquet_dir).parts;
+    const mem = await openStore(':memory:');
+    try {
+      const schema = await queryRows<{ name: string }>(
+        mem.con,
+        `SELECT column_name AS name FROM (DESCRIBE SELECT * FROM read_parquet('${resolve(config.storage.parquet_dir, part)}'))`,
+      );
+      expect(schema.map((r) => r.name)).toEqual(Object.keys(EVENT_COLUMNS));
+    } finally {
+      mem.close();
+    }
+  }, 120_000);
+});
