@@ -12,7 +12,7 @@
  * checkout) falls back to forking the TypeScript worker through tsx, with the reason.
  */
 import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
-import { dirname, join, relative, resolve, sep } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 
@@ -62,8 +62,9 @@ function upToDate(stampFile: string, root: string, esbuildVersion: string): bool
 /** Sources more or fewer than two levels under the root that read `import.meta`: their paths would break. */
 function misplacedMetaUsers(root: string, inputs: string[]): string[] {
   return inputs.filter((p) => {
-    if (p.startsWith('node_modules') || p.includes(`${sep}node_modules${sep}`)) return false;
-    const depth = p.split('/').length - 1;
+    const parts = p.split(/[\\/]/);
+    if (parts.includes('node_modules')) return false;
+    const depth = parts.length - 1;
     return depth !== 2 && readFileSync(join(root, p), 'utf8').includes('import.meta');
   });
 }

@@ -83,7 +83,10 @@ export const nameInvalid = defineCheck({
       const byKey = verdicts(e.family);
       for (const k in e.params) {
         let why = byKey.get(k);
-        if (why === undefined) byKey.set(k, (why = judgeName(e.family, k, p.custom_key_pattern)));
+        if (why === undefined) {
+          byKey.set(k, (why = judgeName(e.family, k, p.custom_key_pattern)));
+          verdictCount++;
+        }
         if (why === null || seen.has(k)) continue;
         seen.add(k);
         hits.push({ code: 'PARAM_NAME_INVALID', event: e, message: why, observed: k });
@@ -130,13 +133,13 @@ const VERDICTS = new Map<string, Map<string, Map<string, string | null>>>();
 const VERDICTS_MAX = 50_000;
 let verdictCount = 0;
 function verdictCache(pattern: string): (family: string) => Map<string, string | null> {
+  // Counted per name judged: a drop full of one-off names empties the cache between sessions.
   if (verdictCount > VERDICTS_MAX) (VERDICTS.clear(), (verdictCount = 0));
   let byFamily = VERDICTS.get(pattern);
   if (!byFamily) VERDICTS.set(pattern, (byFamily = new Map()));
   return (family) => {
     let m = byFamily.get(family);
     if (!m) byFamily.set(family, (m = new Map()));
-    verdictCount++;
     return m;
   };
 }
