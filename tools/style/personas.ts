@@ -6,21 +6,13 @@
  * in tools/style/rules.ts, so the benchmark measures whether memory finds them, not whether two copies of
  * one function agree. Nothing here is imported by the proposer or by style memory.
  */
+import { mulberry32 } from '../util/rng.js';
 import type { SpecObj } from './rules.js';
 
 export type Rng = () => number;
 
-/** mulberry32: a small seeded PRNG, so every run of the benchmark replays the same history. */
-export function rng(seed: number): Rng {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Every run of the benchmark replays the same history: the repository's one seeded PRNG. */
+export const rng: (seed: number) => Rng = mulberry32;
 
 type Verdict =
   { action: 'approve' | 'edit'; final: SpecObj } | { action: 'reject'; reason_code: string; reason: string };
