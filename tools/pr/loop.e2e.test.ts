@@ -6,11 +6,12 @@ import { Bundle } from '../bundle/schema.js';
 import type { JudgeReport, ShadowReport } from '../propose/proposal.js';
 import { STICKY_MARKER } from './body.js';
 import { dpoPairs, feedbackKpis, readPreferences, syncFeedback } from './feedback.js';
-import { ForgeClient } from './forge.js';
+import type { ForgeClient } from './forge.js';
 import { runLoop, type LoopStages } from './loop.js';
 import { promoteSpecs } from './promote.js';
-import { FakeForge } from './testing/fake-forge.js';
-import { cachedRef, makeTestRepo, sh, writeProposal, type TestRepo } from './testing/repo.js';
+import type { FakeForge } from './testing/fake-forge.js';
+import { startForgeRepo, type ForgeRepo } from './testing/forge-repo.js';
+import { cachedRef, sh, writeProposal, type TestRepo } from './testing/repo.js';
 
 /**
  * End to end: a drop where Media library 3.4.x sends ad pings every 30 s instead of 10 s. The drift and
@@ -103,22 +104,13 @@ describe('loop → PR → merge → promote → feedback (fake Forgejo, bare rem
   let client: ForgeClient;
   const day = 86_400_000;
 
+  let fixture: ForgeRepo;
+
   beforeAll(async () => {
-    forge = await new FakeForge('forgejo', { owner: 'acme', repo: 'telemetry-specs', token: TOKEN }).start();
-    repo = makeTestRepo({ kind: 'forgejo', apiUrl: forge.apiUrl });
-    (forge.opts as { bareRepo?: string }).bareRepo = repo.bare;
-    client = new ForgeClient({
-      kind: 'forgejo',
-      apiUrl: forge.apiUrl,
-      owner: 'acme',
-      repo: 'telemetry-specs',
-      token: TOKEN,
-    });
+    fixture = await startForgeRepo('forgejo', TOKEN);
+    ({ forge, repo, client } = fixture);
   });
-  afterAll(async () => {
-    await forge.stop();
-    repo.cleanup();
-  });
+  afterAll(() => fixture.close());
 
   it('opens exactly one PR with a scoped spec, fixtures, a cached citation and a pre/post report', async () => {
     const r = await runLoop({

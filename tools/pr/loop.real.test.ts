@@ -8,8 +8,9 @@ import { generateDrop, slowerPings } from '../detect/scenarios.js';
 import { importDocument } from '../research/import.js';
 import { ForgeClient } from './forge.js';
 import { runLoop } from './loop.js';
-import { FakeForge } from './testing/fake-forge.js';
-import { REPO_ROOT, makeTestRepo, sh, type TestRepo } from './testing/repo.js';
+import type { FakeForge } from './testing/fake-forge.js';
+import { startForgeRepo, type ForgeRepo } from './testing/forge-repo.js';
+import { REPO_ROOT, sh, type TestRepo } from './testing/repo.js';
 
 const TOKEN = 'tok-real-stages';
 const LIBS = ['web-alloy-2', 'web-media-js-3', 'android-aep-media-3'] as const;
@@ -21,12 +22,12 @@ const LIBS = ['web-alloy-2', 'web-media-js-3', 'android-aep-media-3'] as const;
 describe('goblin loop on the real stages', () => {
   let forge: FakeForge;
   let repo: TestRepo;
+  let fixture: ForgeRepo;
   const work = mkdtempSync(join(tmpdir(), 'goblin-loop-real-'));
 
   beforeAll(async () => {
-    forge = await new FakeForge('forgejo', { owner: 'acme', repo: 'telemetry-specs', token: TOKEN }).start();
-    repo = makeTestRepo({ kind: 'forgejo', apiUrl: forge.apiUrl });
-    (forge.opts as { bareRepo?: string }).bareRepo = repo.bare;
+    fixture = await startForgeRepo('forgejo', TOKEN);
+    ({ forge, repo } = fixture);
     // The clone carries the whole shipped pack, its fixtures, the constitution and the evidence cache.
     for (const p of ['specs', 'tests', 'constitution.yaml', 'schemas'])
       cpSync(join(REPO_ROOT, p), join(repo.clone, p), { recursive: true });
@@ -44,10 +45,7 @@ describe('goblin loop on the real stages', () => {
       mutateLibraries: ['web-alloy-2'],
     });
   });
-  afterAll(async () => {
-    await forge.stop();
-    repo.cleanup();
-  });
+  afterAll(() => fixture.close());
 
   it('with only a generic reference in the cache: no spec PR, an investigate issue asking for the source', async () => {
     const config = GoblinConfig.parse({

@@ -7,7 +7,8 @@ import { parseMeta, STICKY_MARKER, DASHBOARD_MARKER } from './body.js';
 import { updateDashboard } from './dashboard.js';
 import { ForgeClient } from './forge.js';
 import { FakeForge, type Flavor } from './testing/fake-forge.js';
-import { makeTestRepo, sh, writeProposal, type TestRepo } from './testing/repo.js';
+import { startForgeRepo, type ForgeRepo } from './testing/forge-repo.js';
+import { sh, writeProposal, type TestRepo } from './testing/repo.js';
 
 const TOKEN = 'tok-SECRET-5f1e2d';
 
@@ -28,24 +29,14 @@ describe.each<Flavor>(['forgejo', 'github'])('goblin pr against a fake %s', (fla
   const logs: string[] = [];
   let pdir: string;
 
+  let fixture: ForgeRepo;
+
   beforeAll(async () => {
-    forge = await new FakeForge(flavor, { owner: 'acme', repo: 'telemetry-specs', token: TOKEN }).start();
-    repo = makeTestRepo({ kind: flavor, apiUrl: forge.apiUrl });
-    (forge.opts as { bareRepo?: string }).bareRepo = repo.bare;
-    client = new ForgeClient({
-      kind: flavor,
-      apiUrl: forge.apiUrl,
-      owner: 'acme',
-      repo: 'telemetry-specs',
-      token: TOKEN,
-      log: (l) => logs.push(l),
-    });
+    fixture = await startForgeRepo(flavor, TOKEN, { log: (l) => logs.push(l) });
+    ({ forge, repo, client } = fixture);
     pdir = writeProposal(join(repo.tmp, 'proposals'));
   });
-  afterAll(async () => {
-    await forge.stop();
-    repo.cleanup();
-  });
+  afterAll(() => fixture.close());
 
   it('dry-run writes the branch and the body locally and pushes nothing', async () => {
     const r = await openProposalPr({

@@ -4,11 +4,12 @@ import YAML from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Bundle } from '../bundle/schema.js';
 import { readPreferences, syncFeedback } from '../pr/feedback.js';
-import { ForgeClient } from '../pr/forge.js';
+import type { ForgeClient } from '../pr/forge.js';
 import { runLoop, type LoopStages } from '../pr/loop.js';
 import type { JudgeReport, ShadowReport } from '../propose/proposal.js';
-import { FakeForge } from '../pr/testing/fake-forge.js';
-import { makeTestRepo, sh, writeProposal, type TestRepo } from '../pr/testing/repo.js';
+import type { FakeForge } from '../pr/testing/fake-forge.js';
+import { startForgeRepo, type ForgeRepo } from '../pr/testing/forge-repo.js';
+import { sh, writeProposal, type TestRepo } from '../pr/testing/repo.js';
 import { learnStyle, reviewsFromRecords } from './learn.js';
 import { writeStyle } from './store.js';
 
@@ -93,22 +94,12 @@ describe('style memory on the fake forge', () => {
   let forge: FakeForge;
   let repo: TestRepo;
   let client: ForgeClient;
+  let fixture: ForgeRepo;
   beforeAll(async () => {
-    forge = await new FakeForge('github', { owner: 'acme', repo: 'telemetry-specs', token: TOKEN }).start();
-    repo = makeTestRepo({ kind: 'github', apiUrl: forge.apiUrl });
-    (forge.opts as { bareRepo?: string }).bareRepo = repo.bare;
-    client = new ForgeClient({
-      kind: 'github',
-      apiUrl: forge.apiUrl,
-      owner: 'acme',
-      repo: 'telemetry-specs',
-      token: TOKEN,
-    });
+    fixture = await startForgeRepo('github', TOKEN);
+    ({ forge, repo, client } = fixture);
   });
-  afterAll(async () => {
-    await forge.stop();
-    repo.cleanup();
-  });
+  afterAll(() => fixture.close());
 
   it('a merged-with-edits PR produces a style rule that changes the next proposal', async () => {
     const spec34 = 'specs/cadence/CADENCE_AD_PING_INTERVAL_MEDIA_3_4.yaml';
