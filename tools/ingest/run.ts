@@ -151,6 +151,11 @@ export async function ingest(opts: IngestOptions): Promise<{ summary: IngestSumm
     worker_cpu_us: { read_parse: 0, decode: 0, sessions: 0, staging: 0, validate: 0 },
     bytes: files.reduce((a, f) => a + f.size, 0),
     messages: [
+      ...(store.upgraded.length
+        ? [
+            `upgraded a store written by an older Goblin: added ${store.upgraded.join(', ')} (empty for rows stored before)`,
+          ]
+        : []),
       ...repaired.reexported.map(
         (r) => `repaired the Parquet export of interrupted run ${r} (re-exported from the store)`,
       ),

@@ -19,6 +19,8 @@ export interface Store {
   instance: DuckDBInstance;
   con: DuckDBConnection;
   path: string;
+  /** Columns added on open because an older Goblin wrote this store (`table.column`). */
+  upgraded: string[];
   close(): void;
 }
 
@@ -43,12 +45,13 @@ export async function openStore(path: string): Promise<Store> {
   }
   const con = await instance.connect();
   for (const [name, cols] of Object.entries(TABLES)) await con.run(createTableSql(name, cols));
-  await addMissingColumns(con);
+  const upgraded = await addMissingColumns(con);
   for (const ddl of LAKE_DDL) await con.run(ddl);
   return {
     instance,
     con,
     path,
+    upgraded,
     close() {
       con.closeSync();
       instance.closeSync();

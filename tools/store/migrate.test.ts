@@ -53,6 +53,9 @@ describe('a store from an older version', () => {
     });
     try {
       expect(summary.new_hars_stored).toBeGreaterThan(0);
+      expect(summary.messages).toContain(
+        'upgraded a store written by an older Goblin: added event.http_version, session.sdk_version_raw (empty for rows stored before)',
+      );
       const cols = await queryRows<{ c: string }>(
         store.con,
         `SELECT column_name AS c FROM information_schema.columns WHERE table_name = 'session'`,
