@@ -10,7 +10,7 @@ import { BigramModel, kneeEps, precisionAtK, rankAnomalies } from './anomaly.js'
 import { compareProfiles, driftBundle, driftProfile, noiseCritical, psi } from './drift.js';
 import { truthFamilies } from './eval.js';
 import { FEATURE_NAMES } from './features.js';
-import { constitutionConstraints, corpusViews, learn, loadCorpus, writeLearnOutputs } from './learn.js';
+import { constitutionConstraints, corpusRows, learn, loadCorpus, writeLearnOutputs } from './learn.js';
 import { betaBinomialLogSf, fitBetaBinomial, noveltyScores } from './novelty.js';
 import { TRIAGE_WEIGHTS } from './triage.js';
 import {
@@ -44,9 +44,9 @@ describe('learning layer on a simulated drop with an injected novel fault', () =
 
   it('the mutator really injected error events the decoder sees', () => {
     expect(novel.size).toBeGreaterThanOrEqual(4);
-    const v = res.views.filter((x) => novel.has(sessionId(x.har, x.key)));
+    const v = res.sessions.filter((x) => novel.has(sessionId(x.har, x.key)));
     expect(v.length).toBe(novel.size);
-    for (const x of v) expect(x.count('error')).toBeGreaterThanOrEqual(6);
+    for (const x of v) expect(x.types.filter((t) => t === 'error').length).toBeGreaterThanOrEqual(6);
   });
 
   it('features have the declared width and finite values', () => {
@@ -137,7 +137,7 @@ describe('learning layer on a simulated drop with an injected novel fault', () =
       })
       .strict();
     const anomaly = new Map(res.anomalies.rows.map((a) => [sessionId(a.har, a.session), a]));
-    expect(res.inbox).toHaveLength(res.views.length);
+    expect(res.inbox).toHaveLength(res.sessions.length);
     for (let i = 1; i < res.inbox.length; i++)
       expect(res.inbox[i - 1].score).toBeGreaterThanOrEqual(res.inbox[i].score);
     for (const r of res.inbox) {
@@ -304,7 +304,7 @@ describe('drift between drops', () => {
       mutateLibraries: mutator ? ['web-media-js-3'] : undefined,
     });
     return driftProfile(
-      corpusViews(loadCorpus(d.files, pack, cfg, dir)).views.filter((v) => v.kind === 'media'),
+      corpusRows(loadCorpus(d.files, pack, cfg, dir), []).filter((v) => v.kind === 'media'),
     );
   };
   const ref = profile('ref', 11);

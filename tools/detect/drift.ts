@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Bundle } from '../bundle/schema.js';
-import type { SessionView } from '../label/api.js';
+import type { LearnRow } from './learn-rows.js';
 
 /**
  * Drift between a reference window and a new drop, per (platform, SDK, library version).
@@ -52,7 +52,22 @@ const binOf = (v: number) => INTERVAL_BINS.findIndex((b, i) => v >= b && v < INT
 export const groupKey = (platform: string, sdk: string, version: string | null, protocol: string) =>
   `${platform}|${sdk}|${protocol}|${version ?? 'unknown'}`;
 
-export function driftProfile(views: SessionView[]): DriftProfile {
+/** Drift profile of a set of sessions (learn rows: what the run's workers staged, or built in-process). */
+export function driftProfile(
+  views: readonly Pick<
+    LearnRow,
+    | 'har'
+    | 'key'
+    | 'platform'
+    | 'sdk'
+    | 'version'
+    | 'protocol'
+    | 'kind'
+    | 'types'
+    | 'intervals'
+    | 'param_keys'
+  >[],
+): DriftProfile {
   const groups = new Map<string, GroupProfile>();
   for (const v of views) {
     const key = groupKey(v.platform, v.sdk, v.version, v.protocol);
@@ -77,17 +92,15 @@ export function driftProfile(views: SessionView[]): DriftProfile {
       );
     g.sessions++;
     if (g.samples.length < 8) g.samples.push({ har: v.har, session: v.key });
-    for (const t of v.types()) g.eventMix[t] = (g.eventMix[t] ?? 0) + 1;
+    for (const t of v.types) g.eventMix[t] = (g.eventMix[t] ?? 0) + 1;
     if (v.kind === 'media') {
-      for (const x of v.pingIntervals('main')) {
+      for (const x of v.intervals.main) {
         g.intervals[binOf(x)]++;
         if (g.intervalSamples.length < 30) g.intervalSamples.push(Math.round(x * 100) / 100);
       }
-      for (const x of v.pingIntervals('ad')) g.adIntervals[binOf(x)]++;
+      for (const x of v.intervals.ad) g.adIntervals[binOf(x)]++;
     }
-    const keys = new Set<string>();
-    for (const e of v.session.events) for (const k of Object.keys(e.params)) keys.add(k.replace(/\d+/g, '#'));
-    for (const k of keys) g.params[k] = (g.params[k] ?? 0) + 1;
+    for (const k of v.param_keys) g.params[k] = (g.params[k] ?? 0) + 1;
   }
   return {
     generated_at: new Date().toISOString(),

@@ -10,7 +10,7 @@ import type { Library, TruthRecord } from '../simulate/index.js';
 import type { RulePack } from '../validate/pack.js';
 import { precisionAtK, rankAnomalies } from './anomaly.js';
 import { compareProfiles, driftBundle, driftProfile, type GroupDrift } from './drift.js';
-import { constitutionConstraints, corpusViews, learn, loadCorpus, type LearnCorpus } from './learn.js';
+import { constitutionConstraints, corpusRows, learn, loadCorpus, type LearnCorpus } from './learn.js';
 import {
   addStableParam,
   errorBurst,
@@ -165,7 +165,7 @@ export async function evaluateLearning(opts: {
       if (labels || !res.labeling.evaluation) continue;
       const e = res.labeling.evaluation;
       labels = {
-        sessions: res.views.length,
+        sessions: res.sessions.length,
         label_model: e.label_model,
         majority_vote: e.majority_vote,
         winner: e.winner,
@@ -197,7 +197,7 @@ export async function evaluateLearning(opts: {
           const test = idx.filter((i) => i % 2 !== fold);
           const pr = clf.predict(test.map((i) => X[i]));
           test.forEach((i, j) => {
-            const y = truth.get(sessionId(res.views[i].har, res.views[i].key))?.has(fam.family) ? 1 : 0;
+            const y = truth.get(sessionId(res.sessions[i].har, res.sessions[i].key))?.has(fam.family) ? 1 : 0;
             const yh = pr[j] >= 0.5 ? 1 : 0;
             n++;
             pos += y;
@@ -233,7 +233,7 @@ export async function evaluateLearning(opts: {
         mutateLibraries: mut ? ['web-media-js-3', 'android-media-sdk-2'] : undefined,
       });
       const corpus = loadCorpus(d.files, opts.pack, opts.cfg, join(dir, name));
-      return driftProfile(corpusViews(corpus).views.filter((v) => v.kind === 'media'));
+      return driftProfile(corpusRows(corpus, []).filter((v) => v.kind === 'media'));
     };
     const ref = profileOf('reference', seed + 1);
     const drift: EvalReport['drift'] = [];

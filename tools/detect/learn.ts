@@ -4,10 +4,9 @@ import { basename, join, resolve } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { GoblinConfig } from '../config/index.js';
 import { processFile } from '../ingest/process-file.js';
-import { HAND_LFS } from '../../lfs/index.js';
-import { sessionView, type LabelingFunction, type SessionView } from '../label/api.js';
+import type { LabelingFunction } from '../label/api.js';
 import { trainFamilyClassifier } from '../label/classifier.js';
-import { runLabeling, sessionId, specLabelingFunctions, type LabelRun } from '../label/labeling.js';
+import { runLabeling, sessionId, type LabelRun } from '../label/labeling.js';
 import type { Capture } from '../session/index.js';
 import { fileContext } from '../validate/files.js';
 import { loadConstitution } from '../spec/constitution.js';
@@ -15,7 +14,8 @@ import type { SessionRow } from '../validate/outputs.js';
 import type { RulePack } from '../validate/pack.js';
 import { validateCapture } from '../validate/validate.js';
 import { detectAnomalies, rankAnomalies, type AnomalyResult } from './anomaly.js';
-import { addShapeRarity, FEATURE_NAMES, sessionFeatures, type SessionFeatures } from './features.js';
+import { addShapeRarity, FEATURE_NAMES, type SessionFeatures } from './features.js';
+import { allLabelingFunctions, captureLearnRows, type LearnRow } from './learn-rows.js';
 import { triage, type InboxRow } from './triage.js';
 
 export interface LearnCorpus {
@@ -59,16 +59,14 @@ function relFrom(root: string, abs: string): string {
   return abs.startsWith(root + '/') ? abs.slice(root.length + 1) : basename(abs);
 }
 
-export function corpusViews(corpus: LearnCorpus): { views: SessionView[]; capOf: Capture[] } {
-  const views: SessionView[] = [];
-  const capOf: Capture[] = [];
-  for (const c of corpus.captures)
-    for (const s of c.sessions) {
-      const r = corpus.rows.get(sessionId(c.har, s.key));
-      views.push(sessionView(s, { rules: r?.rules, codes: r?.codes }));
-      capOf.push(c);
-    }
-  return { views, capOf };
+/**
+ * Learn rows of every session of the corpus, capture by capture in corpus order (learn-rows.ts): the
+ * in-process twin of what `goblin run`'s workers stage.
+ */
+export function corpusRows(corpus: LearnCorpus, lfs: readonly LabelingFunction[]): LearnRow[] {
+  return corpus.captures.flatMap((c) =>
+    captureLearnRows(c, (key) => corpus.rows.get(sessionId(c.har, key)), lfs),
+  );
 }
 
 export interface ClassifierReport {
@@ -82,7 +80,8 @@ export interface ClassifierReport {
 }
 
 export interface LearnResult {
-  views: SessionView[];
+  /** The sessions learnt from, in corpus order (every other list indexes into it). */
+  sessions: LearnRow[];
   features: SessionFeatures[];
   labeling: LabelRun;
   /** per session id → family → classifier probability (sessions the rules abstain on). */
@@ -91,10 +90,6 @@ export interface LearnResult {
   anomalies: AnomalyResult;
   inbox: InboxRow[];
   timings: Record<string, number>;
-}
-
-export function allLabelingFunctions(pack: RulePack): LabelingFunction[] {
-  return [...specLabelingFunctions(pack), ...HAND_LFS];
 }
 
 /** The whole learning layer over one corpus: LFs → label model → classifier; features → anomalies → triage. */
@@ -109,6 +104,28 @@ export function learn(
     lfs?: LabelingFunction[];
   } = {},
 ): LearnResult {
+  const lfs = opts.lfs ?? allLabelingFunctions(pack);
+  const t0 = performance.now();
+  const sessions = corpusRows(corpus, lfs);
+  const rows_ms = Math.round(performance.now() - t0);
+  const res = learnFromRows(sessions, { ...opts, lfs });
+  res.timings = { rows_ms, ...res.timings };
+  return res;
+}
+
+/**
+ * The learning layer over learn rows (staged by `goblin run`'s workers, or built in-process by `learn`):
+ * label model, classifier, anomalies, triage. Nothing here reads a HAR.
+ */
+export function learnFromRows(
+  sessions: LearnRow[],
+  opts: {
+    lfs: LabelingFunction[];
+    truth?: Map<string, Set<string>>;
+    seed?: number;
+    aggregator?: 'label_model' | 'majority_vote';
+  },
+): LearnResult {
   const t: Record<string, number> = {};
   let t0 = performance.now();
   const lap = (k: string) => {
@@ -116,11 +133,11 @@ export function learn(
     t[k] = Math.round(now - t0);
     t0 = now;
   };
-  const { views, capOf } = corpusViews(corpus);
-  const features = views.map((v, i) => sessionFeatures(v, capOf[i]));
+  // The corpus pass writes into x: copy it, so rows can be learnt from again (leave-a-family-out).
+  const features = sessions.map((r) => ({ ...r.features, x: [...r.features.x] }));
   addShapeRarity(features);
   lap('features_ms');
-  const labeling = runLabeling(views, opts.lfs ?? allLabelingFunctions(pack), opts.truth, opts.aggregator);
+  const labeling = runLabeling(sessions, opts.lfs, opts.truth, opts.aggregator);
   lap('label_ms');
   const X = features.map((f) => f.x);
   const predictions = new Map<string, Record<string, number>>();
@@ -129,7 +146,7 @@ export function learn(
     const rows = labeling.labels.filter((l) => l.family === fam.family);
     const p = rows.map((r) => (r.covered ? r.p : 0.5)); // uncovered rows never train
     // Media families (cadence, playhead, bookends, orchestration) cannot apply to page/app sessions.
-    const applies = (i: number) => !MEDIA_FAMILIES.has(fam.family) || views[i].kind === 'media';
+    const applies = (i: number) => !MEDIA_FAMILIES.has(fam.family) || sessions[i].kind === 'media';
     const abst = rows.map((r, i) => (r.covered || !applies(i) ? -1 : i)).filter((i) => i >= 0);
     // The classifier only serves sessions the rules abstain on: none → nothing to train for.
     const clf = abst.length
@@ -137,7 +154,7 @@ export function learn(
       : { trained: false, positives: 0, negatives: 0, predict: (Z: number[][]) => Z.map(() => 0) };
     const probs = clf.trained ? clf.predict(abst.map((i) => X[i])) : abst.map(() => 0);
     abst.forEach((i, j) => {
-      const id = sessionId(views[i].har, views[i].key);
+      const id = sessionId(sessions[i].har, sessions[i].key);
       const rec = predictions.get(id) ?? {};
       rec[fam.family] = Math.round(probs[j] * 1000) / 1000;
       predictions.set(id, rec);
@@ -152,14 +169,14 @@ export function learn(
     });
   }
   lap('classifier_ms');
-  const anomalies = detectAnomalies(features, (i) => views[i].types(), {
+  const anomalies = detectAnomalies(features, (i) => sessions[i].types, {
     seed: opts.seed,
-    codesOf: (i) => views[i].codes,
+    codesOf: (i) => sessions[i].codes,
   });
   lap('anomaly_ms');
-  const inbox = triage({ views, labeling, predictions, anomalies, rows: corpus.rows });
+  const inbox = triage({ sessions, labeling, predictions, anomalies });
   lap('triage_ms');
-  return { views, features, labeling, predictions, classifiers, anomalies, inbox, timings: t };
+  return { sessions, features, labeling, predictions, classifiers, anomalies, inbox, timings: t };
 }
 
 /** `DO_NOT_RELAX:<clause>` for bounded / non-disableable clauses, `NEEDS_CITATION:<clause>` for citation clauses. */
@@ -231,7 +248,7 @@ export function writeLearnOutputs(outDir: string, r: LearnResult): Record<string
     JSON.stringify(
       {
         generated_at: new Date().toISOString(),
-        sessions: r.views.length,
+        sessions: r.sessions.length,
         aggregator: r.labeling.winner,
         evaluation: r.labeling.evaluation,
         families: r.labeling.families.map((f) => ({

@@ -16,15 +16,16 @@ import {
 } from './drift.js';
 import {
   constitutionConstraints,
-  corpusViews,
+  corpusRows,
   datasetHash,
-  learn,
+  learnFromRows,
   loadCorpus,
   storeTables,
   writeLearnOutputs,
   type LearnCorpus,
   type LearnResult,
 } from './learn.js';
+import { allLabelingFunctions, type LearnRow } from './learn-rows.js';
 
 /** HAR inputs (files, folders, globs) → corpus, decoded and validated in-process. */
 export function corpusFromInputs(
@@ -45,19 +46,24 @@ export interface LearnRunOutput {
 }
 
 /**
- * Run the learning layer over a corpus and export it into `outDir`: labels.jsonl, lf-stats.jsonl,
- * anomalies.jsonl, inbox.jsonl, learn-summary.json, drift-profile.json, and the DuckDB file
- * learn.duckdb with tables label, lf_stats, anomaly, inbox (and drift when `goblin drift` ran).
+ * Run the learning layer over learn rows (staged by the run's workers, or `corpusRows` of a decoded
+ * corpus) and export it into `outDir`: labels.jsonl, lf-stats.jsonl, anomalies.jsonl, inbox.jsonl,
+ * learn-summary.json, drift-profile.json, and the DuckDB file learn.duckdb with tables label, lf_stats,
+ * anomaly, inbox (and drift when `goblin drift` ran).
  */
 export async function learnAndExport(
-  corpus: LearnCorpus,
+  sessions: LearnRow[],
   pack: RulePack,
   outDir: string,
   opts: { seed?: number } = {},
 ): Promise<LearnRunOutput> {
-  const result = learn(corpus, pack, { seed: opts.seed, aggregator: aggregatorChoice() });
+  const result = learnFromRows(sessions, {
+    lfs: allLabelingFunctions(pack),
+    seed: opts.seed,
+    aggregator: aggregatorChoice(),
+  });
   const files = writeLearnOutputs(outDir, result);
-  const profile = driftProfile(result.views);
+  const profile = driftProfile(result.sessions);
   writeFileSync(join(outDir, 'drift-profile.json'), JSON.stringify(profile) + '\n');
   const tables = await withDb(join(outDir, 'learn.duckdb'), (con) => storeTables(con, files));
   return { result, files, tables, profile };
@@ -93,7 +99,7 @@ export function profileOf(
     return { profile, hars: profile.groups.flatMap((g) => g.samples.map((s) => s.har)) };
   }
   const corpus = corpusFromInputs([input], pack, cfg, root);
-  return { profile: driftProfile(corpusViews(corpus).views), hars: corpus.captures.map((c) => c.har) };
+  return { profile: driftProfile(corpusRows(corpus, [])), hars: corpus.captures.map((c) => c.har) };
 }
 
 export interface DriftRun {
@@ -134,23 +140,17 @@ export async function runDrift(o: {
 }
 
 /**
- * The `goblin run` step: label, anomalies and triage over the run's inputs, exported into the run
- * dir (inbox.jsonl for the site). Never fails the run: problems come back as a message.
+ * The `goblin run` step: label, anomalies and triage over the sessions the run's ingest workers staged
+ * (learn rows: LF votes, features, event types, built while each capture was in memory), exported into
+ * the run dir (inbox.jsonl for the site). Reads no HAR. Never fails the run: problems come back as a
+ * message.
  */
-export async function learnForRun(
-  inputs: string[],
-  outDir: string,
-  cfg: GoblinConfig,
-  pack: RulePack,
-  root = process.cwd(),
-  /** The run's session rows (sessions.jsonl), so captures are not validated a second time. */
-  known?: SessionRow[],
-): Promise<string> {
+export async function learnForRun(sessions: LearnRow[], outDir: string, pack: RulePack): Promise<string> {
   try {
     const t0 = performance.now();
-    const out = await learnAndExport(corpusFromInputs(inputs, pack, cfg, root, known), pack, outDir);
+    const out = await learnAndExport(sessions, pack, outDir);
     const top = out.result.inbox[0];
-    return `learning layer: ${out.result.views.length} sessions labelled (${out.result.labeling.winner}), ${out.result.anomalies.rows.filter((r) => r.novel).length} novel, inbox.jsonl written${top ? ` (top: ${top.har} ${top.session.slice(0, 16)})` : ''} in ${((performance.now() - t0) / 1000).toFixed(1)} s`;
+    return `learning layer: ${out.result.sessions.length} sessions labelled (${out.result.labeling.winner}), ${out.result.anomalies.rows.filter((r) => r.novel).length} novel, inbox.jsonl written${top ? ` (top: ${top.har} ${top.session.slice(0, 16)})` : ''} in ${((performance.now() - t0) / 1000).toFixed(1)} s`;
   } catch (e) {
     return `learning layer skipped: ${(e as Error).message}`;
   }

@@ -1,7 +1,6 @@
-import type { SessionView } from '../label/api.js';
 import { sessionId, type LabelRun } from '../label/labeling.js';
-import type { SessionRow } from '../validate/outputs.js';
 import type { AnomalyResult } from './anomaly.js';
+import type { LearnRow } from './learn-rows.js';
 
 /** inbox.jsonl rows (the site's contract: tools/publish/site-data.ts InboxRow). */
 export interface InboxRow {
@@ -43,11 +42,11 @@ const r3 = (v: number) => Math.round(v * 1000) / 1000;
  *   finding of the session explains), DBSCAN noise (no cluster), next-event surprise percentile.
  */
 export function triage(i: {
-  views: SessionView[];
+  /** Sessions with the validator's verdicts; anomalies.rows index into the same order. */
+  sessions: readonly LearnRow[];
   labeling: LabelRun;
   predictions: Map<string, Record<string, number>>;
   anomalies: AnomalyResult;
-  rows: Map<string, SessionRow>;
 }): InboxRow[] {
   const byId = new Map<string, { p: number; fam: string; covered: boolean }[]>();
   for (const l of i.labeling.labels) {
@@ -57,7 +56,7 @@ export function triage(i: {
     byId.set(id, a);
   }
   const groupSize = new Map<string, number>();
-  for (const v of i.views) {
+  for (const v of i.sessions) {
     const k = `${v.platform}|${v.sdk}|${v.version}`;
     groupSize.set(k, (groupSize.get(k) ?? 0) + 1);
   }
@@ -68,7 +67,7 @@ export function triage(i: {
     while (lo < surprises.length && surprises[lo] < v) lo++;
     return surprises.length ? lo / surprises.length : 0;
   };
-  const out: InboxRow[] = i.views.map((v, idx) => {
+  const out: InboxRow[] = i.sessions.map((v, idx) => {
     const id = sessionId(v.har, v.key);
     const reasons: string[] = [];
     const labels = byId.get(id) ?? [];
@@ -87,19 +86,19 @@ export function triage(i: {
         disagree = Math.max(disagree, p);
         reasons.push(`rules abstain on ${fam}; classifier predicts a violation (p=${r3(p)})`);
       }
-    const row = i.rows.get(id);
-    const verdicts = Object.values(row?.rules ?? {});
+    // A session the validator never saw has no rule verdicts: it counts as every rule abstaining.
+    const verdicts = Object.values(v.rules);
     const abstainShare = verdicts.length
       ? verdicts.filter((x) => x === 'ABSTAIN').length / verdicts.length
       : 1;
-    if (row?.verdict === 'ABSTAIN') reasons.push('every rule abstained');
+    if (v.verdict === 'ABSTAIN') reasons.push('every rule abstained');
     const uncertainty = lift(Math.max(u, disagree, 0.5 * abstainShare));
     const anyViolation = Math.max(0, ...labels.map((l) => l.p), ...Object.values(preds));
     const gs = groupSize.get(`${v.platform}|${v.sdk}|${v.version}`) ?? 1;
     const impact = lift(
       0.5 * anyViolation + 0.3 * (v.kind === 'media' ? 1 : 0) + 0.2 * (Math.log1p(gs) / Math.log1p(maxGroup)),
     );
-    if (row?.codes.length) reasons.push(`codes ${row.codes.slice(0, 4).join(', ')}`);
+    if (v.codes.length) reasons.push(`codes ${v.codes.slice(0, 4).join(', ')}`);
     const a = i.anomalies.rows[idx];
     const sp = surprisePct(a.surprise_bits);
     const novelty = lift(0.6 * a.percentile + 0.2 * (a.novel ? 1 : 0) + 0.2 * sp);
@@ -113,8 +112,8 @@ export function triage(i: {
     const fams = a.explained_by.length ? ` (rule findings: ${a.explained_by.join(', ')} — set aside)` : '';
     const why = a.why
       ? `${a.why}; no rule finding explains it${fams}`
-      : row?.codes.length
-        ? `rule findings ${row.codes.slice(0, 3).join(', ')}`
+      : v.codes.length
+        ? `rule findings ${v.codes.slice(0, 3).join(', ')}`
         : '';
     return {
       har: v.har,

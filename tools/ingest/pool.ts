@@ -4,7 +4,8 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { ShapeModel } from '../fingerprint/shape.js';
 import type { InputFile } from '../har/index.js';
 import type { FileContext, PhaseCpu } from './process-file.js';
-import { IngestSink, type CaptureValidator, type FileReport } from './sink.js';
+import { IngestSink, type CaptureLearner, type CaptureValidator, type FileReport } from './sink.js';
+import type { StageSpec } from './stages.js';
 import { ingestWorkerBundle, type BundleResult } from './worker-bundle.js';
 
 export interface PoolOptions {
@@ -12,7 +13,7 @@ export interface PoolOptions {
   batchFiles: number;
   stagingDir: string;
   ctx: FileContext;
-  validate: { specsDir: string; root: string } | null;
+  validate: StageSpec | null;
   onReports: (r: FileReport[]) => void;
   /** Receives each worker's peak RSS, CPU time (µs) and CPU per phase when it ends. */
   onWorkerEnd?: (maxRssBytes: number, cpuUs?: number, phases?: PhaseCpu) => void;
@@ -41,9 +42,9 @@ function batches(files: InputFile[], size: number): InputFile[][] {
 export async function runInProcess(
   files: InputFile[],
   opts: PoolOptions,
-  validator: CaptureValidator | null,
+  stages: { validator: CaptureValidator | null; learner: CaptureLearner | null },
 ): Promise<void> {
-  const sink = new IngestSink(opts.stagingDir, 'w0', opts.ctx, validator);
+  const sink = new IngestSink(opts.stagingDir, 'w0', opts.ctx, stages.validator, stages.learner);
   try {
     for (let i = 0; i < files.length; i++) {
       opts.onReports(sink.handle(files[i]));

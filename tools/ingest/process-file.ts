@@ -49,7 +49,7 @@ export interface ProcessedSource {
  * CPU time (µs) this process spent per ingest phase, summed over its files: `npm run bench` prints it
  * per beacon (where the µs go). Sampled per file and phase, never per beacon, so it costs nothing.
  */
-export const phaseCpuUs = { read_parse: 0, decode: 0, sessions: 0, staging: 0, validate: 0 };
+export const phaseCpuUs = { read_parse: 0, decode: 0, sessions: 0, staging: 0, validate: 0, learn: 0 };
 export type PhaseCpu = typeof phaseCpuUs;
 export function cpuUs(): number {
   const u = process.cpuUsage();

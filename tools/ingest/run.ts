@@ -14,6 +14,7 @@ import { phaseCpuUs, type FileContext, type PhaseCpu, type QuarantineRow } from 
 import { loadOrCreateSalt } from './salt.js';
 import type { FileReport } from './sink.js';
 import { NdjsonWriter } from './staging.js';
+import { loadStages } from './stages.js';
 
 export interface IngestOptions {
   inputs: string[];
@@ -22,7 +23,7 @@ export interface IngestOptions {
   shard?: string;
   quiet?: boolean;
   /** Run the validator inside the workers (goblin run / validate). Re-reads every input file. */
-  validate?: { specsDir: string } | null;
+  validate?: { specsDir: string; learn?: boolean } | null;
   workers?: number;
   /** Keep the staging folder (validate reads findings and timelines from it). */
   keepStaging?: boolean;
@@ -148,7 +149,7 @@ export async function ingest(opts: IngestOptions): Promise<{ summary: IngestSumm
     parse_success_rate: 1,
     seconds: 0,
     phases: { workers_s: 0, load_s: 0, parquet_s: 0 },
-    worker_cpu_us: { read_parse: 0, decode: 0, sessions: 0, staging: 0, validate: 0 },
+    worker_cpu_us: { read_parse: 0, decode: 0, sessions: 0, staging: 0, validate: 0, learn: 0 },
     bytes: files.reduce((a, f) => a + f.size, 0),
     messages: [
       ...(store.upgraded.length
@@ -203,7 +204,9 @@ export async function ingest(opts: IngestOptions): Promise<{ summary: IngestSumm
     batchFiles: cfg.ingest.batch_files,
     stagingDir,
     ctx,
-    validate: opts.validate ? { specsDir: resolve(root, opts.validate.specsDir), root } : null,
+    validate: opts.validate
+      ? { specsDir: resolve(root, opts.validate.specsDir), root, learn: opts.validate.learn === true }
+      : null,
     onReports,
     shapeModel,
     onWorkerStart: (b: BundleResult) => {
@@ -218,11 +221,9 @@ export async function ingest(opts: IngestOptions): Promise<{ summary: IngestSumm
   };
   try {
     if (workers <= 1 || files.length < 8) {
-      const validator = opts.validate
-        ? (await import('../validate/index.js')).captureValidator(resolve(root, opts.validate.specsDir), root)
-        : null;
+      const stages = await loadStages(poolOpts.validate);
       const before = { ...phaseCpuUs };
-      await runInProcess(files, poolOpts, validator);
+      await runInProcess(files, poolOpts, stages);
       addPhases(s.worker_cpu_us, phaseCpuUs, before);
     } else await runPool(files, poolOpts);
   } finally {

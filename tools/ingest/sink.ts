@@ -20,6 +20,14 @@ export interface CaptureValidator {
   };
 }
 
+/**
+ * The learning step's rows of one capture (tools/detect/learn-rows.ts), built from the capture and the
+ * validator's session rows; injected like the validator so ingest does not depend on the learning layer.
+ */
+export interface CaptureLearner {
+  rows(capture: Capture, sessions: readonly Record<string, unknown>[]): Record<string, unknown>[];
+}
+
 /** Rows a worker holds before writing them to a staging Parquet file. */
 const FLUSH_ROWS = 25_000;
 
@@ -35,7 +43,8 @@ export interface FileReport {
 /**
  * Turns input files into staged rows; the same code runs in a worker process or in-process. The store's
  * tables (events, sessions, fingerprints: tools/ingest/producers.ts) are staged as columns → Parquet;
- * the validator's outputs, which the report writer reads back, as NDJSON.
+ * the validator's outputs, which the report writer reads back, and the learn rows `goblin run`'s
+ * learning step reads, as NDJSON.
  */
 export class IngestSink {
   private writers: Record<StagingTable, NdjsonWriter>;
@@ -45,6 +54,7 @@ export class IngestSink {
     workerId: string,
     private ctx: FileContext,
     private validator: CaptureValidator | null,
+    private learner: CaptureLearner | null = null,
   ) {
     this.writers = stagingWriters(stagingDir, workerId);
     this.columns = new ColumnarStager(stagingDir, workerId);
@@ -76,7 +86,12 @@ export class IngestSink {
           }
           for (const t of v.timelines) this.writers.timeline.write(t);
           findings = v.findings.length;
-          phaseCpuUs.validate += cpuUs() - t1;
+          const t2 = cpuUs();
+          phaseCpuUs.validate += t2 - t1;
+          if (this.learner) {
+            for (const r of this.learner.rows(c, v.sessions)) this.writers.learn_session.write(r);
+            phaseCpuUs.learn += cpuUs() - t2;
+          }
         }
       }
       return {

@@ -29,8 +29,17 @@ export class NdjsonWriter {
   }
 }
 
-/** Tables staged as NDJSON (the validator's outputs); events, sessions, fingerprints go columnar. */
-export const STAGING_TABLES = ['violation', 'session_verdict', 'session_row', 'timeline'] as const;
+/**
+ * Tables staged as NDJSON (the validator's outputs, and `goblin run`'s learn rows); events, sessions,
+ * fingerprints go columnar.
+ */
+export const STAGING_TABLES = [
+  'violation',
+  'session_verdict',
+  'session_row',
+  'timeline',
+  'learn_session',
+] as const;
 export type StagingTable = (typeof STAGING_TABLES)[number];
 
 export function stagingWriters(dir: string, worker: string): Record<StagingTable, NdjsonWriter> {

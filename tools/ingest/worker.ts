@@ -5,8 +5,9 @@
 import { setShapeModel } from '../fingerprint/virtual.js';
 import type { ShapeModel } from '../fingerprint/shape.js';
 import type { InputFile } from '../har/index.js';
-import { IngestSink, type CaptureValidator } from './sink.js';
+import { IngestSink } from './sink.js';
 import { phaseCpuUs, type FileContext } from './process-file.js';
+import { loadStages, type StageSpec } from './stages.js';
 
 type Msg =
   | {
@@ -14,7 +15,7 @@ type Msg =
       stagingDir: string;
       workerId: string;
       ctx: FileContext;
-      validate: { specsDir: string; root: string } | null;
+      validate: StageSpec | null;
       /** The parent's shape model (parsed once there): saves each worker parsing the YAML again. */
       shapeModel?: ShapeModel | null;
     }
@@ -23,17 +24,12 @@ type Msg =
 
 let sink: IngestSink | null = null;
 
-async function makeValidator(v: { specsDir: string; root: string } | null): Promise<CaptureValidator | null> {
-  if (!v) return null;
-  const { captureValidator } = await import('../validate/index.js');
-  return captureValidator(v.specsDir, v.root);
-}
-
 process.on('message', async (msg: Msg) => {
   try {
     if (msg.type === 'init') {
       if (msg.shapeModel !== undefined) setShapeModel(msg.shapeModel);
-      sink = new IngestSink(msg.stagingDir, msg.workerId, msg.ctx, await makeValidator(msg.validate));
+      const { validator, learner } = await loadStages(msg.validate);
+      sink = new IngestSink(msg.stagingDir, msg.workerId, msg.ctx, validator, learner);
       process.send!({ type: 'ready' });
     } else if (msg.type === 'batch') {
       const reports = msg.files.flatMap((f) => sink!.handle(f));

@@ -108,18 +108,27 @@ export interface LabelRun {
 
 const vote = (l: Label): Vote => (l === 'ABSTAIN' ? 0 : l === 'PASS' ? -1 : 1);
 
+/** A session as the label model sees it: its LF labels (ABSTAIN left out) and the validator's codes. */
+export interface VotedSession {
+  har: string;
+  key: string;
+  codes: readonly string[];
+  votes: Readonly<Record<string, Label>>;
+}
+
 /**
- * Apply every LF to every session, fit one label model per violation family, and (when a labelled
- * slice is given: session id → families truly violated) compare it with majority vote.
+ * Fit one label model per violation family over the LFs' labels of every session (learn-rows.ts applies
+ * the LFs where the session is in memory), and (when a labelled slice is given: session id → families
+ * truly violated) compare it with majority vote.
  */
 export function runLabeling(
-  views: SessionView[],
-  lfs: LabelingFunction[],
+  views: readonly VotedSession[],
+  lfs: readonly LabelingFunction[],
   truth?: Map<string, Set<string>>,
   /** The aggregator to use when there is no labelled slice to choose by (see aggregator.ts). */
   defaultWinner: LabelRun['winner'] = 'majority_vote',
 ): LabelRun {
-  const labels: Label[][] = views.map((v) => lfs.map((lf) => safe(lf, v)));
+  const labels: Label[][] = views.map((v) => lfs.map((lf) => v.votes[lf.name] ?? 'ABSTAIN'));
   const families: FamilyResult[] = [];
   const lfStats: LfStats[] = [];
   const truthOf = (i: number, fam: string): 0 | 1 | null => {
@@ -282,14 +291,6 @@ export function runLabeling(
 
 const rate = (xs: number[]) =>
   xs.length ? Math.round((xs.reduce((a, b) => a + b, 0) / xs.length) * 1e4) / 1e4 : null;
-
-function safe(lf: LabelingFunction, v: SessionView): Label {
-  try {
-    return lf.fn(v);
-  } catch {
-    return 'ABSTAIN'; // an LF that throws knows nothing about this session
-  }
-}
 
 /** Families of the codes a simulator fault list names (truth for the labelled slice). */
 export function familiesOfCodes(codes: Iterable<string>): Set<string> {

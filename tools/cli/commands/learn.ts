@@ -34,13 +34,15 @@ async function learnOver(ctx: CommandContext) {
   }
   const { root, pack } = await setup(ctx);
   const { corpusFromInputs, learnAndExport } = await import('../../detect/run-learn.js');
+  const { corpusRows } = await import('../../detect/learn.js');
+  const { allLabelingFunctions } = await import('../../detect/learn-rows.js');
   const { createProgress } = await import('../progress.js');
   const outDir = (ctx.values.out as string) ?? 'out/run';
   const prog = createProgress({ label: 'learn', total: 2, unit: 'stages', quiet: ctx.quiet });
   const corpus = corpusFromInputs(ctx.positionals, pack, ctx.config, root);
   prog.tick(1, `${corpus.captures.length} captures`);
-  const out = await learnAndExport(corpus, pack, outDir);
-  prog.done(`${out.result.views.length} sessions`);
+  const out = await learnAndExport(corpusRows(corpus, allLabelingFunctions(pack)), pack, outDir);
+  prog.done(`${out.result.sessions.length} sessions`);
   return { ...out, outDir };
 }
 
@@ -70,7 +72,7 @@ export const commands: CommandDef[] = [
         );
         return EXIT_OK;
       }
-      ctx.out(`${lab.lfStats.length} labeling functions over ${r.result.views.length} sessions`);
+      ctx.out(`${lab.lfStats.length} labeling functions over ${r.result.sessions.length} sessions`);
       ctx.out(`${'LF'.padEnd(36)} ${'family'.padEnd(13)} coverage overlaps conflicts est.acc`);
       for (const s of lab.lfStats)
         ctx.out(
@@ -162,7 +164,7 @@ export const commands: CommandDef[] = [
           novelBundles(r.result.anomalies.rows, {
             minSessions: Number(ctx.values['min-sessions'] ?? 3),
             constraints: constitutionConstraints(join(process.cwd(), 'constitution.yaml')),
-            datasetHash: datasetHash(r.result.views.map((v) => v.har)),
+            datasetHash: datasetHash(r.result.sessions.map((v) => v.har)),
           }),
         );
         ctx.out(

@@ -29,8 +29,12 @@ export function gateOptions(ctx: CommandContext): GateOptions {
   };
 }
 
-/** ingest (+ validation inside the workers) → exit status → output files; shared by `validate` and `run`. */
-async function validateInputs(ctx: CommandContext, outDir: string) {
+/**
+ * ingest (+ validation inside the workers) → exit status → output files; shared by `validate` and `run`.
+ * With `learn` (goblin run) the workers also stage each session's learn row (LF votes, features), which
+ * come back here in input order, named as the run's outputs name their captures.
+ */
+async function validateInputs(ctx: CommandContext, outDir: string, opts: { learn?: boolean } = {}) {
   const { ingest } = await import('../../ingest/run.js');
   const { collectRun, writeRunOutputs } = await import('../../validate/report.js');
   const { loadRulePack } = await import('../../validate/pack.js');
@@ -51,13 +55,14 @@ async function validateInputs(ctx: CommandContext, outDir: string) {
     shard: ctx.values.shard as string | undefined,
     workers: (ctx.values.workers as number | undefined) || undefined,
     quiet: ctx.quiet,
-    validate: { specsDir },
+    validate: { specsDir, learn: opts.learn === true },
     keepStaging: true,
   });
   store.close();
   // The store names captures by their root-relative path; the run's outputs by the input-relative name
   // (what the reproduce commands and the learning layer resolve against the inputs).
-  const name = displayNames(expandInputs(ctx.positionals, root), root);
+  const expanded = expandInputs(ctx.positionals, root);
+  const name = displayNames(expanded, root);
   const ing = {
     ...stored,
     quarantined: stored.quarantined.map((q) => ({ ...q, path: name(q.path) })),
@@ -92,10 +97,25 @@ async function validateInputs(ctx: CommandContext, outDir: string) {
         min_parse_rate: gateOpts.minParseRate,
       },
     });
-    return { ing, pack, status, ...out };
+    const learnRows = opts.learn
+      ? await stagedLearnRows(
+          ing.staging_dir,
+          expanded.map((f) => f.rel),
+          name,
+        )
+      : [];
+    return { ing, pack, status, learnRows, ...out };
   } finally {
     rmSync(ing.staging_dir, { recursive: true, force: true });
   }
+}
+
+/** The learn rows the workers staged, renamed and in input order (learn-rows.ts `orderLearnRows`). */
+async function stagedLearnRows(dir: string, order: string[], name: (p: string) => string) {
+  const { readStaged } = await import('../../ingest/staging.js');
+  const { orderLearnRows, parseLearnRows, renameHar } = await import('../../detect/learn-rows.js');
+  const rows = parseLearnRows(readStaged(dir, 'learn_session')).map((r) => renameHar(r, name(r.har)));
+  return orderLearnRows(rows, order);
 }
 
 const RUN_EXITS = {
@@ -166,7 +186,7 @@ export const commands: CommandDef[] = [
       if (!ctx.positionals.length)
         throw new UsageError('give HAR inputs (files, folders, globs), e.g. examples/hars');
       const outDir = (ctx.values.out as string) ?? 'out/run';
-      const r = await validateInputs(ctx, outDir);
+      const r = await validateInputs(ctx, outDir, { learn: true });
       if (ctx.values.json) {
         ctx.out(JSON.stringify(r.summary, null, 2));
         return r.status;
@@ -205,9 +225,10 @@ export const commands: CommandDef[] = [
       ctx.out(
         `outputs: ${outDir}/report.md, violations.jsonl/.csv, sessions.jsonl, timelines.jsonl, quarantine.jsonl/.csv, summary.json`,
       );
-      // learning layer (labels, anomalies, triage → inbox.jsonl, learn.duckdb); never fails the run
+      // learning layer (labels, anomalies, triage → inbox.jsonl, learn.duckdb) over the rows the workers
+      // staged: no input is decoded a second time. Never fails the run.
       const { learnForRun } = await import('../../detect/run-learn.js');
-      ctx.out(await learnForRun(ctx.positionals, outDir, ctx.config, r.pack, process.cwd(), r.sessions));
+      ctx.out(await learnForRun(r.learnRows, outDir, r.pack));
       return r.status;
     },
   },

@@ -1,0 +1,144 @@
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { GoblinConfig } from '../config/index.js';
+import { displayNames, expandInputs } from '../har/inputs.js';
+import { ingest } from '../ingest/run.js';
+import { readStaged } from '../ingest/staging.js';
+import type { SessionRow } from '../validate/outputs.js';
+import { learn, learnFromRows, loadCorpus } from './learn.js';
+import {
+  allLabelingFunctions,
+  orderLearnRows,
+  parseLearnRows,
+  renameHar,
+  type LearnRow,
+} from './learn-rows.js';
+import { learnForRun } from './run-learn.js';
+import { generateDrop } from './scenarios.js';
+import { packAndConfig } from './testing.js';
+
+const ROOT = resolve(import.meta.dirname, '../..');
+
+/**
+ * `goblin run`'s learning step reads the learn rows its ingest workers staged (LF votes, features, event
+ * types, built while each capture was in memory) and decodes nothing a second time. These cases pin
+ * that the staged rows give the same inbox as decoding the inputs again in-process.
+ */
+describe('learn rows staged by the ingest workers', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'goblin-learn-rows-'));
+  const hars = join(dir, 'hars');
+  const { pack } = packAndConfig();
+  // Both paths must decode alike: the in-process corpus loader does not hash ids, so neither does this ingest.
+  const config = GoblinConfig.parse({
+    storage: {
+      base_dir: join(dir, 'storage'),
+      db_file: join(dir, 'storage', 'g.duckdb'),
+      parquet_dir: join(dir, 'storage', 'parquet'),
+    },
+    pii: { salt_file: join(dir, 'salt'), hash_ids: false, truncate_ua: false },
+  });
+  let staged: LearnRow[] = [];
+  let known: SessionRow[] = [];
+  let names: { abs: string; rel: string }[] = [];
+
+  beforeAll(async () => {
+    generateDrop({ outDir: hars, seed: 11, captures: 24, faultRate: 0.4 });
+    const { summary, store } = await ingest({
+      inputs: [hars],
+      config,
+      root: ROOT,
+      quiet: true,
+      workers: 2, // real worker processes: the rows cross a process boundary as they do in a run
+      validate: { specsDir: 'specs', learn: true },
+      keepStaging: true,
+    });
+    store.close();
+    const expanded = expandInputs([hars], ROOT);
+    const name = displayNames(expanded, ROOT);
+    names = expanded.map((f) => ({ abs: f.abs, rel: f.rel }));
+    staged = orderLearnRows(
+      parseLearnRows(readStaged(summary.staging_dir, 'learn_session')).map((r) => renameHar(r, name(r.har))),
+      expanded.map((f) => f.rel),
+    );
+    known = readStaged<SessionRow>(summary.staging_dir, 'session_row').map((r) => ({
+      ...r,
+      har: name(r.har),
+    }));
+    rmSync(summary.staging_dir, { recursive: true, force: true });
+  }, 120_000);
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('every validated session has one learn row, with the verdicts the validator gave it', () => {
+    expect(staged.length).toBe(known.length);
+    expect(staged.length).toBeGreaterThan(24);
+    const byId = new Map(known.map((r) => [`${r.har}\0${r.session}`, r]));
+    for (const r of staged) {
+      const v = byId.get(`${r.har}\0${r.key}`);
+      expect(v, `${r.har} ${r.key}`).toBeDefined();
+      expect(r.verdict).toBe(v!.verdict);
+      expect(r.codes).toEqual(v!.codes);
+      expect(r.features.har).toBe(r.har); // renamed with the row: the inbox and anomalies name one capture
+    }
+    // a faulty drop: spec LFs voted violations, the hand LFs of lfs/ voted too
+    expect(staged.some((r) => Object.values(r.votes).some((l) => l.startsWith('VIOLATION:')))).toBe(true);
+    expect(staged.some((r) => Object.keys(r.votes).some((n) => !n.startsWith('spec:')))).toBe(true);
+  });
+
+  it('learning from the staged rows gives the inbox that decoding every input again gives', () => {
+    const fromRows = learnFromRows(staged, { lfs: allLabelingFunctions(pack), seed: 3 });
+    const decoded = learn(loadCorpus(names, pack, config, ROOT, known), pack, { seed: 3 });
+    expect(fromRows.inbox.length).toBe(decoded.inbox.length);
+    expect(fromRows.inbox).toEqual(decoded.inbox);
+    expect(fromRows.labeling.labels).toEqual(decoded.labeling.labels);
+    expect(fromRows.anomalies.rows).toEqual(decoded.anomalies.rows);
+  });
+
+  it('the run step writes the inbox with the HAR files gone: it reads no input', async () => {
+    rmSync(hars, { recursive: true, force: true });
+    expect(() => readdirSync(hars)).toThrow();
+    const out = join(dir, 'run');
+    const msg = await learnForRun(staged, out, pack);
+    expect(msg).toMatch(new RegExp(`^learning layer: ${staged.length} sessions labelled`));
+    const inbox = readFileSync(join(out, 'inbox.jsonl'), 'utf8').trim().split('\n');
+    expect(inbox).toHaveLength(staged.length);
+    expect(readdirSync(out)).toEqual(
+      expect.arrayContaining([
+        'inbox.jsonl',
+        'labels.jsonl',
+        'anomalies.jsonl',
+        'learn.duckdb',
+        'drift-profile.json',
+      ]),
+    );
+  });
+
+  it('a malformed staged row is a clear error, not a silent gap in the inbox', () => {
+    const bad = { ...staged[0], votes: { 'spec:x': 'MAYBE' } };
+    expect(() => parseLearnRows([staged[0], bad])).toThrow(/staged learn row 1 is malformed/);
+    expect(() => parseLearnRows([{ ...staged[0], features: null }])).toThrow(/features/);
+  });
+});
+
+describe('orderLearnRows', () => {
+  const row = (har: string, key: string) => ({ har, key }) as LearnRow;
+  it('puts rows in input order whichever worker staged them first, sessions kept in capture order', () => {
+    const rows = [row('b.har', 's1'), row('a.har', 's2'), row('b.har', 's0'), row('a.har', 's1')];
+    expect(orderLearnRows(rows, ['a.har', 'b.har']).map((r) => `${r.har}:${r.key}`)).toEqual([
+      'a.har:s2',
+      'a.har:s1',
+      'b.har:s1',
+      'b.har:s0',
+    ]);
+  });
+  it('a zip member sorts at its archive’s place, members by name', () => {
+    const rows = [row('z.zip!/b.har', 'x'), row('c.har', 'y'), row('z.zip!/a.har', 'w'), row('a.har', 'v')];
+    expect(orderLearnRows(rows, ['a.har', 'z.zip', 'c.har']).map((r) => r.har)).toEqual([
+      'a.har',
+      'z.zip!/a.har',
+      'z.zip!/b.har',
+      'c.har',
+    ]);
+  });
+});
