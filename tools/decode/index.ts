@@ -52,6 +52,16 @@ function decodeFamily(input: EntryInput): Envelope[] {
 }
 
 /**
+ * Whether `decodeEntry` looks past this URL (Adobe traffic, not a CORS preflight). The HAR reader takes it
+ * as its `relevant` predicate during ingest, so entries that can give no event are never normalised in full.
+ */
+export function isBeaconCandidate(method: string, url: string, cnames: DecodeContext['cnames']): boolean {
+  if (method === 'OPTIONS') return false;
+  const u = splitUrl(url);
+  return u !== null && classify(u.host, u.path, cnames, u.query) !== null;
+}
+
+/**
  * Turns one normalized HAR entry into zero or more envelopes. Non-Adobe traffic and CORS preflights
  * give no events; Adobe traffic whose body cannot be decoded gives a rejection. Never throws.
  */

@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { hashId, isIdParam, truncateUa, type PiiOptions } from './pii.js';
 import { decode, decodeOne, ECID, UA } from './testing.js';
@@ -13,6 +14,14 @@ describe('hashId / truncateUa', () => {
     expect(H(ECID)).toMatch(/^h:[0-9a-f]{20}$/);
     expect(H(ECID)).toBe(H(ECID));
     expect(hashId('other-salt', ECID)).not.toBe(H(ECID));
+  });
+  it('is HMAC-SHA256 exactly, whatever the salt length or the characters (stores hashed before stay joinable)', () => {
+    const hmac = (salt: string, v: string) =>
+      'h:' + createHmac('sha256', salt).update(v).digest('hex').slice(0, 20);
+    // A 64-char hex salt (what .goblin-salt holds), shorter, longer than the SHA-256 block, non-ASCII.
+    const salts = ['repo-salt', 'a3'.repeat(32), 'k'.repeat(65), 'sél-🔑'];
+    const values = [ECID, '203.0.113.7', '', 'Ünïcode ✓', 'lone \ud800 surrogate'];
+    for (const salt of salts) for (const v of values) expect(hashId(salt, v)).toBe(hmac(salt, v));
   });
   it('keeps the UA up to the first ) group, enough to re-detect the platform', () => {
     expect(truncateUa(UA.chrome)).toBe('Mozilla/5.0 (Windows NT 10.0; Win64; x64)');

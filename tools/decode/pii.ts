@@ -1,4 +1,4 @@
-import { createHmac } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { Envelope, ParamValue } from '../envelope/index.js';
 
 /** PII handling for decoded envelopes (from goblin.config.yaml `pii`). */
@@ -18,13 +18,46 @@ export const PII_OFF: PiiOptions = { hashIds: false, truncateUa: false, salt: ''
 const hashCache = new Map<string, Map<string, string>>();
 const HASH_CACHE_MAX = 50_000;
 
+/** HMAC-SHA256 key pads of one salt (RFC 2104), computed once per salt. */
+interface HmacPads {
+  inner: Buffer;
+  outer: Buffer;
+}
+const padsBySalt = new Map<string, HmacPads>();
+
+function padsOf(salt: string): HmacPads {
+  let p = padsBySalt.get(salt);
+  if (!p) {
+    let key = Buffer.from(salt, 'utf8');
+    if (key.length > 64) key = hash('sha256', key, 'buffer');
+    const inner = Buffer.alloc(64, 0x36);
+    const outer = Buffer.alloc(64, 0x5c);
+    for (let i = 0; i < key.length; i++) {
+      inner[i] ^= key[i];
+      outer[i] ^= key[i];
+    }
+    padsBySalt.set(salt, (p = { inner, outer }));
+  }
+  return p;
+}
+
+/**
+ * HMAC-SHA256 as two one-shot hashes over the salt's precomputed pads: the same digest as createHmac
+ * (pii.test.ts checks it), without a key and an Hmac object per id — ingest hashes one server IP per entry.
+ */
+function hmacSha256Hex(salt: string, value: string): string {
+  const { inner, outer } = padsOf(salt);
+  const ih = hash('sha256', Buffer.concat([inner, Buffer.from(value, 'utf8')]), 'buffer');
+  return hash('sha256', Buffer.concat([outer, ih]), 'hex');
+}
+
 /** `h:` + first 20 hex chars of HMAC-SHA256(salt, value); equal inputs give equal outputs. */
 export function hashId(salt: string, value: string): string {
   let bySalt = hashCache.get(salt);
   if (!bySalt) hashCache.set(salt, (bySalt = new Map()));
   let h = bySalt.get(value);
   if (h === undefined) {
-    h = 'h:' + createHmac('sha256', salt).update(value).digest('hex').slice(0, 20);
+    h = 'h:' + hmacSha256Hex(salt, value).slice(0, 20);
     if (bySalt.size >= HASH_CACHE_MAX) bySalt.clear();
     bySalt.set(value, h);
   }

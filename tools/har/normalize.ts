@@ -55,6 +55,8 @@ function paramsToForm(params: unknown): string | null {
 export class EntryError extends Error {}
 
 const NO_BODIES: ReadonlyMap<string, Buffer> = new Map();
+/** Shared by every URL-only entry: nothing writes headers of entries no decoder reads. */
+const NO_HEADERS: Record<string, string> = Object.freeze({}) as Record<string, string>;
 
 /**
  * Bytes of the request body the client sent, as the HAR declares them: `Content-Length` or
@@ -91,13 +93,16 @@ function requestBody(
 /**
  * Normalize one raw HAR entry. Throws EntryError with a clear reason when the entry cannot be used
  * (the caller quarantines that entry alone). `keepBody(method,url,status)` decides whether the response
- * body is worth keeping in memory.
+ * body is worth keeping in memory. When `relevant(method,url)` says no, the entry stops at its URL
+ * (`urlOnly`): most of a capture is not Adobe traffic, and its headers were most of the reader's work.
+ * The checks that make an entry a problem all come before that point, so both paths reject the same ones.
  */
 export function normalizeEntry(
   raw: unknown,
   index: number,
   keepBody: (method: string, url: string, status: number) => boolean,
   bodies: ReadonlyMap<string, Buffer> = NO_BODIES,
+  relevant?: (method: string, url: string) => boolean,
 ): HarEntry {
   if (!raw || typeof raw !== 'object') throw new EntryError('entry is not an object');
   const e = raw as Record<string, unknown>;
@@ -111,6 +116,23 @@ export function normalizeEntry(
   const status = typeof statusRaw === 'number' ? statusRaw : Number(statusRaw ?? 0) || 0;
   const started = typeof e.startedDateTime === 'string' ? e.startedDateTime : null;
   const startedMs = started ? Date.parse(started) : NaN;
+  if (relevant !== undefined && !relevant(method, url))
+    return {
+      index,
+      startedDateTime: started,
+      startedMs: Number.isFinite(startedMs) ? startedMs : null,
+      method,
+      url,
+      httpVersion: null,
+      reqHeaders: NO_HEADERS,
+      postText: null,
+      postMimeType: null,
+      status,
+      resHeaders: NO_HEADERS,
+      resBody: null,
+      serverIp: null,
+      urlOnly: true,
+    };
 
   const reqHeaders = headerMap(req.headers);
   const post = req.postData as Record<string, unknown> | undefined;

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { mkdtempSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -154,6 +155,40 @@ describe('parseHarBytes', () => {
   });
 });
 
+describe('parseHarBytes with a relevant predicate (ingest)', () => {
+  it('stops at the URL of entries the caller rules out, and rejects the same broken entries', () => {
+    const cdn = entry('https://cdn.acme.com/app.js', '2024-03-14T09:05:31.000Z');
+    (cdn.response as Record<string, unknown>).headers = [{ name: 'Set-Cookie', value: 'sid=1' }];
+    const doc = har([
+      entry(hbUrl, '2024-03-14T09:05:41.000Z'),
+      cdn,
+      { startedDateTime: '2024-03-14T09:05:42.000Z', request: { method: 'GET' } },
+      'not an entry',
+    ]);
+    const raw = Buffer.from(JSON.stringify(doc));
+    const full = parseHarBytes(raw, 'a.har', opts);
+    const light = parseHarBytes(raw, 'a.har', { ...opts, relevant: (_m, url) => url.includes('omtrdc') });
+    if (full.kind !== 'har' || light.kind !== 'har') throw new Error('not parsed');
+    expect(light.entryProblems).toEqual(full.entryProblems);
+    expect(light.entryProblems.map((p) => p.index)).toEqual([2, 3]);
+    const [skipped, kept] = light.entries;
+    expect(kept).toEqual(full.entries[1]);
+    expect(kept.urlOnly).toBeUndefined();
+    // Everything sessions and holes read is there; headers and bodies are not.
+    expect(skipped).toMatchObject({
+      index: 1,
+      url: cdn.request.url,
+      method: 'GET',
+      status: 204,
+      urlOnly: true,
+    });
+    expect(skipped.startedMs).toBe(full.entries[0].startedMs);
+    expect(skipped.reqHeaders).toEqual({});
+    expect(full.entries[0].resHeaders['set-cookie']).toBe('sid=1');
+    expect(skipped.resHeaders).toEqual({});
+  });
+});
+
 describe('stripResponseBodies', () => {
   it('drops small bodies too, except where the entry URL needs them (Edge handles)', () => {
     const body = JSON.stringify({
@@ -200,6 +235,57 @@ describe('stripResponseBodies', () => {
     expect(parsed.log.entries[0].response.content.text).toBe('');
     expect(parsed.log.entries[1].response.content.text).toBe('short');
     expect(out.stripped).toBe(1);
+  });
+});
+
+describe('stripResponseBodies keeps request bodies whole', () => {
+  it('scans past a JSON request body full of escaped quotes and strips the response after it', () => {
+    // Edge/Media Edge POST bodies are JSON inside a JSON string: every quote escaped, `text` keys inside.
+    const reqBody = JSON.stringify({ events: [{ xdm: { text: 'a "text": "b"', pad: '"'.repeat(700) } }] });
+    const doc = {
+      log: {
+        entries: [
+          {
+            request: { method: 'POST', url: 'https://cdn.acme.com/log', postData: { text: reqBody } },
+            response: { content: { text: 'r'.repeat(2000) } },
+          },
+        ],
+      },
+    };
+    const raw = Buffer.from(JSON.stringify(doc, null, '\t'));
+    const out = stripResponseBodies(raw, { maxKeep: 65_536, minStrip: 512, keepUrl: () => false });
+    const parsed = JSON.parse(out.buf.toString());
+    expect(parsed.log.entries[0].request.postData.text).toBe(reqBody);
+    expect(parsed.log.entries[0].response.content.text).toBe('');
+    expect(out.removedBytes).toBe(2000);
+  });
+});
+
+describe('readHarFile reuses its buffers', () => {
+  it('gives each file its own hash and entries when a big capture is followed by a small one', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'goblin-har-scratch-'));
+    const big = JSON.stringify(
+      har([
+        entry(hbUrl, '2024-03-14T09:05:41.000Z', {
+          response: { status: 200, headers: [], content: { text: 'z'.repeat(300_000) } },
+        }),
+        entry('https://cdn.acme.com/big.js', '2024-03-14T09:05:42.000Z'),
+      ]),
+    );
+    const small = JSON.stringify(har([entry(hbUrl, '2024-03-14T09:06:00.000Z')]));
+    writeFileSync(join(dir, 'big.har'), big);
+    writeFileSync(join(dir, 'small.har'), small);
+    const [a] = readHarFile(join(dir, 'big.har'), 'big.har', opts);
+    const [b] = readHarFile(join(dir, 'small.har'), 'small.har', opts);
+    if (a.kind !== 'har' || b.kind !== 'har') throw new Error('not parsed');
+    expect(a.hash).toBe(createHash('sha256').update(big).digest('hex'));
+    expect(b.hash).toBe(createHash('sha256').update(small).digest('hex'));
+    expect(a.entries.map((e) => e.startedDateTime)).toEqual([
+      '2024-03-14T09:05:41.000Z',
+      '2024-03-14T09:05:42.000Z',
+    ]);
+    expect(b.entries.map((e) => e.startedDateTime)).toEqual(['2024-03-14T09:06:00.000Z']);
+    expect(a.strippedBytes).toBe(300_000);
   });
 });
 

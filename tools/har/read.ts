@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { dirname, posix } from 'node:path';
 import { gunzipSync, inflateSync } from 'node:zlib';
 import { unzipSync } from 'fflate';
@@ -13,6 +12,7 @@ import {
 } from './attachments.js';
 import { bytesToText, detectEncoding } from './decode-text.js';
 import { EntryError, detectExporter, normalizeEntry } from './normalize.js';
+import { ScratchBuffer, readFileInto } from './scratch.js';
 import { stripResponseBodies } from './strip-bodies.js';
 import type { ExporterName, HarEntry } from './types.js';
 
@@ -24,6 +24,11 @@ export interface ReadOptions {
   maxKeptBodyBytes: number;
   /** Which responses decoders need (Edge handles, MC errors); others are dropped after parse. */
   keepBody: (method: string, url: string, status: number) => boolean;
+  /**
+   * Entries the caller reads past their URL (ingest: Adobe traffic). The others are kept `urlOnly`:
+   * index, time, method, URL and status, no headers or bodies. Absent: every entry is read in full.
+   */
+  relevant?: (method: string, url: string) => boolean;
 }
 
 export interface EntryProblem {
@@ -52,6 +57,11 @@ const LFS_PREFIX = Buffer.from('version https://git-lfs.github.com/spec/');
 export const LFS_MESSAGE = 'LFS object not fetched — run git lfs pull';
 // V8's string limit; above it JSON.parse cannot even see the text.
 const MAX_TEXT_BYTES = 512 * 1024 * 1024 - 64;
+
+// The reader's own buffers, reused file after file (tools/har/scratch.ts): the file's bytes, and the copy
+// without its response bodies. Neither outlives the readHarFile / parseHarBytes call that fills it.
+const fileScratch = new ScratchBuffer();
+const strippedScratch = new ScratchBuffer();
 
 export function isLfsPointer(buf: Buffer): boolean {
   return buf.length < 1024 && buf.subarray(0, LFS_PREFIX.length).equals(LFS_PREFIX);
@@ -83,6 +93,7 @@ export function parseHarBytes(
       maxKeep: opts.maxKeptBodyBytes,
       minStrip: 512,
       keepUrl: (url) => opts.keepBody('POST', url, 400),
+      scratch: strippedScratch,
     });
     buf = s.buf;
     strippedBytes = s.removedBytes;
@@ -112,7 +123,7 @@ export function parseHarBytes(
   const bodies = refs.needed.length && attachments ? attachments.read(refs.needed) : undefined;
   for (let i = 0; i < list.length; i++) {
     try {
-      entries.push(normalizeEntry(list[i], i, opts.keepBody, bodies));
+      entries.push(normalizeEntry(list[i], i, opts.keepBody, bodies, opts.relevant));
     } catch (e) {
       entryProblems.push({
         index: i,
@@ -175,7 +186,7 @@ export function readHarFile(absPath: string, relPath: string, opts: ReadOptions)
   if (member) absPath = member[1];
   let raw: Buffer;
   try {
-    raw = readFileSync(absPath);
+    raw = readFileInto(absPath, fileScratch);
   } catch (e) {
     return [
       {
@@ -210,7 +221,9 @@ export function readHarFile(absPath: string, relPath: string, opts: ReadOptions)
   }
   if (container === 'zip') {
     if (isLfsPointer(raw)) return [lfsSource(relPath, raw)];
-    return readZip(raw, relPath, opts, member?.[2]);
+    // Own copy: stored (uncompressed) members come back as views of these bytes, and a member is parsed
+    // with the reader's scratch buffers in use.
+    return readZip(Buffer.from(raw), relPath, opts, member?.[2]);
   }
   return [parseHarBytes(raw, relPath, opts, beside)];
 }

@@ -3,6 +3,8 @@
  * parsing them dominates ingest time (docs/ingest.md, "Big captures"). A `"text": "<long string>"` whose nearest
  * preceding key is `"content"` (not `"postData"`) is replaced by `""`. Request bodies are never touched.
  */
+import type { ScratchBuffer } from './scratch.js';
+
 const TEXT_KEY = Buffer.from('"text"');
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
@@ -43,12 +45,20 @@ function precedingUrl(buf: Buffer, pos: number): string | null {
   return end < 0 ? null : buf.toString('latin1', i + 1, Math.min(end, i + 2049));
 }
 
+/** Whether the `"text"` key at `k` is a response's (`"content"` is nearer before it than `"postData"`). */
+function isResponseText(buf: Buffer, k: number): boolean {
+  const window = buf.subarray(Math.max(0, k - 2048), k);
+  return window.lastIndexOf('"content"') > window.lastIndexOf('"postData"');
+}
+
 export interface StripOptions {
   /** Bodies longer than this are always dropped. */
   maxKeep: number;
   /** Bodies longer than this are dropped unless `keepUrl` says their entry needs them. */
   minStrip?: number;
   keepUrl?: (url: string) => boolean;
+  /** Where the stripped copy goes (valid until the scratch's next use); a fresh buffer without it. */
+  scratch?: ScratchBuffer;
 }
 
 export function stripResponseBodies(buf: Buffer, maxKeepOrOpts: number | StripOptions): StripResult {
@@ -75,16 +85,19 @@ export function stripResponseBodies(buf: Buffer, maxKeepOrOpts: number | StripOp
       pos = i;
       continue;
     }
+    // Request bodies are never stripped, so their end is never looked for: Adobe POST bodies are JSON
+    // full of escaped quotes, and walking them quote by quote was most of this function's time. Scanning
+    // on inside one is safe: a `"text"` key cannot start inside a string (its quotes would be escaped).
+    if (!isResponseText(buf, k)) {
+      pos = i + 1;
+      continue;
+    }
     const end = stringEnd(buf, i);
     if (end < 0) break; // truncated file: let JSON.parse report it
     const len = end - i - 1;
     if (len > minStrip) {
-      const from = Math.max(0, k - 2048);
-      const window = buf.subarray(from, k);
-      const content = window.lastIndexOf('"content"');
-      const post = window.lastIndexOf('"postData"');
       const needed = len <= maxKeep && o.keepUrl !== undefined && o.keepUrl(precedingUrl(buf, k) ?? '');
-      if (content > post && !needed) {
+      if (!needed) {
         parts.push(buf.subarray(last, i + 1));
         last = end; // keep the closing quote
         removed += end - i - 1;
@@ -95,5 +108,9 @@ export function stripResponseBodies(buf: Buffer, maxKeepOrOpts: number | StripOp
   }
   if (stripped === 0) return { buf, removedBytes: 0, stripped: 0 };
   parts.push(buf.subarray(last));
-  return { buf: Buffer.concat(parts), removedBytes: removed, stripped };
+  if (!o.scratch) return { buf: Buffer.concat(parts), removedBytes: removed, stripped };
+  const out = o.scratch.take(buf.length - removed);
+  let at = 0;
+  for (const p of parts) at += p.copy(out, at);
+  return { buf: out, removedBytes: removed, stripped };
 }

@@ -29,6 +29,12 @@ export interface HarEntry {
   /** Response body, kept only for entries whose decoding needs it (Edge handles/errors, MC errors). */
   resBody: string | null;
   serverIp: string | null;
+  /**
+   * Set when the reader stopped at the URL because the caller said the entry is of no interest to it
+   * (ingest: not Adobe traffic, see `ReadOptions.relevant`): headers are empty, bodies, HTTP version and
+   * server IP null. Index, times, method, URL and status are always read.
+   */
+  urlOnly?: true;
 }
 
 /** Why a request body is missing from a HAR entry (see `HarEntry.postAbsent`). */

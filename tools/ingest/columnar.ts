@@ -28,7 +28,8 @@ function appenderFor(type: string): Append {
     case 'VARCHAR':
       return (a, v) => (isNull(v) ? a.appendNull() : a.appendVarchar(typeof v === 'string' ? v : String(v)));
     case 'JSON':
-      return (a, v) => (isNull(v) ? a.appendNull() : a.appendVarchar(JSON.stringify(v)));
+      // Already JSON text: `add` stringified it (see there).
+      return (a, v) => (isNull(v) ? a.appendNull() : a.appendVarchar(v as string));
     case 'DOUBLE':
       return (a, v) => {
         const n = num(v);
@@ -60,6 +61,8 @@ interface Batch {
   producer: RowProducer;
   names: string[];
   cols: unknown[][];
+  /** Per column: JSON type (its values are kept as their JSON text from `add` on). */
+  json: boolean[];
   rows: number;
 }
 
@@ -73,15 +76,28 @@ export class ColumnarStager {
   ) {
     this.batches = rowProducers().map((p) => {
       const names = Object.keys(p.columns);
-      return { producer: p, names, cols: names.map(() => []), rows: 0 };
+      return {
+        producer: p,
+        names,
+        cols: names.map(() => []),
+        json: names.map((n) => p.columns[n] === 'JSON'),
+        rows: 0,
+      };
     });
   }
 
-  /** Collect one capture's rows, column by column (no DuckDB call, no text). */
+  /**
+   * Collect one capture's rows, column by column (no DuckDB call). JSON columns are kept as their text,
+   * not as the envelope objects: up to FLUSH_ROWS rows wait here, and holding their params/dims object
+   * graphs made every major GC of the worker mark them (read, decode and staging all paid for it).
+   */
   add(c: Capture): void {
     for (const b of this.batches)
       for (const row of b.producer.rows(c)) {
-        for (let i = 0; i < b.names.length; i++) b.cols[i].push(row[b.names[i]]);
+        for (let i = 0; i < b.names.length; i++) {
+          const v = row[b.names[i]];
+          b.cols[i].push(b.json[i] && !isNull(v) ? JSON.stringify(v) : v);
+        }
         b.rows++;
       }
   }

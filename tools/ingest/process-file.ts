@@ -1,4 +1,4 @@
-import { decodeEntry, needsResponseBody } from '../decode/index.js';
+import { decodeEntry, isBeaconCandidate, needsResponseBody } from '../decode/index.js';
 import { scrubUrlIds, type PiiOptions } from '../decode/pii.js';
 import type { DecodeContext } from '../decode/types.js';
 import type { Envelope } from '../envelope/index.js';
@@ -78,6 +78,8 @@ export function decodeSource(src: Extract<HarSource, { kind: 'har' }>, ctx: File
       if (startMs === null || entry.startedMs < startMs) startMs = entry.startedMs;
       if (endMs === null || entry.startedMs > endMs) endMs = entry.startedMs;
     }
+    // The reader stopped at the URL of entries isBeaconCandidate (same cnames) ruled out: no events.
+    if (entry.urlOnly) continue;
     const r = decodeEntry(entry, dctx, ctx.pii);
     if (r.rejection)
       quarantine.push({
@@ -139,6 +141,7 @@ export function processFile(input: InputFile, ctx: FileContext): ProcessedSource
   const sources = readHarFile(input.abs, input.rel, {
     maxKeptBodyBytes: ctx.maxKeptBodyBytes,
     keepBody: needsResponseBody,
+    relevant: (method, url) => isBeaconCandidate(method, url, ctx.cnames),
   });
   phaseCpuUs.read_parse += cpuUs() - t0;
   return sources.map((src): ProcessedSource => {

@@ -1,12 +1,14 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 
+// crypto.hash (one call, no Hash object) rather than createHash().update().digest(): the same digest,
+// and these run once per HAR file, event and hashed id during ingest.
 export function sha256Hex(data: string | Buffer): string {
-  return createHash('sha256').update(data).digest('hex');
+  return hash('sha256', data, 'hex');
 }
 
 /** Short stable id from parts (event ids, cluster ids): first 16 hex chars of sha1. */
 export function shortId(...parts: (string | number)[]): string {
-  return createHash('sha1').update(parts.join('\u0000')).digest('hex').slice(0, 16);
+  return hash('sha1', parts.join('\u0000'), 'hex').slice(0, 16);
 }
 
 /** FNV-1a 32-bit over UTF-16 code units: fast, stable, non-cryptographic (shards, MinHash, feature hashing). */
