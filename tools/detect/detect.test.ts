@@ -254,7 +254,7 @@ describe('novelty scoring pieces', () => {
             ? Math.log1p(20)
             : 0,
       ),
-      shapes: [],
+      shapes: {},
       events: 20,
       typeCounts: { play: 14 - errors, sessionStart: 1, pause: 5, ...(errors ? { error: errors } : {}) },
       paramZeros: { 'l:event:duration': [zeros || 1 + (i % 2), 20] as [number, number] },

@@ -1,7 +1,7 @@
 import type { Capture, Session } from '../session/index.js';
 import type { SessionView } from '../label/api.js';
 import { sessionView } from '../label/api.js';
-import { sessionSignals, type SessionSignals } from './signals.js';
+import { keyInfo, sessionSignals, type SessionSignals } from './signals.js';
 
 /**
  * Per-session features for the learning layer (docs/learning.md, "Features, anomalies, clusters"): cadence statistics and drift, duplicate
@@ -71,8 +71,8 @@ export interface SessionFeatures {
   version: string | null;
   /** Same order as FEATURE_NAMES. */
   x: number[];
-  /** Param-key shapes of its events (for the corpus rarity pass). */
-  shapes: string[];
+  /** Param-key shapes of its events → how many events have each (for the corpus rarity pass). */
+  shapes: Record<string, number>;
   /** Events of the session and their count per normalized event type (novelty: over-represented types). */
   events: number;
   typeCounts: Record<string, number>;
@@ -106,12 +106,22 @@ function relSlope(y: number[]): number {
 }
 
 export function shapeOf(protocol: string, type: string, params: Record<string, unknown>): string {
-  // numeric indices (list vars, eVar numbers) are folded so shapes stay comparable
-  const keys = Object.keys(params)
-    .map((k) => k.replace(/\d+/g, '#'))
-    .sort();
-  return `${protocol}|${type}|${[...new Set(keys)].join(',')}`;
+  // The same key lists repeat on every beacon of a drop: folding and sorting them once per process
+  // (bounded) is most of what the learning rows cost per event otherwise.
+  const raw = `${protocol}\u0001${type}\u0001${Object.keys(params).join('\u0001')}`;
+  let shape = SHAPES.get(raw);
+  if (shape === undefined) {
+    // numeric indices (list vars, eVar numbers) are folded so shapes stay comparable
+    const keys = Object.keys(params)
+      .map((k) => k.replace(/\d+/g, '#'))
+      .sort();
+    shape = `${protocol}|${type}|${[...new Set(keys)].join(',')}`;
+    if (SHAPES.size >= 50_000) SHAPES.clear();
+    SHAPES.set(raw, shape);
+  }
+  return shape;
 }
+const SHAPES = new Map<string, string>();
 
 export function sessionFeatures(view: SessionView, capture?: Capture): SessionFeatures {
   const s: Session = view.session;
@@ -178,13 +188,16 @@ export function sessionFeatures(view: SessionView, capture?: Capture): SessionFe
       const num =
         typeof v === 'number' ? v : typeof v === 'string' && /^-?\d+(\.\d+)?$/.test(v) ? Number(v) : NaN;
       if (!Number.isFinite(num)) continue;
-      const key = k.replace(/\d+/g, '#');
-      const z = (paramZeros[key] ??= [0, 0]);
+      const z = (paramZeros[keyInfo(k).folded] ??= [0, 0]);
       z[1]++;
       if (num === 0) z[0]++;
     }
   const errors = ev.filter((e) => e.network.status >= 400 || e.network.errors.length > 0).length;
-  const shapes = ev.map((e) => shapeOf(s.protocol, e.sequence.event_type, e.params));
+  const shapes: Record<string, number> = {};
+  for (const e of ev) {
+    const sh = shapeOf(s.protocol, e.sequence.event_type, e.params);
+    shapes[sh] = (shapes[sh] ?? 0) + 1;
+  }
   const hist = HIST_TYPES.map((t) =>
     n
       ? (t === 'other'
@@ -211,7 +224,7 @@ export function sessionFeatures(view: SessionView, capture?: Capture): SessionFe
     ratio,
     durRatio,
     n ? errors / n : 0,
-    n ? new Set(shapes).size / n : 0,
+    n ? Object.keys(shapes).length / n : 0,
     0, // shape_rare: filled by addShapeRarity over the corpus
     0, // hist_divergence: idem
     0, // hist_max_z: idem
@@ -270,7 +283,7 @@ export function addShapeRarity(rows: SessionFeatures[], minShare = 0.05): void {
     p.n++;
     p.sq ??= HIST_IDX.map(() => 0);
     HIST_IDX.forEach((j, k) => (p!.sq![k] += r.x[j] ** 2));
-    for (const sh of new Set(r.shapes)) p.shapes.set(sh, (p.shapes.get(sh) ?? 0) + 1);
+    for (const sh in r.shapes) p.shapes.set(sh, (p.shapes.get(sh) ?? 0) + 1);
     HIST_IDX.forEach((j, k) => (p.hist[k] += r.x[j]));
   }
   for (const r of rows) {
@@ -282,9 +295,14 @@ export function addShapeRarity(rows: SessionFeatures[], minShare = 0.05): void {
     );
     const sd = p.sq!.map((v, k) => Math.sqrt(Math.max(0, v / p.n - mean[k] ** 2)));
     r.x[MAXZ_IDX] = Math.max(0, ...HIST_IDX.map((j, k) => (r.x[j] - mean[k]) / (sd[k] + 0.02)));
-    if (!r.shapes.length || p.n < 10) continue;
-    const rare = r.shapes.filter((sh) => (p.shapes.get(sh) ?? 0) / p.n < minShare).length;
-    r.x[RARE_IDX] = rare / r.shapes.length;
+    let events = 0;
+    let rare = 0;
+    for (const [sh, k] of Object.entries(r.shapes)) {
+      events += k;
+      if ((p.shapes.get(sh) ?? 0) / p.n < minShare) rare += k;
+    }
+    if (!events || p.n < 10) continue;
+    r.x[RARE_IDX] = rare / events;
   }
 }
 

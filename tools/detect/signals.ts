@@ -646,32 +646,37 @@ export function sessionSignals(
   const spellings = new Map<string, string>();
   const clashed = new Set<string>();
   for (const e of ev) {
-    for (const k of Object.keys(e.params))
-      if (!/^[A-Za-z0-9_.:#@$[\]]+$/.test(k) && !odd.has(k)) {
+    const ty = e.sequence.event_type;
+    // one pass over the parameters (a media beacon carries dozens): names are judged once per process
+    const folded = new Set<string>();
+    for (const k in e.params) {
+      const v = e.params[k];
+      const info = keyInfo(k);
+      if (info.odd && !odd.has(k)) {
         odd.add(k);
         values.key_odd_name++;
-        mark('key_odd_name', e, `parameter name ${JSON.stringify(k)} on ${e.sequence.event_type}`);
+        mark('key_odd_name', e, `parameter name ${JSON.stringify(k)} on ${ty}`);
       }
-    if (e.actor.rsid !== null && !rsidOk(e.actor.rsid)) {
-      values.rsid_odd++;
-      mark('rsid_odd', e, `report suite ${JSON.stringify(e.actor.rsid)}`);
-    }
-    const ty = e.sequence.event_type;
-    for (const [k, v] of Object.entries(e.params))
-      keys.add(`${ty}|${k.replace(/\d+/g, '#')}=${valueClass(v)}`);
-    if (e.actor.rsid !== null)
-      keys.add(`${ty}|@rsid=${valueClass(e.actor.rsid)}${rsidOk(e.actor.rsid) ? '' : '!'}`);
-    for (const [k, v] of Object.entries(e.params))
+      keys.add(`${ty}|${info.folded}=${valueClass(v)}`);
       if (typeof v === 'string' && NON_VALUES.has(v.trim())) {
         values.value_nonfinite++;
         mark('value_nonfinite', e, `${k}=${v} on ${ty}`);
       }
-    const folded = new Set(Object.keys(e.params).map((k) => k.replace(/\d+/g, '#')));
+      folded.add(info.folded);
+    }
+    if (e.actor.rsid !== null) {
+      const ok = rsidOk(e.actor.rsid);
+      if (!ok) {
+        values.rsid_odd++;
+        mark('rsid_odd', e, `report suite ${JSON.stringify(e.actor.rsid)}`);
+      }
+      keys.add(`${ty}|@rsid=${valueClass(e.actor.rsid)}${ok ? '' : '!'}`);
+    }
     const mine = typeKeySets.get(ty);
     if (!mine) typeKeySets.set(ty, folded);
     else for (const k of mine) if (!folded.has(k)) mine.delete(k);
     for (const k of folded) {
-      const low = k.toLowerCase();
+      const low = keyInfo(k).low;
       const doc = e.family === 'aa' ? AA_PARAMS.get(low) : undefined;
       if (doc && doc !== k && !clashed.has(low)) {
         clashed.add(low);
@@ -739,6 +744,22 @@ const AA_PARAMS = new Map(
     k,
   ]),
 );
+
+/**
+ * What a parameter name says whatever its value: an odd spelling, its digit-folded form, its lower
+ * case. Memoized per process: the same few hundred names repeat on every beacon of a drop. Bounded, so
+ * a drop of generated names cannot grow it without limit.
+ */
+const KEY_INFO = new Map<string, { odd: boolean; folded: string; low: string }>();
+export function keyInfo(k: string): { odd: boolean; folded: string; low: string } {
+  let info = KEY_INFO.get(k);
+  if (!info) {
+    if (KEY_INFO.size >= 50_000) KEY_INFO.clear();
+    info = { odd: !/^[A-Za-z0-9_.:#@$[\]]+$/.test(k), folded: k.replace(/\d+/g, '#'), low: k.toLowerCase() };
+    KEY_INFO.set(k, info);
+  }
+  return info;
+}
 
 /** What a script writes when it stringifies a value it does not have. */
 const NON_VALUES = new Set(['NaN', 'undefined', 'Infinity', '-Infinity', '[object Object]']);
