@@ -60,6 +60,16 @@ export const LearnRow = z.object({
 });
 export type LearnRow = z.infer<typeof LearnRow>;
 
+/**
+ * What a session gives whatever the rule pack says: its features, event types, ping intervals and keys.
+ * A caller that learns the same decoded captures under several packs (leave-a-family-out drops one
+ * family's specs at a time) passes one cache, so these are computed once per session, not per pack.
+ */
+export type SessionPartsCache = WeakMap<
+  Session,
+  Pick<LearnRow, 'features' | 'types' | 'intervals' | 'param_keys'>
+>;
+
 /** The pack's spec LFs and the hand-written ones in lfs/ (what `goblin run` labels with). */
 export function allLabelingFunctions(pack: RulePack): LabelingFunction[] {
   return [...specLabelingFunctions(pack), ...HAND_LFS];
@@ -79,6 +89,7 @@ function learnRow(
   capture: Capture,
   verdicts: SessionVerdicts | undefined,
   lfs: readonly LabelingFunction[],
+  cache?: SessionPartsCache,
 ): LearnRow {
   const view = sessionView(s, { rules: verdicts?.rules, codes: verdicts?.codes });
   const votes: Record<string, Label> = {};
@@ -86,9 +97,11 @@ function learnRow(
     const l = label(lf, view);
     if (l !== 'ABSTAIN') votes[lf.name] = l;
   }
-  const keys = new Set<string>();
-  for (const e of s.events) for (const k of Object.keys(e.params)) keys.add(k.replace(/\d+/g, '#'));
-  const media = s.kind === 'media';
+  let parts = cache?.get(s);
+  if (!parts) {
+    parts = sessionParts(s, view, capture);
+    cache?.set(s, parts);
+  }
   return {
     har: s.har,
     key: s.key,
@@ -101,6 +114,15 @@ function learnRow(
     rules: verdicts?.rules ?? {},
     codes: verdicts?.codes ?? [],
     votes,
+    ...parts,
+  };
+}
+
+function sessionParts(s: Session, view: SessionView, capture: Capture) {
+  const keys = new Set<string>();
+  for (const e of s.events) for (const k of Object.keys(e.params)) keys.add(k.replace(/\d+/g, '#'));
+  const media = s.kind === 'media';
+  return {
     features: sessionFeatures(view, capture),
     types: [...view.types()],
     intervals: { main: media ? view.pingIntervals('main') : [], ad: media ? view.pingIntervals('ad') : [] },
@@ -113,8 +135,9 @@ export function captureLearnRows(
   capture: Capture,
   verdictsOf: (key: string) => SessionVerdicts | undefined,
   lfs: readonly LabelingFunction[],
+  cache?: SessionPartsCache,
 ): LearnRow[] {
-  return capture.sessions.map((s) => learnRow(s, capture, verdictsOf(s.key), lfs));
+  return capture.sessions.map((s) => learnRow(s, capture, verdictsOf(s.key), lfs, cache));
 }
 
 /**

@@ -15,7 +15,12 @@ import type { RulePack } from '../validate/pack.js';
 import { validateCapture } from '../validate/validate.js';
 import { detectAnomalies, rankAnomalies, type AnomalyResult } from './anomaly.js';
 import { addShapeRarity, FEATURE_NAMES, type SessionFeatures } from './features.js';
-import { allLabelingFunctions, captureLearnRows, type LearnRow } from './learn-rows.js';
+import {
+  allLabelingFunctions,
+  captureLearnRows,
+  type LearnRow,
+  type SessionPartsCache,
+} from './learn-rows.js';
 import { triage, type InboxRow } from './triage.js';
 
 export interface LearnCorpus {
@@ -63,9 +68,13 @@ function relFrom(root: string, abs: string): string {
  * Learn rows of every session of the corpus, capture by capture in corpus order (learn-rows.ts): the
  * in-process twin of what `goblin run`'s workers stage.
  */
-export function corpusRows(corpus: LearnCorpus, lfs: readonly LabelingFunction[]): LearnRow[] {
+export function corpusRows(
+  corpus: LearnCorpus,
+  lfs: readonly LabelingFunction[],
+  cache?: SessionPartsCache,
+): LearnRow[] {
   return corpus.captures.flatMap((c) =>
-    captureLearnRows(c, (key) => corpus.rows.get(sessionId(c.har, key)), lfs),
+    captureLearnRows(c, (key) => corpus.rows.get(sessionId(c.har, key)), lfs, cache),
   );
 }
 
@@ -102,11 +111,13 @@ export function learn(
     aggregator?: 'label_model' | 'majority_vote';
     /** Labeling functions (default: the pack's specs + lfs/); leave-a-family-out drops a family's. */
     lfs?: LabelingFunction[];
+    /** Pack-independent session parts already computed for these captures (learn-rows.ts). */
+    cache?: SessionPartsCache;
   } = {},
 ): LearnResult {
   const lfs = opts.lfs ?? allLabelingFunctions(pack);
   const t0 = performance.now();
-  const sessions = corpusRows(corpus, lfs);
+  const sessions = corpusRows(corpus, lfs, opts.cache);
   const rows_ms = Math.round(performance.now() - t0);
   const res = learnFromRows(sessions, { ...opts, lfs });
   res.timings = { rows_ms, ...res.timings };

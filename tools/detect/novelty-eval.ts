@@ -11,6 +11,7 @@ import type { SessionRow } from '../validate/outputs.js';
 import { buildPack, type RulePack } from '../validate/pack.js';
 import { validateCapture } from '../validate/validate.js';
 import { learn, loadCorpus, type LearnCorpus } from './learn.js';
+import type { SessionPartsCache } from './learn-rows.js';
 import { generateDrop } from './scenarios.js';
 
 /**
@@ -156,7 +157,7 @@ export function leaveFamilyOut(
   corpus: LabelledCorpus,
   pack: RulePack,
   cfg: GoblinConfig,
-  opts: { seed?: number; families?: readonly CodeFamily[] } = {},
+  opts: { seed?: number; families?: readonly CodeFamily[]; cache?: SessionPartsCache } = {},
 ): FamilyRecall[] {
   const out: FamilyRecall[] = [];
   for (const family of opts.families ?? CODE_FAMILIES) {
@@ -165,7 +166,7 @@ export function leaveFamilyOut(
     const reduced = packWithout(pack, family);
     const lc = revalidate(corpus.captures, reduced, cfg);
     const lfs = [...specLabelingFunctions(reduced), ...HAND_LFS.filter((l) => l.family !== family)];
-    const res = learn(lc, reduced, { seed: opts.seed, lfs });
+    const res = learn(lc, reduced, { seed: opts.seed, lfs, cache: opts.cache });
     const order = res.inbox.map((r) => sessionId(r.har, r.session));
     const r = recallAt(order, affected);
     out.push({
@@ -196,9 +197,15 @@ export interface InboxShare {
 }
 
 /** Triage with the full pack and measure the faulty share of the inbox's top 10 %. */
-function inboxShare(corpus: LabelledCorpus, pack: RulePack, cfg: GoblinConfig, seed?: number): InboxShare {
+function inboxShare(
+  corpus: LabelledCorpus,
+  pack: RulePack,
+  cfg: GoblinConfig,
+  seed?: number,
+  cache?: SessionPartsCache,
+): InboxShare {
   const lc = revalidate(corpus.captures, pack, cfg);
-  const res = learn(lc, pack, { seed });
+  const res = learn(lc, pack, { seed, cache });
   const order = res.inbox.map((r) => sessionId(r.har, r.session));
   const faulty = new Set<string>();
   for (const ids of corpus.affected.values()) for (const id of ids) faulty.add(id);
@@ -266,8 +273,10 @@ export async function evaluateNovelty(o: {
               pack: o.pack,
               cfg: o.cfg,
             });
-      rows.push(...leaveFamilyOut(lc, o.pack, o.cfg, { seed, families: o.families }));
-      inbox.push(inboxShare(lc, o.pack, o.cfg, seed));
+      // features, signals and event types do not depend on the pack: computed once per corpus
+      const cache: SessionPartsCache = new WeakMap();
+      rows.push(...leaveFamilyOut(lc, o.pack, o.cfg, { seed, families: o.families, cache }));
+      inbox.push(inboxShare(lc, o.pack, o.cfg, seed, cache));
     }
   } finally {
     rmSync(work, { recursive: true, force: true });
