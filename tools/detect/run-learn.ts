@@ -1,4 +1,3 @@
-import type { SessionRow } from '../validate/outputs.js';
 import { aggregatorChoice } from '../label/aggregator.js';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -33,9 +32,8 @@ export function corpusFromInputs(
   pack: RulePack,
   cfg: GoblinConfig,
   root = process.cwd(),
-  known?: SessionRow[],
 ): LearnCorpus {
-  return loadCorpus(expandInputs(inputs, root), pack, cfg, root, known);
+  return loadCorpus(expandInputs(inputs, root), pack, cfg, root);
 }
 
 export interface LearnRunOutput {
