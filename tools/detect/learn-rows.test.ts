@@ -119,6 +119,19 @@ describe('learn rows staged by the ingest workers', () => {
     expect(() => parseLearnRows([staged[0], bad])).toThrow(/staged learn row 1 is malformed/);
     expect(() => parseLearnRows([{ ...staged[0], features: null }])).toThrow(/features/);
   });
+
+  it('the run step reports unreadable rows and writes nothing, without failing the run', async () => {
+    let err: Error | null = null;
+    try {
+      parseLearnRows([{ ...staged[0], features: null }]);
+    } catch (e) {
+      err = e as Error;
+    }
+    const out = join(dir, 'run-bad');
+    const msg = await learnForRun(err!, out, pack);
+    expect(msg).toMatch(/^learning layer skipped: staged learn row 0 is malformed/);
+    expect(() => readdirSync(out)).toThrow();
+  });
 });
 
 describe('orderLearnRows', () => {

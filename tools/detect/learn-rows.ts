@@ -11,17 +11,13 @@ import { HAND_LFS } from '../../lfs/index.js';
 import { sessionView, type Label, type LabelingFunction, type SessionView } from '../label/api.js';
 import { specLabelingFunctions } from '../label/labeling.js';
 import type { Capture, Session } from '../session/index.js';
+import { Verdict, type SessionRow } from '../validate/outputs.js';
 import type { RulePack } from '../validate/pack.js';
 import { sessionFeatures, type SessionFeatures } from './features.js';
+import { keyInfo } from './signals.js';
 
-/** The validator's word on one session (a sessions.jsonl row's verdict fields). */
-export interface SessionVerdicts {
-  verdict: 'PASS' | 'VIOLATION' | 'ABSTAIN';
-  rules: Record<string, 'PASS' | 'VIOLATION' | 'ABSTAIN'>;
-  codes: string[];
-}
-
-const Verdict = z.enum(['PASS', 'VIOLATION', 'ABSTAIN']);
+/** The validator's word on one session: a sessions.jsonl row's verdict fields. */
+type SessionVerdicts = Pick<SessionRow, 'verdict' | 'rules' | 'codes'>;
 const LabelSchema = z.union([
   z.literal('PASS'),
   z.literal('ABSTAIN'),
@@ -120,7 +116,7 @@ function learnRow(
 
 function sessionParts(s: Session, view: SessionView, capture: Capture) {
   const keys = new Set<string>();
-  for (const e of s.events) for (const k of Object.keys(e.params)) keys.add(k.replace(/\d+/g, '#'));
+  for (const e of s.events) for (const k in e.params) keys.add(keyInfo(k).folded);
   const media = s.kind === 'media';
   return {
     features: sessionFeatures(view, capture),

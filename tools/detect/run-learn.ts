@@ -143,7 +143,12 @@ export async function runDrift(o: {
  * the run dir (inbox.jsonl for the site). Reads no HAR. Never fails the run: problems come back as a
  * message.
  */
-export async function learnForRun(sessions: LearnRow[], outDir: string, pack: RulePack): Promise<string> {
+export async function learnForRun(
+  sessions: LearnRow[] | Error,
+  outDir: string,
+  pack: RulePack,
+): Promise<string> {
+  if (sessions instanceof Error) return `learning layer skipped: ${sessions.message}`;
   try {
     const t0 = performance.now();
     const out = await learnAndExport(sessions, pack, outDir);

@@ -110,12 +110,20 @@ async function validateInputs(ctx: CommandContext, outDir: string, opts: { learn
   }
 }
 
-/** The learn rows the workers staged, renamed and in input order (learn-rows.ts `orderLearnRows`). */
+/**
+ * The learn rows the workers staged, renamed and in input order (learn-rows.ts `orderLearnRows`). A row
+ * that cannot be read comes back as the error, for the learning step to report: the learning layer never
+ * fails a run whose findings are already written.
+ */
 async function stagedLearnRows(dir: string, order: string[], name: (p: string) => string) {
   const { readStaged } = await import('../../ingest/staging.js');
   const { orderLearnRows, parseLearnRows, renameHar } = await import('../../detect/learn-rows.js');
-  const rows = parseLearnRows(readStaged(dir, 'learn_session')).map((r) => renameHar(r, name(r.har)));
-  return orderLearnRows(rows, order);
+  try {
+    const rows = parseLearnRows(readStaged(dir, 'learn_session')).map((r) => renameHar(r, name(r.har)));
+    return orderLearnRows(rows, order);
+  } catch (e) {
+    return e instanceof Error ? e : new Error(String(e));
+  }
 }
 
 const RUN_EXITS = {
