@@ -12,6 +12,7 @@ import { fileContext } from '../validate/files.js';
 import { loadConstitution } from '../spec/constitution.js';
 import type { SessionRow } from '../validate/outputs.js';
 import type { RulePack } from '../validate/pack.js';
+import { loadDictionaryTypes } from '../dictionary/files.js';
 import { validateCapture } from '../validate/validate.js';
 import { detectAnomalies, rankAnomalies, type AnomalyResult } from './anomaly.js';
 import { addShapeRarity, FEATURE_NAMES, type SessionFeatures } from './features.js';
@@ -29,6 +30,20 @@ export interface LearnCorpus {
   rows: Map<string, SessionRow>;
 }
 
+/**
+ * The validator as `goblin run`'s workers apply it (tools/validate/index.ts `captureValidator`): the
+ * config's CNAMEs and the dictionary's parameter types, so a `requires.dict` spec judges a session the
+ * same in `goblin learn` as in `goblin run`.
+ */
+export function sessionValidator(
+  pack: RulePack,
+  cfg: GoblinConfig,
+  root = process.cwd(),
+): (c: Capture) => SessionRow[] {
+  const dictionary = loadDictionaryTypes(resolve(root, 'dictionary'));
+  return (c) => validateCapture(c, pack, { cnames: cfg.hosts.cname_allowlist, dictionary }).sessions;
+}
+
 /** Decode + validate HAR files in-process (no store). `rel` is the path findings report as `har`. */
 export function loadCorpus(
   files: (string | { abs: string; rel: string; size?: number; mtimeMs?: number })[],
@@ -39,6 +54,7 @@ export function loadCorpus(
   known?: SessionRow[],
 ): LearnCorpus {
   const ctx = fileContext(cfg);
+  const validate = known ? null : sessionValidator(pack, cfg, root);
   const captures: Capture[] = [];
   const rows = new Map<string, SessionRow>((known ?? []).map((r) => [sessionId(r.har, r.session), r]));
   for (const f of files) {
@@ -52,9 +68,8 @@ export function loadCorpus(
     for (const p of processFile({ abs, rel, size: st.size, mtimeMs: st.mtimeMs }, ctx)) {
       if (!p.capture) continue;
       captures.push(p.capture);
-      if (known) continue;
-      for (const r of validateCapture(p.capture, pack, { cnames: cfg.hosts.cname_allowlist }).sessions)
-        rows.set(sessionId(r.har, r.session), r);
+      if (!validate) continue;
+      for (const r of validate(p.capture)) rows.set(sessionId(r.har, r.session), r);
     }
   }
   return { captures, rows };

@@ -9,8 +9,7 @@ import { expandInputs } from '../har/inputs.js';
 import type { Capture } from '../session/index.js';
 import type { SessionRow } from '../validate/outputs.js';
 import { buildPack, type RulePack } from '../validate/pack.js';
-import { validateCapture } from '../validate/validate.js';
-import { learn, loadCorpus, type LearnCorpus } from './learn.js';
+import { learn, loadCorpus, sessionValidator, type LearnCorpus } from './learn.js';
 import type { SessionPartsCache } from './learn-rows.js';
 import { generateDrop } from './scenarios.js';
 
@@ -48,11 +47,15 @@ export function packWithout(pack: RulePack, family: CodeFamily): RulePack {
 }
 
 /** Validate already-decoded captures against a (reduced) pack: the corpus is decoded once. */
-export function revalidate(captures: Capture[], pack: RulePack, cfg: GoblinConfig): LearnCorpus {
+export function revalidate(
+  captures: Capture[],
+  pack: RulePack,
+  cfg: GoblinConfig,
+  root = process.cwd(),
+): LearnCorpus {
   const rows = new Map<string, SessionRow>();
-  for (const c of captures)
-    for (const r of validateCapture(c, pack, { cnames: cfg.hosts.cname_allowlist }).sessions)
-      rows.set(sessionId(r.har, r.session), r);
+  const validate = sessionValidator(pack, cfg, root);
+  for (const c of captures) for (const r of validate(c)) rows.set(sessionId(r.har, r.session), r);
   return { captures, rows };
 }
 
