@@ -111,10 +111,11 @@ export class ColumnarStager {
   async flush(): Promise<void> {
     if (!this.batches.some((b) => b.rows)) return;
     if (!this.db) {
-      // One thread, small memory: the worker's core is the one doing the decoding.
+      // One thread, small memory: the worker's core is the one doing the decoding. 128 MB holds a flush of
+      // FLUSH_ROWS events (tools/ingest/sink.ts) with room to spare.
       const instance = await DuckDBInstance.create(':memory:', {
         threads: '1',
-        memory_limit: '256MB',
+        memory_limit: '128MB',
         autoinstall_known_extensions: 'false',
         autoload_known_extensions: 'false',
       });

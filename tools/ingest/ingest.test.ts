@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, utimesSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -174,6 +174,40 @@ describe('goblin ingest', () => {
       expect(n[0].n).toBe(26);
     } finally {
       third.store.close();
+    }
+  });
+
+  it('the same capture under two paths in one run is stored and exported once (pool and in-process)', async () => {
+    for (const workers of [1, 2]) {
+      const w = workspace();
+      // A QA drop often holds a capture twice (a copy in another folder): before, one run stored and
+      // exported its events twice, and both files read "parsed".
+      writeFileSync(join(w.hars, 'ios', 'hb-copy.har'), readFileSync(join(w.hars, 'web', 'hb.har')));
+      const r = await ingest({ inputs: [w.hars], config: w.config, root, quiet: true, workers });
+      try {
+        const single = await queryRows<{ n: number; ids: number }>(
+          r.store.con,
+          `SELECT count(*)::INT AS n, count(DISTINCT event_id)::INT AS ids FROM event`,
+        );
+        expect(single[0].n).toBe(single[0].ids);
+        expect(r.summary.events_exported).toBe(single[0].n);
+        const files = await queryRows<{ path: string; status: string }>(
+          r.store.con,
+          `SELECT path, status FROM har_file WHERE path LIKE '%hb%.har' ORDER BY path`,
+        );
+        // the first path by name keeps the rows; the other is recorded as a duplicate
+        expect(files.map((f) => [f.path.split('/').slice(-2).join('/'), f.status])).toEqual([
+          ['ios/hb-copy.har', 'parsed'],
+          ['web/hb.har', 'duplicate'],
+        ]);
+        const paths = await queryRows<{ har_path: string }>(
+          r.store.con,
+          `SELECT DISTINCT har_path FROM session WHERE har_path LIKE '%hb%'`,
+        );
+        expect(paths.map((p) => p.har_path.split('/').slice(-2).join('/'))).toEqual(['ios/hb-copy.har']);
+      } finally {
+        r.store.close();
+      }
     }
   });
 

@@ -24,12 +24,40 @@ function stagedParquet(dir: string, table: string): string | null {
   return any ? `read_parquet(${sqlString(join(dir, `${table}-*.parquet`))})` : null;
 }
 
+/**
+ * The rows of a staged table that belong to a capture this load stores (`new_hash`): by content hash,
+ * and by path too where the table has one, so a capture read twice in one run is stored once.
+ */
+export function keptRowsSql(src: string, columns: Record<string, string>, keep = 'new_hash'): string {
+  const byPath = 'har_path' in columns ? ' AND s.har_path = n.path' : '';
+  return `SELECT s.* FROM ${src} s SEMI JOIN ${keep} n ON s.har_hash = n.hash${byPath}`;
+}
+
 function readJson(glob: string, cols: Record<string, string>): string {
   return `read_json(${sqlString(glob)}, format='newline_delimited', columns=${jsonColumnsLiteral(cols)}, maximum_object_size=16777216)`;
 }
 
 /**
- * Bulk-load a run's staged NDJSON into the store. Idempotent by content hash: events, sessions and
+ * The staged captures a load stores: one (hash, path) per content hash the store does not hold yet. When
+ * one run reads the same capture under two paths, the first path by name keeps its rows and the others are
+ * recorded as duplicates (before, both copies' events were inserted and exported). The Parquet export of a
+ * run (tools/store/lake.ts `writeStagedPart`) selects its rows with the same query on its own connection.
+ */
+export function newCapturesSql(dir: string): string | null {
+  const hf = staged(dir, 'har_file');
+  return hf
+    ? `SELECT hash, min(path) AS path FROM ${readJson(hf, HAR_FILE_COLUMNS)}
+        WHERE status = 'parsed' AND hash NOT IN (SELECT hash FROM har_file WHERE status = 'parsed') GROUP BY hash`
+    : null;
+}
+
+/** The run's staged rows of a producer's table, as a read_parquet source (null when none were staged). */
+export function stagedRows(dir: string, table: string): string | null {
+  return stagedParquet(dir, table);
+}
+
+/**
+ * Bulk-load a run's staged rows into the store. Idempotent by content hash: events, sessions and
  * fingerprints of a HAR already stored are not inserted again; findings of re-validated HARs replace the old.
  * Returns the hashes newly stored.
  */
@@ -42,19 +70,20 @@ export async function loadStaging(
   await con.run('BEGIN TRANSACTION');
   try {
     const hf = staged(dir, 'har_file');
-    await con.run(`CREATE TEMP TABLE IF NOT EXISTS new_hash (hash VARCHAR)`);
-    await con.run(`DELETE FROM new_hash`);
+    const fresh = newCapturesSql(dir);
+    await con.run(
+      `CREATE OR REPLACE TEMP TABLE new_hash AS ${fresh ?? 'SELECT NULL::VARCHAR AS hash, NULL::VARCHAR AS path WHERE false'}`,
+    );
     if (hf) {
       await con.run(
         `CREATE OR REPLACE TEMP TABLE staged_har AS SELECT * FROM ${readJson(hf, HAR_FILE_COLUMNS)}`,
       );
-      await con.run(
-        `INSERT INTO new_hash SELECT DISTINCT hash FROM staged_har s WHERE s.status = 'parsed' AND hash NOT IN (SELECT hash FROM har_file WHERE status = 'parsed')`,
-      );
-      // Record every new (path, hash); a known hash under a new path is marked duplicate.
+      // Record every new (path, hash); a parsed capture that does not keep its rows is a duplicate (its
+      // hash is stored already, or another path of this run holds the same bytes).
       // BY NAME everywhere: a store migrated from an older version has its added columns last.
       await con.run(`INSERT INTO har_file BY NAME SELECT s.path, s.hash, s.bytes, s.mtime_ms,
-          CASE WHEN s.status = 'parsed' AND s.hash NOT IN (SELECT hash FROM new_hash) THEN 'duplicate' ELSE s.status END AS status,
+          CASE WHEN s.status = 'parsed' AND NOT EXISTS (SELECT 1 FROM new_hash n WHERE n.hash = s.hash AND n.path = s.path)
+            THEN 'duplicate' ELSE s.status END AS status,
           s.exporter, s.encoding, s.entries, s.beacons, s.entry_problems, s.first_ms, s.last_ms, s.ingested_at, s.shard
         FROM staged_har s WHERE NOT EXISTS (SELECT 1 FROM har_file h WHERE h.path = s.path AND h.hash = s.hash)`);
     }
@@ -65,10 +94,7 @@ export async function loadStaging(
     // Every producer's table (events, sessions, fingerprints, and whatever a stage registered).
     for (const p of rowProducers()) {
       const src = stagedParquet(dir, p.table);
-      if (src)
-        await con.run(
-          `INSERT INTO ${p.table} BY NAME SELECT * FROM ${src} WHERE har_hash IN (SELECT hash FROM new_hash)`,
-        );
+      if (src) await con.run(`INSERT INTO ${p.table} BY NAME ${keptRowsSql(src, p.columns)}`);
     }
     // Findings and verdicts of every re-validated HAR are replaced — also when none remain — so the
     // set of HARs comes from the verdict rows (every validated session has one) and the findings.

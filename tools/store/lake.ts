@@ -94,17 +94,21 @@ const EVENT_SELECT = Object.keys(EVENT_COLUMNS)
 
 const PART_ORDER = `ORDER BY sdk, ts_ms, har_hash, entry_index, sub_index`;
 
-/**
- * COPY one query to `events/<name>.parquet` through a temporary name; returns the manifest entry.
- * The rename is atomic on one filesystem, so a reader never sees a half-written part.
- */
-async function writePart(
+/** A part written under its temporary name, not yet visible to readers (`publishPart` renames it). */
+export interface PendingPart {
+  tmp: string;
+  final: string;
+  entry: ManifestEntry;
+}
+
+/** COPY one query to `events/<name>.parquet.tmp`; `publishPart` makes it a part. */
+async function copyPart(
   con: DuckDBConnection,
   lake: string,
   select: string,
   runId: string,
   name: string,
-): Promise<ManifestEntry> {
+): Promise<PendingPart> {
   const dir = join(lake, 'events');
   mkdirSync(dir, { recursive: true });
   const final = join(dir, `${name}.parquet`);
@@ -119,8 +123,28 @@ async function writePart(
     con,
     `SELECT count(*)::DOUBLE AS n, min(ts_ms) AS lo, max(ts_ms) AS hi FROM read_parquet(${sqlString(tmp)})`,
   );
-  renameSync(tmp, final);
-  return { path: rel(lake, final), run_id: runId, rows: Number(m.n), min_ts_ms: m.lo, max_ts_ms: m.hi };
+  return {
+    tmp,
+    final,
+    entry: { path: rel(lake, final), run_id: runId, rows: Number(m.n), min_ts_ms: m.lo, max_ts_ms: m.hi },
+  };
+}
+
+/** The rename is atomic on one filesystem, so a reader never sees a half-written part. */
+function publishPart(p: PendingPart): ManifestEntry {
+  renameSync(p.tmp, p.final);
+  return p.entry;
+}
+
+/** COPY one query to `events/<name>.parquet` through a temporary name; returns the manifest entry. */
+async function writePart(
+  con: DuckDBConnection,
+  lake: string,
+  select: string,
+  runId: string,
+  name: string,
+): Promise<ManifestEntry> {
+  return publishPart(await copyPart(con, lake, select, runId, name));
 }
 
 /**
@@ -145,6 +169,50 @@ export async function exportRun(con: DuckDBConnection, lake: string, runId: stri
   }
   await con.run(`INSERT INTO lake_export VALUES (${sqlString(runId)}, ${parts}, ${c.n}, current_timestamp)`);
   return c.n;
+}
+
+/**
+ * A run's part written straight from its staged event rows (`rows`: a SELECT of exactly the events the
+ * load stores), on a connection of its own while the load runs: the same rows, columns and order as
+ * `exportRun` reads back from the store, without waiting for the load and reading them again. Left under
+ * its temporary name (null when the run stored no event) until `finishStagedExport` publishes it after the
+ * load committed; if the load fails the caller removes it with `discardPart`.
+ */
+export async function writeStagedPart(
+  con: DuckDBConnection,
+  lake: string,
+  runId: string,
+  rows: string,
+): Promise<PendingPart | null> {
+  removeRunParts(lake, runId);
+  const cast = Object.entries(EVENT_COLUMNS)
+    .map(([c, t]) => `CAST("${c}" AS ${t}) AS "${c}"`)
+    .join(', ');
+  const p = await copyPart(con, lake, `SELECT ${cast} FROM (${rows})`, runId, `part-${runId}`);
+  if (p.entry.rows === 0) {
+    rmSync(p.tmp, { force: true });
+    return null;
+  }
+  return p;
+}
+
+/** Publish a staged part once the load that stored its rows committed, and record the run as exported. */
+export async function finishStagedExport(
+  con: DuckDBConnection,
+  lake: string,
+  runId: string,
+  part: PendingPart | null,
+): Promise<number> {
+  if (part) appendFileSync(join(lake, MANIFEST), JSON.stringify(publishPart(part)) + '\n');
+  const rows = part?.entry.rows ?? 0;
+  await con.run(
+    `INSERT INTO lake_export VALUES (${sqlString(runId)}, ${part ? 1 : 0}, ${rows}, current_timestamp)`,
+  );
+  return rows;
+}
+
+export function discardPart(part: PendingPart | null): void {
+  if (part) rmSync(part.tmp, { force: true });
 }
 
 /** Drop a run's parts (complete or not) and their manifest lines: before re-exporting it. */
