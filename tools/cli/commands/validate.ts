@@ -36,7 +36,7 @@ export function gateOptions(ctx: CommandContext): GateOptions {
  */
 async function validateInputs(ctx: CommandContext, outDir: string, opts: { learn?: boolean } = {}) {
   const { ingest } = await import('../../ingest/run.js');
-  const { collectRun, writeRunOutputs } = await import('../../validate/report.js');
+  const { collectRun, renameTimeline, writeRunOutputs } = await import('../../validate/report.js');
   const { loadRulePack } = await import('../../validate/pack.js');
   const { displayNames, expandInputs, inputRoots } = await import('../../har/inputs.js');
   const { runGate } = await import('../gate.js');
@@ -76,7 +76,7 @@ async function validateInputs(ctx: CommandContext, outDir: string, opts: { learn
     const rows = {
       findings: raw.findings.map((f) => ({ ...f, har: name(f.har) })),
       sessions: raw.sessions.map((s) => ({ ...s, har: name(s.har) })),
-      timelines: raw.timelines.map((t) => ({ ...t, har: name(t.har) })),
+      timelines: raw.timelines.map((t) => renameTimeline(t, name(t.har))),
     };
     const status = runGate(
       { ...ing, files_read: ing.files_seen - ing.files_skipped_unchanged },
