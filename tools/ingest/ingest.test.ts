@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { GoblinConfig } from '../config/index.js';
 import { openStore, queryRows } from '../store/index.js';
 import { ECID, harDoc, hb, hbStart, mc, MC_START_PARAMS, pageView } from '../validate/testing/index.js';
+import { loadStaging } from './load.js';
 import { ingest } from './run.js';
 
 const root = resolve(import.meta.dirname, '../..');
@@ -209,6 +210,81 @@ describe('goblin ingest', () => {
         r.store.close();
       }
     }
+  });
+
+  it('whileStoring runs once the workers staged everything, beside the load; if it fails the run is repaired next time', async () => {
+    const w = workspace();
+    const seen: { files: string[]; stored: number }[] = [];
+    const r = await ingest({
+      inputs: [w.hars],
+      config: w.config,
+      root,
+      quiet: true,
+      workers: 2,
+      whileStoring: async (sofar) => {
+        // the staged rows are complete; the store's numbers are not in yet
+        seen.push({ files: readdirSync(sofar.staging_dir).sort(), stored: sofar.new_hars_stored });
+      },
+    });
+    const [n] = await queryRows<{ n: number }>(r.store.con, `SELECT count(*)::INT AS n FROM event`);
+    r.store.close();
+    expect(seen).toHaveLength(1);
+    expect(seen[0].stored).toBe(0);
+    expect(seen[0].files).toEqual(expect.arrayContaining(['har_file-parent.ndjson']));
+    expect(seen[0].files.some((f) => /^event-w\d+-\d+\.parquet$/.test(f))).toBe(true);
+    expect(r.summary.events_exported).toBe(n.n);
+
+    // A failing whileStoring fails the run only after the load settled: the HARs are stored and owed
+    // their export, which the next run writes.
+    const w2 = workspace();
+    await expect(
+      ingest({
+        inputs: [w2.hars],
+        config: w2.config,
+        root,
+        quiet: true,
+        workers: 1,
+        whileStoring: async () => {
+          throw new Error('learning blew up');
+        },
+      }),
+    ).rejects.toThrow('learning blew up');
+    const again = await ingest({ inputs: [w2.hars], config: w2.config, root, quiet: true, workers: 1 });
+    try {
+      expect(again.summary.messages.join('\n')).toMatch(/repaired the Parquet export of interrupted run/);
+      expect(again.summary.new_hars_stored).toBe(0);
+      const [m] = await queryRows<{ n: number }>(
+        again.store.con,
+        `SELECT (SELECT count(*) FROM event)::INT - (SELECT count(*) FROM read_parquet('${w2.config.storage.parquet_dir}/events/*.parquet'))::INT AS n`,
+      );
+      expect(m.n).toBe(0);
+    } finally {
+      again.store.close();
+    }
+  });
+
+  it('a load whose script fails half-way leaves the store as it was (one transaction)', async () => {
+    const w = workspace();
+    const r = await ingest({
+      inputs: [w.hars],
+      config: w.config,
+      root,
+      quiet: true,
+      workers: 1,
+      keepStaging: true,
+    });
+    const before = await queryRows<{ n: number }>(r.store.con, `SELECT count(*)::INT AS n FROM har_file`);
+    // a staged violation file DuckDB cannot read: the script stops after har_file and events were inserted
+    writeFileSync(join(r.summary.staging_dir, 'violation-w9.ndjson'), '{"har": "x", "code": \n');
+    await r.store.con.run(`DELETE FROM har_file`);
+    await expect(loadStaging(r.store.con, r.summary.staging_dir, 'broken-run')).rejects.toThrow();
+    const after = await queryRows<{ n: number; runs: number }>(
+      r.store.con,
+      `SELECT (SELECT count(*) FROM har_file)::INT AS n, (SELECT count(*) FROM lake_run WHERE run_id = 'broken-run')::INT AS runs`,
+    );
+    r.store.close();
+    expect(before[0].n).toBeGreaterThan(0);
+    expect(after[0]).toEqual({ n: 0, runs: 0 });
   });
 
   it('stores paths from the repository root: A/capture.har and B/capture.har in two runs do not collide', async () => {

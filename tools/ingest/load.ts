@@ -67,59 +67,59 @@ export async function loadStaging(
   /** The ingest run that owes these HARs a Parquet export; null when nothing is exported (tests, re-validation). */
   runId: string | null = null,
 ): Promise<{ newHashes: number }> {
-  await con.run('BEGIN TRANSACTION');
-  try {
-    const hf = staged(dir, 'har_file');
-    const fresh = newCapturesSql(dir);
-    await con.run(
-      `CREATE OR REPLACE TEMP TABLE new_hash AS ${fresh ?? 'SELECT NULL::VARCHAR AS hash, NULL::VARCHAR AS path WHERE false'}`,
-    );
-    if (hf) {
-      await con.run(
-        `CREATE OR REPLACE TEMP TABLE staged_har AS SELECT * FROM ${readJson(hf, HAR_FILE_COLUMNS)}`,
-      );
-      // Record every new (path, hash); a parsed capture that does not keep its rows is a duplicate (its
-      // hash is stored already, or another path of this run holds the same bytes).
-      // BY NAME everywhere: a store migrated from an older version has its added columns last.
-      await con.run(`INSERT INTO har_file BY NAME SELECT s.path, s.hash, s.bytes, s.mtime_ms,
+  // One script, one call: DuckDB runs every statement without coming back to JavaScript in between, so
+  // `goblin run`'s learning step can hold the JavaScript thread meanwhile without stalling the load
+  // (tools/ingest/run.ts, `whileStoring`).
+  const sql: string[] = ['BEGIN TRANSACTION'];
+  const hf = staged(dir, 'har_file');
+  const fresh = newCapturesSql(dir);
+  sql.push(
+    `CREATE OR REPLACE TEMP TABLE new_hash AS ${fresh ?? 'SELECT NULL::VARCHAR AS hash, NULL::VARCHAR AS path WHERE false'}`,
+  );
+  if (hf) {
+    sql.push(`CREATE OR REPLACE TEMP TABLE staged_har AS SELECT * FROM ${readJson(hf, HAR_FILE_COLUMNS)}`);
+    // Record every new (path, hash); a parsed capture that does not keep its rows is a duplicate (its
+    // hash is stored already, or another path of this run holds the same bytes).
+    // BY NAME everywhere: a store migrated from an older version has its added columns last.
+    sql.push(`INSERT INTO har_file BY NAME SELECT s.path, s.hash, s.bytes, s.mtime_ms,
           CASE WHEN s.status = 'parsed' AND NOT EXISTS (SELECT 1 FROM new_hash n WHERE n.hash = s.hash AND n.path = s.path)
             THEN 'duplicate' ELSE s.status END AS status,
           s.exporter, s.encoding, s.entries, s.beacons, s.entry_problems, s.first_ms, s.last_ms, s.ingested_at, s.shard
         FROM staged_har s WHERE NOT EXISTS (SELECT 1 FROM har_file h WHERE h.path = s.path AND h.hash = s.hash)`);
-    }
-    const q = staged(dir, 'quarantine');
-    if (q)
-      await con.run(`INSERT INTO quarantine BY NAME SELECT * FROM ${readJson(q, QUARANTINE_COLUMNS)} s
+  }
+  const q = staged(dir, 'quarantine');
+  if (q)
+    sql.push(`INSERT INTO quarantine BY NAME SELECT * FROM ${readJson(q, QUARANTINE_COLUMNS)} s
         WHERE NOT EXISTS (SELECT 1 FROM quarantine x WHERE x.path = s.path AND x.hash = s.hash AND x.entry_index IS NOT DISTINCT FROM s.entry_index)`);
-    // Every producer's table (events, sessions, fingerprints, and whatever a stage registered).
-    for (const p of rowProducers()) {
-      const src = stagedParquet(dir, p.table);
-      if (src) await con.run(`INSERT INTO ${p.table} BY NAME ${keptRowsSql(src, p.columns)}`);
-    }
-    // Findings and verdicts of every re-validated HAR are replaced — also when none remain — so the
-    // set of HARs comes from the verdict rows (every validated session has one) and the findings.
-    const vg = staged(dir, 'violation');
-    const sg = staged(dir, 'session_verdict');
-    if (vg || sg) {
-      await con.run(
-        `CREATE OR REPLACE TEMP TABLE staged_violation AS SELECT * FROM ${vg ? readJson(vg, VIOLATION_COLUMNS) : 'violation WHERE false'}`,
+  // Every producer's table (events, sessions, fingerprints, and whatever a stage registered).
+  for (const p of rowProducers()) {
+    const src = stagedParquet(dir, p.table);
+    if (src) sql.push(`INSERT INTO ${p.table} BY NAME ${keptRowsSql(src, p.columns)}`);
+  }
+  // Findings and verdicts of every re-validated HAR are replaced — also when none remain — so the
+  // set of HARs comes from the verdict rows (every validated session has one) and the findings.
+  const vg = staged(dir, 'violation');
+  const sg = staged(dir, 'session_verdict');
+  if (vg || sg) {
+    sql.push(
+      `CREATE OR REPLACE TEMP TABLE staged_violation AS SELECT * FROM ${vg ? readJson(vg, VIOLATION_COLUMNS) : 'violation WHERE false'}`,
+      `CREATE OR REPLACE TEMP TABLE staged_session_verdict AS SELECT * FROM ${sg ? readJson(sg, VERDICT_COLUMNS) : 'session_verdict WHERE false'}`,
+      `CREATE OR REPLACE TEMP TABLE revalidated AS SELECT har_hash FROM staged_session_verdict UNION SELECT har_hash FROM staged_violation`,
+    );
+    for (const t of ['violation', 'session_verdict'])
+      sql.push(
+        `DELETE FROM ${t} WHERE har_hash IN (SELECT har_hash FROM revalidated)`,
+        `INSERT INTO ${t} BY NAME SELECT * FROM staged_${t}`,
       );
-      await con.run(
-        `CREATE OR REPLACE TEMP TABLE staged_session_verdict AS SELECT * FROM ${sg ? readJson(sg, VERDICT_COLUMNS) : 'session_verdict WHERE false'}`,
-      );
-      await con.run(
-        `CREATE OR REPLACE TEMP TABLE revalidated AS SELECT har_hash FROM staged_session_verdict UNION SELECT har_hash FROM staged_violation`,
-      );
-      for (const t of ['violation', 'session_verdict']) {
-        await con.run(`DELETE FROM ${t} WHERE har_hash IN (SELECT har_hash FROM revalidated)`);
-        await con.run(`INSERT INTO ${t} BY NAME SELECT * FROM staged_${t}`);
-      }
-    }
-    // Same transaction as the events: a run's HARs are either stored and owed an export, or neither.
-    if (runId) await con.run(`INSERT INTO lake_run SELECT ${sqlString(runId)}, hash FROM new_hash`);
-    await con.run('COMMIT');
+  }
+  // Same transaction as the events: a run's HARs are either stored and owed an export, or neither.
+  if (runId) sql.push(`INSERT INTO lake_run SELECT ${sqlString(runId)}, hash FROM new_hash`);
+  sql.push('COMMIT');
+  try {
+    await con.run(sql.join(';\n'));
   } catch (e) {
-    await con.run('ROLLBACK');
+    // The statement that failed left the transaction open (aborted): end it.
+    await con.run('ROLLBACK').catch(() => undefined);
     throw e;
   }
   const r = await con.runAndReadAll('SELECT count(*)::INT AS n FROM new_hash');

@@ -29,6 +29,12 @@ export interface IngestOptions {
   /** Keep the staging folder (validate reads findings and timelines from it). */
   keepStaging?: boolean;
   runId?: string;
+  /**
+   * Work to do once the workers are done, while DuckDB loads the store and writes the Parquet part in its
+   * own threads (`goblin run`'s learning step: it reads only the staged learn rows). Gets the summary so
+   * far (staging folder, counts; not yet the store's numbers).
+   */
+  whileStoring?: (summary: IngestSummary) => Promise<void>;
   /** Receives each worker process's peak RSS and CPU time in µs (bench). */
   onWorkerEnd?: (maxRssBytes: number, cpuUs?: number) => void;
 }
@@ -92,13 +98,16 @@ async function storeAndExport(
   lake: string,
   runId: string,
   phases: IngestSummary['phases'],
+  whileStoring: () => Promise<void>,
 ): Promise<{ newHashes: number; exported: number }> {
   const fresh = newCapturesSql(stagingDir);
   const events = stagedRows(stagingDir, 'event');
   if (!fresh || !events) {
     // Nothing staged to export from (every file quarantined, or no event): the store path as before.
     const t = performance.now();
-    const loaded = await loadStaging(store.con, stagingDir, runId);
+    const loading = loadStaging(store.con, stagingDir, runId);
+    await alongside(whileStoring, loading);
+    const loaded = await loading;
     phases.load_s = (performance.now() - t) / 1000;
     const t2 = performance.now();
     const exported = await exportRun(store.con, lake, runId);
@@ -116,13 +125,17 @@ async function storeAndExport(
       phases[k] = (performance.now() - t) / 1000;
       return v;
     };
-    const [loaded, part] = await Promise.allSettled([
+    // Both calls hand DuckDB their whole work at once (one script each), so `whileStoring` may hold the
+    // JavaScript thread while they run.
+    const both = Promise.allSettled([
       timed(loadStaging(store.con, stagingDir, runId), 'load_s'),
       timed(
         writeStagedPart(exportCon, lake, runId, keptRowsSql(events, EVENT_COLUMNS, 'export_keep')),
         'parquet_s',
       ),
     ]);
+    await alongside(whileStoring, both);
+    const [loaded, part] = await both;
     if (loaded.status === 'rejected') {
       if (part.status === 'fulfilled') discardPart(part.value);
       throw loaded.reason;
@@ -136,6 +149,23 @@ async function storeAndExport(
     return { newHashes: loaded.value.newHashes, exported };
   } finally {
     exportCon.closeSync();
+  }
+}
+
+/**
+ * Run `work` while `storing` is under way; its failure is reported after the store settled (a half-done
+ * load must not be abandoned), and never hides the store's own error.
+ */
+async function alongside(work: () => Promise<void>, storing: Promise<unknown>): Promise<void> {
+  let failed: unknown = null;
+  try {
+    await work();
+  } catch (e) {
+    failed = e ?? new Error('whileStoring failed');
+  }
+  if (failed !== null) {
+    await Promise.allSettled([storing]);
+    throw failed;
   }
 }
 
@@ -297,7 +327,14 @@ export async function ingest(opts: IngestOptions): Promise<{ summary: IngestSumm
   s.files_seen = s.files_skipped_unchanged + documents;
   const t1 = performance.now();
   s.phases.workers_s = (t1 - t0) / 1000;
-  const stored = await storeAndExport(store, stagingDir, lake, runId, s.phases);
+  const stored = await storeAndExport(
+    store,
+    stagingDir,
+    lake,
+    runId,
+    s.phases,
+    opts.whileStoring ? () => opts.whileStoring!(s) : async () => undefined,
+  );
   s.new_hars_stored = stored.newHashes;
   s.events_exported = stored.exported;
   const denom = s.files_parsed + s.files_quarantined;

@@ -49,6 +49,19 @@ async function validateInputs(ctx: CommandContext, outDir: string, opts: { learn
     ctx.err("fix the specs first ('goblin spec lint')");
   }
   const gateOpts = gateOptions(ctx);
+  // The learning step reads only the learn rows the workers staged, so it runs while DuckDB loads the
+  // store and writes the Parquet part in its own threads (it used to wait for the report files).
+  let learnMessage: string | null = null;
+  const learnWhileStoring = async (sofar: { staging_dir: string }) => {
+    const { learnForRun } = await import('../../detect/run-learn.js');
+    const inputs = expandInputs(ctx.positionals, root);
+    const rows = await stagedLearnRows(
+      sofar.staging_dir,
+      inputs.map((f) => f.rel),
+      displayNames(inputs, root),
+    );
+    learnMessage = await learnForRun(rows, outDir, pack);
+  };
   const { summary: stored, store } = await ingest({
     inputs: ctx.positionals,
     config: ctx.config,
@@ -57,6 +70,7 @@ async function validateInputs(ctx: CommandContext, outDir: string, opts: { learn
     quiet: ctx.quiet,
     validate: { specsDir, learn: opts.learn === true },
     keepStaging: true,
+    ...(opts.learn ? { whileStoring: learnWhileStoring } : {}),
   });
   store.close();
   // The store names captures by their root-relative path; the run's outputs by the input-relative name
@@ -97,14 +111,7 @@ async function validateInputs(ctx: CommandContext, outDir: string, opts: { learn
         min_parse_rate: gateOpts.minParseRate,
       },
     });
-    const learnRows = opts.learn
-      ? await stagedLearnRows(
-          ing.staging_dir,
-          expanded.map((f) => f.rel),
-          name,
-        )
-      : [];
-    return { ing, pack, status, learnRows, ...out };
+    return { ing, pack, status, learnMessage: learnMessage as string | null, ...out };
   } finally {
     rmSync(ing.staging_dir, { recursive: true, force: true });
   }
@@ -234,9 +241,8 @@ export const commands: CommandDef[] = [
         `outputs: ${outDir}/report.md, violations.jsonl/.csv, sessions.jsonl, timelines.jsonl, quarantine.jsonl/.csv, summary.json`,
       );
       // learning layer (labels, anomalies, triage → inbox.jsonl, learn.duckdb) over the rows the workers
-      // staged: no input is decoded a second time. Never fails the run.
-      const { learnForRun } = await import('../../detect/run-learn.js');
-      ctx.out(await learnForRun(r.learnRows, outDir, r.pack));
+      // staged: no input is decoded a second time. It ran while the store loaded; it never fails the run.
+      if (r.learnMessage) ctx.out(r.learnMessage);
       return r.status;
     },
   },
