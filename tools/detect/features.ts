@@ -123,13 +123,33 @@ export function shapeOf(protocol: string, type: string, params: Record<string, u
 }
 const SHAPES = new Map<string, string>();
 
+const DECIMAL = /^-?\d+(\.\d+)?$/;
+
+/**
+ * A parameter's value as a number when it is one (a number, or a decimal string), else NaN. Most values
+ * are ids, names and URLs: the first character rules them out before the regex runs.
+ */
+function numericValue(v: unknown): number {
+  if (typeof v === 'number') return v;
+  if (typeof v !== 'string' || v.length === 0) return NaN;
+  const c = v.charCodeAt(0);
+  if (c !== 45 /* - */ && (c < 48 || c > 57)) return NaN;
+  return DECIMAL.test(v) ? Number(v) : NaN;
+}
+
 export function sessionFeatures(view: SessionView, capture?: Capture): SessionFeatures {
   const s: Session = view.session;
   const ev = s.events;
   const n = ev.length;
   const steps = view.steps();
   const tMs = ev.map((e) => e.beacon_ts_ms ?? e.ts_ms);
-  const duration = n ? (Math.max(...tMs) - Math.min(...tMs)) / 1000 : 0;
+  let tLo = Infinity;
+  let tHi = -Infinity;
+  for (const t of tMs) {
+    if (t < tLo) tLo = t;
+    if (t > tHi) tHi = t;
+  }
+  const duration = n ? (tHi - tLo) / 1000 : 0;
   const iv = view.pingIntervals('main');
   const adIv = view.pingIntervals('ad');
   const first = view.firstContentPingDeltaS();
@@ -183,15 +203,16 @@ export function sessionFeatures(view: SessionView, capture?: Capture): SessionFe
   const typeCounts: Record<string, number> = {};
   for (const e of ev) typeCounts[e.sequence.event_type] = (typeCounts[e.sequence.event_type] ?? 0) + 1;
   const paramZeros: Record<string, [number, number]> = {};
-  for (const e of ev)
-    for (const [k, v] of Object.entries(e.params)) {
-      const num =
-        typeof v === 'number' ? v : typeof v === 'string' && /^-?\d+(\.\d+)?$/.test(v) ? Number(v) : NaN;
+  for (const e of ev) {
+    const params = e.params;
+    for (const k in params) {
+      const num = numericValue(params[k]);
       if (!Number.isFinite(num)) continue;
       const z = (paramZeros[keyInfo(k).folded] ??= [0, 0]);
       z[1]++;
       if (num === 0) z[0]++;
     }
+  }
   const errors = ev.filter((e) => e.network.status >= 400 || e.network.errors.length > 0).length;
   const shapes: Record<string, number> = {};
   for (const e of ev) {
