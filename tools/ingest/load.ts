@@ -17,8 +17,8 @@ function staged(dir: string, table: string): string | null {
   return any ? join(dir, `${table}-*.ndjson`) : null;
 }
 
-/** A run's columnar staging for `table` (tools/ingest/columnar.ts), as a read_parquet glob. */
-function stagedParquet(dir: string, table: string): string | null {
+/** A run's columnar staging for `table` (tools/ingest/columnar.ts), as a read_parquet source (null when none). */
+export function stagedParquet(dir: string, table: string): string | null {
   if (!existsSync(dir)) return null;
   const any = readdirSync(dir).some((f) => f.startsWith(`${table}-`) && f.endsWith('.parquet'));
   return any ? `read_parquet(${sqlString(join(dir, `${table}-*.parquet`))})` : null;
@@ -49,11 +49,6 @@ export function newCapturesSql(dir: string): string | null {
     ? `SELECT hash, min(path) AS path FROM ${readJson(hf, HAR_FILE_COLUMNS)}
         WHERE status = 'parsed' AND hash NOT IN (SELECT hash FROM har_file WHERE status = 'parsed') GROUP BY hash`
     : null;
-}
-
-/** The run's staged rows of a producer's table, as a read_parquet source (null when none were staged). */
-export function stagedRows(dir: string, table: string): string | null {
-  return stagedParquet(dir, table);
 }
 
 /**

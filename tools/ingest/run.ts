@@ -7,7 +7,7 @@ import { expandInputs, inShard, parseShard, storedPath } from '../har/index.js';
 import { openStore, queryRows, type Store } from '../store/index.js';
 import { discardPart, exportRun, finishStagedExport, repairLake, writeStagedPart } from '../store/lake.js';
 import { EVENT_COLUMNS } from '../store/ddl.js';
-import { keptRowsSql, loadStaging, newCapturesSql, stagedRows } from './load.js';
+import { keptRowsSql, loadStaging, newCapturesSql, stagedParquet } from './load.js';
 import { runInProcess, runPool } from './pool.js';
 import type { BundleResult } from './worker-bundle.js';
 import { shapeModel } from '../fingerprint/virtual.js';
@@ -62,7 +62,9 @@ export interface IngestSummary {
   seconds: number;
   /**
    * Wall time of the phases: workers (read/parse/decode/validate), then store load and Parquet export,
-   * which run side by side (each counted from their common start, so they overlap).
+   * which run side by side (each counted from their common start, so they overlap). Under `goblin run`
+   * they also hold the learning step (`whileStoring`): a step's end is only seen once the JavaScript
+   * thread is free again.
    */
   phases: { workers_s: number; load_s: number; parquet_s: number };
   /** CPU µs of all workers per phase (read+parse, decode, sessions, staging, validate): where the time goes. */
@@ -101,7 +103,7 @@ async function storeAndExport(
   whileStoring: () => Promise<void>,
 ): Promise<{ newHashes: number; exported: number }> {
   const fresh = newCapturesSql(stagingDir);
-  const events = stagedRows(stagingDir, 'event');
+  const events = stagedParquet(stagingDir, 'event');
   if (!fresh || !events) {
     // Nothing staged to export from (every file quarantined, or no event): the store path as before.
     const t = performance.now();

@@ -24,13 +24,13 @@ function workspace(sessions = 24) {
   return { dir, hars, db: join(dir, 'storage', 'g.duckdb'), lake: join(dir, 'storage', 'parquet') };
 }
 
-function writeConfig(dir: string, name: string, storage: string) {
+function writeConfig(dir: string, name: string, storage: string, db = 'g.duckdb') {
   writeFileSync(
     join(dir, name),
     [
       'storage:',
       `  base_dir: ${storage}`,
-      `  db_file: ${storage}/g.duckdb`,
+      `  db_file: ${storage}/${db}`,
       `  parquet_dir: ${storage}/parquet`,
       'pii:',
       '  salt_file: salt', // one salt for every store of the workspace: shards hash ids alike
@@ -187,7 +187,8 @@ describe('Parquet lake: layout, crash safety, doctor, compact', () => {
     });
     first.store.close();
     // a second store fed the same staged rows by the load alone, as the crashed process left it
-    const store = await openStore(w.db.replace('g.duckdb', 'crashed.duckdb'));
+    const crashedDb = join(w.dir, 'storage', 'crashed.duckdb');
+    const store = await openStore(crashedDb);
     try {
       await loadStaging(store.con, first.summary.staging_dir, 'crashed-run');
     } finally {
@@ -195,18 +196,14 @@ describe('Parquet lake: layout, crash safety, doctor, compact', () => {
     }
     mkdirSync(join(w.lake, 'events'), { recursive: true });
     writeFileSync(join(w.lake, 'events', 'part-crashed-run.parquet.tmp'), 'half a part');
-    writeConfig(w.dir, 'crashed.yaml', 'storage');
-    writeFileSync(
-      join(w.dir, 'crashed.yaml'),
-      readFileSync(join(w.dir, 'crashed.yaml'), 'utf8').replace('storage/g.duckdb', 'storage/crashed.duckdb'),
-    );
-    const before = await storeVsLake(w.db.replace('g.duckdb', 'crashed.duckdb'), w.lake);
+    writeConfig(w.dir, 'crashed.yaml', 'storage', 'crashed.duckdb');
+    const before = await storeVsLake(crashedDb, w.lake);
     expect(before.check.pending_runs).toEqual(['crashed-run']);
     expect(before.check.temps).toEqual(['events/part-crashed-run.parquet.tmp']);
     const again = goblin(w.dir, ...INGEST, '--config', 'crashed.yaml');
     expect(again.code, again.stderr).toBe(0);
     expect(again.stdout).toContain('repaired the Parquet export of interrupted run crashed-run');
-    const fixed = await storeVsLake(w.db.replace('g.duckdb', 'crashed.duckdb'), w.lake);
+    const fixed = await storeVsLake(crashedDb, w.lake);
     expect(fixed.lake).toBe(fixed.store);
     expect(fixed.store).toBe(first.summary.events_exported);
     expect(fixed.check).toMatchObject({
