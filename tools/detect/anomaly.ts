@@ -146,6 +146,36 @@ export function clusterSessions(
   return { labels, eps, minPts, clusters };
 }
 
+/**
+ * Each row's distance to its k-th nearest row, counting the row itself (at 0) as the first: what sorting
+ * every row's distances to all rows and taking index min(k, n − 1) gives. One pass over the pairs (a
+ * distance is the same both ways, exactly: (a − b)² = (b − a)²) keeping each row's k + 1 smallest, instead
+ * of n sorts of n distances: the sampled 2,000 rows cost ~380 ms that way on the dense bench.
+ */
+export function kDistances(S: readonly number[][], k: number): number[] {
+  const n = S.length;
+  if (n === 0) return [];
+  const m = Math.min(k, n - 1) + 1;
+  const best = S.map(() => [0]);
+  const keep = (row: number[], d: number) => {
+    if (row.length === m) {
+      if (d >= row[m - 1]) return;
+      row.pop();
+    }
+    let j = row.length;
+    row.push(d);
+    while (j > 0 && row[j - 1] > d) ((row[j] = row[j - 1]), j--);
+    row[j] = d;
+  };
+  for (let i = 0; i < n; i++)
+    for (let j = i + 1; j < n; j++) {
+      const d = dist(S[i], S[j]);
+      keep(best[i], d);
+      keep(best[j], d);
+    }
+  return best.map((row) => row[m - 1]);
+}
+
 function dbscanSampled(
   Z: number[][],
   minPts: number,
@@ -164,10 +194,7 @@ function dbscanSampled(
     sample = sample.slice(0, maxRows).sort((a, b) => a - b);
   }
   const S = sample.map((i) => Z[i]);
-  const kd = S.map((a) => {
-    const ds = S.map((b) => dist(a, b)).sort((x, y) => x - y);
-    return ds[Math.min(minPts, ds.length - 1)];
-  });
+  const kd = kDistances(S, minPts);
   const eps = kneeEps(kd, minQuantile);
   const groups = new clustering.DBSCAN().run(S, eps, minPts);
   const labels = new Array<number>(n).fill(-1);

@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { Bundle } from '../bundle/schema.js';
 import { sessionId } from '../label/labeling.js';
 import { trainFamilyClassifier } from '../label/classifier.js';
-import { BigramModel, kneeEps, precisionAtK, rankAnomalies } from './anomaly.js';
+import { BigramModel, kDistances, kneeEps, precisionAtK, rankAnomalies } from './anomaly.js';
 import { compareProfiles, driftBundle, driftProfile, noiseCritical, psi } from './drift.js';
 import { truthFamilies } from './eval.js';
 import { FEATURE_NAMES } from './features.js';
@@ -286,6 +286,21 @@ describe('novelty scoring pieces', () => {
     const eps = kneeEps(kd, 0.9);
     expect(eps).toBeGreaterThanOrEqual(1.94);
     expect(kd.filter((d) => d > eps).length).toBeLessThanOrEqual(10);
+  });
+
+  it("k-distances from one pass over the pairs equal sorting every row's distances (ties, duplicates, k ≥ n)", () => {
+    let seed = 7;
+    const rnd = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31) * 4;
+    // standardized features are mostly a few discrete values: many equal distances and duplicate rows
+    const rows = Array.from({ length: 60 }, (_, i) =>
+      i % 7 === 0 ? [0, 1, 0] : [Math.round(rnd()), Math.round(rnd()) / 2, rnd()],
+    );
+    const d = (a: number[], b: number[]) => Math.sqrt(a.reduce((s, x, i) => s + (x - b[i]) ** 2, 0));
+    const sorted = (S: number[][], k: number) =>
+      S.map((a) => S.map((b) => d(a, b)).sort((x, y) => x - y)[Math.min(k, S.length - 1)]);
+    for (const k of [1, 4, 10, 59, 80]) expect(kDistances(rows, k)).toEqual(sorted(rows, k));
+    expect(kDistances(rows.slice(0, 1), 4)).toEqual([0]);
+    expect(kDistances([], 4)).toEqual([]);
   });
 });
 

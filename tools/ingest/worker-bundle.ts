@@ -138,11 +138,16 @@ export async function bundleModule(opts: {
 
 /** The ingest worker's bundle (tools/.bundle/ingest-worker.mjs), unless GOBLIN_WORKER_TSX=1 asks for source. */
 export async function ingestWorkerBundle(): Promise<BundleResult> {
+  return toolBundle('tools/ingest/worker.ts', 'ingest-worker.mjs');
+}
+
+/** `goblin run`'s learning-step process (tools/detect/learn-worker.ts), built and reused the same way. */
+export async function learnWorkerBundle(): Promise<BundleResult> {
+  return toolBundle('tools/detect/learn-worker.ts', 'learn-worker.mjs');
+}
+
+async function toolBundle(entry: string, name: string): Promise<BundleResult> {
   if (process.env.GOBLIN_WORKER_TSX === '1')
     return { file: null, built: false, reason: 'GOBLIN_WORKER_TSX=1' };
-  return bundleModule({
-    entry: 'tools/ingest/worker.ts',
-    outFile: join(ROOT, 'tools', '.bundle', 'ingest-worker.mjs'),
-    checkMetaDepth: true,
-  });
+  return bundleModule({ entry, outFile: join(ROOT, 'tools', '.bundle', name), checkMetaDepth: true });
 }

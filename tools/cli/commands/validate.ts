@@ -49,22 +49,15 @@ async function validateInputs(ctx: CommandContext, outDir: string, opts: { learn
     ctx.err("fix the specs first ('goblin spec lint')");
   }
   const gateOpts = gateOptions(ctx);
-  // The learning step reads only the learn rows the workers staged, so it runs while DuckDB loads the
-  // store and writes the Parquet part in its own threads (it used to wait for the report files).
-  let learnMessage: string | null = null;
-  // Loaded while the workers run (the parent is idle then): compiling the learning layer's modules cost
-  // ~0.7 s on the path from the workers' end to the run's end.
-  const learnModule = opts.learn ? import('../../detect/run-learn.js') : null;
-  const learnWhileStoring = async (sofar: { staging_dir: string }) => {
-    const { learnForRun } = await learnModule!;
-    const inputs = expandInputs(ctx.positionals, root);
-    const rows = await stagedLearnRows(
-      sofar.staging_dir,
-      inputs.map((f) => f.rel),
-      displayNames(inputs, root),
-    );
-    learnMessage = await learnForRun(rows, outDir, pack);
-  };
+  // The learning step reads only the learn rows the workers staged. It runs in a process of its own,
+  // started now so it loads its modules and the specs while the workers run; it learns while DuckDB loads
+  // the store and this process writes the report (tools/detect/learn-process.ts).
+  const learning = opts.learn
+    ? (await import('../../detect/learn-process.js')).startLearnStep(
+        { inputs: ctx.positionals, root, specsDir, outDir },
+        pack,
+      )
+    : null;
   const { summary: stored, store } = await ingest({
     inputs: ctx.positionals,
     config: ctx.config,
@@ -73,7 +66,10 @@ async function validateInputs(ctx: CommandContext, outDir: string, opts: { learn
     quiet: ctx.quiet,
     validate: { specsDir, learn: opts.learn === true },
     keepStaging: true,
-    ...(opts.learn ? { whileStoring: learnWhileStoring } : {}),
+    ...(learning ? { whileStoring: async (sofar) => learning.begin(sofar.staging_dir) } : {}),
+  }).catch((e: unknown) => {
+    learning?.abort();
+    throw e;
   });
   store.close();
   // The store names captures by their root-relative path; the run's outputs by the input-relative name
@@ -114,25 +110,13 @@ async function validateInputs(ctx: CommandContext, outDir: string, opts: { learn
         min_parse_rate: gateOpts.minParseRate,
       },
     });
-    return { ing, pack, status, learnMessage: learnMessage as string | null, ...out };
+    // The learning process reads the staged learn rows: the folder goes once it is done.
+    const learnMessage = (await learning?.done()) ?? null;
+    return { ing, pack, status, learnMessage, ...out };
   } finally {
+    // A report that failed to write still waits for the learning process before the folder goes.
+    await learning?.done();
     rmSync(ing.staging_dir, { recursive: true, force: true });
-  }
-}
-
-/**
- * The learn rows the workers staged, renamed and in input order (learn-rows.ts `orderLearnRows`). A row
- * that cannot be read comes back as the error, for the learning step to report: the learning layer never
- * fails a run whose findings are already written.
- */
-async function stagedLearnRows(dir: string, order: string[], name: (p: string) => string) {
-  const { readStaged } = await import('../../ingest/staging.js');
-  const { orderLearnRows, parseLearnRows, renameHar } = await import('../../detect/learn-rows.js');
-  try {
-    const rows = parseLearnRows(readStaged(dir, 'learn_session')).map((r) => renameHar(r, name(r.har)));
-    return orderLearnRows(rows, order);
-  } catch (e) {
-    return e instanceof Error ? e : new Error(String(e));
   }
 }
 

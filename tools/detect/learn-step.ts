@@ -1,0 +1,61 @@
+/**
+ * `goblin run`'s learning step as one unit of work: what it needs up front (the inputs' names and order,
+ * the rule pack) and what it does once the workers have staged their learn rows (read them, order them,
+ * learn, write the outputs). tools/detect/learn-worker.ts runs it in a process of its own so the parent
+ * writes the run's report at the same time; it runs the same code in-process where no process can start.
+ */
+import { resolve } from 'node:path';
+import { z } from 'zod';
+import { displayNames, expandInputs } from '../har/inputs.js';
+import { readStaged } from '../ingest/staging.js';
+import { loadRulePack, type RulePack } from '../validate/pack.js';
+import { orderLearnRows, parseLearnRows, renameHar, type LearnRow } from './learn-rows.js';
+import { learnForRun } from './run-learn.js';
+
+/** What the step is told when it starts (before the workers have staged anything). */
+export const LearnStepInit = z.object({
+  /** The run's inputs as given on the command line (files, folders, globs). */
+  inputs: z.array(z.string()),
+  /** Where relative inputs and the specs folder resolve from (the run's working directory). */
+  root: z.string(),
+  specsDir: z.string(),
+  outDir: z.string(),
+});
+export type LearnStepInit = z.infer<typeof LearnStepInit>;
+
+export interface PreparedLearnStep {
+  /** Read the learn rows staged in `stagingDir`, learn, write the outputs; the run's one-line message. */
+  run(stagingDir: string): Promise<string>;
+}
+
+/**
+ * Everything that does not depend on the staged rows: done while the workers run. `pack` is the parent's
+ * when the step runs in-process; a process of its own loads the same specs again.
+ */
+export function prepareLearnStep(init: LearnStepInit, pack?: RulePack): PreparedLearnStep {
+  const rules = pack ?? loadRulePack(resolve(init.root, init.specsDir), init.root);
+  const inputs = expandInputs(init.inputs, init.root);
+  const order = inputs.map((f) => f.rel);
+  const name = displayNames(inputs, init.root);
+  return {
+    run: async (stagingDir) => learnForRun(stagedLearnRows(stagingDir, order, name), init.outDir, rules),
+  };
+}
+
+/**
+ * The learn rows the workers staged, renamed and in input order (learn-rows.ts `orderLearnRows`). A row
+ * that cannot be read comes back as the error, for the learning step to report: the learning layer never
+ * fails a run whose findings are already written.
+ */
+function stagedLearnRows(
+  dir: string,
+  order: readonly string[],
+  name: (stored: string) => string,
+): LearnRow[] | Error {
+  try {
+    const rows = parseLearnRows(readStaged(dir, 'learn_session')).map((r) => renameHar(r, name(r.har)));
+    return orderLearnRows(rows, order);
+  } catch (e) {
+    return e instanceof Error ? e : new Error(String(e));
+  }
+}

@@ -1,0 +1,38 @@
+/**
+ * `goblin run`'s learning step in a process of its own (forked by tools/detect/learn-process.ts when the
+ * run starts). It prepares while the ingest workers run, learns once the parent says the learn rows are
+ * staged, and meanwhile the parent writes the run's report: the two used to run one after the other on
+ * the parent's JavaScript thread.
+ */
+import { LearnStepInit, prepareLearnStep, type PreparedLearnStep } from './learn-step.js';
+
+type Msg = { type: 'init'; init: unknown } | { type: 'learn'; stagingDir: string };
+
+let step: PreparedLearnStep | Error | null = null;
+
+const reply = (m: { type: 'ready' } | { type: 'done'; message: string }, exit = false) =>
+  exit ? process.send!(m, () => process.exit(0)) : process.send!(m);
+
+process.on('message', async (msg: Msg) => {
+  if (msg.type === 'init') {
+    try {
+      step = prepareLearnStep(LearnStepInit.parse(msg.init));
+    } catch (e) {
+      step = e instanceof Error ? e : new Error(String(e));
+    }
+    reply({ type: 'ready' });
+  } else if (msg.type === 'learn') {
+    if (!step || step instanceof Error) {
+      reply(
+        { type: 'done', message: `learning layer skipped: ${step?.message ?? 'never initialised'}` },
+        true,
+      );
+      return;
+    }
+    // learnForRun never throws (it reports problems as the message); anything else is a bug to show.
+    const message = await step
+      .run(msg.stagingDir)
+      .catch((e: Error) => `learning layer skipped: ${e.message}`);
+    reply({ type: 'done', message }, true);
+  }
+});
