@@ -21,7 +21,13 @@ function grow(rows: number[][], depth: number, limit: number, rnd: () => number)
   // attributes that still vary in this node; none → the rows cannot be told apart
   const d = rows[0].length;
   const varying: number[] = [];
-  for (let j = 0; j < d; j++) if (rows.some((r) => r[j] !== rows[0][j])) varying.push(j);
+  const first = rows[0];
+  for (let j = 0; j < d; j++)
+    for (let i = 1; i < rows.length; i++)
+      if (rows[i][j] !== first[j]) {
+        varying.push(j);
+        break;
+      }
   if (!varying.length) return { leaf: true, size: rows.length };
   const attr = varying[Math.floor(rnd() * varying.length)];
   let lo = Infinity;
@@ -39,9 +45,11 @@ function grow(rows: number[][], depth: number, limit: number, rnd: () => number)
   };
 }
 
-function pathLength(x: number[], node: Node, depth: number): number {
-  if (node.leaf) return depth + avgPathLength(node.size);
-  return pathLength(x, x[node.attr] < node.split ? node.left : node.right, depth + 1);
+function pathLength(x: number[], root: Node): number {
+  let node = root;
+  let depth = 0;
+  while (!node.leaf) ((node = x[node.attr] < node.split ? node.left : node.right), depth++);
+  return depth + avgPathLength(node.size);
 }
 
 export interface IsolationForestOptions {
@@ -63,7 +71,8 @@ export function isolationForestScores(X: number[][], opts: IsolationForestOption
   );
   const c = avgPathLength(psi) || 1;
   return X.map((x) => {
-    const mean = trees.reduce((s, t) => s + pathLength(x, t, 0), 0) / trees.length;
-    return 2 ** (-mean / c);
+    let sum = 0;
+    for (const t of trees) sum += pathLength(x, t);
+    return 2 ** (-(sum / trees.length) / c);
   });
 }

@@ -112,10 +112,19 @@ export const typeMismatch = defineCheck({
     }
     const hits: Hit[] = [];
     const seen = new Set<string>();
+    // A session's events repeat the same keys: each key's rule (the first that matches, as before) is
+    // looked up once per session, not once per event (a third of this check's time on the bench).
+    const ruleOf = new Map<string, (typeof rules)[number] | null>();
     for (const e of a.session.events) {
-      for (const [k, val] of Object.entries(e.params)) {
-        const rule = rules.find((r) => (r.prefix !== null ? k.startsWith(r.prefix) : r.key === k));
-        if (!rule || fitsType(val, rule.t) || seen.has(k)) continue;
+      for (const k in e.params) {
+        let rule = ruleOf.get(k);
+        if (rule === undefined) {
+          rule = rules.find((r) => (r.prefix !== null ? k.startsWith(r.prefix) : r.key === k)) ?? null;
+          ruleOf.set(k, rule);
+        }
+        if (rule === null) continue;
+        const val = e.params[k];
+        if (fitsType(val, rule.t) || seen.has(k)) continue;
         seen.add(k);
         hits.push({
           code: 'PARAM_TYPE_MISMATCH',

@@ -9,7 +9,7 @@ import { aaPages } from '../shared.js';
 const CACHE_BUSTERS = new Set(['requestId', '_id', 'pccr', 'r']);
 /** Family, method, host and path (the AA `s{random}` cache-buster aside): the signature's prefix. */
 function endpoint(e: Envelope): string {
-  const path = e.family === 'aa' ? e.network.path.replace(/\/s\d+$/, '') : e.network.path;
+  const path = e.family === 'aa' ? e.network.path.replace(AA_RANDOM, '') : e.network.path;
   return `${e.family}|${e.network.method}|${e.network.host}|${path}`;
 }
 
@@ -123,38 +123,63 @@ function latestPrev(): PrevOf {
 /**
  * For beacons in time order: the latest earlier beacon with the same signature if it is inside the
  * window, else undefined — the same answer as `latestPrev` wherever the check can fire, because an older
- * match is further away in time. Only beacons of the same endpoint inside the window are compared, value
- * by value, without building signature strings (legacy ad pings 1 s apart made every ping a candidate).
+ * match is further away in time. Only the beacons inside the window are looked at, newest first: those
+ * of the same endpoint (field by field, no signature or endpoint string built) are compared value by
+ * value. A beacon with nothing inside the window (a heartbeat ping every 10 s) costs one comparison.
  */
 function windowedPrev(windowMs: number): PrevOf {
-  const byEndpoint = new Map<string, Envelope[]>();
+  const recent: Envelope[] = [];
+  const counts = new Map<Envelope, number>();
   return (e) => {
-    const key = endpoint(e);
-    let seen = byEndpoint.get(key);
-    if (!seen) byEndpoint.set(key, (seen = []));
     let prev: Envelope | undefined;
-    for (let i = seen.length - 1; i >= 0 && e.ts_ms - seen[i].ts_ms <= windowMs; i--)
-      if (sameParams(seen[i], e)) {
-        prev = seen[i];
+    for (let i = recent.length - 1; i >= 0 && e.ts_ms - recent[i].ts_ms <= windowMs; i--)
+      if (sameEndpoint(recent[i], e) && sameParams(recent[i], e, counts)) {
+        prev = recent[i];
         break;
       }
-    seen.push(e);
+    recent.push(e);
     return prev;
   };
 }
 
-const counted = (k: string) => !CACHE_BUSTERS.has(k) && !k.endsWith('._id') && !k.endsWith('.requestId');
+/** `endpoint(a) === endpoint(b)` without building either string. */
+function sameEndpoint(a: Envelope, b: Envelope): boolean {
+  if (a.family !== b.family || a.network.method !== b.network.method || a.network.host !== b.network.host)
+    return false;
+  const [p, q] = [a.network.path, b.network.path];
+  return p === q || (a.family === 'aa' && p.replace(AA_RANDOM, '') === q.replace(AA_RANDOM, ''));
+}
 
-/** The signature's parameter part, compared in place: same names and values, cache-busters aside. */
-function sameParams(a: Envelope, b: Envelope): boolean {
+const AA_RANDOM = /\/s\d+$/;
+const COUNTED = new Map<string, boolean>();
+const counted = (k: string) => {
+  let c = COUNTED.get(k);
+  if (c === undefined) {
+    c = !CACHE_BUSTERS.has(k) && !k.endsWith('._id') && !k.endsWith('.requestId');
+    if (COUNTED.size < 10_000) COUNTED.set(k, c);
+  }
+  return c;
+};
+
+/**
+ * The signature's parameter part, compared in place: same names and values, cache-busters aside.
+ * `counts` remembers each beacon's number of counted parameters (it is compared with several).
+ */
+function sameParams(a: Envelope, b: Envelope, counts: Map<Envelope, number>): boolean {
   let n = 0;
   for (const k in a.params) {
     if (!counted(k)) continue;
     n++;
-    if (!(k in b.params) || String(a.params[k]) !== String(b.params[k])) return false;
+    if (!(k in b.params)) return false;
+    const [x, y] = [a.params[k], b.params[k]];
+    if (x !== y && String(x) !== String(y)) return false;
   }
-  let m = 0;
-  for (const k in b.params) if (counted(k)) m++;
+  let m = counts.get(b);
+  if (m === undefined) {
+    m = 0;
+    for (const k in b.params) if (counted(k)) m++;
+    counts.set(b, m);
+  }
   return n === m;
 }
 
