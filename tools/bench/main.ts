@@ -3,6 +3,7 @@
  *  1. ingest: a ≥ 2,000-HAR, ≥ 1 GB simulated corpus (generated once into bench-corpus/), baseline =
  *     read + JSON.parse on one thread, vs `goblin ingest` into a fresh store with the worker pool.
  *     Then `goblin run` vs `goblin ingest` on the same corpus, both as fresh CLI processes (goal run ≤ 1.5×).
+ *     Every timing is the best of two (each try printed): one run's wall time drifts by ±15 % here.
  *  2. validate: ≥ 10,000 media sessions / ≥ 1 M events through the validator, streaming captures.
  *  3. dictionary induction over 1 M events and the site build at 1,000 specs / 5,000 entries, when
  *     those stages are present.
@@ -100,13 +101,20 @@ async function benchIngest(profile: 'bench' | 'dense') {
   );
 
   const work = join(root, 'bench-corpus', 'store');
-  rmSync(work, { recursive: true, force: true });
-  mkdirSync(work, { recursive: true });
   const config = GoblinConfig.parse({
     storage: { base_dir: work, db_file: join(work, 'bench.duckdb'), parquet_dir: join(work, 'parquet') },
     pii: { salt_file: join(work, 'salt') },
   });
-  const r = await ingestInChild({ dir, root, config });
+  // Best of two as for the baseline, each on a fresh store: on these shared VMs one ingest's wall time
+  // drifts by ±15 % from run to run, more than most changes being measured. Both times are printed.
+  const tries: IngestChildResult[] = [];
+  for (let i = 0; i < 2; i++) {
+    rmSync(work, { recursive: true, force: true });
+    mkdirSync(work, { recursive: true });
+    tries.push(await ingestInChild({ dir, root, config }));
+  }
+  const r = tries.reduce((a, b) => (a.seconds <= b.seconds ? a : b));
+  // The store and lake on disk are the second ingest's; the faster one's summary is reported.
   const { summary, seconds: secs } = r;
   const workerRss = r.workerRssBytes;
   const usPerBeacon = summary.beacons ? r.workerCpuUs / summary.beacons : 0;
@@ -128,7 +136,7 @@ async function benchIngest(profile: 'bench' | 'dense') {
     `    worker CPU per beacon: read+parse ${per(w.read_parse)} µs · decode ${per(w.decode)} · sessions ${per(w.sessions)} · staging ${per(w.staging)} · validate ${per(w.validate)} (decode + sessions goal ≤ 20)`,
   );
   line(
-    `[${profile}] ingest ${files.length} HARs (${mb(bytes).toFixed(0)} MB, ${summary.beacons} beacons) in ${secs.toFixed(2)} s vs read+JSON.parse ${base.seconds.toFixed(2)} s: ratio ${ratio.toFixed(2)}`,
+    `[${profile}] ingest ${files.length} HARs (${mb(bytes).toFixed(0)} MB, ${summary.beacons} beacons) in ${secs.toFixed(2)} s (best of ${tries.map((t) => t.seconds.toFixed(2)).join(' · ')}) vs read+JSON.parse ${base.seconds.toFixed(2)} s: ratio ${ratio.toFixed(2)}`,
   );
   results[`ingest_${profile}`] = {
     files: files.length,
@@ -183,8 +191,16 @@ function timeCli(args: string[], work: string): { seconds: number; code: number 
  */
 async function benchRunVsIngest(profile: string, dir: string) {
   const work = join(root, 'bench-corpus', 'store-cli');
-  const ing = timeCli(['ingest', dir], work);
-  const run = timeCli(['run', dir, '--out', join(work, 'out')], work);
+  // Two rounds, interleaved (ingest, run, ingest, run), best of each: the machine's speed drifts.
+  const ings: ReturnType<typeof timeCli>[] = [];
+  const runs: ReturnType<typeof timeCli>[] = [];
+  for (let i = 0; i < 2; i++) {
+    ings.push(timeCli(['ingest', dir], work));
+    runs.push(timeCli(['run', dir, '--out', join(work, 'out')], work));
+  }
+  const best = (xs: ReturnType<typeof timeCli>[]) => xs.reduce((a, b) => (a.seconds <= b.seconds ? a : b));
+  const [ing, run] = [best(ings), best(runs)];
+  const times = (xs: ReturnType<typeof timeCli>[]) => xs.map((x) => x.seconds.toFixed(2)).join(' · ');
   // The learning step's own phases (learn-summary.json): it reads the rows the workers staged, so
   // none of them is a decode.
   const summary = join(work, 'out', 'learn-summary.json');
@@ -194,7 +210,7 @@ async function benchRunVsIngest(profile: string, dir: string) {
   rmSync(work, { recursive: true, force: true });
   const ratio = run.seconds / ing.seconds;
   line(
-    `[${profile}] goblin run ${run.seconds.toFixed(2)} s (exit ${run.code}) vs goblin ingest ${ing.seconds.toFixed(2)} s (exit ${ing.code}): ratio ${ratio.toFixed(2)} (goal ≤ 1.5)`,
+    `[${profile}] goblin run ${run.seconds.toFixed(2)} s (exit ${run.code}; ${times(runs)}) vs goblin ingest ${ing.seconds.toFixed(2)} s (exit ${ing.code}; ${times(ings)}): ratio of the bests ${ratio.toFixed(2)} (goal ≤ 1.5)`,
   );
   if (learn)
     line(
