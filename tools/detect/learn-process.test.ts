@@ -79,6 +79,13 @@ describe('the learning step in its own process', () => {
     expect(read(join(dir, 'fallback'))).toEqual(read(join(dir, 'in-process')));
   }, 60_000);
 
+  it('a step stopped after it began answers at once instead of leaving the run waiting', async () => {
+    const step = startLearnStep(init('stopped'), pack);
+    step.begin(staging);
+    step.abort();
+    expect(await step.done()).toBe('learning layer skipped: the run stopped before it finished');
+  });
+
   it('a step that never began (the run failed first) is stopped and gives no message', async () => {
     const step = startLearnStep(init('never'), pack);
     expect(await step.done()).toBeNull();

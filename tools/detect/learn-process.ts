@@ -81,6 +81,8 @@ export function startLearnStep(
   const abort = () => {
     aborted = true;
     child?.kill();
+    // Whoever still waits for it (done() after begin()) gets an answer, not a promise that never settles.
+    if (!answered) ((answered = true), settle('learning layer skipped: the run stopped before it finished'));
   };
   return {
     begin(dir) {
