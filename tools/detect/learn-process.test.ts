@@ -2,12 +2,9 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { GoblinConfig } from '../config/index.js';
-import { ingest } from '../ingest/run.js';
 import { startLearnStep } from './learn-process.js';
 import { prepareLearnStep, type LearnStepInit } from './learn-step.js';
-import { generateDrop } from './scenarios.js';
-import { packAndConfig } from './testing.js';
+import { packAndConfig, stageDrop } from './testing.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 // The learning outputs that depend on the rows only (learn-summary.json and drift-profile.json carry
@@ -22,7 +19,7 @@ const read = (dir: string) => OUTPUTS.map((f) => readFileSync(join(dir, f), 'utf
  */
 describe('the learning step in its own process', () => {
   const dir = mkdtempSync(join(tmpdir(), 'goblin-learn-proc-'));
-  const hars = join(dir, 'hars');
+  const hars = join(dir, 'hars'); // where stageDrop writes the drop
   const { pack } = packAndConfig();
   let staging = '';
   const init = (out: string): LearnStepInit => ({
@@ -33,26 +30,7 @@ describe('the learning step in its own process', () => {
   });
 
   beforeAll(async () => {
-    generateDrop({ outDir: hars, seed: 5, captures: 16, faultRate: 0.4 });
-    const config = GoblinConfig.parse({
-      storage: {
-        base_dir: join(dir, 'storage'),
-        db_file: join(dir, 'storage', 'g.duckdb'),
-        parquet_dir: join(dir, 'storage', 'parquet'),
-      },
-      pii: { salt_file: join(dir, 'salt') },
-    });
-    const { summary, store } = await ingest({
-      inputs: [hars],
-      config,
-      root: ROOT,
-      quiet: true,
-      workers: 2,
-      validate: { specsDir: 'specs', learn: true },
-      keepStaging: true,
-    });
-    store.close();
-    staging = summary.staging_dir;
+    ({ staging } = await stageDrop(dir, { seed: 5, captures: 16, faultRate: 0.4 }));
   }, 120_000);
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 

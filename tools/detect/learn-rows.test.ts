@@ -2,9 +2,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { GoblinConfig } from '../config/index.js';
 import { displayNames, expandInputs } from '../har/inputs.js';
-import { ingest } from '../ingest/run.js';
 import { readStaged } from '../ingest/staging.js';
 import type { SessionRow } from '../validate/outputs.js';
 import { learn, learnFromRows, loadCorpus } from './learn.js';
@@ -16,8 +14,7 @@ import {
   type LearnRow,
 } from './learn-rows.js';
 import { learnForRun } from './run-learn.js';
-import { generateDrop } from './scenarios.js';
-import { packAndConfig } from './testing.js';
+import { packAndConfig, stageDrop } from './testing.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 
@@ -30,43 +27,31 @@ describe('learn rows staged by the ingest workers', () => {
   const dir = mkdtempSync(join(tmpdir(), 'goblin-learn-rows-'));
   const hars = join(dir, 'hars');
   const { pack } = packAndConfig();
-  // Both paths must decode alike: the in-process corpus loader does not hash ids, so neither does this ingest.
-  const config = GoblinConfig.parse({
-    storage: {
-      base_dir: join(dir, 'storage'),
-      db_file: join(dir, 'storage', 'g.duckdb'),
-      parquet_dir: join(dir, 'storage', 'parquet'),
-    },
-    pii: { salt_file: join(dir, 'salt'), hash_ids: false, truncate_ua: false },
-  });
+  let config = packAndConfig().cfg;
   let staged: LearnRow[] = [];
   let known: SessionRow[] = [];
   let names: { abs: string; rel: string }[] = [];
 
   beforeAll(async () => {
-    generateDrop({ outDir: hars, seed: 11, captures: 24, faultRate: 0.4 });
-    const { summary, store } = await ingest({
-      inputs: [hars],
-      config,
-      root: ROOT,
-      quiet: true,
-      workers: 2, // real worker processes: the rows cross a process boundary as they do in a run
-      validate: { specsDir: 'specs', learn: true },
-      keepStaging: true,
-    });
-    store.close();
+    // Both paths must decode alike: the in-process corpus loader does not hash ids, so neither does this ingest.
+    const drop = await stageDrop(
+      dir,
+      { seed: 11, captures: 24, faultRate: 0.4 },
+      { hash_ids: false, truncate_ua: false },
+    );
+    config = drop.config;
     const expanded = expandInputs([hars], ROOT);
     const name = displayNames(expanded, ROOT);
     names = expanded.map((f) => ({ abs: f.abs, rel: f.rel }));
     staged = orderLearnRows(
-      parseLearnRows(readStaged(summary.staging_dir, 'learn_session')).map((r) => renameHar(r, name(r.har))),
+      parseLearnRows(readStaged(drop.staging, 'learn_session')).map((r) => renameHar(r, name(r.har))),
       expanded.map((f) => f.rel),
     );
-    known = readStaged<SessionRow>(summary.staging_dir, 'session_row').map((r) => ({
+    known = readStaged<SessionRow>(drop.staging, 'session_row').map((r) => ({
       ...r,
       har: name(r.har),
     }));
-    rmSync(summary.staging_dir, { recursive: true, force: true });
+    rmSync(drop.staging, { recursive: true, force: true });
   }, 120_000);
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
