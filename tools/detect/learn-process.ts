@@ -58,7 +58,8 @@ export function startLearnStep(
         ? [bundle.file, []]
         : [WORKER, ['--import', TSX]];
     try {
-      child = fork(script, [], { execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+      // No stdout: `goblin run --json` prints its summary there, and nothing may land in the middle of it.
+      child = fork(script, [], { execArgv, stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
     } catch (e) {
       return `the learning process did not start (${(e as Error).message})`;
     }

@@ -10,8 +10,8 @@ type Msg = { type: 'init'; init: unknown } | { type: 'learn'; stagingDir: string
 
 let step: PreparedLearnStep | Error | null = null;
 
-const reply = (m: { type: 'ready' } | { type: 'done'; message: string }, exit = false) =>
-  exit ? process.send!(m, () => process.exit(0)) : process.send!(m);
+/** The one answer this process gives; it exits once the parent has it. */
+const done = (message: string) => process.send!({ type: 'done', message }, () => process.exit(0));
 
 process.on('message', async (msg: Msg) => {
   if (msg.type === 'init') {
@@ -20,19 +20,15 @@ process.on('message', async (msg: Msg) => {
     } catch (e) {
       step = e instanceof Error ? e : new Error(String(e));
     }
-    reply({ type: 'ready' });
   } else if (msg.type === 'learn') {
     if (!step || step instanceof Error) {
-      reply(
-        { type: 'done', message: `learning layer skipped: ${step?.message ?? 'never initialised'}` },
-        true,
-      );
+      done(`learning layer skipped: ${step?.message ?? 'never initialised'}`);
       return;
     }
     // learnForRun never throws (it reports problems as the message); anything else is a bug to show.
     const message = await step
       .run(msg.stagingDir)
       .catch((e: Error) => `learning layer skipped: ${e.message}`);
-    reply({ type: 'done', message }, true);
+    done(message);
   }
 });

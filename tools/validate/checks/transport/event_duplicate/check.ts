@@ -146,7 +146,8 @@ function windowedPrev(windowMs: number): PrevOf {
 function sameEndpoint(a: Envelope, b: Envelope): boolean {
   if (a.family !== b.family || a.network.method !== b.network.method || a.network.host !== b.network.host)
     return false;
-  const [p, q] = [a.network.path, b.network.path];
+  const p = a.network.path;
+  const q = b.network.path;
   return p === q || (a.family === 'aa' && p.replace(AA_RANDOM, '') === q.replace(AA_RANDOM, ''));
 }
 
@@ -171,7 +172,8 @@ function sameParams(a: Envelope, b: Envelope, counts: Map<Envelope, number>): bo
     if (!counted(k)) continue;
     n++;
     if (!(k in b.params)) return false;
-    const [x, y] = [a.params[k], b.params[k]];
+    const x = a.params[k];
+    const y = b.params[k];
     if (x !== y && String(x) !== String(y)) return false;
   }
   let m = counts.get(b);
