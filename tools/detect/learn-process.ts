@@ -6,15 +6,9 @@
  * started, or it dies before answering, the same step runs in-process and the message says why.
  */
 import { fork, type ChildProcess } from 'node:child_process';
-import { createRequire } from 'node:module';
-import { fileURLToPath, pathToFileURL } from 'node:url';
 import { learnWorkerBundle } from '../ingest/worker-bundle.js';
 import type { RulePack } from '../validate/pack.js';
 import { prepareLearnStep, type LearnStepInit } from './learn-step.js';
-
-const WORKER = fileURLToPath(new URL('./learn-worker.ts', import.meta.url));
-// createRequire (not import.meta.resolve) so this also works under vitest's module runner.
-const TSX = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
 
 export interface LearnStepHandle {
   /** Hand the step the staging folder: call once the workers have staged every learn row. */
@@ -50,13 +44,8 @@ export function startLearnStep(
   };
   // Fork as soon as the bundle is there; the parent goes on with the ingest meanwhile.
   const started = (async (): Promise<string | null> => {
-    const bundle = worker ? null : await learnWorkerBundle();
+    const { script, execArgv } = worker ?? (await learnWorkerBundle());
     if (aborted) return null;
-    const [script, execArgv] = worker
-      ? [worker.script, worker.execArgv]
-      : bundle?.file
-        ? [bundle.file, []]
-        : [WORKER, ['--import', TSX]];
     try {
       // No stdout: `goblin run --json` prints its summary there, and nothing may land in the middle of it.
       child = fork(script, [], { execArgv, stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });

@@ -1,6 +1,4 @@
 import { fork, type ChildProcess } from 'node:child_process';
-import { createRequire } from 'node:module';
-import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { ShapeModel } from '../fingerprint/shape.js';
 import type { InputFile } from '../har/index.js';
 import type { FileContext, PhaseCpu } from './process-file.js';
@@ -25,10 +23,6 @@ export interface PoolOptions {
   /** Told how the workers start: the precompiled bundle, or (file null) the TypeScript source and why. */
   onWorkerStart?: (bundle: BundleResult) => void;
 }
-
-const WORKER = fileURLToPath(new URL('./worker.ts', import.meta.url));
-// createRequire (not import.meta.resolve) so this also works under vitest's module runner.
-const TSX = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
 
 /** Largest files first so no worker is left holding a big capture at the end. */
 function batches(files: InputFile[], size: number): InputFile[][] {
@@ -61,7 +55,7 @@ export async function runPool(files: InputFile[], opts: PoolOptions): Promise<vo
   const children: ChildProcess[] = [];
   // The precompiled worker starts in ~0.4 s instead of ~0.7 s and runs without tsx's wrappers.
   const bundle = await ingestWorkerBundle();
-  const [script, execArgv] = bundle.file ? [bundle.file, []] : [WORKER, ['--import', TSX]];
+  const { script, execArgv } = bundle;
   opts.onWorkerStart?.(bundle);
   await new Promise<void>((resolve, reject) => {
     let ended = 0;

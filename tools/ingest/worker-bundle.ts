@@ -12,7 +12,9 @@
  * checkout) falls back to forking the TypeScript worker through tsx, with the reason.
  */
 import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname, join, relative, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 
@@ -136,18 +138,31 @@ export async function bundleModule(opts: {
   }
 }
 
-/** The ingest worker's bundle (tools/.bundle/ingest-worker.mjs), unless GOBLIN_WORKER_TSX=1 asks for source. */
-export async function ingestWorkerBundle(): Promise<BundleResult> {
+/** What a worker process is forked from: the bundle, or its TypeScript source through tsx's loader. */
+export interface WorkerLaunch extends BundleResult {
+  script: string;
+  execArgv: string[];
+}
+
+/** The ingest worker (tools/.bundle/ingest-worker.mjs), unless GOBLIN_WORKER_TSX=1 asks for source. */
+export async function ingestWorkerBundle(): Promise<WorkerLaunch> {
   return toolBundle('tools/ingest/worker.ts', 'ingest-worker.mjs');
 }
 
 /** `goblin run`'s learning-step process (tools/detect/learn-worker.ts), built and reused the same way. */
-export async function learnWorkerBundle(): Promise<BundleResult> {
+export async function learnWorkerBundle(): Promise<WorkerLaunch> {
   return toolBundle('tools/detect/learn-worker.ts', 'learn-worker.mjs');
 }
 
-async function toolBundle(entry: string, name: string): Promise<BundleResult> {
-  if (process.env.GOBLIN_WORKER_TSX === '1')
-    return { file: null, built: false, reason: 'GOBLIN_WORKER_TSX=1' };
-  return bundleModule({ entry, outFile: join(ROOT, 'tools', '.bundle', name), checkMetaDepth: true });
+async function toolBundle(entry: string, name: string): Promise<WorkerLaunch> {
+  const bundle: BundleResult =
+    process.env.GOBLIN_WORKER_TSX === '1'
+      ? { file: null, built: false, reason: 'GOBLIN_WORKER_TSX=1' }
+      : await bundleModule({ entry, outFile: join(ROOT, 'tools', '.bundle', name), checkMetaDepth: true });
+  return bundle.file
+    ? { ...bundle, script: bundle.file, execArgv: [] }
+    : { ...bundle, script: join(ROOT, entry), execArgv: ['--import', tsxLoader()] };
 }
+
+// createRequire (not import.meta.resolve) so this also works under vitest's module runner.
+const tsxLoader = () => pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
