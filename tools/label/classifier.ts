@@ -1,4 +1,5 @@
 import { RandomForestClassifier } from 'ml-random-forest';
+import './cart-split.js';
 import { mulberry32, seededSample } from '../util/rng.js';
 
 /**
