@@ -1,10 +1,12 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { GoblinConfig } from '../config/index.js';
-import { validateFiles } from './files.js';
+import { processFile } from '../ingest/process-file.js';
+import { fileContext, validateFiles } from './files.js';
 import { decide, loadRulePack } from './pack.js';
+import { validateCapture } from './validate.js';
 import {
   aaMediaStart,
   entry,
@@ -333,5 +335,29 @@ describe('precedence', () => {
     expect(legacy.winner).toBeNull();
     expect(legacy.candidates.find((c) => c.spec === 'IDENTITY_MISSING_ECID_AA_WEB')!.why).toMatch(/1\.4\.0/);
     expect(ecid('2.23.0')).toBe(modern);
+  });
+});
+
+describe('timelines', () => {
+  it('show at most 24 params per event and cut long values; a small event keeps every param as is', () => {
+    const long = 'x'.repeat(120);
+    const many = Array.from({ length: 30 }, (_, i) => `&eVar${i + 1}=v${i}`).join('');
+    const f = join(dir, `c${n++}.har`);
+    writeFileSync(f, harDoc([pageView(0, `&c1=${long}`), pageView(500, many), pageView(900)]));
+    const st = statSync(f);
+    const [p] = processFile({ abs: f, rel: 't.har', size: st.size, mtimeMs: st.mtimeMs }, fileContext(cfg));
+    const { timelines } = validateCapture(p.capture!, pack, { cnames: cfg.hosts.cname_allowlist });
+    const shown = timelines.flatMap((t) => t.events.map((e) => e.params));
+    const events = p.capture!.events;
+    expect(shown).toHaveLength(3);
+    // a value over 80 characters: 77 of them and an ellipsis; every key still shown
+    expect(shown[0].c1).toBe(`${'x'.repeat(77)}…`);
+    expect(Object.keys(shown[0])).toEqual(Object.keys(events[0].params));
+    // 30 eVars on top of the hit's own params: the first 24 keys, in the event's order
+    expect(Object.keys(events[1].params).length).toBeGreaterThan(30);
+    expect(Object.keys(shown[1])).toEqual(Object.keys(events[1].params).slice(0, 24));
+    // nothing to cut: the same keys and values
+    expect(shown[2]).toEqual(events[2].params);
+    expect(JSON.stringify(shown[2])).toBe(JSON.stringify(events[2].params));
   });
 });
