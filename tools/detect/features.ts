@@ -1,4 +1,6 @@
+import type { Envelope } from '../envelope/index.js';
 import type { Capture, Session } from '../session/index.js';
+import type { Step } from '../validate/types.js';
 import type { SessionView } from '../label/api.js';
 import { sessionView } from '../label/api.js';
 import { keyInfo, sessionSignals, type SessionSignals } from './signals.js';
@@ -137,6 +139,88 @@ function numericValue(v: unknown): number {
   return DECIMAL.test(v) ? Number(v) : NaN;
 }
 
+/*
+ * sessionFeatures' parts are functions of their own on purpose: V8 re-optimises a function each time a
+ * new object shape reaches it, and one long function was re-compiled whole each time (0.9 s of compile
+ * CPU per 500 captures in an ingest worker, docs/measured.md).
+ */
+
+/** Events with the same type, playhead, beacon time and asset as an earlier event. */
+function duplicateCount(ev: readonly Envelope[]): number {
+  const seen = new Set<string>();
+  let dups = 0;
+  for (const e of ev) {
+    const k = `${e.sequence.event_type}|${e.sequence.playhead_s}|${e.beacon_ts_ms ?? e.ts_ms}|${e.sequence.asset_type}`;
+    if (seen.has(k)) dups++;
+    else seen.add(k);
+  }
+  return dups;
+}
+
+/** AA ↔ media lag: the nearest Analytics hit of the capture to the media session start (s, ≤ 120; -1: none). */
+function aaLag(capture: Capture, start: number): number {
+  let best = Infinity;
+  for (const e of capture.events)
+    if (e.family === 'aa') best = Math.min(best, Math.abs(e.ts_ms - start) / 1000);
+  return Number.isFinite(best) ? Math.min(best, 120) : -1;
+}
+
+/**
+ * Playhead advance per wall second over main pings while playing. Ratio features default to their
+ * nominal value (1) when not applicable, so "n/a" never looks anomalous.
+ */
+function playheadRatio(view: SessionView): number {
+  const cp = view.contentPings().filter((p) => p.playhead !== null) as { t: number; playhead: number }[];
+  if (cp.length < 2) return 1;
+  let dp = 0;
+  let dt = 0;
+  for (let i = 1; i < cp.length; i++) {
+    const d = cp[i].playhead - cp[i - 1].playhead;
+    if (Math.abs(d) > 80_000) continue; // midnight wrap of live second-of-day playheads
+    dp += d;
+    dt += cp[i].t - cp[i - 1].t;
+  }
+  return dt > 0 ? Math.max(-2, Math.min(5, dp / dt)) : 1;
+}
+
+/** Heartbeat `l:event:duration` against the wall-clock gap since the previous ping (mean ratio, 1: none). */
+function durationRatio(steps: readonly Step[]): number {
+  const r: number[] = [];
+  const ps = steps.filter((x) => x.isPing);
+  for (let i = 1; i < ps.length; i++) {
+    const gap = (ps[i].t - ps[i - 1].t) / 1000;
+    const d = ps[i].e.sequence.delta_s;
+    if (d !== null && gap > 0.5) r.push(Math.min(3, d / gap));
+  }
+  return r.length ? mean(r) : 1;
+}
+
+/** Per numeric parameter (digits folded): [events where it is 0, events where it is a number]. */
+function paramZerosOf(ev: readonly Envelope[]): Record<string, [number, number]> {
+  const paramZeros: Record<string, [number, number]> = {};
+  for (const e of ev) {
+    const params = e.params;
+    for (const k in params) {
+      const num = numericValue(params[k]);
+      if (!Number.isFinite(num)) continue;
+      const z = (paramZeros[keyInfo(k).folded] ??= [0, 0]);
+      z[1]++;
+      if (num === 0) z[0]++;
+    }
+  }
+  return paramZeros;
+}
+
+/** How many events of each shape (shapeOf) the session sent. */
+function shapeCounts(protocol: string, ev: readonly Envelope[]): Record<string, number> {
+  const shapes: Record<string, number> = {};
+  for (const e of ev) {
+    const sh = shapeOf(protocol, e.sequence.event_type, e.params);
+    shapes[sh] = (shapes[sh] ?? 0) + 1;
+  }
+  return shapes;
+}
+
 export function sessionFeatures(view: SessionView, capture?: Capture): SessionFeatures {
   const s: Session = view.session;
   const ev = s.events;
@@ -153,72 +237,19 @@ export function sessionFeatures(view: SessionView, capture?: Capture): SessionFe
   const iv = view.pingIntervals('main');
   const adIv = view.pingIntervals('ad');
   const first = view.firstContentPingDeltaS();
-  // duplicates: same type, playhead, beacon time and asset as an earlier event
-  const seen = new Set<string>();
-  let dups = 0;
-  for (const e of ev) {
-    const k = `${e.sequence.event_type}|${e.sequence.playhead_s}|${e.beacon_ts_ms ?? e.ts_ms}|${e.sequence.asset_type}`;
-    if (seen.has(k)) dups++;
-    else seen.add(k);
-  }
+  const dups = duplicateCount(ev);
   const media = s.kind === 'media';
   const count = (t: string) => view.count(t);
   const closes = count('sessionComplete') + count('sessionEnd');
   // AA ↔ media lag: nearest Analytics hit of the capture to the media session start (heartbeat orchestration)
-  let lag = -1;
-  if (media && capture && n) {
-    const start = tMs[0];
-    let best = Infinity;
-    for (const e of capture.events)
-      if (e.family === 'aa') best = Math.min(best, Math.abs(e.ts_ms - start) / 1000);
-    lag = Number.isFinite(best) ? Math.min(best, 120) : -1;
-  }
-  // playhead vs wall clock over main pings while playing
-  const cp = view.contentPings().filter((p) => p.playhead !== null) as { t: number; playhead: number }[];
-  // ratio features default to their nominal value (1) when not applicable, so "n/a" never looks anomalous
-  let ratio = 1;
-  if (cp.length >= 2) {
-    let dp = 0;
-    let dt = 0;
-    for (let i = 1; i < cp.length; i++) {
-      const d = cp[i].playhead - cp[i - 1].playhead;
-      if (Math.abs(d) > 80_000) continue; // midnight wrap of live second-of-day playheads
-      dp += d;
-      dt += cp[i].t - cp[i - 1].t;
-    }
-    ratio = dt > 0 ? Math.max(-2, Math.min(5, dp / dt)) : 1;
-  }
-  // heartbeat l:event:duration vs the wall-clock gap since the previous ping
-  let durRatio = 1;
-  if (s.protocol === 'heartbeat') {
-    const r: number[] = [];
-    const ps = steps.filter((x) => x.isPing);
-    for (let i = 1; i < ps.length; i++) {
-      const gap = (ps[i].t - ps[i - 1].t) / 1000;
-      const d = ps[i].e.sequence.delta_s;
-      if (d !== null && gap > 0.5) r.push(Math.min(3, d / gap));
-    }
-    if (r.length) durRatio = mean(r);
-  }
+  const lag = media && capture && n ? aaLag(capture, tMs[0]) : -1;
+  const ratio = playheadRatio(view);
+  const durRatio = s.protocol === 'heartbeat' ? durationRatio(steps) : 1;
   const typeCounts: Record<string, number> = {};
   for (const e of ev) typeCounts[e.sequence.event_type] = (typeCounts[e.sequence.event_type] ?? 0) + 1;
-  const paramZeros: Record<string, [number, number]> = {};
-  for (const e of ev) {
-    const params = e.params;
-    for (const k in params) {
-      const num = numericValue(params[k]);
-      if (!Number.isFinite(num)) continue;
-      const z = (paramZeros[keyInfo(k).folded] ??= [0, 0]);
-      z[1]++;
-      if (num === 0) z[0]++;
-    }
-  }
+  const paramZeros = paramZerosOf(ev);
   const errors = ev.filter((e) => e.network.status >= 400 || e.network.errors.length > 0).length;
-  const shapes: Record<string, number> = {};
-  for (const e of ev) {
-    const sh = shapeOf(s.protocol, e.sequence.event_type, e.params);
-    shapes[sh] = (shapes[sh] ?? 0) + 1;
-  }
+  const shapes = shapeCounts(s.protocol, ev);
   const hist = HIST_TYPES.map((t) =>
     n
       ? (t === 'other'

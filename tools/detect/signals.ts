@@ -194,324 +194,394 @@ export function sessionSignals(
   captureEvents: readonly Envelope[] = [],
   steps?: readonly Step[],
 ): SessionSignals {
-  const values = Object.fromEntries(SIGNAL_NAMES.map((n) => [n, 0])) as Record<SignalName, number>;
-  const at: SessionSignals['at'] = {};
   const ev = session.events;
   const media = session.kind === 'media';
-  const st = media ? (steps ?? annotate(session).steps) : [];
-  const t0 = ev.length ? (ev[0].beacon_ts_ms ?? ev[0].ts_ms) : 0;
-  const mark = (n: SignalName, e: Envelope, detail: string, strength = 0, best?: { v: number }) => {
-    if (best) {
-      if (strength < best.v) return;
-      best.v = strength;
-    } else if (at[n]) return;
-    at[n] = {
-      entry_index: e.provenance.entry_index,
-      t_s: r1(((e.beacon_ts_ms ?? e.ts_ms) - t0) / 1000),
-      detail,
-    };
-  };
-
-  // ---- cadence: ping gaps by state, relative to the nominal interval ----
+  const out = new SignalSink(ev.length ? (ev[0].beacon_ts_ms ?? ev[0].ts_ms) : 0);
   if (media) {
-    const gaps: {
-      asset: 'main' | 'ad';
-      state: 'play' | 'pause' | 'buffer' | 'ad';
-      s: number;
-      e: Envelope;
-      /** Legacy heartbeat flushes the current state early when the state changes (wire-formats.md §3.4). */
-      flush: boolean;
-      /** From the last ad ping (or the ad start) to the ad's complete: only a long one is a missed ping. */
-      tail?: boolean;
-    }[] = [];
-    let prev: Step | null = null;
-    for (const s of st) {
-      // the ad's own play (its state change to playing) keeps the cadence the ad start began
-      if (!s.isPing && s.type === 'play' && s.asset === 'ad' && prev?.asset === 'ad') continue;
-      if (!s.isPing) {
-        // an ad's complete or skip closes its last ping interval: over 1.5× nominal, a ping was missed (legacy
-        // heartbeat flushes on the state change, so its tail says nothing)
-        if ((s.type === 'adComplete' || s.type === 'adSkip') && prev && prev.asset === 'ad')
-          gaps.push({ asset: 'ad', state: 'ad', s: (s.t - prev.t) / 1000, e: s.e, flush: false, tail: true });
-        // a non-ping event restarts the cadence (state change, seek); an ad start starts the ad's own:
-        // its first ping is due one ad interval later
-        prev = s.type === 'adStart' ? { ...s, asset: 'ad' } : null;
-        continue;
-      }
-      if (prev && prev.asset === s.asset) {
-        const state = s.asset === 'ad' ? 'ad' : (STATE_OF[s.stateBefore] ?? 'play');
-        const next = st[s.i + 1];
-        const flush = session.protocol === 'heartbeat' && (!next || !next.isPing || next.type !== s.type);
-        gaps.push({ asset: s.asset, state, s: (s.t - prev.t) / 1000, e: s.e, flush });
-      }
-      prev = s;
-    }
-    const downloaded = isDownloaded(session);
-    const adNom = nominalInterval(
-      session.protocol,
-      'ad',
-      gaps.filter((g) => g.asset === 'ad').map((g) => g.s),
-      downloaded,
-    );
-    const mainNom = nominalInterval(session.protocol, 'main', [], downloaded);
-    const playGaps: number[] = [];
-    const bestLong = { v: 0 };
-    const bestShort = { v: 0 };
-    for (const g of gaps) {
-      const nom = g.asset === 'ad' ? adNom : mainNom;
-      const x = g.s / nom;
-      const where = g.state === 'ad' ? 'in an ad' : `in ${g.state}`;
-      if (g.state === 'play') playGaps.push(x);
-      if (x > 1.5 && !(g.tail && session.protocol === 'heartbeat')) {
-        const n: SignalName =
-          g.state === 'ad' ? 'gap_long_ad' : g.state === 'play' ? 'gap_long_play' : 'gap_long_pause';
-        values[n]++;
-        mark(
-          n,
-          g.e,
-          `ping gap ${r1(g.s)} s = ${r1(x)}× nominal ${where}`,
-          x,
-          n === 'gap_long_play' ? bestLong : undefined,
-        );
-      } else if (x < 0.5 && (g.state === 'play' || g.state === 'ad') && !g.flush && !g.tail) {
-        const n: SignalName = g.state === 'ad' ? 'gap_short_ad' : 'gap_short_play';
-        values[n]++;
-        mark(
-          n,
-          g.e,
-          `ping gap ${r1(g.s)} s = ${r1(x)}× nominal ${where}`,
-          1 / Math.max(x, 1e-3),
-          n === 'gap_short_play' ? bestShort : undefined,
-        );
-      }
-    }
-    if (playGaps.length) {
-      const sorted = [...playGaps].sort((a, b) => a - b);
-      values.gap_max_play_x = sorted[sorted.length - 1];
-      values.gap_p90_play_x = sorted[Math.min(sorted.length - 1, Math.floor(0.9 * sorted.length))];
-    } else values.gap_max_play_x = values.gap_p90_play_x = 1;
-    if (session.protocol === 'heartbeat') {
-      let prevPing: Step | null = null;
-      for (const s of st) {
-        if (!s.isPing) continue;
-        const d = s.e.sequence.delta_s;
-        if (prevPing && d !== null) {
-          const gap = (s.t - prevPing.t) / 1000;
-          if (gap > 0.5 && Math.abs(d - gap) > 0.5 * gap) {
-            values.hb_dur_off++;
-            mark('hb_dur_off', s.e, `l:event:duration ${r1(d)} s for a ${r1(gap)} s gap`);
-          }
-        }
-        prevPing = s;
-      }
-    }
-    // first main-content ping after the first play
-    const play = st.findIndex((s) => s.type === 'play' && s.asset === 'main' && !s.inAd);
-    values.first_ping_x = 1;
-    if (play >= 0)
-      for (let i = play + 1; i < st.length; i++) {
-        const s = st[i];
-        if (s.inAd || s.asset !== 'main' || !s.isPing) continue;
-        const d = (s.t - st[play].t) / 1000;
-        values.first_ping_x = d / mainNom;
-        if (d / mainNom < 0.5 || d / mainNom > 1.5)
-          mark('first_ping_x', s.e, `first content ping ${r1(d)} s after play = ${r1(d / mainNom)}× nominal`);
-        break;
-      }
-
-    // ---- playhead: advance per wall second over windows of 3 pings while playing ----
-    const cp = st.filter(
-      (s) =>
-        s.isPing &&
-        s.asset === 'main' &&
-        !s.inAd &&
-        !s.inBreak &&
-        s.stateBefore === 'playing' &&
-        s.playhead !== null,
-    );
-    for (let i = 2; i < cp.length; i++) {
-      const a = cp[i - 2];
-      const b = cp[i];
-      // the window must be uninterrupted: no other event between its pings
-      if (st.slice(a.i + 1, b.i).some((s) => !s.isPing)) continue;
-      const dt = (b.t - a.t) / 1000;
-      if (dt < 2) continue;
-      const rate = ((b.playhead as number) - (a.playhead as number)) / dt;
-      if (Math.abs(rate) > 50) continue; // live second-of-day wrap, resets
-      if (rate < 0.2 && rate >= -0.05) {
-        values.ph_frozen++;
-        mark(
-          'ph_frozen',
-          b.e,
-          `playhead ${r1(b.playhead as number)} s advanced ${r1(rate * dt)} s in ${r1(dt)} s of play`,
-        );
-      } else if (rate > 1.8) {
-        values.ph_fast++;
-        mark('ph_fast', b.e, `playhead advanced ${r1(rate * dt)} s in ${r1(dt)} s of play (${r1(rate)}×)`);
-      }
-    }
-    let lastPh: number | null = null;
-    let seekish = false;
-    for (const s of st) {
-      if (SEEKISH.has(s.type) || s.inAd || s.asset === 'ad') {
-        seekish = true;
-        if (s.asset === 'ad' || s.inAd) continue;
-      }
-      if (s.playhead === null) continue;
-      if (lastPh !== null && s.playhead < lastPh - 1 && !seekish && Math.abs(s.playhead - lastPh) < 80_000) {
-        values.ph_back++;
-        values.ph_back_s += lastPh - s.playhead;
-        mark(
-          'ph_back',
-          s.e,
-          `playhead went back ${r1(lastPh - s.playhead)} s (${r1(lastPh)} → ${r1(s.playhead)}) with no pause, buffer or seek before it`,
-        );
-      }
-      if (
-        s.isPing &&
-        s.stateBefore === 'paused' &&
-        lastPh !== null &&
-        s.playhead > lastPh + 1 &&
-        s.type !== 'play'
-      ) {
-        values.ph_paused_adv++;
-        mark('ph_paused_adv', s.e, `playhead moved ${r1(s.playhead - lastPh)} s while paused`);
-      }
-      lastPh = s.playhead;
-      seekish = SEEKISH.has(s.type);
-    }
-    const len = annotateLength(session);
-    for (const s of st) {
-      if (s.playhead === null || s.asset === 'ad' || s.inAd) continue;
-      if (s.playhead < 0 || (len !== null && len > 0 && s.playhead > len + 2 && len < 80_000)) {
-        values.ph_over_len++;
-        mark('ph_over_len', s.e, `playhead ${r1(s.playhead)} s outside 0…${len ?? '?'} s`);
-      }
-    }
-
-    // ---- bookends and nesting ----
-    let starts = 0;
-    let closedAt = -1;
-    let ended = false;
-    let ad = 0;
-    let brk = 0;
-    let chap = 0;
-    st.forEach((s, i) => {
-      const ty = s.type;
-      if (ty === 'sessionStart') {
-        starts++;
-        if (starts > 1) {
-          values.start_extra++;
-          mark('start_extra', s.e, `session start #${starts}`);
-        }
-      }
-      // after sessionComplete a Media Collection / Edge ping timer that fires once more is not playback,
-      // nor is the sessionEnd; after sessionEnd anything but a new start is (specs/README.md D-2)
-      const afterEnd = ended && ty !== 'sessionStart';
-      const afterComplete =
-        !ended && closedAt >= 0 && !CLOSES.has(ty) && !(s.isPing && session.protocol !== 'heartbeat');
-      if (afterEnd || afterComplete) {
-        values.after_close++;
-        mark('after_close', s.e, `${ty} sent after the session closed`);
-      }
-      if (CLOSES.has(ty) && closedAt < 0) closedAt = i;
-      if (ty === 'sessionEnd') ended = true;
-      else if (ty === 'sessionStart') ended = false;
-      if (ty === 'adBreakStart') brk++;
-      if (ty === 'adBreakComplete') brk = Math.max(0, brk - 1);
-      if (ty === 'adStart') {
-        if (session.protocol !== 'heartbeat' && brk === 0) {
-          values.ad_outside_break++;
-          mark('ad_outside_break', s.e, 'ad start outside an ad break');
-        }
-        ad++;
-      }
-      if (ty === 'adComplete' || ty === 'adSkip') ad = Math.max(0, ad - 1);
-      if (ty === 'chapterStart') {
-        if (chap > 0) {
-          values.chapter_overlap++;
-          mark('chapter_overlap', s.e, 'chapter start while a chapter is open');
-        }
-        chap++;
-      }
-      if (ty === 'chapterComplete' || ty === 'chapterSkip') chap = Math.max(0, chap - 1);
-      const depth = ad + brk + chap;
-      if (depth > values.nest_depth) {
-        values.nest_depth = depth;
-        if (depth > 2) mark('nest_depth', s.e, `${depth} nested ad/break/chapter starts`);
-      }
-    });
-    // the bookend grammar: a start or complete repeated with no counterpart in between
-    const lastBookend = new Map<string, string>();
-    for (const s of st) {
-      const m = /^(session|adBreak|ad|chapter)(Start|Complete)$/.exec(s.type);
-      if (!m) continue;
-      if (m[2] === 'Complete' && !lastBookend.has(m[1])) {
-        values.complete_unopened++;
-        mark('complete_unopened', s.e, `${s.type} with no ${m[1]} start before it`);
-      }
-      if (lastBookend.get(m[1]) === m[2]) {
-        values.bookend_repeat++;
-        mark(
-          'bookend_repeat',
-          s.e,
-          `${s.type} twice in a row with no ${m[2] === 'Start' ? 'complete' : 'start'} between`,
-        );
-      }
-      lastBookend.set(m[1], m[2]);
-    }
-    if (!starts) {
-      values.start_missing = 1;
-      if (ev[0]) mark('start_missing', ev[0], 'no session start');
-    }
-    // a capture that stops within three ping intervals (30 s) of the session's last beacon may have cut
-    // the close off: only a session that goes silent while the capture carries on is left open (the
-    // SESSION_NOT_CLOSED check abstains the same way)
-    const lastSeen = ev.length ? ev[ev.length - 1].ts_ms : 0;
-    // a loop, not Math.max(...): a capture of ~100 k beacons overflows the call stack with a spread
-    let captureEnd = lastSeen;
-    for (const e of captureEvents) if (e.ts_ms > captureEnd) captureEnd = e.ts_ms;
-    const cutOff = captureEvents.length > 0 && captureEnd - lastSeen < 3 * mainNom * 1000;
-    if (closedAt < 0 && !cutOff) {
-      values.close_missing = 1;
-      if (ev.length) mark('close_missing', ev[ev.length - 1], 'no session complete/end');
-    }
-    values.ad_open_end = ad;
-    values.break_open_end = brk;
-    if (ad && ev.length) mark('ad_open_end', ev[ev.length - 1], `${ad} ad(s) never completed`);
-    if (brk && ev.length) mark('break_open_end', ev[ev.length - 1], `${brk} ad break(s) never completed`);
-    let lastT = -Infinity;
-    let prevClient: Envelope | null = null;
-    for (const s of st) {
-      // client timestamps must be unique and ≥ 1 ms apart (wire-formats.md §5.5 and §7); repeats of the same
-      // event are dup_events, and capture times (no client timestamp) may tie
-      const c = s.e.beacon_ts_ms;
-      if (
-        c !== null &&
-        prevClient?.beacon_ts_ms === c &&
-        prevClient.sequence.event_type !== s.e.sequence.event_type
-      ) {
-        values.ts_equal++;
-        mark(
-          'ts_equal',
-          s.e,
-          `${s.type} carries the same client timestamp as the ${prevClient.sequence.event_type} before it`,
-        );
-      }
-      if (c !== null) prevClient = s.e;
-      if (s.t < lastT) {
-        values.ts_backwards++;
-        mark('ts_backwards', s.e, `beacon time ${r1((lastT - s.t) / 1000)} s earlier than the event before`);
-      }
-      lastT = Math.max(lastT, s.t);
-    }
+    const st = steps ?? annotate(session).steps;
+    const mainNom = cadenceSignals(out, session, st);
+    playheadSignals(out, session, st);
+    bookendSignals(out, session, st, captureEvents, mainNom);
+    clockSignals(out, st);
   }
+  const values = out.values;
 
   for (const e of ev)
     if (e.sequence.event_type === 'error') {
       values.player_errors++;
-      mark('player_errors', e, 'player error event');
+      out.mark('player_errors', e, 'player error event');
     }
+  transportSignals(out, session);
+  identitySignals(out, session, captureEvents);
+  if (media) aaMediaSignals(out, session, captureEvents);
+  const { keys, typeKeys } = keySignals(out, session);
+  const bigrams = new Set<string>();
+  for (let i = 1; i < ev.length; i++)
+    bigrams.add(`${ev[i - 1].sequence.event_type}>${ev[i].sequence.event_type}`);
+  const hosts = [...new Set(ev.map((e) => `${e.family}@${hostShape(e.network.host)}`))];
+  return {
+    values,
+    at: out.at,
+    downloaded: media && isDownloaded(session),
+    keys,
+    typeKeys,
+    hosts,
+    bigrams: [...bigrams],
+  };
+}
+
+/**
+ * What the signal passes fill: each signal's count, and where it was seen first (or, for the gap and
+ * short-gap signals, strongest). Passes run in a fixed order, so \`at\` keeps the same key order.
+ */
+class SignalSink {
+  readonly values = Object.fromEntries(SIGNAL_NAMES.map((n) => [n, 0])) as Record<SignalName, number>;
+  readonly at: SessionSignals['at'] = {};
+  constructor(private readonly t0: number) {}
+  mark(n: SignalName, e: Envelope, detail: string, strength = 0, best?: { v: number }): void {
+    if (best) {
+      if (strength < best.v) return;
+      best.v = strength;
+    } else if (this.at[n]) return;
+    this.at[n] = {
+      entry_index: e.provenance.entry_index,
+      t_s: r1(((e.beacon_ts_ms ?? e.ts_ms) - this.t0) / 1000),
+      detail,
+    };
+  }
+}
+
+/** Cadence: ping gaps by state, relative to the nominal interval; legacy heartbeat durations; the first content ping. Returns the nominal main-content interval. */
+function cadenceSignals(out: SignalSink, session: Session, st: readonly Step[]): number {
+  const values = out.values;
+  const gaps: {
+    asset: 'main' | 'ad';
+    state: 'play' | 'pause' | 'buffer' | 'ad';
+    s: number;
+    e: Envelope;
+    /** Legacy heartbeat flushes the current state early when the state changes (wire-formats.md §3.4). */
+    flush: boolean;
+    /** From the last ad ping (or the ad start) to the ad's complete: only a long one is a missed ping. */
+    tail?: boolean;
+  }[] = [];
+  let prev: Step | null = null;
+  for (const s of st) {
+    // the ad's own play (its state change to playing) keeps the cadence the ad start began
+    if (!s.isPing && s.type === 'play' && s.asset === 'ad' && prev?.asset === 'ad') continue;
+    if (!s.isPing) {
+      // an ad's complete or skip closes its last ping interval: over 1.5× nominal, a ping was missed (legacy
+      // heartbeat flushes on the state change, so its tail says nothing)
+      if ((s.type === 'adComplete' || s.type === 'adSkip') && prev && prev.asset === 'ad')
+        gaps.push({ asset: 'ad', state: 'ad', s: (s.t - prev.t) / 1000, e: s.e, flush: false, tail: true });
+      // a non-ping event restarts the cadence (state change, seek); an ad start starts the ad's own:
+      // its first ping is due one ad interval later
+      prev = s.type === 'adStart' ? { ...s, asset: 'ad' } : null;
+      continue;
+    }
+    if (prev && prev.asset === s.asset) {
+      const state = s.asset === 'ad' ? 'ad' : (STATE_OF[s.stateBefore] ?? 'play');
+      const next = st[s.i + 1];
+      const flush = session.protocol === 'heartbeat' && (!next || !next.isPing || next.type !== s.type);
+      gaps.push({ asset: s.asset, state, s: (s.t - prev.t) / 1000, e: s.e, flush });
+    }
+    prev = s;
+  }
+  const downloaded = isDownloaded(session);
+  const adNom = nominalInterval(
+    session.protocol,
+    'ad',
+    gaps.filter((g) => g.asset === 'ad').map((g) => g.s),
+    downloaded,
+  );
+  const mainNom = nominalInterval(session.protocol, 'main', [], downloaded);
+  const playGaps: number[] = [];
+  const bestLong = { v: 0 };
+  const bestShort = { v: 0 };
+  for (const g of gaps) {
+    const nom = g.asset === 'ad' ? adNom : mainNom;
+    const x = g.s / nom;
+    const where = g.state === 'ad' ? 'in an ad' : `in ${g.state}`;
+    if (g.state === 'play') playGaps.push(x);
+    if (x > 1.5 && !(g.tail && session.protocol === 'heartbeat')) {
+      const n: SignalName =
+        g.state === 'ad' ? 'gap_long_ad' : g.state === 'play' ? 'gap_long_play' : 'gap_long_pause';
+      values[n]++;
+      out.mark(
+        n,
+        g.e,
+        `ping gap ${r1(g.s)} s = ${r1(x)}× nominal ${where}`,
+        x,
+        n === 'gap_long_play' ? bestLong : undefined,
+      );
+    } else if (x < 0.5 && (g.state === 'play' || g.state === 'ad') && !g.flush && !g.tail) {
+      const n: SignalName = g.state === 'ad' ? 'gap_short_ad' : 'gap_short_play';
+      values[n]++;
+      out.mark(
+        n,
+        g.e,
+        `ping gap ${r1(g.s)} s = ${r1(x)}× nominal ${where}`,
+        1 / Math.max(x, 1e-3),
+        n === 'gap_short_play' ? bestShort : undefined,
+      );
+    }
+  }
+  if (playGaps.length) {
+    const sorted = [...playGaps].sort((a, b) => a - b);
+    values.gap_max_play_x = sorted[sorted.length - 1];
+    values.gap_p90_play_x = sorted[Math.min(sorted.length - 1, Math.floor(0.9 * sorted.length))];
+  } else values.gap_max_play_x = values.gap_p90_play_x = 1;
+  if (session.protocol === 'heartbeat') {
+    let prevPing: Step | null = null;
+    for (const s of st) {
+      if (!s.isPing) continue;
+      const d = s.e.sequence.delta_s;
+      if (prevPing && d !== null) {
+        const gap = (s.t - prevPing.t) / 1000;
+        if (gap > 0.5 && Math.abs(d - gap) > 0.5 * gap) {
+          values.hb_dur_off++;
+          out.mark('hb_dur_off', s.e, `l:event:duration ${r1(d)} s for a ${r1(gap)} s gap`);
+        }
+      }
+      prevPing = s;
+    }
+  }
+  // first main-content ping after the first play
+  const play = st.findIndex((s) => s.type === 'play' && s.asset === 'main' && !s.inAd);
+  values.first_ping_x = 1;
+  if (play >= 0)
+    for (let i = play + 1; i < st.length; i++) {
+      const s = st[i];
+      if (s.inAd || s.asset !== 'main' || !s.isPing) continue;
+      const d = (s.t - st[play].t) / 1000;
+      values.first_ping_x = d / mainNom;
+      if (d / mainNom < 0.5 || d / mainNom > 1.5)
+        out.mark(
+          'first_ping_x',
+          s.e,
+          `first content ping ${r1(d)} s after play = ${r1(d / mainNom)}× nominal`,
+        );
+      break;
+    }
+
+  return mainNom;
+}
+
+/** Playhead: advance per wall second over windows of 3 pings while playing, backwards and paused moves, out of range. */
+function playheadSignals(out: SignalSink, session: Session, st: readonly Step[]): void {
+  const values = out.values;
+  // ---- playhead: advance per wall second over windows of 3 pings while playing ----
+  const cp = st.filter(
+    (s) =>
+      s.isPing &&
+      s.asset === 'main' &&
+      !s.inAd &&
+      !s.inBreak &&
+      s.stateBefore === 'playing' &&
+      s.playhead !== null,
+  );
+  for (let i = 2; i < cp.length; i++) {
+    const a = cp[i - 2];
+    const b = cp[i];
+    // the window must be uninterrupted: no other event between its pings
+    if (st.slice(a.i + 1, b.i).some((s) => !s.isPing)) continue;
+    const dt = (b.t - a.t) / 1000;
+    if (dt < 2) continue;
+    const rate = ((b.playhead as number) - (a.playhead as number)) / dt;
+    if (Math.abs(rate) > 50) continue; // live second-of-day wrap, resets
+    if (rate < 0.2 && rate >= -0.05) {
+      values.ph_frozen++;
+      out.mark(
+        'ph_frozen',
+        b.e,
+        `playhead ${r1(b.playhead as number)} s advanced ${r1(rate * dt)} s in ${r1(dt)} s of play`,
+      );
+    } else if (rate > 1.8) {
+      values.ph_fast++;
+      out.mark('ph_fast', b.e, `playhead advanced ${r1(rate * dt)} s in ${r1(dt)} s of play (${r1(rate)}×)`);
+    }
+  }
+  let lastPh: number | null = null;
+  let seekish = false;
+  for (const s of st) {
+    if (SEEKISH.has(s.type) || s.inAd || s.asset === 'ad') {
+      seekish = true;
+      if (s.asset === 'ad' || s.inAd) continue;
+    }
+    if (s.playhead === null) continue;
+    if (lastPh !== null && s.playhead < lastPh - 1 && !seekish && Math.abs(s.playhead - lastPh) < 80_000) {
+      values.ph_back++;
+      values.ph_back_s += lastPh - s.playhead;
+      out.mark(
+        'ph_back',
+        s.e,
+        `playhead went back ${r1(lastPh - s.playhead)} s (${r1(lastPh)} → ${r1(s.playhead)}) with no pause, buffer or seek before it`,
+      );
+    }
+    if (
+      s.isPing &&
+      s.stateBefore === 'paused' &&
+      lastPh !== null &&
+      s.playhead > lastPh + 1 &&
+      s.type !== 'play'
+    ) {
+      values.ph_paused_adv++;
+      out.mark('ph_paused_adv', s.e, `playhead moved ${r1(s.playhead - lastPh)} s while paused`);
+    }
+    lastPh = s.playhead;
+    seekish = SEEKISH.has(s.type);
+  }
+  const len = annotateLength(session);
+  for (const s of st) {
+    if (s.playhead === null || s.asset === 'ad' || s.inAd) continue;
+    if (s.playhead < 0 || (len !== null && len > 0 && s.playhead > len + 2 && len < 80_000)) {
+      values.ph_over_len++;
+      out.mark('ph_over_len', s.e, `playhead ${r1(s.playhead)} s outside 0…${len ?? '?'} s`);
+    }
+  }
+}
+
+/** Bookends and nesting: extra starts, events after the close, ads outside breaks, the start/complete grammar, a missing start or close. */
+function bookendSignals(
+  out: SignalSink,
+  session: Session,
+  st: readonly Step[],
+  captureEvents: readonly Envelope[],
+  mainNom: number,
+): void {
+  const values = out.values;
+  const ev = session.events;
+  // ---- bookends and nesting ----
+  let starts = 0;
+  let closedAt = -1;
+  let ended = false;
+  let ad = 0;
+  let brk = 0;
+  let chap = 0;
+  st.forEach((s, i) => {
+    const ty = s.type;
+    if (ty === 'sessionStart') {
+      starts++;
+      if (starts > 1) {
+        values.start_extra++;
+        out.mark('start_extra', s.e, `session start #${starts}`);
+      }
+    }
+    // after sessionComplete a Media Collection / Edge ping timer that fires once more is not playback,
+    // nor is the sessionEnd; after sessionEnd anything but a new start is (specs/README.md D-2)
+    const afterEnd = ended && ty !== 'sessionStart';
+    const afterComplete =
+      !ended && closedAt >= 0 && !CLOSES.has(ty) && !(s.isPing && session.protocol !== 'heartbeat');
+    if (afterEnd || afterComplete) {
+      values.after_close++;
+      out.mark('after_close', s.e, `${ty} sent after the session closed`);
+    }
+    if (CLOSES.has(ty) && closedAt < 0) closedAt = i;
+    if (ty === 'sessionEnd') ended = true;
+    else if (ty === 'sessionStart') ended = false;
+    if (ty === 'adBreakStart') brk++;
+    if (ty === 'adBreakComplete') brk = Math.max(0, brk - 1);
+    if (ty === 'adStart') {
+      if (session.protocol !== 'heartbeat' && brk === 0) {
+        values.ad_outside_break++;
+        out.mark('ad_outside_break', s.e, 'ad start outside an ad break');
+      }
+      ad++;
+    }
+    if (ty === 'adComplete' || ty === 'adSkip') ad = Math.max(0, ad - 1);
+    if (ty === 'chapterStart') {
+      if (chap > 0) {
+        values.chapter_overlap++;
+        out.mark('chapter_overlap', s.e, 'chapter start while a chapter is open');
+      }
+      chap++;
+    }
+    if (ty === 'chapterComplete' || ty === 'chapterSkip') chap = Math.max(0, chap - 1);
+    const depth = ad + brk + chap;
+    if (depth > values.nest_depth) {
+      values.nest_depth = depth;
+      if (depth > 2) out.mark('nest_depth', s.e, `${depth} nested ad/break/chapter starts`);
+    }
+  });
+  // the bookend grammar: a start or complete repeated with no counterpart in between
+  const lastBookend = new Map<string, string>();
+  for (const s of st) {
+    const m = /^(session|adBreak|ad|chapter)(Start|Complete)$/.exec(s.type);
+    if (!m) continue;
+    if (m[2] === 'Complete' && !lastBookend.has(m[1])) {
+      values.complete_unopened++;
+      out.mark('complete_unopened', s.e, `${s.type} with no ${m[1]} start before it`);
+    }
+    if (lastBookend.get(m[1]) === m[2]) {
+      values.bookend_repeat++;
+      out.mark(
+        'bookend_repeat',
+        s.e,
+        `${s.type} twice in a row with no ${m[2] === 'Start' ? 'complete' : 'start'} between`,
+      );
+    }
+    lastBookend.set(m[1], m[2]);
+  }
+  if (!starts) {
+    values.start_missing = 1;
+    if (ev[0]) out.mark('start_missing', ev[0], 'no session start');
+  }
+  // a capture that stops within three ping intervals (30 s) of the session's last beacon may have cut
+  // the close off: only a session that goes silent while the capture carries on is left open (the
+  // SESSION_NOT_CLOSED check abstains the same way)
+  const lastSeen = ev.length ? ev[ev.length - 1].ts_ms : 0;
+  // a loop, not Math.max(...): a capture of ~100 k beacons overflows the call stack with a spread
+  let captureEnd = lastSeen;
+  for (const e of captureEvents) if (e.ts_ms > captureEnd) captureEnd = e.ts_ms;
+  const cutOff = captureEvents.length > 0 && captureEnd - lastSeen < 3 * mainNom * 1000;
+  if (closedAt < 0 && !cutOff) {
+    values.close_missing = 1;
+    if (ev.length) out.mark('close_missing', ev[ev.length - 1], 'no session complete/end');
+  }
+  values.ad_open_end = ad;
+  values.break_open_end = brk;
+  if (ad && ev.length) out.mark('ad_open_end', ev[ev.length - 1], `${ad} ad(s) never completed`);
+  if (brk && ev.length) out.mark('break_open_end', ev[ev.length - 1], `${brk} ad break(s) never completed`);
+}
+
+/** Client clocks: equal client timestamps on different events, beacon times that go backwards. */
+function clockSignals(out: SignalSink, st: readonly Step[]): void {
+  const values = out.values;
+  let lastT = -Infinity;
+  let prevClient: Envelope | null = null;
+  for (const s of st) {
+    // client timestamps must be unique and ≥ 1 ms apart (wire-formats.md §5.5 and §7); repeats of the same
+    // event are dup_events, and capture times (no client timestamp) may tie
+    const c = s.e.beacon_ts_ms;
+    if (
+      c !== null &&
+      prevClient?.beacon_ts_ms === c &&
+      prevClient.sequence.event_type !== s.e.sequence.event_type
+    ) {
+      values.ts_equal++;
+      out.mark(
+        'ts_equal',
+        s.e,
+        `${s.type} carries the same client timestamp as the ${prevClient.sequence.event_type} before it`,
+      );
+    }
+    if (c !== null) prevClient = s.e;
+    if (s.t < lastT) {
+      values.ts_backwards++;
+      out.mark(
+        'ts_backwards',
+        s.e,
+        `beacon time ${r1((lastT - s.t) / 1000)} s earlier than the event before`,
+      );
+    }
+    lastT = Math.max(lastT, s.t);
+  }
+}
+
+/** Every session: duplicate hits, unterminated Analytics GETs, hosts of another protocol, plain http, bad statuses. */
+function transportSignals(out: SignalSink, session: Session): void {
+  const values = out.values;
+  const ev = session.events;
+  const media = session.kind === 'media';
   // ---- every session: duplicates, status codes, identity, parameter shapes ----
   const seen = new Set<string>();
   const lastHit = new Map<string, number>();
@@ -525,42 +595,57 @@ export function sessionSignals(
       // (wire-formats.md §2.4, the infinite-redirect guard): the same hit twice on purpose, not a duplicate
       if (prevT !== undefined && t - prevT < 2000 && !isRedirectRetry(e)) {
         values.dup_events++;
-        mark('dup_events', e, `${e.sequence.event_type} repeated ${t - prevT} ms after the same hit`);
+        out.mark('dup_events', e, `${e.sequence.event_type} repeated ${t - prevT} ms after the same hit`);
       }
       lastHit.set(k, t);
       const q = e.raw.query;
       if (e.network.method === 'GET' && q && q.length > 200 && !AQE_END.test(q)) {
         values.aa_unterminated++;
-        mark('aa_unterminated', e, `Analytics hit of ${q.length} characters without the AQE=1 end marker`);
+        out.mark(
+          'aa_unterminated',
+          e,
+          `Analytics hit of ${q.length} characters without the AQE=1 end marker`,
+        );
       }
     }
     const k = `${e.sequence.event_type}|${e.sequence.playhead_s}|${e.beacon_ts_ms ?? e.ts_ms}|${e.sequence.asset_type}|${e.provenance.sub_index}`;
     if (seen.has(k) && media) {
       values.dup_events++;
-      mark('dup_events', e, `${e.sequence.event_type} repeated with the same playhead and time`);
+      out.mark('dup_events', e, `${e.sequence.event_type} repeated with the same playhead and time`);
     } else seen.add(k);
     const owner = endpointOf(e.network.host);
     if (owner && !(ENDPOINT_FAMILIES[owner] as readonly string[]).includes(e.family)) {
       values.host_other_protocol++;
-      mark('host_other_protocol', e, `${e.family} beacon sent to ${e.network.host}, the ${owner} endpoint`);
+      out.mark(
+        'host_other_protocol',
+        e,
+        `${e.family} beacon sent to ${e.network.host}, the ${owner} endpoint`,
+      );
     }
     if (e.network.protocol === 'http') {
       values.http_plain++;
-      mark('http_plain', e, `${e.family} beacon sent over plain http to ${e.network.host}`);
+      out.mark('http_plain', e, `${e.family} beacon sent over plain http to ${e.network.host}`);
     }
     const code = e.network.status;
     if (code === 0) {
       values.status_zero++;
-      mark('status_zero', e, 'beacon got no response (status 0)');
+      out.mark('status_zero', e, 'beacon got no response (status 0)');
     } else if (code >= 400 || e.network.errors.length) {
       values.status_bad++;
-      mark(
+      out.mark(
         'status_bad',
         e,
         `beacon answered ${code}${e.network.errors.length ? ` (${e.network.errors.slice(0, 2).join(', ')})` : ''}`,
       );
     }
   }
+}
+
+/** Identity: the first event without an ECID, several ECIDs in one session, an ECID other hits of the capture do not use. */
+function identitySignals(out: SignalSink, session: Session, captureEvents: readonly Envelope[]): void {
+  const values = out.values;
+  const ev = session.events;
+  const media = session.kind === 'media';
   // legacy heartbeat may send its very first start before the ECID is known (wire-formats.md §3.2,
   // `s:user:mid`); it carries it from the first play heartbeat on
   const first =
@@ -569,13 +654,13 @@ export function sessionSignals(
       : ev[0];
   if (first && !first.actor.ecid) {
     values.ecid_missing = 1;
-    mark('ecid_missing', first, `first event (${first.sequence.event_type}) without an ECID`);
+    out.mark('ecid_missing', first, `first event (${first.sequence.event_type}) without an ECID`);
   }
   const ecids = [...new Set(ev.map((e) => e.actor.ecid).filter((x): x is string => !!x))];
   values.ecid_distinct = Math.max(0, ecids.length - 1);
   if (ecids.length > 1) {
     const e = ev.find((x) => x.actor.ecid && x.actor.ecid !== ecids[0]);
-    if (e) mark('ecid_distinct', e, `${ecids.length} different ECIDs in one session`);
+    if (e) out.mark('ecid_distinct', e, `${ecids.length} different ECIDs in one session`);
   }
   if (ecids.length) {
     const others = new Map<string, number>();
@@ -586,67 +671,77 @@ export function sessionSignals(
         others.set(e.actor.ecid, (others.get(e.actor.ecid) ?? 0) + 1);
     if (others.size && !ecids.some((x) => others.has(x))) {
       values.ecid_foreign = 1;
-      mark(
+      out.mark(
         'ecid_foreign',
         ev.find((x) => x.actor.ecid)!,
         'session ECID differs from the ECID of the capture’s other hits',
       );
     }
   }
-  if (media) {
-    // the Analytics hits are placed by when the capture saw them, so the session is too: a client clock
-    // (or a proxy) that runs behind the capture must not read as a late media-start hit
-    const c0 = ev.length ? ev[0].ts_ms : 0;
-    const tMin = c0 - 120_000;
-    const tMax = (ev.length ? ev[ev.length - 1].ts_ms : c0) + 120_000;
-    let nearest: Envelope | null = null;
-    for (const e of captureEvents)
-      if (AA_MEDIA.has(e.sequence.event_type) && e.ts_ms >= tMin && e.ts_ms <= tMax) {
-        values.aa_media_hits++;
-        mark('aa_media_hits', e, `Analytics ${e.sequence.event_type} hit beside the media session`);
-        if (!nearest || Math.abs(e.ts_ms - c0) < Math.abs(nearest.ts_ms - c0)) nearest = e;
-        const vsid = Object.entries(e.params).find(([k]) => /media\.vsid$/i.test(k))?.[1];
-        // one media-start hit per session: a hit naming another session counts when that session is
-        // not in the capture, or is already named by another hit (a player that kept the old id)
-        if (
-          vsid &&
-          session.protocol === 'heartbeat' &&
-          String(vsid) !== session.key &&
-          (!captureHasSession(captureEvents, String(vsid), session.key) ||
-            vsidNamed(captureEvents, String(vsid)) > 1)
-        ) {
-          values.aa_vsid_foreign++;
-          mark(
-            'aa_vsid_foreign',
-            e,
-            `media-start hit names session ${String(vsid).slice(0, 16)}, not this one`,
-          );
-        }
-      }
-    // the media-start hit and the media session are one viewer: one ECID across a session's Analytics
-    // and media calls (wire-formats.md §7)
-    const own = ev.find((e) => e.actor.ecid)?.actor.ecid;
-    if (nearest?.actor.ecid && own && nearest.actor.ecid !== own) {
-      values.ecid_aa_mismatch = 1;
-      mark(
-        'ecid_aa_mismatch',
-        nearest,
-        'the Analytics media-start hit carries another ECID than the media session',
-      );
-    }
-    if (nearest) {
-      const late = Math.abs(nearest.ts_ms - c0) / 1000 - 2;
-      if (late > 0) {
-        values.aa_start_late_s = r1(late);
-        mark(
-          'aa_start_late_s',
-          nearest,
-          `Analytics media-start hit ${r1(late + 2)} s from the media session start`,
+}
+
+/** A media session's Analytics media-start hits: how many, whose session they name, their ECID and their delay. */
+function aaMediaSignals(out: SignalSink, session: Session, captureEvents: readonly Envelope[]): void {
+  const values = out.values;
+  const ev = session.events;
+  // the Analytics hits are placed by when the capture saw them, so the session is too: a client clock
+  // (or a proxy) that runs behind the capture must not read as a late media-start hit
+  const c0 = ev.length ? ev[0].ts_ms : 0;
+  const tMin = c0 - 120_000;
+  const tMax = (ev.length ? ev[ev.length - 1].ts_ms : c0) + 120_000;
+  let nearest: Envelope | null = null;
+  for (const e of captureEvents)
+    if (AA_MEDIA.has(e.sequence.event_type) && e.ts_ms >= tMin && e.ts_ms <= tMax) {
+      values.aa_media_hits++;
+      out.mark('aa_media_hits', e, `Analytics ${e.sequence.event_type} hit beside the media session`);
+      if (!nearest || Math.abs(e.ts_ms - c0) < Math.abs(nearest.ts_ms - c0)) nearest = e;
+      const vsid = Object.entries(e.params).find(([k]) => /media\.vsid$/i.test(k))?.[1];
+      // one media-start hit per session: a hit naming another session counts when that session is
+      // not in the capture, or is already named by another hit (a player that kept the old id)
+      if (
+        vsid &&
+        session.protocol === 'heartbeat' &&
+        String(vsid) !== session.key &&
+        (!captureHasSession(captureEvents, String(vsid), session.key) ||
+          vsidNamed(captureEvents, String(vsid)) > 1)
+      ) {
+        values.aa_vsid_foreign++;
+        out.mark(
+          'aa_vsid_foreign',
+          e,
+          `media-start hit names session ${String(vsid).slice(0, 16)}, not this one`,
         );
       }
     }
-    for (const e of ev) if (e.sequence.event_type === 'aaStart') values.hb_aa_markers++;
+  // the media-start hit and the media session are one viewer: one ECID across a session's Analytics
+  // and media calls (wire-formats.md §7)
+  const own = ev.find((e) => e.actor.ecid)?.actor.ecid;
+  if (nearest?.actor.ecid && own && nearest.actor.ecid !== own) {
+    values.ecid_aa_mismatch = 1;
+    out.mark(
+      'ecid_aa_mismatch',
+      nearest,
+      'the Analytics media-start hit carries another ECID than the media session',
+    );
   }
+  if (nearest) {
+    const late = Math.abs(nearest.ts_ms - c0) / 1000 - 2;
+    if (late > 0) {
+      values.aa_start_late_s = r1(late);
+      out.mark(
+        'aa_start_late_s',
+        nearest,
+        `Analytics media-start hit ${r1(late + 2)} s from the media session start`,
+      );
+    }
+  }
+  for (const e of ev) if (e.sequence.event_type === 'aaStart') values.hb_aa_markers++;
+}
+
+/** Parameter keys: `type|key=class` in first-seen order, odd names, non-finite values, report suites, case clashes, and per event type the keys every event carries. */
+function keySignals(out: SignalSink, session: Session): { keys: string[]; typeKeys: string[] } {
+  const values = out.values;
+  const ev = session.events;
   // `type|key=class` in first-seen order; looked up through nested maps so that the common case (a pair
   // seen on an earlier event) builds no string
   const keys: string[] = [];
@@ -665,7 +760,6 @@ export function sessionSignals(
     keyText.add(k);
     keys.push(k);
   };
-  const bigrams = new Set<string>();
   const odd = new Set<string>();
   // per event type, the (digit-folded) keys every event of that type carries; and each key's spelling
   const typeKeySets = new Map<string, Set<string>>();
@@ -681,12 +775,12 @@ export function sessionSignals(
       if (info.odd && !odd.has(k)) {
         odd.add(k);
         values.key_odd_name++;
-        mark('key_odd_name', e, `parameter name ${JSON.stringify(k)} on ${ty}`);
+        out.mark('key_odd_name', e, `parameter name ${JSON.stringify(k)} on ${ty}`);
       }
       addKey(ty, info.folded, valueClass(v));
       if (typeof v === 'string' && NON_VALUES.has(v.trim())) {
         values.value_nonfinite++;
-        mark('value_nonfinite', e, `${k}=${v} on ${ty}`);
+        out.mark('value_nonfinite', e, `${k}=${v} on ${ty}`);
       }
       folded.add(info.folded);
     }
@@ -694,7 +788,7 @@ export function sessionSignals(
       const ok = rsidOk(e.actor.rsid);
       if (!ok) {
         values.rsid_odd++;
-        mark('rsid_odd', e, `report suite ${JSON.stringify(e.actor.rsid)}`);
+        out.mark('rsid_odd', e, `report suite ${JSON.stringify(e.actor.rsid)}`);
       }
       addKey(ty, '@rsid', `${valueClass(e.actor.rsid)}${ok ? '' : '!'}`);
     }
@@ -707,31 +801,20 @@ export function sessionSignals(
       if (doc && doc !== k && !clashed.has(low)) {
         clashed.add(low);
         values.key_case_clash++;
-        mark('key_case_clash', e, `Analytics parameter ${k} where the protocol spells it ${doc}`);
+        out.mark('key_case_clash', e, `Analytics parameter ${k} where the protocol spells it ${doc}`);
       }
       const other = spellings.get(low);
       if (other === undefined) spellings.set(low, k);
       else if (other !== k && !clashed.has(low)) {
         clashed.add(low);
         values.key_case_clash++;
-        mark('key_case_clash', e, `parameter ${k} on ${ty} where the session also sends ${other}`);
+        out.mark('key_case_clash', e, `parameter ${k} on ${ty} where the session also sends ${other}`);
       }
     }
   }
   const typeKeys: string[] = [];
   for (const [ty, ks] of typeKeySets) for (const k of ks) typeKeys.push(`${ty}|${k}`);
-  for (let i = 1; i < ev.length; i++)
-    bigrams.add(`${ev[i - 1].sequence.event_type}>${ev[i].sequence.event_type}`);
-  const hosts = [...new Set(ev.map((e) => `${e.family}@${hostShape(e.network.host)}`))];
-  return {
-    values,
-    at,
-    downloaded: media && isDownloaded(session),
-    keys,
-    typeKeys,
-    hosts,
-    bigrams: [...bigrams],
-  };
+  return { keys, typeKeys };
 }
 
 /**
