@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, mkdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -84,5 +85,13 @@ describe('bundleModule', () => {
     const r = await ingestWorkerBundle();
     expect(r.reason).toBeUndefined();
     expect(r.file).toMatch(/tools[/\\]\.bundle[/\\]ingest-worker\.mjs$/);
+  });
+
+  it("forks workers with V8 options this Node accepts (a removed flag would stop every worker's start)", async () => {
+    const r = await ingestWorkerBundle();
+    expect(r.execArgv.some((a) => a.startsWith('--interrupt-budget='))).toBe(true);
+    const run = spawnSync(process.execPath, [...r.execArgv, '-e', 'process.exit(7)'], { encoding: 'utf8' });
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(7);
   });
 });

@@ -160,9 +160,19 @@ async function toolBundle(entry: string, name: string): Promise<WorkerLaunch> {
       ? { file: null, built: false, reason: 'GOBLIN_WORKER_TSX=1' }
       : await bundleModule({ entry, outFile: join(ROOT, 'tools', '.bundle', name), checkMetaDepth: true });
   return bundle.file
-    ? { ...bundle, script: bundle.file, execArgv: [] }
-    : { ...bundle, script: join(ROOT, entry), execArgv: ['--import', tsxLoader()] };
+    ? { ...bundle, script: bundle.file, execArgv: [...WORKER_V8_FLAGS] }
+    : { ...bundle, script: join(ROOT, entry), execArgv: [...WORKER_V8_FLAGS, '--import', tsxLoader()] };
 }
+
+/**
+ * V8 hands a function to its optimising compiler once it has run a budget of bytecode (the "interrupt
+ * budget"), and compiles it again after each deoptimisation. A worker lives for a few hundred captures
+ * and meets new object shapes all along, so at the default budget much of its CPU went to compiling code
+ * that had not earned it: with 16× the budget, a process doing one worker's share of the dense bench
+ * (480 captures, validation and learn rows) used 10–18 % less CPU, and a process doing 2,000 captures the
+ * same (docs/measured.md, "Worker compile time").
+ */
+const WORKER_V8_FLAGS = ['--interrupt-budget=1081344'];
 
 // createRequire (not import.meta.resolve) so this also works under vitest's module runner.
 const tsxLoader = () => pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
