@@ -66,6 +66,9 @@ interface Batch {
   rows: number;
 }
 
+/** Rows per staged Parquet part: what the worker's 128 MB DuckDB holds with room to spare. */
+const PART_ROWS = 10_000;
+
 export class ColumnarStager {
   private batches: Batch[];
   private db: { instance: DuckDBInstance; con: DuckDBConnection } | null = null;
@@ -73,6 +76,7 @@ export class ColumnarStager {
   constructor(
     private dir: string,
     private workerId: string,
+    private partRows = PART_ROWS,
   ) {
     this.batches = rowProducers().map((p) => {
       const names = Object.keys(p.columns);
@@ -111,8 +115,8 @@ export class ColumnarStager {
   async flush(): Promise<void> {
     if (!this.batches.some((b) => b.rows)) return;
     if (!this.db) {
-      // One thread, small memory: the worker's core is the one doing the decoding. 128 MB holds a flush of
-      // FLUSH_ROWS events (tools/ingest/sink.ts) with room to spare.
+      // One thread, small memory: the worker's core is the one doing the decoding. 128 MB holds a part of
+      // PART_ROWS events with room to spare.
       const instance = await DuckDBInstance.create(':memory:', {
         threads: '1',
         memory_limit: '128MB',
@@ -122,25 +126,34 @@ export class ColumnarStager {
       this.db = { instance, con: await instance.connect() };
     }
     const con = this.db.con;
-    const n = this.part++;
+    // Parts of at most PART_ROWS rows: one capture can hold more than a flush's worth (a soak test's HAR
+    // of 35 k beacons ran this DuckDB out of its 128 MB in one part). Part numbers only grow, so the
+    // loader's glob reads every table's parts in the order they were written.
+    const n = this.part;
+    let parts = 0;
     for (const b of this.batches) {
       if (!b.rows) continue;
       const t = b.producer.table;
-      await con.run(`DROP TABLE IF EXISTS "${t}"`);
-      await con.run(createTableSql(`"${t}"`, b.producer.columns));
-      const a = await con.createAppender(t);
       const put = b.names.map((c) => appenderFor(b.producer.columns[c]));
-      for (let r = 0; r < b.rows; r++) {
-        for (let i = 0; i < put.length; i++) put[i](a, b.cols[i][r]);
-        a.endRow();
+      for (let from = 0, k = n; from < b.rows; from += this.partRows, k++) {
+        await con.run(`DROP TABLE IF EXISTS "${t}"`);
+        await con.run(createTableSql(`"${t}"`, b.producer.columns));
+        const a = await con.createAppender(t);
+        const to = Math.min(b.rows, from + this.partRows);
+        for (let r = from; r < to; r++) {
+          for (let i = 0; i < put.length; i++) put[i](a, b.cols[i][r]);
+          a.endRow();
+        }
+        a.closeSync();
+        const file = join(this.dir, `${t}-${this.workerId}-${String(k).padStart(5, '0')}.parquet`);
+        await con.run(`COPY "${t}" TO ${sqlString(file)} (FORMAT parquet, COMPRESSION uncompressed)`);
+        await con.run(`DROP TABLE "${t}"`);
+        parts = Math.max(parts, k - n + 1);
       }
-      a.closeSync();
-      const file = join(this.dir, `${t}-${this.workerId}-${String(n).padStart(5, '0')}.parquet`);
-      await con.run(`COPY "${t}" TO ${sqlString(file)} (FORMAT parquet, COMPRESSION uncompressed)`);
-      await con.run(`DROP TABLE "${t}"`);
       b.cols = b.names.map(() => []);
       b.rows = 0;
     }
+    this.part = n + parts;
   }
 
   async close(): Promise<void> {

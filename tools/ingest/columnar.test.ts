@@ -1,0 +1,62 @@
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DuckDBInstance } from '@duckdb/node-api';
+import { afterAll, describe, expect, it } from 'vitest';
+import { GoblinConfig } from '../config/index.js';
+import { harDoc, hb, hbStart } from '../validate/example-har.js';
+import { fileContext } from '../validate/files.js';
+import { ColumnarStager } from './columnar.js';
+import { processFile } from './process-file.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'goblin-columnar-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** A long heartbeat session (a soak test in small): start, then a ping every 10 s. */
+function longCapture(pings: number) {
+  const f = join(dir, 'soak.har');
+  const entries = [...hbStart(0)];
+  for (let i = 1; i <= pings; i++) entries.push(hb(i * 10_000, 'play', i * 10));
+  writeFileSync(f, harDoc(entries));
+  const [p] = processFile(
+    { abs: f, rel: 'soak.har', size: statSync(f).size, mtimeMs: 0 },
+    fileContext(GoblinConfig.parse({})),
+  );
+  return p.capture!;
+}
+
+async function eventIds(stagingDir: string): Promise<string[]> {
+  const db = await DuckDBInstance.create(':memory:');
+  const con = await db.connect();
+  const r = await con.runAndReadAll(
+    `SELECT event_id FROM read_parquet('${join(stagingDir, 'event-*.parquet')}')`,
+  );
+  const ids = r.getRows().map((row) => String(row[0]));
+  con.closeSync();
+  db.closeSync();
+  return ids;
+}
+
+describe('columnar staging', () => {
+  it('writes a capture larger than one part as several parts, every row once and in order', async () => {
+    const capture = longCapture(120);
+    const n = capture.events.length;
+    expect(n).toBeGreaterThan(120);
+    const staged = async (name: string, partRows?: number) => {
+      const d = join(dir, name);
+      mkdirSync(d);
+      const s = new ColumnarStager(d, 'w0', partRows);
+      s.add(capture);
+      await s.close();
+      return d;
+    };
+    const whole = await staged('whole');
+    const split = await staged('split', 50);
+    const parts = readdirSync(split).filter((f) => f.startsWith('event-'));
+    expect(parts).toHaveLength(Math.ceil(n / 50));
+    // the session table has one row: one part, numbered like the first event part
+    expect(readdirSync(split).filter((f) => f.startsWith('session-'))).toEqual(['session-w0-00000.parquet']);
+    expect(await eventIds(split)).toEqual(await eventIds(whole));
+    expect(new Set(await eventIds(split)).size).toBe(n);
+  });
+});
