@@ -77,7 +77,16 @@ export function readStagedLines(dir: string, table: StagingTable): string[] {
   const out: string[] = [];
   for (const f of readdirSync(dir).sort()) {
     if (!f.startsWith(`${table}-`) || !f.endsWith('.ndjson')) continue;
-    for (const line of readFileSync(join(dir, f), 'utf8').split('\n')) if (line) out.push(line);
+    // Line by line from the bytes (a newline byte is never inside a UTF-8 sequence), not the file as one
+    // string split at '\n': one non-ASCII character anywhere (a `×` in a signal's detail) made that string
+    // two bytes per character, and reading the 25 MB of learn rows took 0.46–0.64 s against 0.16–0.30 s.
+    const buf = readFileSync(join(dir, f));
+    for (let start = 0; start < buf.length; ) {
+      let end = buf.indexOf(10, start);
+      if (end < 0) end = buf.length;
+      if (end > start) out.push(buf.toString('utf8', start, end));
+      start = end + 1;
+    }
   }
   return out;
 }
