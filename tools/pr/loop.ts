@@ -117,9 +117,14 @@ export async function ensureFreshIndex(
   const cacheIndex = resolve(root, config.research.cache_dir, 'index.jsonl');
   if (!existsSync(cacheIndex)) return 'no cache';
   const indexDir = resolve(root, config.research.index_dir);
-  const { readMeta, buildIndex } = await import('../research/store.js');
+  const { readMeta, buildIndex, cacheIndexHash } = await import('../research/store.js');
   const meta = readMeta(indexDir);
-  if (meta && Date.parse(meta.built_at) >= statSync(cacheIndex).mtimeMs) return 'fresh';
+  // Fresh while the cache's index is the one the build read; an index built before that was recorded
+  // falls back to comparing times.
+  const fresh = meta?.cache_index_sha256
+    ? meta.cache_index_sha256 === cacheIndexHash(resolve(root, config.research.cache_dir))
+    : meta !== null && Date.parse(meta.built_at) >= statSync(cacheIndex).mtimeMs;
+  if (fresh) return 'fresh';
   const { setupModels } = await import('../research/embed.js');
   const models = await setupModels(config.models);
   await buildIndex({

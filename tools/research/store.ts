@@ -6,6 +6,7 @@
  *   vectra/         vectra LocalIndex of chunk vectors, only when an embedder is configured
  *   extract/        memo of extracted clean text per content hash (skips re-extraction on rebuilds)
  */
+import { hash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { FetchCache, type CacheRecord } from './cache.js';
@@ -38,6 +39,11 @@ export interface IndexMeta {
   version: number;
   built_at: string;
   cache_dir: string;
+  /**
+   * SHA-256 of the cache's index.jsonl as the build read it: the index is fresh while the cache's index
+   * is the same (a time comparison missed a page added within the file system's clock tick).
+   */
+  cache_index_sha256?: string | null;
   embedder_key: string | null;
   embedder: string | null;
   embedder_error?: string | null;
@@ -86,6 +92,8 @@ export async function buildIndex(opts: {
   maxTokens: number;
 }): Promise<BuildResult> {
   const t0 = Date.now();
+  // Before reading any page: a page added while the index builds makes it stale, not silently fresh.
+  const cacheIndexSha256 = cacheIndexHash(opts.cacheDir);
   const cache = new FetchCache(opts.cacheDir);
   mkdirSync(opts.indexDir, { recursive: true });
   const chunks: StoredChunk[] = [];
@@ -175,6 +183,7 @@ export async function buildIndex(opts: {
     version: INDEX_VERSION,
     built_at: new Date().toISOString(),
     cache_dir: opts.cacheDir,
+    cache_index_sha256: cacheIndexSha256,
     embedder_key: embedder?.key ?? null,
     embedder: embedder?.describe ?? null,
     embedder_error: embedderError,
@@ -189,6 +198,12 @@ export async function buildIndex(opts: {
   writeFileSync(join(opts.indexDir, 'bm25.json'), JSON.stringify({ df, docs, avgdl } satisfies Bm25Data));
   writeFileSync(join(opts.indexDir, 'meta.json'), JSON.stringify(meta, null, 2));
   return { meta, embedded, reusedVectors, elapsed_ms: Date.now() - t0 };
+}
+
+/** SHA-256 of a fetch cache's index.jsonl (null: no such file), what `IndexMeta.cache_index_sha256` holds. */
+export function cacheIndexHash(cacheDir: string): string | null {
+  const p = join(cacheDir, 'index.jsonl');
+  return existsSync(p) ? hash('sha256', readFileSync(p), 'hex') : null;
 }
 
 export function readMeta(indexDir: string): IndexMeta | null {
