@@ -16,6 +16,18 @@ function both<T>(train: () => T, show: (m: T) => unknown): [string, string] {
   return [lib, fast];
 }
 
+/** One ml-cart tree trained on (X, y) with both split searches, serialised. */
+function bothTrees(X: number[][], y: number[], options: Record<string, unknown>): [string, string] {
+  return both(
+    () => {
+      const t = new DecisionTreeClassifier(options);
+      t.train(X, y);
+      return t;
+    },
+    (t) => t.root,
+  );
+}
+
 /**
  * Rows shaped like the learning layer's session features (features.ts): log counts, -1 "not
  * applicable" sentinels, 0/1 flags, shares with many ties, a constant column; labels from a noisy rule.
@@ -40,14 +52,7 @@ describe('ml-cart best split, same answer as the library', () => {
   it('grows the same trees on session-shaped rows (two classes, ties, sentinels, a constant column)', () => {
     for (const seed of [1, 2, 3, 4]) {
       const { X, y } = sessionLikeRows(300, seed);
-      const [lib, fast] = both(
-        () => {
-          const t = new DecisionTreeClassifier({ maxDepth: 8, minNumSamples: 2 });
-          t.train(X, y);
-          return t;
-        },
-        (t) => t.root,
-      );
+      const [lib, fast] = bothTrees(X, y, { maxDepth: 8, minNumSamples: 2 });
       expect(fast).toBe(lib);
       expect(lib).toContain('splitValue'); // the tree did split: the comparison covers real choices
     }
@@ -55,42 +60,21 @@ describe('ml-cart best split, same answer as the library', () => {
 
   it('grows the same trees with three classes and with a class absent from some nodes', () => {
     const { X, y } = sessionLikeRows(250, 9, 3);
-    const [lib, fast] = both(
-      () => {
-        const t = new DecisionTreeClassifier({ minNumSamples: 1 });
-        t.train(X, y);
-        return t;
-      },
-      (t) => t.root,
-    );
+    const [lib, fast] = bothTrees(X, y, { minNumSamples: 1 });
     expect(fast).toBe(lib);
   });
 
   it('picks the first of equally good thresholds, as the library does (duplicate x with both labels)', () => {
     const X = [[1], [1], [2], [2], [3], [3], [4], [4]];
     const y = [0, 1, 0, 1, 0, 1, 0, 1];
-    const [lib, fast] = both(
-      () => {
-        const t = new DecisionTreeClassifier({ minNumSamples: 1 });
-        t.train(X, y);
-        return t;
-      },
-      (t) => t.root,
-    );
+    const [lib, fast] = bothTrees(X, y, { minNumSamples: 1 });
     expect(fast).toBe(lib);
   });
 
   it('hands a feature matrix with NaN to the library unchanged', () => {
     const { X, y } = sessionLikeRows(80, 5);
     X[7][1] = NaN;
-    const [lib, fast] = both(
-      () => {
-        const t = new DecisionTreeClassifier({ minNumSamples: 2 });
-        t.train(X, y);
-        return t;
-      },
-      (t) => t.root,
-    );
+    const [lib, fast] = bothTrees(X, y, { minNumSamples: 2 });
     expect(fast).toBe(lib);
   });
 
