@@ -188,6 +188,10 @@ const r1 = (v: number) => Math.round(v * 10) / 10;
 /**
  * The signals of one session. `captureEvents` are every decoded event of its HAR (for the Analytics
  * hits around a media session and the capture's ECID); without them those signals read 0.
+ *
+ * Each pass is a function of its own on purpose: V8 re-optimises a function whenever a new object shape
+ * reaches it, and as one 540-line function this was compiled 7 times per worker at 0.1–0.4 s each
+ * (docs/measured.md, "Worker compile time").
  */
 export function sessionSignals(
   session: Session,
@@ -232,7 +236,7 @@ export function sessionSignals(
 
 /**
  * What the signal passes fill: each signal's count, and where it was seen first (or, for the gap and
- * short-gap signals, strongest). Passes run in a fixed order, so \`at\` keeps the same key order.
+ * short-gap signals, strongest). Passes run in a fixed order, so `at` keeps the same key order.
  */
 class SignalSink {
   readonly values = Object.fromEntries(SIGNAL_NAMES.map((n) => [n, 0])) as Record<SignalName, number>;
@@ -251,7 +255,10 @@ class SignalSink {
   }
 }
 
-/** Cadence: ping gaps by state, relative to the nominal interval; legacy heartbeat durations; the first content ping. Returns the nominal main-content interval. */
+/**
+ * Cadence: ping gaps by state, relative to the nominal interval; legacy heartbeat durations; the first
+ * content ping. Returns the nominal main-content interval.
+ */
 function cadenceSignals(out: SignalSink, session: Session, st: readonly Step[]): number {
   const values = out.values;
   const gaps: {
@@ -366,7 +373,10 @@ function cadenceSignals(out: SignalSink, session: Session, st: readonly Step[]):
   return mainNom;
 }
 
-/** Playhead: advance per wall second over windows of 3 pings while playing, backwards and paused moves, out of range. */
+/**
+ * Playhead: advance per wall second over windows of 3 pings while playing, backwards and paused moves, out
+ * of range.
+ */
 function playheadSignals(out: SignalSink, session: Session, st: readonly Step[]): void {
   const values = out.values;
   // ---- playhead: advance per wall second over windows of 3 pings while playing ----
@@ -440,7 +450,10 @@ function playheadSignals(out: SignalSink, session: Session, st: readonly Step[])
   }
 }
 
-/** Bookends and nesting: extra starts, events after the close, ads outside breaks, the start/complete grammar, a missing start or close. */
+/**
+ * Bookends and nesting: extra starts, events after the close, ads outside breaks, the start/complete
+ * grammar, a missing start or close.
+ */
 function bookendSignals(
   out: SignalSink,
   session: Session,
@@ -577,7 +590,10 @@ function clockSignals(out: SignalSink, st: readonly Step[]): void {
   }
 }
 
-/** Every session: duplicate hits, unterminated Analytics GETs, hosts of another protocol, plain http, bad statuses. */
+/**
+ * Every session: duplicate hits, unterminated Analytics GETs, hosts of another protocol, plain http, bad
+ * statuses.
+ */
 function transportSignals(out: SignalSink, session: Session): void {
   const values = out.values;
   const ev = session.events;
@@ -641,7 +657,10 @@ function transportSignals(out: SignalSink, session: Session): void {
   }
 }
 
-/** Identity: the first event without an ECID, several ECIDs in one session, an ECID other hits of the capture do not use. */
+/**
+ * Identity: the first event without an ECID, several ECIDs in one session, an ECID other hits of the
+ * capture do not use.
+ */
 function identitySignals(out: SignalSink, session: Session, captureEvents: readonly Envelope[]): void {
   const values = out.values;
   const ev = session.events;
@@ -680,7 +699,10 @@ function identitySignals(out: SignalSink, session: Session, captureEvents: reado
   }
 }
 
-/** A media session's Analytics media-start hits: how many, whose session they name, their ECID and their delay. */
+/**
+ * A media session's Analytics media-start hits: how many, whose session they name, their ECID and their
+ * delay.
+ */
 function aaMediaSignals(out: SignalSink, session: Session, captureEvents: readonly Envelope[]): void {
   const values = out.values;
   const ev = session.events;
@@ -738,7 +760,10 @@ function aaMediaSignals(out: SignalSink, session: Session, captureEvents: readon
   for (const e of ev) if (e.sequence.event_type === 'aaStart') values.hb_aa_markers++;
 }
 
-/** Parameter keys: `type|key=class` in first-seen order, odd names, non-finite values, report suites, case clashes, and per event type the keys every event carries. */
+/**
+ * Parameter keys: `type|key=class` in first-seen order, odd names, non-finite values, report suites, case
+ * clashes, and per event type the keys every event carries.
+ */
 function keySignals(out: SignalSink, session: Session): { keys: string[]; typeKeys: string[] } {
   const values = out.values;
   const ev = session.events;
@@ -840,7 +865,10 @@ function endpointOf(host: string): keyof typeof ENDPOINT_FAMILIES | null {
   return null;
 }
 
-/** A report suite list: comma-separated ids of lower-case letters, digits, dot, underscore, hyphen, none empty. */
+/**
+ * A report suite list: comma-separated ids of lower-case letters, digits, dot, underscore, hyphen, none
+ * empty.
+ */
 const rsidOk = (r: string) => /^[a-z0-9._-]+(,[a-z0-9._-]+)*$/.test(r);
 
 /**

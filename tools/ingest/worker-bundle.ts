@@ -169,8 +169,8 @@ async function toolBundle(entry: string, name: string): Promise<WorkerLaunch> {
  * budget"), and compiles it again after each deoptimisation. A worker lives for a few hundred captures
  * and meets new object shapes all along, so at the default budget much of its CPU went to compiling code
  * that had not earned it: with 16× the budget, a process doing one worker's share of the dense bench
- * (480 captures, validation and learn rows) used 10–18 % less CPU, and a process doing 2,000 captures the
- * same (docs/measured.md, "Worker compile time").
+ * (480 captures, validation and learn rows) used 10–18 % less CPU, and one doing 2,000 captures no more
+ * than before (docs/measured.md, "Worker compile time").
  */
 const WORKER_V8_FLAGS = ['--interrupt-budget=1081344'];
 
