@@ -130,7 +130,6 @@ export class ColumnarStager {
     // of 35 k beacons ran this DuckDB out of its 128 MB in one part). Part numbers only grow, so the
     // loader's glob reads every table's parts in the order they were written.
     const n = this.part;
-    let parts = 0;
     for (const b of this.batches) {
       if (!b.rows) continue;
       const t = b.producer.table;
@@ -148,12 +147,11 @@ export class ColumnarStager {
         const file = join(this.dir, `${t}-${this.workerId}-${String(k).padStart(5, '0')}.parquet`);
         await con.run(`COPY "${t}" TO ${sqlString(file)} (FORMAT parquet, COMPRESSION uncompressed)`);
         await con.run(`DROP TABLE "${t}"`);
-        parts = Math.max(parts, k - n + 1);
+        this.part = Math.max(this.part, k + 1);
       }
       b.cols = b.names.map(() => []);
       b.rows = 0;
     }
-    this.part = n + parts;
   }
 
   async close(): Promise<void> {
