@@ -3,7 +3,7 @@ import type { ShapeModel } from '../fingerprint/shape.js';
 import type { InputFile } from '../har/index.js';
 import type { FileContext, PhaseCpu } from './process-file.js';
 import { IngestSink, type CaptureLearner, type CaptureValidator, type FileReport } from './sink.js';
-import type { StageSpec } from './stages.js';
+import { prepareStageData, type StageData, type StageSpec } from './stages.js';
 import { ingestWorkerBundle, type BundleResult } from './worker-bundle.js';
 
 export interface PoolOptions {
@@ -109,15 +109,23 @@ export async function runPool(files: InputFile[], opts: PoolOptions): Promise<vo
     } catch {
       shapeModel = undefined; // each worker then loads (or fails to load) it itself, as before
     }
-    children.forEach((child, i) =>
-      child.send({
-        type: 'init',
-        stagingDir: opts.stagingDir,
-        workerId: `w${i}`,
-        ctx: opts.ctx,
-        validate: opts.validate,
-        ...(shapeModel !== undefined ? { shapeModel } : {}),
-      }),
-    );
+    // The same for the validator's dictionary; a worker that gets none reads it itself.
+    prepareStageData(opts.validate)
+      .catch((): StageData | null => null)
+      .then((stageData) =>
+        children.forEach((child, i) => {
+          // A worker that failed meanwhile took the pool down: nothing is left to initialise.
+          if (failed || !child.connected) return;
+          child.send({
+            type: 'init',
+            stagingDir: opts.stagingDir,
+            workerId: `w${i}`,
+            ctx: opts.ctx,
+            validate: opts.validate,
+            stageData,
+            ...(shapeModel !== undefined ? { shapeModel } : {}),
+          });
+        }),
+      );
   });
 }

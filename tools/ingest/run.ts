@@ -300,7 +300,12 @@ export async function ingest(opts: IngestOptions): Promise<{ summary: IngestSumm
     stagingDir,
     ctx,
     validate: opts.validate
-      ? { specsDir: resolve(root, opts.validate.specsDir), root, learn: opts.validate.learn === true }
+      ? {
+          specsDir: resolve(root, opts.validate.specsDir),
+          root,
+          cnames: ctx.cnames,
+          learn: opts.validate.learn === true,
+        }
       : null,
     onReports,
     shapeModel,

@@ -7,7 +7,7 @@ import type { ShapeModel } from '../fingerprint/shape.js';
 import type { InputFile } from '../har/index.js';
 import { IngestSink } from './sink.js';
 import { phaseCpuUs, type FileContext } from './process-file.js';
-import { loadStages, type StageSpec } from './stages.js';
+import { loadStages, type StageData, type StageSpec } from './stages.js';
 
 type Msg =
   | {
@@ -16,6 +16,8 @@ type Msg =
       workerId: string;
       ctx: FileContext;
       validate: StageSpec | null;
+      /** What the parent read once for every worker (the dictionary's param types). */
+      stageData?: StageData | null;
       /** The parent's shape model (parsed once there): saves each worker parsing the YAML again. */
       shapeModel?: ShapeModel | null;
     }
@@ -28,7 +30,7 @@ process.on('message', async (msg: Msg) => {
   try {
     if (msg.type === 'init') {
       if (msg.shapeModel !== undefined) setShapeModel(msg.shapeModel);
-      const { validator, learner } = await loadStages(msg.validate);
+      const { validator, learner } = await loadStages(msg.validate, msg.stageData);
       sink = new IngestSink(msg.stagingDir, msg.workerId, msg.ctx, validator, learner);
       process.send!({ type: 'ready' });
     } else if (msg.type === 'batch') {
