@@ -90,6 +90,47 @@ function requestBody(
   return declared > 0 ? { text: null, absent: 'omitted' } : { text: null };
 }
 
+/** A request's method as decoders see it: upper case, GET when the exporter wrote none. */
+export function entryMethod(raw: unknown): string {
+  return typeof raw === 'string' ? raw.toUpperCase() : 'GET';
+}
+
+/** A response's status as a number (some exporters write `"200"`); 0 when there is none. */
+export function entryStatus(raw: unknown): number {
+  return typeof raw === 'number' ? raw : Number(raw ?? 0) || 0;
+}
+
+/**
+ * An entry read only up to its URL (see `urlOnly`): what normalizeEntry returns for entries the caller
+ * rules out, and what the selective reader (tools/har/read.ts) builds from the scanned fields alone.
+ */
+export function urlOnlyEntry(
+  index: number,
+  startedRaw: unknown,
+  method: string,
+  url: string,
+  statusRaw: unknown,
+): HarEntry {
+  const started = typeof startedRaw === 'string' ? startedRaw : null;
+  const startedMs = started ? Date.parse(started) : NaN;
+  return {
+    index,
+    startedDateTime: started,
+    startedMs: Number.isFinite(startedMs) ? startedMs : null,
+    method,
+    url,
+    httpVersion: null,
+    reqHeaders: NO_HEADERS,
+    postText: null,
+    postMimeType: null,
+    status: entryStatus(statusRaw),
+    resHeaders: NO_HEADERS,
+    resBody: null,
+    serverIp: null,
+    urlOnly: true,
+  };
+}
+
 /**
  * Normalize one raw HAR entry. Throws EntryError with a clear reason when the entry cannot be used
  * (the caller quarantines that entry alone). `keepBody(method,url,status)` decides whether the response
@@ -110,29 +151,13 @@ export function normalizeEntry(
   if (!req || typeof req !== 'object') throw new EntryError('entry has no request');
   const url = req.url;
   if (typeof url !== 'string' || url.length === 0) throw new EntryError('request has no url');
-  const method = typeof req.method === 'string' ? req.method.toUpperCase() : 'GET';
+  const method = entryMethod(req.method);
   const res = (e.response ?? {}) as Record<string, unknown>;
-  const statusRaw = res.status;
-  const status = typeof statusRaw === 'number' ? statusRaw : Number(statusRaw ?? 0) || 0;
+  const status = entryStatus(res.status);
   const started = typeof e.startedDateTime === 'string' ? e.startedDateTime : null;
   const startedMs = started ? Date.parse(started) : NaN;
   if (relevant !== undefined && !relevant(method, url))
-    return {
-      index,
-      startedDateTime: started,
-      startedMs: Number.isFinite(startedMs) ? startedMs : null,
-      method,
-      url,
-      httpVersion: null,
-      reqHeaders: NO_HEADERS,
-      postText: null,
-      postMimeType: null,
-      status,
-      resHeaders: NO_HEADERS,
-      resBody: null,
-      serverIp: null,
-      urlOnly: true,
-    };
+    return urlOnlyEntry(index, e.startedDateTime, method, url, res.status);
 
   const reqHeaders = headerMap(req.headers);
   const post = req.postData as Record<string, unknown> | undefined;

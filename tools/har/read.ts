@@ -11,7 +11,8 @@ import {
   type AttachmentStore,
 } from './attachments.js';
 import { bytesToText, detectEncoding } from './decode-text.js';
-import { EntryError, detectExporter, normalizeEntry } from './normalize.js';
+import { EntryError, detectExporter, entryMethod, normalizeEntry, urlOnlyEntry } from './normalize.js';
+import { ScanUnsupported, scanHar, scannedValue } from './scan-entries.js';
 import { ScratchBuffer, readFileInto } from './scratch.js';
 import { stripResponseBodies } from './strip-bodies.js';
 import type { ExporterName, HarEntry } from './types.js';
@@ -29,6 +30,11 @@ export interface ReadOptions {
    * index, time, method, URL and status, no headers or bodies. Absent: every entry is read in full.
    */
   relevant?: (method: string, url: string) => boolean;
+  /**
+   * With `relevant`, entries it rules out are built from a structural scan and never parsed (the
+   * selective reader, `readSelectively`). `false` parses the whole text: tests compare the two.
+   */
+  selective?: boolean;
 }
 
 export interface EntryProblem {
@@ -84,6 +90,17 @@ export function parseHarBytes(
   if (isLfsPointer(raw)) return { kind: 'lfs-pointer', ...base, message: LFS_MESSAGE };
 
   const enc = detectEncoding(raw);
+  // Ingest reads past the URL of few entries: parse only those (the selective reader); anything the
+  // scan does not take exactly as JSON.parse would goes the whole-text way below.
+  if (
+    opts.relevant &&
+    opts.selective !== false &&
+    (enc === 'utf8' || enc === 'utf8-bom') &&
+    raw.indexOf(FILE_KEY) < 0
+  ) {
+    const src = readSelectively(raw, enc === 'utf8-bom' ? 3 : 0, base, enc, opts, opts.relevant);
+    if (src) return src;
+  }
   let buf = raw;
   let strippedBytes = 0;
   if (enc === 'utf8' || enc === 'utf8-bom') {
@@ -142,6 +159,91 @@ export function parseHarBytes(
     entryProblems,
     strippedBytes,
     attachments: refs.all,
+  };
+}
+
+// A `_file` attachment (Playwright's zipped HARs) anywhere: the whole-text reader lists and loads them.
+const FILE_KEY = Buffer.from('"_file"');
+
+/**
+ * The selective reader: scan the structure (tools/har/scan-entries.ts), JSON.parse only the entries
+ * `relevant` keeps, build the others from their scanned start time, method, URL and status. Gives what
+ * the whole-text path gives for the same bytes — the same entries, entry problems and exporter, and
+ * the same stripped-body count for well-formed entries (tools/har/read.test.ts compares both) — or null
+ * where the scan leaves the document to JSON.parse.
+ */
+function readSelectively(
+  raw: Buffer,
+  from: number,
+  base: { path: string; hash: string; bytes: number },
+  enc: string,
+  opts: ReadOptions,
+  relevant: (method: string, url: string) => boolean,
+): HarSource | null {
+  let scanned;
+  try {
+    scanned = scanHar(raw, from);
+  } catch (e) {
+    if (e instanceof ScanUnsupported) return null;
+    throw e;
+  }
+  const entries: HarEntry[] = [];
+  const entryProblems: EntryProblem[] = [];
+  let strippedBytes = 0;
+  const list = scanned.entries;
+  // The strip's rule (tools/har/strip-bodies.ts, called as parseHarBytes calls it below).
+  const keepUrl = (url: string) => opts.keepBody('POST', url, 400);
+  const minStrip = Math.min(512, opts.maxKeptBodyBytes);
+  for (let i = 0; i < list.length; i++) {
+    const se = list[i];
+    try {
+      // The checks normalizeEntry makes, in its order, with its messages.
+      if (se.shape !== 'object')
+        throw new EntryError(se.shape === 'array' ? 'entry has no request' : 'entry is not an object');
+      if (se.request === 'absent' || se.request === 'other') throw new EntryError('entry has no request');
+      const url = se.request === 'object' ? scannedValue(raw, se.urlStart, se.urlEnd) : undefined;
+      if (typeof url !== 'string' || url.length === 0) throw new EntryError('request has no url');
+      // Bodies the whole-text path strips before JSON.parse are counted the same way.
+      const body = se.bodyBytes;
+      const dropped = body > minStrip && !(body <= opts.maxKeptBodyBytes && keepUrl(url));
+      if (dropped) strippedBytes += body;
+      const method = entryMethod(scannedValue(raw, se.methodStart, se.methodEnd));
+      if (!relevant(method, url)) {
+        const started = scannedValue(raw, se.startedStart, se.startedEnd);
+        entries.push(urlOnlyEntry(i, started, method, url, scannedValue(raw, se.statusStart, se.statusEnd)));
+        continue;
+      }
+      let obj: Record<string, unknown>;
+      try {
+        obj = JSON.parse(bytesToText(raw.subarray(se.start, se.end), 'utf8')) as Record<string, unknown>;
+      } catch {
+        // Something the scan let through (a control character deep in a string): JSON.parse decides,
+        // for the whole document, as the whole-text path does.
+        return null;
+      }
+      if (dropped) {
+        const content = (obj.response as { content?: { text?: unknown } }).content!;
+        content.text = '';
+      }
+      entries.push(normalizeEntry(obj, i, opts.keepBody));
+    } catch (e) {
+      entryProblems.push({
+        index: i,
+        reason: e instanceof EntryError ? e.message : `entry: ${(e as Error).message}`,
+      });
+    }
+  }
+  entries.sort((a, b) => (a.startedMs ?? 0) - (b.startedMs ?? 0) || a.index - b.index);
+  const creator = scannedValue(raw, scanned.creatorStart, scanned.creatorEnd);
+  return {
+    kind: 'har',
+    ...base,
+    exporter: detectExporter({ creator }),
+    encoding: enc,
+    entries,
+    entryProblems,
+    strippedBytes,
+    attachments: [],
   };
 }
 
