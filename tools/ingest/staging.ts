@@ -73,8 +73,16 @@ export function readStaged<T>(dir: string, table: StagingTable): T[] {
 
 /** The same rows as their JSON text (for rows the reader passes on without looking inside). */
 export function readStagedLines(dir: string, table: StagingTable): string[] {
+  return readStagedLineBytes(dir, table).map((b) => b.toString('utf8'));
+}
+
+/**
+ * The staged lines of `table` as bytes (views into each file's buffer): for text that only passes
+ * through, like the report's timelines.
+ */
+export function readStagedLineBytes(dir: string, table: StagingTable): Buffer[] {
   if (!existsSync(dir)) return [];
-  const out: string[] = [];
+  const out: Buffer[] = [];
   for (const f of readdirSync(dir).sort()) {
     if (!f.startsWith(`${table}-`) || !f.endsWith('.ndjson')) continue;
     // Line by line from the bytes (a newline byte is never inside a UTF-8 sequence), not the file as one
@@ -84,7 +92,7 @@ export function readStagedLines(dir: string, table: StagingTable): string[] {
     for (let start = 0; start < buf.length;) {
       let end = buf.indexOf(10, start);
       if (end < 0) end = buf.length;
-      if (end > start) out.push(buf.toString('utf8', start, end));
+      if (end > start) out.push(buf.subarray(start, end));
       start = end + 1;
     }
   }

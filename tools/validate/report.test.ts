@@ -13,22 +13,29 @@ describe('staged timelines pass through the report step as text', () => {
     const har = 'drop/ÆØÅ "quoted" \\ back\\slash\u2028.har';
     const line = staged(har, 'sess"1');
     const t = timelineLine(line);
-    expect(t).toEqual({ har, session: 'sess"1', json: line });
+    expect(t).toEqual({ har, session: 'sess"1', bytes: Buffer.from(line) });
   });
 
   it('renaming rewrites only the capture name: the rest of the text is byte for byte the same', () => {
     const line = staged('storage/abs/web/a.har', 's1', { note: '{"har":"not this one"}' });
     const r = renameTimeline(timelineLine(line), 'web/a "b".har');
-    expect(JSON.parse(r.json)).toEqual({ ...JSON.parse(line), har: 'web/a "b".har' });
-    expect(r.json.endsWith(line.slice(line.indexOf(',"protocol"')))).toBe(true);
+    expect(JSON.parse(r.bytes.toString())).toEqual({ ...JSON.parse(line), har: 'web/a "b".har' });
+    expect(r.bytes.toString().endsWith(line.slice(line.indexOf(',"protocol"')))).toBe(true);
     expect(r.session).toBe('s1');
+  });
+
+  it('renaming a capture whose old name holds multi-byte characters cuts the old head at the right byte', () => {
+    const line = staged('dröp/ÆØÅ.har', 'sé', { note: 'ü' });
+    const r = renameTimeline(timelineLine(Buffer.from(line)), 'web/a.har');
+    expect(JSON.parse(r.bytes.toString())).toEqual({ ...JSON.parse(line), har: 'web/a.har' });
+    expect(r.session).toBe('sé');
   });
 
   it('a timeline in another key order (hand-written staging) is read whole and written in the usual order', () => {
     const odd = JSON.stringify({ session: 's2', events: [], har: 'x.har' });
     const t = timelineLine(odd);
     expect(t.har).toBe('x.har');
-    expect(t.json).toBe(JSON.stringify({ har: 'x.har', session: 's2', events: [] }));
+    expect(t.bytes.toString()).toBe(JSON.stringify({ har: 'x.har', session: 's2', events: [] }));
     expect(renameTimeline(t, 'y.har').har).toBe('y.har');
   });
 
@@ -42,6 +49,6 @@ describe('staged timelines pass through the report step as text', () => {
     writeFileSync(join(dir, 'timeline-w1.ndjson'), staged('a.har', 's1') + '\n');
     const { timelines } = collectRun(dir);
     expect(timelines.map((t) => `${t.har}#${t.session}`)).toEqual(['a.har#s1', 'a.har#s2', 'b.har#s1']);
-    expect(timelines.every((t) => JSON.parse(t.json).har === t.har)).toBe(true);
+    expect(timelines.every((t) => JSON.parse(t.bytes.toString()).har === t.har)).toBe(true);
   });
 });
