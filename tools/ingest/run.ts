@@ -331,6 +331,11 @@ export async function ingest(opts: IngestOptions): Promise<{ summary: IngestSumm
     qRows.close();
   }
   progress.done();
+  // Workers report in whatever order they finish: most beacons first, then by name, so summary.json
+  // is the same from run to run.
+  s.beacons_by_family = Object.fromEntries(
+    Object.entries(s.beacons_by_family).sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])),
+  );
   s.files_seen = s.files_skipped_unchanged + documents;
   const t1 = performance.now();
   s.phases.workers_s = (t1 - t0) / 1000;
