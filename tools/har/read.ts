@@ -169,7 +169,7 @@ const FILE_KEY = Buffer.from('"_file"');
  * The selective reader: scan the structure (tools/har/scan-entries.ts), JSON.parse only the entries
  * `relevant` keeps, build the others from their scanned start time, method, URL and status. Gives what
  * the whole-text path gives for the same bytes — the same entries, entry problems and exporter, and
- * the same stripped-body count for well-formed entries (tools/har/read.test.ts compares both) — or null
+ * the same stripped-body count for well-formed entries (tools/har/scan-entries.test.ts compares both) — or null
  * where the scan leaves the document to JSON.parse.
  */
 function readSelectively(

@@ -71,7 +71,6 @@ const unsupported = (why: string): never => {
   throw new ScanUnsupported(why);
 };
 
-/** The bytes of `b` scanned, and the cursor's helpers; one instance per document. */
 // States of `skip`.
 const VALUE = 0;
 const FIRST_VALUE = 1;
@@ -80,6 +79,7 @@ const KEY = 3;
 const COLON_NEXT = 4;
 const AFTER = 5;
 
+/** The bytes of `b` scanned, and the cursor's helpers; one instance per document. */
 class Scanner {
   private readonly stack = new Uint8Array(MAX_DEPTH);
   constructor(private readonly b: Buffer) {}
