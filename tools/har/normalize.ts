@@ -100,6 +100,13 @@ export function entryStatus(raw: unknown): number {
   return typeof raw === 'number' ? raw : Number(raw ?? 0) || 0;
 }
 
+/** `startedDateTime` as the exporter wrote it (when a string) and as epoch ms (null when unparseable). */
+function startTime(raw: unknown): Pick<HarEntry, 'startedDateTime' | 'startedMs'> {
+  const started = typeof raw === 'string' ? raw : null;
+  const ms = started ? Date.parse(started) : NaN;
+  return { startedDateTime: started, startedMs: Number.isFinite(ms) ? ms : null };
+}
+
 /**
  * An entry read only up to its URL (see `urlOnly`): what normalizeEntry returns for entries the caller
  * rules out, and what the selective reader (tools/har/read.ts) builds from the scanned fields alone.
@@ -111,12 +118,9 @@ export function urlOnlyEntry(
   url: string,
   statusRaw: unknown,
 ): HarEntry {
-  const started = typeof startedRaw === 'string' ? startedRaw : null;
-  const startedMs = started ? Date.parse(started) : NaN;
   return {
     index,
-    startedDateTime: started,
-    startedMs: Number.isFinite(startedMs) ? startedMs : null,
+    ...startTime(startedRaw),
     method,
     url,
     httpVersion: null,
@@ -153,11 +157,9 @@ export function normalizeEntry(
   if (typeof url !== 'string' || url.length === 0) throw new EntryError('request has no url');
   const method = entryMethod(req.method);
   const res = (e.response ?? {}) as Record<string, unknown>;
-  const status = entryStatus(res.status);
-  const started = typeof e.startedDateTime === 'string' ? e.startedDateTime : null;
-  const startedMs = started ? Date.parse(started) : NaN;
   if (relevant !== undefined && !relevant(method, url))
     return urlOnlyEntry(index, e.startedDateTime, method, url, res.status);
+  const status = entryStatus(res.status);
 
   const reqHeaders = headerMap(req.headers);
   const post = req.postData as Record<string, unknown> | undefined;
@@ -177,8 +179,7 @@ export function normalizeEntry(
 
   const out: HarEntry = {
     index,
-    startedDateTime: started,
-    startedMs: Number.isFinite(startedMs) ? startedMs : null,
+    ...startTime(e.startedDateTime),
     method,
     url,
     httpVersion: typeof req.httpVersion === 'string' ? req.httpVersion : null,

@@ -14,7 +14,7 @@ import { bytesToText, detectEncoding } from './decode-text.js';
 import { EntryError, detectExporter, entryMethod, normalizeEntry, urlOnlyEntry } from './normalize.js';
 import { ScanUnsupported, scanHar, scannedValue } from './scan-entries.js';
 import { ScratchBuffer, readFileInto } from './scratch.js';
-import { stripResponseBodies } from './strip-bodies.js';
+import { dropsBody, stripResponseBodies, type StripOptions } from './strip-bodies.js';
 import type { ExporterName, HarEntry } from './types.js';
 
 export type QuarantineReason =
@@ -106,12 +106,7 @@ export function parseHarBytes(
   if (enc === 'utf8' || enc === 'utf8-bom') {
     // Keep small bodies only where decoders need them (the keepBody predicate, by URL); drop the rest
     // before JSON.parse, which otherwise spends most of its time copying them.
-    const s = stripResponseBodies(raw, {
-      maxKeep: opts.maxKeptBodyBytes,
-      minStrip: 512,
-      keepUrl: (url) => opts.keepBody('POST', url, 400),
-      scratch: strippedScratch,
-    });
+    const s = stripResponseBodies(raw, { ...stripOptions(opts), scratch: strippedScratch });
     buf = s.buf;
     strippedBytes = s.removedBytes;
   }
@@ -162,6 +157,18 @@ export function parseHarBytes(
   };
 }
 
+/**
+ * Which response bodies both readers drop: small ones never; up to `maxKeptBodyBytes` where a decoder may
+ * need them (keepBody by URL, asked as for the widest case: a POST answered with an error); none above.
+ */
+function stripOptions(opts: ReadOptions): StripOptions {
+  return {
+    maxKeep: opts.maxKeptBodyBytes,
+    minStrip: 512,
+    keepUrl: (url) => opts.keepBody('POST', url, 400),
+  };
+}
+
 // A `_file` attachment (Playwright's zipped HARs) anywhere: the whole-text reader lists and loads them.
 const FILE_KEY = Buffer.from('"_file"');
 
@@ -191,9 +198,7 @@ function readSelectively(
   const entryProblems: EntryProblem[] = [];
   let strippedBytes = 0;
   const list = scanned.entries;
-  // The strip's rule (tools/har/strip-bodies.ts, called as parseHarBytes calls it below).
-  const keepUrl = (url: string) => opts.keepBody('POST', url, 400);
-  const minStrip = Math.min(512, opts.maxKeptBodyBytes);
+  const strip = stripOptions(opts);
   for (let i = 0; i < list.length; i++) {
     const se = list[i];
     try {
@@ -204,9 +209,8 @@ function readSelectively(
       const url = se.request === 'object' ? scannedValue(raw, se.urlStart, se.urlEnd) : undefined;
       if (typeof url !== 'string' || url.length === 0) throw new EntryError('request has no url');
       // Bodies the whole-text path strips before JSON.parse are counted the same way.
-      const body = se.bodyBytes;
-      const dropped = body > minStrip && !(body <= opts.maxKeptBodyBytes && keepUrl(url));
-      if (dropped) strippedBytes += body;
+      const dropped = se.bodyBytes >= 0 && dropsBody(se.bodyBytes, () => url, strip);
+      if (dropped) strippedBytes += se.bodyBytes;
       const method = entryMethod(scannedValue(raw, se.methodStart, se.methodEnd));
       if (!relevant(method, url)) {
         const started = scannedValue(raw, se.startedStart, se.startedEnd);

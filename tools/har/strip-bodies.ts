@@ -61,10 +61,18 @@ export interface StripOptions {
   scratch?: ScratchBuffer;
 }
 
+/**
+ * Whether a response body of `len` bytes is dropped (the one rule: the selective reader in read.ts counts
+ * and drops bodies by it too). `urlOf` gives the entry's request URL, asked for only when it decides.
+ */
+export function dropsBody(len: number, urlOf: () => string, o: StripOptions): boolean {
+  const minStrip = o.keepUrl ? Math.min(o.minStrip ?? 512, o.maxKeep) : o.maxKeep;
+  if (len <= minStrip) return false;
+  return !(len <= o.maxKeep && o.keepUrl !== undefined && o.keepUrl(urlOf()));
+}
+
 export function stripResponseBodies(buf: Buffer, maxKeepOrOpts: number | StripOptions): StripResult {
   const o: StripOptions = typeof maxKeepOrOpts === 'number' ? { maxKeep: maxKeepOrOpts } : maxKeepOrOpts;
-  const maxKeep = o.maxKeep;
-  const minStrip = o.keepUrl ? Math.min(o.minStrip ?? 512, maxKeep) : maxKeep;
   const parts: Buffer[] = [];
   let last = 0;
   let pos = 0;
@@ -95,14 +103,11 @@ export function stripResponseBodies(buf: Buffer, maxKeepOrOpts: number | StripOp
     const end = stringEnd(buf, i);
     if (end < 0) break; // truncated file: let JSON.parse report it
     const len = end - i - 1;
-    if (len > minStrip) {
-      const needed = len <= maxKeep && o.keepUrl !== undefined && o.keepUrl(precedingUrl(buf, k) ?? '');
-      if (!needed) {
-        parts.push(buf.subarray(last, i + 1));
-        last = end; // keep the closing quote
-        removed += end - i - 1;
-        stripped++;
-      }
+    if (dropsBody(len, () => precedingUrl(buf, k) ?? '', o)) {
+      parts.push(buf.subarray(last, i + 1));
+      last = end; // keep the closing quote
+      removed += end - i - 1;
+      stripped++;
     }
     pos = end + 1;
   }
