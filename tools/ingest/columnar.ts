@@ -57,12 +57,25 @@ function appenderFor(type: string): Append {
   }
 }
 
+/**
+ * One producer's staging: rows go straight into an open appender on the worker's DuckDB table while that
+ * part has room (`direct`), and into column arrays (`cols`) only when it has none: before `open`, or past
+ * `partRows` rows within one batch (one huge capture). Appending at once lets each capture's values die
+ * young: buffered in arrays until the flush, every value of up to 10 k rows survived several scavenges of
+ * the worker's young generation and was copied each time (docs/measured.md, "Staging straight into the
+ * appender").
+ */
 interface Batch {
   producer: RowProducer;
   names: string[];
-  cols: unknown[][];
+  put: Append[];
   /** Per column: JSON type (its values are kept as their JSON text from `add` on). */
   json: boolean[];
+  appender: DuckDBAppender | null;
+  /** Rows in the open appender's table (the part being filled). */
+  direct: number;
+  cols: unknown[][];
+  /** Rows waiting in `cols`, written as parts after the direct one. */
   rows: number;
 }
 
@@ -83,21 +96,39 @@ export class ColumnarStager {
       return {
         producer: p,
         names,
-        cols: names.map(() => []),
+        put: names.map((c) => appenderFor(p.columns[c])),
         json: names.map((n) => p.columns[n] === 'JSON'),
+        appender: null,
+        direct: 0,
+        cols: names.map(() => []),
         rows: 0,
       };
     });
   }
 
+  /** Open the worker's DuckDB and an appender per table, so that `add` appends straight away. */
+  async open(): Promise<void> {
+    const con = await this.connection();
+    for (const b of this.batches) if (!b.appender) b.appender = await this.freshTable(con, b);
+  }
+
   /**
-   * Collect one capture's rows, column by column (no DuckDB call). JSON columns are kept as their text,
-   * not as the envelope objects: up to FLUSH_ROWS rows wait here, and holding their params/dims object
-   * graphs made every major GC of the worker mark them (read, decode and staging all paid for it).
+   * Collect one capture's rows (no async call): appended to the open part while it has room, else kept as
+   * columns. JSON columns are kept as their text, not as the envelope objects.
    */
   add(c: Capture): void {
     for (const b of this.batches)
       for (const row of b.producer.rows(c)) {
+        const a = b.appender;
+        if (a && b.direct < this.partRows) {
+          for (let i = 0; i < b.names.length; i++) {
+            const v = row[b.names[i]];
+            b.put[i](a, b.json[i] && !isNull(v) ? JSON.stringify(v) : v);
+          }
+          a.endRow();
+          b.direct++;
+          continue;
+        }
         for (let i = 0; i < b.names.length; i++) {
           const v = row[b.names[i]];
           b.cols[i].push(b.json[i] && !isNull(v) ? JSON.stringify(v) : v);
@@ -108,12 +139,48 @@ export class ColumnarStager {
 
   /** Rows collected and not yet written (the largest table's count). */
   pending(): number {
-    return Math.max(0, ...this.batches.map((b) => b.rows));
+    return Math.max(0, ...this.batches.map((b) => b.direct + b.rows));
   }
 
-  /** Write what was collected as one Parquet file per table, then start empty. */
-  async flush(): Promise<void> {
-    if (!this.batches.some((b) => b.rows)) return;
+  /**
+   * Write what was collected as Parquet files (parts of at most `partRows` rows per table), then start
+   * empty with a fresh appender per table (none after `close`).
+   */
+  async flush(reopen = true): Promise<void> {
+    if (!this.batches.some((b) => b.direct + b.rows)) return;
+    const con = await this.connection();
+    // Part numbers only grow, so the loader's glob reads every table's parts in the order they were
+    // written; a table's direct part comes before the rows that overflowed it.
+    const n = this.part;
+    for (const b of this.batches) {
+      if (!b.direct && !b.rows) continue;
+      let k = n;
+      if (b.direct) {
+        b.appender!.closeSync();
+        b.appender = null;
+        await this.copyPart(con, b, k++);
+        b.direct = 0;
+      }
+      for (let from = 0; from < b.rows; from += this.partRows) {
+        b.appender?.closeSync();
+        const a = await this.freshTable(con, b);
+        const to = Math.min(b.rows, from + this.partRows);
+        for (let r = from; r < to; r++) {
+          for (let i = 0; i < b.put.length; i++) b.put[i](a, b.cols[i][r]);
+          a.endRow();
+        }
+        a.closeSync();
+        b.appender = null;
+        await this.copyPart(con, b, k++);
+      }
+      b.cols = b.names.map(() => []);
+      b.rows = 0;
+      this.part = Math.max(this.part, k);
+    }
+    if (reopen) await this.open();
+  }
+
+  private async connection(): Promise<DuckDBConnection> {
     if (!this.db) {
       // One thread, small memory: the worker's core is the one doing the decoding. 128 MB holds a part of
       // PART_ROWS events with room to spare.
@@ -125,37 +192,31 @@ export class ColumnarStager {
       });
       this.db = { instance, con: await instance.connect() };
     }
-    const con = this.db.con;
-    // Parts of at most PART_ROWS rows: one capture can hold more than a flush's worth (a soak test's HAR
-    // of 35 k beacons ran this DuckDB out of its 128 MB in one part). Part numbers only grow, so the
-    // loader's glob reads every table's parts in the order they were written.
-    const n = this.part;
-    for (const b of this.batches) {
-      if (!b.rows) continue;
-      const t = b.producer.table;
-      const put = b.names.map((c) => appenderFor(b.producer.columns[c]));
-      for (let from = 0, k = n; from < b.rows; from += this.partRows, k++) {
-        await con.run(`DROP TABLE IF EXISTS "${t}"`);
-        await con.run(createTableSql(`"${t}"`, b.producer.columns));
-        const a = await con.createAppender(t);
-        const to = Math.min(b.rows, from + this.partRows);
-        for (let r = from; r < to; r++) {
-          for (let i = 0; i < put.length; i++) put[i](a, b.cols[i][r]);
-          a.endRow();
-        }
-        a.closeSync();
-        const file = join(this.dir, `${t}-${this.workerId}-${String(k).padStart(5, '0')}.parquet`);
-        await con.run(`COPY "${t}" TO ${sqlString(file)} (FORMAT parquet, COMPRESSION uncompressed)`);
-        await con.run(`DROP TABLE "${t}"`);
-        this.part = Math.max(this.part, k + 1);
-      }
-      b.cols = b.names.map(() => []);
-      b.rows = 0;
-    }
+    return this.db.con;
+  }
+
+  /** An empty table for the producer's next part, and an appender on it. */
+  private async freshTable(con: DuckDBConnection, b: Batch): Promise<DuckDBAppender> {
+    const t = b.producer.table;
+    await con.run(`DROP TABLE IF EXISTS "${t}"`);
+    await con.run(createTableSql(`"${t}"`, b.producer.columns));
+    return con.createAppender(t);
+  }
+
+  /** COPY the producer's table (its appender closed) to part `k`, then drop it. */
+  private async copyPart(con: DuckDBConnection, b: Batch, k: number): Promise<void> {
+    const t = b.producer.table;
+    const file = join(this.dir, `${t}-${this.workerId}-${String(k).padStart(5, '0')}.parquet`);
+    await con.run(`COPY "${t}" TO ${sqlString(file)} (FORMAT parquet, COMPRESSION uncompressed)`);
+    await con.run(`DROP TABLE "${t}"`);
   }
 
   async close(): Promise<void> {
-    await this.flush();
+    await this.flush(false);
+    for (const b of this.batches) {
+      b.appender?.closeSync();
+      b.appender = null;
+    }
     if (this.db) {
       this.db.con.closeSync();
       this.db.instance.closeSync();

@@ -32,6 +32,7 @@ process.on('message', async (msg: Msg) => {
       if (msg.shapeModel !== undefined) setShapeModel(msg.shapeModel);
       const { validator, learner } = await loadStages(msg.validate, msg.stageData);
       sink = new IngestSink(msg.stagingDir, msg.workerId, msg.ctx, validator, learner);
+      await sink.open();
       process.send!({ type: 'ready' });
     } else if (msg.type === 'batch') {
       const reports = msg.files.flatMap((f) => sink!.handle(f));
