@@ -10,6 +10,7 @@ import {
   allLabelingFunctions,
   orderLearnRows,
   parseLearnRows,
+  readLearnRows,
   renameHar,
   type LearnRow,
 } from './learn-rows.js';
@@ -43,8 +44,11 @@ describe('learn rows staged by the ingest workers', () => {
     const expanded = expandInputs([hars], ROOT);
     const name = displayNames(expanded, ROOT);
     names = expanded.map((f) => ({ abs: f.abs, rel: f.rel }));
+    // What the learning step reads (line by line, repeated strings interned) equals a plain parse.
+    const read = readLearnRows(drop.staging);
+    expect(read).toEqual(parseLearnRows(readStaged(drop.staging, 'learn_session')));
     staged = orderLearnRows(
-      parseLearnRows(readStaged(drop.staging, 'learn_session')).map((r) => renameHar(r, name(r.har))),
+      read.map((r) => renameHar(r, name(r.har))),
       expanded.map((f) => f.rel),
     );
     known = readStaged<SessionRow>(drop.staging, 'session_row').map((r) => ({

@@ -15,6 +15,7 @@ import { Verdict, type SessionRow } from '../validate/outputs.js';
 import type { RulePack } from '../validate/pack.js';
 import { sessionFeatures, type SessionFeatures } from './features.js';
 import { keyInfo } from './signals.js';
+import { readStagedLineBytes } from '../ingest/staging.js';
 
 /** The validator's word on one session: a sessions.jsonl row's verdict fields. */
 type SessionVerdicts = Pick<SessionRow, 'verdict' | 'rules' | 'codes'>;
@@ -175,11 +176,50 @@ export function captureLearner(pack: RulePack): {
   };
 }
 
-/** Every learn row a run's workers staged (all workers' files), checked against the schema. */
+/** Learn rows read back from staging (or any JSON), checked against the schema. */
 export function parseLearnRows(raw: readonly unknown[]): LearnRow[] {
-  return raw.map((r, i) => {
-    const p = LearnRow.safeParse(r);
-    if (!p.success) throw new Error(`staged learn row ${i} is malformed: ${p.error.issues[0]?.message}`);
-    return p.data;
+  return raw.map(parseLearnRow);
+}
+
+function parseLearnRow(r: unknown, i: number): LearnRow {
+  const p = LearnRow.safeParse(r);
+  if (!p.success) throw new Error(`staged learn row ${i} is malformed: ${p.error.issues[0]?.message}`);
+  return p.data;
+}
+
+/**
+ * Every learn row a run's workers staged (all workers' files), parsed and checked one line at a time,
+ * with the string lists that repeat from session to session interned: the sessions of one SDK send the
+ * same keys, type keys, hosts and event types, which were half of each row's text and, one copy per
+ * row, most of what the learning process's young generation had to copy while it read them
+ * (docs/measured.md, "The learning step's read").
+ */
+export function readLearnRows(dir: string): LearnRow[] {
+  const pool = new Map<string, string>();
+  const intern = (list: unknown): void => {
+    if (!Array.isArray(list)) return;
+    for (let i = 0; i < list.length; i++) {
+      const v: unknown = list[i];
+      if (typeof v !== 'string') continue;
+      const same = pool.get(v);
+      if (same === undefined) pool.set(v, v);
+      else list[i] = same;
+    }
+  };
+  return readStagedLineBytes(dir, 'learn_session').map((line, i) => {
+    const r = JSON.parse(line.toString('utf8')) as Partial<LearnRow> | null;
+    if (r && typeof r === 'object') {
+      intern(r.types);
+      intern(r.param_keys);
+      intern(r.codes);
+      const sig = r.features?.signals;
+      if (sig && typeof sig === 'object') {
+        intern(sig.keys);
+        intern(sig.typeKeys);
+        intern(sig.hosts);
+        intern(sig.bigrams);
+      }
+    }
+    return parseLearnRow(r, i);
   });
 }

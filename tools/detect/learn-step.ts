@@ -7,9 +7,8 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import { displayNames, expandInputs } from '../har/inputs.js';
-import { readStaged } from '../ingest/staging.js';
 import { loadRulePack, type RulePack } from '../validate/pack.js';
-import { orderLearnRows, parseLearnRows, renameHar, type LearnRow } from './learn-rows.js';
+import { orderLearnRows, readLearnRows, renameHar, type LearnRow } from './learn-rows.js';
 import { learnForRun } from './run-learn.js';
 
 /** What the step is told when it starts (before the workers have staged anything). */
@@ -53,7 +52,7 @@ function stagedLearnRows(
   name: (stored: string) => string,
 ): LearnRow[] | Error {
   try {
-    const rows = parseLearnRows(readStaged(dir, 'learn_session')).map((r) => renameHar(r, name(r.har)));
+    const rows = readLearnRows(dir).map((r) => renameHar(r, name(r.har)));
     return orderLearnRows(rows, order);
   } catch (e) {
     return e instanceof Error ? e : new Error(String(e));
