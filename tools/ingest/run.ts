@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { GoblinConfig } from '../config/index.js';
 import { createProgress } from '../cli/progress.js';
-import { expandInputs, inShard, parseShard, storedPath } from '../har/index.js';
+import { expandInputs, inShard, parseShard, storedPath, type InputFile } from '../har/index.js';
 import { openStore, queryRows, type Store } from '../store/index.js';
 import { discardPart, exportRun, finishStagedExport, repairLake, writeStagedPart } from '../store/lake.js';
 import { EVENT_COLUMNS } from '../store/ddl.js';
@@ -172,7 +172,9 @@ async function alongside(work: () => Promise<void>, storing: Promise<unknown>): 
 }
 
 /** Ingest HAR inputs into the store (and optionally validate them on the way). */
-export async function ingest(opts: IngestOptions): Promise<{ summary: IngestSummary; store: Store }> {
+export async function ingest(
+  opts: IngestOptions,
+): Promise<{ summary: IngestSummary; store: Store; inputs: InputFile[] }> {
   const t0 = performance.now();
   const root = opts.root ?? process.cwd();
   const cfg = opts.config;
@@ -184,7 +186,8 @@ export async function ingest(opts: IngestOptions): Promise<{ summary: IngestSumm
       .slice(0, 17) + `-${process.pid}`;
   const shard = parseShard(opts.shard);
   // Shards hash the input-relative name; the store keeps the root-relative path (no collisions).
-  const all = expandInputs(opts.inputs, root)
+  const inputs = expandInputs(opts.inputs, root);
+  const all = inputs
     .filter((f) => inShard(f.rel, shard))
     .map((f) => ({ ...f, rel: storedPath(f.abs, root) }));
   const store = await openStore(resolve(root, cfg.storage.db_file));
@@ -353,5 +356,5 @@ export async function ingest(opts: IngestOptions): Promise<{ summary: IngestSumm
   s.parse_success_rate = denom === 0 ? 1 : s.files_parsed / denom;
   if (!opts.keepStaging) rmSync(stagingDir, { recursive: true, force: true });
   s.seconds = (performance.now() - t0) / 1000;
-  return { summary: s, store };
+  return { summary: s, store, inputs };
 }

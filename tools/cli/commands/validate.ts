@@ -38,7 +38,7 @@ async function validateInputs(ctx: CommandContext, outDir: string, opts: { learn
   const { ingest } = await import('../../ingest/run.js');
   const { collectRun, renameTimeline, writeRunOutputs } = await import('../../validate/report.js');
   const { loadRulePack } = await import('../../validate/pack.js');
-  const { displayNames, expandInputs, inputRoots } = await import('../../har/inputs.js');
+  const { displayNames, inputRoots } = await import('../../har/inputs.js');
   const { runGate } = await import('../gate.js');
   const root = process.cwd();
   const specsDir = ctx.config.validate.specs_dir;
@@ -58,7 +58,11 @@ async function validateInputs(ctx: CommandContext, outDir: string, opts: { learn
         pack,
       )
     : null;
-  const { summary: stored, store } = await ingest({
+  const {
+    summary: stored,
+    store,
+    inputs: expanded,
+  } = await ingest({
     inputs: ctx.positionals,
     config: ctx.config,
     shard: ctx.values.shard as string | undefined,
@@ -71,10 +75,14 @@ async function validateInputs(ctx: CommandContext, outDir: string, opts: { learn
     learning?.abort();
     throw e;
   });
-  store.close();
+  // Closed once the report is written, while the learning process finishes (closing checkpoints the
+  // store: ~0.2 s that no longer sits between the workers and the report).
+  let open = true;
+  const closeStore = () => {
+    if (open) (store.close(), (open = false));
+  };
   // The store names captures by their root-relative path; the run's outputs by the input-relative name
   // (what the reproduce commands and the learning layer resolve against the inputs).
-  const expanded = expandInputs(ctx.positionals, root);
   const name = displayNames(expanded, root);
   const ing = {
     ...stored,
@@ -111,9 +119,11 @@ async function validateInputs(ctx: CommandContext, outDir: string, opts: { learn
       },
     });
     // The learning process reads the staged learn rows: the folder goes once it is done.
+    closeStore();
     const learnMessage = (await learning?.done()) ?? null;
     return { ing, pack, status, learnMessage, ...out };
   } finally {
+    closeStore();
     // A report that failed to write still waits for the learning process before the folder goes.
     await learning?.done();
     rmSync(ing.staging_dir, { recursive: true, force: true });
