@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLearnStep } from './learn-process.js';
 import { prepareLearnStep, type LearnStepInit } from './learn-step.js';
 import { packAndConfig, stageDrop } from './testing.js';
+import { loadSpecs } from '../spec/index.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 // The learning outputs that depend on the rows only (learn-summary.json and drift-profile.json carry
@@ -36,7 +37,9 @@ describe('the learning step in its own process', () => {
 
   it('writes what the in-process step writes, from the rows the workers staged', async () => {
     const here = await prepareLearnStep(init('in-process'), pack).run(staging);
-    const step = startLearnStep(init('process'), pack);
+    // The process gets the specs the parent read (as `goblin run` sends them), checked there again.
+    const specs = loadSpecs(join(ROOT, 'specs'), ROOT);
+    const step = startLearnStep({ ...init('process'), specs }, pack);
     step.begin(staging);
     const message = await step.done();
     expect(message).toMatch(/^learning layer: \d+ sessions labelled/);

@@ -2,6 +2,7 @@ import { cpus } from 'node:os';
 import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { GoblinConfig } from '../config/index.js';
+import type { SpecFiles } from '../spec/index.js';
 import { createProgress } from '../cli/progress.js';
 import { expandInputs, inShard, parseShard, storedPath, type InputFile } from '../har/index.js';
 import { openStore, queryRows, type Store } from '../store/index.js';
@@ -24,7 +25,7 @@ export interface IngestOptions {
   shard?: string;
   quiet?: boolean;
   /** Run the validator inside the workers (goblin run / validate). Re-reads every input file. */
-  validate?: { specsDir: string; learn?: boolean } | null;
+  validate?: { specsDir: string; learn?: boolean; specs?: SpecFiles } | null;
   workers?: number;
   /** Keep the staging folder (validate reads findings and timelines from it). */
   keepStaging?: boolean;
@@ -308,6 +309,7 @@ export async function ingest(
           root,
           cnames: ctx.cnames,
           learn: opts.validate.learn === true,
+          ...(opts.validate.specs ? { specs: opts.validate.specs } : {}),
         }
       : null,
     onReports,

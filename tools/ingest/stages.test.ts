@@ -6,6 +6,7 @@ import { GoblinConfig } from '../config/index.js';
 import { loadDictionaryTypes } from '../dictionary/files.js';
 import { fileContext } from '../validate/files.js';
 import { harDoc, hb, pageView, aaMediaStart } from '../validate/testing/index.js';
+import { loadSpecs } from '../spec/index.js';
 import { processFile } from './process-file.js';
 import { loadStages, prepareStageData } from './stages.js';
 
@@ -69,5 +70,25 @@ describe('ingest stages (validation inside the workers)', () => {
     expect(shared).toEqual(own);
     // A plain ingest validates nothing and reads nothing.
     expect(await prepareStageData(null)).toBeNull();
+  });
+
+  it('hands the workers the specs the parent read: checked again, not parsed again, and used as sent', async () => {
+    const capture = cnameCapture();
+    const base = { specsDir, root, cnames: GoblinConfig.parse({}).hosts.cname_allowlist };
+    const read = loadSpecs(specsDir, root);
+    // Sent through IPC as JSON: the same verdicts as a worker that reads the folder itself.
+    const sent = JSON.parse(JSON.stringify(read)) as typeof read;
+    const shared = (await loadStages({ ...base, specs: sent })).validator!;
+    expect(shared.validate(capture)).toEqual((await loadStages(base)).validator!.validate(capture));
+    expect(codes(shared.validate(capture))).toContain('HOST_UNEXPECTED');
+    // The specs sent win over the folder: without the host rule's spec nothing says HOST_UNEXPECTED.
+    const hostRule = read.specs.filter((s) => s.spec.fail_codes.includes('HOST_UNEXPECTED' as never));
+    expect(hostRule.length).toBeGreaterThan(0);
+    const fewer = { ...sent, specs: sent.specs.filter((s) => !hostRule.some((h) => h.path === s.path)) };
+    const without = (await loadStages({ ...base, specs: fewer })).validator!;
+    expect(codes(without.validate(capture))).not.toContain('HOST_UNEXPECTED');
+    // What arrives is checked against the spec schema: a broken message is an error, not a silent pack.
+    const broken = { ...sent, specs: [{ ...sent.specs[0], spec: { ...sent.specs[0].spec, severity: 7 } }] };
+    await expect(loadStages({ ...base, specs: broken })).rejects.toThrow();
   });
 });

@@ -1,4 +1,5 @@
 import type { GoblinConfig } from '../config/index.js';
+import type { SpecFiles } from '../spec/index.js';
 import type { CaptureLearner, CaptureValidator } from './sink.js';
 
 /** What runs beside ingest while each capture is in memory (`goblin validate` / `goblin run`). */
@@ -9,6 +10,11 @@ export interface StageSpec {
   cnames: GoblinConfig['hosts']['cname_allowlist'];
   /** Also build the learning step's rows (LF votes, features: tools/detect/learn-rows.ts) — `goblin run`. */
   learn?: boolean;
+  /**
+   * The specs as the parent read them: each worker checks them against the schema again instead of
+   * parsing the YAML again. Read from `specsDir` when absent.
+   */
+  specs?: SpecFiles;
 }
 
 /**
@@ -39,9 +45,11 @@ export async function loadStages(
 ): Promise<{ validator: CaptureValidator | null; learner: CaptureLearner | null }> {
   if (!v) return { validator: null, learner: null };
   const { captureValidator } = await import('../validate/index.js');
+  const { checkedSpecFiles } = await import('../spec/index.js');
   const validator = captureValidator(v.specsDir, v.root, {
     cnames: v.cnames,
     ...(data ? { dictionary: new Map(data.dictionary) } : {}),
+    ...(v.specs ? { specs: checkedSpecFiles(v.specs) } : {}),
   });
   if (!v.learn) return { validator, learner: null };
   const { captureLearner } = await import('../detect/learn-rows.js');

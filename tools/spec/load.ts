@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import YAML from 'yaml';
+import { z } from 'zod';
 import { listFiles } from '../util/files.js';
 import { Spec, type LoadedSpec } from './schema.js';
 
@@ -44,11 +45,27 @@ export function parseSpecText(source: string, path: string): { spec?: LoadedSpec
   return { spec: { spec: parsed.data, path, source }, errors: [] };
 }
 
+/** What `loadSpecs` read: the specs that parsed, and every error. */
+export interface SpecFiles {
+  specs: LoadedSpec[];
+  errors: SpecLoadError[];
+}
+
+/**
+ * Specs another process read and sent (a `goblin run` parent to its workers and learning process): each
+ * child checked them against the schema again instead of parsing the YAML again (~0.13 s per process).
+ */
+const SpecFilesData = z.object({
+  specs: z.array(z.object({ spec: Spec, path: z.string(), source: z.string() })),
+  errors: z.array(z.object({ path: z.string(), line: z.number().nullable(), message: z.string() })),
+});
+
+export function checkedSpecFiles(data: unknown): SpecFiles {
+  return SpecFilesData.parse(data);
+}
+
 /** Load every spec under `dir` (recursively); the README and non-YAML files are ignored. */
-export function loadSpecs(
-  dir: string,
-  root = process.cwd(),
-): { specs: LoadedSpec[]; errors: SpecLoadError[] } {
+export function loadSpecs(dir: string, root = process.cwd()): SpecFiles {
   const specs: LoadedSpec[] = [];
   const errors: SpecLoadError[] = [];
   const seen = new Map<string, string>();

@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import type { GoblinConfig } from '../config/index.js';
 import { loadDictionaryTypes } from '../dictionary/files.js';
 import type { CaptureValidator } from '../ingest/sink.js';
+import type { SpecFiles } from '../spec/index.js';
 import { loadRulePack, type RulePack } from './pack.js';
 import { validateCapture } from './validate.js';
 
@@ -21,6 +22,8 @@ export interface ValidatorContext {
   cnames: GoblinConfig['hosts']['cname_allowlist'];
   /** param → type (`loadDictionaryTypes`); read from `<root>/dictionary` when absent. */
   dictionary?: Map<string, string>;
+  /** The specs as the parent read them (checked again by the caller); read from `specsDir` when absent. */
+  specs?: SpecFiles;
 }
 
 /** The validator the ingest workers use: loads the pack once, validates each capture in memory. */
@@ -29,7 +32,7 @@ export function captureValidator(
   root: string,
   vctx: ValidatorContext,
 ): CaptureValidator & { pack: RulePack } {
-  const pack = loadRulePack(specsDir, root);
+  const pack = loadRulePack(specsDir, root, vctx.specs);
   const cnames = vctx.cnames;
   // Param types for `params.type_mismatch` rules scoped with `requires.dict` (dictionary/<sdk>/<param>.yaml).
   const dictionary = vctx.dictionary ?? loadDictionaryTypes(resolve(root, 'dictionary'));

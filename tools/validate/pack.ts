@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { loadSpecs, type LoadedSpec, type SpecLoadError } from '../spec/index.js';
+import { loadSpecs, type LoadedSpec, type SpecFiles, type SpecLoadError } from '../spec/index.js';
 import type { Session } from '../session/index.js';
 import { checkFor } from './checks/index.js';
 import { compareSpecificity, describeScope, matchScope, specificity } from './scope.js';
@@ -56,9 +56,11 @@ export function buildPack(specs: LoadedSpec[], errors: SpecLoadError[] = []): Ru
   return { specs, byCheck, errors };
 }
 
-export function loadRulePack(specsDir: string, root = process.cwd()): RulePack {
-  const { specs, errors } = loadSpecs(specsDir, root);
-  return buildPack(specs, errors);
+/** The rule pack of `specsDir`, or of the specs already `read` from it (by another process). */
+export function loadRulePack(specsDir: string, root = process.cwd(), read?: SpecFiles): RulePack {
+  const { specs, errors } = read ?? loadSpecs(specsDir, root);
+  // buildPack adds its own errors to the list: never to the caller's.
+  return buildPack(specs, [...errors]);
 }
 
 export interface Decision {

@@ -38,11 +38,15 @@ async function validateInputs(ctx: CommandContext, outDir: string, opts: { learn
   const { ingest } = await import('../../ingest/run.js');
   const { collectRun, renameTimeline, writeRunOutputs } = await import('../../validate/report.js');
   const { loadRulePack } = await import('../../validate/pack.js');
+  const { loadSpecs } = await import('../../spec/index.js');
   const { displayNames, inputRoots } = await import('../../har/inputs.js');
   const { runGate } = await import('../gate.js');
   const root = process.cwd();
   const specsDir = ctx.config.validate.specs_dir;
-  const pack = loadRulePack(resolve(root, specsDir), root);
+  // Read once here and sent to the workers and the learning process, which check them again but do not
+  // parse the YAML again.
+  const specs = loadSpecs(resolve(root, specsDir), root);
+  const pack = loadRulePack(resolve(root, specsDir), root, specs);
   if (pack.errors.length) {
     for (const e of pack.errors.slice(0, 10))
       ctx.err(`spec error: ${e.path}${e.line ? `:${e.line}` : ''}: ${e.message}`);
@@ -54,7 +58,7 @@ async function validateInputs(ctx: CommandContext, outDir: string, opts: { learn
   // the store and this process writes the report (tools/detect/learn-process.ts).
   const learning = opts.learn
     ? (await import('../../detect/learn-process.js')).startLearnStep(
-        { inputs: ctx.positionals, root, specsDir, outDir },
+        { inputs: ctx.positionals, root, specsDir, outDir, specs },
         pack,
       )
     : null;
@@ -68,7 +72,7 @@ async function validateInputs(ctx: CommandContext, outDir: string, opts: { learn
     shard: ctx.values.shard as string | undefined,
     workers: (ctx.values.workers as number | undefined) || undefined,
     quiet: ctx.quiet,
-    validate: { specsDir, learn: opts.learn === true },
+    validate: { specsDir, learn: opts.learn === true, specs },
     keepStaging: true,
     ...(learning ? { whileStoring: async (sofar) => learning.begin(sofar.staging_dir) } : {}),
   }).catch((e: unknown) => {
