@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, mkdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { builtinModules } from 'node:module';
+import { mkdtempSync, mkdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -85,6 +86,20 @@ describe('bundleModule', () => {
     const r = await ingestWorkerBundle();
     expect(r.reason).toBeUndefined();
     expect(r.file).toMatch(/tools[/\\]\.bundle[/\\]ingest-worker\.mjs$/);
+  });
+
+  it('carries the packages it uses, and leaves only native addons to load from node_modules', async () => {
+    const r = await ingestWorkerBundle();
+    const text = readFileSync(r.file!, 'utf8');
+    // Package imports left in the bundle (Node's own modules aside): none.
+    const imported = [...text.matchAll(/^import .* from "([^"]+)";$/gm)].map((m) => m[1]);
+    expect(imported.filter((p) => !p.startsWith('node:') && !builtinModules.includes(p))).toEqual([]);
+    // DuckDB's JavaScript API is in the bundle; its native bindings are required from node_modules.
+    expect(text).toContain('require("@duckdb/node-bindings")');
+    // …and it loads: the bindings resolve from the bundle's own place, whatever the working directory.
+    const run = spawnSync(process.execPath, [r.file!], { encoding: 'utf8', cwd: tmpdir() });
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(0);
   });
 
   it("forks workers with V8 options this Node accepts (a removed flag would stop every worker's start)", async () => {

@@ -3,7 +3,9 @@
  * time and 1.1 s of CPU per process (tsx's loader thread transpiles and resolves ~130 modules) and its
  * keep-names transform wraps every nested function it creates on the hot path. esbuild (the compiler tsx
  * itself uses) bundles tools/ingest/worker.ts once, in ~0.3 s, and the bundle is reused until one of its
- * inputs changes (size or mtime). Packages stay external: they load from node_modules as usual.
+ * inputs changes (size or mtime). The packages it uses are bundled too, except native addons
+ * (`NOT_BUNDLED`): loaded from node_modules one by one, resolving them and Node's scan of each CommonJS
+ * package for its exports took a worker ~0.2 s of its ~0.6 s start (docs/measured.md, "Worker start").
  *
  * The bundle is written to tools/.bundle/ (git-ignored): two levels under the repository root like every
  * source it contains, so a module that finds a file relative to its own `import.meta.url`
@@ -17,6 +19,20 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
 const ROOT = resolve(import.meta.dirname, '../..');
+
+/**
+ * What stays a plain import: native addons find their binary next to their own files (DuckDB's JavaScript
+ * API is bundled; the bindings it requires are not), and tools a worker never loads.
+ */
+const NOT_BUNDLED = [
+  '@duckdb/node-bindings',
+  '@duckdb/node-bindings-*',
+  'onnxruntime-node',
+  'esbuild',
+  'fsevents',
+];
+const REQUIRE_BANNER =
+  "import { createRequire as __goblinCreateRequire } from 'node:module'; const require = __goblinCreateRequire(import.meta.url);";
 
 export interface BundleResult {
   /** Absolute path of the bundled module, or null when the caller must fall back to the source. */
@@ -102,7 +118,9 @@ export async function bundleModule(opts: {
       platform: 'node',
       format: 'esm',
       target: `node${process.versions.node.split('.')[0]}`,
-      packages: 'external',
+      external: NOT_BUNDLED,
+      // Bundled CommonJS packages call require() for Node's own modules: give the ES module one.
+      banner: { js: REQUIRE_BANNER },
       outfile: tmp,
       metafile: true,
       logLevel: 'silent',
