@@ -191,10 +191,11 @@ function timeCli(args: string[], work: string): { seconds: number; code: number 
  */
 async function benchRunVsIngest(profile: string, dir: string) {
   const work = join(root, 'bench-corpus', 'store-cli');
-  // Two rounds, interleaved (ingest, run, ingest, run), best of each: the machine's speed drifts.
+  // Three rounds, interleaved (ingest, run, ingest, run, …), best of each: the machine's speed drifts, and
+  // with two rounds the ratio of the bests moved by ±0.1 from one bench to the next.
   const ings: ReturnType<typeof timeCli>[] = [];
   const runs: ReturnType<typeof timeCli>[] = [];
-  for (let i = 0; i < 2; i++) {
+  for (let i = 0; i < 3; i++) {
     ings.push(timeCli(['ingest', dir], work));
     runs.push(timeCli(['run', dir, '--out', join(work, 'out')], work));
   }

@@ -5,7 +5,7 @@
  * itself uses) bundles tools/ingest/worker.ts once, in ~0.3 s, and the bundle is reused until one of its
  * inputs changes (size or mtime). The packages it uses are bundled too, except native addons
  * (`NOT_BUNDLED`): loaded from node_modules one by one, resolving them and Node's scan of each CommonJS
- * package for its exports took a worker ~0.2 s of its ~0.6 s start (docs/measured.md, "Worker start").
+ * package for its exports took a worker ~0.2 s of its ~0.6 s start (docs/ingest.md, "Worker start").
  *
  * The bundle is written to tools/.bundle/ (git-ignored): two levels under the repository root like every
  * source it contains, so a module that finds a file relative to its own `import.meta.url`
