@@ -624,11 +624,15 @@ function transportSignals(out: SignalSink, session: Session): void {
         );
       }
     }
-    const k = `${e.sequence.event_type}|${e.sequence.playhead_s}|${e.beacon_ts_ms ?? e.ts_ms}|${e.sequence.asset_type}|${e.provenance.sub_index}`;
-    if (seen.has(k) && media) {
-      values.dup_events++;
-      out.mark('dup_events', e, `${e.sequence.event_type} repeated with the same playhead and time`);
-    } else seen.add(k);
+    // a media beacon repeated with the same playhead and time (only media sessions count it: the key is
+    // not built for the others)
+    if (media) {
+      const k = `${e.sequence.event_type}|${e.sequence.playhead_s}|${e.beacon_ts_ms ?? e.ts_ms}|${e.sequence.asset_type}|${e.provenance.sub_index}`;
+      if (seen.has(k)) {
+        values.dup_events++;
+        out.mark('dup_events', e, `${e.sequence.event_type} repeated with the same playhead and time`);
+      } else seen.add(k);
+    }
     const owner = endpointOf(e.network.host);
     if (owner && !(ENDPOINT_FAMILIES[owner] as readonly string[]).includes(e.family)) {
       values.host_other_protocol++;
@@ -790,6 +794,10 @@ function keySignals(out: SignalSink, session: Session): { keys: string[]; typeKe
   const typeKeySets = new Map<string, Set<string>>();
   const spellings = new Map<string, string>();
   const clashed = new Set<string>();
+  // A key's spelling checks give nothing new once made for it (on an Analytics event, or on another one:
+  // only Analytics keys are compared with the protocol's spelling), so each is made once per session.
+  const checkedAa = new Set<string>();
+  const checkedOther = new Set<string>();
   for (const e of ev) {
     const ty = e.sequence.event_type;
     // one pass over the parameters (a media beacon carries dozens): names are judged once per process
@@ -820,7 +828,10 @@ function keySignals(out: SignalSink, session: Session): { keys: string[]; typeKe
     const mine = typeKeySets.get(ty);
     if (!mine) typeKeySets.set(ty, folded);
     else for (const k of mine) if (!folded.has(k)) mine.delete(k);
+    const checked = e.family === 'aa' ? checkedAa : checkedOther;
     for (const k of folded) {
+      if (checked.has(k)) continue;
+      checked.add(k);
       const low = keyInfo(k).low;
       const doc = e.family === 'aa' ? AA_PARAMS.get(low) : undefined;
       if (doc && doc !== k && !clashed.has(low)) {
@@ -943,10 +954,18 @@ function captureHasSession(events: readonly Envelope[], id: string, self: string
  * `*.d#.sc.omtrdc.net`, so a host kind new to the peers stands out and a new customer does not.
  */
 export function hostShape(host: string): string {
-  const labels = host.toLowerCase().split('.');
-  const tail = labels.length > 2 ? ['*', ...labels.slice(1)] : labels;
-  return tail.join('.').replace(/\d+/g, '#');
+  // Every beacon of a session asks, and a drop has few hosts: once per host per process (bounded).
+  let shape = HOST_SHAPES.get(host);
+  if (shape === undefined) {
+    const labels = host.toLowerCase().split('.');
+    const tail = labels.length > 2 ? ['*', ...labels.slice(1)] : labels;
+    shape = tail.join('.').replace(/\d+/g, '#');
+    if (HOST_SHAPES.size >= 10_000) HOST_SHAPES.clear();
+    HOST_SHAPES.set(host, shape);
+  }
+  return shape;
 }
+const HOST_SHAPES = new Map<string, string>();
 
 function annotateLength(session: Session): number | null {
   const start = session.events.find((e) => e.sequence.event_type === 'sessionStart');
