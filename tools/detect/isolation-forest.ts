@@ -32,10 +32,18 @@ function grow(rows: number[][], depth: number, limit: number, rnd: () => number)
   const attr = varying[Math.floor(rnd() * varying.length)];
   let lo = Infinity;
   let hi = -Infinity;
-  for (const r of rows) ((lo = Math.min(lo, r[attr])), (hi = Math.max(hi, r[attr])));
+  for (const r of rows) {
+    const v = r[attr];
+    if (v < lo) lo = v;
+    if (v > hi) hi = v;
+    // as Math.min/max would: one NaN makes both NaN
+    if (v !== v) ((lo = NaN), (hi = NaN));
+  }
   const split = lo + rnd() * (hi - lo);
-  const left = rows.filter((r) => r[attr] < split);
-  const right = rows.filter((r) => r[attr] >= split);
+  // one pass, each side in the order of `rows`
+  const left: number[][] = [];
+  const right: number[][] = [];
+  for (const r of rows) (r[attr] < split ? left : right).push(r);
   return {
     leaf: false,
     attr,

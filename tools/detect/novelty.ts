@@ -623,7 +623,8 @@ export function noveltyScores(
   // per protocol and event type, the keys at least `typeUsualShare` of the protocol's sessions having
   // the type send on every event of it (typeKeys): a key the protocol requires on a start event is
   // required whatever the SDK, so these are counted over the protocol, not the SDK version
-  const typeUsual = new Map<string, Map<string, [number, number]>>();
+  // tk → [sessions carrying it, sessions having its type, its type]
+  const typeUsual = new Map<string, Map<string, [number, number, string]>>();
   // Counted in maps nested by protocol (and SDK), not under `${protocol}|${key}` strings: building one
   // string per session and type key cost ~0.25 s on the dense bench.
   {
@@ -637,8 +638,8 @@ export function noveltyScores(
       for (const [tk, n] of tks) {
         const nT = typeDf.get(proto)?.get(tk.split('|', 1)[0]) ?? 0;
         if (nT < o.typeUsualMin || n / nT < o.typeUsualShare) continue;
-        const m = typeUsual.get(proto) ?? new Map<string, [number, number]>();
-        m.set(tk, [n, nT]);
+        const m = typeUsual.get(proto) ?? new Map<string, [number, number, string]>();
+        m.set(tk, [n, nT, tk.slice(0, tk.indexOf('|'))]);
         typeUsual.set(proto, m);
       }
   }
@@ -667,8 +668,17 @@ export function noveltyScores(
       const baseDf = new Map<string, number>();
       const spelling = new Map<string, [string, number]>();
       if (kind === 'key') {
+        // each base once per session, in first-seen order; a key's base sliced once (keys repeat)
+        const baseOf = new Map<string, string>();
+        const countedFor = new Map<string, number>();
         for (const i of idx)
-          for (const b of new Set(of(i).map(base))) baseDf.set(b, (baseDf.get(b) ?? 0) + 1);
+          for (const k of of(i)) {
+            let b = baseOf.get(k);
+            if (b === undefined) baseOf.set(k, (b = base(k)));
+            if (countedFor.get(b) === i) continue;
+            countedFor.set(b, i);
+            baseDf.set(b, (baseDf.get(b) ?? 0) + 1);
+          }
         for (const [b, n] of baseDf) {
           const low = b.toLowerCase();
           if (n > (spelling.get(low)?.[1] ?? 0)) spelling.set(low, [b, n]);
@@ -720,11 +730,10 @@ export function noveltyScores(
           : null;
         // per event type: a key (nearly) every peer event of that type carries, absent from one of ours
         const have = new Set(feats[i].signals?.typeKeys ?? []);
-        for (const [tk, [carriers, nT]] of typeUsual.get(feats[i].protocol) ?? []) {
-          const ty = tk.slice(0, tk.indexOf('|'));
+        // the session's own SDK (any version) mostly leaving a key out is that SDK's way, not a fault
+        const sdk = `${feats[i].protocol}|${feats[i].sdk}`;
+        for (const [tk, [carriers, nT, ty]] of typeUsual.get(feats[i].protocol) ?? []) {
           if (have.has(tk) || !feats[i].typeCounts[ty]) continue;
-          // the session's own SDK (any version) mostly leaves it out: that SDK's way, not a fault
-          const sdk = `${feats[i].protocol}|${feats[i].sdk}`;
           const [gk, gt] = [sdkTk.get(sdk)?.get(tk) ?? 0, sdkType.get(sdk)?.get(ty) ?? 0];
           if (gt >= 3 && gk / gt < 0.5) continue;
           const bits = o.classWeight * -Math.log2((nT - carriers + 1) / (nT + 1));
