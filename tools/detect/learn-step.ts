@@ -32,7 +32,8 @@ export interface PreparedLearnStep {
 
 /**
  * Everything that does not depend on the staged rows: done while the workers run. `pack` is the parent's
- * when the step runs in-process; a process of its own loads the same specs again.
+ * when the step runs in-process; a process of its own builds the pack from the specs in `init` (as the
+ * parent read them), or reads the specs folder when it was sent none.
  */
 export function prepareLearnStep(init: LearnStepInit, pack?: RulePack): PreparedLearnStep {
   const rules =

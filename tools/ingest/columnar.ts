@@ -149,8 +149,10 @@ export class ColumnarStager {
   async flush(reopen = true): Promise<void> {
     if (!this.batches.some((b) => b.direct + b.rows)) return;
     const con = await this.connection();
-    // Part numbers only grow, so the loader's glob reads every table's parts in the order they were
-    // written; a table's direct part comes before the rows that overflowed it.
+    // Parts of at most `partRows` rows: one capture can hold more than a flush's worth (a soak test's HAR
+    // of 35 k beacons ran this DuckDB out of its 128 MB in one part). Part numbers only grow, so the
+    // loader's glob reads every table's parts in the order they were written; a table's direct part comes
+    // before the rows that overflowed it.
     const n = this.part;
     for (const b of this.batches) {
       if (!b.direct && !b.rows) continue;

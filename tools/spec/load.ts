@@ -53,7 +53,8 @@ export interface SpecFiles {
 
 /**
  * Specs another process read and sent (a `goblin run` parent to its workers and learning process): each
- * child checked them against the schema again instead of parsing the YAML again (~0.13 s per process).
+ * child checks them against the schema again instead of parsing the YAML again, which cost a fresh
+ * process ~0.2 s of CPU (docs/ingest.md, "Worker start").
  */
 const SpecFilesData = z.object({
   specs: z.array(z.object({ spec: Spec, path: z.string(), source: z.string() })),
