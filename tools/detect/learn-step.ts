@@ -7,7 +7,7 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import { displayNames, expandInputs } from '../har/inputs.js';
-import { checkedSpecFiles } from '../spec/index.js';
+import { SpecFilesData } from '../spec/index.js';
 import { loadRulePack, type RulePack } from '../validate/pack.js';
 import { orderLearnRows, readLearnRows, renameHar, type LearnRow } from './learn-rows.js';
 import { learnForRun } from './run-learn.js';
@@ -20,8 +20,11 @@ export const LearnStepInit = z.object({
   root: z.string(),
   specsDir: z.string(),
   outDir: z.string(),
-  /** The specs as the parent read them (spec/load.ts `checkedSpecFiles`); read from `specsDir` when absent. */
-  specs: z.unknown().optional(),
+  /**
+   * The specs as the parent read them, checked against the spec schema with the rest of this message;
+   * read from `specsDir` when absent.
+   */
+  specs: SpecFilesData.optional(),
 });
 export type LearnStepInit = z.infer<typeof LearnStepInit>;
 
@@ -36,13 +39,7 @@ export interface PreparedLearnStep {
  * parent read them), or reads the specs folder when it was sent none.
  */
 export function prepareLearnStep(init: LearnStepInit, pack?: RulePack): PreparedLearnStep {
-  const rules =
-    pack ??
-    loadRulePack(
-      resolve(init.root, init.specsDir),
-      init.root,
-      init.specs === undefined ? undefined : checkedSpecFiles(init.specs),
-    );
+  const rules = pack ?? loadRulePack(resolve(init.root, init.specsDir), init.root, init.specs);
   const inputs = expandInputs(init.inputs, init.root);
   const order = inputs.map((f) => f.rel);
   const name = displayNames(inputs, init.root);

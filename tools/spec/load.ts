@@ -56,7 +56,7 @@ export interface SpecFiles {
  * child checks them against the schema again instead of parsing the YAML again, which cost a fresh
  * process ~0.2 s of CPU (docs/ingest.md, "Worker start").
  */
-const SpecFilesData = z.object({
+export const SpecFilesData = z.object({
   specs: z.array(z.object({ spec: Spec, path: z.string(), source: z.string() })),
   errors: z.array(z.object({ path: z.string(), line: z.number().nullable(), message: z.string() })),
 });
