@@ -5,6 +5,7 @@ import { join, relative } from 'node:path';
 import YAML from 'yaml';
 import { DictionaryEntry } from './schema.js';
 import { listFiles } from '../util/files.js';
+import { yamlCache } from '../util/yaml-cache.js';
 
 /** Fields a reviewer owns once `locked: true` is set. */
 export const REVIEWED_FIELDS = ['type', 'unit', 'aliases', 'alias_sources', 'concept', 'presence'] as const;
@@ -18,15 +19,17 @@ export interface DictFile {
 /** Every parseable entry of the tree (files starting with `_`, like the shape model, are not entries). */
 export function readDictionary(dir: string, problems: string[] = []): DictFile[] {
   const out: DictFile[] = [];
+  const yaml = yamlCache('dictionary');
   for (const path of listFiles(dir, /^[^_].*\.ya?ml$/)) {
     try {
-      const r = DictionaryEntry.safeParse(YAML.parse(readFileSync(path, 'utf8')));
+      const r = DictionaryEntry.safeParse(yaml.parse(readFileSync(path, 'utf8')));
       if (r.success) out.push({ path, entry: r.data });
       else problems.push(`${path}: ${r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
     } catch (e) {
       problems.push(`${path}: ${(e as Error).message}`);
     }
   }
+  yaml.save();
   return out;
 }
 

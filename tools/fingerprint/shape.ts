@@ -12,6 +12,7 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import { queryRows } from '../store/db.js';
 import { START_EVENT, isShapeKeySql, normalizeKeySql, shapeFeatures } from './features.js';
 import { jaccard, lshCluster } from './minhash.js';
+import { yamlCache } from '../util/yaml-cache.js';
 
 /** Jaccard over core-key sets at or above which two sessions are the same build. */
 export const MATCH_THRESHOLD = 0.85;
@@ -273,5 +274,8 @@ export function writeShapeModel(path: string, model: ShapeModel): boolean {
 
 export function readShapeModel(path: string): ShapeModel | null {
   if (!existsSync(path)) return null;
-  return ShapeModel.parse(YAML.parse(readFileSync(path, 'utf8')));
+  const yaml = yamlCache('shapes');
+  const model = ShapeModel.parse(yaml.parse(readFileSync(path, 'utf8')));
+  yaml.save();
+  return model;
 }

@@ -3,6 +3,7 @@ import { join, relative } from 'node:path';
 import YAML from 'yaml';
 import { z } from 'zod';
 import { listFiles } from '../util/files.js';
+import { yamlCache } from '../util/yaml-cache.js';
 import { Spec, type LoadedSpec } from './schema.js';
 
 export interface SpecLoadError {
@@ -25,10 +26,15 @@ export function lineOf(source: string, path: (string | number)[]): number | null
   return null;
 }
 
-export function parseSpecText(source: string, path: string): { spec?: LoadedSpec; errors: SpecLoadError[] } {
+export function parseSpecText(
+  source: string,
+  path: string,
+  /** YAML.parse, or a cache of it (tools/util/yaml-cache.ts) when many files are read at once. */
+  parseYaml: (text: string) => unknown = (t) => YAML.parse(t),
+): { spec?: LoadedSpec; errors: SpecLoadError[] } {
   let raw: unknown;
   try {
-    raw = YAML.parse(source);
+    raw = parseYaml(source);
   } catch (e) {
     return { errors: [{ path, line: null, message: `YAML: ${(e as Error).message}` }] };
   }
@@ -70,9 +76,10 @@ export function loadSpecs(dir: string, root = process.cwd()): SpecFiles {
   const specs: LoadedSpec[] = [];
   const errors: SpecLoadError[] = [];
   const seen = new Map<string, string>();
+  const yaml = yamlCache('specs');
   for (const file of listFiles(dir, /\.ya?ml$/)) {
     const rel = relative(root, file);
-    const r = parseSpecText(readFileSync(file, 'utf8'), rel);
+    const r = parseSpecText(readFileSync(file, 'utf8'), rel, (t) => yaml.parse(t));
     errors.push(...r.errors);
     if (r.spec) {
       const prev = seen.get(r.spec.spec.id);
@@ -82,5 +89,6 @@ export function loadSpecs(dir: string, root = process.cwd()): SpecFiles {
       specs.push(r.spec);
     }
   }
+  yaml.save();
   return { specs, errors };
 }
