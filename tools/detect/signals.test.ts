@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { mulberry32 } from '../util/rng.js';
+import { mulberry32, seededSample } from '../util/rng.js';
 import { avgPathLength, isolationForestScores } from './isolation-forest.js';
 import { hostShape, sessionSignals, SIGNAL_NAMES, SIGNALS, valueClass } from './signals.js';
 import type { Session } from '../session/index.js';
@@ -211,6 +211,46 @@ describe('seeded isolation forest (in-repo, no global Math.random)', () => {
     const inliers = [...a.slice(0, -1)].sort((x, y) => x - y);
     expect(inliers[Math.floor(inliers.length / 2)]).toBeLessThan(0.5);
     expect(isolationForestScores(X, { seed: 12 })).not.toEqual(a);
+  });
+
+  it('scores exactly as the textbook recursion with object nodes (same draws, same splits)', () => {
+    // The flat forest (typed arrays, in-place partitions) replaced this; kept here as its oracle.
+    type Node = { size: number } | { attr: number; split: number; left: Node; right: Node };
+    const grow = (rows: number[][], depth: number, limit: number, r: () => number): Node => {
+      if (depth >= limit || rows.length <= 1) return { size: rows.length };
+      const varying = rows[0].map((_, j) => j).filter((j) => rows.some((row) => row[j] !== rows[0][j]));
+      if (!varying.length) return { size: rows.length };
+      const attr = varying[Math.floor(r() * varying.length)];
+      const vs = rows.map((row) => row[attr]);
+      const lo = Math.min(...vs);
+      const hi = Math.max(...vs);
+      const split = lo + r() * (hi - lo);
+      return {
+        attr,
+        split,
+        left: grow(rows.filter((row) => row[attr] < split), depth + 1, limit, r),
+        right: grow(rows.filter((row) => !(row[attr] < split)), depth + 1, limit, r),
+      };
+    };
+    const path = (x: number[], t: Node, depth = 0): number =>
+      'size' in t ? depth + avgPathLength(t.size) : path(x, x[t.attr] < t.split ? t.left : t.right, depth + 1);
+    const reference = (M: number[][], seed: number, trees: number, psi: number) => {
+      const r = mulberry32(seed);
+      const ψ = Math.min(psi, M.length);
+      const limit = Math.ceil(Math.log2(Math.max(2, ψ)));
+      const forest = Array.from({ length: trees }, () => grow(seededSample(M, ψ, r), 0, limit, r));
+      const c = avgPathLength(ψ) || 1;
+      return M.map((x) => 2 ** (-(forest.reduce((s, t) => s + path(x, t), 0) / trees) / c));
+    };
+    // ties, constant columns, a NaN, and both sides of ψ
+    const g = mulberry32(5);
+    const M = Array.from({ length: 700 }, (_, i) => [Math.round(g() * 4), g(), 1, i % 7 === 0 ? 3 : 0]);
+    M[17][1] = NaN;
+    expect(isolationForestScores(M, { seed: 9, trees: 40 })).toEqual(reference(M, 9, 40, 256));
+    expect(isolationForestScores(M.slice(0, 90), { seed: 4, trees: 25 })).toEqual(
+      reference(M.slice(0, 90), 4, 25, 256),
+    );
+    expect(isolationForestScores(X, { seed: 11, sampleSize: 64 })).toEqual(reference(X, 11, 100, 64));
   });
 
   it('c(n) is the average unsuccessful-search path length', () => {
