@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -7,7 +7,7 @@ import { GoblinConfig } from '../config/index.js';
 import { openStore, queryRows } from '../store/index.js';
 import { ECID, harDoc, hb, hbStart, mc, MC_START_PARAMS, pageView } from '../validate/testing/index.js';
 import { loadStaging } from './load.js';
-import { ingest } from './run.js';
+import { ingest, withOneDuckDbThread } from './run.js';
 
 const root = resolve(import.meta.dirname, '../..');
 
@@ -263,6 +263,31 @@ describe('goblin ingest', () => {
       expect(m.n).toBe(0);
     } finally {
       again.store.close();
+    }
+  });
+
+  it('the store load and the export run on one DuckDB thread each; the store gets its threads back, also after a failure', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'goblin-threads-'));
+    const store = await openStore(join(dir, 'store.duckdb'));
+    try {
+      const threads = async () =>
+        (await queryRows<{ t: number }>(store.con, `SELECT current_setting('threads')::INT AS t`))[0].t;
+      await store.con.run('SET threads = 3');
+      const other = await store.instance.connect();
+      const during = await withOneDuckDbThread(store, async () => {
+        const r = await other.runAndReadAll(`SELECT current_setting('threads')::INT AS t`);
+        return Number(r.getRowObjectsJson()[0].t);
+      });
+      other.closeSync();
+      expect(during).toBe(1); // instance-wide: the export's connection sees it too
+      expect(await threads()).toBe(3);
+      await expect(withOneDuckDbThread(store, async () => Promise.reject(new Error('load failed')))).rejects.toThrow(
+        'load failed',
+      );
+      expect(await threads()).toBe(3);
+    } finally {
+      store.close();
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 

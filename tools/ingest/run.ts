@@ -156,6 +156,27 @@ async function storeAndExport(
 }
 
 /**
+ * The store load and the Parquet export run on one DuckDB thread each: they are two queries on two
+ * connections, so both cores stay busy, and DuckDB's own parallelism inside each only added work. On the
+ * dense bench's staged events the pair took 1.89–2.08 s of wall time and 3.3–4.1 s of CPU with the
+ * instance's two threads, 1.54–1.60 s and 2.8–2.9 s with one (docs/measured.md, "The store load and the
+ * export on one thread each"). The instance's setting is put back afterwards: queries on the store
+ * (the site's data, compaction) keep every core.
+ */
+export async function withOneDuckDbThread<T>(store: Store, work: () => Promise<T>): Promise<T> {
+  const [{ threads }] = await queryRows<{ threads: string }>(
+    store.con,
+    `SELECT current_setting('threads')::VARCHAR AS threads`,
+  );
+  await store.con.run('SET threads = 1');
+  try {
+    return await work();
+  } finally {
+    await store.con.run(`SET threads = ${Number(threads) || 1}`);
+  }
+}
+
+/**
  * Run `work` while `storing` is under way; its failure is reported after the store settled (a half-done
  * load must not be abandoned), and never hides the store's own error.
  */
@@ -344,13 +365,15 @@ export async function ingest(
   s.files_seen = s.files_skipped_unchanged + documents;
   const t1 = performance.now();
   s.phases.workers_s = (t1 - t0) / 1000;
-  const stored = await storeAndExport(
-    store,
-    stagingDir,
-    lake,
-    runId,
-    s.phases,
-    opts.whileStoring ? () => opts.whileStoring!(s) : async () => undefined,
+  const stored = await withOneDuckDbThread(store, () =>
+    storeAndExport(
+      store,
+      stagingDir,
+      lake,
+      runId,
+      s.phases,
+      opts.whileStoring ? () => opts.whileStoring!(s) : async () => undefined,
+    ),
   );
   s.new_hars_stored = stored.newHashes;
   s.events_exported = stored.exported;
