@@ -72,6 +72,9 @@ export async function withDb<T>(
   fn: (con: import('@duckdb/node-api').DuckDBConnection) => Promise<T>,
 ): Promise<T> {
   const inst = await DuckDBInstance.create(path, {
+    // A few MB of JSONL per table: DuckDB's second thread only added work (storeTables on the dense
+    // bench's outputs: 375–486 ms of CPU with two threads, 332–343 ms with one, no slower).
+    threads: '1',
     autoinstall_known_extensions: 'false',
     autoload_known_extensions: 'false',
   });
