@@ -130,7 +130,9 @@ export function isolationForestScores(X: number[][], opts: IsolationForestOption
   const psi = Math.min(opts.sampleSize ?? 256, n);
   const limit = Math.ceil(Math.log2(Math.max(2, psi)));
   const nTrees = opts.trees ?? 100;
-  const forest = new FlatForest(nTrees * (2 * psi - 1));
+  // Room for every tree full to its depth limit: a split on a column holding NaN sends every row right
+  // and leaves an empty leaf, so ψ rows can make more than 2ψ − 1 nodes.
+  const forest = new FlatForest(nTrees * (2 ** (limit + 1) - 1));
   const idx = new Int32Array(n);
   for (let t = 0; t < nTrees; t++) {
     // seededSample's partial Fisher–Yates over row indices: the same draws pick the same rows

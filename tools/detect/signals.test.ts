@@ -251,6 +251,12 @@ describe('seeded isolation forest (in-repo, no global Math.random)', () => {
       reference(M.slice(0, 90), 4, 25, 256),
     );
     expect(isolationForestScores(X, { seed: 11, sampleSize: 64 })).toEqual(reference(X, 11, 100, 64));
+    // sample sizes that are not powers of two (depth limit ⌈log2 ψ⌉), on few distinct values (ties everywhere)
+    for (const psi of [3, 5, 6, 12, 90, 200])
+      for (const seed of [1, 2, 3]) {
+        const T = Array.from({ length: 260 }, () => [Math.round(g() * 2), Math.round(g()), g() < 0.1 ? 5 : 0]);
+        expect(isolationForestScores(T, { seed, trees: 30, sampleSize: psi })).toEqual(reference(T, seed, 30, psi));
+      }
   });
 
   it('c(n) is the average unsuccessful-search path length', () => {
