@@ -228,12 +228,24 @@ describe('seeded isolation forest (in-repo, no global Math.random)', () => {
       return {
         attr,
         split,
-        left: grow(rows.filter((row) => row[attr] < split), depth + 1, limit, r),
-        right: grow(rows.filter((row) => !(row[attr] < split)), depth + 1, limit, r),
+        left: grow(
+          rows.filter((row) => row[attr] < split),
+          depth + 1,
+          limit,
+          r,
+        ),
+        right: grow(
+          rows.filter((row) => !(row[attr] < split)),
+          depth + 1,
+          limit,
+          r,
+        ),
       };
     };
     const path = (x: number[], t: Node, depth = 0): number =>
-      'size' in t ? depth + avgPathLength(t.size) : path(x, x[t.attr] < t.split ? t.left : t.right, depth + 1);
+      'size' in t
+        ? depth + avgPathLength(t.size)
+        : path(x, x[t.attr] < t.split ? t.left : t.right, depth + 1);
     const reference = (M: number[][], seed: number, trees: number, psi: number) => {
       const r = mulberry32(seed);
       const ψ = Math.min(psi, M.length);
@@ -254,8 +266,14 @@ describe('seeded isolation forest (in-repo, no global Math.random)', () => {
     // sample sizes that are not powers of two (depth limit ⌈log2 ψ⌉), on few distinct values (ties everywhere)
     for (const psi of [3, 5, 6, 12, 90, 200])
       for (const seed of [1, 2, 3]) {
-        const T = Array.from({ length: 260 }, () => [Math.round(g() * 2), Math.round(g()), g() < 0.1 ? 5 : 0]);
-        expect(isolationForestScores(T, { seed, trees: 30, sampleSize: psi })).toEqual(reference(T, seed, 30, psi));
+        const T = Array.from({ length: 260 }, () => [
+          Math.round(g() * 2),
+          Math.round(g()),
+          g() < 0.1 ? 5 : 0,
+        ]);
+        expect(isolationForestScores(T, { seed, trees: 30, sampleSize: psi })).toEqual(
+          reference(T, seed, 30, psi),
+        );
       }
   });
 

@@ -1,4 +1,12 @@
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import {
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -281,9 +289,9 @@ describe('goblin ingest', () => {
       other.closeSync();
       expect(during).toBe(1); // instance-wide: the export's connection sees it too
       expect(await threads()).toBe(3);
-      await expect(withOneDuckDbThread(store, async () => Promise.reject(new Error('load failed')))).rejects.toThrow(
-        'load failed',
-      );
+      await expect(
+        withOneDuckDbThread(store, async () => Promise.reject(new Error('load failed'))),
+      ).rejects.toThrow('load failed');
       expect(await threads()).toBe(3);
     } finally {
       store.close();

@@ -31,7 +31,9 @@ const YAML_VERSION: string = (() => {
 export function yamlCacheDir(): string | null {
   const env = process.env.GOBLIN_CACHE_DIR;
   if (env === 'off') return null;
-  return env ? resolve(env) : join(resolve(import.meta.dirname, '..', '..'), 'node_modules', '.cache', 'goblin');
+  return env
+    ? resolve(env)
+    : join(resolve(import.meta.dirname, '..', '..'), 'node_modules', '.cache', 'goblin');
 }
 
 interface CacheFile {
