@@ -159,8 +159,8 @@ async function storeAndExport(
  * The store load and the Parquet export run on one DuckDB thread each: they are two queries on two
  * connections, so both cores stay busy, and DuckDB's own parallelism inside each only added work. On the
  * dense bench's staged events the pair took 1.89–2.08 s of wall time and 3.3–4.1 s of CPU with the
- * instance's two threads, 1.54–1.60 s and 2.8–2.9 s with one (docs/measured.md, "The store load and the
- * export on one thread each"). The instance's setting is put back afterwards: queries on the store
+ * instance's two threads, 1.54–1.60 s and 2.8–2.9 s with one (docs/measured.md, "DuckDB's
+ * threads"). The instance's setting is put back afterwards: queries on the store
  * (the site's data, compaction) keep every core.
  */
 export async function withOneDuckDbThread<T>(store: Store, work: () => Promise<T>): Promise<T> {

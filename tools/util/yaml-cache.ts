@@ -2,7 +2,7 @@
  * Parsed YAML, remembered by content. Every `goblin validate` / `goblin run` starts by parsing ~300 YAML
  * files (the dictionary's entries, the specs, the fingerprint shape model): ~0.35–0.5 s of CPU in a fresh
  * process with the `yaml` package, against ~5 ms to hash the same text and JSON.parse what it gave last
- * time (docs/measured.md, "Start-up: YAML parsed once"). The cache is keyed by a hash of the text, so an
+ * time (docs/measured.md, "YAML parsed once per content"). The cache is keyed by a hash of the text, so an
  * edited file is parsed again and nothing can be stale; a value that JSON cannot carry exactly (a date,
  * ±Infinity, NaN, −0, undefined) is never cached, and a document YAML rejects throws as before.
  *
