@@ -1,9 +1,9 @@
 /** The parameter dictionary as the site shows it: one entry per (sdk, param) with a stable page slug. */
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
-import YAML from 'yaml';
 import { DictionaryEntry } from '../../dictionary/schema.js';
 import { listFiles } from '../../util/files.js';
+import { yamlCache } from '../../util/yaml-cache.js';
 import type { SiteDictEntry } from '../site-schema.js';
 import { issues, rel, type Problem } from './files.js';
 
@@ -18,13 +18,15 @@ export function loadDictionary(
   problems: Problem[],
 ): { entry: DictionaryEntry; path: string }[] {
   const out: { entry: DictionaryEntry; path: string }[] = [];
+  // The same cache as the validator's reader (tools/dictionary/files.ts): one parse per entry's text.
+  const yaml = yamlCache('dictionary');
   for (const file of listFiles(dir, /\.ya?ml$/)) {
     // `_`-prefixed files (e.g. _shapes.yaml, the shape-cluster model) are not parameter entries.
     if (basename(file).startsWith('_')) continue;
     const path = rel(root, file);
     let raw: unknown;
     try {
-      raw = YAML.parse(readFileSync(file, 'utf8'));
+      raw = yaml.parse(readFileSync(file, 'utf8'));
     } catch (e) {
       problems.push({ path, message: `YAML: ${(e as Error).message}` });
       continue;
@@ -36,6 +38,7 @@ export function loadDictionary(
     }
     out.push({ entry: r.data, path });
   }
+  yaml.save();
   return out;
 }
 
