@@ -3,7 +3,7 @@ import type { Capture, Session } from '../session/index.js';
 import type { Step } from '../validate/types.js';
 import type { SessionView } from '../label/api.js';
 import { sessionView } from '../label/api.js';
-import { keyInfo, sessionSignals, type SessionSignals } from './signals.js';
+import { keyInfo, sameBeacon, sessionSignals, type SessionSignals } from './signals.js';
 
 /**
  * Per-session features for the learning layer (docs/learning.md, "Features, anomalies, clusters"): cadence statistics and drift, duplicate
@@ -108,22 +108,37 @@ function relSlope(y: number[]): number {
 }
 
 export function shapeOf(protocol: string, type: string, params: Record<string, unknown>): string {
-  // The same key lists repeat on every beacon of a drop: folding and sorting them once per process
-  // (bounded) is most of what the learning rows cost per event otherwise.
-  const raw = `${protocol}\u0001${type}\u0001${Object.keys(params).join('\u0001')}`;
-  let shape = SHAPES.get(raw);
-  if (shape === undefined) {
+  // The same key lists repeat on every beacon of a drop: a trie of key sequences per (protocol, type)
+  // finds the list's shape by walking the keys in order, where joining them into one string per event
+  // and hashing it cost ~10 µs per dense beacon (docs/measured.md, "Learn rows in the workers").
+  let byType = SHAPES.get(protocol);
+  if (!byType) SHAPES.set(protocol, (byType = new Map()));
+  let node: ShapeNode | undefined = byType.get(type);
+  if (!node) byType.set(type, (node = { next: new Map() }));
+  for (const k in params) {
+    let child: ShapeNode | undefined = node.next.get(k);
+    if (!child) {
+      // bounded: a drop of ever-new key lists starts over rather than growing without end
+      if (++shapeNodes > 500_000) ((shapeNodes = 0), SHAPES.clear());
+      node.next.set(k, (child = { next: new Map() }));
+    }
+    node = child;
+  }
+  if (node.shape === undefined) {
     // numeric indices (list vars, eVar numbers) are folded so shapes stay comparable
     const keys = Object.keys(params)
       .map((k) => k.replace(/\d+/g, '#'))
       .sort();
-    shape = `${protocol}|${type}|${[...new Set(keys)].join(',')}`;
-    if (SHAPES.size >= 50_000) SHAPES.clear();
-    SHAPES.set(raw, shape);
+    node.shape = `${protocol}|${type}|${[...new Set(keys)].join(',')}`;
   }
-  return shape;
+  return node.shape;
 }
-const SHAPES = new Map<string, string>();
+interface ShapeNode {
+  next: Map<string, ShapeNode>;
+  shape?: string;
+}
+const SHAPES = new Map<string, Map<string, ShapeNode>>();
+let shapeNodes = 0;
 
 const DECIMAL = /^-?\d+(\.\d+)?$/;
 
@@ -147,12 +162,17 @@ function numericValue(v: unknown): number {
 
 /** Events with the same type, playhead, beacon time and asset as an earlier event. */
 function duplicateCount(ev: readonly Envelope[]): number {
-  const seen = new Set<string>();
+  // Events are the same when type, playhead, time and asset type read the same; times rarely repeat, so
+  // events are grouped by time first and compared field by field only within a time (a key string per
+  // event cost more than the rest of this function).
+  const byTime = new Map<number, Envelope[]>();
   let dups = 0;
   for (const e of ev) {
-    const k = `${e.sequence.event_type}|${e.sequence.playhead_s}|${e.beacon_ts_ms ?? e.ts_ms}|${e.sequence.asset_type}`;
-    if (seen.has(k)) dups++;
-    else seen.add(k);
+    const t = e.beacon_ts_ms ?? e.ts_ms;
+    const same = byTime.get(t);
+    if (!same) byTime.set(t, [e]);
+    else if (same.some((o) => sameBeacon(o, e))) dups++;
+    else same.push(e);
   }
   return dups;
 }

@@ -80,6 +80,38 @@ describe('protocol-aware signals: what the protocol allows is not a signal, what
     expect(sig(page).values.dup_events).toBe(1);
   });
 
+  it('a media beacon repeated at the same time is a duplicate when it reads the same, batch index included', () => {
+    const s = of(mcRun, 'media');
+    expect(sig(s).values.dup_events).toBe(0);
+    const ping = at(s, 'ping');
+    const twin = structuredClone(ping);
+    s.events.splice(s.events.indexOf(ping) + 1, 0, twin);
+    expect(sig(s).values.dup_events).toBe(1);
+    // another playhead, or another place in the same batch request, is another beacon
+    twin.sequence.playhead_s = (ping.sequence.playhead_s ?? 0) + 1;
+    expect(sig(s).values.dup_events).toBe(0);
+    twin.sequence.playhead_s = ping.sequence.playhead_s;
+    twin.provenance.sub_index = ping.provenance.sub_index + 1;
+    expect(sig(s).values.dup_events).toBe(0);
+  });
+
+  it("keys are listed once per type|key=class text, also when an event type holds '|' and two triples spell the same text", () => {
+    const s = of(mcRun, 'media');
+    const plain = sig(s).keys;
+    expect(new Set(plain).size).toBe(plain.length);
+    // type 'a|b' with key 'c' and type 'a' with key 'b|c' both read 'a|b|c=token' (no normalised type
+    // holds a '|' today; the check stays for the day one does)
+    const [x, y] = [structuredClone(s.events[1]), structuredClone(s.events[2])];
+    x.sequence.event_type = 'a|b' as never;
+    x.params = { c: 'v' };
+    y.sequence.event_type = 'a' as never;
+    y.params = { 'b|c': 'w' };
+    s.events.push(x, y);
+    const keys = sig(s).keys;
+    expect(keys.filter((k) => k === 'a|b|c=token')).toHaveLength(1);
+    expect(new Set(keys).size).toBe(keys.length);
+  });
+
   it('downloaded content pings 50 s apart: no long gap once the session says it is downloaded', () => {
     const s = of(mcRun, 'media');
     const t0 = s.events[0].beacon_ts_ms as number;

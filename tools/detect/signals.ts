@@ -599,7 +599,8 @@ function transportSignals(out: SignalSink, session: Session): void {
   const ev = session.events;
   const media = session.kind === 'media';
   // ---- every session: duplicates, status codes, identity, parameter shapes ----
-  const seen = new Set<string>();
+  // media beacons by time: compared field by field only within one time (see `sameBeacon`)
+  const byTime = new Map<number, Envelope[]>();
   const lastHit = new Map<string, number>();
   for (const e of ev) {
     if (!media && e.family === 'aa') {
@@ -627,11 +628,13 @@ function transportSignals(out: SignalSink, session: Session): void {
     // a media beacon repeated with the same playhead and time (only media sessions count it: the key is
     // not built for the others)
     if (media) {
-      const k = `${e.sequence.event_type}|${e.sequence.playhead_s}|${e.beacon_ts_ms ?? e.ts_ms}|${e.sequence.asset_type}|${e.provenance.sub_index}`;
-      if (seen.has(k)) {
+      const t = e.beacon_ts_ms ?? e.ts_ms;
+      const same = byTime.get(t);
+      if (!same) byTime.set(t, [e]);
+      else if (same.some((o) => sameBeacon(o, e, true))) {
         values.dup_events++;
         out.mark('dup_events', e, `${e.sequence.event_type} repeated with the same playhead and time`);
-      } else seen.add(k);
+      } else same.push(e);
     }
     const owner = endpointOf(e.network.host);
     if (owner && !(ENDPOINT_FAMILIES[owner] as readonly string[]).includes(e.family)) {
@@ -765,6 +768,19 @@ function aaMediaSignals(out: SignalSink, session: Session, captureEvents: readon
 }
 
 /**
+ * Two beacons of one time are the same hit when type, playhead and asset type (and the sub-index, for a
+ * batch) read the same, as a `type|playhead|…` key would compare them: `null` and `"null"` alike.
+ */
+export function sameBeacon(a: Envelope, b: Envelope, subIndex = false): boolean {
+  return (
+    `${a.sequence.event_type}` === `${b.sequence.event_type}` &&
+    `${a.sequence.playhead_s}` === `${b.sequence.playhead_s}` &&
+    `${a.sequence.asset_type}` === `${b.sequence.asset_type}` &&
+    (!subIndex || `${a.provenance.sub_index}` === `${b.provenance.sub_index}`)
+  );
+}
+
+/**
  * Parameter keys: `type|key=class` in first-seen order, odd names, non-finite values, report suites, case
  * clashes, and per event type the keys every event carries.
  */
@@ -775,7 +791,11 @@ function keySignals(out: SignalSink, session: Session): { keys: string[]; typeKe
   // seen on an earlier event) builds no string
   const keys: string[] = [];
   const keySeen = new Map<string, Map<string, Set<string>>>();
-  const keyText = new Set<string>();
+  // Two triples can spell the same text only when an event type holds a `|` (a class never holds `=`,
+  // so the text splits at the type's end and at its last `=`). No normalised type does today; should one,
+  // each text is checked against the ones kept, as it always was before (that check cost as much as the
+  // rest of this function on dense sessions).
+  const keyText = ev.some((e) => e.sequence.event_type.includes('|')) ? new Set<string>() : null;
   const addKey = (ty: string, key: string, cls: string) => {
     let byKey = keySeen.get(ty);
     if (!byKey) keySeen.set(ty, (byKey = new Map()));
@@ -784,9 +804,10 @@ function keySignals(out: SignalSink, session: Session): { keys: string[]; typeKe
     if (classes.has(cls)) return;
     classes.add(cls);
     const k = `${ty}|${key}=${cls}`;
-    // two triples can spell the same text (a `|` or `=` inside a key): keep the text once, as before
-    if (keyText.has(k)) return;
-    keyText.add(k);
+    if (keyText) {
+      if (keyText.has(k)) return;
+      keyText.add(k);
+    }
     keys.push(k);
   };
   const odd = new Set<string>();
