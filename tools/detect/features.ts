@@ -3,7 +3,7 @@ import type { Capture, Session } from '../session/index.js';
 import type { Step } from '../validate/types.js';
 import type { SessionView } from '../label/api.js';
 import { sessionView } from '../label/api.js';
-import { keyInfo, sameBeacon, sessionSignals, type SessionSignals } from './signals.js';
+import { keyInfo, repeatedBeacons, sessionSignals, type SessionSignals } from './signals.js';
 
 /**
  * Per-session features for the learning layer (docs/learning.md, "Features, anomalies, clusters"): cadence statistics and drift, duplicate
@@ -162,19 +162,7 @@ function numericValue(v: unknown): number {
 
 /** Events with the same type, playhead, beacon time and asset as an earlier event. */
 function duplicateCount(ev: readonly Envelope[]): number {
-  // Events are the same when type, playhead, time and asset type read the same; times rarely repeat, so
-  // events are grouped by time first and compared field by field only within a time (a key string per
-  // event cost more than the rest of this function).
-  const byTime = new Map<number, Envelope[]>();
-  let dups = 0;
-  for (const e of ev) {
-    const t = e.beacon_ts_ms ?? e.ts_ms;
-    const same = byTime.get(t);
-    if (!same) byTime.set(t, [e]);
-    else if (same.some((o) => sameBeacon(o, e))) dups++;
-    else same.push(e);
-  }
-  return dups;
+  return repeatedBeacons(ev).length;
 }
 
 /** AA ↔ media lag: the nearest Analytics hit of the capture to the media session start (s, ≤ 120; -1: none). */

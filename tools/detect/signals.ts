@@ -599,8 +599,12 @@ function transportSignals(out: SignalSink, session: Session): void {
   const ev = session.events;
   const media = session.kind === 'media';
   // ---- every session: duplicates, status codes, identity, parameter shapes ----
-  // media beacons by time: compared field by field only within one time (see `sameBeacon`)
-  const byTime = new Map<number, Envelope[]>();
+  // a media beacon repeated with the same playhead and time, batch index included (media sessions only)
+  if (media)
+    for (const e of repeatedBeacons(ev, true)) {
+      values.dup_events++;
+      out.mark('dup_events', e, `${e.sequence.event_type} repeated with the same playhead and time`);
+    }
   const lastHit = new Map<string, number>();
   for (const e of ev) {
     if (!media && e.family === 'aa') {
@@ -624,17 +628,6 @@ function transportSignals(out: SignalSink, session: Session): void {
           `Analytics hit of ${q.length} characters without the AQE=1 end marker`,
         );
       }
-    }
-    // a media beacon repeated with the same playhead and time (only media sessions count it: the key is
-    // not built for the others)
-    if (media) {
-      const t = e.beacon_ts_ms ?? e.ts_ms;
-      const same = byTime.get(t);
-      if (!same) byTime.set(t, [e]);
-      else if (same.some((o) => sameBeacon(o, e, true))) {
-        values.dup_events++;
-        out.mark('dup_events', e, `${e.sequence.event_type} repeated with the same playhead and time`);
-      } else same.push(e);
     }
     const owner = endpointOf(e.network.host);
     if (owner && !(ENDPOINT_FAMILIES[owner] as readonly string[]).includes(e.family)) {
@@ -768,16 +761,28 @@ function aaMediaSignals(out: SignalSink, session: Session, captureEvents: readon
 }
 
 /**
- * Two beacons of one time are the same hit when type, playhead and asset type (and the sub-index, for a
- * batch) read the same, as a `type|playhead|…` key would compare them: `null` and `"null"` alike.
+ * The beacons that repeat an earlier one of `ev`: same time, and type, playhead and asset type (and the
+ * batch index, with `subIndex`) reading the same, as a `type|playhead|time|…` key would compare them
+ * (`null` and `"null"` alike). Events are grouped by time and compared field by field only when a time
+ * repeats, which it rarely does: a key string per event cost more than the rest of the learn row's
+ * duplicate counts.
  */
-export function sameBeacon(a: Envelope, b: Envelope, subIndex = false): boolean {
-  return (
+export function repeatedBeacons(ev: readonly Envelope[], subIndex = false): Envelope[] {
+  const same = (a: Envelope, b: Envelope) =>
     `${a.sequence.event_type}` === `${b.sequence.event_type}` &&
     `${a.sequence.playhead_s}` === `${b.sequence.playhead_s}` &&
     `${a.sequence.asset_type}` === `${b.sequence.asset_type}` &&
-    (!subIndex || `${a.provenance.sub_index}` === `${b.provenance.sub_index}`)
-  );
+    (!subIndex || `${a.provenance.sub_index}` === `${b.provenance.sub_index}`);
+  const byTime = new Map<number, Envelope[]>();
+  const out: Envelope[] = [];
+  for (const e of ev) {
+    const t = e.beacon_ts_ms ?? e.ts_ms;
+    const seen = byTime.get(t);
+    if (!seen) byTime.set(t, [e]);
+    else if (seen.some((o) => same(o, e))) out.push(e);
+    else seen.push(e);
+  }
+  return out;
 }
 
 /**

@@ -169,11 +169,17 @@ export async function withOneDuckDbThread<T>(store: Store, work: () => Promise<T
     `SELECT current_setting('threads')::VARCHAR AS threads`,
   );
   await store.con.run('SET threads = 1');
+  const restore = () => store.con.run(`SET threads = ${Number(threads) || 1}`);
+  let result: T;
   try {
-    return await work();
-  } finally {
-    await store.con.run(`SET threads = ${Number(threads) || 1}`);
+    result = await work();
+  } catch (e) {
+    // The load's own error is the one to report: a restore that fails after it must not replace it.
+    await restore().catch(() => undefined);
+    throw e;
   }
+  await restore();
+  return result;
 }
 
 /**
