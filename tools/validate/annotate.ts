@@ -1,5 +1,6 @@
 import type { Envelope } from '../envelope/index.js';
 import type { Session } from '../session/index.js';
+import { paramShapes } from './shapes.js';
 import type { AnnotatedSession, MediaState, Step } from './types.js';
 
 const HB_PINGS = new Set(['play', 'pause', 'buffer', 'stall']);
@@ -109,7 +110,7 @@ export function annotate(session: Session): AnnotatedSession {
         else if (type === 'buffer') state = 'buffering';
     }
   });
-  return { session, steps, ...startInfo(media) };
+  return { session, steps, ...startInfo(media), ...paramShapes(media) };
 }
 
 /**

@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import type { ParamShape } from './shapes.js';
 import type { CodeFamily, Severity } from '../codes/families.js';
 import type { Envelope, Family } from '../envelope/index.js';
 import type { Capture, Session } from '../session/index.js';
@@ -196,6 +197,9 @@ export interface AnnotatedSession {
   /** Content type (vod/live/linear…) and length from the start event. */
   contentType: string | null;
   lengthS: number | null;
+  /** The session's parameter shapes, and each event's (same index as `session.events`). */
+  shapes: ParamShape[];
+  shapeOf: ParamShape[];
 }
 
 /** Defines a check; `run` sees its own parameter type, the registry sees the common shape. */

@@ -4,7 +4,7 @@ import type { Capture, Session } from '../session/index.js';
 import { annotate, beaconTime } from './annotate.js';
 import { holeWithin, type Hole } from './holes.js';
 import type { Finding, SessionRow, Timeline, Verdict } from './outputs.js';
-import { decide, type RulePack } from './pack.js';
+import { decide, type BoundCheck, type Decision, type RulePack } from './pack.js';
 import type { AnnotatedSession, CaptureView, CheckDef, CheckResult, Hit } from './types.js';
 
 export interface ValidateOptions {
@@ -32,11 +32,17 @@ function requiredKeysPresent(session: Session, keys: string[]): boolean {
 }
 
 export function captureView(capture: Capture, opts: ValidateOptions): CaptureView {
+  const heartbeatSids = new Set<string>();
+  for (const s of capture.sessions) if (s.protocol === 'heartbeat') heartbeatSids.add(s.key);
+  // One pass here instead of a scan of the capture's events per check and session (and no array of
+  // families on the way: captures are validated one by one, so this runs once per capture).
+  const families = new Set<string>();
+  let last: string | null = null;
+  for (const e of capture.events) if (e.family !== last) families.add((last = e.family));
   return {
     capture,
-    heartbeatSids: new Set(capture.sessions.filter((s) => s.protocol === 'heartbeat').map((s) => s.key)),
-    // One pass here instead of a scan of the capture's events per check and session.
-    families: new Set(capture.events.map((e) => e.family)),
+    heartbeatSids,
+    families,
     cnames: opts.cnames,
     dictionary: opts.dictionary,
   };
@@ -108,6 +114,18 @@ export function judgeSession(
   if (session.unchecked) return { status: 'abstain', reason: session.unchecked };
   if (!check.protocols.includes(session.protocol))
     return { status: 'abstain', reason: 'protocol not covered' };
+  return judgeRest(check, params, requires, annotated, view);
+}
+
+/** The gates after the protocol's (required keys, dictionary, evidence), the run and the holes. */
+function judgeRest(
+  check: CheckDef,
+  params: unknown,
+  requires: { keys: string[]; dict: string[] },
+  annotated: AnnotatedSession,
+  view: CaptureView,
+): CheckResult {
+  const session = annotated.session;
   if (!requiredKeysPresent(session, requires.keys))
     return { status: 'abstain', reason: 'required keys absent' };
   if (requires.dict.length && !requires.dict.every((p) => view.dictionary?.has(p)))
@@ -122,43 +140,111 @@ export function judgeSession(
   return check.evidence.continuous ? acrossHoles(result, session, view.capture.holes ?? []) : result;
 }
 
-/** Each spec's status, once per pack: the map cost ~3 % of the validator when it was built per capture. */
-const STATUSES = new WeakMap<RulePack, Map<string, string>>();
-function specStatuses(pack: RulePack): Map<string, string> {
-  let m = STATUSES.get(pack);
-  if (!m) STATUSES.set(pack, (m = new Map(pack.specs.map((s) => [s.spec.id, s.spec.status]))));
-  return m;
+const VERDICT_NAMES = [undefined, 'ABSTAIN', 'PASS', 'VIOLATION'] as const;
+const [, ABSTAIN, PASS, VIOLATION] = [0, 1, 2, 3] as const;
+
+interface PlanStep {
+  w: BoundCheck;
+  /** Index of the step's spec in `Plan.ids`. */
+  rule: number;
+  /** Whether the check judges the session's protocol (the plan is per protocol). */
+  protocolOk: boolean;
+}
+
+/**
+ * What a list of decisions asks of a session, worked out once per list: the checks to run, each spec's
+ * place in the session row's `rules` (the order it first decides a check in) and whether and how much it
+ * counts towards the verdict. Decision lists are shared by every session of one scope (`decide`), so the
+ * bench's ~56 k sessions per million events share a handful of plans: per session only the checks run
+ * and one small array of verdicts is kept (a `rules` object per session grown key by key, a `Map` of
+ * severities and `delete` on the abstentions were a fifth of the validator's time on the bench).
+ */
+interface Plan {
+  steps: PlanStep[];
+  ids: string[];
+  enforcing: boolean[];
+  weight: number[];
+  /** The session row's `rules` from the verdicts, keys in `ids` order. */
+  rules: (verdicts: Uint8Array) => Record<string, Verdict>;
+}
+
+/**
+ * A function returning `{ [ids[0]]: NAMES[v[0]], … }` as one object literal. Every session of a plan
+ * writes the same keys in the same order, yet setting them one by one from a variable key is a generic
+ * keyed store per rule (a tenth of the validator's time on the bench); a literal is one allocation of a
+ * known shape. The keys are spec ids, written into the source as JSON strings.
+ */
+function rulesBuilder(ids: string[]): Plan['rules'] {
+  const fields = ids.map((id, j) => `${JSON.stringify(id)}: n[v[${j}]]`).join(', ');
+  const build = new Function('n', 'v', `return { ${fields} };`) as (
+    n: typeof VERDICT_NAMES,
+    v: Uint8Array,
+  ) => Record<string, Verdict>;
+  return (v) => build(VERDICT_NAMES, v);
+}
+
+const NOT_COVERED: CheckResult = Object.freeze({ status: 'abstain', reason: 'protocol not covered' });
+
+const PLANS = new WeakMap<RulePack, WeakMap<readonly Decision[], Plan>>();
+function planOf(pack: RulePack, decisions: readonly Decision[], protocol: Session['protocol']): Plan {
+  let byList = PLANS.get(pack);
+  if (!byList) PLANS.set(pack, (byList = new WeakMap()));
+  let plan = byList.get(decisions);
+  if (plan) return plan;
+  const statusOf = new Map(pack.specs.map((s) => [s.spec.id, s.spec.status]));
+  plan = { steps: [], ids: [], enforcing: [], weight: [], rules: () => ({}) };
+  const index = new Map<string, number>();
+  for (const d of decisions) {
+    const w = d.winner;
+    if (!w) continue;
+    const spec = w.spec.spec;
+    let rule = index.get(spec.id);
+    if (rule === undefined) {
+      index.set(spec.id, (rule = plan.ids.length));
+      plan.ids.push(spec.id);
+      plan.enforcing.push(ENFORCING.has(statusOf.get(spec.id) ?? ''));
+      plan.weight.push(spec.severity === 'warning' ? 0.5 : 1);
+    }
+    plan.steps.push({ w, rule, protocolOk: w.check.protocols.includes(protocol) });
+  }
+  plan.rules = rulesBuilder(plan.ids);
+  byList.set(decisions, plan);
+  return plan;
+}
+
+/** `judgeSession` with the protocol already known to be covered (the plan checked it). */
+function judgeCovered(
+  w: BoundCheck,
+  requires: { keys: string[]; dict: string[] },
+  annotated: AnnotatedSession,
+  view: CaptureView,
+): CheckResult {
+  const session = annotated.session;
+  if (session.unchecked) return { status: 'abstain', reason: session.unchecked };
+  return judgeRest(w.check, w.params, requires, annotated, view);
 }
 
 /** Validate every session of one capture against the pack: findings, a verdict per session, timelines. */
 export function validateCapture(capture: Capture, pack: RulePack, opts: ValidateOptions): CaptureResult {
   const view = captureView(capture, opts);
-  const statusOf = specStatuses(pack);
   const findings: Finding[] = [];
   const sessions: SessionRow[] = [];
   const timelines: Timeline[] = [];
   for (const session of capture.sessions) {
     const annotated = annotate(session);
-    const rules: Record<string, Verdict> = {};
-    const abstained: Record<string, string> = {};
-    const ruleSeverity = new Map<string, string>();
+    const plan = planOf(pack, decide(pack, session), session.protocol);
+    const verdicts = new Uint8Array(plan.ids.length);
+    const reasons: (string | undefined)[] = new Array(plan.ids.length);
     const sessionFindings: Finding[] = [];
-    for (const d of decide(pack, session)) {
-      const w = d.winner;
-      if (!w) continue;
-      const spec = w.spec.spec;
-      const result = judgeSession(w.check, w.params, spec.requires, annotated, view);
-      const prev = rules[spec.id];
-      ruleSeverity.set(spec.id, spec.severity);
+    for (const step of plan.steps) {
+      const spec = step.w.spec.spec;
+      const result = step.protocolOk ? judgeCovered(step.w, spec.requires, annotated, view) : NOT_COVERED;
+      const prev = verdicts[step.rule];
       if (result.status === 'abstain') {
-        if (!prev) {
-          rules[spec.id] = 'ABSTAIN';
-          abstained[spec.id] = result.reason;
-        }
+        if (!prev) ((verdicts[step.rule] = ABSTAIN), (reasons[step.rule] = result.reason));
         continue;
       }
-      delete abstained[spec.id];
-      rules[spec.id] = result.hits.length ? 'VIOLATION' : prev === 'VIOLATION' ? 'VIOLATION' : 'PASS';
+      verdicts[step.rule] = result.hits.length || prev === VIOLATION ? VIOLATION : PASS;
       for (const h of result.hits) {
         const info = CODE_INFO.get(h.code);
         sessionFindings.push({
@@ -182,23 +268,27 @@ export function validateCapture(capture: Capture, pack: RulePack, opts: Validate
         });
       }
     }
+    // Every spec of the plan decides at least one check, so each session of a plan writes the same keys
+    // in the same order (the order each spec first decides a check in, as the row always listed them).
+    const rules = plan.rules(verdicts);
+    let abstained: Record<string, string> | null = null;
     let passed = 0;
     let violated = 0;
     let wPass = 0;
     let wAll = 0;
-    // for…in, not Object.entries: the same keys in the same order without an array per rule per session.
-    for (const id in rules) {
-      const v = rules[id];
-      if (!ENFORCING.has(statusOf.get(id) ?? '')) continue;
-      const w = ruleSeverity.get(id) === 'warning' ? 0.5 : 1;
-      if (v === 'PASS') (passed++, (wPass += w), (wAll += w));
-      if (v === 'VIOLATION') (violated++, (wAll += w));
+    for (let j = 0; j < plan.ids.length; j++) {
+      const v = verdicts[j];
+      if (v === ABSTAIN) (abstained ??= {})[plan.ids[j]] = reasons[j] as string;
+      if (!plan.enforcing[j]) continue;
+      const w = plan.weight[j];
+      if (v === PASS) (passed++, (wPass += w), (wAll += w));
+      if (v === VIOLATION) (violated++, (wAll += w));
     }
     const verdict: Verdict = violated ? 'VIOLATION' : passed ? 'PASS' : 'ABSTAIN';
-    findings.push(...sessionFindings);
+    for (const f of sessionFindings) findings.push(f);
     const first = session.events[0];
     const last = session.events[session.events.length - 1];
-    sessions.push({
+    const row: Omit<SessionRow, 'codes'> & { codes?: string[] } = {
       har: capture.har,
       session: session.key,
       kind: session.kind,
@@ -216,10 +306,12 @@ export function validateCapture(capture: Capture, pack: RulePack, opts: Validate
       verdict,
       conformance: wAll ? Math.round((wPass / wAll) * 1000) / 1000 : 1,
       rules,
-      ...(Object.keys(abstained).length ? { abstained } : {}),
-      codes: [...new Set(sessionFindings.map((f) => f.code))].sort(),
-      unchecked: session.unchecked,
-    });
+    };
+    // `abstained` sits between `rules` and `codes` in the row's JSON, only when a rule abstained.
+    if (abstained) row.abstained = abstained;
+    row.codes = sessionFindings.length ? [...new Set(sessionFindings.map((f) => f.code))].sort() : [];
+    row.unchecked = session.unchecked;
+    sessions.push(row as SessionRow);
     timelines.push(timelineOf(capture.har, session, sessionFindings, opts.timelineParams ?? 24));
   }
   return { findings, sessions, timelines };

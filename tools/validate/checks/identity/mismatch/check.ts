@@ -67,7 +67,12 @@ export const mismatch = defineCheck({
     ],
   },
   run(a, v) {
-    const ids = [...new Set(a.session.events.map((e) => e.actor.ecid).filter((x): x is string => !!x))];
+    // The distinct ECIDs in order of first appearance (nearly always one: no set or arrays per session).
+    const ids: string[] = [];
+    for (const e of a.session.events) {
+      const id = e.actor.ecid;
+      if (id && id !== ids[0] && !ids.includes(id)) ids.push(id);
+    }
     const hits: Hit[] = [];
     if (ids.length > 1) {
       const e = a.session.events.find((x) => x.actor.ecid === ids[1])!;

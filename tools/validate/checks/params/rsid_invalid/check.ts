@@ -5,13 +5,36 @@ import type { Hit } from '../../../types.js';
 import { aaPages } from '../../transport/shared.js';
 import { unresolvedRsid } from './fault.js';
 
-/** Report suite ids an event declares (AA path, heartbeat `s:sc:rsid`, MC `analytics.reportSuite`). */
-function declaredRsid(e: Envelope): { present: boolean; value: string | null } | null {
-  if (e.family === 'aa') return { present: true, value: e.actor.rsid };
-  if (e.family === 'heartbeat') return { present: true, value: (e.params['s:sc:rsid'] as string) ?? null };
+/**
+ * The report suite ids an event declares (AA path, heartbeat `s:sc:rsid`, MC `analytics.reportSuite`):
+ * the value (null when the place is empty), or undefined for an event that has no such place.
+ */
+function declaredRsid(e: Envelope): string | null | undefined {
+  if (e.family === 'aa') return e.actor.rsid;
+  if (e.family === 'heartbeat') return (e.params['s:sc:rsid'] as string) ?? null;
   if (e.family === 'media-collection' && e.sequence.event_type === 'sessionStart')
-    return { present: true, value: (e.params['analytics.reportSuite'] as string) ?? null };
-  return null;
+    return (e.params['analytics.reportSuite'] as string) ?? null;
+  return undefined;
+}
+
+/**
+ * Whether a declared value is a comma list of ids matching the pattern, per pattern and value: every
+ * beacon of a session repeats the same suite, and the pattern was compiled per session. Bounded.
+ */
+const VALID = new Map<string, { re: RegExp; of: Map<string, boolean> }>();
+function validity(pattern: string): (value: string) => boolean {
+  let v = VALID.get(pattern);
+  if (!v) VALID.set(pattern, (v = { re: new RegExp(pattern), of: new Map() }));
+  const { re, of } = v;
+  return (value) => {
+    let ok = of.get(value);
+    if (ok === undefined) {
+      ok = value !== '' && value.split(',').every((id) => re.test(id));
+      if (of.size >= 10_000) of.clear();
+      of.set(value, ok);
+    }
+    return ok;
+  };
 }
 
 export const rsidInvalid = defineCheck({
@@ -55,18 +78,16 @@ export const rsidInvalid = defineCheck({
     ],
   },
   run(a, _v, p) {
-    const re = new RegExp(p.pattern);
+    const valid = validity(p.pattern);
     const hits: Hit[] = [];
     const seen = new Set<string>();
     let checked = 0;
     for (const e of a.session.events) {
       const d = declaredRsid(e);
-      if (!d) continue;
+      if (d === undefined) continue;
       checked++;
-      const value = d.value ?? '';
-      const ids = value.split(',');
-      const ok = value !== '' && ids.every((id) => re.test(id));
-      if (!ok && !seen.has(value)) {
+      const value = d ?? '';
+      if (!valid(value) && !seen.has(value)) {
         seen.add(value);
         hits.push({
           code: 'RSID_INVALID',

@@ -101,28 +101,19 @@ export const typeMismatch = defineCheck({
     ],
   },
   run(a, v, p) {
-    const rules = Object.entries(p.types).map(([k, t]) => ({
-      prefix: k.endsWith('*') ? k.slice(0, -1) : null,
-      key: k,
-      t,
-    }));
-    for (const name of p.dictionary) {
-      const t = DICT_TYPE[v.dictionary?.get(name) ?? ''];
-      if (t) rules.push({ prefix: null, key: name, t });
-    }
+    const ruleOf = rulesFor(p, v.dictionary);
+    // Per shape, the names that have a rule (in the order the events hold them): usually few or none, so
+    // an event costs a look at those values only, not a lookup per parameter.
+    const ruled: (Ruled[] | undefined)[] = new Array(a.shapes.length);
     const hits: Hit[] = [];
     const seen = new Set<string>();
-    // A session's events repeat the same keys: each key's rule (the first that matches, as before) is
-    // looked up once per session, not once per event (a third of this check's time on the bench).
-    const ruleOf = new Map<string, (typeof rules)[number] | null>();
-    for (const e of a.session.events) {
-      for (const k in e.params) {
-        let rule = ruleOf.get(k);
-        if (rule === undefined) {
-          rule = rules.find((r) => (r.prefix !== null ? k.startsWith(r.prefix) : r.key === k)) ?? null;
-          ruleOf.set(k, rule);
-        }
-        if (rule === null) continue;
+    const events = a.session.events;
+    for (let i = 0; i < events.length; i++) {
+      const e = events[i];
+      const shape = a.shapeOf[i];
+      let list = ruled[shape.index];
+      if (list === undefined) ruled[shape.index] = list = ruledKeys(shape.keys, ruleOf);
+      for (const { key: k, rule } of list) {
         const val = e.params[k];
         if (fitsType(val, rule.t) || seen.has(k)) continue;
         seen.add(k);
@@ -139,3 +130,58 @@ export const typeMismatch = defineCheck({
     return { status: 'ran', hits };
   },
 });
+
+interface Rule {
+  prefix: string | null;
+  key: string;
+  t: ValueType;
+}
+interface Ruled {
+  key: string;
+  rule: Rule;
+}
+type TypeParams = { types: Record<string, ValueType>; dictionary: string[] };
+
+/**
+ * Each name's rule (the first that matches, `types` before dictionary types), remembered per parameter
+ * object and dictionary: sessions repeat the same few dozen names. Bounded, so a drop of one-off names
+ * cannot grow it without limit.
+ */
+const RULES = new WeakMap<
+  object,
+  { dictionary: Map<string, string> | undefined; lookup: (k: string) => Rule | null }
+>();
+function rulesFor(p: TypeParams, dictionary: Map<string, string> | undefined): (k: string) => Rule | null {
+  const entry = RULES.get(p);
+  if (entry && entry.dictionary === dictionary) return entry.lookup;
+  const rules: Rule[] = Object.entries(p.types).map(([k, t]) => ({
+    prefix: k.endsWith('*') ? k.slice(0, -1) : null,
+    key: k,
+    t,
+  }));
+  for (const name of p.dictionary) {
+    const t = DICT_TYPE[dictionary?.get(name) ?? ''];
+    if (t) rules.push({ prefix: null, key: name, t });
+  }
+  const of = new Map<string, Rule | null>();
+  const lookup = (k: string) => {
+    let rule = of.get(k);
+    if (rule === undefined) {
+      rule = rules.find((r) => (r.prefix !== null ? k.startsWith(r.prefix) : r.key === k)) ?? null;
+      if (of.size >= 10_000) of.clear();
+      of.set(k, rule);
+    }
+    return rule;
+  };
+  RULES.set(p, { dictionary, lookup });
+  return lookup;
+}
+
+function ruledKeys(keys: readonly string[], ruleOf: (k: string) => Rule | null): Ruled[] {
+  const out: Ruled[] = [];
+  for (const key of keys) {
+    const rule = ruleOf(key);
+    if (rule) out.push({ key, rule });
+  }
+  return out;
+}

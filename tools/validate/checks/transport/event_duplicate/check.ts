@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import type { Envelope } from '../../../../envelope/index.js';
 import { defineCheck } from '../../../types.js';
-import type { CaptureView, Hit } from '../../../types.js';
+import type { AnnotatedSession, CaptureView, Hit } from '../../../types.js';
+import type { ParamShape } from '../../../shapes.js';
 import type { Session } from '../../../../session/index.js';
 import { ALL } from '../../protocols.js';
 import { aaPages } from '../shared.js';
@@ -80,15 +81,16 @@ export const eventDuplicate = defineCheck({
   run(a, v, p) {
     const hits: Hit[] = [];
     const windowMs = p.window_s * 1000;
-    const beacons = ownBeacons(a.session, v);
+    const { beacons, shapes } = ownBeacons(a, v);
     // Each beacon is compared with the latest earlier beacon of the same signature. Building the full
     // signature (every parameter, sorted) for every beacon was a third of the validator's time; when the
     // beacons are in time order only the few earlier beacons of the same endpoint inside the window can
     // be that one, so only those are compared. Out-of-order sessions keep the plain map.
     const sorted = beacons.every((e, i) => i === 0 || beacons[i - 1].ts_ms <= e.ts_ms);
-    const prevOf = sorted ? windowedPrev(windowMs) : latestPrev();
-    for (const e of beacons) {
-      const prev = prevOf(e);
+    const prevOf = sorted ? windowedPrev(windowMs, beacons, shapes, a.shapes.length) : latestPrev();
+    for (let i = 0; i < beacons.length; i++) {
+      const e = beacons[i];
+      const prev = prevOf(e, i);
       const retry = e.params.pccr === 'true' || e.params.pccr === true;
       // Elements of one batched request (a downloaded batch) are not the beacon sent twice.
       const sameRequest = prev !== undefined && prev.provenance.entry_index === e.provenance.entry_index;
@@ -107,7 +109,8 @@ export const eventDuplicate = defineCheck({
   },
 });
 
-type PrevOf = (e: Envelope) => Envelope | undefined;
+/** The earlier beacon `e` (the `i`-th of the session's beacons) repeats, if any. */
+type PrevOf = (e: Envelope, i: number) => Envelope | undefined;
 
 /** The latest earlier beacon with the same signature, whenever it was sent (any order). */
 function latestPrev(): PrevOf {
@@ -126,20 +129,53 @@ function latestPrev(): PrevOf {
  * match is further away in time. Only the beacons inside the window are looked at, newest first: those
  * of the same endpoint (field by field, no signature or endpoint string built) are compared value by
  * value. A beacon with nothing inside the window (a heartbeat ping every 10 s) costs one comparison.
+ * Two beacons of one shape (`shapes[i]`, the session's own beacons) hold the same names, so only their
+ * counted values are compared, in an order that puts the name that last told two beacons apart first:
+ * beacons of a session differ in a few names (event type, playhead, time), and nearly every comparison
+ * is a beacon that is not a duplicate.
  */
-function windowedPrev(windowMs: number): PrevOf {
-  const recent: Envelope[] = [];
+function windowedPrev(
+  windowMs: number,
+  beacons: Envelope[],
+  shapes: (ParamShape | undefined)[],
+  nShapes: number,
+): PrevOf {
+  const recent: number[] = [];
   const counts = new Map<Envelope, number>();
-  return (e) => {
+  const orders: (string[] | undefined)[] = new Array(nShapes);
+  const same = (i: number, j: number): boolean => {
+    const shape = shapes[i];
+    if (shape === undefined || shapes[j] !== shape) return sameParams(beacons[i], beacons[j], counts);
+    let order = orders[shape.index];
+    if (order === undefined) orders[shape.index] = order = shape.keys.filter(counted);
+    return sameValues(beacons[i], beacons[j], order);
+  };
+  return (e, j) => {
     let prev: Envelope | undefined;
-    for (let i = recent.length - 1; i >= 0 && e.ts_ms - recent[i].ts_ms <= windowMs; i--)
-      if (sameEndpoint(recent[i], e) && sameParams(recent[i], e, counts)) {
-        prev = recent[i];
+    for (let r = recent.length - 1; r >= 0 && e.ts_ms - beacons[recent[r]].ts_ms <= windowMs; r--) {
+      const i = recent[r];
+      if (sameEndpoint(beacons[i], e) && same(i, j)) {
+        prev = beacons[i];
         break;
       }
-    recent.push(e);
+    }
+    recent.push(j);
     return prev;
   };
+}
+
+/** Counted values equal, `order` holding the shape's counted names; the name that differs moves first. */
+function sameValues(a: Envelope, b: Envelope, order: string[]): boolean {
+  for (let n = 0; n < order.length; n++) {
+    const k = order[n];
+    const x = a.params[k];
+    const y = b.params[k];
+    if (x !== y && String(x) !== String(y)) {
+      if (n > 0) ((order[n] = order[0]), (order[0] = k));
+      return false;
+    }
+  }
+  return true;
 }
 
 /** `endpoint(a) === endpoint(b)` without building either string. */
@@ -186,21 +222,37 @@ function sameParams(a: Envelope, b: Envelope, counts: Map<Envelope, number>): bo
 }
 
 /**
- * The beacons a session answers for. A heartbeat session owns the Analytics media hits of its playback
- * (`pe=ms_s`/`msa_s`/`m_s` carrying its id in `a.media.vsid`): a duplicated media start is that session's
- * fault, not the page's. The page session leaves those hits to it, so one fault is one finding.
+ * The beacons a session answers for, with the shape of each that is the session's own. A heartbeat
+ * session owns the Analytics media hits of its playback (`pe=ms_s`/`msa_s`/`m_s` carrying its id in
+ * `a.media.vsid`): a duplicated media start is that session's fault, not the page's. The page session
+ * leaves those hits to it, so one fault is one finding.
  */
-function ownBeacons(session: Session, v: CaptureView): Envelope[] {
+function ownBeacons(
+  a: AnnotatedSession,
+  v: CaptureView,
+): { beacons: Envelope[]; shapes: (ParamShape | undefined)[] } {
+  const session = a.session;
   const owned = (e: Envelope) =>
     e.family === 'aa' && e.session_id !== null && v.heartbeatSids.has(e.session_id);
-  if (session.protocol === 'aa') return session.events.filter((e) => !owned(e));
-  if (session.protocol !== 'heartbeat') return session.events;
+  if (session.protocol === 'aa') {
+    const beacons: Envelope[] = [];
+    const shapes: ParamShape[] = [];
+    session.events.forEach((e, i) => {
+      if (!owned(e)) (beacons.push(e), shapes.push(a.shapeOf[i]));
+    });
+    return { beacons, shapes };
+  }
+  if (session.protocol !== 'heartbeat') return { beacons: session.events, shapes: a.shapeOf };
   const aa = v.capture.events.filter((e) => owned(e) && e.session_id === session.key);
-  if (aa.length === 0) return session.events;
-  return [...session.events, ...aa].sort(
+  if (aa.length === 0) return { beacons: session.events, shapes: a.shapeOf };
+  const both = [
+    ...session.events.map((e, i) => ({ e, shape: a.shapeOf[i] as ParamShape | undefined })),
+    ...aa.map((e) => ({ e, shape: undefined })),
+  ].sort(
     (x, y) =>
-      x.ts_ms - y.ts_ms ||
-      x.provenance.entry_index - y.provenance.entry_index ||
-      x.provenance.sub_index - y.provenance.sub_index,
+      x.e.ts_ms - y.e.ts_ms ||
+      x.e.provenance.entry_index - y.e.provenance.entry_index ||
+      x.e.provenance.sub_index - y.e.provenance.sub_index,
   );
+  return { beacons: both.map((x) => x.e), shapes: both.map((x) => x.shape) };
 }
