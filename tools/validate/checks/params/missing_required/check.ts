@@ -5,6 +5,17 @@ import { ALL } from '../../protocols.js';
 
 const present = (v: unknown) => v !== undefined && v !== null && v !== '';
 
+/**
+ * The spec's `events` as a map, once per parameter object: most event types (pings) have no entry, and a
+ * miss on a plain object walks its prototype (where `constructor` or `toString` would be found).
+ */
+const REQUIRED = new WeakMap<Record<string, string[]>, Map<string, string[]>>();
+function requiredOf(events: Record<string, string[]>): Map<string, string[]> {
+  let m = REQUIRED.get(events);
+  if (!m) REQUIRED.set(events, (m = new Map(Object.entries(events))));
+  return m;
+}
+
 export const missingRequired = defineCheck({
   id: 'params.missing_required',
   family: 'params',
@@ -82,8 +93,9 @@ export const missingRequired = defineCheck({
   run(a, _v, p) {
     const hits: Hit[] = [];
     let checked = 0;
+    const required = requiredOf(p.events);
     for (const e of a.session.events) {
-      const keys = p.events[e.sequence.event_type];
+      const keys = required.get(e.sequence.event_type);
       if (!keys) continue;
       if (p.asset_type !== 'any' && e.sequence.asset_type && e.sequence.asset_type !== p.asset_type) continue;
       checked++;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Envelope } from '../../../../envelope/index.js';
+import type { Envelope, ParamValue } from '../../../../envelope/index.js';
 import { defineCheck } from '../../../types.js';
 import type { AnnotatedSession, CaptureView, Hit } from '../../../types.js';
 import type { ParamShape } from '../../../shapes.js';
@@ -132,7 +132,7 @@ function latestPrev(): PrevOf {
  * Two beacons of one shape (`shapes[i]`, the session's own beacons) hold the same names, so only their
  * counted values are compared, in an order that puts the name that last told two beacons apart first:
  * beacons of a session differ in a few names (event type, playhead, time), and nearly every comparison
- * is a beacon that is not a duplicate.
+ * is with a beacon that is not a duplicate.
  */
 function windowedPrev(
   windowMs: number,
@@ -142,13 +142,16 @@ function windowedPrev(
 ): PrevOf {
   const recent: number[] = [];
   const counts = new Map<Envelope, number>();
+  // Per shape of the session: its counted names, in the order `sameValues` compares them.
   const orders: (string[] | undefined)[] = new Array(nShapes);
+  const countedNames = (shape: ParamShape): string[] => (orders[shape.index] ??= shape.keys.filter(counted));
   const same = (i: number, j: number): boolean => {
-    const shape = shapes[i];
-    if (shape === undefined || shapes[j] !== shape) return sameParams(beacons[i], beacons[j], counts);
-    let order = orders[shape.index];
-    if (order === undefined) orders[shape.index] = order = shape.keys.filter(counted);
-    return sameValues(beacons[i], beacons[j], order);
+    const a = shapes[i];
+    const b = shapes[j];
+    if (a === undefined || b === undefined) return sameParams(beacons[i], beacons[j], counts);
+    if (a === b) return sameValues(beacons[i], beacons[j], countedNames(a));
+    // Two shapes: as many counted names, or no duplicate (the same names in another order can be one).
+    return countedNames(a).length === countedNames(b).length && sameParams(beacons[i], beacons[j], counts);
   };
   return (e, j) => {
     let prev: Envelope | undefined;
@@ -164,13 +167,21 @@ function windowedPrev(
   };
 }
 
+/**
+ * `String(x) === String(y)` (the signature compares values as text) without making text of numbers:
+ * two values of one type that are not `===` differ as text too, unless both are NaN.
+ */
+function sameValue(x: ParamValue | undefined, y: ParamValue | undefined): boolean {
+  if (x === y) return true;
+  if (typeof x !== typeof y) return String(x) === String(y);
+  return typeof x === 'number' && Number.isNaN(x) && Number.isNaN(y);
+}
+
 /** Counted values equal, `order` holding the shape's counted names; the name that differs moves first. */
 function sameValues(a: Envelope, b: Envelope, order: string[]): boolean {
   for (let n = 0; n < order.length; n++) {
     const k = order[n];
-    const x = a.params[k];
-    const y = b.params[k];
-    if (x !== y && String(x) !== String(y)) {
+    if (!sameValue(a.params[k], b.params[k])) {
       if (n > 0) ((order[n] = order[0]), (order[0] = k));
       return false;
     }
@@ -208,9 +219,7 @@ function sameParams(a: Envelope, b: Envelope, counts: Map<Envelope, number>): bo
     if (!counted(k)) continue;
     n++;
     if (!(k in b.params)) return false;
-    const x = a.params[k];
-    const y = b.params[k];
-    if (x !== y && String(x) !== String(y)) return false;
+    if (!sameValue(a.params[k], b.params[k])) return false;
   }
   let m = counts.get(b);
   if (m === undefined) {
