@@ -51,7 +51,8 @@ export function annotate(session: Session): AnnotatedSession {
   let inBreak = false;
   let state: MediaState = 'idle';
   const hb = session.protocol === 'heartbeat';
-  media.forEach((e, i) => {
+  for (let i = 0; i < media.length; i++) {
+    const e = media[i];
     const type = e.sequence.event_type;
     const asset: 'main' | 'ad' = hb
       ? (e.sequence.asset_type ?? 'main')
@@ -69,6 +70,8 @@ export function annotate(session: Session): AnnotatedSession {
       stateBefore: state,
       isPing: hb ? HB_PINGS.has(type) : type === 'ping',
       playhead: e.sequence.playhead_s,
+      // Set here, not added later: every step has one shape, so the checks' reads of steps stay fast.
+      endsBreak: false,
     };
     steps.push(step);
     // Main content resuming (a main `play` outside an ad) ends a break left open: report once, re-sync.
@@ -109,7 +112,7 @@ export function annotate(session: Session): AnnotatedSession {
         else if (type === 'pause') state = 'paused';
         else if (type === 'buffer') state = 'buffering';
     }
-  });
+  }
   return { session, steps, ...startInfo(media), ...paramShapes(media) };
 }
 

@@ -149,6 +149,8 @@ interface PlanStep {
   rule: number;
   /** Whether the check judges the session's protocol (the plan is per protocol). */
   protocolOk: boolean;
+  /** Whether the spec or check asks for anything before the run (keys, dictionary, capture families). */
+  gated: boolean;
 }
 
 /**
@@ -205,23 +207,33 @@ function planOf(pack: RulePack, decisions: readonly Decision[], protocol: Sessio
       plan.enforcing.push(ENFORCING.has(statusOf.get(spec.id) ?? ''));
       plan.weight.push(spec.severity === 'warning' ? 0.5 : 1);
     }
-    plan.steps.push({ w, rule, protocolOk: w.check.protocols.includes(protocol) });
+    plan.steps.push({
+      w,
+      rule,
+      protocolOk: w.check.protocols.includes(protocol),
+      gated:
+        spec.requires.keys.length > 0 ||
+        spec.requires.dict.length > 0 ||
+        (w.check.evidence.captureFamilies?.length ?? 0) > 0,
+    });
   }
   plan.rules = rulesBuilder(plan.ids);
   byList.set(decisions, plan);
   return plan;
 }
 
-/** `judgeSession` with the protocol already known to be covered (the plan checked it). */
-function judgeCovered(
-  w: BoundCheck,
-  requires: { keys: string[]; dict: string[] },
-  annotated: AnnotatedSession,
-  view: CaptureView,
-): CheckResult {
+/**
+ * One step of a plan on one session: `judgeSession`, its gates worked out in the plan (the protocol, and
+ * whether there is any gate before the run at all — rarely: most steps go straight to the check).
+ */
+function judgeStep(step: PlanStep, annotated: AnnotatedSession, view: CaptureView): CheckResult {
+  if (!step.protocolOk) return NOT_COVERED;
   const session = annotated.session;
   if (session.unchecked) return { status: 'abstain', reason: session.unchecked };
-  return judgeRest(w.check, w.params, requires, annotated, view);
+  const { check, params } = step.w;
+  if (step.gated) return judgeRest(check, params, step.w.spec.spec.requires, annotated, view);
+  const result = check.run(annotated, view, params);
+  return check.evidence.continuous ? acrossHoles(result, session, view.capture.holes ?? []) : result;
 }
 
 /** Validate every session of one capture against the pack: findings, a verdict per session, timelines. */
@@ -238,7 +250,7 @@ export function validateCapture(capture: Capture, pack: RulePack, opts: Validate
     const sessionFindings: Finding[] = [];
     for (const step of plan.steps) {
       const spec = step.w.spec.spec;
-      const result = step.protocolOk ? judgeCovered(step.w, spec.requires, annotated, view) : NOT_COVERED;
+      const result = judgeStep(step, annotated, view);
       const prev = verdicts[step.rule];
       if (result.status === 'abstain') {
         if (!prev) ((verdicts[step.rule] = ABSTAIN), (reasons[step.rule] = result.reason));

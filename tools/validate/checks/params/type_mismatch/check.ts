@@ -18,10 +18,25 @@ function fitsType(v: ParamValue, t: ValueType): boolean {
     case 'string':
       return typeof v === 'string';
     case 'numeric':
-      return (
-        typeof v === 'number' || (typeof v === 'string' && v.trim() !== '' && Number.isFinite(Number(v)))
-      );
+      return typeof v === 'number' || (typeof v === 'string' && isNumericText(v));
   }
+}
+
+/**
+ * Whether text reads as a finite number (`Number`'s reading: spaces around, `1e3`, `0x1f`…). Wire values
+ * are text (heartbeat `l:` values, ~8 per beacon), nearly always plain digits: those are settled by
+ * their characters, the rest by parsing.
+ */
+function isNumericText(v: string): boolean {
+  if (v.length > 0 && v.length < 16) {
+    let digits = true;
+    for (let i = 0; i < v.length && digits; i++) {
+      const c = v.charCodeAt(i);
+      digits = c >= 48 && c <= 57;
+    }
+    if (digits) return true;
+  }
+  return v.trim() !== '' && Number.isFinite(Number(v));
 }
 
 /** Dictionary types → the wire check they imply. */
@@ -102,18 +117,23 @@ export const typeMismatch = defineCheck({
   },
   run(a, v, p) {
     const ruleOf = rulesFor(p, v.dictionary);
-    // Per shape, the names that have a rule (in the order the events hold them): usually few or none, so
-    // an event costs a look at those values only, not a lookup per parameter.
-    const ruled: (Ruled[] | undefined)[] = new Array(a.shapes.length);
+    // Per shape, each name's rule by position (null: no rule), or null when no name has one (most
+    // shapes). The event's own `for…in` then reads the values at those positions: a value read inside
+    // `for…in` is a field load, where a read by a name from a list is a generic keyed lookup.
+    const ruled: (RuleAt | undefined)[] = new Array(a.shapes.length);
     const hits: Hit[] = [];
     const seen = new Set<string>();
     const events = a.session.events;
     for (let i = 0; i < events.length; i++) {
       const e = events[i];
       const shape = a.shapeOf[i];
-      let list = ruled[shape.index];
-      if (list === undefined) ruled[shape.index] = list = ruledKeys(shape.keys, ruleOf);
-      for (const { key: k, rule } of list) {
+      let at = ruled[shape.index];
+      if (at === undefined) ruled[shape.index] = at = ruleAt(shape.keys, ruleOf);
+      if (at === null) continue;
+      let n = 0;
+      for (const k in e.params) {
+        const rule = at[n++];
+        if (rule === null) continue;
         const val = e.params[k];
         if (fitsType(val, rule.t) || seen.has(k)) continue;
         seen.add(k);
@@ -135,10 +155,6 @@ interface Rule {
   prefix: string | null;
   key: string;
   t: ValueType;
-}
-interface Ruled {
-  key: string;
-  rule: Rule;
 }
 type TypeParams = { types: Record<string, ValueType>; dictionary: string[] };
 
@@ -177,11 +193,9 @@ function rulesFor(p: TypeParams, dictionary: Map<string, string> | undefined): (
   return lookup;
 }
 
-function ruledKeys(keys: readonly string[], ruleOf: (k: string) => Rule | null): Ruled[] {
-  const out: Ruled[] = [];
-  for (const key of keys) {
-    const rule = ruleOf(key);
-    if (rule) out.push({ key, rule });
-  }
-  return out;
+type RuleAt = (Rule | null)[] | null;
+
+function ruleAt(keys: readonly string[], ruleOf: (k: string) => Rule | null): RuleAt {
+  const at = keys.map(ruleOf);
+  return at.some((r) => r !== null) ? at : null;
 }
