@@ -80,11 +80,48 @@ type SessionScopeView = Pick<Session, 'platform' | 'sdk' | 'protocol' | 'sdk_ver
 const decisionCache = new WeakMap<RulePack, Map<string, readonly Decision[]>>();
 
 /**
+ * The last few scopes asked about per pack, compared field by field before the key text is built: a
+ * capture's sessions take turns between a page and one or two media scopes, and building and hashing
+ * the key was ~2 % of the validator's time on the bench.
+ */
+interface RecentScope {
+  s: SessionScopeView;
+  d: readonly Decision[];
+}
+const recentScopes = new WeakMap<RulePack, RecentScope[]>();
+const RECENT_MAX = 4;
+const sameScope = (a: SessionScopeView, b: SessionScopeView) =>
+  a.protocol === b.protocol &&
+  a.platform === b.platform &&
+  a.sdk === b.sdk &&
+  a.sdk_version === b.sdk_version &&
+  a.virtual_version === b.virtual_version;
+
+/**
  * Which spec decides each check for a session: among in-scope specs, those overridden by another
  * in-scope spec drop out, then the narrowest scope wins; ties go to the lower spec id (and lint warns).
  * The result is shared between sessions of the same scope: read it, do not change it.
  */
 export function decide(pack: RulePack, s: SessionScopeView): readonly Decision[] {
+  let recent = recentScopes.get(pack);
+  if (!recent) recentScopes.set(pack, (recent = []));
+  for (const r of recent) if (sameScope(r.s, s)) return r.d;
+  const d = decideKeyed(pack, s);
+  // Only the five fields are kept (not the session): a copy, so no session outlives its capture here.
+  recent.unshift({ s: pick(s), d });
+  if (recent.length > RECENT_MAX) recent.pop();
+  return d;
+}
+
+const pick = (s: SessionScopeView): SessionScopeView => ({
+  platform: s.platform,
+  sdk: s.sdk,
+  protocol: s.protocol,
+  sdk_version: s.sdk_version,
+  virtual_version: s.virtual_version,
+});
+
+function decideKeyed(pack: RulePack, s: SessionScopeView): readonly Decision[] {
   let cache = decisionCache.get(pack);
   if (!cache) decisionCache.set(pack, (cache = new Map()));
   const key = `${s.platform}\u0000${s.sdk}\u0000${s.protocol}\u0000${s.sdk_version}\u0000${s.virtual_version}`;

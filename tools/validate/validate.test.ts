@@ -336,6 +336,28 @@ describe('precedence', () => {
     expect(legacy.candidates.find((c) => c.spec === 'IDENTITY_MISSING_ECID_AA_WEB')!.why).toMatch(/1\.4\.0/);
     expect(ecid('2.23.0')).toBe(modern);
   });
+  it('a scope asked again after many others gets the same decisions; any one field changed, its own', () => {
+    const view = {
+      platform: 'android',
+      sdk: 'edge' as const,
+      protocol: 'media-edge' as const,
+      sdk_version: '5.0.1',
+      virtual_version: null,
+    };
+    const first = decide(pack, view);
+    // more scopes in between than the few compared field by field: the keyed cache still answers
+    for (let i = 0; i < 12; i++) decide(pack, { ...view, sdk_version: `5.0.${i + 2}` });
+    expect(decide(pack, { ...view })).toBe(first);
+    for (const change of [
+      { platform: 'ios' },
+      { sdk: 'aa' as const },
+      { protocol: 'media-collection' as const },
+      { sdk_version: '5.0.0' },
+      { virtual_version: 'v1' },
+    ])
+      expect(decide(pack, { ...view, ...change })).not.toBe(first);
+    expect(decide(pack, view)).toBe(first);
+  });
 });
 
 describe('timelines', () => {
