@@ -5,8 +5,9 @@ import { describe, expect, it } from 'vitest';
 import { GoblinConfig } from '../config/index.js';
 import { processFile } from '../ingest/process-file.js';
 import { fileContext, validateFiles } from './files.js';
-import { decide, loadRulePack } from './pack.js';
+import { buildPack, decide, loadRulePack } from './pack.js';
 import { validateCapture } from './validate.js';
+import { UNCHECKED_REASON } from '../session/build.js';
 import {
   aaMediaStart,
   entry,
@@ -357,6 +358,40 @@ describe('precedence', () => {
     ])
       expect(decide(pack, { ...view, ...change })).not.toBe(first);
     expect(decide(pack, view)).toBe(first);
+  });
+});
+
+describe('sessions the capture cannot show', () => {
+  /** A POST whose body the exporter dropped (`text: ""` although Content-Length says 75 bytes). */
+  const omitted = (at: number, url: string, status = 204) => {
+    const e = entry(at, 'POST', url, { status });
+    e.request.headers.push({ name: 'Content-Length', value: '75' });
+    e.request.postData = { mimeType: 'application/json', text: '' };
+    return e;
+  };
+
+  it('every rule abstains with the capture’s reason, before any protocol reason', () => {
+    // RSID_INVALID widened to every protocol: its check cannot judge Media Edge, yet a Media Edge session
+    // whose bodies are gone abstains for the missing bodies first (as judgeSession orders its gates).
+    const rsid = pack.specs.find((x) => x.spec.id === 'RSID_INVALID')!;
+    const wide = buildPack([
+      ...pack.specs.filter((x) => x !== rsid),
+      { ...rsid, spec: { ...rsid.spec, scope: {} } },
+    ]);
+    const va = (a: string) => `https://edge.adobedc.net/ee/or2/va/v1/${a}?configId=ds`;
+    const f = join(dir, `c${n++}.har`);
+    writeFileSync(f, harDoc([omitted(0, va('play')), omitted(10_000, va('ping'))]));
+    const st = statSync(f);
+    const [p] = processFile({ abs: f, rel: 'u.har', size: st.size, mtimeMs: st.mtimeMs }, fileContext(cfg));
+    const [row] = validateCapture(p.capture!, wide, { cnames: cfg.hosts.cname_allowlist }).sessions;
+    expect(row).toMatchObject({
+      protocol: 'media-edge',
+      verdict: 'ABSTAIN',
+      unchecked: UNCHECKED_REASON.omitted,
+    });
+    expect(row.rules.RSID_INVALID).toBe('ABSTAIN');
+    expect(Object.keys(row.abstained!)).toEqual(Object.keys(row.rules));
+    expect(new Set(Object.values(row.abstained!))).toEqual(new Set([UNCHECKED_REASON.omitted]));
   });
 });
 

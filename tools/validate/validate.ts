@@ -174,7 +174,7 @@ interface Plan {
  * A function returning `{ [ids[0]]: NAMES[v[0]], … }` as one object literal. Every session of a plan
  * writes the same keys in the same order, yet setting them one by one from a variable key is a generic
  * keyed store per rule (a tenth of the validator's time on the bench); a literal is one allocation of a
- * known shape. The keys are spec ids, written into the source as JSON strings.
+ * known shape. The keys are spec ids (UPPER_SNAKE_CASE by the spec schema), written as JSON strings.
  */
 function rulesBuilder(ids: string[]): Plan['rules'] {
   const fields = ids.map((id, j) => `${JSON.stringify(id)}: n[v[${j}]]`).join(', ');
@@ -227,9 +227,10 @@ function planOf(pack: RulePack, decisions: readonly Decision[], protocol: Sessio
  * whether there is any gate before the run at all — rarely: most steps go straight to the check).
  */
 function judgeStep(step: PlanStep, annotated: AnnotatedSession, view: CaptureView): CheckResult {
-  if (!step.protocolOk) return NOT_COVERED;
   const session = annotated.session;
+  // In `judgeSession`'s order: a session the capture cannot show says so before any protocol reason.
   if (session.unchecked) return { status: 'abstain', reason: session.unchecked };
+  if (!step.protocolOk) return NOT_COVERED;
   const { check, params } = step.w;
   if (step.gated) return judgeRest(check, params, step.w.spec.spec.requires, annotated, view);
   const result = check.run(annotated, view, params);
