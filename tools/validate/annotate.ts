@@ -70,7 +70,7 @@ export function annotate(session: Session): AnnotatedSession {
       stateBefore: state,
       isPing: hb ? HB_PINGS.has(type) : type === 'ping',
       playhead: e.sequence.playhead_s,
-      // Set here, not added later: every step has one shape, so the checks' reads of steps stay fast.
+      // Set here, not added later: every step has the same fields, so the checks read steps quickly.
       endsBreak: false,
     };
     steps.push(step);
