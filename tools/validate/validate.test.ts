@@ -396,6 +396,31 @@ describe('sessions the capture cannot show', () => {
 });
 
 describe('timelines', () => {
+  it('an event shows the codes found on it; the other events show none', () => {
+    const f = join(dir, `c${n++}.har`);
+    writeFileSync(
+      f,
+      harDoc([
+        ...hbStart(0),
+        ...pings(10400, 40400, 10000, 10),
+        ...pings(75400, 95400, 10000, 75),
+        ...close(96000, 96),
+      ]),
+    );
+    const st = statSync(f);
+    const [p] = processFile({ abs: f, rel: 't.har', size: st.size, mtimeMs: st.mtimeMs }, fileContext(cfg));
+    const r = validateCapture(p.capture!, pack, { cnames: cfg.hosts.cname_allowlist });
+    const media = r.timelines.find((t) => t.protocol === 'heartbeat')!;
+    const marked = media.events.filter((e) => e.codes.length);
+    expect(marked.map((e) => [e.event_id, e.codes])).toEqual(
+      r.findings.filter((x) => x.session === media.session).map((x) => [x.event_id, [x.code]]),
+    );
+    expect(marked.length).toBe(1);
+    expect(media.events.filter((e) => !e.codes.length).length).toBe(media.events.length - 1);
+    // in the written JSON every other event says so with an empty list
+    expect(JSON.stringify(media).split('"codes":[]').length - 1).toBe(media.events.length - 1);
+  });
+
   it('show at most 24 params per event and cut long values; a small event keeps every param as is', () => {
     const long = 'x'.repeat(120);
     const many = Array.from({ length: 30 }, (_, i) => `&eVar${i + 1}=v${i}`).join('');

@@ -358,10 +358,14 @@ function timelineParams(p: Envelope['params'], max: number): TimelineParams {
   return params;
 }
 
+const NO_CODES: string[] = Object.freeze([]) as unknown as string[];
+
 function timelineOf(har: string, session: Session, findings: Finding[], maxParams: number): Timeline {
-  const codesBy = new Map<string, string[]>();
-  for (const f of findings)
-    if (f.event_id) codesBy.set(f.event_id, [...(codesBy.get(f.event_id) ?? []), f.code]);
+  // Most sessions have no finding: their events share one empty, frozen list of codes.
+  const codesBy = findings.length ? new Map<string, string[]>() : null;
+  if (codesBy)
+    for (const f of findings)
+      if (f.event_id) codesBy.set(f.event_id, [...(codesBy.get(f.event_id) ?? []), f.code]);
   const t0 = session.events.length ? beaconTime(session.events[0]) : 0;
   return {
     har,
@@ -381,7 +385,7 @@ function timelineOf(har: string, session: Session, findings: Finding[], maxParam
         playhead_s: e.sequence.playhead_s,
         entry_index: e.provenance.entry_index,
         params,
-        codes: codesBy.get(e.event_id) ?? [],
+        codes: codesBy?.get(e.event_id) ?? NO_CODES,
       };
     }),
   };
