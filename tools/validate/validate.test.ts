@@ -361,6 +361,27 @@ describe('precedence', () => {
   });
 });
 
+describe('a pack with two specs of one id (reported by the loader, validated anyway)', () => {
+  it('the spec deciding the id’s last check gives the rule its weight, whatever the other says', () => {
+    // SESSION_START_MISSING decides bookends.session_start_missing, sorted before the cadence check
+    const start = pack.specs.find((x) => x.spec.id === 'SESSION_START_MISSING')!;
+    const twin = (severity: 'error' | 'warning') =>
+      buildPack([
+        ...pack.specs.filter((x) => x !== start),
+        { ...start, spec: { ...start.spec, id: 'CADENCE_CONTENT_PING_GAP', severity } },
+      ]);
+    const f = join(dir, `c${n++}.har`);
+    const gap = [...hbStart(0), ...pings(10400, 40400, 10000, 10), ...pings(75400, 95400, 10000, 75)];
+    writeFileSync(f, harDoc([...gap, ...close(96000, 96)]));
+    const row = (p: ReturnType<typeof buildPack>) =>
+      validateFiles([f], p, cfg, root).sessions.find((x) => x.kind === 'media')!;
+    const [asError, asWarning] = [row(twin('error')), row(twin('warning'))];
+    expect(asError.rules.CADENCE_CONTENT_PING_GAP).toBe('VIOLATION');
+    expect(asError.conformance).toBeLessThan(1);
+    expect(asWarning.conformance).toBe(asError.conformance);
+  });
+});
+
 describe('sessions the capture cannot show', () => {
   /** A POST whose body the exporter dropped (`text: ""` although Content-Length says 75 bytes). */
   const omitted = (at: number, url: string, status = 204) => {

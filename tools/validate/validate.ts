@@ -205,8 +205,11 @@ function planOf(pack: RulePack, decisions: readonly Decision[], protocol: Sessio
       index.set(spec.id, (rule = plan.ids.length));
       plan.ids.push(spec.id);
       plan.enforcing.push(ENFORCING.has(statusOf.get(spec.id) ?? ''));
-      plan.weight.push(spec.severity === 'warning' ? 0.5 : 1);
+      plan.weight.push(1);
     }
+    // The spec deciding the id's last check sets its weight, as the row always counted it (two specs
+    // can share an id only in a pack the loader already reported as broken).
+    plan.weight[rule] = spec.severity === 'warning' ? 0.5 : 1;
     plan.steps.push({
       w,
       rule,

@@ -133,7 +133,8 @@ export const typeMismatch = defineCheck({
       let n = 0;
       for (const k in e.params) {
         const rule = at[n++];
-        if (rule === null) continue;
+        // (undefined: a name past the shape's, which only an enumerable name on Object.prototype adds)
+        if (!rule) continue;
         const val = e.params[k];
         if (fitsType(val, rule.t) || seen.has(k)) continue;
         seen.add(k);
