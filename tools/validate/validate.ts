@@ -109,36 +109,52 @@ export function judgeSession(
   annotated: AnnotatedSession,
   view: CaptureView,
 ): CheckResult {
-  const session = annotated.session;
-  // The capture cannot show what the rule needs (e.g. bodies omitted by the exporter): say so.
-  if (session.unchecked) return { status: 'abstain', reason: session.unchecked };
-  if (!check.protocols.includes(session.protocol))
-    return { status: 'abstain', reason: 'protocol not covered' };
-  return judgeRest(check, params, requires, annotated, view);
+  return judge(
+    check,
+    params,
+    requires,
+    annotated,
+    view,
+    check.protocols.includes(annotated.session.protocol),
+  );
 }
 
-/** The gates after the protocol's (required keys, dictionary, evidence), the run and the holes. */
-function judgeRest(
+/**
+ * `judgeSession` with the protocol test done by the caller (a plan does it once per protocol) and, when
+ * `gated` is false, the caller's word that the spec and check ask for nothing before the run (no required
+ * keys, dictionary types or capture families): every gate is then a no-op, and is skipped. One function,
+ * so the plans and the example tests (which call `judgeSession`) apply the gates in one order.
+ */
+function judge(
   check: CheckDef,
   params: unknown,
   requires: { keys: string[]; dict: string[] },
   annotated: AnnotatedSession,
   view: CaptureView,
+  protocolOk: boolean,
+  gated = true,
 ): CheckResult {
   const session = annotated.session;
-  if (!requiredKeysPresent(session, requires.keys))
-    return { status: 'abstain', reason: 'required keys absent' };
-  if (requires.dict.length && !requires.dict.every((p) => view.dictionary?.has(p)))
-    return { status: 'abstain', reason: 'dictionary lacks required params' };
-  const families = check.evidence.captureFamilies;
-  if (families?.length && !families.some((f) => view.families.has(f)))
-    return {
-      status: 'abstain',
-      reason: `capture holds no ${families.map((f) => FAMILY_WORDS[f] ?? f).join(' or ')} traffic (${check.evidence.needs})`,
-    };
+  // The capture cannot show what the rule needs (e.g. bodies omitted by the exporter): say so first.
+  if (session.unchecked) return { status: 'abstain', reason: session.unchecked };
+  if (!protocolOk) return NOT_COVERED;
+  if (gated) {
+    if (!requiredKeysPresent(session, requires.keys))
+      return { status: 'abstain', reason: 'required keys absent' };
+    if (requires.dict.length && !requires.dict.every((p) => view.dictionary?.has(p)))
+      return { status: 'abstain', reason: 'dictionary lacks required params' };
+    const families = check.evidence.captureFamilies;
+    if (families?.length && !families.some((f) => view.families.has(f)))
+      return {
+        status: 'abstain',
+        reason: `capture holds no ${families.map((f) => FAMILY_WORDS[f] ?? f).join(' or ')} traffic (${check.evidence.needs})`,
+      };
+  }
   const result = check.run(annotated, view, params);
   return check.evidence.continuous ? acrossHoles(result, session, view.capture.holes ?? []) : result;
 }
+
+const NOT_COVERED: CheckResult = Object.freeze({ status: 'abstain', reason: 'protocol not covered' });
 
 const VERDICT_NAMES = [undefined, 'ABSTAIN', 'PASS', 'VIOLATION'] as const;
 const [, ABSTAIN, PASS, VIOLATION] = [0, 1, 2, 3] as const;
@@ -185,8 +201,6 @@ function rulesBuilder(ids: string[]): Plan['rules'] {
   return (v) => build(VERDICT_NAMES, v);
 }
 
-const NOT_COVERED: CheckResult = Object.freeze({ status: 'abstain', reason: 'protocol not covered' });
-
 const PLANS = new WeakMap<RulePack, WeakMap<readonly Decision[], Plan>>();
 function planOf(pack: RulePack, decisions: readonly Decision[], protocol: Session['protocol']): Plan {
   let byList = PLANS.get(pack);
@@ -225,21 +239,6 @@ function planOf(pack: RulePack, decisions: readonly Decision[], protocol: Sessio
   return plan;
 }
 
-/**
- * One step of a plan on one session: `judgeSession`, its gates worked out in the plan (the protocol, and
- * whether there is any gate before the run at all — rarely: most steps go straight to the check).
- */
-function judgeStep(step: PlanStep, annotated: AnnotatedSession, view: CaptureView): CheckResult {
-  const session = annotated.session;
-  // In `judgeSession`'s order: a session the capture cannot show says so before any protocol reason.
-  if (session.unchecked) return { status: 'abstain', reason: session.unchecked };
-  if (!step.protocolOk) return NOT_COVERED;
-  const { check, params } = step.w;
-  if (step.gated) return judgeRest(check, params, step.w.spec.spec.requires, annotated, view);
-  const result = check.run(annotated, view, params);
-  return check.evidence.continuous ? acrossHoles(result, session, view.capture.holes ?? []) : result;
-}
-
 /** Validate every session of one capture against the pack: findings, a verdict per session, timelines. */
 export function validateCapture(capture: Capture, pack: RulePack, opts: ValidateOptions): CaptureResult {
   const view = captureView(capture, opts);
@@ -254,7 +253,8 @@ export function validateCapture(capture: Capture, pack: RulePack, opts: Validate
     const sessionFindings: Finding[] = [];
     for (const step of plan.steps) {
       const spec = step.w.spec.spec;
-      const result = judgeStep(step, annotated, view);
+      const { check, params } = step.w;
+      const result = judge(check, params, spec.requires, annotated, view, step.protocolOk, step.gated);
       const prev = verdicts[step.rule];
       if (result.status === 'abstain') {
         if (!prev) ((verdicts[step.rule] = ABSTAIN), (reasons[step.rule] = result.reason));

@@ -4,6 +4,7 @@ import { defineCheck } from '../../../types.js';
 import type { Hit } from '../../../types.js';
 import { ALL } from '../../protocols.js';
 import { aaPages } from '../../transport/shared.js';
+import { patternOf } from '../../patterns.js';
 import type { ParamShape } from '../../../shapes.js';
 
 // Analytics query parameters are case-sensitive: these are the names with capitals.
@@ -141,7 +142,7 @@ function judgeName(family: Envelope['family'], k: string, pattern: string): stri
       : k.startsWith('s:meta:')
         ? k.slice('s:meta:'.length)
         : null;
-  if (meta !== null && !compiled(pattern).test(meta))
+  if (meta !== null && !patternOf(pattern).test(meta))
     return `custom metadata key '${meta}' is outside ${pattern}`;
   return null;
 }
@@ -163,11 +164,4 @@ function verdictCache(pattern: string): (family: string) => Map<string, string |
     if (!m) byFamily.set(family, (m = new Map()));
     return m;
   };
-}
-
-const patterns = new Map<string, RegExp>();
-function compiled(pattern: string): RegExp {
-  let re = patterns.get(pattern);
-  if (!re) patterns.set(pattern, (re = new RegExp(pattern)));
-  return re;
 }

@@ -4,6 +4,7 @@ import { defineCheck } from '../../../types.js';
 import type { Hit } from '../../../types.js';
 import { aaPages } from '../../transport/shared.js';
 import { unresolvedRsid } from './fault.js';
+import { patternOf } from '../../patterns.js';
 
 /**
  * The report suite ids an event declares (AA path, heartbeat `s:sc:rsid`, MC `analytics.reportSuite`):
@@ -21,20 +22,18 @@ function declaredRsid(e: Envelope): string | null | undefined {
  * Whether a declared value is a comma list of ids matching the pattern, per pattern and value: every
  * beacon of a session repeats the same suite, and the pattern was compiled per session. Bounded.
  */
-const VALID = new Map<string, { re: RegExp; of: Map<string, boolean> }>();
-function validity(pattern: string): (value: string) => boolean {
-  let v = VALID.get(pattern);
-  if (!v) VALID.set(pattern, (v = { re: new RegExp(pattern), of: new Map() }));
-  const { re, of } = v;
-  return (value) => {
-    let ok = of.get(value);
-    if (ok === undefined) {
-      ok = value !== '' && value.split(',').every((id) => re.test(id));
-      if (of.size >= 10_000) of.clear();
-      of.set(value, ok);
-    }
-    return ok;
-  };
+const VALID = new Map<string, Map<string, boolean>>();
+function valid(pattern: string, value: string): boolean {
+  let of = VALID.get(pattern);
+  if (!of) VALID.set(pattern, (of = new Map()));
+  let ok = of.get(value);
+  if (ok === undefined) {
+    const re = patternOf(pattern);
+    ok = value !== '' && value.split(',').every((id) => re.test(id));
+    if (of.size >= 10_000) of.clear();
+    of.set(value, ok);
+  }
+  return ok;
 }
 
 export const rsidInvalid = defineCheck({
@@ -78,7 +77,6 @@ export const rsidInvalid = defineCheck({
     ],
   },
   run(a, _v, p) {
-    const valid = validity(p.pattern);
     const hits: Hit[] = [];
     const seen = new Set<string>();
     let checked = 0;
@@ -87,7 +85,7 @@ export const rsidInvalid = defineCheck({
       if (d === undefined) continue;
       checked++;
       const value = d ?? '';
-      if (!valid(value) && !seen.has(value)) {
+      if (!valid(p.pattern, value) && !seen.has(value)) {
         seen.add(value);
         hits.push({
           code: 'RSID_INVALID',
