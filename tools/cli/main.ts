@@ -26,16 +26,33 @@ const SHARED_EXITS: Partial<Record<ExitCode, string>> = {
   3: 'the command failed before it could finish (the reason is printed)',
 };
 
-/** Every module in commands/ contributes `commands`; discovery keeps stages independent of one registry. */
-export async function loadCommands(): Promise<CommandDef[]> {
-  const files = readdirSync(COMMANDS_DIR)
+type CommandModule = { commands?: CommandDef[] };
+
+/** The modules in `dir` that contribute commands (file names, sorted): every `.ts` file but the tests. */
+export function commandModuleFiles(dir = COMMANDS_DIR): string[] {
+  return readdirSync(dir)
     .filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts'))
     .sort();
+}
+
+/**
+ * The precompiled CLI (tools/cli/bundle.ts) cannot list commands/ at run time, the bundle lives elsewhere:
+ * its generated entry hands over one loader per module, listed when it was built.
+ */
+let bundledModules: (() => Promise<CommandModule>)[] | null = null;
+export function setCommandModules(loaders: (() => Promise<CommandModule>)[]): void {
+  bundledModules = loaders;
+}
+
+/** Every module in commands/ contributes `commands`; discovery keeps stages independent of one registry. */
+export async function loadCommands(): Promise<CommandDef[]> {
+  const loaders =
+    bundledModules ??
+    commandModuleFiles().map(
+      (f) => () => import(pathToFileURL(join(COMMANDS_DIR, f)).href) as Promise<CommandModule>,
+    );
   const all: CommandDef[] = [];
-  for (const f of files) {
-    const mod = (await import(pathToFileURL(join(COMMANDS_DIR, f)).href)) as { commands?: CommandDef[] };
-    all.push(...(mod.commands ?? []));
-  }
+  for (const load of loaders) all.push(...((await load()).commands ?? []));
   return all.sort((a, b) => a.name.localeCompare(b.name));
 }
 

@@ -1,6 +1,15 @@
 import { spawnSync } from 'node:child_process';
 import { builtinModules } from 'node:module';
-import { mkdtempSync, mkdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdtempSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -80,6 +89,86 @@ describe('bundleModule', () => {
     });
     expect(r.file).toBeNull();
     expect(r.reason).toMatch(/missing/);
+  });
+
+  it('a split build keeps lazy imports lazy, each module in a chunk beside the bundle', async () => {
+    const root = project();
+    writeFileSync(
+      join(root, 'tools', 'a', 'lazy.ts'),
+      `(globalThis as { lazyRan?: number }).lazyRan = 1;\nexport const late = 7;\n`,
+    );
+    const outFile = join(root, 'tools', '.bundle', 'split.mjs');
+    const r = await bundleModule({
+      entry: 'tools/a/entry.ts',
+      contents: `export const load = () => import('./lazy.ts');\nexport { value } from './main.ts';\n`,
+      outFile,
+      root,
+      split: true,
+    });
+    expect(r).toEqual({ file: outFile, built: true });
+    const chunks = readdirSync(join(root, 'tools', '.bundle')).filter((f) => /^split-.+\.mjs$/.test(f));
+    expect(chunks.length).toBeGreaterThan(0);
+    // Nothing of the build's temporary folder is left.
+    expect(readdirSync(join(root, 'tools', '.bundle')).filter((f) => f.includes('.tmp'))).toEqual([]);
+    const mod = (await import(pathToFileURL(outFile).href)) as {
+      load: () => Promise<{ late: number }>;
+      value: (x: number) => number;
+    };
+    expect(mod.value(1)).toBe(42);
+    expect((globalThis as { lazyRan?: number }).lazyRan).toBeUndefined();
+    expect((await mod.load()).late).toBe(7);
+    expect((globalThis as { lazyRan?: number }).lazyRan).toBe(1);
+    delete (globalThis as { lazyRan?: number }).lazyRan;
+    // The generated entry is not a file: the stamp holds only real inputs.
+    const stamp = JSON.parse(readFileSync(`${outFile}.stamp.json`, 'utf8')) as { inputs: object };
+    expect(Object.keys(stamp.inputs).sort()).toEqual([
+      'tools/a/dep.ts',
+      'tools/a/lazy.ts',
+      'tools/a/main.ts',
+    ]);
+  });
+
+  it('a watched folder invalidates the bundle when a file is added to it', async () => {
+    const root = project();
+    const outFile = join(root, 'tools', '.bundle', 'w.mjs');
+    const build = () =>
+      bundleModule({
+        entry: 'tools/a/entry.ts',
+        contents: `export { value } from './main.ts';\n`,
+        outFile,
+        root,
+        split: true,
+        watch: ['tools/a'],
+      });
+    expect((await build()).built).toBe(true);
+    expect((await build()).built).toBe(false);
+    writeFileSync(join(root, 'tools', 'a', 'new-command.ts'), `export const x = 1;\n`);
+    // A folder's mtime has the file system's resolution: make the change visible whatever it is.
+    utimesSync(join(root, 'tools', 'a'), new Date(), new Date(Date.now() + 5000));
+    expect((await build()).built).toBe(true);
+  });
+
+  it('removes chunks of earlier split builds once they are an hour old, and keeps younger ones', async () => {
+    const root = project();
+    const outFile = join(root, 'tools', '.bundle', 'c.mjs');
+    mkdirSync(join(root, 'tools', '.bundle'), { recursive: true });
+    const old = join(root, 'tools', '.bundle', 'c-OLDHASH.mjs');
+    const young = join(root, 'tools', '.bundle', 'c-YOUNGHASH.mjs');
+    const other = join(root, 'tools', '.bundle', 'other-OLDHASH.mjs');
+    for (const f of [old, young, other]) writeFileSync(f, 'export {};\n');
+    const twoHoursAgo = new Date(Date.now() - 2 * 3600_000);
+    utimesSync(old, twoHoursAgo, twoHoursAgo);
+    utimesSync(other, twoHoursAgo, twoHoursAgo);
+    await bundleModule({
+      entry: 'tools/a/entry.ts',
+      contents: `export const load = () => import('./main.ts');\n`,
+      outFile,
+      root,
+      split: true,
+    });
+    expect(existsSync(old)).toBe(false);
+    expect(existsSync(young)).toBe(true);
+    expect(existsSync(other)).toBe(true); // another bundle's chunk
   });
 
   it('bundles the real ingest worker (every import.meta user at the bundle depth)', async () => {

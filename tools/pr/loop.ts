@@ -31,25 +31,6 @@ export class StageMissingError extends Error {
   override name = 'StageMissingError';
 }
 
-type AnyFn = (...a: unknown[]) => Promise<unknown>;
-
-/** Import `name` from the first module that exports it; a clear error naming the stage otherwise. */
-async function stageFn(stage: string, candidates: string[], name: string): Promise<AnyFn> {
-  const tried: string[] = [];
-  for (const c of candidates) {
-    try {
-      const mod = (await import(c)) as Record<string, unknown>;
-      if (typeof mod[name] === 'function') return mod[name] as AnyFn;
-      tried.push(`${c} (no export ${name})`);
-    } catch (e) {
-      tried.push(`${c} (${(e as Error).message.split('\n')[0]})`);
-    }
-  }
-  throw new StageMissingError(
-    `loop stage '${stage}' is not available: expected ${name}() in ${tried.join('; ')}`,
-  );
-}
-
 /** The real stages: tools/detect (drift), tools/research (pack), tools/propose (propose, shadow, judge). */
 export async function defaultStages(): Promise<LoopStages> {
   // Drift compares the new drop with a reference run (a `goblin run` output dir with drift-profile.json,
@@ -76,13 +57,10 @@ export async function defaultStages(): Promise<LoopStages> {
     }
     return files;
   };
-  const propose = await stageFn('propose', ['../propose/index.js', '../propose/propose.js'], 'propose');
-  const shadow = await stageFn('shadow', ['../propose/index.js', '../propose/shadow.js'], 'shadow');
-  const judge = await stageFn(
-    'judge',
-    ['../propose/index.js', '../propose/judges.js', '../propose/judge.js'],
-    'judge',
-  );
+  // Literal paths, so the CLI's bundle (tools/cli/bundle.ts) carries these stages as chunks.
+  const { propose } = await import('../propose/propose.js');
+  const { shadow } = await import('../propose/shadow.js');
+  const { judge } = await import('../propose/judges.js');
   const { buildEvidencePack } = await import('../research/index.js');
   return {
     async drift(o) {
@@ -100,9 +78,9 @@ export async function defaultStages(): Promise<LoopStages> {
       });
       return { queries: pack.queries };
     },
-    propose: (b, o) => propose(b, o) as Promise<{ dir: string | null; refused?: string | null }>,
-    shadow: (d, o) => shadow(d, { ...o, write: true }) as Promise<ShadowReport>,
-    judge: (d, o) => judge(d, { ...o, write: true }) as Promise<JudgeReport>,
+    propose: (b, o) => propose(b, o),
+    shadow: (d, o) => shadow(d, { ...o, write: true }),
+    judge: (d, o) => judge(d, { ...o, write: true }),
   };
 }
 

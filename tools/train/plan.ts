@@ -5,7 +5,7 @@
  * (and a GPU), and says so instead of pretending otherwise.
  */
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 
 /** The Hugging Face weights behind the Ollama writer models Goblin is configured with out of the box. */
 const HF_BASE: Record<string, string> = {
@@ -29,8 +29,12 @@ export interface TrainPlan {
 const quote = (a: string) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`);
 export const shellLine = (argv: string[]) => argv.map(quote).join(' ');
 
+/** The repository this module belongs to (two levels up, also from the CLI's bundle in tools/.bundle/). */
+const REPO_ROOT = resolve(import.meta.dirname, '../..');
+
 export function dpoPlan(o: {
-  repoRoot: string;
+  /** Where tools/train/Modelfile is read from (default: this repository). */
+  repoRoot?: string;
   writer: string;
   baseModel?: string;
   outDir?: string;
@@ -47,7 +51,7 @@ export function dpoPlan(o: {
   const modelfile = `${out}/Modelfile`;
   const model = o.model ?? `${o.writer.split(':')[0]}-goblin-dpo`;
   // The committed Modelfile with the configured base and this run's adapter filled in.
-  const modelfileText = readFileSync(join(o.repoRoot, 'tools/train/Modelfile'), 'utf8')
+  const modelfileText = readFileSync(join(o.repoRoot ?? REPO_ROOT, 'tools/train/Modelfile'), 'utf8')
     .replace(/^FROM .*$/m, `FROM ${o.writer}`)
     .replace(/^ADAPTER .*$/m, `ADAPTER ./dpo-lora`);
   return {

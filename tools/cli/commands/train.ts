@@ -38,9 +38,7 @@ export const commands: CommandDef[] = [
     },
     async run(ctx) {
       const { dpoPlan, shellLine } = await import('../../train/plan.js');
-      const { resolve } = await import('node:path');
       const plan = dpoPlan({
-        repoRoot: resolve(import.meta.dirname, '../../..'),
         writer: ctx.config.models.writer,
         baseModel: ctx.values['base-model'] as string | undefined,
         outDir: ctx.values.out as string | undefined,
