@@ -16,6 +16,7 @@ import { format, resolveConfig } from 'prettier';
 import { CODE_FAMILIES } from '../codes/families.js';
 import type { CheckDef, Example, ExampleEvent } from '../validate/types.js';
 import { listFiles } from '../util/files.js';
+import { importSource } from '../util/import-source.js';
 import { exportSchemas } from './json-schema.js';
 
 export interface FoundCheck {
@@ -39,7 +40,7 @@ export async function discoverChecks(root: string): Promise<FoundCheck[]> {
   for (const file of listFiles(base, /(^|\/)check\.ts$/)) {
     const dir = relative(base, dirname(file)).split('\\').join('/');
     if (dir.split('/').length !== 2) continue;
-    const mod = (await import(pathToFileURL(file).href)) as Record<string, unknown>;
+    const mod = await importSource<Record<string, unknown>>(file);
     const defs = Object.entries(mod).filter(([, v]) => isDef(v));
     if (defs.length !== 1)
       throw new Error(`${CHECKS_DIR}/${dir}/check.ts must export exactly one check (found ${defs.length})`);
@@ -273,7 +274,7 @@ export async function generate(root: string, opts: { check?: boolean } = {}): Pr
   const catalogPath = resolve(root, 'tools/codes/catalog.ts');
   let previous: string[] = [];
   try {
-    const cat = (await import(pathToFileURL(catalogPath).href)) as { FAIL_CODES?: { code: string }[] };
+    const cat = await importSource<{ FAIL_CODES?: { code: string }[] }>(catalogPath);
     previous = (cat.FAIL_CODES ?? []).map((c) => c.code);
   } catch {
     // no catalog yet (or a broken one): the order starts from the families
