@@ -103,6 +103,7 @@ describe('CONTRIBUTING.md recipes', () => {
 
   it('adding a check touches its folder plus generated files; adding its spec touches the spec and its fixtures', () => {
     for (const p of [
+      'bin', // npm scripts run the CLI through its launcher
       'tools',
       'specs',
       'tests',
