@@ -128,6 +128,46 @@ describe('bundleModule', () => {
     ]);
   });
 
+  it('a split build carries only the packages it is told to, with what they import', async () => {
+    const root = project();
+    const pkg = (name: string, body: string) => {
+      mkdirSync(join(root, 'node_modules', name), { recursive: true });
+      writeFileSync(join(root, 'node_modules', name, 'package.json'), `{"name":"${name}","main":"index.js"}`);
+      writeFileSync(join(root, 'node_modules', name, 'index.js'), body);
+    };
+    pkg('carried', `module.exports = { carried: require('inner').inner + '-carried' };\n`);
+    pkg('inner', `module.exports = { inner: 'inner-${'x'.repeat(8)}' };\n`);
+    pkg('loaded', `module.exports = { loaded: 'loaded-from-node-modules' };\n`);
+    writeFileSync(
+      join(root, 'tools', 'a', 'main.ts'),
+      `import { carried } from 'carried';\nimport { loaded } from 'loaded';\nexport const value = [carried, loaded];\n`,
+    );
+    const outFile = join(root, 'tools', '.bundle', 'p.mjs');
+    const r = await bundleModule({
+      entry: 'tools/a/entry.ts',
+      contents: `export { value } from './main.ts';\n`,
+      outFile,
+      root,
+      split: true,
+      carry: ['carried'],
+    });
+    expect(r.reason).toBeUndefined();
+    const text = readdirSync(join(root, 'tools', '.bundle'))
+      .filter((f) => f.endsWith('.mjs'))
+      .map((f) => readFileSync(join(root, 'tools', '.bundle', f), 'utf8'))
+      .join('\n');
+    expect(text).toContain('-carried');
+    expect(text).toContain('inner-xxxxxxxx'); // what a carried package imports comes along
+    expect(text).not.toContain('loaded-from-node-modules');
+    expect(text).toMatch(/from "loaded"/);
+    const mod = (await import(pathToFileURL(outFile).href)) as { value: string[] };
+    expect(mod.value).toEqual(['inner-xxxxxxxx-carried', 'loaded-from-node-modules']);
+    // Carried package files are inputs: an upgrade rebuilds.
+    const stamp = JSON.parse(readFileSync(`${outFile}.stamp.json`, 'utf8')) as { inputs: object };
+    expect(Object.keys(stamp.inputs)).toContain(join('node_modules', 'carried', 'index.js'));
+    expect(Object.keys(stamp.inputs)).not.toContain(join('node_modules', 'loaded', 'index.js'));
+  });
+
   it('a watched folder invalidates the bundle when a file is added to it', async () => {
     const root = project();
     const outFile = join(root, 'tools', '.bundle', 'w.mjs');

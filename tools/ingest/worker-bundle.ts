@@ -86,6 +86,27 @@ function upToDate(stampFile: string, root: string, esbuildVersion: string): bool
   );
 }
 
+/** The package a bare import names: `@scope/name` or `name`, without a subpath. */
+const packageOf = (spec: string) => spec.split('/', spec.startsWith('@') ? 2 : 1).join('/');
+
+/**
+ * Packages imported by the program's own modules load from node_modules, except those in `carry`; what a
+ * carried package imports is carried too (NOT_BUNDLED aside).
+ */
+function carryOnly(carry: readonly string[]): import('esbuild').Plugin {
+  const keep = new Set(carry);
+  return {
+    name: 'carry-only',
+    setup(build) {
+      build.onResolve({ filter: /^[^./]/ }, (args) => {
+        if (args.importer.split(/[\\/]/).includes('node_modules') || args.path.startsWith('node:'))
+          return undefined;
+        return keep.has(packageOf(args.path)) ? undefined : { path: args.path, external: true };
+      });
+    },
+  };
+}
+
 /** How long a chunk no build refers to any more is kept, for a process still running an older build. */
 const STALE_CHUNK_MS = 60 * 60 * 1000;
 
@@ -144,6 +165,12 @@ export async function bundleModule(opts: {
    */
   split?: boolean;
   /**
+   * In a split build, the packages to carry (with what they import) although the program's other packages
+   * load from node_modules: those nearly every run loads, where Node's resolution and its scan of each
+   * CommonJS file for named exports cost more than reading them from the bundle.
+   */
+  carry?: readonly string[];
+  /**
    * More paths whose size and mtime the stamp keeps (a folder's mtime changes when a file is added or
    * removed): for inputs that decide the generated `contents`.
    */
@@ -182,7 +209,9 @@ export async function bundleModule(opts: {
       target: `node${process.versions.node.split('.')[0]}`,
       ...(opts.split
         ? {
-            packages: 'external',
+            plugins: [carryOnly(opts.carry ?? [])],
+            external: NOT_BUNDLED,
+            banner: { js: REQUIRE_BANNER },
             splitting: true,
             outdir: tmp,
             entryNames: name,
