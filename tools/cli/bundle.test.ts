@@ -73,17 +73,36 @@ describe('the precompiled CLI', () => {
   });
 });
 
+describe('commands that read TypeScript sources by path, from the bundle', () => {
+  it('evaluates on the cross-check corpus, whose generator is loaded from tests/ at run time', async () => {
+    await cliBundle();
+    const work = mkdtempSync(join(tmpdir(), 'goblin-cli-bundle-eval-'));
+    dirs.push(work);
+    const r = goblin(
+      REPO,
+      {},
+      ...['eval', '--corpus', 'crosscheck', '--crosscheck-sessions', '5', '--workers', '1'],
+      ...['--report', join(work, 'report.json')],
+    );
+    expect(r.stderr).toContain('goblin: running the precompiled CLI');
+    expect(r.status).toBe(0);
+    const report = JSON.parse(readFileSync(join(work, 'report.json'), 'utf8')) as { captures?: number };
+    expect(JSON.stringify(report)).toContain('crosscheck');
+  });
+});
+
 describe('bundleIsFresh (bin/fresh-bundle.js) reads the stamp bundleModule writes', () => {
   it('fresh after a build; stale once an input or a watched folder changes, or the bundle is gone', async () => {
     const root = mkdtempSync(join(tmpdir(), 'goblin-fresh-'));
     dirs.push(root);
     mkdirSync(join(root, 'tools', 'a'), { recursive: true });
     writeFileSync(join(root, 'tools', 'a', 'main.ts'), `export const value = 1;\n`);
+    writeFileSync(join(root, 'tools', 'a', 'lazy.ts'), `export const later = 2;\n`);
     const outFile = join(root, 'tools', '.bundle', 'x.mjs');
     const build = () =>
       bundleModule({
         entry: 'tools/a/entry.ts',
-        contents: `export { value } from './main.ts';\n`,
+        contents: `export { value } from './main.ts';\nexport const load = () => import('./lazy.ts');\n`,
         outFile,
         root,
         split: true,
@@ -112,6 +131,19 @@ describe('bundleIsFresh (bin/fresh-bundle.js) reads the stamp bundleModule write
     writeFileSync(stampFile, JSON.stringify(stamp));
     expect(bundleIsFresh(outFile, root)).toBe(true);
 
+    // A refused build is never fresh, whatever bundle an earlier build left.
+    writeFileSync(stampFile, JSON.stringify({ ...stamp, refused: 'a module at another depth' }));
+    expect(bundleIsFresh(outFile, root)).toBe(false);
+    writeFileSync(stampFile, JSON.stringify(stamp));
+
+    // A chunk, or the bundle itself, gone: stale.
+    const outputs = (stamp as unknown as { outputs: string[] }).outputs;
+    const chunk = outputs.find((f) => f !== 'x.mjs')!;
+    expect(chunk).toMatch(/^x-.+\.mjs$/);
+    rmSync(join(root, 'tools', '.bundle', chunk));
+    expect(bundleIsFresh(outFile, root)).toBe(false);
+    await build();
+    expect(bundleIsFresh(outFile, root)).toBe(true);
     rmSync(outFile);
     expect(bundleIsFresh(outFile, root)).toBe(false);
   });

@@ -46,6 +46,7 @@ export async function cliBundle(): Promise<BundleResult> {
     checkMetaDepth: true,
     split: true,
     carry: CARRIED,
-    watch: ['tools/cli/commands'],
+    // The folder (a command added or removed), and what decides how the bundle is built.
+    watch: ['tools/cli/commands', 'tools/cli/bundle.ts', 'tools/ingest/worker-bundle.ts', 'tsconfig.json'],
   });
 }

@@ -12,6 +12,7 @@ import { buildPack, type RulePack } from '../validate/pack.js';
 import { learn, loadCorpus, sessionValidator, type LearnCorpus } from './learn.js';
 import type { SessionPartsCache } from './learn-rows.js';
 import { generateDrop } from './scenarios.js';
+import { importSource } from '../util/import-source.js';
 
 /**
  * Leave-a-family-out evaluation of the triage inbox (docs/learning.md, "Leave-a-family-out"): for each
@@ -105,9 +106,9 @@ export async function crosscheckCorpus(o: {
   pack: RulePack;
   cfg: GoblinConfig;
 }): Promise<LabelledCorpus> {
-  const gen = (await import(
-    resolve(o.root, 'tests/crosscheck/generate.ts')
-  )) as typeof import('../../tests/crosscheck/generate.js');
+  const gen = await importSource<typeof import('../../tests/crosscheck/generate.js')>(
+    resolve(o.root, 'tests/crosscheck/generate.ts'),
+  );
   const { truth } = gen.generate({ out: o.dir, seed: o.seed, sessions: o.sessions });
   const files = expandInputs([o.dir], o.dir).map((f) => ({
     abs: f.abs,

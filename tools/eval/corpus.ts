@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { runPipeline } from './evaluate.js';
 import { parseTruth, scoreCorpus, type CorpusScore } from './score.js';
+import { importSource } from '../util/import-source.js';
 
 /**
  * The corpora Goblin did not generate, scored with `scoreCorpus`:
@@ -84,9 +85,9 @@ export async function evaluateIndependent(
   let truthText: string;
   if (corpus === 'crosscheck') {
     // Loaded at run time: the generator is a test-side tool that shares no code with Goblin.
-    const gen = (await import(
-      resolve(opts.root, 'tests/crosscheck/generate.ts')
-    )) as typeof import('../../tests/crosscheck/generate.js');
+    const gen = await importSource<typeof import('../../tests/crosscheck/generate.js')>(
+      resolve(opts.root, 'tests/crosscheck/generate.ts'),
+    );
     dir = join(work, 'hars');
     truthText = gen.generate({ out: dir, seed: opts.seed, sessions: opts.sessions }).truthText;
   } else {

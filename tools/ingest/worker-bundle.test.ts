@@ -188,27 +188,99 @@ describe('bundleModule', () => {
     expect((await build()).built).toBe(true);
   });
 
-  it('removes chunks of earlier split builds once they are an hour old, and keeps younger ones', async () => {
+  it('keeps chunks no build refers to for a day after they were superseded, then removes them', async () => {
     const root = project();
-    const outFile = join(root, 'tools', '.bundle', 'c.mjs');
-    mkdirSync(join(root, 'tools', '.bundle'), { recursive: true });
-    const old = join(root, 'tools', '.bundle', 'c-OLDHASH.mjs');
-    const young = join(root, 'tools', '.bundle', 'c-YOUNGHASH.mjs');
-    const other = join(root, 'tools', '.bundle', 'other-OLDHASH.mjs');
-    for (const f of [old, young, other]) writeFileSync(f, 'export {};\n');
-    const twoHoursAgo = new Date(Date.now() - 2 * 3600_000);
-    utimesSync(old, twoHoursAgo, twoHoursAgo);
-    utimesSync(other, twoHoursAgo, twoHoursAgo);
-    await bundleModule({
-      entry: 'tools/a/entry.ts',
-      contents: `export const load = () => import('./main.ts');\n`,
-      outFile,
-      root,
-      split: true,
-    });
+    const dir = join(root, 'tools', '.bundle');
+    const outFile = join(dir, 'c.mjs');
+    mkdirSync(dir, { recursive: true });
+    // Old files by mtime, but only now superseded: a process started from their build may still need them.
+    const old = join(dir, 'c-OLDHASH.mjs');
+    const other = join(dir, 'other-OLDHASH.mjs');
+    for (const f of [old, other]) writeFileSync(f, 'export {};\n');
+    const twoDaysAgo = new Date(Date.now() - 2 * 86_400_000);
+    utimesSync(old, twoDaysAgo, twoDaysAgo);
+    const build = () =>
+      bundleModule({
+        entry: 'tools/a/entry.ts',
+        contents: `export const load = () => import('./main.ts');\n`,
+        outFile,
+        root,
+        split: true,
+      });
+    await build();
+    expect(existsSync(old)).toBe(true);
+    const ledger = join(dir, 'c.mjs.superseded.json');
+    const since = JSON.parse(readFileSync(ledger, 'utf8')) as Record<string, number>;
+    expect(Date.now() - since['c-OLDHASH.mjs']).toBeLessThan(60_000);
+    // A day and more after it was superseded, the next build removes it; another bundle's chunk stays.
+    writeFileSync(ledger, JSON.stringify({ 'c-OLDHASH.mjs': Date.now() - 25 * 3_600_000 }));
+    writeFileSync(join(root, 'tools', 'a', 'dep.ts'), `export const answer: number = 40;\n`);
+    utimesSync(join(root, 'tools', 'a', 'dep.ts'), twoDaysAgo, twoDaysAgo);
+    expect((await build()).built).toBe(true);
     expect(existsSync(old)).toBe(false);
-    expect(existsSync(young)).toBe(true);
-    expect(existsSync(other)).toBe(true); // another bundle's chunk
+    expect(existsSync(other)).toBe(true);
+    // The chunks of the current build are never in the ledger; the first build's, now superseded, are.
+    const stamp = JSON.parse(readFileSync(`${outFile}.stamp.json`, 'utf8')) as { outputs: string[] };
+    const noted = Object.keys(JSON.parse(readFileSync(ledger, 'utf8')) as object);
+    expect(noted.length).toBeGreaterThan(0);
+    expect(noted.filter((f) => stamp.outputs.includes(f))).toEqual([]);
+  });
+
+  it('builds again when a file it wrote is gone (the bundle, or one of its chunks)', async () => {
+    const root = project();
+    const dir = join(root, 'tools', '.bundle');
+    const outFile = join(dir, 'g.mjs');
+    const build = () =>
+      bundleModule({
+        entry: 'tools/a/entry.ts',
+        contents: `export const load = () => import('./main.ts');\n`,
+        outFile,
+        root,
+        split: true,
+      });
+    expect((await build()).built).toBe(true);
+    expect((await build()).built).toBe(false);
+    const chunk = readdirSync(dir).find((f) => /^g-.+\.mjs$/.test(f))!;
+    rmSync(join(dir, chunk));
+    expect((await build()).built).toBe(true);
+    expect(existsSync(join(dir, chunk))).toBe(true);
+    rmSync(outFile);
+    expect((await build()).built).toBe(true);
+    const mod = (await import(`${pathToFileURL(outFile).href}?v=g`)) as {
+      load: () => Promise<{ value: (x: number) => number }>;
+    };
+    expect((await mod.load()).value(1)).toBe(42);
+  });
+
+  it('remembers a refused build until an input changes, and leaves no temporary folder', async () => {
+    const root = project();
+    mkdirSync(join(root, 'tools', 'a', 'deep'), { recursive: true });
+    const where = join(root, 'tools', 'a', 'deep', 'where.ts');
+    writeFileSync(where, `export const here = new URL('../../../package.json', import.meta.url).href;\n`);
+    writeFileSync(
+      join(root, 'tools', 'a', 'main.ts'),
+      `import { here } from './deep/where.js';\nexport const value = here;\n`,
+    );
+    const outFile = join(root, 'tools', '.bundle', 'r.mjs');
+    const build = () =>
+      bundleModule({
+        entry: 'tools/a/entry.ts',
+        contents: `export { value } from './main.ts';\n`,
+        outFile,
+        root,
+        split: true,
+        checkMetaDepth: true,
+      });
+    const first = await build();
+    expect(first.file).toBeNull();
+    expect(first.reason).toContain('tools/a/deep/where.ts');
+    expect(readdirSync(join(root, 'tools', '.bundle')).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+    const stamp = JSON.parse(readFileSync(`${outFile}.stamp.json`, 'utf8')) as { refused?: string };
+    expect(stamp.refused).toBe(first.reason);
+    expect(await build()).toEqual(first); // answered from the stamp
+    writeFileSync(where, `export const here = 'no import meta here';\n`);
+    utimesSync(where, new Date(Date.now() - 60_000), new Date(Date.now() - 60_000));
+    expect(await build()).toEqual({ file: outFile, built: true });
   });
 
   it('bundles the real ingest worker (every import.meta user at the bundle depth)', async () => {

@@ -14,6 +14,7 @@
  * checkout) falls back to forking the TypeScript worker through tsx, with the reason.
  */
 import {
+  existsSync,
   mkdirSync,
   readdirSync,
   readFileSync,
@@ -56,13 +57,23 @@ interface Stamp {
   esbuild: string;
   node: string;
   inputs: Record<string, [size: number, mtimeMs: number]>;
+  /** The files the build wrote beside the stamp (the bundle, and a split build's chunks). */
+  outputs?: string[];
+  /** Why these inputs give no bundle (the depth check): asked again only once an input changes. */
+  refused?: string;
 }
 
-function statInputs(root: string, paths: string[]): Stamp['inputs'] | null {
+/**
+ * Size and mtime of each input; null when one is gone, or was written since `notAfter` (ms; a file dated
+ * in the future, say unpacked from another machine's archive, was not written now).
+ */
+function statInputs(root: string, paths: string[], notAfter = Infinity): Stamp['inputs'] | null {
   const out: Stamp['inputs'] = {};
   for (const p of paths) {
     try {
       const s = statSync(join(root, p));
+      // Changed while esbuild read it: the bundle may hold the old text under the new mtime.
+      if (s.mtimeMs >= notAfter && s.mtimeMs <= Date.now()) return null;
       out[p] = [s.size, s.mtimeMs];
     } catch {
       return null; // an input vanished: rebuild
@@ -71,19 +82,31 @@ function statInputs(root: string, paths: string[]): Stamp['inputs'] | null {
   return out;
 }
 
-function upToDate(stampFile: string, root: string, esbuildVersion: string): boolean {
+/**
+ * The stamp when it still describes the sources: same Node and esbuild, every input the same size and
+ * mtime, every output there. bin/fresh-bundle.js makes the same test in plain JavaScript for the CLI.
+ */
+function currentStamp(stampFile: string, root: string, esbuildVersion: string): Stamp | null {
   let stamp: Stamp;
   try {
     stamp = JSON.parse(readFileSync(stampFile, 'utf8')) as Stamp;
   } catch {
-    return false;
+    return null;
   }
-  if (stamp.esbuild !== esbuildVersion || stamp.node !== process.version) return false;
+  if (stamp.esbuild !== esbuildVersion || stamp.node !== process.version) return null;
   const now = statInputs(root, Object.keys(stamp.inputs));
-  if (!now) return false;
-  return Object.entries(stamp.inputs).every(
+  if (!now) return null;
+  const same = Object.entries(stamp.inputs).every(
     ([p, [size, mtime]]) => now[p][0] === size && now[p][1] === mtime,
   );
+  const dir = dirname(stampFile);
+  const outputs = stamp.refused ? [] : (stamp.outputs ?? [basename(stampFile, '.stamp.json')]);
+  return same && outputs.every((f) => existsSync(join(dir, f))) ? stamp : null;
+}
+
+function writeStamp(stampFile: string, stamp: Stamp): void {
+  writeFileSync(`${stampFile}.${process.pid}.tmp`, JSON.stringify(stamp));
+  renameSync(`${stampFile}.${process.pid}.tmp`, stampFile);
 }
 
 /** The package a bare import names: `@scope/name` or `name`, without a subpath. */
@@ -107,28 +130,47 @@ function carryOnly(carry: readonly string[]): import('esbuild').Plugin {
   };
 }
 
-/** How long a chunk no build refers to any more is kept, for a process still running an older build. */
-const STALE_CHUNK_MS = 60 * 60 * 1000;
+/**
+ * How long a chunk stays once no build refers to it: a process started from an earlier build loads its
+ * chunks as its command goes on, so they must outlive any run that could still be going.
+ */
+const SUPERSEDED_CHUNK_MS = 24 * 60 * 60 * 1000;
 
 /**
  * Move a split build from `tmp` into `outDir`: the chunks first (a chunk's name carries its content's
  * hash, so one already there is the same file), the entry last, so a process that sees the new entry
- * finds all its chunks. Chunks of earlier builds go once they are an hour old.
+ * finds all its chunks. Chunks no build refers to any more are noted with the time they were superseded
+ * (`<name>.mjs.superseded.json`) and removed a day later. Returns the files written.
  */
-function placeChunks(tmp: string, outDir: string, name: string): void {
+function placeChunks(tmp: string, outDir: string, name: string): string[] {
   const built = readdirSync(tmp);
   for (const f of built) if (f !== `${name}.mjs`) renameSync(join(tmp, f), join(outDir, f));
   renameSync(join(tmp, `${name}.mjs`), join(outDir, `${name}.mjs`));
   rmSync(tmp, { recursive: true, force: true });
+  const ledger = join(outDir, `${name}.mjs.superseded.json`);
+  let since: Record<string, number> = {};
+  try {
+    since = JSON.parse(readFileSync(ledger, 'utf8')) as Record<string, number>;
+  } catch {
+    // none yet, or damaged: every chunk not in use starts its day now
+  }
   const keep = new Set(built);
+  const now = Date.now();
+  const next: Record<string, number> = {};
   for (const f of readdirSync(outDir)) {
     if (!f.startsWith(`${name}-`) || !f.endsWith('.mjs') || keep.has(f)) continue;
-    try {
-      if (Date.now() - statSync(join(outDir, f)).mtimeMs > STALE_CHUNK_MS) unlinkSync(join(outDir, f));
-    } catch {
-      // another build removed it first
-    }
+    const t = since[f] ?? now;
+    if (now - t <= SUPERSEDED_CHUNK_MS) next[f] = t;
+    else
+      try {
+        unlinkSync(join(outDir, f));
+      } catch {
+        // another build removed it first
+      }
   }
+  writeFileSync(`${ledger}.${process.pid}.tmp`, JSON.stringify(next));
+  renameSync(`${ledger}.${process.pid}.tmp`, ledger);
+  return built;
 }
 
 /** Sources more or fewer than two levels under the root that read `import.meta`: their paths would break. */
@@ -184,11 +226,15 @@ export async function bundleModule(opts: {
   } catch (e) {
     return { file: null, built: false, reason: `esbuild is not installed (${(e as Error).message})` };
   }
-  if (upToDate(stampFile, root, esbuild.version)) return { file: opts.outFile, built: false };
+  const known = currentStamp(stampFile, root, esbuild.version);
+  if (known?.refused) return { file: null, built: false, reason: known.refused };
+  if (known) return { file: opts.outFile, built: false };
   const outDir = dirname(opts.outFile);
   const name = basename(opts.outFile, '.mjs');
   // A split build writes the bundle and its chunks into a folder of its own first, moved into place below.
   const tmp = opts.split ? join(outDir, `.${name}.${process.pid}.tmp`) : `${opts.outFile}.${process.pid}.tmp`;
+  // Whatever is written from here on is newer than what esbuild read (mtimes are compared to this).
+  const started = Date.now();
   try {
     mkdirSync(outDir, { recursive: true });
     const r = await esbuild.build({
@@ -232,24 +278,25 @@ export async function bundleModule(opts: {
     const inputs = Object.keys(r.metafile.inputs)
       .map((p) => relative(root, resolve(root, p)))
       .filter((p) => opts.contents === undefined || p !== relative(root, resolve(root, opts.entry)));
+    const all = [...inputs, ...(opts.watch ?? [])];
+    const stamped = statInputs(root, all, started);
+    const base = { esbuild: esbuild.version, node: process.version };
     if (opts.checkMetaDepth) {
       const bad = misplacedMetaUsers(root, inputs);
-      if (bad.length)
-        return {
-          file: null,
-          built: false,
-          reason: `${bad.join(', ')} read import.meta at another depth than the bundle`,
-        };
+      if (bad.length) {
+        rmSync(tmp, { recursive: true, force: true });
+        const reason = `${bad.join(', ')} read import.meta at another depth than the bundle`;
+        // Remembered, so each later call answers at once instead of building again to find the same.
+        if (stamped) writeStamp(stampFile, { ...base, inputs: stamped, refused: reason });
+        return { file: null, built: false, reason };
+      }
     }
-    const stamp: Stamp = {
-      esbuild: esbuild.version,
-      node: process.version,
-      inputs: statInputs(root, [...inputs, ...(opts.watch ?? [])]) ?? {},
-    };
-    if (opts.split) placeChunks(tmp, outDir, name);
+    let outputs: string[] | undefined;
+    if (opts.split) outputs = placeChunks(tmp, outDir, name);
     else renameSync(tmp, opts.outFile);
-    writeFileSync(`${stampFile}.${process.pid}.tmp`, JSON.stringify(stamp));
-    renameSync(`${stampFile}.${process.pid}.tmp`, stampFile);
+    // No stamp when an input changed or vanished while esbuild read it: the next call builds again.
+    if (stamped) writeStamp(stampFile, { ...base, inputs: stamped, ...(outputs ? { outputs } : {}) });
+    else rmSync(stampFile, { force: true });
     return { file: opts.outFile, built: true };
   } catch (e) {
     if (opts.split) rmSync(tmp, { recursive: true, force: true });
