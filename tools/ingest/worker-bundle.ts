@@ -200,7 +200,7 @@ export async function bundleModule(opts: {
    */
   contents?: string;
   /**
-   * Leave every package to load from node_modules and put each module imported lazily (`await import`)
+   * Leave packages to load from node_modules (but `carry`) and put each module imported lazily (`await import`)
    * into a chunk of its own beside the bundle (`<name>-<hash>.mjs`), loaded when first imported: for a
    * program with many entry points, like the CLI, where a bundled package, or an ES module's static
    * imports hoisted into one file, would load everything at start.
@@ -233,8 +233,10 @@ export async function bundleModule(opts: {
   const name = basename(opts.outFile, '.mjs');
   // A split build writes the bundle and its chunks into a folder of its own first, moved into place below.
   const tmp = opts.split ? join(outDir, `.${name}.${process.pid}.tmp`) : `${opts.outFile}.${process.pid}.tmp`;
-  // Whatever is written from here on is newer than what esbuild read (mtimes are compared to this).
-  const started = Date.now();
+  // An input dated from here on may have changed while esbuild read it. One millisecond later than now:
+  // Date.now() is whole milliseconds, and a file written just before the build in the same millisecond
+  // must not count.
+  const started = Date.now() + 1;
   try {
     mkdirSync(outDir, { recursive: true });
     const r = await esbuild.build({
