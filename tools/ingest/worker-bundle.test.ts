@@ -32,6 +32,19 @@ afterEach(() => {
   for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
 });
 
+/** A split build of a generated entry into `root`'s tools/.bundle/<name>.mjs, with more options. */
+function splitBuild(
+  root: string,
+  name: string,
+  contents: string,
+  more: Partial<Parameters<typeof bundleModule>[0]> = {},
+) {
+  const outFile = join(root, 'tools', '.bundle', `${name}.mjs`);
+  const build = () =>
+    bundleModule({ entry: 'tools/a/entry.ts', contents, outFile, root, split: true, ...more });
+  return { outFile, build };
+}
+
 describe('bundleModule', () => {
   it('builds once, reuses the bundle, and rebuilds when an imported module changes', async () => {
     const root = project();
@@ -170,16 +183,7 @@ describe('bundleModule', () => {
 
   it('a watched folder invalidates the bundle when a file is added to it', async () => {
     const root = project();
-    const outFile = join(root, 'tools', '.bundle', 'w.mjs');
-    const build = () =>
-      bundleModule({
-        entry: 'tools/a/entry.ts',
-        contents: `export { value } from './main.ts';\n`,
-        outFile,
-        root,
-        split: true,
-        watch: ['tools/a'],
-      });
+    const { build } = splitBuild(root, 'w', `export { value } from './main.ts';\n`, { watch: ['tools/a'] });
     expect((await build()).built).toBe(true);
     expect((await build()).built).toBe(false);
     writeFileSync(join(root, 'tools', 'a', 'new-command.ts'), `export const x = 1;\n`);
@@ -191,7 +195,7 @@ describe('bundleModule', () => {
   it('keeps chunks no build refers to for a day after they were superseded, then removes them', async () => {
     const root = project();
     const dir = join(root, 'tools', '.bundle');
-    const outFile = join(dir, 'c.mjs');
+    const { outFile, build } = splitBuild(root, 'c', `export const load = () => import('./main.ts');\n`);
     mkdirSync(dir, { recursive: true });
     // Old files by mtime, but only now superseded: a process started from their build may still need them.
     const old = join(dir, 'c-OLDHASH.mjs');
@@ -199,14 +203,6 @@ describe('bundleModule', () => {
     for (const f of [old, other]) writeFileSync(f, 'export {};\n');
     const twoDaysAgo = new Date(Date.now() - 2 * 86_400_000);
     utimesSync(old, twoDaysAgo, twoDaysAgo);
-    const build = () =>
-      bundleModule({
-        entry: 'tools/a/entry.ts',
-        contents: `export const load = () => import('./main.ts');\n`,
-        outFile,
-        root,
-        split: true,
-      });
     await build();
     expect(existsSync(old)).toBe(true);
     const ledger = join(dir, 'c.mjs.superseded.json');
@@ -229,15 +225,7 @@ describe('bundleModule', () => {
   it('builds again when a file it wrote is gone (the bundle, or one of its chunks)', async () => {
     const root = project();
     const dir = join(root, 'tools', '.bundle');
-    const outFile = join(dir, 'g.mjs');
-    const build = () =>
-      bundleModule({
-        entry: 'tools/a/entry.ts',
-        contents: `export const load = () => import('./main.ts');\n`,
-        outFile,
-        root,
-        split: true,
-      });
+    const { outFile, build } = splitBuild(root, 'g', `export const load = () => import('./main.ts');\n`);
     expect((await build()).built).toBe(true);
     expect((await build()).built).toBe(false);
     const chunk = readdirSync(dir).find((f) => /^g-.+\.mjs$/.test(f))!;
@@ -261,16 +249,9 @@ describe('bundleModule', () => {
       join(root, 'tools', 'a', 'main.ts'),
       `import { here } from './deep/where.js';\nexport const value = here;\n`,
     );
-    const outFile = join(root, 'tools', '.bundle', 'r.mjs');
-    const build = () =>
-      bundleModule({
-        entry: 'tools/a/entry.ts',
-        contents: `export { value } from './main.ts';\n`,
-        outFile,
-        root,
-        split: true,
-        checkMetaDepth: true,
-      });
+    const { outFile, build } = splitBuild(root, 'r', `export { value } from './main.ts';\n`, {
+      checkMetaDepth: true,
+    });
     const first = await build();
     expect(first.file).toBeNull();
     expect(first.reason).toContain('tools/a/deep/where.ts');
