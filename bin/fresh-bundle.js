@@ -1,31 +1,31 @@
-// Whether a bundle built by `bundleModule` (tools/ingest/worker-bundle.ts) is still up to date, in plain
-// JavaScript: the launcher asks before it has loaded tsx, which is the cost the bundle saves.
+// Whether a bundle built by `bundleModule` (tools/ingest/worker-bundle.ts) still describes its sources, in
+// plain JavaScript: the launcher (bin/goblin.js) asks before it has loaded tsx, which is the cost the
+// CLI's bundle saves, and bundleModule asks the same function before it builds.
 import { existsSync, readFileSync, statSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { basename, dirname, join } from 'node:path';
 
 /**
- * The same test as `currentStamp` in tools/ingest/worker-bundle.ts, which wrote the stamp: the Node and
- * esbuild versions and the size and mtime of every input are those it was built with, and every file the
- * build wrote (the bundle and its chunks) is there. A stamp that records a refused build is never fresh,
- * nor is anything missing or unreadable (no stamp, no esbuild, an input gone).
- * @param {string} bundle absolute path of the bundle (its stamp is `<bundle>.stamp.json`)
+ * The stamp beside `bundle` (`<bundle>.stamp.json`) when it still holds: the same Node and esbuild, every
+ * input the same size and mtime, and every file the build wrote still there. A stamp that records a
+ * refused build (`refused`) holds while its inputs do. Null when anything differs, is missing or cannot
+ * be read.
+ * @param {string} bundle absolute path of the bundle
  * @param {string} root the folder the stamp's input paths are relative to
- * @returns {boolean}
+ * @param {string} esbuildVersion the esbuild that would build it now
+ * @returns {import('./fresh-bundle.js').BundleStamp | null}
  */
-export function bundleIsFresh(bundle, root) {
+export function currentStamp(bundle, root, esbuildVersion) {
   try {
     const stamp = JSON.parse(readFileSync(`${bundle}.stamp.json`, 'utf8'));
-    if (stamp.refused || stamp.node !== process.version) return false;
-    const esbuild = createRequire(import.meta.url)('esbuild/package.json').version;
-    if (stamp.esbuild !== esbuild) return false;
+    if (stamp.node !== process.version || stamp.esbuild !== esbuildVersion) return null;
     for (const [p, [size, mtime]] of Object.entries(stamp.inputs)) {
       const s = statSync(join(root, p));
-      if (s.size !== size || s.mtimeMs !== mtime) return false;
+      if (s.size !== size || s.mtimeMs !== mtime) return null;
     }
     const dir = dirname(bundle);
-    return (stamp.outputs ?? [basename(bundle)]).every((f) => existsSync(join(dir, f)));
+    const outputs = stamp.refused ? [] : (stamp.outputs ?? [basename(bundle)]);
+    return outputs.every((f) => existsSync(join(dir, f))) ? stamp : null;
   } catch {
-    return false;
+    return null; // no stamp, or an input gone
   }
 }

@@ -4,19 +4,32 @@
 // cannot be built (no esbuild, a read-only checkout) runs the TypeScript through tsx, as before. The
 // bundle saves every command the ~0.5–0.7 s tsx spends loading ~300 modules. GOBLIN_CLI_TSX=1 runs the
 // source on purpose (debugging with source positions).
+import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { bundleIsFresh } from './fresh-bundle.js';
+import { currentStamp } from './fresh-bundle.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const BUNDLE = join(ROOT, 'tools', '.bundle', 'cli.mjs');
+
+/** Up to date, and not a build the depth check refused (false without esbuild: then it cannot be built). */
+function bundleIsFresh() {
+  let esbuild;
+  try {
+    esbuild = createRequire(import.meta.url)('esbuild/package.json').version;
+  } catch {
+    return false;
+  }
+  const stamp = currentStamp(BUNDLE, ROOT, esbuild);
+  return stamp !== null && !stamp.refused;
+}
 
 /** With GOBLIN_DEBUG set, which CLI runs (on stderr, where stdout may be a --json document). */
 const say = (line) => process.env.GOBLIN_DEBUG && console.error(`goblin: ${line}`);
 
 async function loadMain() {
   const fromSource = process.env.GOBLIN_CLI_TSX === '1';
-  if (!fromSource && bundleIsFresh(BUNDLE, ROOT)) {
+  if (!fromSource && bundleIsFresh()) {
     say('running the precompiled CLI (tools/.bundle/cli.mjs)');
     return import(pathToFileURL(BUNDLE).href);
   }

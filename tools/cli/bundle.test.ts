@@ -7,7 +7,8 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { bundleIsFresh } from '../../bin/fresh-bundle.js';
+import { version as esbuildVersion } from 'esbuild';
+import { currentStamp } from '../../bin/fresh-bundle.js';
 import { bundleModule } from '../ingest/worker-bundle.js';
 import { CLI_BUNDLE, cliBundle, cliEntrySource } from './bundle.js';
 import { commandModuleFiles, loadCommands } from './main.js';
@@ -91,7 +92,13 @@ describe('commands that read TypeScript sources by path, from the bundle', () =>
   });
 });
 
-describe('bundleIsFresh (bin/fresh-bundle.js) reads the stamp bundleModule writes', () => {
+/** What the launcher asks (bin/goblin.js): a stamp that holds and is not a refused build. */
+const bundleIsFresh = (bundle: string, root: string) => {
+  const stamp = currentStamp(bundle, root, esbuildVersion);
+  return stamp !== null && !stamp.refused;
+};
+
+describe('currentStamp (bin/fresh-bundle.js) reads the stamp bundleModule writes', () => {
   it('fresh after a build; stale once an input or a watched folder changes, or the bundle is gone', async () => {
     const root = mkdtempSync(join(tmpdir(), 'goblin-fresh-'));
     dirs.push(root);

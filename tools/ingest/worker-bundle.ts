@@ -14,7 +14,6 @@
  * checkout) falls back to forking the TypeScript worker through tsx, with the reason.
  */
 import {
-  existsSync,
   mkdirSync,
   readdirSync,
   readFileSync,
@@ -27,6 +26,7 @@ import {
 import { createRequire } from 'node:module';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { currentStamp, type BundleStamp } from '../../bin/fresh-bundle.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 
@@ -53,15 +53,7 @@ export interface BundleResult {
   reason?: string;
 }
 
-interface Stamp {
-  esbuild: string;
-  node: string;
-  inputs: Record<string, [size: number, mtimeMs: number]>;
-  /** The files the build wrote beside the stamp (the bundle, and a split build's chunks). */
-  outputs?: string[];
-  /** Why these inputs give no bundle (the depth check): asked again only once an input changes. */
-  refused?: string;
-}
+type Stamp = BundleStamp;
 
 /**
  * Size and mtime of each input; null when one is gone, or was written since `notAfter` (ms; a file dated
@@ -80,28 +72,6 @@ function statInputs(root: string, paths: string[], notAfter = Infinity): Stamp['
     }
   }
   return out;
-}
-
-/**
- * The stamp when it still describes the sources: same Node and esbuild, every input the same size and
- * mtime, every output there. bin/fresh-bundle.js makes the same test in plain JavaScript for the CLI.
- */
-function currentStamp(stampFile: string, root: string, esbuildVersion: string): Stamp | null {
-  let stamp: Stamp;
-  try {
-    stamp = JSON.parse(readFileSync(stampFile, 'utf8')) as Stamp;
-  } catch {
-    return null;
-  }
-  if (stamp.esbuild !== esbuildVersion || stamp.node !== process.version) return null;
-  const now = statInputs(root, Object.keys(stamp.inputs));
-  if (!now) return null;
-  const same = Object.entries(stamp.inputs).every(
-    ([p, [size, mtime]]) => now[p][0] === size && now[p][1] === mtime,
-  );
-  const dir = dirname(stampFile);
-  const outputs = stamp.refused ? [] : (stamp.outputs ?? [basename(stampFile, '.stamp.json')]);
-  return same && outputs.every((f) => existsSync(join(dir, f))) ? stamp : null;
 }
 
 function writeStamp(stampFile: string, stamp: Stamp): void {
@@ -226,7 +196,7 @@ export async function bundleModule(opts: {
   } catch (e) {
     return { file: null, built: false, reason: `esbuild is not installed (${(e as Error).message})` };
   }
-  const known = currentStamp(stampFile, root, esbuild.version);
+  const known = currentStamp(opts.outFile, root, esbuild.version);
   if (known?.refused) return { file: null, built: false, reason: known.refused };
   if (known) return { file: opts.outFile, built: false };
   const outDir = dirname(opts.outFile);
