@@ -65,11 +65,22 @@ describe('the precompiled CLI', () => {
         last: r.stderr.trim().split('\n').at(-1),
         violations: readFileSync(join(work, out, 'violations.jsonl'), 'utf8'),
         sessions: readFileSync(join(work, out, 'sessions.jsonl'), 'utf8'),
+        specCommit: (
+          JSON.parse(readFileSync(join(work, out, 'summary.json'), 'utf8')) as {
+            spec_pack: { commit: string | null };
+          }
+        ).spec_pack.commit,
       };
     };
     const a = outputs({}, 'bundle');
     const b = outputs({ GOBLIN_CLI_TSX: '1' }, 'source');
     expect(a.violations.length).toBeGreaterThan(0);
+    // The last commit that touched the specs, as git tells it.
+    const last = spawnSync('git', ['log', '-1', '--format=%H', '--', 'specs'], {
+      cwd: REPO,
+      encoding: 'utf8',
+    });
+    expect(a.specCommit).toBe(last.stdout.trim());
     expect(a).toEqual(b);
   });
 });
