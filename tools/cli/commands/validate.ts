@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { CommandContext, CommandDef, ExitStatus } from '../command.js';
@@ -7,20 +7,18 @@ import { RUN_OPTIONS } from '../options.js';
 import type { GateSeverity } from '../values.js';
 import { UsageError } from '../../util/errors.js';
 
-/**
- * The last commit that touched the specs (the summary's `commit`), or null outside git. Started when a
- * command starts and awaited when its outputs are written: `git log` walks history back to that commit,
- * and on a run of one capture it was ~60 ms of the command's own thread.
- */
-function specCommit(root: string, specsDir: string): Promise<string | null> {
-  return new Promise((done) =>
-    execFile(
-      'git',
-      ['log', '-1', '--format=%H', '--', specsDir],
-      { cwd: root, encoding: 'utf8' },
-      (err, stdout) => done(err ? null : stdout.trim() || null),
-    ),
-  );
+function specCommit(root: string, specsDir: string): string | null {
+  try {
+    return (
+      execFileSync('git', ['log', '-1', '--format=%H', '--', specsDir], {
+        cwd: root,
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'ignore'],
+      }).trim() || null
+    );
+  } catch {
+    return null;
+  }
 }
 
 /** --fail-on / --min-parse-rate, else the config's validate.fail_on / validate.min_parse_rate. */
@@ -45,7 +43,6 @@ async function validateInputs(ctx: CommandContext, outDir: string, opts: { learn
   const { runGate } = await import('../gate.js');
   const root = process.cwd();
   const specsDir = ctx.config.validate.specs_dir;
-  const commit = specCommit(root, specsDir);
   // Read once here and sent to the workers and the learning process, which check them again but do not
   // parse the YAML again.
   const specs = loadSpecs(resolve(root, specsDir), root);
@@ -118,7 +115,7 @@ async function validateInputs(ctx: CommandContext, outDir: string, opts: { learn
       inputs: inputRoots(ctx.positionals, root),
       ingest: ing,
       specCount: pack.specs.length,
-      commit: await commit,
+      commit: specCommit(root, specsDir),
       gate: {
         ...status,
         fail_on: gateOpts.failOn,
@@ -169,7 +166,7 @@ export const commands: CommandDef[] = [
         const { summary, findings } = await validateStore({
           config: ctx.config,
           outDir,
-          commit: await specCommit(process.cwd(), ctx.config.validate.specs_dir),
+          commit: specCommit(process.cwd(), ctx.config.validate.specs_dir),
         });
         if (ctx.values.json) ctx.out(JSON.stringify(summary, null, 2));
         else
