@@ -12,6 +12,10 @@
  * (tools/config/load.ts, tools/util/optional.ts) finds the same file from the bundle. The build refuses a
  * module at another depth that uses `import.meta`, and anything that goes wrong (no esbuild, a read-only
  * checkout) falls back to forking the TypeScript worker through tsx, with the reason.
+ *
+ * `bundleModule` also builds the CLI (tools/cli/bundle.ts): split into chunks, most packages left to
+ * node_modules, its entry generated. Its stamp is checked by bin/fresh-bundle.js, which the launcher
+ * runs before tsx is loaded.
  */
 import {
   mkdirSync,
