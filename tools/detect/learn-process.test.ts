@@ -4,6 +4,7 @@ import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLearnStep } from './learn-process.js';
 import { prepareLearnStep, type LearnStepInit } from './learn-step.js';
+import { expandInputs } from '../har/inputs.js';
 import { packAndConfig, stageDrop } from './testing.js';
 import { loadSpecs } from '../spec/index.js';
 
@@ -23,8 +24,9 @@ describe('the learning step in its own process', () => {
   const hars = join(dir, 'hars'); // where stageDrop writes the drop
   const { pack } = packAndConfig();
   let staging = '';
+  // What `goblin run` hands the step with the staging folder: its inputs, expanded, in order.
+  const inputs = () => expandInputs([hars], ROOT);
   const init = (out: string): LearnStepInit => ({
-    inputs: [hars],
     root: ROOT,
     specsDir: 'specs',
     outDir: join(dir, out),
@@ -36,11 +38,11 @@ describe('the learning step in its own process', () => {
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('writes what the in-process step writes, from the rows the workers staged', async () => {
-    const here = await prepareLearnStep(init('in-process'), pack).run(staging);
+    const here = await prepareLearnStep(init('in-process'), pack).run(staging, inputs());
     // The process gets the specs the parent read (as `goblin run` sends them), checked there again.
     const specs = loadSpecs(join(ROOT, 'specs'), ROOT);
     const step = startLearnStep({ ...init('process'), specs }, pack);
-    step.begin(staging);
+    step.begin(staging, inputs());
     const message = await step.done();
     expect(message).toMatch(/^learning layer: \d+ sessions labelled/);
     expect(message).not.toMatch(/in-process/);
@@ -53,7 +55,7 @@ describe('the learning step in its own process', () => {
     const dies = join(dir, 'dies.mjs');
     writeFileSync(dies, "process.on('message', () => process.exit(7));\n");
     const step = startLearnStep(init('fallback'), pack, { script: dies, execArgv: [] });
-    step.begin(staging);
+    step.begin(staging, inputs());
     const message = await step.done();
     expect(message).toMatch(/^learning layer: \d+ sessions labelled/);
     expect(message).toMatch(/\(in-process: the learning process exited with code 7\)$/);
@@ -62,7 +64,7 @@ describe('the learning step in its own process', () => {
 
   it('a step stopped after it began answers at once instead of leaving the run waiting', async () => {
     const step = startLearnStep(init('stopped'), pack);
-    step.begin(staging);
+    step.begin(staging, inputs());
     step.abort();
     expect(await step.done()).toBe('learning layer skipped: the run stopped before it finished');
   });

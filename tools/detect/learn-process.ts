@@ -8,11 +8,14 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { learnWorkerBundle } from '../ingest/worker-bundle.js';
 import type { RulePack } from '../validate/pack.js';
-import { prepareLearnStep, type LearnStepInit } from './learn-step.js';
+import { prepareLearnStep, type LearnInputs, type LearnStepInit } from './learn-step.js';
 
 export interface LearnStepHandle {
-  /** Hand the step the staging folder: call once the workers have staged every learn row. */
-  begin(stagingDir: string): void;
+  /**
+   * Hand the step the staging folder and the run's input files in order: call once the workers have
+   * staged every learn row.
+   */
+  begin(stagingDir: string, inputs: LearnInputs): void;
   /** The step's one-line message once it has written its outputs; null (and the process stopped) when it never began. */
   done(): Promise<string | null>;
   /** Stop it without waiting (the run failed before the learn rows were staged). */
@@ -32,13 +35,14 @@ export function startLearnStep(
   let aborted = false;
   let answered = false;
   let stagingDir: string | null = null;
+  let files: LearnInputs = [];
   let settle: (message: string) => void = () => undefined;
   const result = new Promise<string>((r) => (settle = r));
   const inProcess = async (why: string) => {
     if (answered) return;
     answered = true;
     const message = await prepareLearnStep(init, pack)
-      .run(stagingDir!)
+      .run(stagingDir!, files)
       .catch((e: Error) => `learning layer skipped: ${e.message}`);
     settle(`${message} (in-process: ${why})`);
   };
@@ -75,12 +79,14 @@ export function startLearnStep(
     if (!answered) ((answered = true), settle('learning layer skipped: the run stopped before it finished'));
   };
   return {
-    begin(dir) {
+    begin(dir, inputs) {
       if (stagingDir !== null || aborted) return;
       stagingDir = dir;
+      // Only what the step reads: the parent's file records also carry sizes and times.
+      files = inputs.map((f) => ({ abs: f.abs, rel: f.rel }));
       void started.then((failure) => {
         if (failure !== null) void inProcess(failure);
-        else if (child) child.send({ type: 'learn', stagingDir: dir });
+        else if (child) child.send({ type: 'learn', stagingDir: dir, inputs: files });
         // else: it already exited, and its 'exit' handler saw no staging folder yet
         else void inProcess('the learning process exited before the rows were staged');
       });

@@ -4,9 +4,9 @@
  * staged, and meanwhile the parent writes the run's report: the two used to run one after the other on
  * the parent's JavaScript thread.
  */
-import { LearnStepInit, prepareLearnStep, type PreparedLearnStep } from './learn-step.js';
+import { LearnInputs, LearnStepInit, prepareLearnStep, type PreparedLearnStep } from './learn-step.js';
 
-type Msg = { type: 'init'; init: unknown } | { type: 'learn'; stagingDir: string };
+type Msg = { type: 'init'; init: unknown } | { type: 'learn'; stagingDir: string; inputs: unknown };
 
 let step: PreparedLearnStep | Error | null = null;
 
@@ -25,9 +25,10 @@ process.on('message', async (msg: Msg) => {
       done(`learning layer skipped: ${step?.message ?? 'never initialised'}`);
       return;
     }
+    const prepared = step;
     // learnForRun never throws (it reports problems as the message); anything else is a bug to show.
-    const message = await step
-      .run(msg.stagingDir)
+    const message = await Promise.resolve()
+      .then(() => prepared.run(msg.stagingDir, LearnInputs.parse(msg.inputs)))
       .catch((e: Error) => `learning layer skipped: ${e.message}`);
     done(message);
   }

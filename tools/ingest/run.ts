@@ -33,9 +33,9 @@ export interface IngestOptions {
   /**
    * Work to do once the workers are done, while DuckDB loads the store and writes the Parquet part in its
    * own threads (`goblin run`'s learning step: it reads only the staged learn rows). Gets the summary so
-   * far (staging folder, counts; not yet the store's numbers).
+   * far (staging folder, counts; not yet the store's numbers) and the inputs as expanded, in order.
    */
-  whileStoring?: (summary: IngestSummary) => Promise<void>;
+  whileStoring?: (summary: IngestSummary, inputs: InputFile[]) => Promise<void>;
   /** Receives each worker process's peak RSS and CPU time in µs (bench). */
   onWorkerEnd?: (maxRssBytes: number, cpuUs?: number) => void;
 }
@@ -378,7 +378,7 @@ export async function ingest(
       lake,
       runId,
       s.phases,
-      opts.whileStoring ? () => opts.whileStoring!(s) : async () => undefined,
+      opts.whileStoring ? () => opts.whileStoring!(s, inputs) : async () => undefined,
     ),
   );
   s.new_hars_stored = stored.newHashes;

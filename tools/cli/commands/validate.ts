@@ -58,7 +58,7 @@ async function validateInputs(ctx: CommandContext, outDir: string, opts: { learn
   // the store and this process writes the report (tools/detect/learn-process.ts).
   const learning = opts.learn
     ? (await import('../../detect/learn-process.js')).startLearnStep(
-        { inputs: ctx.positionals, root, specsDir, outDir, specs },
+        { root, specsDir, outDir, specs },
         pack,
       )
     : null;
@@ -74,7 +74,7 @@ async function validateInputs(ctx: CommandContext, outDir: string, opts: { learn
     quiet: ctx.quiet,
     validate: { specsDir, learn: opts.learn === true, specs },
     keepStaging: true,
-    ...(learning ? { whileStoring: async (sofar) => learning.begin(sofar.staging_dir) } : {}),
+    ...(learning ? { whileStoring: async (sofar, files) => learning.begin(sofar.staging_dir, files) } : {}),
   }).catch((e: unknown) => {
     learning?.abort();
     throw e;
