@@ -14,16 +14,10 @@ import {
   tmpDir,
 } from '../dictionary/testing.js';
 import { coreKeys } from './features.js';
+import { loadSessionShapes } from './session-shapes.js';
 import { versionCore } from './version.js';
 import { estimateJaccard, jaccard, lshCluster, MinHasher } from './minhash.js';
-import {
-  buildShapeModel,
-  loadSessionShapes,
-  matchShape,
-  readShapeModel,
-  writeShapeModel,
-  type SessionShape,
-} from './shape.js';
+import { buildShapeModel, matchShape, readShapeModel, writeShapeModel, type SessionShape } from './shape.js';
 import { setShapeModel } from './virtual.js';
 import { evaluateShapes } from './eval.js';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';

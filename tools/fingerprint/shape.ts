@@ -8,9 +8,7 @@ import { existsSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import YAML from 'yaml';
 import { z } from 'zod';
-import type { DuckDBConnection } from '@duckdb/node-api';
-import { queryRows } from '../store/db.js';
-import { START_EVENT, isShapeKeySql, normalizeKeySql, shapeFeatures } from './features.js';
+import { shapeFeatures } from './features.js';
 import { jaccard, lshCluster } from './minhash.js';
 import { yamlCache } from '../util/yaml-cache.js';
 
@@ -57,45 +55,6 @@ export const ShapeModel = z.object({
   clusters: z.array(ShapeCluster),
 });
 export type ShapeModel = z.infer<typeof ShapeModel>;
-
-/** Per-session core keys (shape keys in ≥ half the session's events), computed in DuckDB. */
-export async function loadSessionShapes(con: DuckDBConnection): Promise<SessionShape[]> {
-  const nk = normalizeKeySql('j.key');
-  const rows = await queryRows<{
-    har_hash: string;
-    session_key: string;
-    sdk: string;
-    platform: string | null;
-    sdk_version: string | null;
-    keys: string[] | null;
-  }>(
-    con,
-    `WITH ev AS (
-       SELECT har_hash, session_key, event_id, event_type, params FROM event WHERE session_key IS NOT NULL AND sdk <> 'other'
-     ), n AS (
-       SELECT har_hash, session_key, count(*) AS n FROM ev GROUP BY ALL
-     ), k AS (
-       SELECT har_hash, session_key, key, count(*) AS c, bool_or(st) AS st FROM (
-         SELECT DISTINCT ev.har_hash, ev.session_key, ev.event_id, ev.event_type = '${START_EVENT}' AS st, ${nk} AS key
-         FROM ev, json_each(ev.params) j
-       ) WHERE ${isShapeKeySql('key')} GROUP BY ALL
-     ), core AS (
-       SELECT k.har_hash, k.session_key, list(k.key ORDER BY k.key) AS keys
-       FROM k JOIN n USING (har_hash, session_key) WHERE k.c * 2 >= n.n OR k.st GROUP BY ALL
-     )
-     SELECT s.har_hash, s.session_key, s.sdk, s.platform, s.sdk_version, core.keys
-     FROM session s LEFT JOIN core USING (har_hash, session_key)
-     ORDER BY s.har_hash, s.session_key`,
-  );
-  return rows.map((r) => ({
-    har_hash: r.har_hash,
-    session_key: r.session_key,
-    sdk: r.sdk,
-    platform: r.platform ?? 'unknown',
-    sdk_version: r.sdk_version,
-    keys: r.keys ?? [],
-  }));
-}
 
 function clusterId(sdk: string, platform: string, keys: string[]): string {
   return (

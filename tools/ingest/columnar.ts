@@ -1,91 +1,87 @@
 /**
- * Columnar staging: a worker collects each producer's rows as column arrays while captures are in
- * memory, and at the end of a batch hands them to a private in-memory DuckDB through its Appender, which
- * writes one Parquet file per table (`<table>-<worker>-<n>.parquet`). The parent inserts those with
- * read_parquet — typed columns, no JSON text to write, re-read and parse (staging used to be NDJSON
- * loaded with read_json: ~15 % of worker CPU to write it, most of the load phase to read it).
+ * Columnar staging: a worker encodes each producer's rows into Parquet column buffers while captures are
+ * in memory (tools/ingest/parquet-part.ts) and writes a part of at most `partRows` rows per table
+ * (`<table>-<worker>-<n>.parquet`) when the part is full or the batch ends. The parent inserts those with
+ * read_parquet: typed columns, no JSON text to write, re-read and parse (staging used to be NDJSON loaded
+ * with read_json, then an in-memory DuckDB per worker fed through its Appender and copied out as Parquet:
+ * docs/measured.md, "Staged parts written by the workers").
  */
 import { join } from 'node:path';
-import {
-  DuckDBInstance,
-  DuckDBTimestampValue,
-  type DuckDBAppender,
-  type DuckDBConnection,
-} from '@duckdb/node-api';
 import type { Capture } from '../session/index.js';
-import { createTableSql } from '../store/ddl.js';
-import { sqlString } from '../store/db.js';
+import { PartColumn, writeParquetPart, type PartColumnType } from './parquet-part.js';
 import { rowProducers, type RowProducer } from './producers.js';
 
-type Append = (a: DuckDBAppender, v: unknown) => void;
+type Put = (c: PartColumn, v: unknown) => void;
 
 const isNull = (v: unknown) => v === null || v === undefined;
 const num = (v: unknown) => (typeof v === 'number' ? v : Number(v));
+const INT32_MAX = 2 ** 31 - 1;
+const INT64_SAFE = 2 ** 53;
 
-/** How a value of each column type goes into the appender; anything unusable becomes NULL. */
-function appenderFor(type: string): Append {
+/** How a value of each column type is encoded; anything unusable becomes NULL. */
+function putFor(type: string): Put {
   switch (type) {
     case 'VARCHAR':
-      return (a, v) => (isNull(v) ? a.appendNull() : a.appendVarchar(typeof v === 'string' ? v : String(v)));
+      return (c, v) => (isNull(v) ? c.null() : c.string(typeof v === 'string' ? v : String(v)));
     case 'JSON':
-      // Already JSON text: `add` stringified it (see there).
-      return (a, v) => (isNull(v) ? a.appendNull() : a.appendVarchar(v as string));
+      // Stored as JSON text.
+      return (c, v) => (isNull(v) ? c.null() : c.string(JSON.stringify(v)));
     case 'DOUBLE':
-      return (a, v) => {
+      return (c, v) => {
         const n = num(v);
-        return isNull(v) || Number.isNaN(n) ? a.appendNull() : a.appendDouble(n);
+        return isNull(v) || Number.isNaN(n) ? c.null() : c.double(n);
       };
     case 'INTEGER':
-      return (a, v) => {
-        const n = num(v);
-        return isNull(v) || !Number.isFinite(n) ? a.appendNull() : a.appendInteger(Math.trunc(n));
+      return (c, v) => {
+        const n = isNull(v) ? NaN : Math.trunc(num(v));
+        return Number.isFinite(n) && Math.abs(n) <= INT32_MAX ? c.int32(n) : c.null();
       };
     case 'BIGINT':
-      return (a, v) => {
-        const n = num(v);
-        return isNull(v) || !Number.isFinite(n) ? a.appendNull() : a.appendBigInt(BigInt(Math.trunc(n)));
+      return (c, v) => {
+        const n = isNull(v) ? NaN : Math.trunc(num(v));
+        return Number.isFinite(n) && Math.abs(n) <= INT64_SAFE ? c.int64(n) : c.null();
       };
     case 'TIMESTAMP':
-      return (a, v) => {
+      return (c, v) => {
         const ms = typeof v === 'number' ? v : typeof v === 'string' ? Date.parse(v) : NaN;
-        return Number.isFinite(ms)
-          ? a.appendTimestamp(new DuckDBTimestampValue(BigInt(Math.round(ms * 1000))))
-          : a.appendNull();
+        const us = Math.round(ms * 1000);
+        return Number.isFinite(us) && Math.abs(us) <= INT64_SAFE ? c.int64(us) : c.null();
       };
     default:
-      throw new Error(`columnar staging: no appender for column type ${type}`);
+      throw new Error(`columnar staging: no encoding for column type ${type}`);
   }
 }
 
 /**
- * One producer's staging: rows go straight into an open appender on the worker's DuckDB table while that
- * part has room (`direct`), and into column arrays (`cols`) only when it has none: before `open`, or past
- * `partRows` rows within one batch (one huge capture). Appending at once lets each capture's values die
- * young: buffered in arrays until the flush, every value of up to 10 k rows survived several scavenges of
- * the worker's young generation and was copied each time (docs/measured.md, "Staging straight into the
- * appender").
+ * One row into the part's columns, with the column names written into its source: `row["event_id"]` is a
+ * load V8 caches for the row's one shape, where `row[names[i]]` (a different name at each step of one
+ * loop) was a generic keyed lookup per value.
  */
+type Encode = (row: Record<string, unknown>, columns: PartColumn[]) => void;
+function encoderFor(names: readonly string[], put: readonly Put[]): Encode {
+  const body = names.map((n, i) => `put[${i}](columns[${i}], row[${JSON.stringify(n)}]);`).join('\n');
+  return new Function('put', `return function encode(row, columns) {\n${body}\n}`)(put) as Encode;
+}
+
+/** One producer's staging: the part being filled. */
 interface Batch {
   producer: RowProducer;
   names: string[];
-  put: Append[];
-  /** Per column: JSON type (its values are kept as their JSON text from `add` on). */
-  json: boolean[];
-  appender: DuckDBAppender | null;
-  /** Rows in the open appender's table (the part being filled). */
-  direct: number;
-  cols: unknown[][];
-  /** Rows waiting in `cols`, written as parts after the direct one. */
+  encode: Encode;
+  columns: PartColumn[];
   rows: number;
+  /** Parts of this table written so far (numbers only grow: the loader's glob reads them in order). */
+  parts: number;
 }
 
-/** Rows per staged Parquet part: what the worker's 128 MB DuckDB holds with room to spare. */
+/**
+ * Rows per staged Parquet part: bounds a worker's memory (a part's columns are held until written; a
+ * soak test's capture of 35 k beacons is written as several parts).
+ */
 const PART_ROWS = 10_000;
 
 export class ColumnarStager {
   private batches: Batch[];
-  private db: { instance: DuckDBInstance; con: DuckDBConnection } | null = null;
-  private part = 0;
   constructor(
     private dir: string,
     private workerId: string,
@@ -96,133 +92,46 @@ export class ColumnarStager {
       return {
         producer: p,
         names,
-        put: names.map((c) => appenderFor(p.columns[c])),
-        json: names.map((n) => p.columns[n] === 'JSON'),
-        appender: null,
-        direct: 0,
-        cols: names.map(() => []),
+        encode: encoderFor(
+          names,
+          names.map((c) => putFor(p.columns[c])),
+        ),
+        columns: names.map((n) => new PartColumn(n, p.columns[n] as PartColumnType)),
         rows: 0,
+        parts: 0,
       };
     });
   }
 
-  /** Open the worker's DuckDB and an appender per table, so that `add` appends straight away. */
-  async open(): Promise<void> {
-    const con = await this.connection();
-    for (const b of this.batches) if (!b.appender) b.appender = await this.freshTable(con, b);
-  }
-
-  /**
-   * Collect one capture's rows (no async call): appended to the open part while it has room, else kept as
-   * columns. JSON columns are kept as their text, not as the envelope objects.
-   */
+  /** Encode one capture's rows; a table's part is written as soon as it holds `partRows` rows. */
   add(c: Capture): void {
     for (const b of this.batches)
       for (const row of b.producer.rows(c)) {
-        const a = b.appender;
-        if (a && b.direct < this.partRows) {
-          for (let i = 0; i < b.names.length; i++) {
-            const v = row[b.names[i]];
-            b.put[i](a, b.json[i] && !isNull(v) ? JSON.stringify(v) : v);
-          }
-          a.endRow();
-          b.direct++;
-          continue;
-        }
-        for (let i = 0; i < b.names.length; i++) {
-          const v = row[b.names[i]];
-          b.cols[i].push(b.json[i] && !isNull(v) ? JSON.stringify(v) : v);
-        }
-        b.rows++;
+        b.encode(row, b.columns);
+        if (++b.rows >= this.partRows) this.writePart(b);
       }
   }
 
-  /** Rows collected and not yet written (the largest table's count). */
+  /** Rows encoded and not yet written (the largest table's count). */
   pending(): number {
-    return Math.max(0, ...this.batches.map((b) => b.direct + b.rows));
+    return Math.max(0, ...this.batches.map((b) => b.rows));
   }
 
-  /**
-   * Write what was collected as Parquet files (parts of at most `partRows` rows per table), then start
-   * empty with a fresh appender per table (none after `close`).
-   */
-  async flush(reopen = true): Promise<void> {
-    if (!this.batches.some((b) => b.direct + b.rows)) return;
-    const con = await this.connection();
-    // Parts of at most `partRows` rows: one capture can hold more than a flush's worth (a soak test's HAR
-    // of 35 k beacons ran this DuckDB out of its 128 MB in one part). Part numbers only grow, so the
-    // loader's glob reads every table's parts in the order they were written; a table's direct part comes
-    // before the rows that overflowed it.
-    const n = this.part;
-    for (const b of this.batches) {
-      if (!b.direct && !b.rows) continue;
-      let k = n;
-      if (b.direct) {
-        b.appender!.closeSync();
-        b.appender = null;
-        await this.copyPart(con, b, k++);
-        b.direct = 0;
-      }
-      for (let from = 0; from < b.rows; from += this.partRows) {
-        b.appender?.closeSync();
-        const a = await this.freshTable(con, b);
-        const to = Math.min(b.rows, from + this.partRows);
-        for (let r = from; r < to; r++) {
-          for (let i = 0; i < b.put.length; i++) b.put[i](a, b.cols[i][r]);
-          a.endRow();
-        }
-        a.closeSync();
-        b.appender = null;
-        await this.copyPart(con, b, k++);
-      }
-      b.cols = b.names.map(() => []);
-      b.rows = 0;
-      this.part = Math.max(this.part, k);
-    }
-    if (reopen) await this.open();
+  /** Write every table's pending rows as a part. */
+  flush(): void {
+    for (const b of this.batches) if (b.rows) this.writePart(b);
   }
 
-  private async connection(): Promise<DuckDBConnection> {
-    if (!this.db) {
-      // One thread, small memory: the worker's core is the one doing the decoding. 128 MB holds a part of
-      // PART_ROWS events with room to spare.
-      const instance = await DuckDBInstance.create(':memory:', {
-        threads: '1',
-        memory_limit: '128MB',
-        autoinstall_known_extensions: 'false',
-        autoload_known_extensions: 'false',
-      });
-      this.db = { instance, con: await instance.connect() };
-    }
-    return this.db.con;
+  close(): void {
+    this.flush();
   }
 
-  /** An empty table for the producer's next part, and an appender on it. */
-  private async freshTable(con: DuckDBConnection, b: Batch): Promise<DuckDBAppender> {
+  private writePart(b: Batch): void {
     const t = b.producer.table;
-    await con.run(`DROP TABLE IF EXISTS "${t}"`);
-    await con.run(createTableSql(`"${t}"`, b.producer.columns));
-    return con.createAppender(t);
-  }
-
-  /** COPY the producer's table (its appender closed) to part `k`, then drop it. */
-  private async copyPart(con: DuckDBConnection, b: Batch, k: number): Promise<void> {
-    const t = b.producer.table;
-    const file = join(this.dir, `${t}-${this.workerId}-${String(k).padStart(5, '0')}.parquet`);
-    await con.run(`COPY "${t}" TO ${sqlString(file)} (FORMAT parquet, COMPRESSION uncompressed)`);
-    await con.run(`DROP TABLE "${t}"`);
-  }
-
-  async close(): Promise<void> {
-    await this.flush(false);
-    for (const b of this.batches) {
-      b.appender?.closeSync();
-      b.appender = null;
-    }
-    if (this.db) {
-      this.db.con.closeSync();
-      this.db.instance.closeSync();
-      this.db = null;
-    }
+    const file = join(this.dir, `${t}-${this.workerId}-${String(b.parts++).padStart(5, '0')}.parquet`);
+    writeParquetPart(file, b.columns, b.rows);
+    // Written synchronously: the buffers can take the next part's values.
+    for (const c of b.columns) c.reset();
+    b.rows = 0;
   }
 }

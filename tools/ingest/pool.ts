@@ -40,13 +40,9 @@ export async function runInProcess(
 ): Promise<void> {
   const sink = new IngestSink(opts.stagingDir, 'w0', opts.ctx, stages.validator, stages.learner);
   try {
-    await sink.open();
-    for (let i = 0; i < files.length; i++) {
-      opts.onReports(sink.handle(files[i]));
-      if ((i + 1) % opts.batchFiles === 0) await sink.flush();
-    }
+    for (const f of files) opts.onReports(sink.handle(f));
   } finally {
-    await sink.close();
+    sink.close();
   }
 }
 

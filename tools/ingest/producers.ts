@@ -3,11 +3,14 @@
  * point for a stage that wants its own table built while the capture is in memory (per-session features,
  * a new column): add the column to the table's list in tools/store/ddl.ts — one edit, used by the store's
  * DDL, the worker's staging table and the load — or register a new producer with its own table in
- * `TABLES` there. Rows go to DuckDB through its Appender in the worker and reach the store as Parquet
- * (tools/ingest/columnar.ts), never as JSON text.
+ * `TABLES` there. The worker encodes the rows into Parquet parts itself and they reach the store through
+ * DuckDB's read_parquet (tools/ingest/columnar.ts), never as JSON text.
  */
 import type { Capture } from '../session/index.js';
-import { EVENT_COLUMNS, FINGERPRINT_COLUMNS, SESSION_COLUMNS, envelopeToRow } from '../store/index.js';
+// The store's column lists and row mapping, not its index: that one opens DuckDB, which a worker no
+// longer loads (tools/ingest/columnar.ts).
+import { EVENT_COLUMNS, FINGERPRINT_COLUMNS, SESSION_COLUMNS } from '../store/ddl.js';
+import { envelopeToRow } from '../store/rows.js';
 
 export interface RowProducer {
   /** Store table the rows are inserted into (its DDL in tools/store/ddl.ts `TABLES`). */

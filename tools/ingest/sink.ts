@@ -28,13 +28,6 @@ export interface CaptureLearner {
   rows(capture: Capture, sessions: readonly Record<string, unknown>[]): Record<string, unknown>[];
 }
 
-/**
- * Rows a worker holds before writing them to a staging Parquet file. 10 k, not 25 k: each worker's peak
- * RSS fell from 426–495 to 345–395 MiB on the bench corpora (the column arrays and the worker's DuckDB
- * table are a third smaller) and the workers phase got no slower (docs/measured.md).
- */
-const FLUSH_ROWS = 10_000;
-
 export interface FileReport {
   file: HarFileRow;
   quarantine: QuarantineRow[];
@@ -62,13 +55,6 @@ export class IngestSink {
   ) {
     this.writers = stagingWriters(stagingDir, workerId);
     this.columns = new ColumnarStager(stagingDir, workerId);
-  }
-
-  /** Open the staging tables' appenders (before the first `handle`; without it rows wait in arrays). */
-  async open(): Promise<void> {
-    const t0 = cpuUs();
-    await this.columns.open();
-    phaseCpuUs.staging += cpuUs() - t0;
   }
 
   handle(input: InputFile): FileReport[] {
@@ -116,21 +102,11 @@ export class IngestSink {
     });
   }
 
-  /**
-   * Write the columns collected so far once there are enough of them (called at the end of each batch):
-   * bounds a worker's memory without paying a DuckDB table + COPY per 16 files.
-   */
-  async flush(): Promise<void> {
-    if (this.columns.pending() < FLUSH_ROWS) return;
-    const t0 = cpuUs();
-    await this.columns.flush();
-    phaseCpuUs.staging += cpuUs() - t0;
-  }
-
-  async close(): Promise<void> {
+  /** Write what is staged and not yet written (the last Parquet parts, the NDJSON buffers). */
+  close(): void {
     const t0 = cpuUs();
     for (const w of Object.values(this.writers)) w.close();
-    await this.columns.close();
+    this.columns.close();
     phaseCpuUs.staging += cpuUs() - t0;
   }
 }

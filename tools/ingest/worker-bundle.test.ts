@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
-import { bundleModule, ingestWorkerBundle } from './worker-bundle.js';
+import { bundleModule, ingestWorkerBundle, learnWorkerBundle } from './worker-bundle.js';
 
 const dirs: string[] = [];
 function project(): string {
@@ -271,17 +271,24 @@ describe('bundleModule', () => {
   });
 
   it('carries the packages it uses, and leaves only native addons to load from node_modules', async () => {
-    const r = await ingestWorkerBundle();
-    const text = readFileSync(r.file!, 'utf8');
-    // Package imports left in the bundle (Node's own modules aside): none.
-    const imported = [...text.matchAll(/^import .* from "([^"]+)";$/gm)].map((m) => m[1]);
-    expect(imported.filter((p) => !p.startsWith('node:') && !builtinModules.includes(p))).toEqual([]);
-    // DuckDB's JavaScript API is in the bundle; its native bindings are required from node_modules.
-    expect(text).toContain('require("@duckdb/node-bindings")');
-    // …and it loads: the bindings resolve from the bundle's own place, whatever the working directory.
-    const run = spawnSync(process.execPath, [r.file!], { encoding: 'utf8', cwd: tmpdir() });
-    expect(run.stderr).toBe('');
-    expect(run.status).toBe(0);
+    for (const [r, duckdb] of [
+      // The ingest worker writes its staged parts itself (tools/ingest/parquet-part.ts): no DuckDB.
+      [await ingestWorkerBundle(), false],
+      // The learning process writes learn.duckdb.
+      [await learnWorkerBundle(), true],
+    ] as const) {
+      const text = readFileSync(r.file!, 'utf8');
+      // Package imports left in the bundle (Node's own modules aside): none.
+      const imported = [...text.matchAll(/^import .* from "([^"]+)";$/gm)].map((m) => m[1]);
+      expect(imported.filter((p) => !p.startsWith('node:') && !builtinModules.includes(p))).toEqual([]);
+      // DuckDB's JavaScript API is in the bundle that uses it; its native bindings are required from
+      // node_modules.
+      expect(text.includes('require("@duckdb/node-bindings")')).toBe(duckdb);
+      // …and it loads: the bindings resolve from the bundle's own place, whatever the working directory.
+      const run = spawnSync(process.execPath, [r.file!], { encoding: 'utf8', cwd: tmpdir() });
+      expect(run.stderr).toBe('');
+      expect(run.status).toBe(0);
+    }
   });
 
   it("forks workers with V8 options this Node accepts (a removed flag would stop every worker's start)", async () => {

@@ -307,9 +307,19 @@ async function toolBundle(entry: string, name: string): Promise<WorkerLaunch> {
     process.env.GOBLIN_WORKER_TSX === '1'
       ? { file: null, built: false, reason: 'GOBLIN_WORKER_TSX=1' }
       : await bundleModule({ entry, outFile: join(ROOT, 'tools', '.bundle', name), checkMetaDepth: true });
+  const flags = [...WORKER_V8_FLAGS, ...profileFlags()];
   return bundle.file
-    ? { ...bundle, script: bundle.file, execArgv: [...WORKER_V8_FLAGS] }
-    : { ...bundle, script: join(ROOT, entry), execArgv: [...WORKER_V8_FLAGS, '--import', tsxLoader()] };
+    ? { ...bundle, script: bundle.file, execArgv: flags }
+    : { ...bundle, script: join(ROOT, entry), execArgv: [...flags, '--import', tsxLoader()] };
+}
+
+/**
+ * GOBLIN_WORKER_CPU_PROF=<dir> writes a V8 CPU profile of every worker and learning process into <dir>
+ * (Node refuses `--cpu-prof` in NODE_OPTIONS, so a profile of a worker needs its own switch).
+ */
+function profileFlags(): string[] {
+  const dir = process.env.GOBLIN_WORKER_CPU_PROF;
+  return dir ? ['--cpu-prof', `--cpu-prof-dir=${dir}`] : [];
 }
 
 /**

@@ -32,14 +32,12 @@ process.on('message', async (msg: Msg) => {
       if (msg.shapeModel !== undefined) setShapeModel(msg.shapeModel);
       const { validator, learner } = await loadStages(msg.validate, msg.stageData);
       sink = new IngestSink(msg.stagingDir, msg.workerId, msg.ctx, validator, learner);
-      await sink.open();
       process.send!({ type: 'ready' });
     } else if (msg.type === 'batch') {
       const reports = msg.files.flatMap((f) => sink!.handle(f));
-      await sink!.flush();
       process.send!({ type: 'batch-done', reports });
     } else if (msg.type === 'end') {
-      await sink?.close();
+      sink?.close();
       // maxRSS is in KiB: the bench sums the pool's peak memory.
       const ru = process.resourceUsage();
       process.send!(

@@ -15,7 +15,7 @@ async function shapesFrom(ctx: CommandContext) {
   const { existsSync, mkdtempSync, rmSync } = await import('node:fs');
   const { tmpdir } = await import('node:os');
   const { join, resolve } = await import('node:path');
-  const { loadSessionShapes } = await import('../../fingerprint/shape.js');
+  const { loadSessionShapes } = await import('../../fingerprint/session-shapes.js');
   if (!ctx.positionals.length) {
     const { openStore } = await import('../../store/index.js');
     const db = resolve(ctx.config.storage.db_file);
