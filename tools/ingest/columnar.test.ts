@@ -42,10 +42,10 @@ describe('columnar staging', () => {
     const capture = longCapture(120);
     const n = capture.events.length;
     expect(n).toBeGreaterThan(120);
-    const staged = (name: string, partRows?: number) => {
+    const staged = (name: string, partRows?: number, partBytes?: number) => {
       const d = join(dir, name);
       mkdirSync(d);
-      const s = new ColumnarStager(d, 'w0', partRows);
+      const s = new ColumnarStager(d, 'w0', partRows, partBytes);
       s.add(capture);
       s.close();
       return d;
@@ -59,6 +59,10 @@ describe('columnar staging', () => {
     expect(readdirSync(split).filter((f) => f.startsWith('session-'))).toEqual(['session-w0-00000.parquet']);
     expect(await eventIds(split)).toEqual(await eventIds(whole));
     expect(new Set(await eventIds(split)).size).toBe(n);
+    // Large values cut parts by size too (checked every 64 rows): a few kB here, 256 MB in a worker.
+    const bySize = staged('by-size', undefined, 4096);
+    expect(readdirSync(bySize).filter((f) => f.startsWith('event-')).length).toBe(Math.ceil(n / 64));
+    expect(await eventIds(bySize)).toEqual(await eventIds(whole));
   });
 
   it('writes each flush as a fresh part, and a flush with nothing pending writes nothing', async () => {

@@ -1,7 +1,8 @@
 /**
  * Columnar staging: a worker encodes each producer's rows into Parquet column buffers while captures are
- * in memory (tools/ingest/parquet-part.ts) and writes a part of at most `partRows` rows per table
- * (`<table>-<worker>-<n>.parquet`) when the part is full or the batch ends. The parent inserts those with
+ * in memory (tools/ingest/parquet-part.ts) and writes a table's part (`<table>-<worker>-<n>.parquet`) when
+ * it holds `partRows` rows or about `partBytes` bytes, and the rest when the worker ends. The parent
+ * inserts those with
  * read_parquet: typed columns, no JSON text to write, re-read and parse (staging used to be NDJSON loaded
  * with read_json, then an in-memory DuckDB per worker fed through its Appender and copied out as Parquet:
  * docs/measured.md, "Staged parts written by the workers").
@@ -79,6 +80,11 @@ interface Batch {
  * soak test's capture of 35 k beacons is written as several parts).
  */
 const PART_ROWS = 10_000;
+/**
+ * …and of at most about this many bytes of values: 10,000 rows of large request bodies could otherwise
+ * outgrow a buffer (and a page's 32-bit size). Checked every 64 rows, so a part may pass it by as much.
+ */
+const PART_BYTES = 256 << 20;
 
 export class ColumnarStager {
   private batches: Batch[];
@@ -86,6 +92,7 @@ export class ColumnarStager {
     private dir: string,
     private workerId: string,
     private partRows = PART_ROWS,
+    private partBytes = PART_BYTES,
   ) {
     this.batches = rowProducers().map((p) => {
       const names = Object.keys(p.columns);
@@ -108,7 +115,8 @@ export class ColumnarStager {
     for (const b of this.batches)
       for (const row of b.producer.rows(c)) {
         b.encode(row, b.columns);
-        if (++b.rows >= this.partRows) this.writePart(b);
+        if (++b.rows >= this.partRows || ((b.rows & 63) === 0 && this.bytes(b) >= this.partBytes))
+          this.writePart(b);
       }
   }
 
@@ -124,6 +132,12 @@ export class ColumnarStager {
 
   close(): void {
     this.flush();
+  }
+
+  private bytes(b: Batch): number {
+    let n = 0;
+    for (const c of b.columns) n += c.values.at;
+    return n;
   }
 
   private writePart(b: Batch): void {
