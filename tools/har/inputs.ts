@@ -152,7 +152,10 @@ export function storedPath(abs: string, root: string): string {
 }
 
 /** Maps the stored `har` paths of `files` (zip members included) back to their input-relative names. */
-export function displayNames(files: readonly Pick<InputFile, 'abs' | 'rel'>[], root: string): (stored: string) => string {
+export function displayNames(
+  files: readonly Pick<InputFile, 'abs' | 'rel'>[],
+  root: string,
+): (stored: string) => string {
   const names = new Map(files.map((f) => [storedPath(f.abs, root), f.rel]));
   return (p) => {
     const direct = names.get(p);

@@ -57,10 +57,7 @@ async function validateInputs(ctx: CommandContext, outDir: string, opts: { learn
   // started now so it loads its modules and the specs while the workers run; it learns while DuckDB loads
   // the store and this process writes the report (tools/detect/learn-process.ts).
   const learning = opts.learn
-    ? (await import('../../detect/learn-process.js')).startLearnStep(
-        { root, specsDir, outDir, specs },
-        pack,
-      )
+    ? (await import('../../detect/learn-process.js')).startLearnStep({ root, specsDir, outDir, specs }, pack)
     : null;
   const {
     summary: stored,
