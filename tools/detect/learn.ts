@@ -23,6 +23,7 @@ import {
   type SessionPartsCache,
 } from './learn-rows.js';
 import { triage, type InboxRow } from './triage.js';
+import { jsonText } from '../util/json-text.js';
 
 export interface LearnCorpus {
   captures: Capture[];
@@ -222,7 +223,8 @@ export function datasetHash(hars: string[]): string {
     .slice(0, 16);
 }
 
-const jsonl = (rows: unknown[]) => rows.map((r) => JSON.stringify(r)).join('\n') + (rows.length ? '\n' : '');
+// jsonText: storeTables loads these files with DuckDB's read_json, which refuses lone surrogates.
+const jsonl = (rows: unknown[]) => rows.map((r) => jsonText(r)).join('\n') + (rows.length ? '\n' : '');
 
 /** Files the learning layer exports into a run dir (what the DuckDB tables are loaded from). */
 export function writeLearnOutputs(outDir: string, r: LearnResult): Record<string, string> {

@@ -9,6 +9,7 @@
  */
 import { join } from 'node:path';
 import type { Capture } from '../session/index.js';
+import { jsonText } from '../util/json-text.js';
 import { PartColumn, writeParquetPart, type PartColumnType } from './parquet-part.js';
 import { rowProducers, type RowProducer } from './producers.js';
 
@@ -16,17 +17,19 @@ type Put = (c: PartColumn, v: unknown) => void;
 
 const isNull = (v: unknown) => v === null || v === undefined;
 const num = (v: unknown) => (typeof v === 'number' ? v : Number(v));
-const INT32_MAX = 2 ** 31 - 1;
-const INT64_SAFE = 2 ** 53;
+const INT32 = 2 ** 31;
+const INT64 = 2 ** 63;
+/** A JavaScript integer that fits a signed integer of 2^bits values: [-limit, limit). */
+const fits = (n: number, limit: number) => n >= -limit && n < limit;
 
 /** How a value of each column type is encoded; anything unusable becomes NULL. */
-function putFor(type: string): Put {
+export function putFor(type: string): Put {
   switch (type) {
     case 'VARCHAR':
       return (c, v) => (isNull(v) ? c.null() : c.string(typeof v === 'string' ? v : String(v)));
     case 'JSON':
-      // Stored as JSON text.
-      return (c, v) => (isNull(v) ? c.null() : c.string(JSON.stringify(v)));
+      // Stored as JSON text that DuckDB accepts (lone surrogates as U+FFFD: util/json-text.ts).
+      return (c, v) => (isNull(v) ? c.null() : c.string(jsonText(v)));
     case 'DOUBLE':
       return (c, v) => {
         const n = num(v);
@@ -35,18 +38,19 @@ function putFor(type: string): Put {
     case 'INTEGER':
       return (c, v) => {
         const n = isNull(v) ? NaN : Math.trunc(num(v));
-        return Number.isFinite(n) && Math.abs(n) <= INT32_MAX ? c.int32(n) : c.null();
+        return fits(n, INT32) ? c.int32(n) : c.null();
       };
     case 'BIGINT':
       return (c, v) => {
         const n = isNull(v) ? NaN : Math.trunc(num(v));
-        return Number.isFinite(n) && Math.abs(n) <= INT64_SAFE ? c.int64(n) : c.null();
+        return fits(n, INT64) ? c.int64(n) : c.null();
       };
     case 'TIMESTAMP':
       return (c, v) => {
         const ms = typeof v === 'number' ? v : typeof v === 'string' ? Date.parse(v) : NaN;
         const us = Math.round(ms * 1000);
-        return Number.isFinite(us) && Math.abs(us) <= INT64_SAFE ? c.int64(us) : c.null();
+        // Every date Date.parse gives fits (±8.64e18 µs); a number of ms may not.
+        return fits(us, INT64) ? c.int64(us) : c.null();
       };
     default:
       throw new Error(`columnar staging: no encoding for column type ${type}`);
@@ -81,8 +85,9 @@ interface Batch {
  */
 const PART_ROWS = 10_000;
 /**
- * …and of at most about this many bytes of values: 10,000 rows of large request bodies could otherwise
- * outgrow a buffer (and a page's 32-bit size). Checked every 64 rows, so a part may pass it by as much.
+ * …and of about this many bytes of values at most (checked after each row): 10,000 rows of large request
+ * bodies could otherwise outgrow a buffer and a page's 32-bit size. A single value of 2 GiB or more
+ * cannot be staged; writeParquetPart refuses the page rather than write a file no reader can trust.
  */
 const PART_BYTES = 256 << 20;
 
@@ -115,8 +120,7 @@ export class ColumnarStager {
     for (const b of this.batches)
       for (const row of b.producer.rows(c)) {
         b.encode(row, b.columns);
-        if (++b.rows >= this.partRows || ((b.rows & 63) === 0 && this.bytes(b) >= this.partBytes))
-          this.writePart(b);
+        if (++b.rows >= this.partRows || this.bytes(b) >= this.partBytes) this.writePart(b);
       }
   }
 
@@ -136,7 +140,7 @@ export class ColumnarStager {
 
   private bytes(b: Batch): number {
     let n = 0;
-    for (const c of b.columns) n += c.values.at;
+    for (const c of b.columns) n += c.bytes;
     return n;
   }
 

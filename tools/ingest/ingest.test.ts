@@ -381,4 +381,29 @@ describe('goblin ingest', () => {
     store.close();
     expect(all[0].n).toBe(25);
   });
+
+  it('a beacon body with a lone surrogate (a broken player name) is stored, not the reason the load fails', async () => {
+    const w = workspace();
+    // Before, the staged JSON kept the "\ud800" escape, DuckDB refused the part, and the whole ingest
+    // exited 3 with nothing stored.
+    writeFileSync(
+      join(w.hars, 'ios', 'lone.har'),
+      harDoc([
+        mc(0, 'sessionStart', 0, { ...MC_START_PARAMS, 'media.name': 'Finale \ud800' }),
+        mc(300, 'play', 0),
+        mc(10300, 'sessionEnd', 10),
+      ]),
+    );
+    const r = await ingest({ inputs: [w.hars], config: w.config, root: w.dir, quiet: true, workers: 2 });
+    try {
+      const rows = await queryRows<{ name: string }>(
+        r.store.con,
+        `SELECT params->>'media.name' AS name FROM event WHERE har_path = 'hars/ios/lone.har' AND event_type = 'sessionStart'`,
+      );
+      expect(rows).toEqual([{ name: 'Finale \ufffd' }]);
+      expect(r.summary.events_exported).toBe(r.summary.beacons);
+    } finally {
+      r.store.close();
+    }
+  });
 });

@@ -104,6 +104,24 @@ describe('parquet parts (read back by DuckDB)', () => {
     expect(read.map((r) => r[1])).toEqual([null, null, null]);
   });
 
+  it('64-bit integers are exact up to ±2^63; a value that cannot be written leaves its column as it was', async () => {
+    const big = [2 ** 62, -(2 ** 63), 2 ** 63 - 2048, -(2 ** 53) - 2];
+    const { read } = await roundTrip('int64', { v: ['BIGINT', big] });
+    expect(read.map((r) => String(r[0]))).toEqual(big.map((x) => BigInt(x).toString()));
+    const c = new PartColumn('v', 'INTEGER');
+    c.int32(7);
+    expect(() => c.int32(2 ** 31)).toThrow(RangeError);
+    expect(() => c.int32(0.5)).toThrow(/not an integer/);
+    const d = new PartColumn('w', 'BIGINT');
+    expect(() => d.int64(2 ** 63)).toThrow(/not a 64-bit integer/);
+    expect(() => d.int64(-0.5)).toThrow(RangeError);
+    d.int64(1);
+    expect([c.rows, d.rows]).toEqual([1, 1]);
+    writeParquetPart(join(dir, 'after-throw.parquet'), [c, d], 1);
+    const r = await con.runAndReadAll(`SELECT v, w FROM read_parquet('${join(dir, 'after-throw.parquet')}')`);
+    expect(r.getRowsJS()).toEqual([[7, 1n]]);
+  });
+
   it('refuses columns of different lengths instead of writing a file no reader can trust', () => {
     const a = new PartColumn('a', 'VARCHAR');
     const b = new PartColumn('b', 'DOUBLE');

@@ -2,8 +2,8 @@
  * A minimal Parquet writer for the workers' staged parts: one row group, one PLAIN data page per column,
  * every column OPTIONAL, no compression, no statistics — what DuckDB's `read_parquet` needs to load a
  * part into the store and the lake, nothing more. Values are encoded into growing byte buffers as rows
- * arrive (strings straight from the JavaScript string into the buffer), so a row costs no native call per
- * value and no copy beyond that one.
+ * arrive (a string is encoded straight from the JavaScript string into the buffer: one native call per
+ * string, none per number), and copied nowhere else before the file is written.
  *
  * Why not DuckDB or a library: staging through an in-memory DuckDB (an Appender call per value, the
  * table, then COPY … TO parquet) cost 40–49 µs of CPU per dense beacon once warm, and the hyparquet-writer
@@ -49,20 +49,38 @@ class Bytes {
   view(): Buffer {
     return this.buf.subarray(0, this.at);
   }
+  /** Empty, with a fresh small buffer if this one grew past `keep` bytes. */
+  shrink(keep: number): void {
+    this.at = 0;
+    if (this.buf.length > keep) this.buf = Buffer.allocUnsafe(1 << 12);
+  }
 }
 
-const TYPES: Record<PartColumnType, { physical: number; converted: number | null; width: number }> = {
-  // Parquet physical types: INT32 = 1, INT64 = 2, DOUBLE = 5, BYTE_ARRAY = 6. Converted types: UTF8 = 0,
-  // TIMESTAMP_MICROS = 10, JSON = 19 (DuckDB reads those as VARCHAR, TIMESTAMP and JSON).
-  VARCHAR: { physical: 6, converted: 0, width: 0 },
-  JSON: { physical: 6, converted: 19, width: 0 },
-  DOUBLE: { physical: 5, converted: null, width: 8 },
-  INTEGER: { physical: 1, converted: null, width: 4 },
-  BIGINT: { physical: 2, converted: null, width: 8 },
-  TIMESTAMP: { physical: 2, converted: 10, width: 8 },
+/** What a logical type annotation writes into a SchemaElement (field 10, the LogicalType union). */
+type Logical = ((t: Thrift) => void) | null;
+
+const TYPES: Record<PartColumnType, { physical: number; converted: number | null; logical: Logical }> = {
+  // Parquet physical types: INT32 = 1, INT64 = 2, DOUBLE = 5, BYTE_ARRAY = 6. Converted types (the older
+  // annotation, which DuckDB reads): UTF8 = 0, TIMESTAMP_MICROS = 10, JSON = 19. Logical types as well,
+  // so that other readers agree: STRING (1), JSON (12), and TIMESTAMP (8) not adjusted to UTC, in
+  // microseconds — a store TIMESTAMP is a time without a zone, as DuckDB itself writes it.
+  VARCHAR: { physical: 6, converted: 0, logical: (t) => t.struct(1, () => undefined) },
+  JSON: { physical: 6, converted: 19, logical: (t) => t.struct(12, () => undefined) },
+  DOUBLE: { physical: 5, converted: null, logical: null },
+  INTEGER: { physical: 1, converted: null, logical: null },
+  BIGINT: { physical: 2, converted: null, logical: null },
+  TIMESTAMP: {
+    physical: 2,
+    converted: 10,
+    logical: (t) => t.struct(8, (ts) => ts.bool(1, false).struct(2, (u) => u.struct(2, () => undefined))),
+  },
 };
 
 const TWO_32 = 2 ** 32;
+const INT64_LIMIT = 2 ** 63;
+const KEEP_BYTES = 64 << 20;
+/** A page's sizes are Thrift i32s. */
+const MAX_PAGE_BYTES = 2 ** 31 - 1;
 
 /**
  * One column's values: PLAIN-encoded non-null values, and the definition levels (1 = value, 0 = null)
@@ -97,44 +115,62 @@ export class PartColumn {
     this.run = 0;
   }
 
+  // Each value is written before its level is counted: a value that throws leaves the column as it was.
   null(): void {
     this.level(0);
   }
-  /** A text value: 4-byte little-endian length, then its UTF-8 bytes. */
+  /** A text value: 4-byte little-endian length, then its UTF-8 bytes (a lone surrogate becomes U+FFFD). */
   string(s: string): void {
-    this.level(1);
     const v = this.values;
-    // UTF-8 takes at most 3 bytes per UTF-16 unit.
-    v.room(4 + 3 * s.length);
-    const n = v.buf.write(s, v.at + 4);
+    // UTF-8 takes at most 3 bytes per UTF-16 unit. The length is passed: without it, `write` at an offset
+    // 2 GiB or more before the buffer's end writes nothing and returns 0 (Node 20).
+    const most = 3 * s.length;
+    v.room(4 + most);
+    const n = v.buf.write(s, v.at + 4, most, 'utf8');
     v.buf.writeUInt32LE(n, v.at);
     v.at += 4 + n;
+    this.level(1);
   }
   double(x: number): void {
-    this.level(1);
     this.values.room(8);
     this.values.at = this.values.buf.writeDoubleLE(x, this.values.at);
-  }
-  int32(x: number): void {
     this.level(1);
+  }
+  /** A 32-bit integer (throws outside [-2^31, 2^31) or for a non-integer). */
+  int32(x: number): void {
+    if (!Number.isInteger(x)) throw new RangeError(`parquet part: ${this.name}: ${x} is not an integer`);
     this.values.room(4);
     this.values.at = this.values.buf.writeInt32LE(x, this.values.at);
-  }
-  /** A 64-bit integer given as a JavaScript integer of at most 2^53 in magnitude. */
-  int64(x: number): void {
     this.level(1);
+  }
+  /**
+   * A 64-bit integer given as a JavaScript integer in [-2^63, 2^63) (throws otherwise). Exact wherever the
+   * number is: above 2^53 a double is itself an integer, and ToUint32 takes the low word modulo 2^32
+   * (negative values included) while floor keeps the high word's sign.
+   */
+  int64(x: number): void {
+    if (!Number.isInteger(x) || x < -INT64_LIMIT || x >= INT64_LIMIT)
+      throw new RangeError(`parquet part: ${this.name}: ${x} is not a 64-bit integer`);
     const v = this.values;
     v.room(8);
-    // ToUint32 is the low word modulo 2^32 for negative values too; floor keeps the high word's sign.
     v.buf.writeUInt32LE(x >>> 0, v.at);
     v.buf.writeInt32LE(Math.floor(x / TWO_32), v.at + 4);
     v.at += 8;
+    this.level(1);
   }
 
-  /** Empty again, keeping the buffers (a worker writes many parts of one table). */
+  /** Bytes of values held (what a part's size limit counts). */
+  get bytes(): number {
+    return this.values.at;
+  }
+
+  /**
+   * Empty again (a worker writes many parts of one table), keeping the buffers unless one grew past
+   * 64 MB: a few huge values must not keep their memory for the rest of the worker's life.
+   */
   reset(): void {
-    this.values.at = 0;
-    this.levels.at = 0;
+    this.values.shrink(KEEP_BYTES);
+    this.levels.shrink(KEEP_BYTES);
     this.rows = 0;
     this.runLevel = -1;
     this.run = 0;
@@ -169,6 +205,11 @@ class Thrift {
   i32(id: number, v: number): this {
     this.field(id, 5);
     this.zigzag(v);
+    return this;
+  }
+  /** A bool field: its value is the field header's type (1 true, 2 false), no byte follows. */
+  bool(id: number, v: boolean): this {
+    this.field(id, v ? 1 : 2);
     return this;
   }
   i64(id: number, v: number): this {
@@ -242,6 +283,10 @@ export function writeParquetPart(path: string, columns: readonly PartColumn[], r
       throw new Error(`parquet part: column ${c.name} has ${c.rows} rows, expected ${rows}`);
     const page = c.page();
     const size = page.reduce((n, b) => n + b.length, 0);
+    if (size > MAX_PAGE_BYTES)
+      throw new RangeError(
+        `parquet part: column ${c.name} holds ${size} bytes, more than one page can (2 GiB)`,
+      );
     const header = new Thrift().message((t) =>
       t
         .i32(1, 0) // DATA_PAGE
@@ -263,6 +308,7 @@ export function writeParquetPart(path: string, columns: readonly PartColumn[], r
           const type = TYPES[c.type];
           s.i32(1, type.physical).i32(3, 1 /* OPTIONAL */).string(4, c.name);
           if (type.converted !== null) s.i32(6, type.converted);
+          if (type.logical) s.struct(10, type.logical);
         }
       })
       .i64(3, rows)

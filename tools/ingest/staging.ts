@@ -1,5 +1,6 @@
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readdirSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
+import { jsonText } from '../util/json-text.js';
 
 /**
  * Buffered NDJSON writer: small tables are staged as NDJSON, the parent bulk-loads them with DuckDB
@@ -16,7 +17,8 @@ export class NdjsonWriter {
     this.fd = openSync(path, 'w');
   }
   write(row: unknown): void {
-    const line = JSON.stringify(row);
+    // DuckDB reads several of these tables back (read_json): no lone surrogates (util/json-text.ts).
+    const line = jsonText(row);
     this.count++;
     // UTF-8 takes at most 3 bytes per UTF-16 unit (a surrogate pair: 4 bytes for 2 units).
     const worst = 3 * line.length + 1;
