@@ -2,10 +2,9 @@
  * Columnar staging: a worker encodes each producer's rows into Parquet column buffers while captures are
  * in memory (tools/ingest/parquet-part.ts) and writes a table's part (`<table>-<worker>-<n>.parquet`) when
  * it holds `partRows` rows or about `partBytes` bytes, and the rest when the worker ends. The parent
- * inserts those with
- * read_parquet: typed columns, no JSON text to write, re-read and parse (staging used to be NDJSON loaded
- * with read_json, then an in-memory DuckDB per worker fed through its Appender and copied out as Parquet:
- * docs/measured.md, "Staged parts written by the workers").
+ * inserts those with read_parquet: typed columns, no JSON text to write, re-read and parse (staging used to
+ * be NDJSON loaded with read_json, then an in-memory DuckDB per worker fed through its Appender and copied
+ * out as Parquet: docs/measured.md, "Staged parts written by the workers").
  */
 import { join } from 'node:path';
 import type { Capture } from '../session/index.js';
@@ -115,7 +114,7 @@ export class ColumnarStager {
     });
   }
 
-  /** Encode one capture's rows; a table's part is written as soon as it holds `partRows` rows. */
+  /** Encode one capture's rows; a table's part is written as soon as it is full (rows or bytes). */
   add(c: Capture): void {
     for (const b of this.batches)
       for (const row of b.producer.rows(c)) {

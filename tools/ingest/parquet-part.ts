@@ -6,7 +6,7 @@
  * string, none per number), and copied nowhere else before the file is written.
  *
  * Why not DuckDB or a library: staging through an in-memory DuckDB (an Appender call per value, the
- * table, then COPY … TO parquet) cost 40–49 µs of CPU per dense beacon once warm, and the hyparquet-writer
+ * table, then COPY … TO parquet) cost 34–49 µs of CPU per dense beacon once warm, and the hyparquet-writer
  * package 85–117 µs (it encodes every string into its own array first); this writer's figure is in
  * docs/measured.md ("Staged parts written by the workers").
  *

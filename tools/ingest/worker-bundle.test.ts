@@ -291,6 +291,21 @@ describe('bundleModule', () => {
     }
   });
 
+  it('GOBLIN_WORKER_CPU_PROF=<dir> forks workers that write a CPU profile there', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'goblin-worker-prof-'));
+    process.env.GOBLIN_WORKER_CPU_PROF = dir;
+    try {
+      const r = await ingestWorkerBundle();
+      const run = spawnSync(process.execPath, [...r.execArgv, '-e', 'process.exit(0)'], { encoding: 'utf8' });
+      expect(run.status).toBe(0);
+      expect(readdirSync(dir).filter((f) => f.endsWith('.cpuprofile'))).toHaveLength(1);
+    } finally {
+      delete process.env.GOBLIN_WORKER_CPU_PROF;
+      rmSync(dir, { recursive: true, force: true });
+    }
+    expect((await ingestWorkerBundle()).execArgv.some((a) => a.startsWith('--cpu-prof'))).toBe(false);
+  });
+
   it("forks workers with V8 options this Node accepts (a removed flag would stop every worker's start)", async () => {
     const r = await ingestWorkerBundle();
     expect(r.execArgv.some((a) => a.startsWith('--interrupt-budget='))).toBe(true);
