@@ -62,6 +62,10 @@ class FlatForest {
 /**
  * Grow one tree over rows `idx[from, to)` of X (indices, partitioned in place). The same random draws in
  * the same order as the textbook recursion (left subtree first), so a seed gives the same forest.
+ * `candidates` are the attributes that varied in the parent node (ascending): one constant over the
+ * parent's rows is constant over any part of them, so only those are tested again. Testing every
+ * attribute at every node scanned each constant column (most of a session's features, within one
+ * protocol) to the end of the node's rows: ~40 % of the learning step's forest time on the dense bench.
  */
 function grow(
   f: FlatForest,
@@ -72,6 +76,7 @@ function grow(
   depth: number,
   limit: number,
   rnd: () => number,
+  candidates: readonly number[],
 ): number {
   const k = f.node();
   const size = to - from;
@@ -80,14 +85,15 @@ function grow(
   if (depth >= limit || size <= 1) return k;
   // attributes that still vary in this node; none → the rows cannot be told apart
   const first = X[idx[from]];
-  const d = first.length;
   const varying: number[] = [];
-  for (let j = 0; j < d; j++)
+  for (let c = 0; c < candidates.length; c++) {
+    const j = candidates[c];
     for (let i = from + 1; i < to; i++)
       if (X[idx[i]][j] !== first[j]) {
         varying.push(j);
         break;
       }
+  }
   if (!varying.length) return k;
   const attr = varying[Math.floor(rnd() * varying.length)];
   let lo = Infinity;
@@ -110,8 +116,8 @@ function grow(
     }
   f.attr[k] = attr;
   f.split[k] = split;
-  f.left[k] = grow(f, X, idx, from, mid, depth + 1, limit, rnd);
-  f.right[k] = grow(f, X, idx, mid, to, depth + 1, limit, rnd);
+  f.left[k] = grow(f, X, idx, from, mid, depth + 1, limit, rnd, varying);
+  f.right[k] = grow(f, X, idx, mid, to, depth + 1, limit, rnd, varying);
   return k;
 }
 
@@ -134,6 +140,7 @@ export function isolationForestScores(X: number[][], opts: IsolationForestOption
   // and leaves an empty leaf, so ψ rows can make more than 2ψ − 1 nodes.
   const forest = new FlatForest(nTrees * (2 ** (limit + 1) - 1));
   const idx = new Int32Array(n);
+  const all = Array.from({ length: X[0].length }, (_, j) => j);
   for (let t = 0; t < nTrees; t++) {
     // seededSample's partial Fisher–Yates over row indices: the same draws pick the same rows
     for (let i = 0; i < n; i++) idx[i] = i;
@@ -144,7 +151,7 @@ export function isolationForestScores(X: number[][], opts: IsolationForestOption
         idx[i] = idx[j];
         idx[j] = v;
       }
-    forest.roots.push(grow(forest, X, idx, 0, psi, 0, limit, rnd));
+    forest.roots.push(grow(forest, X, idx, 0, psi, 0, limit, rnd, all));
   }
   const c = avgPathLength(psi) || 1;
   const mean = forest.meanPaths(X);
