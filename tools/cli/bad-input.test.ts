@@ -201,6 +201,28 @@ describe('bad input: exit codes and named reasons', () => {
   });
 });
 
+describe('a report that cannot be written', () => {
+  it('fails the run, after the store and the Parquet lake have the captures (nothing owed a repair)', () => {
+    const dir = workspace({
+      'drop/a.har': healthy(1),
+      'drop/b.har': healthy(2),
+      out: 'a file, not a folder',
+    });
+    const r = goblin(dir, 'run', 'drop', '--out', 'out', '--quiet');
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toMatch(/out/);
+    // the captures were stored and exported all the same: a second run has nothing to repair or store
+    const again = goblin(dir, 'ingest', 'drop');
+    expect(again.code).toBe(0);
+    expect(again.stdout + again.stderr).not.toMatch(/repaired the Parquet export/);
+    expect(existsSync(join(dir, 'storage', 'parquet', '_manifest.jsonl'))).toBe(true);
+    const manifest = readFileSync(join(dir, 'storage', 'parquet', '_manifest.jsonl'), 'utf8')
+      .trim()
+      .split('\n');
+    expect(manifest).toHaveLength(1);
+  });
+});
+
 describe('the user-facing paths', () => {
   it("the README's Quick start succeeds as written: goblin run examples/hars exits 0", () => {
     const dir = workspace();

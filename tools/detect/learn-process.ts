@@ -13,9 +13,11 @@ import { prepareLearnStep, type LearnInputs, type LearnStepInit } from './learn-
 export interface LearnStepHandle {
   /**
    * Hand the step the staging folder and the run's input files in order: call once the workers have
-   * staged every learn row.
+   * staged every learn row. Resolves once the learning process has the message (or the step fell back
+   * to running in this process): a caller that then holds the JavaScript thread (the run's report) does
+   * not hold the message back with it.
    */
-  begin(stagingDir: string, inputs: LearnInputs): void;
+  begin(stagingDir: string, inputs: LearnInputs): Promise<void>;
   /** The step's one-line message once it has written its outputs; null (and the process stopped) when it never began. */
   done(): Promise<string | null>;
   /** Stop it without waiting (the run failed before the learn rows were staged). */
@@ -79,17 +81,22 @@ export function startLearnStep(
     if (!answered) ((answered = true), settle('learning layer skipped: the run stopped before it finished'));
   };
   return {
-    begin(dir, inputs) {
+    async begin(dir, inputs) {
       if (stagingDir !== null || aborted) return;
       stagingDir = dir;
       // Only what the step reads: the parent's file records also carry sizes and times.
       files = inputs.map((f) => ({ abs: f.abs, rel: f.rel }));
-      void started.then((failure) => {
-        if (failure !== null) void inProcess(failure);
-        else if (child) child.send({ type: 'learn', stagingDir: dir, inputs: files });
-        // else: it already exited, and its 'exit' handler saw no staging folder yet
-        else void inProcess('the learning process exited before the rows were staged');
-      });
+      const failure = await started;
+      if (failure !== null) void inProcess(failure);
+      else if (child) {
+        const to = child;
+        // A send that fails means the process is gone: its 'exit' handler runs the step in-process.
+        await new Promise<void>((sent) =>
+          to.send({ type: 'learn', stagingDir: dir, inputs: files }, () => sent()),
+        );
+      }
+      // else: it already exited, and its 'exit' handler saw no staging folder yet
+      else void inProcess('the learning process exited before the rows were staged');
     },
     async done() {
       if (stagingDir !== null) return result;

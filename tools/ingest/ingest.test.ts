@@ -274,6 +274,52 @@ describe('goblin ingest', () => {
     }
   });
 
+  it('storeSerially stores and exports the same rows as side by side, and whileStoring already sees the parse rate', async () => {
+    const results: { rows: string; lake: string; rate: number; sofarRate: number }[] = [];
+    for (const storeSerially of [false, true]) {
+      const w = workspace();
+      // one salt for both workspaces, so that their hashed ids are comparable
+      writeFileSync(w.config.pii.salt_file, 'a-fixed-salt-for-this-comparison\n');
+      let sofarRate = -1;
+      const r = await ingest({
+        inputs: [w.hars],
+        config: w.config,
+        root,
+        quiet: true,
+        workers: 2,
+        storeSerially,
+        // the run's report and gate are written here, from the summary so far
+        whileStoring: async (sofar) => void (sofarRate = sofar.parse_success_rate),
+      });
+      try {
+        const digest = async (sql: string) =>
+          (
+            await queryRows<{ d: string }>(
+              r.store.con,
+              `SELECT md5(string_agg(x, '|' ORDER BY x)) AS d FROM (${sql}) t(x)`,
+            )
+          )[0].d;
+        results.push({
+          rows: await digest(
+            `SELECT event_id || coalesce(params::VARCHAR, '') || coalesce(session_key, '') FROM event`,
+          ),
+          lake: await digest(
+            `SELECT event_id || coalesce(params::VARCHAR, '') || coalesce(session_key, '') FROM read_parquet('${w.config.storage.parquet_dir}/events/*.parquet')`,
+          ),
+          rate: r.summary.parse_success_rate,
+          sofarRate,
+        });
+      } finally {
+        r.store.close();
+      }
+    }
+    expect(results[1]).toEqual(results[0]);
+    expect(results[0].rows).toBe(results[0].lake);
+    // the workspace holds a broken capture: the rate is below 1, and known before the store is
+    expect(results[0].rate).toBeLessThan(1);
+    expect(results[0].sofarRate).toBe(results[0].rate);
+  });
+
   it('the store load and the export run on one DuckDB thread each; the store gets its threads back, also after a failure', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'goblin-threads-'));
     const store = await openStore(join(dir, 'store.duckdb'));

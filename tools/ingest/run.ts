@@ -36,6 +36,13 @@ export interface IngestOptions {
    * far (staging folder, counts; not yet the store's numbers) and the inputs as expanded, in order.
    */
   whileStoring?: (summary: IngestSummary, inputs: InputFile[]) => Promise<void>;
+  /**
+   * Load the store and then write the Parquet part, on one DuckDB thread, instead of both at once on two:
+   * for a caller whose `whileStoring` keeps a core busy on its own (`goblin run`'s learning process). Side
+   * by side, the two queries and that process shared two cores three ways and the process, the last to
+   * finish, waited for its share (docs/ingest.md, "The store phase under `goblin run`").
+   */
+  storeSerially?: boolean;
   /** Receives each worker process's peak RSS and CPU time in µs (bench). */
   onWorkerEnd?: (maxRssBytes: number, cpuUs?: number) => void;
 }
@@ -63,7 +70,8 @@ export interface IngestSummary {
   seconds: number;
   /**
    * Wall time of the phases: workers (read/parse/decode/validate), then store load and Parquet export,
-   * which run side by side (each counted from their common start, so they overlap). Under `goblin run`
+   * which run side by side (each counted from their common start, so they overlap; with `storeSerially`
+   * the export's time includes the load's). Under `goblin run`
    * they also hold the learning step (`whileStoring`): a step's end is only seen once the JavaScript
    * thread is free again.
    */
@@ -94,6 +102,7 @@ function addPhases(into: PhaseCpu, add: PhaseCpu, minus?: PhaseCpu): void {
  * connections: the part is written from the staged event files (the rows the load keeps, chosen by the same
  * query) instead of being read back from the store after the load, and published only once the load
  * committed. On the dense bench the two took 1.2–1.6 s + 0.9–1.2 s one after the other (docs/measured.md).
+ * `serially`: the same two queries, the part after the load, leaving the second core to the caller.
  */
 async function storeAndExport(
   store: Store,
@@ -102,6 +111,7 @@ async function storeAndExport(
   runId: string,
   phases: IngestSummary['phases'],
   whileStoring: () => Promise<void>,
+  serially = false,
 ): Promise<{ newHashes: number; exported: number }> {
   const fresh = newCapturesSql(stagingDir);
   const events = stagedParquet(stagingDir, 'event');
@@ -130,13 +140,14 @@ async function storeAndExport(
     };
     // Both calls hand DuckDB their whole work at once (one script each), so `whileStoring` may hold the
     // JavaScript thread while they run.
-    const both = Promise.allSettled([
-      timed(loadStaging(store.con, stagingDir, runId), 'load_s'),
+    const loading = timed(loadStaging(store.con, stagingDir, runId), 'load_s');
+    const exportPart = () =>
       timed(
         writeStagedPart(exportCon, lake, runId, keptRowsSql(events, EVENT_COLUMNS, 'export_keep')),
         'parquet_s',
-      ),
-    ]);
+      );
+    // Serially, a load that fails writes no part (its error is the one reported, as side by side).
+    const both = Promise.allSettled([loading, serially ? loading.then(exportPart) : exportPart()]);
     await alongside(whileStoring, both);
     const [loaded, part] = await both;
     if (loaded.status === 'rejected') {
@@ -371,6 +382,9 @@ export async function ingest(
   s.files_seen = s.files_skipped_unchanged + documents;
   const t1 = performance.now();
   s.phases.workers_s = (t1 - t0) / 1000;
+  // Known once the workers are done: `whileStoring` (the run's report and gate) reads it.
+  const denom = s.files_parsed + s.files_quarantined;
+  s.parse_success_rate = denom === 0 ? 1 : s.files_parsed / denom;
   const stored = await withOneDuckDbThread(store, () =>
     storeAndExport(
       store,
@@ -379,12 +393,11 @@ export async function ingest(
       runId,
       s.phases,
       opts.whileStoring ? () => opts.whileStoring!(s, inputs) : async () => undefined,
+      opts.storeSerially === true,
     ),
   );
   s.new_hars_stored = stored.newHashes;
   s.events_exported = stored.exported;
-  const denom = s.files_parsed + s.files_quarantined;
-  s.parse_success_rate = denom === 0 ? 1 : s.files_parsed / denom;
   if (!opts.keepStaging) rmSync(stagingDir, { recursive: true, force: true });
   s.seconds = (performance.now() - t0) / 1000;
   return { summary: s, store, inputs };

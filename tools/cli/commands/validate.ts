@@ -59,42 +59,31 @@ async function validateInputs(ctx: CommandContext, outDir: string, opts: { learn
   const learning = opts.learn
     ? (await import('../../detect/learn-process.js')).startLearnStep({ root, specsDir, outDir, specs }, pack)
     : null;
-  const {
-    summary: stored,
-    store,
-    inputs: expanded,
-  } = await ingest({
-    inputs: ctx.positionals,
-    config: ctx.config,
-    shard: ctx.values.shard as string | undefined,
-    workers: (ctx.values.workers as number | undefined) || undefined,
-    quiet: ctx.quiet,
-    validate: { specsDir, learn: opts.learn === true, specs },
-    keepStaging: true,
-    ...(learning ? { whileStoring: async (sofar, files) => learning.begin(sofar.staging_dir, files) } : {}),
-  }).catch((e: unknown) => {
-    learning?.abort();
-    throw e;
-  });
-  // Closed once the report is written, while the learning process finishes (closing checkpoints the
-  // store: ~0.2 s that no longer sits between the workers and the report).
-  let open = true;
-  const closeStore = () => {
-    if (open) (store.close(), (open = false));
-  };
+  type Summary = Awaited<ReturnType<typeof ingest>>['summary'];
+  type Inputs = Awaited<ReturnType<typeof ingest>>['inputs'];
   // The store names captures by their root-relative path; the run's outputs by the input-relative name
   // (what the reproduce commands and the learning layer resolve against the inputs).
-  const name = displayNames(expanded, root);
-  const ing = {
-    ...stored,
-    quarantined: stored.quarantined.map((q) => ({ ...q, path: name(q.path) })),
-    messages: stored.messages.map((m) => {
-      const i = m.indexOf(': ');
-      return i > 0 ? `${name(m.slice(0, i))}${m.slice(i)}` : m;
-    }),
+  const named = (sofar: Summary, expanded: Inputs) => {
+    const name = displayNames(expanded, root);
+    return {
+      name,
+      ing: {
+        ...sofar,
+        quarantined: sofar.quarantined.map((q) => ({ ...q, path: name(q.path) })),
+        messages: sofar.messages.map((m) => {
+          const i = m.indexOf(': ');
+          return i > 0 ? `${name(m.slice(0, i))}${m.slice(i)}` : m;
+        }),
+      },
+    };
   };
-  try {
-    const raw = collectRun(ing.staging_dir);
+  /**
+   * The report and the gate read only what the workers staged and counted, never the store: they are
+   * written while DuckDB loads it (docs/ingest.md, "The store phase under `goblin run`").
+   */
+  const writeReport = (sofar: Summary, expanded: Inputs) => {
+    const { name, ing } = named(sofar, expanded);
+    const raw = collectRun(sofar.staging_dir);
     const rows = {
       findings: raw.findings.map((f) => ({ ...f, har: name(f.har) })),
       sessions: raw.sessions.map((s) => ({ ...s, har: name(s.har) })),
@@ -119,15 +108,55 @@ async function validateInputs(ctx: CommandContext, outDir: string, opts: { learn
         min_parse_rate: gateOpts.minParseRate,
       },
     });
+    return { status, ...out };
+  };
+  let report: ReturnType<typeof writeReport> | null = null;
+  // A report that cannot be written (a full disk, an unwritable --out) fails the command once the store
+  // has its captures and the lake its part: thrown inside `whileStoring` it would leave the part unpublished.
+  let reportError: unknown = null;
+  let stagingDir: string | null = null;
+  try {
+    const {
+      summary: stored,
+      store,
+      inputs: expanded,
+    } = await ingest({
+      inputs: ctx.positionals,
+      config: ctx.config,
+      shard: ctx.values.shard as string | undefined,
+      workers: (ctx.values.workers as number | undefined) || undefined,
+      quiet: ctx.quiet,
+      validate: { specsDir, learn: opts.learn === true, specs },
+      keepStaging: true,
+      whileStoring: async (sofar, files) => {
+        stagingDir = sofar.staging_dir;
+        await learning?.begin(sofar.staging_dir, files);
+        try {
+          report = writeReport(sofar, files);
+        } catch (e) {
+          reportError = e ?? new Error('the report could not be written');
+        }
+      },
+      // The learning process keeps a core busy from here on: DuckDB takes the other, one query after the
+      // other, and the report shares them.
+      storeSerially: learning !== null,
+    });
+    // Closing checkpoints the store (~0.2 s): done while the learning process finishes.
+    store.close();
+    const { ing } = named(stored, expanded);
     // The learning process reads the staged learn rows: the folder goes once it is done.
-    closeStore();
     const learnMessage = (await learning?.done()) ?? null;
-    return { ing, pack, status, learnMessage, ...out };
+    if (reportError !== null) throw reportError;
+    const written = report as ReturnType<typeof writeReport> | null;
+    if (!written) throw new Error('the run stored its captures but wrote no report');
+    return { ing, pack, learnMessage, ...written };
+  } catch (e) {
+    learning?.abort();
+    throw e;
   } finally {
-    closeStore();
     // A report that failed to write still waits for the learning process before the folder goes.
     await learning?.done();
-    rmSync(ing.staging_dir, { recursive: true, force: true });
+    if (stagingDir) rmSync(stagingDir, { recursive: true, force: true });
   }
 }
 
