@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -14,7 +14,10 @@ import {
   renameHar,
   type LearnRow,
 } from './learn-rows.js';
-import { learnForRun } from './run-learn.js';
+import { DuckDBInstance } from '@duckdb/node-api';
+import { driftProfile } from './drift.js';
+import { LEARN_TABLE_COLUMNS, type LearnTable } from './learn-tables.js';
+import { learnForRun, runDrift } from './run-learn.js';
 import { packAndConfig, stageDrop } from './testing.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
@@ -102,6 +105,70 @@ describe('learn rows staged by the ingest workers', () => {
         'drift-profile.json',
       ]),
     );
+  });
+
+  it('learn.duckdb holds the declared columns and types, and no row carries a key they do not declare', async () => {
+    const out = join(dir, 'tables');
+    await learnForRun(staged, out, pack);
+    // `goblin drift` adds its table to the same file: two run folders with the same drift profile
+    for (const side of ['ref', 'drop']) {
+      mkdirSync(join(dir, side), { recursive: true });
+      writeFileSync(join(dir, side, 'drift-profile.json'), JSON.stringify(driftProfile(staged)));
+    }
+    const drift = await runDrift({
+      reference: join(dir, 'ref'),
+      drop: join(dir, 'drop'),
+      pack,
+      cfg: config,
+      root: ROOT,
+      bundlesDir: join(dir, 'bundles'),
+      outDir: out,
+    });
+    expect(drift.groups.length).toBeGreaterThan(0);
+    const files: Record<LearnTable, string> = {
+      label: 'labels.jsonl',
+      lf_stats: 'lf-stats.jsonl',
+      anomaly: 'anomalies.jsonl',
+      inbox: 'inbox.jsonl',
+      drift: 'drift.jsonl',
+    };
+    const inst = await DuckDBInstance.create(join(out, 'learn.duckdb'), { access_mode: 'READ_ONLY' });
+    const con = await inst.connect();
+    try {
+      for (const [table, file] of Object.entries(files) as [LearnTable, string][]) {
+        const declared = LEARN_TABLE_COLUMNS[table] as Record<string, string>;
+        const rows = readFileSync(join(out, file), 'utf8')
+          .trim()
+          .split('\n')
+          .map((l) => JSON.parse(l) as Record<string, unknown>);
+        // every key a row holds is a column (read_json with declared columns would drop the others)
+        const undeclared = new Set(rows.flatMap((r) => Object.keys(r).filter((k) => !(k in declared))));
+        expect([...undeclared], table).toEqual([]);
+        // … and every key of a nested object is a field of its STRUCT
+        for (const [col, type] of Object.entries(declared)) {
+          const inner = /STRUCT\((.*)\)/.exec(type)?.[1];
+          if (!inner) continue;
+          const fields = new Set([...inner.matchAll(/(?:^|, )"?(\w+)"? [A-Z]/g)].map((m) => m[1]));
+          for (const r of rows)
+            for (const v of ([] as unknown[]).concat(r[col] ?? []))
+              for (const k of Object.keys(v as object))
+                expect(fields.has(k), `${table}.${col}.${k}`).toBe(true);
+        }
+        const types = (
+          await con.runAndReadAll(
+            `SELECT column_name, data_type FROM information_schema.columns WHERE table_name = '${table}' ORDER BY ordinal_position`,
+          )
+        ).getRows() as [string, string][];
+        expect(types.map(([c]) => c)).toEqual(Object.keys(declared));
+        const norm = (t: string) => t.replace(/"/g, '');
+        expect(types.map(([, t]) => norm(t))).toEqual(Object.values(declared).map(norm));
+        const [[n]] = (await con.runAndReadAll(`SELECT count(*)::INT FROM ${table}`)).getRows();
+        expect(n).toBe(rows.length);
+      }
+    } finally {
+      con.closeSync();
+      inst.closeSync();
+    }
   });
 
   it('a malformed staged row is a clear error, not a silent gap in the inbox', () => {

@@ -24,6 +24,7 @@ import {
 } from './learn-rows.js';
 import { triage, type InboxRow } from './triage.js';
 import { jsonText } from '../util/json-text.js';
+import { learnTableColumns, type LearnTable } from './learn-tables.js';
 
 export interface LearnCorpus {
   captures: Capture[];
@@ -227,9 +228,12 @@ export function datasetHash(hars: string[]): string {
 const jsonl = (rows: unknown[]) => rows.map((r) => jsonText(r)).join('\n') + (rows.length ? '\n' : '');
 
 /** Files the learning layer exports into a run dir (what the DuckDB tables are loaded from). */
-export function writeLearnOutputs(outDir: string, r: LearnResult): Record<string, string> {
+export function writeLearnOutputs(
+  outDir: string,
+  r: LearnResult,
+): Record<'label' | 'lf_stats' | 'anomaly' | 'inbox', string> {
   mkdirSync(outDir, { recursive: true });
-  const files: Record<string, string> = {
+  const files = {
     label: join(outDir, 'labels.jsonl'),
     lf_stats: join(outDir, 'lf-stats.jsonl'),
     anomaly: join(outDir, 'anomalies.jsonl'),
@@ -310,19 +314,30 @@ export function writeLearnOutputs(outDir: string, r: LearnResult): Record<string
 const MEDIA_FAMILIES = new Set(['cadence', 'playhead', 'bookends', 'orchestration']);
 const round = (v: number) => Math.round(v * 10000) / 10000;
 
-/** Load exported JSONL files into DuckDB tables (replaced per run). sample_size = -1: rows carry
- * open-ended objects (LF votes), so the schema must come from every row, not the first few thousand. */
-export async function storeTables(con: DuckDBConnection, files: Record<string, string>): Promise<string[]> {
+/**
+ * Load exported JSONL files into DuckDB tables (replaced per run), with the columns `learn-tables.ts`
+ * declares: one pass over each file, and the same table types from run to run.
+ */
+export async function storeTables(
+  con: DuckDBConnection,
+  files: Partial<Record<LearnTable, string>>,
+): Promise<string[]> {
   const done: string[] = [];
-  for (const [table, path] of Object.entries(files)) {
-    if (!existsSync(path) || !readFileSync(path, 'utf8').trim()) {
+  for (const [table, path] of Object.entries(files) as [LearnTable, string][]) {
+    if (!existsSync(path) || !hasText(path)) {
       await con.run(`DROP TABLE IF EXISTS ${table}`);
       continue;
     }
     await con.run(
-      `CREATE OR REPLACE TABLE ${table} AS SELECT * FROM read_json('${path.replace(/'/g, "''")}', format = 'newline_delimited', maximum_object_size = 67108864, sample_size = -1)`,
+      `CREATE OR REPLACE TABLE ${table} AS SELECT * FROM read_json('${path.replace(/'/g, "''")}', format = 'newline_delimited', maximum_object_size = 67108864, columns = ${learnTableColumns(table)})`,
     );
     done.push(table);
   }
   return done;
+}
+
+/** Whether a file holds anything but white space (a JSONL file of no rows is empty). */
+function hasText(path: string): boolean {
+  const size = statSync(path).size;
+  return size > 64 || readFileSync(path, 'utf8').trim() !== '';
 }
