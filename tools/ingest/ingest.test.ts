@@ -320,6 +320,42 @@ describe('goblin ingest', () => {
     expect(results[0].sofarRate).toBe(results[0].rate);
   });
 
+  it("a store that fails while whileStoring is still awaiting is the run's error, not an unhandled rejection", async () => {
+    // Only a truncated capture: nothing is staged to export, so the load runs alone while whileStoring
+    // waits (as goblin run's does for the learning process). A staged file DuckDB cannot read fails it.
+    const dir = mkdtempSync(join(tmpdir(), 'goblin-ingest-'));
+    mkdirSync(join(dir, 'hars'));
+    writeFileSync(join(dir, 'hars', 'truncated.har'), '{"log":{"version":"1.2","entries":[{"request":');
+    const s = join(dir, 'storage');
+    const config = GoblinConfig.parse({
+      storage: { base_dir: s, db_file: join(s, 'g.duckdb'), parquet_dir: join(s, 'parquet') },
+      pii: { salt_file: join(dir, 'salt') },
+    });
+    const runId = `failing-load-${process.pid}`; // a live PID: the start-up sweep keeps its staging folder
+    mkdirSync(join(s, 'staging', runId), { recursive: true });
+    writeFileSync(join(s, 'staging', runId, 'violation-w9.ndjson'), '{"har": "x", "code": \n');
+    const unhandled: unknown[] = [];
+    const note = (e: unknown) => unhandled.push(e);
+    process.on('unhandledRejection', note);
+    try {
+      await expect(
+        ingest({
+          inputs: [join(dir, 'hars')],
+          config,
+          root: dir,
+          quiet: true,
+          workers: 1,
+          runId,
+          whileStoring: () => new Promise((r) => setTimeout(r, 300)),
+        }),
+      ).rejects.toThrow(/violation-w9/);
+      await new Promise((r) => setTimeout(r, 50)); // an unhandled rejection is reported on a later tick
+    } finally {
+      process.off('unhandledRejection', note);
+    }
+    expect(unhandled).toEqual([]);
+  });
+
   it('the store load and the export run on one DuckDB thread each; the store gets its threads back, also after a failure', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'goblin-threads-'));
     const store = await openStore(join(dir, 'store.duckdb'));

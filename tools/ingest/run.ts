@@ -198,6 +198,10 @@ export async function withOneDuckDbThread<T>(store: Store, work: () => Promise<T
  * load must not be abandoned), and never hides the store's own error.
  */
 async function alongside(work: () => Promise<void>, storing: Promise<unknown>): Promise<void> {
+  // Handled from the start: a store that fails while `work` is still awaiting something would otherwise be
+  // an unhandled rejection (Node ends the process with exit 1, which means "findings" here). The caller
+  // awaits `storing` itself afterwards and gets its error there.
+  const settled = Promise.allSettled([storing]);
   let failed: unknown = null;
   try {
     await work();
@@ -205,7 +209,7 @@ async function alongside(work: () => Promise<void>, storing: Promise<unknown>): 
     failed = e ?? new Error('whileStoring failed');
   }
   if (failed !== null) {
-    await Promise.allSettled([storing]);
+    await settled;
     throw failed;
   }
 }
