@@ -4,11 +4,20 @@
  * named reason (the last line, quarantine.csv, the console). Nothing may pass silently.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
+import { openStore } from '../store/index.js';
 import { entry, harDoc, hb, hbStart, mc, MC_START_PARAMS, pageView } from '../validate/testing/index.js';
 
 const REPO = resolve(import.meta.dirname, '../..');
@@ -209,8 +218,8 @@ describe('a report that cannot be written', () => {
       out: 'a file, not a folder',
     });
     const r = goblin(dir, 'run', 'drop', '--out', 'out', '--quiet');
-    expect(r.code).not.toBe(0);
-    expect(r.stderr).toMatch(/out/);
+    expect(r.code).toBe(3);
+    expect(r.stderr).toMatch(/ENOTDIR|not a directory/);
     // the captures were stored and exported all the same: a second run has nothing to repair or store
     const again = goblin(dir, 'ingest', 'drop');
     expect(again.code).toBe(0);
@@ -220,6 +229,30 @@ describe('a report that cannot be written', () => {
       .trim()
       .split('\n');
     expect(manifest).toHaveLength(1);
+  });
+});
+
+describe('a store that fails', () => {
+  it("leaves no report saying the run passed, and the previous run's outputs as they were", async () => {
+    const dir = workspace({ 'drop/a.har': healthy(1), 'drop/b.har': healthy(2) });
+    expect(goblin(dir, 'run', 'drop', '--out', 'out', '--quiet').code).toBe(0);
+    const first = readFileSync(join(dir, 'out', 'summary.json'), 'utf8');
+    // a run that succeeds moves its report into place, the summary before it kept as summary.prev.json
+    expect(goblin(dir, 'run', 'drop', '--out', 'out', '--quiet').code).toBe(0);
+    expect(readFileSync(join(dir, 'out', 'summary.prev.json'), 'utf8')).toBe(first);
+    const before = readFileSync(join(dir, 'out', 'summary.json'), 'utf8');
+    // A store whose load cannot finish: lake_run wants a column the load does not fill.
+    writeFileSync(join(dir, 'drop', 'c.har'), healthy(3));
+    const store = await openStore(join(dir, 'storage', 'goblin.duckdb'));
+    await store.con.run(
+      'DROP TABLE lake_run; CREATE TABLE lake_run (run_id VARCHAR, har_hash VARCHAR, x VARCHAR NOT NULL)',
+    );
+    store.close();
+    const r = goblin(dir, 'run', 'drop', '--out', 'out', '--quiet');
+    expect(r.code).toBe(3);
+    expect(r.last).toMatch(/lake_run/);
+    expect(readFileSync(join(dir, 'out', 'summary.json'), 'utf8')).toBe(before);
+    expect(readdirSync(join(dir, 'out')).filter((n) => n.startsWith('.pending'))).toEqual([]);
   });
 });
 

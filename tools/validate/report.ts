@@ -9,6 +9,9 @@ import {
   existsSync,
   mkdirSync,
   openSync,
+  readdirSync,
+  renameSync,
+  rmSync,
   writeFileSync,
   writeSync,
   writevSync,
@@ -270,4 +273,28 @@ export function writeRunOutputs(opts: {
   writeFileSync(summaryPath, JSON.stringify(summary, null, 2) + '\n');
   writeFileSync(join(opts.outDir, 'report.md'), reportMarkdown(summary, findings, sessions, quarantine));
   return { summary, findings, sessions, quarantine };
+}
+
+/**
+ * A folder inside `outDir` for a report written before the run knows it will succeed (`goblin run`
+ * writes it while DuckDB stores): `publishRunOutputs` moves it into place once the store committed, and
+ * a run that fails removes it, so no `summary.json` says "ran" for a run that did not store what it read.
+ */
+export function pendingRunOutputs(outDir: string): string {
+  return join(outDir, `.pending-${process.pid}`);
+}
+
+/**
+ * Move the files `writeRunOutputs` wrote into `pendingDir` into `outDir` (renames, same folder tree):
+ * the previous `summary.json` becomes `summary.prev.json` as when writing in place, and `summary.json`
+ * comes last, so whoever sees the new one sees every other file of the run already there.
+ */
+export function publishRunOutputs(pendingDir: string, outDir: string): void {
+  const summaryPath = join(outDir, 'summary.json');
+  if (existsSync(summaryPath)) copyFileSync(summaryPath, join(outDir, 'summary.prev.json'));
+  const names = readdirSync(pendingDir).sort(
+    (a, b) => Number(a === 'summary.json') - Number(b === 'summary.json'),
+  );
+  for (const name of names) renameSync(join(pendingDir, name), join(outDir, name));
+  rmSync(pendingDir, { recursive: true, force: true });
 }

@@ -36,7 +36,8 @@ export function gateOptions(ctx: CommandContext): GateOptions {
  */
 async function validateInputs(ctx: CommandContext, outDir: string, opts: { learn?: boolean } = {}) {
   const { ingest } = await import('../../ingest/run.js');
-  const { collectRun, renameTimeline, writeRunOutputs } = await import('../../validate/report.js');
+  const { collectRun, pendingRunOutputs, publishRunOutputs, renameTimeline, writeRunOutputs } =
+    await import('../../validate/report.js');
   const { loadRulePack } = await import('../../validate/pack.js');
   const { loadSpecs } = await import('../../spec/index.js');
   const { displayNames, inputRoots } = await import('../../har/inputs.js');
@@ -79,7 +80,8 @@ async function validateInputs(ctx: CommandContext, outDir: string, opts: { learn
   };
   /**
    * The report and the gate read only what the workers staged and counted, never the store: they are
-   * written while DuckDB loads it (docs/ingest.md, "The store phase under `goblin run`").
+   * written while DuckDB loads it (docs/ingest.md, "The store phase under `goblin run`"), into a pending
+   * folder that becomes the run's outputs only once the store committed.
    */
   const writeReport = (sofar: Summary, expanded: Inputs) => {
     const { name, ing } = named(sofar, expanded);
@@ -96,7 +98,7 @@ async function validateInputs(ctx: CommandContext, outDir: string, opts: { learn
     );
     const out = writeRunOutputs({
       rows,
-      outDir,
+      outDir: pending,
       input: ctx.positionals.join(' '),
       inputs: inputRoots(ctx.positionals, root),
       ingest: ing,
@@ -110,6 +112,7 @@ async function validateInputs(ctx: CommandContext, outDir: string, opts: { learn
     });
     return { status, ...out };
   };
+  const pending = pendingRunOutputs(outDir);
   let report: ReturnType<typeof writeReport> | null = null;
   // A report that cannot be written (a full disk, an unwritable --out) fails the command once the store
   // has its captures and the lake its part: thrown inside `whileStoring` it would leave the part unpublished.
@@ -149,6 +152,7 @@ async function validateInputs(ctx: CommandContext, outDir: string, opts: { learn
     if (reportError !== null) throw reportError;
     const written = report as ReturnType<typeof writeReport> | null;
     if (!written) throw new Error('the run stored its captures but wrote no report');
+    publishRunOutputs(pending, outDir);
     return { ing, pack, learnMessage, ...written };
   } catch (e) {
     learning?.abort();
@@ -157,6 +161,8 @@ async function validateInputs(ctx: CommandContext, outDir: string, opts: { learn
     // A report that failed to write still waits for the learning process before the folder goes.
     await learning?.done();
     if (stagingDir) rmSync(stagingDir, { recursive: true, force: true });
+    // A run that failed leaves no report of itself (the outputs of the run before stay as they were).
+    rmSync(pending, { recursive: true, force: true });
   }
 }
 
