@@ -107,7 +107,7 @@ describe('learn rows staged by the ingest workers', () => {
     );
   });
 
-  it('learn.duckdb holds the declared columns and types, and no row carries a key they do not declare', async () => {
+  it("learn.duckdb holds the declared columns and types, every row's values as written, and no key they do not declare", async () => {
     const out = join(dir, 'tables');
     await learnForRun(staged, out, pack);
     // `goblin drift` adds its table to the same file: two run folders with the same drift profile
@@ -164,6 +164,37 @@ describe('learn rows staged by the ingest workers', () => {
         expect(types.map(([, t]) => norm(t))).toEqual(Object.values(declared).map(norm));
         const [[n]] = (await con.runAndReadAll(`SELECT count(*)::INT FROM ${table}`)).getRows();
         expect(n).toBe(rows.length);
+        // the values come through as written: a declared type that rounded, nulled or cut a value (1.5 into
+        // INTEGER is 2, a key missing from a STRUCT is dropped) would differ here
+        const scalar = Object.entries(declared)
+          .filter(([, t]) => /^(VARCHAR|DOUBLE|INTEGER|BOOLEAN)$/.test(t))
+          .map(([c]) => c);
+        const nested = Object.keys(declared).filter((c) => !scalar.includes(c));
+        const stored = (
+          await con.runAndReadAll(
+            `SELECT ${[...scalar.map((c) => `"${c}"`), ...nested.map((c) => `to_json("${c}")::VARCHAR`)].join(', ')} FROM ${table} ORDER BY rowid`,
+          )
+        ).getRowsJS();
+        const canon = (v: unknown): unknown =>
+          Array.isArray(v)
+            ? v.map(canon)
+            : v && typeof v === 'object'
+              ? Object.fromEntries(
+                  Object.entries(v)
+                    .filter(([, x]) => x !== null && x !== undefined)
+                    .sort(([a], [b]) => (a < b ? -1 : 1))
+                    .map(([k, x]) => [k, canon(x)]),
+                )
+              : v;
+        rows.forEach((r, i) => {
+          scalar.forEach((c, j) => expect(stored[i][j] ?? null, `${table}[${i}].${c}`).toEqual(r[c] ?? null));
+          nested.forEach((c, j) => {
+            const got = stored[i][scalar.length + j] as string | null;
+            expect(got === null ? null : canon(JSON.parse(got)), `${table}[${i}].${c}`).toEqual(
+              r[c] === undefined || r[c] === null ? null : canon(r[c]),
+            );
+          });
+        });
       }
     } finally {
       con.closeSync();
