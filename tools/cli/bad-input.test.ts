@@ -5,6 +5,7 @@
  */
 import { spawn, spawnSync } from 'node:child_process';
 import {
+  cpSync,
   existsSync,
   mkdirSync,
   mkdtempSync,
@@ -253,6 +254,37 @@ describe('a store that fails', () => {
     expect(r.last).toMatch(/lake_run/);
     expect(readFileSync(join(dir, 'out', 'summary.json'), 'utf8')).toBe(before);
     expect(readdirSync(join(dir, 'out')).filter((n) => n.startsWith('.pending'))).toEqual([]);
+  });
+});
+
+describe('a rule pack that checks nothing', () => {
+  it("a specs/ folder with no spec (a project's own tests, an empty submodule) is a usage error, not a pass", () => {
+    const dir = workspace({ 'drop/a.har': healthy(1), 'specs/login.spec.ts': 'test("x", () => {});\n' });
+    const r = goblin(dir, 'run', 'drop', '--fail-on', 'error', '--quiet');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/no spec in specs \(validate\.specs_dir\)/);
+    expect(existsSync(join(dir, 'out', 'run', 'summary.json'))).toBe(false);
+  });
+
+  it('a spec that does not load fails run, validate and validate --store with its file and line', () => {
+    const dir = workspace({ 'drop/a.har': healthy(1) });
+    cpSync(join(REPO, 'specs'), join(dir, 'specs'), { recursive: true });
+    // ingest while the pack is whole, then break one parameter: the check would silently drop out
+    expect(goblin(dir, 'ingest', 'drop', '--quiet').code).toBe(0);
+    const stalled = join(dir, 'specs', 'playhead', 'PLAYHEAD_STALLED.yaml');
+    writeFileSync(stalled, readFileSync(stalled, 'utf8').replace('min_pings: 3', 'min_pings: three'));
+    for (const args of [
+      ['run', 'drop', '--fail-on', 'error'],
+      ['validate', 'drop'],
+      ['validate', '--store'],
+    ]) {
+      const r = goblin(dir, ...args, '--quiet');
+      expect(r.code, args.join(' ')).toBe(2);
+      expect(r.stderr, args.join(' ')).toMatch(/PLAYHEAD_STALLED\.yaml: .*min_pings/);
+      expect(r.last, args.join(' ')).toMatch(
+        /exit 2 — 1 spec error\(s\) in specs: .*no capture was validated/,
+      );
+    }
   });
 });
 

@@ -6,7 +6,7 @@ import type { IngestSummary } from '../ingest/run.js';
 import { openStore, queryRows } from '../store/index.js';
 import { UsageError } from '../util/errors.js';
 import { loadDictionaryTypes } from '../dictionary/files.js';
-import { loadRulePack } from './pack.js';
+import { assertUsablePack, loadRulePack } from './pack.js';
 import { capturesFromStore } from './replay.js';
 import { writeRunOutputs } from './report.js';
 import { validateCapture } from './validate.js';
@@ -30,6 +30,7 @@ export async function validateStore(opts: {
   const db = resolve(root, cfg.storage.db_file);
   if (!existsSync(db)) throw new UsageError(`no store at ${db}: run 'goblin ingest <folder>' first`);
   const pack = loadRulePack(resolve(root, cfg.validate.specs_dir), root);
+  assertUsablePack(pack, cfg.validate.specs_dir);
   const dictDir = resolve(root, 'dictionary');
   const dictionary = existsSync(dictDir) ? loadDictionaryTypes(dictDir) : undefined;
   const staging = resolve(root, cfg.storage.base_dir, 'staging', `store-${Date.now()}`);

@@ -4,6 +4,7 @@ import type { Session } from '../session/index.js';
 import { checkFor } from './checks/index.js';
 import { compareSpecificity, describeScope, matchScope, specificity } from './scope.js';
 import type { CheckDef } from './types.js';
+import { UsageError } from '../util/errors.js';
 
 /** One check as a spec sets it, with its parameters already validated and defaulted. */
 export interface BoundCheck {
@@ -61,6 +62,30 @@ export function loadRulePack(specsDir: string, root = process.cwd(), read?: Spec
   const { specs, errors } = read ?? loadSpecs(specsDir, root);
   // buildPack adds its own errors to the list: never to the caller's.
   return buildPack(specs, [...errors]);
+}
+
+/**
+ * Refuse to gate on a pack that cannot check what it claims to: a spec that does not load (a typo in a
+ * parameter, an unknown severity) drops its check, and a folder with no spec at all (an empty submodule,
+ * a project's own `specs/` of unit tests) checks nothing — either way every capture would pass. A usage
+ * error (exit 2), so a CI gate fails with the reason instead of passing unread rules.
+ */
+export function assertUsablePack(pack: RulePack, specsDir: string): void {
+  if (pack.errors.length) {
+    const shown = pack.errors
+      .slice(0, 5)
+      .map((e) => `  ${e.path}${e.line ? `:${e.line}` : ''}: ${e.message}`)
+      .join('\n');
+    const more = pack.errors.length > 5 ? `\n  … and ${pack.errors.length - 5} more` : '';
+    // The first line is the exit line; the CLI prints the others before it.
+    throw new UsageError(
+      `${pack.errors.length} spec error(s) in ${specsDir}: a spec that does not load checks nothing, so no capture was validated; fix them first ('goblin spec lint')\n${shown}${more}`,
+    );
+  }
+  if (!pack.specs.length)
+    throw new UsageError(
+      `no spec in ${specsDir} (validate.specs_dir): a rule pack with no spec checks nothing. Point validate.specs_dir at the rule pack (goblin.config.yaml), or run from the Goblin repository`,
+    );
 }
 
 export interface Decision {

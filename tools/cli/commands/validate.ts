@@ -38,7 +38,7 @@ async function validateInputs(ctx: CommandContext, outDir: string, opts: { learn
   const { ingest } = await import('../../ingest/run.js');
   const { collectRun, pendingRunOutputs, publishRunOutputs, renameTimeline, writeRunOutputs } =
     await import('../../validate/report.js');
-  const { loadRulePack } = await import('../../validate/pack.js');
+  const { assertUsablePack, loadRulePack } = await import('../../validate/pack.js');
   const { loadSpecs } = await import('../../spec/index.js');
   const { displayNames, inputRoots } = await import('../../har/inputs.js');
   const { runGate } = await import('../gate.js');
@@ -48,11 +48,7 @@ async function validateInputs(ctx: CommandContext, outDir: string, opts: { learn
   // parse the YAML again.
   const specs = loadSpecs(resolve(root, specsDir), root);
   const pack = loadRulePack(resolve(root, specsDir), root, specs);
-  if (pack.errors.length) {
-    for (const e of pack.errors.slice(0, 10))
-      ctx.err(`spec error: ${e.path}${e.line ? `:${e.line}` : ''}: ${e.message}`);
-    ctx.err("fix the specs first ('goblin spec lint')");
-  }
+  assertUsablePack(pack, specsDir);
   const gateOpts = gateOptions(ctx);
   // The learning step reads only the learn rows the workers staged. It runs in a process of its own,
   // started now so it loads its modules and the specs while the workers run; it learns while DuckDB loads
