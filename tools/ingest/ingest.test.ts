@@ -4,12 +4,14 @@ import {
   readdirSync,
   readFileSync,
   rmSync,
+  statSync,
   utimesSync,
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
+import { strToU8, zipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
 import { GoblinConfig } from '../config/index.js';
 import { openStore, queryRows } from '../store/index.js';
@@ -186,6 +188,63 @@ describe('goblin ingest', () => {
       expect(n[0].n).toBe(26);
     } finally {
       third.store.close();
+    }
+  });
+
+  it('a zip member asked for by name does not make the whole zip look read; a whole zip read once is skipped after', async () => {
+    const w = workspace();
+    const zip = join(w.dir, 'bundle.zip');
+    writeFileSync(
+      zip,
+      zipSync({
+        'cap-1.har': strToU8(harDoc([pageView(0, '&v1=one')])),
+        'cap-2.har': strToU8(harDoc([pageView(0, '&v1=two'), pageView(1000, '&v1=two')])),
+      }),
+    );
+    const run = async (input: string) => {
+      const r = await ingest({ inputs: [input], config: w.config, root, quiet: true, workers: 1 });
+      const stored = await queryRows<{ path: string }>(
+        r.store.con,
+        `SELECT path FROM har_file WHERE status = 'parsed' ORDER BY path`,
+      );
+      r.store.close();
+      return { summary: r.summary, stored: stored.map((x) => x.path.replace(/^.*bundle/, 'bundle')) };
+    };
+    const one = await run(`${zip}!/cap-1.har`);
+    expect(one.stored).toEqual(['bundle.zip!/cap-1.har']);
+    // before: "nothing new to read", and cap-2.har was never stored
+    const whole = await run(zip);
+    expect(whole.summary).toMatchObject({ files_skipped_unchanged: 0, new_hars_stored: 1 });
+    expect(whole.stored).toEqual(['bundle.zip!/cap-1.har', 'bundle.zip!/cap-2.har']);
+    const again = await run(zip);
+    expect(again.summary).toMatchObject({ files_skipped_unchanged: 1, files_parsed: 0, new_hars_stored: 0 });
+    // the member by name is skipped too once stored
+    expect((await run(`${zip}!/cap-2.har`)).summary).toMatchObject({ files_skipped_unchanged: 1 });
+  });
+
+  it('a file quarantined because it could not be read is read again, though its size and mtime did not change', async () => {
+    const w = workspace();
+    const file = join(w.hars, 'web', 'hb.har');
+    const first = await ingest({ inputs: [file], config: w.config, root, quiet: true, workers: 1 });
+    // what a run without read permission left: the path quarantined as read-error (same size and mtime)
+    const path = (await queryRows<{ path: string }>(first.store.con, `SELECT path FROM har_file`))[0].path;
+    await first.store.con.run(`DELETE FROM har_file; DELETE FROM event; DELETE FROM session`);
+    await first.store.con.run(
+      `INSERT INTO har_file (path, hash, bytes, mtime_ms, status) SELECT '${path}', '', ${readFileSync(file).length}, ${statSync(file).mtimeMs}, 'quarantined'`,
+    );
+    await first.store.con.run(
+      `INSERT INTO quarantine (scope, path, hash, reason, detail) VALUES ('file', '${path}', '', 'read-error', 'EACCES: permission denied')`,
+    );
+    first.store.close();
+    const again = await ingest({ inputs: [file], config: w.config, root, quiet: true, workers: 1 });
+    try {
+      expect(again.summary).toMatchObject({
+        files_skipped_unchanged: 0,
+        files_parsed: 1,
+        new_hars_stored: 1,
+      });
+    } finally {
+      again.store.close();
     }
   });
 

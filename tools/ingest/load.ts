@@ -82,6 +82,14 @@ export async function loadStaging(
           s.exporter, s.encoding, s.entries, s.beacons, s.entry_problems, s.first_ms, s.last_ms, s.ingested_at, s.shard
         FROM staged_har s WHERE NOT EXISTS (SELECT 1 FROM har_file h WHERE h.path = s.path AND h.hash = s.hash)`);
   }
+  // Archives this run read whole: recorded once one of their members is staged (a zip quarantined as a
+  // whole has a row of its own path instead), in the same transaction as those members.
+  const archives = staged(dir, 'har_archive');
+  if (archives && hf)
+    sql.push(`INSERT INTO har_archive BY NAME SELECT DISTINCT a.path, a.bytes, a.mtime_ms, a.ingested_at
+        FROM ${readJson(archives, { path: 'VARCHAR', bytes: 'BIGINT', mtime_ms: 'DOUBLE', ingested_at: 'TIMESTAMP' })} a
+        WHERE EXISTS (SELECT 1 FROM staged_har s WHERE starts_with(s.path, a.path || '!/'))
+          AND NOT EXISTS (SELECT 1 FROM har_archive h WHERE h.path = a.path AND h.bytes = a.bytes AND h.mtime_ms = a.mtime_ms)`);
   const q = staged(dir, 'quarantine');
   if (q)
     sql.push(`INSERT INTO quarantine BY NAME SELECT * FROM ${readJson(q, QUARANTINE_COLUMNS)} s

@@ -194,6 +194,27 @@ export async function withOneDuckDbThread<T>(store: Store, work: () => Promise<T
 }
 
 /**
+ * The inputs an incremental ingest still has to read: a file is skipped when the store holds its path
+ * with the same size and mtime. A member named on the command line (`bundle.zip!/cap.har`) is stored
+ * under that path; a whole archive is skipped only when it was read whole before (`har_archive`), never
+ * because one of its members was asked for by name — that had skipped every other member for good. A
+ * file quarantined because it could not be read (permissions, an I/O error) is read again: its bytes
+ * were never seen, so its size and mtime say nothing.
+ */
+async function unchangedInputs(store: Store, all: InputFile[]): Promise<InputFile[]> {
+  const key = (path: string, bytes: number, mtime: number) => `${path}\u0000${bytes}\u0000${mtime}`;
+  const known = await queryRows<{ path: string; bytes: number; mtime_ms: number }>(
+    store.con,
+    `SELECT path, bytes::DOUBLE AS bytes, mtime_ms FROM har_file h
+      WHERE NOT (h.status = 'quarantined' AND EXISTS (SELECT 1 FROM quarantine q
+        WHERE q.path = h.path AND q.scope = 'file' AND q.reason = 'read-error'))
+     UNION ALL SELECT path, bytes::DOUBLE, mtime_ms FROM har_archive`,
+  );
+  const seen = new Set(known.map((k) => key(k.path, k.bytes, k.mtime_ms)));
+  return all.filter((f) => !seen.has(key(f.rel, f.size, f.mtimeMs)));
+}
+
+/**
  * Run `work` while `storing` is under way; its failure is reported after the store settled (a half-done
  * load must not be abandoned), and never hides the store's own error.
  */
@@ -246,19 +267,20 @@ export async function ingest(
   for (const d of staleStaging) rmSync(join(stagingRoot, d), { recursive: true, force: true });
 
   // Incremental ingest skips files whose (path, size, mtime) are already stored; validation needs them all.
-  let files = all;
-  if (!opts.validate) {
-    const known = await queryRows<{ path: string; bytes: number; mtime_ms: number }>(
-      store.con,
-      `SELECT path, bytes::DOUBLE AS bytes, mtime_ms FROM har_file`,
-    );
-    // Zip members are stored as `archive.zip!/member.har`: the container's size and mtime decide.
-    const seen = new Set(known.map((k) => `${k.path.split('!/')[0]}\u0000${k.bytes}\u0000${k.mtime_ms}`));
-    files = all.filter((f) => !seen.has(`${f.rel}\u0000${f.size}\u0000${f.mtimeMs}`));
-  }
+  const files = opts.validate ? all : await unchangedInputs(store, all);
 
   const stagingDir = join(stagingRoot, runId);
   mkdirSync(stagingDir, { recursive: true });
+  // Archives read whole in this run (a member named on the command line is not the whole archive); the
+  // load records those that had a member staged (tools/ingest/load.ts).
+  const wholeArchives = files.filter((f) => !f.abs.includes('!/') && /\.(zip|harz)$/i.test(f.rel));
+  if (wholeArchives.length) {
+    const archiveRows = new NdjsonWriter(join(stagingDir, 'har_archive-parent.ndjson'));
+    const at = new Date().toISOString();
+    for (const f of wholeArchives)
+      archiveRows.write({ path: f.rel, bytes: f.size, mtime_ms: f.mtimeMs, ingested_at: at });
+    archiveRows.close();
+  }
   const ctx: FileContext = {
     cnames: cfg.hosts.cname_allowlist,
     pii: {

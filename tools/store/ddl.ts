@@ -151,10 +151,14 @@ export const TABLES: Record<string, Record<string, string>> = {
 /**
  * Bookkeeping of the Parquet lake (tools/store/lake.ts): the HARs each run stored, and the runs whose
  * export finished. A run in lake_run without a lake_export row was interrupted and is re-exported.
+ * And of incremental ingest: `har_archive` lists the archives read whole (path, size, mtime), because the
+ * rows of their members (`bundle.zip!/cap.har`) do not say whether every member was read or only one
+ * asked for by name (tools/ingest/run.ts, `unchangedInputs`).
  */
 export const LAKE_DDL = [
   `CREATE TABLE IF NOT EXISTS lake_run (run_id VARCHAR, har_hash VARCHAR)`,
   `CREATE TABLE IF NOT EXISTS lake_export (run_id VARCHAR, parts INTEGER, "rows" BIGINT, exported_at TIMESTAMP)`,
+  `CREATE TABLE IF NOT EXISTS har_archive (path VARCHAR, bytes BIGINT, mtime_ms DOUBLE, ingested_at TIMESTAMP)`,
 ];
 
 export function createTableSql(name: string, cols: Record<string, string>): string {

@@ -34,7 +34,8 @@ export const commands: CommandDef[] = [
     usage: '<input…> [--shard i/n] [--workers N] [--min-parse-rate R] [--json]',
     help: [
       'Decodes Adobe Analytics, Video Heartbeat, Media Collection and Edge beacons into the canonical envelope.',
-      'Re-ingesting an unchanged file is a no-op (path/size/mtime, then content hash). Broken files go to the',
+      'A file whose path, size and mtime are stored is skipped (an archive only when it was read whole, a file',
+      'that could not be read never); one read again stores nothing twice (content hash). Broken files go to the',
       'quarantine table with their reason; one bad entry never sinks a file, one bad file never sinks a batch.',
       "`goblin stats --quarantine` names them. --shard i/n ingests only this runner's share of the files.",
     ].join('\n'),
