@@ -81,6 +81,17 @@ describe('bad input: exit codes and named reasons', () => {
     );
   });
 
+  it('a capture link whose target is gone counts as a file not read: exit 3, named with read-error', () => {
+    const dir = workspace({ 'drop/ok.har': healthy(1) });
+    symlinkSync(join(dir, 'moved-away.har'), join(dir, 'drop', 'gone.har'));
+    const r = goblin(dir, 'run', 'drop', '--out', 'out', '--quiet');
+    expect(r.code).toBe(3);
+    expect(r.last).toContain('(1 of 2 files quarantined: read-error 1)');
+    expect(csvRows(join(dir, 'out', 'quarantine.csv'))[1]).toMatch(
+      /^file,gone\.har,,read-error,"ENOENT: no such file/,
+    );
+  });
+
   it('plain JSON named .har.gz: exit 3 with gzip-error, not parse success 0% and exit 0', () => {
     const dir = workspace({ 'notgzip.har.gz': healthy() });
     const r = goblin(dir, 'run', 'notgzip.har.gz', '--out', 'out', '--quiet');

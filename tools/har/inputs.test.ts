@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -51,6 +51,29 @@ describe('input expansion', () => {
     expect(expandInputs([join(dir, 'drop')]).map((f) => f.rel)).toEqual(['a/b.har', 'a-c.har']);
     expect(['a-c', 'a/b'].sort(comparePaths)).toEqual(['a/b', 'a-c']);
     expect(walkFiles(join(dir, 'nope'))).toEqual([]);
+  });
+
+  it('a folder walk names what it could not look at instead of dropping it: dead links; odd names are read', () => {
+    const doc = harDoc([pageView(0)]);
+    const dir = tree({ 'drop/ok.har': doc, 'drop/odd\nname.har': doc, 'drop/sub/deep.har': doc });
+    symlinkSync(join(dir, 'nowhere.har'), join(dir, 'drop', 'gone.har')); // its target was never there
+    symlinkSync(join(dir, 'drop'), join(dir, 'drop', 'sub', 'loop')); // a cycle: listed once
+    symlinkSync(join(dir, 'nowhere.txt'), join(dir, 'drop', 'notes.txt')); // not a capture: not our business
+    const got = expandInputs(['drop'], dir).map((f) => [f.rel, f.size]);
+    expect(got).toEqual([
+      ['odd\nname.har', doc.length],
+      ['ok.har', doc.length],
+      ['sub/deep.har', doc.length],
+      ['gone.har', 0],
+    ]);
+    // the dead link reaches the reader, which quarantines it with the system's words
+    const gone = expandInputs(['drop'], dir).find((f) => f.rel === 'gone.har')!;
+    const [src] = readHarFile(gone.abs, gone.rel, opts);
+    expect(src).toMatchObject({
+      kind: 'broken',
+      reason: 'read-error',
+      detail: expect.stringMatching(/ENOENT/),
+    });
   });
 
   it('names one member of a zip as archive.zip!/member.har and reads only that member', () => {

@@ -1,9 +1,9 @@
-import { existsSync, readFileSync, statSync } from 'node:fs';
-import { basename, isAbsolute, relative, resolve, sep } from 'node:path';
+import { existsSync, readdirSync, readFileSync, realpathSync, statSync, type Dirent } from 'node:fs';
+import { basename, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { unzipSync } from 'fflate';
 import { isDynamicPattern } from 'tinyglobby';
 import { UsageError } from '../util/errors.js';
-import { walkFiles } from '../util/files.js';
+import { comparePaths, walkFiles } from '../util/files.js';
 import { fnv1a } from '../util/hash.js';
 
 export interface InputFile {
@@ -86,6 +86,53 @@ function fileInput(abs: string, root: string, rel?: string): InputFile {
 }
 
 /**
+ * The capture files under a folder, and what could not be looked at: a capture-named link whose target
+ * is gone, a folder that cannot be listed (permissions). Those come back as inputs of size 0 that the
+ * reader fails to open, so they are quarantined as `read-error` with the system's words and count against
+ * the parse rate, instead of vanishing from the run (a glob library's walk skips them without a word).
+ * Dot-files, dot-folders and node_modules are left out, as before; links are followed; the order is
+ * `comparePaths`'.
+ */
+export function walkCaptures(dir: string): { files: string[]; unreadable: string[] } {
+  const files: string[] = [];
+  const unreadable: string[] = [];
+  // Each real folder is listed once: a link back up the tree (a cycle) or to a sibling adds nothing.
+  const listed = new Set<string>();
+  const visit = (rel: string) => {
+    let entries: Dirent[];
+    try {
+      const real = realpathSync(join(dir, rel));
+      if (listed.has(real)) return;
+      listed.add(real);
+      entries = readdirSync(real, { withFileTypes: true });
+    } catch {
+      unreadable.push(rel);
+      return;
+    }
+    for (const e of entries) {
+      if (e.name.startsWith('.')) continue;
+      const path = rel ? `${rel}/${e.name}` : e.name;
+      let isDir = e.isDirectory();
+      let isFile = e.isFile();
+      if (e.isSymbolicLink()) {
+        try {
+          const st = statSync(join(dir, path));
+          [isDir, isFile] = [st.isDirectory(), st.isFile()];
+        } catch {
+          if (CAPTURE_FILE.test(e.name)) unreadable.push(path); // a capture whose target is gone
+          continue;
+        }
+      }
+      if (isDir) {
+        if (e.name !== 'node_modules') visit(path);
+      } else if (isFile && CAPTURE_FILE.test(e.name)) files.push(path);
+    }
+  };
+  visit('');
+  return { files: files.sort(comparePaths), unreadable: unreadable.sort(comparePaths) };
+}
+
+/**
  * Expand files, folders (recursive), globs and zip members into a sorted, de-duplicated list of capture
  * files. Folders yield .har/.har.gz/.harz/.zip files (dot-files and node_modules skipped); a glob yields
  * what it matches, relative to its static prefix; a named file is read whatever its extension.
@@ -110,10 +157,11 @@ export function expandInputs(args: string[], cwd = process.cwd()): InputFile[] {
     }
     if (!existsSync(abs)) throw new UsageError(`input not found: ${arg}`);
     if (statSync(abs).isDirectory()) {
-      const found = walkFiles(abs, { match: CAPTURE_FILE, skipHidden: true, skipDirs: ['node_modules'] });
-      if (!found.length)
+      const { files: found, unreadable } = walkCaptures(abs);
+      if (!found.length && !unreadable.length)
         throw new UsageError(`input not found: no capture file (.har, .har.gz, .harz, .zip) under ${arg}`);
       out.push(...found.map((p) => fileInput(resolve(abs, p), abs, p)));
+      out.push(...unreadable.map((p) => ({ abs: resolve(abs, p), rel: p, size: 0, mtimeMs: 0 })));
     } else out.push(fileInput(abs, abs, basename(abs)));
   }
   const seen = new Set<string>();
