@@ -1,7 +1,7 @@
 import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { gzipSync } from 'node:zlib';
+import { deflateSync, gzipSync } from 'node:zlib';
 import { zipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
 import { harDoc, pageView } from '../validate/testing/index.js';
@@ -92,6 +92,52 @@ describe('input expansion', () => {
       /input not found: .*has no member 'cap-9.har'; it holds cap-1.har, cap-2.har/,
     );
     expect(() => expandInputs(['bundles/nope.zip!/cap-1.har'], dir)).toThrow(/input not found/);
+  });
+
+  it('reads compressed captures inside a zip, and names a zip inside a zip instead of skipping it', () => {
+    const enc = (t: string) => new TextEncoder().encode(t);
+    const doc = harDoc([pageView(0), pageView(1000)]);
+    const dir = tree({
+      'drop.zip': zipSync({
+        'a.har': enc(harDoc([pageView(0)])),
+        'b.har.gz': gzipSync(doc),
+        'c.zhar': deflateSync(doc),
+        'd.harz': enc(doc),
+        'e.har.gz': enc('not gzip'),
+        'inner.zip': zipSync({ 'x.har': enc(doc) }),
+        'notes.txt': enc('not a capture'),
+      }),
+    });
+    const read = readHarFile(join(dir, 'drop.zip'), 'drop.zip', opts);
+    expect(
+      read.map((s) => [
+        s.path,
+        s.kind,
+        s.kind === 'broken' ? s.reason : s.kind === 'har' ? s.entries.length : null,
+      ]),
+    ).toEqual([
+      ['drop.zip!/a.har', 'har', 1],
+      ['drop.zip!/b.har.gz', 'har', 2],
+      ['drop.zip!/c.zhar', 'har', 2],
+      ['drop.zip!/d.harz', 'har', 2],
+      ['drop.zip!/e.har.gz', 'broken', 'gzip-error'],
+      ['drop.zip!/inner.zip', 'broken', 'zip-error'],
+    ]);
+    // one compressed member by name
+    const [f] = expandInputs(['drop.zip!/b.har.gz'], dir);
+    expect(readHarFile(f.abs, f.rel, opts)).toMatchObject([{ kind: 'har', path: 'drop.zip!/b.har.gz' }]);
+    // a zip that a HAR of the archive points at (Playwright keeps a downloaded body as <sha1>.zip) is a body
+    const withBody = JSON.parse(harDoc([pageView(0)]));
+    withBody.log.entries[0].response.content._file = 'body.zip';
+    const pw = tree({
+      'pw.har.zip': zipSync({
+        'har.har': enc(JSON.stringify(withBody)),
+        'body.zip': zipSync({ 'x.txt': enc('x') }),
+      }),
+    });
+    expect(readHarFile(join(pw, 'pw.har.zip'), 'pw.har.zip', opts).map((x) => x.path)).toEqual([
+      'pw.har.zip!/har.har',
+    ]);
   });
 
   it('reads .harz whatever it holds inside: gzip, zip or plain JSON', () => {
