@@ -92,6 +92,10 @@ describe('input expansion', () => {
       /input not found: .*has no member 'cap-9.har'; it holds cap-1.har, cap-2.har/,
     );
     expect(() => expandInputs(['bundles/nope.zip!/cap-1.har'], dir)).toThrow(/input not found/);
+    // named beside the whole archive, the member is read once, with the archive
+    expect(
+      expandInputs(['bundles/bundle-03.zip!/cap-2.har', 'bundles/bundle-03.zip'], dir).map((x) => x.rel),
+    ).toEqual(['bundle-03.zip']);
   });
 
   it('reads compressed captures inside a zip, and names a zip inside a zip instead of skipping it', () => {

@@ -165,7 +165,13 @@ export function expandInputs(args: string[], cwd = process.cwd()): InputFile[] {
     } else out.push(fileInput(abs, abs, basename(abs)));
   }
   const seen = new Set<string>();
-  return out.filter((f) => (seen.has(f.abs) ? false : (seen.add(f.abs), true)));
+  // A member named beside its whole archive is read with the archive (else it was read and counted twice).
+  const whole = new Set(out.filter((f) => !f.abs.includes('!/')).map((f) => f.abs));
+  return out.filter((f) =>
+    seen.has(f.abs) || (f.abs.includes('!/') && whole.has(f.abs.slice(0, f.abs.indexOf('!/'))))
+      ? false
+      : (seen.add(f.abs), true),
+  );
 }
 
 /** How each argument maps `har` paths back to files, for commands that reproduce one capture. */

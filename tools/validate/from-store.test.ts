@@ -66,8 +66,23 @@ describe('goblin validate --store', () => {
       })
     ).store.close();
 
-    const first = await validateStore({ config, outDir: join(dir, 'out1'), root: dir });
+    const first = await validateStore({
+      config,
+      outDir: join(dir, 'out1'),
+      root: dir,
+      gate: { failOn: 'error', minParseRate: 0.95 },
+    });
     expect(first.summary.by_code).toEqual({ CADENCE_CONTENT_PING_GAP: 1 });
+    // the exit rule is the run's, and summary.json records it (it was null for --store)
+    expect(first.status).toMatchObject({
+      code: 1,
+      reason: expect.stringMatching(/CADENCE_CONTENT_PING_GAP×1/),
+    });
+    expect(JSON.parse(readFileSync(join(dir, 'out1', 'summary.json'), 'utf8')).gate).toEqual({
+      ...first.status,
+      fail_on: 'error',
+      min_parse_rate: 0.95,
+    });
     // two heartbeat sessions + their AA page sessions + MC
     expect(first.summary.sessions).toMatchObject({ total: 5, violation: 1 });
     const holey = readFileSync(join(dir, 'out1', 'sessions.jsonl'), 'utf8')
@@ -100,5 +115,27 @@ describe('goblin validate --store', () => {
     store.close();
     expect(rows[0].n).toBe(0);
     expect(verdicts.map((r) => r.v)).toEqual(['PASS']);
+  });
+
+  it('a store that holds no capture is input not checked (exit 3), not a pass', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'goblin-vstore-'));
+    const config = GoblinConfig.parse({
+      storage: {
+        base_dir: join(dir, 's'),
+        db_file: join(dir, 's', 'g.duckdb'),
+        parquet_dir: join(dir, 's', 'pq'),
+      },
+      pii: { salt_file: join(dir, 'salt') },
+    });
+    mkdirSync(join(dir, 's'));
+    (await openStore(config.storage.db_file)).close(); // what an ingest of an empty shard leaves
+    const r = await validateStore({
+      config,
+      outDir: join(dir, 'out'),
+      root: repo,
+      gate: { failOn: 'error', minParseRate: 0.95 },
+    });
+    expect(r.status).toMatchObject({ code: 3, reason: expect.stringMatching(/holds no capture/) });
+    expect(JSON.parse(readFileSync(join(dir, 'out', 'summary.json'), 'utf8')).gate.code).toBe(3);
   });
 });

@@ -8,9 +8,12 @@ import { UsageError } from '../util/errors.js';
 import { loadDictionaryTypes } from '../dictionary/files.js';
 import { assertUsablePack, loadRulePack } from './pack.js';
 import { capturesFromStore } from './replay.js';
-import { writeRunOutputs } from './report.js';
+import { collectRun, writeRunOutputs } from './report.js';
 import { validateCapture } from './validate.js';
 import type { Finding, QuarantineRecord, Summary } from './outputs.js';
+import { runGate, type GateOptions } from '../cli/gate.js';
+import type { ExitStatus } from '../cli/command.js';
+import { EXIT_NOT_CHECKED } from '../util/errors.js';
 
 const BATCH = 200; // HARs per DuckDB → JS round trip: bounded memory on big stores
 
@@ -24,7 +27,9 @@ export async function validateStore(opts: {
   outDir: string;
   root?: string;
   commit?: string | null;
-}): Promise<{ summary: Summary; findings: Finding[] }> {
+  /** The exit rule (default: no gate, parse rate 0.95), recorded in summary.json as a run records it. */
+  gate?: GateOptions;
+}): Promise<{ summary: Summary; findings: Finding[]; status: ExitStatus }> {
   const root = opts.root ?? process.cwd();
   const cfg = opts.config;
   const db = resolve(root, cfg.storage.db_file);
@@ -117,16 +122,31 @@ export async function validateStore(opts: {
       store.con,
       `SELECT scope, path, entry_index::INT AS entry_index, url, reason, detail FROM quarantine`,
     );
+    const gateOpts = opts.gate ?? { failOn: 'none', minParseRate: 0.95 };
+    const rows = collectRun(staging);
+    // A store with no capture checks nothing: never the pass an empty replay would otherwise be.
+    const status: ExitStatus =
+      ingest.files_seen === 0
+        ? {
+            code: EXIT_NOT_CHECKED,
+            reason: `input not checked: the store ${cfg.storage.db_file} holds no capture (goblin ingest <folder> first)`,
+          }
+        : runGate(
+            { ...ingest, files_read: ingest.files_seen, lfs_pointers: files['lfs-pointer'] ?? 0 },
+            rows.findings,
+            gateOpts,
+          );
     const out = writeRunOutputs({
-      stagingDir: staging,
+      rows,
       quarantine,
       outDir: opts.outDir,
       input: `store ${cfg.storage.db_file}`,
       ingest,
       specCount: pack.specs.length,
       commit: opts.commit ?? null,
+      gate: { ...status, fail_on: gateOpts.failOn, min_parse_rate: gateOpts.minParseRate },
     });
-    return { summary: out.summary, findings: out.findings };
+    return { summary: out.summary, findings: out.findings, status };
   } finally {
     store.close();
     rmSync(staging, { recursive: true, force: true });

@@ -190,19 +190,18 @@ export const commands: CommandDef[] = [
       if (ctx.values.store) {
         if (ctx.positionals.length) throw new UsageError('give HAR inputs or --store, not both');
         const { validateStore } = await import('../../validate/from-store.js');
-        const { runGate } = await import('../gate.js');
-        const { summary, findings } = await validateStore({
+        const { summary, status } = await validateStore({
           config: ctx.config,
           outDir,
           commit: specCommit(process.cwd(), ctx.config.validate.specs_dir),
+          gate: gateOptions(ctx),
         });
         if (ctx.values.json) ctx.out(JSON.stringify(summary, null, 2));
         else
           ctx.out(
             `${summary.findings} findings in ${summary.sessions.total} stored sessions (${summary.sessions.violation} violating); outputs in ${outDir}/`,
           );
-        const p = summary.parse;
-        return runGate({ ...p, files_read: p.files_seen, lfs_pointers: 0 }, findings, gateOptions(ctx));
+        return status;
       }
       if (!ctx.positionals.length) throw new UsageError('give HAR inputs (files, folders, globs) or --store');
       const r = await validateInputs(ctx, outDir);
