@@ -4,7 +4,7 @@ import { UsageError } from '../util/errors.js';
 import { checkValues, commandHelp, GLOBAL_OPTIONS, loadCommands, main } from './main.js';
 import type { OptionDef } from './command.js';
 import { RUN_OPTIONS } from './options.js';
-import { runGate, type ReadStats } from './gate.js';
+import { parseSuccessRate, runGate, type ReadStats } from './gate.js';
 
 /** Run the CLI in-process; stdout and stderr lines captured. */
 async function cli(...argv: string[]) {
@@ -160,6 +160,23 @@ describe('the run gate', () => {
     expect(runGate(lfs, [], { failOn: 'none', minParseRate: 0.95 }).reason).toBe(
       'input not checked: 0 Adobe beacons in 2 HAR file(s): every file is a Git LFS pointer (run git lfs pull)',
     );
+    // Git LFS pointers are captures not fetched: nine of them beside one good file is 10 %, not 100 %
+    const pointers = {
+      ...read,
+      files_read: 10,
+      files_parsed: 1,
+      files_quarantined: 0,
+      lfs_pointers: 9,
+      quarantine_by_reason: {},
+      parse_success_rate: parseSuccessRate(1, 0, 9),
+    };
+    expect(runGate(pointers, [], { failOn: 'none', minParseRate: 0.95 })).toEqual({
+      code: 3,
+      reason:
+        'input not checked: parse success 10.0% < --min-parse-rate 95.0% (9 of 10 files not read: Git LFS pointer 9 (run git lfs pull))',
+    });
+    expect(parseSuccessRate(0, 0, 0)).toBe(1);
+    expect(parseSuccessRate(90, 3, 1)).toBeCloseTo(90 / 94);
     const noAdobe = { ...read, beacons: 0 };
     expect(runGate(noAdobe, [], { failOn: 'none', minParseRate: 0.95 }).reason).toMatch(
       /the captures hold no Adobe traffic$/,

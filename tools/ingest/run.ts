@@ -4,6 +4,7 @@ import { join, resolve } from 'node:path';
 import type { GoblinConfig } from '../config/index.js';
 import type { SpecFiles } from '../spec/index.js';
 import { createProgress } from '../cli/progress.js';
+import { parseSuccessRate } from '../cli/gate.js';
 import { expandInputs, inShard, parseShard, storedPath, type InputFile } from '../har/index.js';
 import { openStore, queryRows, type Store } from '../store/index.js';
 import { discardPart, exportRun, finishStagedExport, repairLake, writeStagedPart } from '../store/lake.js';
@@ -409,8 +410,7 @@ export async function ingest(
   const t1 = performance.now();
   s.phases.workers_s = (t1 - t0) / 1000;
   // Known once the workers are done: `whileStoring` (the run's report and gate) reads it.
-  const denom = s.files_parsed + s.files_quarantined;
-  s.parse_success_rate = denom === 0 ? 1 : s.files_parsed / denom;
+  s.parse_success_rate = parseSuccessRate(s.files_parsed, s.files_quarantined, s.lfs_pointers);
   const stored = await withOneDuckDbThread(store, () =>
     storeAndExport(
       store,

@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import type { GoblinConfig } from '../config/index.js';
 import { UsageError } from '../util/errors.js';
 import { openStore, queryRows } from './db.js';
+import { parseSuccessRate } from '../cli/gate.js';
 
 export interface StoreStats {
   files: Record<string, number>;
@@ -48,7 +49,7 @@ export async function storeStats(cfg: GoblinConfig, root = process.cwd()): Promi
       findings_by_code: await kv(
         `SELECT code AS k, count(*)::INT AS n FROM violation GROUP BY 1 ORDER BY 2 DESC`,
       ),
-      parse_success_rate: parsed + broken ? parsed / (parsed + broken) : 1,
+      parse_success_rate: parseSuccessRate(parsed, broken, files['lfs-pointer'] ?? 0),
       events: Number(
         (await queryRows<{ n: number }>(store.con, `SELECT count(*)::INT AS n FROM event`))[0].n,
       ),

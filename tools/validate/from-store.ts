@@ -11,7 +11,7 @@ import { capturesFromStore } from './replay.js';
 import { collectRun, writeRunOutputs } from './report.js';
 import { validateCapture } from './validate.js';
 import type { Finding, QuarantineRecord, Summary } from './outputs.js';
-import { runGate, type GateOptions } from '../cli/gate.js';
+import { parseSuccessRate, runGate, type GateOptions } from '../cli/gate.js';
 import type { ExitStatus } from '../cli/command.js';
 import { EXIT_NOT_CHECKED } from '../util/errors.js';
 
@@ -116,7 +116,7 @@ export async function validateStore(opts: {
       entries,
       beacons: Object.values(fam).reduce((a, b) => a + b, 0),
       beacons_by_family: fam,
-      parse_success_rate: parsed + broken ? parsed / (parsed + broken) : 1,
+      parse_success_rate: parseSuccessRate(parsed, broken, files['lfs-pointer'] ?? 0),
     } as unknown as IngestSummary;
     const quarantine = await queryRows<QuarantineRecord>(
       store.con,
