@@ -92,6 +92,31 @@ describe('bad input: exit codes and named reasons', () => {
     );
   });
 
+  it('media sessions no rule could judge (request bodies left out by the exporter) are not a pass: exit 3', () => {
+    const mcSession = harDoc([
+      mc(0, 'sessionStart', 0, MC_START_PARAMS),
+      mc(300, 'play', 0),
+      mc(10_300, 'ping', 10),
+      mc(11_000, 'sessionEnd', 10),
+    ]);
+    const doc = JSON.parse(mcSession);
+    for (const e of doc.log.entries)
+      if (e.request.postData) {
+        e.request.bodySize = e.request.postData.text.length;
+        delete e.request.postData.text;
+      }
+    const dir = workspace({ 'drop/no-bodies.har': JSON.stringify(doc) });
+    const r = goblin(dir, 'run', 'drop', '--out', 'out', '--quiet');
+    expect(r.code).toBe(3);
+    expect(r.last).toMatch(
+      /input not checked: none of the 1 media session\(s\) could be judged \(every one ABSTAINed; e\.g\. /,
+    );
+    expect(JSON.parse(readFileSync(join(dir, 'out', 'summary.json'), 'utf8')).gate.code).toBe(3);
+    // beside one media session that was judged, the run is checked (the other stays ABSTAIN in the report)
+    writeFileSync(join(dir, 'drop', 'whole.har'), mcSession);
+    expect(goblin(dir, 'run', 'drop', '--out', 'out', '--quiet').code).toBe(0);
+  });
+
   it('plain JSON named .har.gz: exit 3 with gzip-error, not parse success 0% and exit 0', () => {
     const dir = workspace({ 'notgzip.har.gz': healthy() });
     const r = goblin(dir, 'run', 'notgzip.har.gz', '--out', 'out', '--quiet');

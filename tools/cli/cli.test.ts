@@ -4,7 +4,7 @@ import { UsageError } from '../util/errors.js';
 import { checkValues, commandHelp, GLOBAL_OPTIONS, loadCommands, main } from './main.js';
 import type { OptionDef } from './command.js';
 import { RUN_OPTIONS } from './options.js';
-import { parseSuccessRate, runGate, type ReadStats } from './gate.js';
+import { mediaCoverage, parseSuccessRate, runGate, type ReadStats } from './gate.js';
 
 /** Run the CLI in-process; stdout and stderr lines captured. */
 async function cli(...argv: string[]) {
@@ -177,6 +177,24 @@ describe('the run gate', () => {
     });
     expect(parseSuccessRate(0, 0, 0)).toBe(1);
     expect(parseSuccessRate(90, 3, 1)).toBeCloseTo(90 / 94);
+    // media sessions found, none judged: not checked; one judged: checked
+    const media = (judged: number) => ({
+      ...read,
+      media: { sessions: 3, judged, example: 'no request body' },
+    });
+    expect(runGate(media(0), [], { failOn: 'error', minParseRate: 0.95 })).toEqual({
+      code: 3,
+      reason:
+        'input not checked: none of the 3 media session(s) could be judged (every one ABSTAINed; e.g. no request body)',
+    });
+    expect(runGate(media(1), [], { failOn: 'error', minParseRate: 0.95 }).code).toBe(0);
+    expect(
+      mediaCoverage([
+        { kind: 'page', verdict: 'ABSTAIN' },
+        { kind: 'media', verdict: 'ABSTAIN', abstained: { X: 'bodies omitted' } },
+        { kind: 'media', verdict: 'PASS' },
+      ]),
+    ).toEqual({ sessions: 2, judged: 1, example: 'bodies omitted' });
     const noAdobe = { ...read, beacons: 0 };
     expect(runGate(noAdobe, [], { failOn: 'none', minParseRate: 0.95 }).reason).toMatch(
       /the captures hold no Adobe traffic$/,

@@ -16,6 +16,31 @@ export interface ReadStats {
   beacons: number;
   parse_success_rate: number;
   quarantine_by_reason: Record<string, number>;
+  /** Media sessions found, and how many got a verdict (PASS or VIOLATION) rather than ABSTAIN. */
+  media?: MediaCoverage;
+}
+
+export interface MediaCoverage {
+  sessions: number;
+  judged: number;
+  /** Why one abstaining media session could not be judged (its first rule's reason), for the message. */
+  example: string | null;
+}
+
+/** How many of the media sessions a run found the validator could judge at all. */
+export function mediaCoverage(
+  sessions: readonly { kind: string; verdict: string; abstained?: Record<string, string> }[],
+): MediaCoverage {
+  let n = 0;
+  let judged = 0;
+  let example: string | null = null;
+  for (const s of sessions) {
+    if (s.kind !== 'media') continue;
+    n++;
+    if (s.verdict !== 'ABSTAIN') judged++;
+    else example ??= Object.values(s.abstained ?? {})[0] ?? null;
+  }
+  return { sessions: n, judged, example };
 }
 
 export interface GateOptions {
@@ -67,6 +92,13 @@ export function notChecked(r: ReadStats, minParseRate: number): ExitStatus | nul
       reason: `input not checked: 0 Adobe beacons in ${r.files_read} HAR file(s): ${why}`,
     };
   }
+  // Media sessions that no rule could judge (request bodies the exporter left out, say) are not checked:
+  // a gate must not pass them as it would pass sessions that were judged clean.
+  if (r.media && r.media.sessions > 0 && r.media.judged === 0)
+    return {
+      code: EXIT_NOT_CHECKED,
+      reason: `input not checked: none of the ${r.media.sessions} media session(s) could be judged (every one ABSTAINed${r.media.example ? `; e.g. ${r.media.example}` : ''})`,
+    };
   return null;
 }
 

@@ -11,7 +11,7 @@ import { capturesFromStore } from './replay.js';
 import { collectRun, writeRunOutputs } from './report.js';
 import { validateCapture } from './validate.js';
 import type { Finding, QuarantineRecord, Summary } from './outputs.js';
-import { parseSuccessRate, runGate, type GateOptions } from '../cli/gate.js';
+import { mediaCoverage, parseSuccessRate, runGate, type GateOptions } from '../cli/gate.js';
 import type { ExitStatus } from '../cli/command.js';
 import { EXIT_NOT_CHECKED } from '../util/errors.js';
 
@@ -132,7 +132,12 @@ export async function validateStore(opts: {
             reason: `input not checked: the store ${cfg.storage.db_file} holds no capture (goblin ingest <folder> first)`,
           }
         : runGate(
-            { ...ingest, files_read: ingest.files_seen, lfs_pointers: files['lfs-pointer'] ?? 0 },
+            {
+              ...ingest,
+              files_read: ingest.files_seen,
+              lfs_pointers: files['lfs-pointer'] ?? 0,
+              media: mediaCoverage(rows.sessions),
+            },
             rows.findings,
             gateOpts,
           );

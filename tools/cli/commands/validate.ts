@@ -41,7 +41,7 @@ async function validateInputs(ctx: CommandContext, outDir: string, opts: { learn
   const { assertUsablePack, loadRulePack } = await import('../../validate/pack.js');
   const { loadSpecs } = await import('../../spec/index.js');
   const { displayNames, inputRoots } = await import('../../har/inputs.js');
-  const { runGate } = await import('../gate.js');
+  const { mediaCoverage, runGate } = await import('../gate.js');
   const root = process.cwd();
   const specsDir = ctx.config.validate.specs_dir;
   // Read once here and sent to the workers and the learning process, which check them again but do not
@@ -88,7 +88,11 @@ async function validateInputs(ctx: CommandContext, outDir: string, opts: { learn
       timelines: raw.timelines.map((t) => renameTimeline(t, name(t.har))),
     };
     const status = runGate(
-      { ...ing, files_read: ing.files_seen - ing.files_skipped_unchanged },
+      {
+        ...ing,
+        files_read: ing.files_seen - ing.files_skipped_unchanged,
+        media: mediaCoverage(rows.sessions),
+      },
       rows.findings,
       gateOpts,
     );
