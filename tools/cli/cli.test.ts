@@ -195,7 +195,20 @@ describe('the run gate', () => {
         { kind: 'media', verdict: 'PASS' },
       ]),
     ).toEqual({ sessions: 2, judged: 1, example: 'bodies omitted' });
-    const noAdobe = { ...read, beacons: 0 };
+    // Adobe entries that were all quarantined are not "no Adobe traffic"
+    const undecodable = { ...read, beacons: 0, quarantine_by_reason: { 'undecodable-beacon': 4 } };
+    expect(runGate(undecodable, [], { failOn: 'none', minParseRate: 0.95 }).reason).toMatch(
+      /no Adobe beacon in them could be decoded \(quarantined: undecodable-beacon 4\)$/,
+    );
+    // nothing read: an incremental ingest's skip, or a shard that got no file, said as such
+    const none = { ...read, files_read: 0 };
+    expect(
+      runGate({ ...none, files_skipped_unchanged: 3 }, [], { failOn: 'error', minParseRate: 0.95 }).reason,
+    ).toMatch(/^ran; nothing new to read \(3 unchanged file\(s\) skipped\);/);
+    expect(runGate(none, [], { failOn: 'error', minParseRate: 0.95 }).reason).toMatch(
+      /^ran; no capture file in this shard of the inputs;/,
+    );
+    const noAdobe = { ...read, beacons: 0, quarantine_by_reason: {} };
     expect(runGate(noAdobe, [], { failOn: 'none', minParseRate: 0.95 }).reason).toMatch(
       /the captures hold no Adobe traffic$/,
     );

@@ -16,6 +16,8 @@ export interface ReadStats {
   beacons: number;
   parse_success_rate: number;
   quarantine_by_reason: Record<string, number>;
+  /** Files an incremental ingest skipped as unchanged (0 or absent: nothing was skipped). */
+  files_skipped_unchanged?: number;
   /** Media sessions found, and how many got a verdict (PASS or VIOLATION) rather than ABSTAIN. */
   media?: MediaCoverage;
 }
@@ -86,7 +88,9 @@ export function notChecked(r: ReadStats, minParseRate: number): ExitStatus | nul
         ? 'every file is a Git LFS pointer (run git lfs pull)'
         : r.files_parsed === 0
           ? `no file could be read${reasons ? ` (${reasons})` : ''}`
-          : 'the captures hold no Adobe traffic';
+          : reasons
+            ? `no Adobe beacon in them could be decoded (quarantined: ${reasons})`
+            : 'the captures hold no Adobe traffic';
     return {
       code: EXIT_NOT_CHECKED,
       reason: `input not checked: 0 Adobe beacons in ${r.files_read} HAR file(s): ${why}`,
@@ -135,7 +139,9 @@ export function runGate(
   }
   const readPart =
     read.files_read === 0
-      ? 'nothing new to read'
+      ? read.files_skipped_unchanged
+        ? `nothing new to read (${read.files_skipped_unchanged} unchanged file(s) skipped)`
+        : 'no capture file in this shard of the inputs'
       : `inputs read (parse success ${pct(read.parse_success_rate)} ≥ ${pct(opts.minParseRate)}, ${read.beacons} beacons)`;
   const found =
     opts.failOn === 'none'

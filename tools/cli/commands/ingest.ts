@@ -75,7 +75,9 @@ export const commands: CommandDef[] = [
           code: EXIT_OK,
           reason:
             read === 0
-              ? `nothing new to read (${summary.files_skipped_unchanged} unchanged file(s) skipped)`
+              ? summary.files_skipped_unchanged
+                ? `nothing new to read (${summary.files_skipped_unchanged} unchanged file(s) skipped)`
+                : 'no capture file in this shard of the inputs'
               : `ingested ${read} HAR file(s): ${summary.beacons} beacons, parse success ${(100 * summary.parse_success_rate).toFixed(1)}%`,
         }
       );
