@@ -10,6 +10,17 @@ import { harDoc, hb, hbStart, malformed, mc, MC_START_PARAMS } from './testing/i
 
 const repo = resolve(import.meta.dirname, '../..');
 
+/** A store and salt of its own below `dir`. */
+const storeConfig = (dir: string) =>
+  GoblinConfig.parse({
+    storage: {
+      base_dir: join(dir, 's'),
+      db_file: join(dir, 's', 'g.duckdb'),
+      parquet_dir: join(dir, 's', 'pq'),
+    },
+    pii: { salt_file: join(dir, 'salt') },
+  });
+
 describe('goblin validate --store', () => {
   it('re-validates stored captures with the current pack and refreshes the stored findings', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'goblin-vstore-'));
@@ -47,14 +58,7 @@ describe('goblin validate --store', () => {
         mc(11000, 'sessionEnd', 10),
       ]),
     );
-    const config = GoblinConfig.parse({
-      storage: {
-        base_dir: join(dir, 's'),
-        db_file: join(dir, 's', 'g.duckdb'),
-        parquet_dir: join(dir, 's', 'pq'),
-      },
-      pii: { salt_file: join(dir, 'salt') },
-    });
+    const config = storeConfig(dir);
     (
       await ingest({
         inputs: [join(dir, 'hars')],
@@ -119,14 +123,7 @@ describe('goblin validate --store', () => {
 
   it('a store that holds no capture is input not checked (exit 3), not a pass', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'goblin-vstore-'));
-    const config = GoblinConfig.parse({
-      storage: {
-        base_dir: join(dir, 's'),
-        db_file: join(dir, 's', 'g.duckdb'),
-        parquet_dir: join(dir, 's', 'pq'),
-      },
-      pii: { salt_file: join(dir, 'salt') },
-    });
+    const config = storeConfig(dir);
     mkdirSync(join(dir, 's'));
     (await openStore(config.storage.db_file)).close(); // what an ingest of an empty shard leaves
     const r = await validateStore({
