@@ -92,7 +92,7 @@ describe('bad input: exit codes and named reasons', () => {
     );
   });
 
-  it('media sessions no rule could judge (request bodies left out by the exporter) are not a pass: exit 3', () => {
+  it('media sessions no rule could check (request bodies left out by the exporter) are not a pass: exit 3', () => {
     const mcSession = harDoc([
       mc(0, 'sessionStart', 0, MC_START_PARAMS),
       mc(300, 'play', 0),
@@ -108,13 +108,26 @@ describe('bad input: exit codes and named reasons', () => {
     const dir = workspace({ 'drop/no-bodies.har': JSON.stringify(doc) });
     const r = goblin(dir, 'run', 'drop', '--out', 'out', '--quiet');
     expect(r.code).toBe(3);
-    expect(r.last).toMatch(
-      /input not checked: none of the 1 media session\(s\) could be judged \(every one ABSTAINed; e\.g\. /,
+    expect(r.last).toBe(
+      'goblin run: exit 3 — input not checked: none of the 1 media session(s) could be checked (request bodies omitted by the exporter)',
     );
     expect(JSON.parse(readFileSync(join(dir, 'out', 'summary.json'), 'utf8')).gate.code).toBe(3);
-    // beside one media session that was judged, the run is checked (the other stays ABSTAIN in the report)
+    // beside one media session that was checked, the run is checked (the other stays ABSTAIN in the report)
     writeFileSync(join(dir, 'drop', 'whole.har'), mcSession);
     expect(goblin(dir, 'run', 'drop', '--out', 'out', '--quiet').code).toBe(0);
+  });
+
+  it('a pack of shadow specs (a rollout) leaves every verdict ABSTAIN, and that is still a checked run: exit 0', () => {
+    const dir = workspace({ 'drop/a.har': healthy(1) });
+    cpSync(join(REPO, 'specs'), join(dir, 'specs'), { recursive: true });
+    for (const f of readdirSync(join(dir, 'specs'), { recursive: true, encoding: 'utf8' }))
+      if (f.endsWith('.yaml')) {
+        const p = join(dir, 'specs', f);
+        writeFileSync(p, readFileSync(p, 'utf8').replace(/^status: active$/m, 'status: shadow'));
+      }
+    const r = goblin(dir, 'run', 'drop', '--fail-on', 'error', '--quiet');
+    expect(r.code).toBe(0);
+    expect(r.last).toMatch(/^goblin run: exit 0 — ran; inputs read/);
   });
 
   it('plain JSON named .har.gz: exit 3 with gzip-error, not parse success 0% and exit 0', () => {

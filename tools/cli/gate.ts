@@ -24,14 +24,19 @@ export interface ReadStats {
 
 export interface MediaCoverage {
   sessions: number;
+  /** Media sessions the validator could check (no `unchecked` reason). */
   judged: number;
-  /** Why one abstaining media session could not be judged (its first rule's reason), for the message. */
+  /** Why one media session could not be checked (its `unchecked` reason), for the message. */
   example: string | null;
 }
 
-/** How many of the media sessions a run found the validator could judge at all. */
+/**
+ * How many of the media sessions a run found the validator could check at all. A session is unchecked
+ * when the capture lacks what every rule needs (`SessionRow.unchecked`: request bodies the exporter left
+ * out, say) — not merely ABSTAIN, which a pack of shadow specs also gives a session that was judged.
+ */
 export function mediaCoverage(
-  sessions: readonly { kind: string; verdict: string; abstained?: Record<string, string> }[],
+  sessions: readonly { kind: string; unchecked?: string | null }[],
 ): MediaCoverage {
   let n = 0;
   let judged = 0;
@@ -39,8 +44,8 @@ export function mediaCoverage(
   for (const s of sessions) {
     if (s.kind !== 'media') continue;
     n++;
-    if (s.verdict !== 'ABSTAIN') judged++;
-    else example ??= Object.values(s.abstained ?? {})[0] ?? null;
+    if (!s.unchecked) judged++;
+    else example ??= s.unchecked;
   }
   return { sessions: n, judged, example };
 }
@@ -96,12 +101,12 @@ export function notChecked(r: ReadStats, minParseRate: number): ExitStatus | nul
       reason: `input not checked: 0 Adobe beacons in ${r.files_read} HAR file(s): ${why}`,
     };
   }
-  // Media sessions that no rule could judge (request bodies the exporter left out, say) are not checked:
-  // a gate must not pass them as it would pass sessions that were judged clean.
+  // Media sessions no rule could check (request bodies the exporter left out, say): a gate must not pass
+  // them as it would pass sessions that were checked and found clean.
   if (r.media && r.media.sessions > 0 && r.media.judged === 0)
     return {
       code: EXIT_NOT_CHECKED,
-      reason: `input not checked: none of the ${r.media.sessions} media session(s) could be judged (every one ABSTAINed${r.media.example ? `; e.g. ${r.media.example}` : ''})`,
+      reason: `input not checked: none of the ${r.media.sessions} media session(s) could be checked${r.media.example ? ` (${r.media.example})` : ''}`,
     };
   return null;
 }
