@@ -59,13 +59,17 @@ describe('input expansion', () => {
     symlinkSync(join(dir, 'nowhere.har'), join(dir, 'drop', 'gone.har')); // its target was never there
     symlinkSync(join(dir, 'drop'), join(dir, 'drop', 'sub', 'loop')); // a cycle: listed once
     symlinkSync(join(dir, 'nowhere.txt'), join(dir, 'drop', 'notes.txt')); // not a capture: not our business
-    const got = expandInputs(['drop'], dir).map((f) => [f.rel, f.size]);
+    mkdirSync(join(dir, 'drop', 'lost+found'));
+    writeFileSync(join(dir, 'drop', 'lost+found', 'x.har'), doc); // a volume's own folder: never entered
+    const notes: string[] = [];
+    const got = expandInputs(['drop'], dir, notes).map((f) => [f.rel, f.size]);
     expect(got).toEqual([
+      ['gone.har', 0],
       ['odd\nname.har', doc.length],
       ['ok.har', doc.length],
       ['sub/deep.har', doc.length],
-      ['gone.har', 0],
     ]);
+    expect(notes).toEqual([]);
     // the dead link reaches the reader, which quarantines it with the system's words
     const gone = expandInputs(['drop'], dir).find((f) => f.rel === 'gone.har')!;
     const [src] = readHarFile(gone.abs, gone.rel, opts);
@@ -109,6 +113,7 @@ describe('input expansion', () => {
         'd.harz': enc(doc),
         'e.har.gz': enc('not gzip'),
         'inner.zip': zipSync({ 'x.har': enc(doc) }),
+        'screenshots.zip': zipSync({ 'shot-1.png': enc('png') }), // no capture in it: not a capture either
         'notes.txt': enc('not a capture'),
       }),
     });

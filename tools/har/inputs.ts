@@ -85,17 +85,21 @@ function fileInput(abs: string, root: string, rel?: string): InputFile {
   return { abs, rel: rel ?? posix(relative(root, abs)), size: st.size, mtimeMs: st.mtimeMs };
 }
 
+/** Folders a volume or an OS keeps for itself: never entered (they hold no captures, and are often unlistable). */
+const SYSTEM_DIRS = new Set(['node_modules', 'lost+found', 'System Volume Information', '$RECYCLE.BIN']);
+
 /**
- * The capture files under a folder, and what could not be looked at: a capture-named link whose target
- * is gone, a folder that cannot be listed (permissions). Those come back as inputs of size 0 that the
- * reader fails to open, so they are quarantined as `read-error` with the system's words and count against
- * the parse rate, instead of vanishing from the run (a glob library's walk skips them without a word).
- * Dot-files, dot-folders and node_modules are left out, as before; links are followed; the order is
- * `comparePaths`'.
+ * The capture files under a folder, and what could not be looked at. A capture-named link whose target is
+ * gone comes back among the files (sorted with them) as a path the reader will fail to open, so it is
+ * quarantined as `read-error` with the system's words and counts against the parse rate. A folder that
+ * cannot be listed (permissions) is named in `unlisted`: what it holds is unknown, so it is reported, not
+ * counted as a capture (a tinyglobby walk skipped all three without a word). Dot-files, dot-folders and
+ * `SYSTEM_DIRS` are left out; links are followed; the order is `comparePaths`'.
  */
-export function walkCaptures(dir: string): { files: string[]; unreadable: string[] } {
+export function walkCaptures(dir: string): { files: string[]; dead: Set<string>; unlisted: string[] } {
   const files: string[] = [];
-  const unreadable: string[] = [];
+  const dead = new Set<string>();
+  const unlisted: string[] = [];
   // Each real folder is listed once: a link back up the tree (a cycle) or to a sibling adds nothing.
   const listed = new Set<string>();
   const visit = (rel: string) => {
@@ -105,8 +109,8 @@ export function walkCaptures(dir: string): { files: string[]; unreadable: string
       if (listed.has(real)) return;
       listed.add(real);
       entries = readdirSync(real, { withFileTypes: true });
-    } catch {
-      unreadable.push(rel);
+    } catch (e) {
+      unlisted.push(`${rel || '.'} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
       return;
     }
     for (const e of entries) {
@@ -119,17 +123,17 @@ export function walkCaptures(dir: string): { files: string[]; unreadable: string
           const st = statSync(join(dir, path));
           [isDir, isFile] = [st.isDirectory(), st.isFile()];
         } catch {
-          if (CAPTURE_FILE.test(e.name)) unreadable.push(path); // a capture whose target is gone
+          if (CAPTURE_FILE.test(e.name)) (files.push(path), dead.add(path)); // a capture whose target is gone
           continue;
         }
       }
       if (isDir) {
-        if (e.name !== 'node_modules') visit(path);
+        if (!SYSTEM_DIRS.has(e.name)) visit(path);
       } else if (isFile && CAPTURE_FILE.test(e.name)) files.push(path);
     }
   };
   visit('');
-  return { files: files.sort(comparePaths), unreadable: unreadable.sort(comparePaths) };
+  return { files: files.sort(comparePaths), dead, unlisted };
 }
 
 /**
@@ -137,7 +141,12 @@ export function walkCaptures(dir: string): { files: string[]; unreadable: string
  * files. Folders yield .har/.har.gz/.harz/.zip files (dot-files and node_modules skipped); a glob yields
  * what it matches, relative to its static prefix; a named file is read whatever its extension.
  */
-export function expandInputs(args: string[], cwd = process.cwd()): InputFile[] {
+export function expandInputs(
+  args: string[],
+  cwd = process.cwd(),
+  /** Where to say what could not be walked (folders that cannot be listed), for the run's messages. */
+  notes?: string[],
+): InputFile[] {
   if (args.length === 0) throw new UsageError('no input: give HAR files, folders or globs');
   const out: InputFile[] = [];
   for (const arg of args) {
@@ -157,11 +166,21 @@ export function expandInputs(args: string[], cwd = process.cwd()): InputFile[] {
     }
     if (!existsSync(abs)) throw new UsageError(`input not found: ${arg}`);
     if (statSync(abs).isDirectory()) {
-      const { files: found, unreadable } = walkCaptures(abs);
-      if (!found.length && !unreadable.length)
-        throw new UsageError(`input not found: no capture file (.har, .har.gz, .harz, .zip) under ${arg}`);
-      out.push(...found.map((p) => fileInput(resolve(abs, p), abs, p)));
-      out.push(...unreadable.map((p) => ({ abs: resolve(abs, p), rel: p, size: 0, mtimeMs: 0 })));
+      const { files: found, dead, unlisted } = walkCaptures(abs);
+      for (const u of unlisted)
+        notes?.push(`could not list folder ${posix(join(arg, u))}: its files were not read`);
+      if (!found.length)
+        throw new UsageError(
+          `input not found: no capture file (.har, .har.gz, .harz, .zip) under ${arg}${unlisted.length ? ` (${unlisted.length} folder(s) could not be listed: ${unlisted.slice(0, 3).join(', ')})` : ''}`,
+        );
+      // a dead link's size and mtime are 0: the reader fails to open it and names it read-error
+      out.push(
+        ...found.map((p) =>
+          dead.has(p)
+            ? { abs: resolve(abs, p), rel: p, size: 0, mtimeMs: 0 }
+            : fileInput(resolve(abs, p), abs, p),
+        ),
+      );
     } else out.push(fileInput(abs, abs, basename(abs)));
   }
   const seen = new Set<string>();

@@ -339,6 +339,22 @@ const JSON_MEMBER = /\.json$/i;
 /** Captures inside a zip that are themselves compressed (read) or archives (named, not read). */
 const PACKED_MEMBER = /\.(har\.gz|harz|zhar|zip)$/i;
 
+/** Whether a zip's member names include anything a capture could be stored as (or it cannot be listed). */
+function zipMayHoldCaptures(bytes: Uint8Array): boolean {
+  let may = false;
+  try {
+    unzipSync(bytes, {
+      filter: (f) => {
+        if (/\.(har|json|har\.gz|harz|zhar|zip)$/i.test(f.name)) may = true;
+        return false;
+      },
+    });
+  } catch {
+    return true; // unreadable: it may hold captures, so it is named
+  }
+  return may;
+}
+
 /**
  * Every HAR document of a zip (or only `only`, one member asked for by name). `.har` members are HARs; a
  * `.json` member is one too unless a HAR of the zip points at it with `_file` — Playwright's `.har.zip`
@@ -370,16 +386,20 @@ function readZip(raw: Buffer, relPath: string, opts: ReadOptions, only?: string)
   // A gzip, zlib or `.harz` capture inside the zip is read like the same file on disk; a zip inside the
   // zip is named, not opened (its members would need names with two `!/`): until 2026-12-07 both were
   // skipped without a word, so their findings never reached the gate.
-  const packed1 = (n: string, path: string): HarSource => {
+  const packed1 = (n: string, path: string): HarSource | null => {
     const bytes = Buffer.from(docs[n]);
     const kind = containerOf(n.toLowerCase(), bytes);
+    // A zip inside the zip is named only when it holds something a capture could be in (screenshots.zip
+    // beside a session's HAR is not a capture, and must not count as one that could not be read).
     if (kind === 'zip')
-      return brokenSource(
-        path,
-        bytes,
-        'zip-error',
-        'a zip inside a zip is not read: unzip the outer archive first',
-      );
+      return zipMayHoldCaptures(bytes)
+        ? brokenSource(
+            path,
+            bytes,
+            'zip-error',
+            'a zip inside a zip is not read: unzip the outer archive first',
+          )
+        : null;
     try {
       return parseHarBytes(
         kind === 'gzip' ? gunzipSync(bytes) : kind === 'zlib' ? inflateSync(bytes) : bytes,
@@ -397,7 +417,7 @@ function readZip(raw: Buffer, relPath: string, opts: ReadOptions, only?: string)
   };
   if (only !== undefined)
     return docs[only]
-      ? [PACKED_MEMBER.test(only) ? packed1(only, relPath) : parse(only, relPath)]
+      ? [(PACKED_MEMBER.test(only) ? packed1(only, relPath) : null) ?? parse(only, relPath)]
       : [brokenSource(relPath, raw, 'zip-error', `zip has no member '${only}'`)];
   const hars = names.filter((n) => HAR_MEMBER.test(n)).sort();
   const jsons = names.filter((n) => JSON_MEMBER.test(n)).sort();
@@ -418,6 +438,9 @@ function readZip(raw: Buffer, relPath: string, opts: ReadOptions, only?: string)
   for (const n of hars) add(n);
   for (const n of jsons) if (!attached.has(n)) add(n);
   // A body Playwright stored beside its HAR (`<sha1>.zip` for a zip download) is an attachment, not a capture.
-  for (const n of packed) if (!attached.has(n)) out.push(packed1(n, `${relPath}!/${n}`));
+  for (const n of packed) {
+    const src = attached.has(n) ? null : packed1(n, `${relPath}!/${n}`);
+    if (src) out.push(src);
+  }
   return out;
 }

@@ -251,7 +251,8 @@ export async function ingest(
       .slice(0, 17) + `-${process.pid}`;
   const shard = parseShard(opts.shard);
   // Shards hash the input-relative name; the store keeps the root-relative path (no collisions).
-  const inputs = expandInputs(opts.inputs, root);
+  const walkNotes: string[] = [];
+  const inputs = expandInputs(opts.inputs, root, walkNotes);
   const all = inputs
     .filter((f) => inShard(f.rel, shard))
     .map((f) => ({ ...f, rel: storedPath(f.abs, root) }));
@@ -316,6 +317,7 @@ export async function ingest(
     worker_cpu_us: { read_parse: 0, decode: 0, sessions: 0, staging: 0, validate: 0, learn: 0 },
     bytes: files.reduce((a, f) => a + f.size, 0),
     messages: [
+      ...walkNotes,
       ...(store.upgraded.length
         ? [
             `upgraded a store written by an older Goblin: added ${store.upgraded.join(', ')} (empty for rows stored before)`,
