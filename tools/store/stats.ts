@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { GoblinConfig } from '../config/index.js';
 import { UsageError } from '../util/errors.js';
+import { CURRENT_HAR_FILE, CURRENT_QUARANTINE } from './current.js';
 import { openStore, queryRows } from './db.js';
 import { parseSuccessRate } from '../cli/gate.js';
 
@@ -29,13 +30,13 @@ export async function storeStats(cfg: GoblinConfig, root = process.cwd()): Promi
       Object.fromEntries(
         (await queryRows<{ k: string; n: number }>(store.con, sql)).map((r) => [r.k, Number(r.n)]),
       );
-    const files = await kv(`SELECT status AS k, count(*)::INT AS n FROM har_file GROUP BY 1`);
+    const files = await kv(`SELECT status AS k, count(*)::INT AS n FROM ${CURRENT_HAR_FILE} h GROUP BY 1`);
     const parsed = files.parsed ?? 0;
     const broken = files.quarantined ?? 0;
     return {
       files,
       quarantine: await kv(
-        `SELECT scope || ':' || reason AS k, count(*)::INT AS n FROM quarantine GROUP BY 1 ORDER BY 2 DESC`,
+        `SELECT scope || ':' || reason AS k, count(*)::INT AS n FROM ${CURRENT_QUARANTINE} q GROUP BY 1 ORDER BY 2 DESC`,
       ),
       beacons_by_family: await kv(
         `SELECT family AS k, count(*)::INT AS n FROM event GROUP BY 1 ORDER BY 2 DESC`,

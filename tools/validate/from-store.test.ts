@@ -6,6 +6,7 @@ import { GoblinConfig } from '../config/index.js';
 import { ingest } from '../ingest/run.js';
 import { openStore, queryRows } from '../store/index.js';
 import { validateStore } from './from-store.js';
+import { storeStats } from '../store/stats.js';
 import { harDoc, hb, hbStart, malformed, mc, MC_START_PARAMS } from './testing/index.js';
 
 const repo = resolve(import.meta.dirname, '../..');
@@ -134,5 +135,48 @@ describe('goblin validate --store', () => {
     });
     expect(r.status).toMatchObject({ code: 3, reason: expect.stringMatching(/holds no capture/) });
     expect(JSON.parse(readFileSync(join(dir, 'out', 'summary.json'), 'utf8')).gate.code).toBe(3);
+  });
+
+  it('judges the captures as they stand now: a pointer fetched and a truncated file fixed no longer count', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'goblin-vstore-'));
+    const config = storeConfig(dir);
+    mkdirSync(join(dir, 'drop'));
+    const good = (i: number) =>
+      harDoc([
+        ...hbStart(0),
+        hb(10400, 'play', 10),
+        hb(20400, 'play', 20),
+        hb(21000, 'complete', 20),
+        hb(21100, 'end', 20 + i),
+      ]);
+    writeFileSync(join(dir, 'drop', 'a.har'), good(0));
+    writeFileSync(
+      join(dir, 'drop', 'b.har'),
+      'version https://git-lfs.github.com/spec/v1\noid sha256:4d7a214614ab2935c943f9e0ff69d22eadbb8f32b1258daaa5e2ca24d17e2393\nsize 1234\n',
+    );
+    writeFileSync(join(dir, 'drop', 'c.har'), good(2).slice(0, 200)); // cut off mid-export
+    const ingestDrop = async () =>
+      (
+        await ingest({ inputs: [join(dir, 'drop')], config, root: dir, quiet: true, workers: 1 })
+      ).store.close();
+    await ingestDrop();
+    const gate = { failOn: 'error' as const, minParseRate: 0.95 };
+    const before = await validateStore({ config, outDir: join(dir, 'o1'), root: repo, gate });
+    expect(before.status.code).toBe(3);
+    // git lfs pull, and a whole export of c.har: both read cleanly now
+    writeFileSync(join(dir, 'drop', 'b.har'), good(1));
+    writeFileSync(join(dir, 'drop', 'c.har'), good(2));
+    await ingestDrop();
+    const after = await validateStore({ config, outDir: join(dir, 'o2'), root: repo, gate });
+    expect(after.status).toMatchObject({ code: 0, reason: expect.stringMatching(/parse success 100\.0%/) });
+    expect(
+      readFileSync(join(dir, 'o2', 'quarantine.csv'), 'utf8')
+        .trim()
+        .split('\r\n'),
+    ).toHaveLength(1);
+    const stats = await storeStats(config, dir);
+    expect(stats.parse_success_rate).toBe(1);
+    expect(stats.files).toEqual({ parsed: 3 });
+    expect(stats.quarantine).toEqual({});
   });
 });

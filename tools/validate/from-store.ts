@@ -3,7 +3,7 @@ import { join, resolve } from 'node:path';
 import type { GoblinConfig } from '../config/index.js';
 import { NdjsonWriter } from '../ingest/staging.js';
 import type { IngestSummary } from '../ingest/run.js';
-import { openStore, queryRows } from '../store/index.js';
+import { CURRENT_HAR_FILE, CURRENT_QUARANTINE, openStore, queryRows } from '../store/index.js';
 import { UsageError } from '../util/errors.js';
 import { loadDictionaryTypes } from '../dictionary/files.js';
 import { assertUsablePack, loadRulePack } from './pack.js';
@@ -78,7 +78,7 @@ export async function validateStore(opts: {
       (
         await queryRows<{ status: string; n: number }>(
           store.con,
-          `SELECT status, count(*)::INT AS n FROM har_file GROUP BY 1`,
+          `SELECT status, count(*)::INT AS n FROM ${CURRENT_HAR_FILE} h GROUP BY 1`,
         )
       ).map((r) => [r.status, Number(r.n)]),
     );
@@ -86,7 +86,7 @@ export async function validateStore(opts: {
       (
         await queryRows<{ reason: string; n: number }>(
           store.con,
-          `SELECT reason, count(*)::INT AS n FROM quarantine GROUP BY 1`,
+          `SELECT reason, count(*)::INT AS n FROM ${CURRENT_QUARANTINE} q GROUP BY 1`,
         )
       ).map((r) => [r.reason, Number(r.n)]),
     );
@@ -102,7 +102,7 @@ export async function validateStore(opts: {
       (
         await queryRows<{ n: number }>(
           store.con,
-          `SELECT coalesce(sum(entries), 0)::BIGINT::DOUBLE AS n FROM har_file`,
+          `SELECT coalesce(sum(entries), 0)::BIGINT::DOUBLE AS n FROM ${CURRENT_HAR_FILE} h`,
         )
       )[0].n,
     );
@@ -120,7 +120,7 @@ export async function validateStore(opts: {
     } as unknown as IngestSummary;
     const quarantine = await queryRows<QuarantineRecord>(
       store.con,
-      `SELECT scope, path, entry_index::INT AS entry_index, url, reason, detail FROM quarantine`,
+      `SELECT scope, path, entry_index::INT AS entry_index, url, reason, detail FROM ${CURRENT_QUARANTINE} q`,
     );
     const gateOpts = opts.gate ?? { failOn: 'none', minParseRate: 0.95 };
     const rows = collectRun(staging);

@@ -97,7 +97,7 @@ export const commands: CommandDef[] = [
       if (ctx.values.quarantine) {
         const { resolve } = await import('node:path');
         const { existsSync } = await import('node:fs');
-        const { openStore, queryRows } = await import('../../store/index.js');
+        const { CURRENT_QUARANTINE, openStore, queryRows } = await import('../../store/index.js');
         const { quarantineLines, sortQuarantine } = await import('../../publish/quarantine.js');
         const path = resolve(ctx.config.storage.db_file);
         if (!existsSync(path))
@@ -108,7 +108,7 @@ export const commands: CommandDef[] = [
           rows = sortQuarantine(
             await queryRows<QuarantineRecord>(
               store.con,
-              `SELECT scope, path, entry_index::INT AS entry_index, url, reason, detail FROM quarantine`,
+              `SELECT scope, path, entry_index::INT AS entry_index, url, reason, detail FROM ${CURRENT_QUARANTINE} q`,
             ),
           );
         } finally {

@@ -1,0 +1,20 @@
+/**
+ * What the store says about each capture *now*. `har_file` and `quarantine` keep every (path, content
+ * hash) ever read, so a file that was an LFS pointer, unreadable or truncated and has since been fetched,
+ * made readable or fixed keeps its old row beside the new one. Counting every row made `validate --store`
+ * and `goblin stats` report the old failure for ever (a store whose captures all read cleanly now said
+ * "parse success 75 %, Git LFS pointer 1 (run git lfs pull)" and exited 3). These subqueries keep, per
+ * path, its latest row; and a whole archive's row (a zip quarantined whole) gives way to its members read
+ * later, as members give way to a later whole-archive row. The history stays in the tables.
+ */
+
+/** `har_file` as it stands: one row per path, the latest (a subquery, for `FROM ${CURRENT_HAR_FILE} h`). */
+export const CURRENT_HAR_FILE = `(WITH latest AS (
+    SELECT * FROM har_file QUALIFY row_number() OVER (PARTITION BY path ORDER BY ingested_at DESC NULLS LAST) = 1)
+  SELECT l.* FROM latest l WHERE NOT EXISTS (SELECT 1 FROM latest o WHERE o.ingested_at > l.ingested_at AND (
+    (strpos(l.path, '!/') = 0 AND starts_with(o.path, l.path || '!/'))
+    OR (strpos(l.path, '!/') > 0 AND o.path = split_part(l.path, '!/', 1)))))`;
+
+/** The quarantine rows of the captures as they stand (a file's or an entry's, by path and content hash). */
+export const CURRENT_QUARANTINE = `(SELECT q.* FROM quarantine q WHERE EXISTS (
+    SELECT 1 FROM ${CURRENT_HAR_FILE} c WHERE c.path = q.path AND c.hash IS NOT DISTINCT FROM q.hash))`;
