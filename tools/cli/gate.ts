@@ -18,7 +18,7 @@ export interface ReadStats {
   quarantine_by_reason: Record<string, number>;
   /** Files an incremental ingest skipped as unchanged (0 or absent: nothing was skipped). */
   files_skipped_unchanged?: number;
-  /** Media sessions found, and how many got a verdict (PASS or VIOLATION) rather than ABSTAIN. */
+  /** Media sessions found, and how many the validator could check (none: the input was not checked). */
   media?: MediaCoverage;
 }
 

@@ -138,7 +138,8 @@ export function walkCaptures(dir: string): { files: string[]; dead: Set<string>;
 
 /**
  * Expand files, folders (recursive), globs and zip members into a sorted, de-duplicated list of capture
- * files. Folders yield .har/.har.gz/.harz/.zip files (dot-files and node_modules skipped); a glob yields
+ * files. Folders yield .har/.har.gz/.harz/.zip files (`walkCaptures`: dot-files, node_modules and volume
+ * folders skipped, dead capture links kept for the reader to name); a glob yields
  * what it matches, relative to its static prefix; a named file is read whatever its extension.
  */
 export function expandInputs(

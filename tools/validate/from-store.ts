@@ -4,7 +4,7 @@ import type { GoblinConfig } from '../config/index.js';
 import { NdjsonWriter } from '../ingest/staging.js';
 import type { IngestSummary } from '../ingest/run.js';
 import { CURRENT_HAR_FILE, CURRENT_QUARANTINE, openStore, queryRows } from '../store/index.js';
-import { UsageError } from '../util/errors.js';
+import { EXIT_NOT_CHECKED, UsageError } from '../util/errors.js';
 import { loadDictionaryTypes } from '../dictionary/files.js';
 import { assertUsablePack, loadRulePack } from './pack.js';
 import { capturesFromStore } from './replay.js';
@@ -13,7 +13,6 @@ import { validateCapture } from './validate.js';
 import type { Finding, QuarantineRecord, Summary } from './outputs.js';
 import { mediaCoverage, parseSuccessRate, runGate, type GateOptions } from '../cli/gate.js';
 import type { ExitStatus } from '../cli/command.js';
-import { EXIT_NOT_CHECKED } from '../util/errors.js';
 
 const BATCH = 200; // HARs per DuckDB → JS round trip: bounded memory on big stores
 
@@ -116,6 +115,7 @@ export async function validateStore(opts: {
       entries,
       beacons: Object.values(fam).reduce((a, b) => a + b, 0),
       beacons_by_family: fam,
+      lfs_pointers: files['lfs-pointer'] ?? 0,
       parse_success_rate: parseSuccessRate(parsed, broken, files['lfs-pointer'] ?? 0),
     } as unknown as IngestSummary;
     const quarantine = await queryRows<QuarantineRecord>(
@@ -132,12 +132,7 @@ export async function validateStore(opts: {
             reason: `input not checked: the store ${cfg.storage.db_file} holds no capture (goblin ingest <folder> first)`,
           }
         : runGate(
-            {
-              ...ingest,
-              files_read: ingest.files_seen,
-              lfs_pointers: files['lfs-pointer'] ?? 0,
-              media: mediaCoverage(rows.sessions),
-            },
+            { ...ingest, files_read: ingest.files_seen, media: mediaCoverage(rows.sessions) },
             rows.findings,
             gateOpts,
           );
