@@ -338,6 +338,8 @@ const HAR_MEMBER = /\.har$/i;
 const JSON_MEMBER = /\.json$/i;
 /** Captures inside a zip that are themselves compressed (read) or archives (named, not read). */
 const PACKED_MEMBER = /\.(har\.gz|harz|zhar|zip)$/i;
+/** A zip member a capture could be stored as: what `readZip` inflates and looks at. */
+const captureMember = (n: string) => HAR_MEMBER.test(n) || JSON_MEMBER.test(n) || PACKED_MEMBER.test(n);
 
 /** Whether a zip's member names include anything a capture could be stored as (or it cannot be listed). */
 function zipMayHoldCaptures(bytes: Uint8Array): boolean {
@@ -345,7 +347,7 @@ function zipMayHoldCaptures(bytes: Uint8Array): boolean {
   try {
     unzipSync(bytes, {
       filter: (f) => {
-        if (/\.(har|json|har\.gz|harz|zhar|zip)$/i.test(f.name)) may = true;
+        if (captureMember(f.name)) may = true;
         return false;
       },
     });
@@ -373,9 +375,7 @@ function readZip(raw: Buffer, relPath: string, opts: ReadOptions, only?: string)
       },
     });
     const wanted = new Set(
-      only !== undefined
-        ? names.filter((n) => n === only)
-        : names.filter((n) => HAR_MEMBER.test(n) || JSON_MEMBER.test(n) || PACKED_MEMBER.test(n)),
+      only !== undefined ? names.filter((n) => n === only) : names.filter(captureMember),
     );
     docs = unzipSync(raw, { filter: (f) => wanted.has(f.name) });
   } catch (e) {
@@ -383,14 +383,13 @@ function readZip(raw: Buffer, relPath: string, opts: ReadOptions, only?: string)
   }
   const parse = (n: string, path: string) =>
     parseHarBytes(Buffer.from(docs[n]), path, opts, zipAttachments(raw, posix.dirname(n), docs));
-  // A gzip, zlib or `.harz` capture inside the zip is read like the same file on disk; a zip inside the
-  // zip is named, not opened (its members would need names with two `!/`): until 2026-12-07 both were
-  // skipped without a word, so their findings never reached the gate.
+  // A gzip, zlib or `.harz` capture inside the zip is read like the same file on disk. A zip inside the
+  // zip is named, not opened (its members would need names with two `!/`), and only when it holds
+  // something a capture could be in (screenshots.zip beside a session is not a capture that could not be
+  // read; null: not a capture). Until 2026-12-07 all of them were skipped without a word.
   const packed1 = (n: string, path: string): HarSource | null => {
     const bytes = Buffer.from(docs[n]);
     const kind = containerOf(n.toLowerCase(), bytes);
-    // A zip inside the zip is named only when it holds something a capture could be in (screenshots.zip
-    // beside a session's HAR is not a capture, and must not count as one that could not be read).
     if (kind === 'zip')
       return zipMayHoldCaptures(bytes)
         ? brokenSource(
