@@ -8,12 +8,21 @@
  * later, as members give way to a later whole-archive row. The history stays in the tables.
  */
 
-/** `har_file` as it stands: one row per path, the latest (a subquery, for `FROM ${CURRENT_HAR_FILE} h`). */
+/**
+ * `har_file` as it stands: one row per path, the latest (a subquery, for `FROM ${CURRENT_HAR_FILE} h`).
+ * Members and their archive meet by the archive's path (a hash join, linear in the rows, where comparing
+ * every row with every other was quadratic on a store of many captures).
+ */
 export const CURRENT_HAR_FILE = `(WITH latest AS (
-    SELECT * FROM har_file QUALIFY row_number() OVER (PARTITION BY path ORDER BY ingested_at DESC NULLS LAST) = 1)
-  SELECT l.* FROM latest l WHERE NOT EXISTS (SELECT 1 FROM latest o WHERE o.ingested_at > l.ingested_at AND (
-    (strpos(l.path, '!/') = 0 AND starts_with(o.path, l.path || '!/'))
-    OR (strpos(l.path, '!/') > 0 AND o.path = split_part(l.path, '!/', 1)))))`;
+    SELECT *, split_part(path, '!/', 1) AS _container, strpos(path, '!/') > 0 AS _member FROM har_file
+    QUALIFY row_number() OVER (PARTITION BY path ORDER BY ingested_at DESC NULLS LAST) = 1),
+  last_read AS (
+    SELECT _container, max(ingested_at) FILTER (WHERE _member) AS members_at,
+      max(ingested_at) FILTER (WHERE NOT _member) AS whole_at
+    FROM latest GROUP BY _container)
+  SELECT l.* EXCLUDE (_container, _member) FROM latest l JOIN last_read r USING (_container)
+  WHERE CASE WHEN l._member THEN r.whole_at IS NULL OR r.whole_at <= l.ingested_at
+    ELSE r.members_at IS NULL OR r.members_at <= l.ingested_at END)`;
 
 /** The quarantine rows of the captures as they stand (a file's or an entry's, by path and content hash). */
 export const CURRENT_QUARANTINE = `(SELECT q.* FROM quarantine q WHERE EXISTS (
