@@ -111,6 +111,13 @@ export function notChecked(r: ReadStats, minParseRate: number): ExitStatus | nul
   return null;
 }
 
+/** Why a run read no file: an incremental ingest skipped them all, or its shard of the inputs was empty. */
+export function nothingRead(skippedUnchanged: number): string {
+  return skippedUnchanged
+    ? `nothing new to read (${skippedUnchanged} unchanged file(s) skipped)`
+    : 'no capture file in this shard of the inputs';
+}
+
 /** Findings that fail the gate: from active specs (shadow and experimental never fail a run), at or above `failOn`. */
 export function gatingFindings<T extends { severity: string; spec_status: string }>(
   findings: readonly T[],
@@ -144,9 +151,7 @@ export function runGate(
   }
   const readPart =
     read.files_read === 0
-      ? read.files_skipped_unchanged
-        ? `nothing new to read (${read.files_skipped_unchanged} unchanged file(s) skipped)`
-        : 'no capture file in this shard of the inputs'
+      ? nothingRead(read.files_skipped_unchanged ?? 0)
       : `inputs read (parse success ${pct(read.parse_success_rate)} ≥ ${pct(opts.minParseRate)}, ${read.beacons} beacons)`;
   const found =
     opts.failOn === 'none'

@@ -271,6 +271,8 @@ const brokenSource = (path: string, raw: Buffer, reason: QuarantineReason, detai
 // mitmproxy's `hardump` writes zlib (not gzip) when the name ends in `.zhar`.
 const GZIP_MAGIC = Buffer.from([0x1f, 0x8b]);
 const ZIP_MAGIC = Buffer.from('PK\x03\x04', 'latin1');
+/** Names whose bytes may be a zip of captures (`containerOf` decides from the bytes for `.harz`). */
+export const MAY_BE_ZIP = /\.(zip|harz)$/i;
 function containerOf(lower: string, raw: Buffer): 'gzip' | 'zip' | 'zlib' | 'plain' {
   if (lower.endsWith('.harz'))
     return raw.subarray(0, 2).equals(GZIP_MAGIC)

@@ -6,6 +6,7 @@ import type { SpecFiles } from '../spec/index.js';
 import { createProgress } from '../cli/progress.js';
 import { parseSuccessRate } from '../cli/gate.js';
 import { expandInputs, inShard, parseShard, storedPath, type InputFile } from '../har/index.js';
+import { MAY_BE_ZIP } from '../har/read.js';
 import { openStore, queryRows, type Store } from '../store/index.js';
 import { discardPart, exportRun, finishStagedExport, repairLake, writeStagedPart } from '../store/lake.js';
 import { EVENT_COLUMNS } from '../store/ddl.js';
@@ -206,9 +207,8 @@ async function unchangedInputs(store: Store, all: InputFile[]): Promise<InputFil
   const key = (path: string, bytes: number, mtime: number) => `${path}\u0000${bytes}\u0000${mtime}`;
   const known = await queryRows<{ path: string; bytes: number; mtime_ms: number }>(
     store.con,
-    `SELECT path, bytes::DOUBLE AS bytes, mtime_ms FROM har_file h
-      WHERE NOT (h.status = 'quarantined' AND EXISTS (SELECT 1 FROM quarantine q
-        WHERE q.path = h.path AND q.scope = 'file' AND q.reason = 'read-error'))
+    // hash '': the file could not be opened (read-error), so no bytes of it were ever seen
+    `SELECT path, bytes::DOUBLE AS bytes, mtime_ms FROM har_file WHERE hash <> ''
      UNION ALL SELECT path, bytes::DOUBLE, mtime_ms FROM har_archive`,
   );
   const seen = new Set(known.map((k) => key(k.path, k.bytes, k.mtime_ms)));
@@ -275,7 +275,7 @@ export async function ingest(
   mkdirSync(stagingDir, { recursive: true });
   // Archives read whole in this run (a member named on the command line is not the whole archive); the
   // load records those that had a member staged (tools/ingest/load.ts).
-  const wholeArchives = files.filter((f) => !f.abs.includes('!/') && /\.(zip|harz)$/i.test(f.rel));
+  const wholeArchives = files.filter((f) => !f.abs.includes('!/') && MAY_BE_ZIP.test(f.rel));
   if (wholeArchives.length) {
     const archiveRows = new NdjsonWriter(join(stagingDir, 'har_archive-parent.ndjson'));
     const at = new Date().toISOString();

@@ -7,6 +7,9 @@
  * path, its latest row; and a whole archive's row (a zip quarantined whole) gives way to its members read
  * later, as members give way to a later whole-archive row. The history stays in the tables.
  */
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { parseSuccessRate } from '../cli/gate.js';
+import { queryRows } from './db.js';
 
 /**
  * `har_file` as it stands: one row per path, the latest (a subquery, for `FROM ${CURRENT_HAR_FILE} h`).
@@ -27,3 +30,31 @@ export const CURRENT_HAR_FILE = `(WITH latest AS (
 /** The quarantine rows of the captures as they stand (a file's or an entry's, by path and content hash). */
 export const CURRENT_QUARANTINE = `(SELECT q.* FROM quarantine q WHERE EXISTS (
     SELECT 1 FROM ${CURRENT_HAR_FILE} c WHERE c.path = q.path AND c.hash IS NOT DISTINCT FROM q.hash))`;
+
+/** The captures as they stand, by status, and the share of them read (`parseSuccessRate`). */
+export async function currentFiles(con: DuckDBConnection): Promise<{
+  byStatus: Record<string, number>;
+  parsed: number;
+  quarantined: number;
+  lfsPointers: number;
+  /** Every path the store holds a current row for (duplicates included). */
+  seen: number;
+  parseSuccessRate: number;
+}> {
+  const rows = await queryRows<{ status: string; n: number }>(
+    con,
+    `SELECT status, count(*)::INT AS n FROM ${CURRENT_HAR_FILE} h GROUP BY 1`,
+  );
+  const byStatus = Object.fromEntries(rows.map((r) => [r.status, Number(r.n)]));
+  const parsed = byStatus.parsed ?? 0;
+  const quarantined = byStatus.quarantined ?? 0;
+  const lfsPointers = byStatus['lfs-pointer'] ?? 0;
+  return {
+    byStatus,
+    parsed,
+    quarantined,
+    lfsPointers,
+    seen: Object.values(byStatus).reduce((a, b) => a + b, 0),
+    parseSuccessRate: parseSuccessRate(parsed, quarantined, lfsPointers),
+  };
+}

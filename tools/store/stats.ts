@@ -2,9 +2,8 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { GoblinConfig } from '../config/index.js';
 import { UsageError } from '../util/errors.js';
-import { CURRENT_HAR_FILE, CURRENT_QUARANTINE } from './current.js';
+import { CURRENT_QUARANTINE, currentFiles } from './current.js';
 import { openStore, queryRows } from './db.js';
-import { parseSuccessRate } from '../cli/gate.js';
 
 export interface StoreStats {
   files: Record<string, number>;
@@ -30,11 +29,9 @@ export async function storeStats(cfg: GoblinConfig, root = process.cwd()): Promi
       Object.fromEntries(
         (await queryRows<{ k: string; n: number }>(store.con, sql)).map((r) => [r.k, Number(r.n)]),
       );
-    const files = await kv(`SELECT status AS k, count(*)::INT AS n FROM ${CURRENT_HAR_FILE} h GROUP BY 1`);
-    const parsed = files.parsed ?? 0;
-    const broken = files.quarantined ?? 0;
+    const current = await currentFiles(store.con);
     return {
-      files,
+      files: current.byStatus,
       quarantine: await kv(
         `SELECT scope || ':' || reason AS k, count(*)::INT AS n FROM ${CURRENT_QUARANTINE} q GROUP BY 1 ORDER BY 2 DESC`,
       ),
@@ -50,7 +47,7 @@ export async function storeStats(cfg: GoblinConfig, root = process.cwd()): Promi
       findings_by_code: await kv(
         `SELECT code AS k, count(*)::INT AS n FROM violation GROUP BY 1 ORDER BY 2 DESC`,
       ),
-      parse_success_rate: parseSuccessRate(parsed, broken, files['lfs-pointer'] ?? 0),
+      parse_success_rate: current.parseSuccessRate,
       events: Number(
         (await queryRows<{ n: number }>(store.con, `SELECT count(*)::INT AS n FROM event`))[0].n,
       ),

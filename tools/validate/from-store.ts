@@ -3,7 +3,7 @@ import { join, resolve } from 'node:path';
 import type { GoblinConfig } from '../config/index.js';
 import { NdjsonWriter } from '../ingest/staging.js';
 import type { IngestSummary } from '../ingest/run.js';
-import { CURRENT_HAR_FILE, CURRENT_QUARANTINE, openStore, queryRows } from '../store/index.js';
+import { CURRENT_HAR_FILE, CURRENT_QUARANTINE, currentFiles, openStore, queryRows } from '../store/index.js';
 import { EXIT_NOT_CHECKED, UsageError } from '../util/errors.js';
 import { loadDictionaryTypes } from '../dictionary/files.js';
 import { assertUsablePack, loadRulePack } from './pack.js';
@@ -11,7 +11,7 @@ import { capturesFromStore } from './replay.js';
 import { collectRun, writeRunOutputs } from './report.js';
 import { validateCapture } from './validate.js';
 import type { Finding, QuarantineRecord, Summary } from './outputs.js';
-import { mediaCoverage, parseSuccessRate, runGate, type GateOptions } from '../cli/gate.js';
+import { mediaCoverage, runGate, type GateOptions } from '../cli/gate.js';
 import type { ExitStatus } from '../cli/command.js';
 
 const BATCH = 200; // HARs per DuckDB → JS round trip: bounded memory on big stores
@@ -73,14 +73,7 @@ export async function validateStore(opts: {
     // Replace the store's findings and verdicts with the re-validation.
     const { loadStaging } = await import('../ingest/load.js');
     await loadStaging(store.con, staging);
-    const files = Object.fromEntries(
-      (
-        await queryRows<{ status: string; n: number }>(
-          store.con,
-          `SELECT status, count(*)::INT AS n FROM ${CURRENT_HAR_FILE} h GROUP BY 1`,
-        )
-      ).map((r) => [r.status, Number(r.n)]),
-    );
+    const files = await currentFiles(store.con);
     const reasons = Object.fromEntries(
       (
         await queryRows<{ reason: string; n: number }>(
@@ -105,18 +98,16 @@ export async function validateStore(opts: {
         )
       )[0].n,
     );
-    const parsed = files.parsed ?? 0;
-    const broken = files.quarantined ?? 0;
     const ingest = {
-      files_seen: parsed + broken + (files['lfs-pointer'] ?? 0) + (files.duplicate ?? 0),
-      files_parsed: parsed,
-      files_quarantined: broken,
+      files_seen: files.seen,
+      files_parsed: files.parsed,
+      files_quarantined: files.quarantined,
       quarantine_by_reason: reasons,
       entries,
       beacons: Object.values(fam).reduce((a, b) => a + b, 0),
       beacons_by_family: fam,
-      lfs_pointers: files['lfs-pointer'] ?? 0,
-      parse_success_rate: parseSuccessRate(parsed, broken, files['lfs-pointer'] ?? 0),
+      lfs_pointers: files.lfsPointers,
+      parse_success_rate: files.parseSuccessRate,
     } as unknown as IngestSummary;
     const quarantine = await queryRows<QuarantineRecord>(
       store.con,

@@ -52,7 +52,7 @@ export const commands: CommandDef[] = [
     async run(ctx): Promise<ExitStatus> {
       if (!ctx.positionals.length) throw new UsageError('give HAR inputs (files, folders, globs)');
       const { ingest } = await import('../../ingest/run.js');
-      const { notChecked } = await import('../gate.js');
+      const { notChecked, nothingRead } = await import('../gate.js');
       const { quarantineLines } = await import('../../publish/quarantine.js');
       const { summary, store } = await ingest({
         inputs: ctx.positionals,
@@ -75,9 +75,7 @@ export const commands: CommandDef[] = [
           code: EXIT_OK,
           reason:
             read === 0
-              ? summary.files_skipped_unchanged
-                ? `nothing new to read (${summary.files_skipped_unchanged} unchanged file(s) skipped)`
-                : 'no capture file in this shard of the inputs'
+              ? nothingRead(summary.files_skipped_unchanged)
               : `ingested ${read} HAR file(s): ${summary.beacons} beacons, parse success ${(100 * summary.parse_success_rate).toFixed(1)}%`,
         }
       );
