@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DEFAULT_MAX_CAPTURE_BYTES } from '../har/limits.js';
 
 /** goblin.config.yaml: every field has a default so an empty file (or none) is a valid config. */
 export const GoblinConfig = z.object({
@@ -16,6 +17,12 @@ export const GoblinConfig = z.object({
       workers: z.number().int().min(0).default(0),
       /** Response bodies larger than this are dropped before JSON.parse unless a decoder needs them. */
       max_kept_body_bytes: z.number().int().default(65_536),
+      /**
+       * The most bytes one capture may take in memory: a file on disk (a zip included: it is read whole),
+       * what a `.har.gz` / `.zhar` inflates to, one zip member. Past it the capture is quarantined
+       * `too-large` unread, and looked at again by the next ingest.
+       */
+      max_capture_bytes: z.number().int().positive().default(DEFAULT_MAX_CAPTURE_BYTES),
       /** Files per work unit sent to a worker. */
       batch_files: z.number().int().min(1).default(16),
     })

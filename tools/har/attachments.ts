@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { join, posix } from 'node:path';
 import { unzipSync } from 'fflate';
 
@@ -26,8 +26,11 @@ export function safeAttachmentPath(name: string): string | null {
   return norm;
 }
 
-/** Attachments stored as files in `dir` (the folder of a `.har` written with `content: 'attach'`). */
-export function folderAttachments(dir: string): AttachmentStore {
+/**
+ * Attachments stored as files in `dir` (the folder of a `.har` written with `content: 'attach'`). One over
+ * `limit` bytes (the reader's bound on a capture in memory) counts as missing.
+ */
+export function folderAttachments(dir: string, limit = Infinity): AttachmentStore {
   return {
     read(names) {
       const out = new Map<string, Buffer>();
@@ -35,7 +38,9 @@ export function folderAttachments(dir: string): AttachmentStore {
         const rel = safeAttachmentPath(name);
         if (rel === null) continue;
         try {
-          out.set(name, readFileSync(join(dir, rel)));
+          const file = join(dir, rel);
+          if (statSync(file).size > limit) continue;
+          out.set(name, readFileSync(file));
         } catch {
           // missing attachment: the caller marks the body `attachment-missing`
         }
@@ -54,6 +59,7 @@ export function zipAttachments(
   raw: Uint8Array,
   dirInZip: string,
   loaded: Record<string, Uint8Array>,
+  limit = Infinity,
 ): AttachmentStore {
   return {
     read(names) {
@@ -70,7 +76,7 @@ export function zipAttachments(
       if (want.size === 0) return out;
       let found: Record<string, Uint8Array>;
       try {
-        found = unzipSync(raw, { filter: (f) => want.has(f.name) });
+        found = unzipSync(raw, { filter: (f) => want.has(f.name) && f.originalSize <= limit });
       } catch {
         return out; // a member that cannot be inflated counts as missing
       }

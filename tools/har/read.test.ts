@@ -439,3 +439,55 @@ describe('bodies outside the entry: _file attachments and omitted bodies', () =>
     expect(expandInputs([dir]).map((f) => f.rel)).toContain('flows.zhar');
   });
 });
+
+describe('readHarFile: a capture larger than ingest.max_capture_bytes is quarantined unread', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'goblin-big-'));
+  const json = JSON.stringify(har([entry(hbUrl, '2024-03-14T09:05:41.000Z')]));
+  // A compression bomb in miniature: 4 MB of one repeated character in a comment compresses to ~4 KB.
+  const bomb = JSON.stringify({ log: { ...har([]).log, comment: 'a'.repeat(4 << 20) } });
+  writeFileSync(join(dir, 'bomb.har.gz'), gzipSync(bomb));
+  writeFileSync(join(dir, 'bomb.zhar'), deflateSync(bomb));
+  writeFileSync(join(dir, 'plain.har'), json);
+  writeFileSync(join(dir, 'small.har.gz'), gzipSync(json));
+  writeFileSync(
+    join(dir, 'bundle.zip'),
+    zipSync({ 'big.har': Buffer.from(bomb), 'ok.har': Buffer.from(json), 'inner.har.gz': gzipSync(bomb) }),
+  );
+  const limit = { ...opts, maxCaptureBytes: 1 << 20 };
+
+  it('stops inflating a .har.gz or .zhar at the bound and names the setting', () => {
+    expect(gzipSync(bomb).length).toBeLessThan(64 << 10);
+    for (const name of ['bomb.har.gz', 'bomb.zhar']) {
+      const [src] = readHarFile(join(dir, name), name, limit);
+      expect(src).toMatchObject({ kind: 'broken', reason: 'too-large', hash: '' });
+      expect(src.kind === 'broken' && src.detail).toMatch(
+        /^inflates to more than 1 MiB, over the 1 MiB .*ingest\.max_capture_bytes/,
+      );
+    }
+    // A capture under the bound reads as before, and the same bomb reads under the default bound.
+    expect(readHarFile(join(dir, 'small.har.gz'), 'small.har.gz', limit)[0].kind).toBe('har');
+    expect(readHarFile(join(dir, 'bomb.har.gz'), 'bomb.har.gz', opts)[0].kind).toBe('har');
+  });
+
+  it('does not read a file on disk over the bound', () => {
+    const [src] = readHarFile(join(dir, 'plain.har'), 'plain.har', { ...opts, maxCaptureBytes: 100 });
+    expect(src).toMatchObject({ kind: 'broken', reason: 'too-large', hash: '', bytes: json.length });
+    expect(src.kind === 'broken' && src.detail).toMatch(/^\d+ bytes on disk, over the 100 bytes/);
+    expect(
+      readHarFile(join(dir, 'plain.har'), 'plain.har', { ...opts, maxCaptureBytes: json.length })[0].kind,
+    ).toBe('har');
+  });
+
+  it('names a zip member whose inflated size is over the bound, reads the others', () => {
+    const srcs = readHarFile(join(dir, 'bundle.zip'), 'bundle.zip', limit);
+    expect(srcs.map((s) => [s.path, s.kind === 'broken' ? s.reason : s.kind])).toEqual([
+      ['bundle.zip!/big.har', 'too-large'],
+      ['bundle.zip!/ok.har', 'har'],
+      ['bundle.zip!/inner.har.gz', 'too-large'],
+    ]);
+    expect(srcs[0].kind === 'broken' && srcs[0].detail).toMatch(/^4 MiB inflated, over the 1 MiB/);
+    // One member asked for by name obeys the same bound.
+    const [one] = readHarFile(join(dir, 'bundle.zip!/big.har'), 'bundle.zip!/big.har', limit);
+    expect(one).toMatchObject({ kind: 'broken', reason: 'too-large' });
+  });
+});

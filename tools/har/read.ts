@@ -13,7 +13,8 @@ import {
 import { bytesToText, detectEncoding } from './decode-text.js';
 import { EntryError, detectExporter, entryMethod, normalizeEntry, urlOnlyEntry } from './normalize.js';
 import { ScanUnsupported, scanHar, scannedValue } from './scan-entries.js';
-import { ScratchBuffer, readFileInto } from './scratch.js';
+import { DEFAULT_MAX_CAPTURE_BYTES } from './limits.js';
+import { FileTooLarge, ScratchBuffer, readFileInto } from './scratch.js';
 import { dropsBody, stripResponseBodies, type StripOptions } from './strip-bodies.js';
 import type { ExporterName, HarEntry } from './types.js';
 
@@ -35,6 +36,57 @@ export interface ReadOptions {
    * selective reader, `readSelectively`). `false` parses the whole text: tests compare the two.
    */
   selective?: boolean;
+  /**
+   * The most bytes one capture may take in memory (`ingest.max_capture_bytes`, default
+   * DEFAULT_MAX_CAPTURE_BYTES): a file on disk, what a `.har.gz` or `.zhar` inflates to, one zip member,
+   * one attachment. Past it the capture is quarantined `too-large` without being read or inflated further.
+   */
+  maxCaptureBytes?: number;
+}
+
+/** What a quarantined `too-large` capture says: how big, the bound, and the setting that moves it. */
+export function tooLargeDetail(what: string, limit: number): string {
+  return `${what}, over the ${sizeText(limit)} one capture may take in memory (raise ingest.max_capture_bytes to read it)`;
+}
+/** A size as people read it: 1 GiB, 3.2 MiB, 100 bytes. */
+function sizeText(n: number): string {
+  const [unit, size] =
+    n >= 2 ** 30
+      ? ['GiB', 2 ** 30]
+      : n >= 2 ** 20
+        ? ['MiB', 2 ** 20]
+        : n >= 1024
+          ? ['KiB', 1024]
+          : ['bytes', 1];
+  return `${Math.round((n / (size as number)) * 10) / 10} ${unit}`;
+}
+/**
+ * A capture quarantined as too large. No content hash, like a file that could not be read: the capture
+ * was never read whole, and the next ingest looks at it again (the bound may have been raised).
+ */
+const tooLarge = (path: string, bytes: number, detail: string): HarSource => ({
+  kind: 'broken',
+  path,
+  hash: '',
+  bytes,
+  reason: 'too-large',
+  detail,
+});
+
+/**
+ * Inflate a gzip or zlib capture, at most `limit` bytes of it. Node stops inflating once the output
+ * would pass `maxOutputLength`, so a compression bomb costs at most the limit, never its full size.
+ */
+function inflateCapture(kind: 'gzip' | 'zlib', raw: Buffer, limit: number): Buffer | { tooLarge: string } {
+  try {
+    return kind === 'gzip'
+      ? gunzipSync(raw, { maxOutputLength: limit })
+      : inflateSync(raw, { maxOutputLength: limit });
+  } catch (e) {
+    if ((e as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE')
+      return { tooLarge: tooLargeDetail(`inflates to more than ${sizeText(limit)}`, limit) };
+    throw e;
+  }
 }
 
 export interface EntryProblem {
@@ -292,10 +344,13 @@ function containerOf(lower: string, raw: Buffer): 'gzip' | 'zip' | 'zlib' | 'pla
 export function readHarFile(absPath: string, relPath: string, opts: ReadOptions): HarSource[] {
   const member = /^(.*\.zip)!\/(.+)$/i.exec(absPath);
   if (member) absPath = member[1];
+  const limit = opts.maxCaptureBytes ?? DEFAULT_MAX_CAPTURE_BYTES;
   let raw: Buffer;
   try {
-    raw = readFileInto(absPath, fileScratch);
+    raw = readFileInto(absPath, fileScratch, limit);
   } catch (e) {
+    if (e instanceof FileTooLarge)
+      return [tooLarge(relPath, e.size, tooLargeDetail(`${sizeText(e.size)} on disk`, limit))];
     return [
       {
         kind: 'broken',
@@ -308,13 +363,16 @@ export function readHarFile(absPath: string, relPath: string, opts: ReadOptions)
     ];
   }
   const lower = absPath.toLowerCase();
-  const beside = folderAttachments(dirname(absPath));
+  const beside = folderAttachments(dirname(absPath), limit);
   const container = containerOf(lower, raw);
   if (container === 'gzip' || container === 'zlib') {
     if (isLfsPointer(raw)) return [lfsSource(relPath, raw)];
     try {
+      const text = inflateCapture(container, raw, limit);
       return [
-        parseHarBytes(container === 'gzip' ? gunzipSync(raw) : inflateSync(raw), relPath, opts, beside),
+        'tooLarge' in text
+          ? tooLarge(relPath, raw.length, text.tooLarge)
+          : parseHarBytes(text, relPath, opts, beside),
       ];
     } catch (e) {
       return [
@@ -331,7 +389,7 @@ export function readHarFile(absPath: string, relPath: string, opts: ReadOptions)
     if (isLfsPointer(raw)) return [lfsSource(relPath, raw)];
     // Own copy: stored (uncompressed) members come back as views of these bytes, and a member is parsed
     // with the reader's scratch buffers in use.
-    return readZip(Buffer.from(raw), relPath, opts, member?.[2]);
+    return readZip(Buffer.from(raw), relPath, opts, limit, member?.[2]);
   }
   return [parseHarBytes(raw, relPath, opts, beside)];
 }
@@ -365,31 +423,47 @@ function zipMayHoldCaptures(bytes: Uint8Array): boolean {
  * stores request and response bodies as `<sha1>.json|.txt|.gif…` members next to `har.har`, and those are
  * bodies, not broken HARs.
  */
-function readZip(raw: Buffer, relPath: string, opts: ReadOptions, only?: string): HarSource[] {
+function readZip(raw: Buffer, relPath: string, opts: ReadOptions, limit: number, only?: string): HarSource[] {
   const names: string[] = [];
+  /** Members whose inflated size (as the zip declares it) is over the bound: named, never inflated. */
+  const oversize = new Map<string, number>();
   let docs: Record<string, Uint8Array>;
   try {
-    // Pass 1 lists members without inflating any; pass 2 inflates only the candidate documents.
+    // Pass 1 lists members without inflating any; pass 2 inflates only the candidate documents. fflate
+    // inflates a member into a buffer of its declared size and no further, so a member that lies about
+    // its size comes out cut short (and fails to parse), never larger.
     unzipSync(raw, {
       filter: (f) => {
         if (!f.name.startsWith('__MACOSX/') && !f.name.endsWith('/')) names.push(f.name);
+        if (f.originalSize > limit) oversize.set(f.name, f.originalSize);
         return false;
       },
     });
     const wanted = new Set(
-      only !== undefined ? names.filter((n) => n === only) : names.filter(captureMember),
+      (only !== undefined ? names.filter((n) => n === only) : names.filter(captureMember)).filter(
+        (n) => !oversize.has(n),
+      ),
     );
     docs = unzipSync(raw, { filter: (f) => wanted.has(f.name) });
   } catch (e) {
     return [brokenSource(relPath, raw, 'zip-error', (e as Error).message)];
   }
-  const parse = (n: string, path: string) =>
-    parseHarBytes(Buffer.from(docs[n]), path, opts, zipAttachments(raw, posix.dirname(n), docs));
+  const parse = (n: string, path: string): HarSource => {
+    const size = oversize.get(n);
+    if (size !== undefined) return tooLarge(path, size, tooLargeDetail(`${sizeText(size)} inflated`, limit));
+    return parseHarBytes(
+      Buffer.from(docs[n]),
+      path,
+      opts,
+      zipAttachments(raw, posix.dirname(n), docs, limit),
+    );
+  };
   // A gzip, zlib or `.harz` capture inside the zip is read like the same file on disk. A zip inside the
   // zip is named, not opened (its members would need names with two `!/`), and only when it holds
   // something a capture could be in (screenshots.zip beside a session is not a capture that could not be
   // read; null: not a capture). Until 2026-12-07 all of them were skipped without a word.
   const packed1 = (n: string, path: string): HarSource | null => {
+    if (oversize.has(n)) return parse(n, path);
     const bytes = Buffer.from(docs[n]);
     const kind = containerOf(n.toLowerCase(), bytes);
     if (kind === 'zip')
@@ -402,11 +476,10 @@ function readZip(raw: Buffer, relPath: string, opts: ReadOptions, only?: string)
           )
         : null;
     try {
-      return parseHarBytes(
-        kind === 'gzip' ? gunzipSync(bytes) : kind === 'zlib' ? inflateSync(bytes) : bytes,
-        path,
-        opts,
-      );
+      const text = kind === 'plain' ? bytes : inflateCapture(kind, bytes, limit);
+      return 'tooLarge' in text
+        ? tooLarge(path, bytes.length, text.tooLarge)
+        : parseHarBytes(text, path, opts);
     } catch (e) {
       return brokenSource(
         path,
@@ -417,7 +490,7 @@ function readZip(raw: Buffer, relPath: string, opts: ReadOptions, only?: string)
     }
   };
   if (only !== undefined)
-    return docs[only]
+    return docs[only] || oversize.has(only)
       ? [(PACKED_MEMBER.test(only) ? packed1(only, relPath) : null) ?? parse(only, relPath)]
       : [brokenSource(relPath, raw, 'zip-error', `zip has no member '${only}'`)];
   const hars = names.filter((n) => HAR_MEMBER.test(n)).sort();

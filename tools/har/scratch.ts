@@ -19,14 +19,26 @@ export class ScratchBuffer {
   }
 }
 
+/** A file larger than the caller lets into memory: nothing of it was read. */
+export class FileTooLarge extends Error {
+  constructor(
+    readonly size: number,
+    readonly limit: number,
+  ) {
+    super(`${size} bytes, over the ${limit} bytes allowed`);
+  }
+}
+
 /**
  * A file's bytes in `scratch` (same result as readFileSync, errors included). A file that grows while it
- * is read is read again by readFileSync, which follows it to its end.
+ * is read is read again by readFileSync, which follows it to its end. A file over `limit` bytes throws
+ * FileTooLarge before anything is allocated or read.
  */
-export function readFileInto(path: string, scratch: ScratchBuffer): Buffer {
+export function readFileInto(path: string, scratch: ScratchBuffer, limit = Infinity): Buffer {
   const fd = openSync(path, 'r');
   try {
     const size = fstatSync(fd).size;
+    if (size > limit) throw new FileTooLarge(size, limit);
     const out = scratch.take(size + 1);
     let got = 0;
     for (;;) {

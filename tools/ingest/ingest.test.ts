@@ -248,6 +248,42 @@ describe('goblin ingest', () => {
     }
   });
 
+  it('a capture over ingest.max_capture_bytes is quarantined unread, and read by the next ingest once the bound is raised', async () => {
+    const w = workspace();
+    // A .har.gz that inflates ~250× (a miniature compression bomb): before, it was inflated whole — one
+    // 13 MB file of this kind took goblin ingest to 6 GB of memory.
+    const bomb = join(w.hars, 'web', 'bomb.har.gz');
+    writeFileSync(bomb, gzipSync(harDoc([pageView(0, `&c1=${'a'.repeat(2 << 20)}`)])));
+    const small = { ...w.config, ingest: { ...w.config.ingest, max_capture_bytes: 1 << 20 } };
+    const first = await ingest({ inputs: [bomb], config: small, root, quiet: true, workers: 2 });
+    try {
+      expect(first.summary).toMatchObject({ files_parsed: 0, files_quarantined: 1, new_hars_stored: 0 });
+      const q = await queryRows<{ reason: string; detail: string }>(
+        first.store.con,
+        `SELECT reason, detail FROM quarantine`,
+      );
+      expect(q).toEqual([
+        {
+          reason: 'too-large',
+          detail: expect.stringMatching(/^inflates to more than 1 MiB, .*raise ingest\.max_capture_bytes/),
+        },
+      ]);
+    } finally {
+      first.store.close();
+    }
+    // Same file, same size and mtime: looked at again (it was never read), and stored under the default.
+    const again = await ingest({ inputs: [bomb], config: w.config, root, quiet: true, workers: 1 });
+    try {
+      expect(again.summary).toMatchObject({
+        files_skipped_unchanged: 0,
+        files_parsed: 1,
+        new_hars_stored: 1,
+      });
+    } finally {
+      again.store.close();
+    }
+  });
+
   it('the same capture under two paths in one run is stored and exported once (pool and in-process)', async () => {
     for (const workers of [1, 2]) {
       const w = workspace();

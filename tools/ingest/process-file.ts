@@ -10,6 +10,8 @@ export interface FileContext {
   cnames: DecodeContext['cnames'];
   pii: PiiOptions;
   maxKeptBodyBytes: number;
+  /** `ingest.max_capture_bytes`: the most bytes one capture may take in memory (tools/har/read.ts). */
+  maxCaptureBytes?: number;
 }
 
 export interface QuarantineRow {
@@ -140,6 +142,7 @@ export function processFile(input: InputFile, ctx: FileContext): ProcessedSource
   const t0 = cpuUs();
   const sources = readHarFile(input.abs, input.rel, {
     maxKeptBodyBytes: ctx.maxKeptBodyBytes,
+    ...(ctx.maxCaptureBytes !== undefined ? { maxCaptureBytes: ctx.maxCaptureBytes } : {}),
     keepBody: needsResponseBody,
     relevant: (method, url) => isBeaconCandidate(method, url, ctx.cnames),
   });

@@ -292,6 +292,7 @@ export async function ingest(
       extraRegexes: cfg.pii.extra_regexes,
     },
     maxKeptBodyBytes: cfg.ingest.max_kept_body_bytes,
+    maxCaptureBytes: cfg.ingest.max_capture_bytes,
   };
   const s: IngestSummary = {
     run_id: runId,

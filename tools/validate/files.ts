@@ -12,6 +12,7 @@ export function fileContext(cfg: GoblinConfig): FileContext {
     cnames: cfg.hosts.cname_allowlist,
     pii: { hashIds: false, truncateUa: false, salt: 'fixtures', extraRegexes: [] },
     maxKeptBodyBytes: cfg.ingest.max_kept_body_bytes,
+    maxCaptureBytes: cfg.ingest.max_capture_bytes,
   };
 }
 
