@@ -1,4 +1,4 @@
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { rowProducers } from './producers.js';
@@ -22,6 +22,18 @@ export function stagedParquet(dir: string, table: string): string | null {
   if (!existsSync(dir)) return null;
   const any = readdirSync(dir).some((f) => f.startsWith(`${table}-`) && f.endsWith('.parquet'));
   return any ? `read_parquet(${sqlString(join(dir, `${table}-*.parquet`))})` : null;
+}
+
+/**
+ * A run's staged Parquet files for `table`, in name order (each worker's parts in the order written),
+ * with their sizes: values are PLAIN and uncompressed, so a file's size is about its rows' bytes.
+ */
+export function stagedFiles(dir: string, table: string): { path: string; bytes: number }[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir)
+    .filter((f) => f.startsWith(`${table}-`) && f.endsWith('.parquet'))
+    .sort()
+    .map((f) => ({ path: join(dir, f), bytes: statSync(join(dir, f)).size }));
 }
 
 /**

@@ -8,9 +8,10 @@ import { parseSuccessRate } from '../cli/gate.js';
 import { expandInputs, inShard, parseShard, storedPath, type InputFile } from '../har/index.js';
 import { MAY_BE_ZIP } from '../har/read.js';
 import { openStore, queryRows, type Store } from '../store/index.js';
+import { withOneDuckDbThread } from '../store/db.js';
 import { discardPart, exportRun, finishStagedExport, repairLake, writeStagedPart } from '../store/lake.js';
 import { EVENT_COLUMNS } from '../store/ddl.js';
-import { keptRowsSql, loadStaging, newCapturesSql, stagedParquet } from './load.js';
+import { keptRowsSql, loadStaging, newCapturesSql, stagedFiles, stagedParquet } from './load.js';
 import { runInProcess, runPool } from './pool.js';
 import type { BundleResult } from './worker-bundle.js';
 import { shapeModel } from '../fingerprint/virtual.js';
@@ -145,7 +146,9 @@ async function storeAndExport(
     const loading = timed(loadStaging(store.con, stagingDir, runId), 'load_s');
     const exportPart = () =>
       timed(
-        writeStagedPart(exportCon, lake, runId, keptRowsSql(events, EVENT_COLUMNS, 'export_keep')),
+        writeStagedPart(exportCon, lake, runId, stagedFiles(stagingDir, 'event'), (source) =>
+          keptRowsSql(`read_parquet(${source})`, EVENT_COLUMNS, 'export_keep'),
+        ),
         'parquet_s',
       );
     // Serially, a load that fails writes no part (its error is the one reported, as side by side).
@@ -168,32 +171,7 @@ async function storeAndExport(
   }
 }
 
-/**
- * The store load and the Parquet export run on one DuckDB thread each: they are two queries on two
- * connections, so both cores stay busy, and DuckDB's own parallelism inside each only added work. On the
- * dense bench's staged events the pair took 1.89–2.08 s of wall time and 3.3–4.1 s of CPU with the
- * instance's two threads, 1.54–1.60 s and 2.8–2.9 s with one (docs/measured.md, "DuckDB's
- * threads"). The instance's setting is put back afterwards: queries on the store
- * (the site's data, compaction) keep every core.
- */
-export async function withOneDuckDbThread<T>(store: Store, work: () => Promise<T>): Promise<T> {
-  const [{ threads }] = await queryRows<{ threads: string }>(
-    store.con,
-    `SELECT current_setting('threads')::VARCHAR AS threads`,
-  );
-  await store.con.run('SET threads = 1');
-  const restore = () => store.con.run(`SET threads = ${Number(threads) || 1}`);
-  let result: T;
-  try {
-    result = await work();
-  } catch (e) {
-    // The load's own error is the one to report: a restore that fails after it must not replace it.
-    await restore().catch(() => undefined);
-    throw e;
-  }
-  await restore();
-  return result;
-}
+export { withOneDuckDbThread };
 
 /**
  * The inputs an incremental ingest still has to read: a file is skipped when the store holds its path

@@ -96,3 +96,35 @@ export async function queryRows<T = Record<string, unknown>>(
 export function sqlString(s: string): string {
   return `'${s.replace(/'/g, "''")}'`;
 }
+
+/**
+ * The store load and the Parquet export run on one DuckDB thread each: they are two queries on two
+ * connections, so both cores stay busy, and DuckDB's own parallelism inside each only added work. On the
+ * dense bench's staged events the pair took 1.89–2.08 s of wall time and 3.3–4.1 s of CPU with the
+ * instance's two threads, 1.54–1.60 s and 2.8–2.9 s with one (docs/measured.md, "DuckDB's
+ * threads"). Writing lake parts (tools/store/lake.ts) takes one thread too: each thread reads and sorts
+ * its own share, so the memory a part needs grows with them, and `goblin compact` of parts that one
+ * thread merges in 480 MB failed at the store's memory limit with two. The instance's setting is put back
+ * afterwards: other queries on the store (the site's data) keep every core.
+ */
+export async function withOneDuckDbThread<T>(
+  store: { con: DuckDBConnection },
+  work: () => Promise<T>,
+): Promise<T> {
+  const [{ threads }] = await queryRows<{ threads: string }>(
+    store.con,
+    `SELECT current_setting('threads')::VARCHAR AS threads`,
+  );
+  await store.con.run('SET threads = 1');
+  const restore = () => store.con.run(`SET threads = ${Number(threads) || 1}`);
+  let result: T;
+  try {
+    result = await work();
+  } catch (e) {
+    // The load's own error is the one to report: a restore that fails after it must not replace it.
+    await restore().catch(() => undefined);
+    throw e;
+  }
+  await restore();
+  return result;
+}

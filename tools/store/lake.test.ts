@@ -118,6 +118,63 @@ describe('Parquet lake: layout, crash safety, doctor, compact', () => {
     expect(after.check).toMatchObject({ mismatched: [], broken: [], unlisted: [] });
   }, 120_000);
 
+  it('a run larger than a quarter of the store memory is written as several sorted parts; compact keeps the bound', async () => {
+    // Before: one part per run, sorted in one DuckDB query, and a 4,000-capture drop (~300 MB of events)
+    // failed at the 384 MB limit with "Out of Memory Error", nothing stored. Here the limit is scaled down
+    // (128 MB: parts of at most 32 MB of events) so that a drop of 700 captures needs several parts.
+    const w = workspace(700);
+    const env = { ...process.env, GOBLIN_DUCKDB_MEMORY: '128MB' };
+    const r = spawnSync(process.execPath, [BIN, ...INGEST, '--quiet'], {
+      cwd: w.dir,
+      encoding: 'utf8',
+      env,
+      timeout: 110_000,
+    });
+    expect(r.status, r.stderr).toBe(0);
+    const parts = lakeFiles(w.lake).parts;
+    expect(parts.length).toBeGreaterThan(1);
+    for (const p of parts) expect(p).toMatch(/^events\/part-[^/]+-\d{3}\.parquet$/);
+    expect(
+      readManifest(w.lake)
+        .map((e) => e.path)
+        .sort(),
+    ).toEqual(parts);
+    const c = await storeVsLake(w.db, w.lake);
+    expect(c.lake).toBe(c.store);
+    expect(c.check).toMatchObject({ mismatched: [], broken: [], unlisted: [] });
+    const mem = await openStore(':memory:');
+    try {
+      for (const p of parts) {
+        // each part sorted by (sdk, time)
+        const [o] = await queryRows<{ bad: number }>(
+          mem.con,
+          `SELECT count(*)::INT AS bad FROM (SELECT sdk, ts_ms, lag(sdk) OVER () AS psdk, lag(ts_ms) OVER () AS pts
+             FROM read_parquet('${w.lake}/${p}')) WHERE psdk = sdk AND pts > ts_ms OR psdk > sdk`,
+        );
+        expect(o.bad).toBe(0);
+      }
+      // no event twice across the run's parts
+      const [d] = await queryRows<{ n: number; ids: number }>(
+        mem.con,
+        `SELECT count(*)::INT AS n, count(DISTINCT (har_hash, entry_index, sub_index))::INT AS ids FROM read_parquet('${w.lake}/events/*.parquet')`,
+      );
+      expect(d.n).toBe(d.ids);
+    } finally {
+      mem.close();
+    }
+    // compact at the same limit: merges what fits, never one part past the bound, loses nothing
+    const m = spawnSync(process.execPath, [BIN, 'compact'], {
+      cwd: w.dir,
+      encoding: 'utf8',
+      env,
+      timeout: 110_000,
+    });
+    expect(m.status, m.stderr).toBe(0);
+    const after = await storeVsLake(w.db, w.lake);
+    expect(after.lake).toBe(after.store);
+    expect(lakeFiles(w.lake).parts.length).toBeGreaterThan(1);
+  }, 120_000);
+
   it('SIGINT while the part is written (the load runs beside it): the next run leaves the dataset whole', async () => {
     const w = workspace(300);
     const child = spawn(process.execPath, [BIN, ...INGEST, '--quiet'], {

@@ -23,7 +23,7 @@ import {
 import { join, relative, sep } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { z } from 'zod';
-import { queryRows, sqlString } from './db.js';
+import { queryRows, sqlString, withOneDuckDbThread } from './db.js';
 import { EVENT_COLUMNS } from './ddl.js';
 
 export const MANIFEST = '_manifest.jsonl';
@@ -108,6 +108,7 @@ async function copyPart(
   select: string,
   runId: string,
   name: string,
+  rowGroupBytes = ROW_GROUP_BYTES,
 ): Promise<PendingPart> {
   const dir = join(lake, 'events');
   mkdirSync(dir, { recursive: true });
@@ -116,8 +117,11 @@ async function copyPart(
   // zstd level 1, not DuckDB's default 3: on the dense bench's 46 k events the part came out slightly
   // smaller (4.72 vs 4.78 MB, rows sorted by sdk and time compress well either way) in 1.4 s of CPU instead
   // of 2.2–3.7 s.
+  // Row groups of at most 64 MB before compression (less under a smaller memory limit): DuckDB's writer
+  // holds a whole row group in memory, and 122,880 rows of large events did not fit the store's memory
+  // limit (docs/ingest.md, "Parts of a bounded size").
   await con.run(
-    `COPY (${select} ${PART_ORDER}) TO ${sqlString(tmp)} (FORMAT parquet, COMPRESSION zstd, COMPRESSION_LEVEL 1, ROW_GROUP_SIZE 122880)`,
+    `COPY (${select} ${PART_ORDER}) TO ${sqlString(tmp)} (FORMAT parquet, COMPRESSION zstd, COMPRESSION_LEVEL 1, ROW_GROUP_SIZE 122880, ROW_GROUP_SIZE_BYTES ${Math.max(1 << 20, Math.floor(rowGroupBytes))})`,
   );
   const [m] = await queryRows<{ n: number; lo: number | null; hi: number | null }>(
     con,
@@ -130,96 +134,250 @@ async function copyPart(
   };
 }
 
+/**
+ * The most event bytes (before compression) one part is sorted and written from. DuckDB sorts a part's
+ * rows in memory, and its sort of wide rows does not spill far enough: under the store's 384 MB limit a
+ * 4,000-capture dense drop (~300 MB of events) failed `goblin ingest` with "Out of Memory Error" and
+ * stored nothing. Measured with the store load beside it (docs/ingest.md, "Parts of a bounded size"):
+ * 128 MB per sort passed and 160 MB failed, so a quarter of the limit (96 MB) leaves a margin. Rows past
+ * it go to further parts. `partBudget` scales it with the store's own limit (GOBLIN_DUCKDB_MEMORY).
+ */
+export const PART_BUDGET_BYTES = 96 << 20;
+const STORE_LIMIT_BYTES = 384 << 20;
+
+/** PART_BUDGET_BYTES scaled to the connection's memory limit (a quarter of it). */
+export async function partBudget(con: DuckDBConnection): Promise<number> {
+  const [r] = await queryRows<{ v: string }>(con, `SELECT current_setting('memory_limit')::VARCHAR AS v`);
+  const m = /^([\d.]+)\s*(KiB|MiB|GiB|TiB|KB|MB|GB|TB|bytes?)$/i.exec(r.v.trim());
+  if (!m) return PART_BUDGET_BYTES;
+  const unit = m[2].toLowerCase();
+  const scale = unit.startsWith('k')
+    ? 2 ** 10
+    : unit.startsWith('m')
+      ? 2 ** 20
+      : unit.startsWith('g')
+        ? 2 ** 30
+        : unit.startsWith('t')
+          ? 2 ** 40
+          : 1;
+  return Math.max(1 << 20, Math.floor((Number(m[1]) * scale * PART_BUDGET_BYTES) / STORE_LIMIT_BYTES));
+}
+
+/** An event's size before compression, as SQL: its text columns’ UTF-8 bytes (strlen) plus 8 per other column. */
+const ROW_BYTES = Object.entries(EVENT_COLUMNS)
+  .map(([c, t]) => (t === 'VARCHAR' || t === 'JSON' ? `coalesce(strlen(CAST("${c}" AS VARCHAR)), 0)` : '8'))
+  .join(' + ');
+
+/** Bytes before compression per row group; at most the part budget (a smaller memory limit). */
+const ROW_GROUP_BYTES = 64 << 20;
+
+/** `name`, or `name-<k>` when a write makes several parts. */
+const partName = (name: string, k: number, of: number) =>
+  of === 1 ? name : `${name}-${String(k).padStart(3, '0')}`;
+
+/**
+ * Files in order, cut into consecutive groups of at most `budget` bytes (a file larger than that is a
+ * group of its own).
+ */
+export function groupsOfSize<T extends { bytes: number }>(files: readonly T[], budget: number): T[][] {
+  const out: T[][] = [];
+  let cur: T[] = [];
+  let bytes = 0;
+  for (const f of files) {
+    if (cur.length && bytes + f.bytes > budget) {
+      out.push(cur);
+      cur = [];
+      bytes = 0;
+    }
+    cur.push(f);
+    bytes += f.bytes;
+  }
+  if (cur.length) out.push(cur);
+  return out;
+}
+
+/**
+ * Parts written from files (a run's staged event files, or the parts `goblin compact` merges): the files
+ * are cut into groups of at most `budget` bytes before compression, and each group is read once and
+ * written as one part, its rows sorted. One group — every ingest of the bench corpora — is one part
+ * named `name`, as before. Several parts of one run may overlap in SDK and time, like the parts of two
+ * runs (and one capture cut across two staged files may sit in two parts).
+ */
+async function copyFileGroups(
+  con: DuckDBConnection,
+  lake: string,
+  files: readonly { path: string; bytes: number }[],
+  selectFrom: (source: string) => string,
+  runId: string,
+  name: string,
+  budget?: number,
+): Promise<PendingPart[]> {
+  const bound = budget ?? (await partBudget(con));
+  const groups = groupsOfSize(files, bound);
+  const parts: PendingPart[] = [];
+  try {
+    for (const [k, g] of groups.entries()) {
+      const source = `[${g.map((f) => sqlString(f.path)).join(', ')}]`;
+      const partFile = partName(name, k, groups.length);
+      parts.push(
+        await copyPart(con, lake, selectFrom(source), runId, partFile, Math.min(ROW_GROUP_BYTES, bound)),
+      );
+    }
+  } catch (e) {
+    discardPart(parts);
+    throw e;
+  }
+  return parts;
+}
+
+/**
+ * Write `select`'s rows (events in the store) as parts of at most `budget` bytes each (`estimate`: all
+ * the rows' bytes). Within the bound, one part named `name`. Past it, captures are numbered into batches
+ * by their running total of bytes in content-hash order (one pass over the rows), and each batch is one
+ * part `name-<k>` (one more pass each): a capture is never split.
+ */
+async function copyBoundedParts(
+  con: DuckDBConnection,
+  lake: string,
+  select: string,
+  estimate: number,
+  runId: string,
+  name: string,
+  limit?: number,
+): Promise<PendingPart[]> {
+  const budget = limit ?? (await partBudget(con));
+  const rowGroups = Math.min(ROW_GROUP_BYTES, budget);
+  if (estimate <= budget) return [await copyPart(con, lake, select, runId, name, rowGroups)];
+  await con.run(`CREATE OR REPLACE TEMP TABLE part_batch AS
+    SELECT har_hash, (floor(sum(b) OVER (ORDER BY har_hash ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) / ${budget}))::INTEGER AS batch
+    FROM (SELECT har_hash, sum(${ROW_BYTES}) AS b FROM (${select}) GROUP BY har_hash)`);
+  const batches = await queryRows<{ batch: number | null }>(
+    con,
+    `SELECT DISTINCT coalesce(batch, 0) AS batch FROM part_batch ORDER BY batch`,
+  );
+  const parts: PendingPart[] = [];
+  try {
+    for (const { batch } of batches) {
+      const k = Number(batch ?? 0);
+      parts.push(
+        await copyPart(
+          con,
+          lake,
+          `SELECT s.* FROM (${select}) s SEMI JOIN (SELECT har_hash FROM part_batch WHERE coalesce(batch, 0) = ${k}) b ON s.har_hash = b.har_hash`,
+          runId,
+          partName(name, k, 2),
+          rowGroups,
+        ),
+      );
+    }
+  } catch (e) {
+    discardPart(parts);
+    throw e;
+  } finally {
+    await con.run('DROP TABLE IF EXISTS part_batch');
+  }
+  return parts;
+}
+
 /** The rename is atomic on one filesystem, so a reader never sees a half-written part. */
 function publishPart(p: PendingPart): ManifestEntry {
   renameSync(p.tmp, p.final);
   return p.entry;
 }
 
-/** COPY one query to `events/<name>.parquet` through a temporary name; returns the manifest entry. */
-async function writePart(
-  con: DuckDBConnection,
-  lake: string,
-  select: string,
-  runId: string,
-  name: string,
-): Promise<ManifestEntry> {
-  return publishPart(await copyPart(con, lake, select, runId, name));
-}
-
 /**
- * Export the events of one run (the HARs it stored, `lake_run`) as one part, then record the run as
- * exported. Safe to call again for a run interrupted mid-export: its part is removed first.
+ * Export the events of one run (the HARs it stored, `lake_run`) as parts of a bounded size (one unless
+ * the run is large), then record the run as exported. Safe to call again for a run interrupted
+ * mid-export: its parts are removed first.
  */
 export async function exportRun(con: DuckDBConnection, lake: string, runId: string): Promise<number> {
   removeRunParts(lake, runId);
   const where = `har_hash IN (SELECT har_hash FROM lake_run WHERE run_id = ${sqlString(runId)})`;
-  const [c] = await queryRows<{ n: number }>(con, `SELECT count(*)::INT AS n FROM event WHERE ${where}`);
+  const [c] = await queryRows<{ n: number; bytes: number | null }>(
+    con,
+    `SELECT count(*)::INT AS n, sum(${ROW_BYTES})::DOUBLE AS bytes FROM event WHERE ${where}`,
+  );
   let parts = 0;
   if (c.n > 0) {
-    const e = await writePart(
+    const written = await copyBoundedParts(
       con,
       lake,
       `SELECT ${EVENT_SELECT} FROM event WHERE ${where}`,
+      Number(c.bytes ?? 0),
       runId,
       `part-${runId}`,
     );
-    appendFileSync(join(lake, MANIFEST), JSON.stringify(e) + '\n');
-    parts = 1;
+    appendFileSync(join(lake, MANIFEST), written.map((p) => JSON.stringify(publishPart(p)) + '\n').join(''));
+    parts = written.length;
   }
   await con.run(`INSERT INTO lake_export VALUES (${sqlString(runId)}, ${parts}, ${c.n}, current_timestamp)`);
   return c.n;
 }
 
 /**
- * A run's part written straight from its staged event rows (`rows`: a SELECT of exactly the events the
- * load stores), on a connection of its own while the load runs: the same rows, columns and order as
- * `exportRun` reads back from the store, without waiting for the load and reading them again. Left under
- * its temporary name (null when the run stored no event) until `finishStagedExport` publishes it after the
- * load committed; if the load fails the caller removes it with `discardPart`.
+ * A run's parts written straight from its staged event rows (`rows`: a SELECT of exactly the events the
+ * load stores; `estimate`: an upper bound of their bytes, the staged files' size), on a connection of its
+ * own while the load runs: the same rows, columns and order as `exportRun` reads back from the store,
+ * without waiting for the load and reading them again. Left under their temporary names (none when the
+ * run stored no event) until `finishStagedExport` publishes them after the load committed; if the load
+ * fails the caller removes them with `discardPart`.
  */
 export async function writeStagedPart(
   con: DuckDBConnection,
   lake: string,
   runId: string,
-  rows: string,
-): Promise<PendingPart | null> {
+  files: readonly { path: string; bytes: number }[],
+  rowsFrom: (source: string) => string,
+  budget?: number,
+): Promise<PendingPart[]> {
   removeRunParts(lake, runId);
   const cast = Object.entries(EVENT_COLUMNS)
     .map(([c, t]) => `CAST("${c}" AS ${t}) AS "${c}"`)
     .join(', ');
-  const p = await copyPart(con, lake, `SELECT ${cast} FROM (${rows})`, runId, `part-${runId}`);
-  if (p.entry.rows === 0) {
-    rmSync(p.tmp, { force: true });
-    return null;
-  }
-  return p;
+  const parts = await copyFileGroups(
+    con,
+    lake,
+    files,
+    (source) => `SELECT ${cast} FROM (${rowsFrom(source)})`,
+    runId,
+    `part-${runId}`,
+    budget,
+  );
+  for (const p of parts) if (p.entry.rows === 0) discardPart(p);
+  return parts.filter((p) => p.entry.rows > 0);
 }
 
-/** Publish a staged part once the load that stored its rows committed, and record the run as exported. */
+/** Publish a run's staged parts once the load that stored their rows committed, and record the run as exported. */
 export async function finishStagedExport(
   con: DuckDBConnection,
   lake: string,
   runId: string,
-  part: PendingPart | null,
+  parts: PendingPart[],
 ): Promise<number> {
-  if (part) appendFileSync(join(lake, MANIFEST), JSON.stringify(publishPart(part)) + '\n');
-  const rows = part?.entry.rows ?? 0;
+  if (parts.length)
+    appendFileSync(join(lake, MANIFEST), parts.map((p) => JSON.stringify(publishPart(p)) + '\n').join(''));
+  const rows = parts.reduce((a, p) => a + p.entry.rows, 0);
   await con.run(
-    `INSERT INTO lake_export VALUES (${sqlString(runId)}, ${part ? 1 : 0}, ${rows}, current_timestamp)`,
+    `INSERT INTO lake_export VALUES (${sqlString(runId)}, ${parts.length}, ${rows}, current_timestamp)`,
   );
   return rows;
 }
 
-export function discardPart(part: PendingPart | null): void {
-  if (part) rmSync(part.tmp, { force: true });
+export function discardPart(part: PendingPart | PendingPart[] | null): void {
+  for (const p of Array.isArray(part) ? part : part ? [part] : []) rmSync(p.tmp, { force: true });
 }
 
 /** Drop a run's parts (complete or not) and their manifest lines: before re-exporting it. */
 function removeRunParts(lake: string, runId: string): void {
   const { parts, temps } = lakeFiles(lake);
-  const mine = (p: string) =>
-    p.endsWith(`/part-${runId}.parquet`) || p.endsWith(`/part-${runId}${TMP_SUFFIX}`);
+  const base = `/part-${runId}`;
+  // `part-<run>.parquet`, or `part-<run>-<k>.parquet` for a run written as several parts.
+  const mine = (p: string) => {
+    const i = p.lastIndexOf(base);
+    if (i < 0) return false;
+    const rest = p.slice(i + base.length);
+    return /^(-\d{3,})?\.parquet(\.tmp)?$/.test(rest);
+  };
   const doomed = [...parts, ...temps].filter(mine);
   for (const p of doomed) rmSync(join(lake, p), { force: true });
   const m = readManifest(lake);
@@ -248,7 +406,10 @@ export async function repairLake(con: DuckDBConnection, lake: string): Promise<R
     con,
     `SELECT DISTINCT run_id FROM lake_run WHERE run_id NOT IN (SELECT run_id FROM lake_export) ORDER BY run_id`,
   );
-  for (const r of pending) await exportRun(con, lake, r.run_id);
+  if (pending.length)
+    await withOneDuckDbThread({ con }, async () => {
+      for (const r of pending) await exportRun(con, lake, r.run_id);
+    });
   return { reexported: pending.map((r) => r.run_id), temps_removed: temps };
 }
 
@@ -335,7 +496,8 @@ export async function checkLake(con: DuckDBConnection, lake: string): Promise<La
 
 /**
  * Make the lake agree with the store: drop temporaries, and when any part is broken, unlisted or any
- * partition disagrees, rewrite the dataset whole from the store as one part (the store is the truth).
+ * partition disagrees, rewrite the dataset whole from the store (the store is the truth), as one part
+ * unless the events are more than PART_BUDGET_BYTES.
  */
 export async function fixLake(con: DuckDBConnection, lake: string, c: LakeCheck): Promise<string[]> {
   const done: string[] = [];
@@ -347,23 +509,29 @@ export async function fixLake(con: DuckDBConnection, lake: string, c: LakeCheck)
       .toISOString()
       .replace(/[-:.TZ]/g, '')
       .slice(0, 17);
-    const [n] = await queryRows<{ n: number }>(con, `SELECT count(*)::INT AS n FROM event`);
+    const [n] = await queryRows<{ n: number; bytes: number | null }>(
+      con,
+      `SELECT count(*)::INT AS n, sum(${ROW_BYTES})::DOUBLE AS bytes FROM event`,
+    );
     const manifest =
       n.n > 0
-        ? [
-            await writePart(
-              con,
-              lake,
-              `SELECT ${EVENT_SELECT} FROM event`,
-              `doctor-${stamp}`,
-              `part-doctor-${stamp}`,
-            ),
-          ]
+        ? (
+            await withOneDuckDbThread({ con }, () =>
+              copyBoundedParts(
+                con,
+                lake,
+                `SELECT ${EVENT_SELECT} FROM event`,
+                Number(n.bytes ?? 0),
+                `doctor-${stamp}`,
+                `part-doctor-${stamp}`,
+              ),
+            )
+          ).map(publishPart)
         : [];
     writeManifest(lake, manifest);
     for (const p of old) if (!manifest.some((e) => e.path === p)) rmSync(join(lake, p), { force: true });
     done.push(
-      `rebuilt the dataset from the store: ${n.n} events in one part (was ${old.length} part(s): ${c.broken.length} broken, ${c.unlisted.length} unlisted, ${c.mismatched.length} partition(s) disagreeing)`,
+      `rebuilt the dataset from the store: ${n.n} events in ${manifest.length} part(s) (was ${old.length} part(s): ${c.broken.length} broken, ${c.unlisted.length} unlisted, ${c.mismatched.length} partition(s) disagreeing)`,
     );
   }
   for (const r of c.pending_runs)
@@ -373,13 +541,16 @@ export async function fixLake(con: DuckDBConnection, lake: string, c: LakeCheck)
 
 /**
  * Merge parts into one (`goblin compact`), optionally pulling in other lakes first (the parts each shard
- * of a matrix ingest uploaded). Reads only Parquet: works without the stores behind the parts. The merged
- * part is written and renamed, and the manifest rewritten, before the parts it replaces are removed.
+ * of a matrix ingest uploaded) — into several of at most PART_BUDGET_BYTES each when the events are more
+ * than that. Reads only Parquet: works without the stores behind the parts. The merged parts are written
+ * and renamed, and the manifest rewritten, before the parts they replace are removed.
  */
 export async function compactLake(
   con: DuckDBConnection,
   lake: string,
   from: string[] = [],
+  /** Bytes before compression per merged part (tests); default `partBudget`. */
+  budget?: number,
 ): Promise<{ before: number; after: number; rows: number }> {
   const local = readManifest(lake);
   const files = [
@@ -393,14 +564,28 @@ export async function compactLake(
     .toISOString()
     .replace(/[-:.TZ]/g, '')
     .slice(0, 17);
-  const merged = await writePart(
+  // Bytes before compression, from the parts' footers: what bounds each merged part (copyFileGroups).
+  const sizes = await queryRows<{ f: string; bytes: number }>(
     con,
-    lake,
-    `SELECT ${EVENT_SELECT} FROM read_parquet([${files.map(sqlString).join(', ')}], hive_partitioning = false, union_by_name = true)`,
-    `compact-${stamp}`,
-    `part-compact-${stamp}`,
+    `SELECT file_name AS f, sum(total_uncompressed_size)::DOUBLE AS bytes FROM parquet_metadata([${files.map(sqlString).join(', ')}]) GROUP BY file_name`,
   );
-  writeManifest(lake, [merged]);
-  for (const e of local) if (e.path !== merged.path) rmSync(join(lake, e.path), { force: true });
-  return { before: files.length, after: 1, rows: merged.rows };
+  const bytesOf = new Map(sizes.map((r) => [r.f, Number(r.bytes)]));
+  const merged = (
+    await withOneDuckDbThread({ con }, () =>
+      copyFileGroups(
+        con,
+        lake,
+        files.map((path) => ({ path, bytes: bytesOf.get(path) ?? 0 })),
+        (source) =>
+          `SELECT ${EVENT_SELECT} FROM read_parquet(${source}, hive_partitioning = false, union_by_name = true)`,
+        `compact-${stamp}`,
+        `part-compact-${stamp}`,
+        budget,
+      ),
+    )
+  ).map(publishPart);
+  writeManifest(lake, merged);
+  const kept = new Set(merged.map((e) => e.path));
+  for (const e of local) if (!kept.has(e.path)) rmSync(join(lake, e.path), { force: true });
+  return { before: files.length, after: merged.length, rows: merged.reduce((n, e) => n + e.rows, 0) };
 }

@@ -80,11 +80,12 @@ export const commands: CommandDef[] = [
   {
     name: 'compact',
     summary:
-      'Merge the Parquet parts of earlier ingests (and of other shards, --from) into one part per sdk × month',
+      'Merge the Parquet parts of earlier ingests (and of other shards, --from) into as few parts as the memory bound allows',
     usage: '[--from DIR]…',
     help: [
-      'Each ingest writes one part; compact rewrites them as one, rows sorted by sdk then time, then removes',
-      'the parts it replaced. --from adds the parts of another dataset (the',
+      'Each ingest writes one part (several for a run larger than a quarter of the store memory limit);',
+      'compact rewrites them as one — or as several of at most that size each, rows sorted by sdk then time',
+      'in each — then removes the parts it replaced. --from adds the parts of another dataset (the',
       'storage/parquet folder a shard of a matrix ingest uploaded): the merge step of docs/ingest.md "Sharding".',
       'Only Parquet is read, so the store is not needed to merge shards.',
     ].join('\n'),
@@ -98,7 +99,7 @@ export const commands: CommandDef[] = [
         value: text,
       },
     },
-    exits: { 0: 'the dataset holds one part' },
+    exits: { 0: 'the parts are merged (one, unless the events exceed the bound)' },
     async run(ctx): Promise<ExitStatus> {
       const { resolve } = await import('node:path');
       const { existsSync } = await import('node:fs');
