@@ -139,28 +139,25 @@ async function copyPart(
  * rows in memory, and its sort of wide rows does not spill far enough: under the store's 384 MB limit a
  * 4,000-capture dense drop (~300 MB of events) failed `goblin ingest` with "Out of Memory Error" and
  * stored nothing. Measured with the store load beside it (docs/ingest.md, "Parts of a bounded size"):
- * 128 MB per sort passed and 160 MB failed, so a quarter of the limit (96 MB) leaves a margin. Rows past
- * it go to further parts. `partBudget` scales it with the store's own limit (GOBLIN_DUCKDB_MEMORY).
+ * 128 MB per sort passed and 160 MB failed, so 96 MB leaves a margin. Rows past it go to further parts.
+ * `partBudget` scales it with the store's own limit (GOBLIN_DUCKDB_MEMORY).
  */
 export const PART_BUDGET_BYTES = 96 << 20;
-const STORE_LIMIT_BYTES = 384 << 20;
+const LOAD_RESERVE_BYTES = 96 << 20;
 
-/** PART_BUDGET_BYTES scaled to the connection's memory limit (a quarter of it). */
+/**
+ * The part bound for the connection's memory limit: a third of what is left after 96 MB the store load
+ * needs beside the export whatever the data (its JSON reader alone takes a 32 MB buffer) — 96 MB at the
+ * default 384 MB, 32 MB at 192 MB. Linear in the limit instead (a quarter), a 128 MB store failed beside
+ * its load under a busy test run.
+ */
 export async function partBudget(con: DuckDBConnection): Promise<number> {
   const [r] = await queryRows<{ v: string }>(con, `SELECT current_setting('memory_limit')::VARCHAR AS v`);
   const m = /^([\d.]+)\s*(KiB|MiB|GiB|TiB|KB|MB|GB|TB|bytes?)$/i.exec(r.v.trim());
   if (!m) return PART_BUDGET_BYTES;
-  const unit = m[2].toLowerCase();
-  const scale = unit.startsWith('k')
-    ? 2 ** 10
-    : unit.startsWith('m')
-      ? 2 ** 20
-      : unit.startsWith('g')
-        ? 2 ** 30
-        : unit.startsWith('t')
-          ? 2 ** 40
-          : 1;
-  return Math.max(1 << 20, Math.floor((Number(m[1]) * scale * PART_BUDGET_BYTES) / STORE_LIMIT_BYTES));
+  const unit = m[2].toLowerCase()[0];
+  const scale = { k: 2 ** 10, m: 2 ** 20, g: 2 ** 30, t: 2 ** 40 }[unit] ?? 1;
+  return Math.max(8 << 20, Math.floor((Number(m[1]) * scale - LOAD_RESERVE_BYTES) / 3));
 }
 
 /** An event's size before compression, as SQL: its text columns’ UTF-8 bytes (strlen) plus 8 per other column. */

@@ -83,7 +83,7 @@ export const commands: CommandDef[] = [
       'Merge the Parquet parts of earlier ingests (and of other shards, --from) into as few parts as the memory bound allows',
     usage: '[--from DIR]…',
     help: [
-      'Each ingest writes one part (several for a run larger than a quarter of the store memory limit);',
+      'Each ingest writes one part (several for a run past the part bound, 96 MB of events by default);',
       'compact rewrites them as one — or as several of at most that size each, rows sorted by sdk then time',
       'in each — then removes the parts it replaced. --from adds the parts of another dataset (the',
       'storage/parquet folder a shard of a matrix ingest uploaded): the merge step of docs/ingest.md "Sharding".',
