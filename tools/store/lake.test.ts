@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { simulateCorpus } from '../simulate/index.js';
-import { checkLake, lakeFiles, readManifest } from './lake.js';
+import { checkLake, exportRun, groupsOfSize, lakeFiles, readManifest, writeManifest } from './lake.js';
 import { openStore, queryRows } from './index.js';
 
 const REPO = resolve(import.meta.dirname, '../..');
@@ -346,4 +346,35 @@ describe('Parquet lake: layout, crash safety, doctor, compact', () => {
       mergedParts.length,
     );
   }, 240_000);
+});
+
+describe('parts of a bounded size: the pieces', () => {
+  it('cuts files into consecutive groups of at most the budget; a file over it is a group of its own', () => {
+    const f = (bytes: number) => ({ path: `p${bytes}`, bytes });
+    expect(groupsOfSize([f(40), f(50), f(20), f(200), f(10)], 100).map((g) => g.map((x) => x.bytes))).toEqual(
+      [[40, 50], [20], [200], [10]],
+    );
+    expect(groupsOfSize([], 100)).toEqual([]);
+  });
+
+  it("re-exporting a run never removes another run's part whose name starts like it", async () => {
+    const lake = mkdtempSync(join(tmpdir(), 'goblin-parts-'));
+    mkdirSync(join(lake, 'events'));
+    // `nightly-001` is a run of its own; `nightly` once wrote several parts and is re-exported
+    for (const n of ['part-nightly-001', 'part-nightly-000', 'part-nightly-002'])
+      writeFileSync(join(lake, 'events', `${n}.parquet`), 'x');
+    writeManifest(lake, [
+      { path: 'events/part-nightly-001.parquet', run_id: 'nightly-001', rows: 1, min_ts_ms: 0, max_ts_ms: 0 },
+      { path: 'events/part-nightly-000.parquet', run_id: 'nightly', rows: 1, min_ts_ms: 0, max_ts_ms: 0 },
+      { path: 'events/part-nightly-002.parquet', run_id: 'nightly', rows: 1, min_ts_ms: 0, max_ts_ms: 0 },
+    ]);
+    const store = await openStore(':memory:');
+    try {
+      expect(await exportRun(store.con, lake, 'nightly')).toBe(0); // no event of it left in the store
+    } finally {
+      store.close();
+    }
+    expect(lakeFiles(lake).parts).toEqual(['events/part-nightly-001.parquet']);
+    expect(readManifest(lake).map((e) => e.run_id)).toEqual(['nightly-001']);
+  });
 });
