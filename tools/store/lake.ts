@@ -572,18 +572,23 @@ export async function compactLake(
     `SELECT file_name AS f, sum(total_uncompressed_size)::DOUBLE AS bytes FROM parquet_metadata([${files.map(sqlString).join(', ')}]) GROUP BY file_name`,
   );
   const bytesOf = new Map(sizes.map((r) => [r.f, Number(r.bytes)]));
+  // A path DuckDB names otherwise counts ten times its size on disk (zstd parts hold ~5–17× less).
+  const sized = files.map((path) => ({ path, bytes: bytesOf.get(path) ?? 10 * statSync(path).size }));
+  const bound = budget ?? (await partBudget(con));
+  // Parts each already at the bound (no two fit in one): rewriting them would merge nothing.
+  if (from.length === 0 && groupsOfSize(sized, bound).every((g) => g.length === 1))
+    return { before: files.length, after: files.length, rows };
   const merged = (
     await withOneDuckDbThread({ con }, () =>
       copyFileGroups(
         con,
         lake,
-        // A path DuckDB names otherwise counts ten times its size on disk (zstd parts hold ~5–17× less).
-        files.map((path) => ({ path, bytes: bytesOf.get(path) ?? 10 * statSync(path).size })),
+        sized,
         (source) =>
           `SELECT ${EVENT_SELECT} FROM read_parquet(${source}, hive_partitioning = false, union_by_name = true)`,
         `compact-${stamp}`,
         `part-compact-${stamp}`,
-        budget,
+        bound,
       ),
     )
   ).map(publishPart);
