@@ -14,6 +14,7 @@ import {
   decodeHarBytes,
   serializeHar,
   simulateCorpus,
+  randomScenario,
   type HarObject,
   type Scenario,
 } from './index.js';
@@ -373,5 +374,30 @@ describe('buildCapture', () => {
     const avg = sizes.reduce((a, b) => a + b, 0) / sizes.length;
     expect(avg).toBeGreaterThan(300_000);
     expect(avg).toBeLessThan(1_500_000);
+  });
+});
+
+describe('legacy heartbeat: two timeline events 1 ms apart', () => {
+  it('renders the capture that stopped a 12,000-capture dense corpus (seed 99, capture 11239) with ascending ts', () => {
+    // The corpus loop's draws for that capture, in its order: fault or not, the scenario, the start, gzip.
+    const rng = new Rng(((99 * 2654435761) ^ (11239 * 40503 + 1)) >>> 0);
+    expect(rng.chance(0.35)).toBe(false);
+    const scenario = randomScenario(rng, null, { bench: true });
+    scenario.bodyBytes = 60_000;
+    scenario.startMs =
+      BASE_EPOCH_MS + 11239 * Math.floor((3 * 365 * 86_400_000) / 12000) + rng.int(0, 3_000_000);
+    rng.chance(0.04);
+    expect(scenario).toMatchObject({
+      library: 'android-media-sdk-2',
+      protocol: 'heartbeat',
+      startMs: 1799016827773,
+    });
+    // before: "heartbeat ts not ascending (play)" — a pause 1 ms before a play left no time for the flush
+    const { requests } = buildCapture(scenario, rng);
+    const ts = requests
+      .filter((r) => r.url.includes('hb.omtrdc.net'))
+      .map((r) => Number(q(r.url).get('l:event:ts')));
+    expect(ts.length).toBeGreaterThan(20);
+    for (let i = 1; i < ts.length; i++) expect(ts[i]).toBeGreaterThan(ts[i - 1]);
   });
 });
