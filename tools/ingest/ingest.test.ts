@@ -70,6 +70,16 @@ function workspace() {
   return { dir, hars, config };
 }
 
+/** A file the store has under the same path, size and mtime is read (not skipped as unchanged) and stored. */
+async function expectReadAgain(file: string, config: GoblinConfig): Promise<void> {
+  const again = await ingest({ inputs: [file], config, root, quiet: true, workers: 1 });
+  try {
+    expect(again.summary).toMatchObject({ files_skipped_unchanged: 0, files_parsed: 1, new_hars_stored: 1 });
+  } finally {
+    again.store.close();
+  }
+}
+
 describe('goblin ingest', () => {
   it('stores every beacon, quarantines bad input with reasons, and exports partitioned Parquet (worker pool)', async () => {
     const w = workspace();
@@ -236,16 +246,7 @@ describe('goblin ingest', () => {
       `INSERT INTO quarantine (scope, path, hash, reason, detail) VALUES ('file', '${path}', '', 'read-error', 'EACCES: permission denied')`,
     );
     first.store.close();
-    const again = await ingest({ inputs: [file], config: w.config, root, quiet: true, workers: 1 });
-    try {
-      expect(again.summary).toMatchObject({
-        files_skipped_unchanged: 0,
-        files_parsed: 1,
-        new_hars_stored: 1,
-      });
-    } finally {
-      again.store.close();
-    }
+    await expectReadAgain(file, w.config);
   });
 
   it('a capture over ingest.max_capture_bytes is quarantined unread, and read by the next ingest once the bound is raised', async () => {
@@ -272,16 +273,7 @@ describe('goblin ingest', () => {
       first.store.close();
     }
     // Same file, same size and mtime: looked at again (it was never read), and stored under the default.
-    const again = await ingest({ inputs: [bomb], config: w.config, root, quiet: true, workers: 1 });
-    try {
-      expect(again.summary).toMatchObject({
-        files_skipped_unchanged: 0,
-        files_parsed: 1,
-        new_hars_stored: 1,
-      });
-    } finally {
-      again.store.close();
-    }
+    await expectReadAgain(bomb, w.config);
   });
 
   it('the same capture under two paths in one run is stored and exported once (pool and in-process)', async () => {

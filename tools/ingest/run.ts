@@ -11,7 +11,7 @@ import { openStore, queryRows, type Store } from '../store/index.js';
 import { withOneDuckDbThread } from '../store/db.js';
 import { discardPart, exportRun, finishStagedExport, repairLake, writeStagedPart } from '../store/lake.js';
 import { EVENT_COLUMNS } from '../store/ddl.js';
-import { keptRowsSql, loadStaging, newCapturesSql, stagedFiles, stagedParquet } from './load.js';
+import { keptRowsSql, loadStaging, newCapturesSql, stagedFiles } from './load.js';
 import { runInProcess, runPool } from './pool.js';
 import type { BundleResult } from './worker-bundle.js';
 import { shapeModel } from '../fingerprint/virtual.js';
@@ -117,8 +117,8 @@ async function storeAndExport(
   serially = false,
 ): Promise<{ newHashes: number; exported: number }> {
   const fresh = newCapturesSql(stagingDir);
-  const events = stagedParquet(stagingDir, 'event');
-  if (!fresh || !events) {
+  const events = stagedFiles(stagingDir, 'event');
+  if (!fresh || !events.length) {
     // Nothing staged to export from (every file quarantined, or no event): the store path as before.
     const t = performance.now();
     const loading = loadStaging(store.con, stagingDir, runId);
@@ -146,7 +146,7 @@ async function storeAndExport(
     const loading = timed(loadStaging(store.con, stagingDir, runId), 'load_s');
     const exportPart = () =>
       timed(
-        writeStagedPart(exportCon, lake, runId, stagedFiles(stagingDir, 'event'), (source) =>
+        writeStagedPart(exportCon, lake, runId, events, (source) =>
           keptRowsSql(`read_parquet(${source})`, EVENT_COLUMNS, 'export_keep'),
         ),
         'parquet_s',

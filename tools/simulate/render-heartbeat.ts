@@ -13,6 +13,17 @@ import { enc } from './wire.js';
 
 /** Legacy heartbeat (VHL 1.x/2.x) calls from the protocol-neutral timeline. */
 
+/** How one heartbeat call is written. */
+interface HbOptions {
+  asset: 'main' | 'ad';
+  ph?: number;
+  periodic?: boolean;
+  meta?: boolean;
+  startMid?: boolean;
+  /** The flush of the state in force before a change: left out when no millisecond is left for it. */
+  flush?: boolean;
+}
+
 /** The heartbeat writer of one session: its call builder and the state the event loop carries. */
 interface HbWriter {
   ctx: CaptureCtx;
@@ -25,19 +36,7 @@ interface HbWriter {
   prevEvent: MEvent | null;
   /** The event being rendered: its mark goes on its own call only. */
   current: MEvent | null;
-  hb(
-    type: string,
-    e: MEvent,
-    ts: number,
-    opts: {
-      asset: 'main' | 'ad';
-      ph?: number;
-      periodic?: boolean;
-      meta?: boolean;
-      startMid?: boolean;
-      flush?: boolean;
-    },
-  ): void;
+  hb(type: string, e: MEvent, ts: number, opts: HbOptions): void;
   phOut(ph: number): number;
   markMismatch(r: SimRequest): void;
 }
@@ -87,20 +86,7 @@ function heartbeatWriter(ctx: CaptureCtx, s: SessionRender): HbWriter {
     return undefined;
   };
 
-  const hb = (
-    type: string,
-    e: MEvent,
-    ts: number,
-    opts: {
-      asset: 'main' | 'ad';
-      ph?: number;
-      periodic?: boolean;
-      meta?: boolean;
-      startMid?: boolean;
-      /** The flush of the state in force before a change: left out when no millisecond is left for it. */
-      flush?: boolean;
-    },
-  ) => {
+  const hb = (type: string, e: MEvent, ts: number, opts: HbOptions) => {
     // Two timeline events 1 ms apart leave no time between them for the flush (flushGap is at least
     // 1 ms): it would repeat the previous call's timestamp, and generating one corpus in a few thousand
     // captures failed on it. Only that case changes: every corpus that generated before is byte-identical.
