@@ -15,7 +15,7 @@ import { Verdict, type SessionRow } from '../validate/outputs.js';
 import type { RulePack } from '../validate/pack.js';
 import { sessionFeatures, type SessionFeatures } from './features.js';
 import { keyInfo } from './signals.js';
-import { readStagedLineBytes } from '../ingest/staging.js';
+import { eachStagedLine } from '../ingest/staging.js';
 
 /** The validator's word on one session: a sessions.jsonl row's verdict fields. */
 type SessionVerdicts = Pick<SessionRow, 'verdict' | 'rules' | 'codes'>;
@@ -206,7 +206,11 @@ export function readLearnRows(dir: string): LearnRow[] {
       else list[i] = same;
     }
   };
-  return readStagedLineBytes(dir, 'learn_session').map((line, i) => {
+  const rows: LearnRow[] = [];
+  // Line by line from 8 MB pieces of the files: the rows' text is never held whole (~290 MB for a
+  // 12,000-capture run).
+  eachStagedLine(dir, 'learn_session', (line) => {
+    const i = rows.length;
     const r = JSON.parse(line.toString('utf8')) as Partial<LearnRow> | null;
     if (r && typeof r === 'object') {
       intern(r.types);
@@ -220,6 +224,7 @@ export function readLearnRows(dir: string): LearnRow[] {
         intern(sig.bigrams);
       }
     }
-    return parseLearnRow(r, i);
+    rows.push(parseLearnRow(r, i));
   });
+  return rows;
 }

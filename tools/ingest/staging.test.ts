@@ -1,9 +1,9 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { jsonText } from '../util/json-text.js';
-import { NdjsonWriter, readStaged, readStagedLines } from './staging.js';
+import { NdjsonWriter, eachStagedLine, readStaged, readStagedLines } from './staging.js';
 
 describe('NdjsonWriter encodes lines into its reused buffer', () => {
   it('writes JSON.stringify per line across buffer boundaries, multi-byte text and a row larger than the buffer; a lone surrogate as U+FFFD', () => {
@@ -25,5 +25,28 @@ describe('NdjsonWriter encodes lines into its reused buffer', () => {
     expect(readStaged(dir, 'timeline')).toEqual([...rows.slice(0, -1), { har: 'after.har', lone: '\ufffd' }]);
     // read back line by line from the bytes: the same text, multi-byte characters whole
     expect(readStagedLines(dir, 'timeline')).toEqual(rows.map((r) => jsonText(r)));
+  });
+});
+
+describe('eachStagedLine reads staged lines in pieces', () => {
+  it('gives every line, with where it lies, across piece boundaries, past a line longer than a piece, and a last line without newline', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'goblin-lines-'));
+    const lines = ['{"a":1}', `{"long":"${'é'.repeat(40)}"}`, '{"b":"中"}', '', '{"c":3}'];
+    // an empty line (two newlines) is skipped, the file ends without a newline; a second worker's file follows
+    writeFileSync(join(dir, 'timeline-w0.ndjson'), lines.join('\n'));
+    writeFileSync(join(dir, 'timeline-w1.ndjson'), '{"d":4}\n');
+    for (const chunk of [5, 16, 1 << 20]) {
+      const got: string[] = [];
+      eachStagedLine(
+        dir,
+        'timeline',
+        (line, file, start, end) => {
+          expect(readFileSync(file).subarray(start, end).equals(line)).toBe(true);
+          got.push(line.toString('utf8'));
+        },
+        chunk,
+      );
+      expect(got).toEqual([...lines.filter((l) => l !== ''), '{"d":4}']);
+    }
   });
 });

@@ -9,6 +9,7 @@ import {
   existsSync,
   mkdirSync,
   openSync,
+  readSync,
   readdirSync,
   renameSync,
   rmSync,
@@ -18,7 +19,7 @@ import {
 } from 'node:fs';
 import { join } from 'node:path';
 import type { IngestSummary } from '../ingest/run.js';
-import { readStaged, readStagedLineBytes } from '../ingest/staging.js';
+import { eachStagedLine, readStaged } from '../ingest/staging.js';
 import { findingVersions, sessionKey, versionKey } from '../publish/attribution.js';
 import { csvTable } from '../publish/csv.js';
 import {
@@ -147,16 +148,52 @@ export interface TimelineLine {
   har: string;
   session: string;
   /**
-   * The line's JSON as byte pieces, written one after the other: one piece as staged, or a new head and
+   * The line's JSON as pieces, written one after the other: one piece as staged, or a new head and
    * the staged bytes after the old one once renamed. Joining them cost the report step two copies of the
-   * 30 MB (~0.25 s): timelines.jsonl is written from the pieces as they are.
+   * 30 MB (~0.25 s): timelines.jsonl is written from the pieces as they are. A piece is bytes, or where
+   * the bytes lie in a staging file (`collectRun`: read only while timelines.jsonl is written, so the
+   * report holds no run's timelines whole — ~330 MB for 12,000 captures).
    */
-  parts: Buffer[];
+  parts: Piece[];
+}
+
+/**
+ * Bytes of a line's head (`{"har":…,"session":…,`) at the start of its first piece, and the session's
+ * JSON text, as read when the line was: a rename reuses them instead of reading the head again (from the
+ * staging file, for a line that lies there).
+ */
+const heads = new WeakMap<TimelineLine, { bytes: number; session: string }>();
+const withHead = (t: TimelineLine, head: { bytes: number; session: string }) => (heads.set(t, head), t);
+
+/** Bytes `start` to `end` of a file, read when they are written. */
+export interface FileSlice {
+  file: string;
+  start: number;
+  end: number;
+}
+export type Piece = Buffer | FileSlice;
+
+/** A piece's bytes (a slice is read from its file; `fds` keeps files open across calls). */
+function pieceBytes(p: Piece, fds?: Map<string, number>): Buffer {
+  if (Buffer.isBuffer(p)) return p;
+  const fd = fds?.get(p.file) ?? openSync(p.file, 'r');
+  try {
+    const out = Buffer.allocUnsafe(p.end - p.start);
+    for (let got = 0; got < out.length;) {
+      const n = readSync(fd, out, got, out.length - got, p.start + got);
+      if (n === 0) throw new Error(`${p.file}: ended before byte ${p.end} (a staging file changed)`);
+      got += n;
+    }
+    return out;
+  } finally {
+    if (fds && !fds.has(p.file)) fds.set(p.file, fd);
+    else if (!fds) closeSync(fd);
+  }
 }
 
 /** A timeline line's JSON text (tests, and anything that must look inside). */
 export function timelineText(t: TimelineLine): string {
-  return Buffer.concat(t.parts).toString('utf8');
+  return Buffer.concat(t.parts.map((p) => pieceBytes(p))).toString('utf8');
 }
 
 const NEWLINE = Buffer.from('\n');
@@ -165,37 +202,57 @@ const TIMELINE_HEAD = /^\{"har":("(?:[^"\\]|\\.)*"),"session":("(?:[^"\\]|\\.)*"
 // Enough of a line to hold its head (capture path and session id): only this much is decoded.
 const HEAD_BYTES = 8192;
 
-export function timelineLine(line: Buffer | string): TimelineLine {
+export function timelineLine(line: Buffer | string, where?: FileSlice): TimelineLine {
   const bytes = typeof line === 'string' ? Buffer.from(line) : line;
   const m = TIMELINE_HEAD.exec(bytes.toString('utf8', 0, Math.min(bytes.length, HEAD_BYTES)));
-  if (m) return { har: JSON.parse(m[1]) as string, session: JSON.parse(m[2]) as string, parts: [bytes] };
+  if (m)
+    return withHead(
+      { har: JSON.parse(m[1]) as string, session: JSON.parse(m[2]) as string, parts: [where ?? bytes] },
+      { bytes: Buffer.byteLength(m[0]), session: m[2] },
+    );
   // Any other shape (a hand-written staging file, a head longer than HEAD_BYTES): read it whole, write
   // it back in the usual key order.
   const t = JSON.parse(bytes.toString('utf8')) as { har: string; session: string };
   const { har, session, ...rest } = t;
-  return { har, session, parts: [Buffer.from(JSON.stringify({ har, session, ...rest }))] };
+  return timelineLine(JSON.stringify({ har, session, ...rest }));
 }
 
 /** The same timeline under another capture name (the run's outputs name captures by input). */
 export function renameTimeline(t: TimelineLine, har: string): TimelineLine {
   if (har === t.har) return t;
-  // The head is always whole in the first piece: as staged, or the head an earlier rename made.
+  // The head is always whole at the start of the first piece: as staged, or the head an earlier rename made.
   const [first, ...rest] = t.parts;
-  const m = TIMELINE_HEAD.exec(first.toString('utf8', 0, Math.min(first.length, HEAD_BYTES)))!;
-  const head = Buffer.from(`{"har":${JSON.stringify(har)},"session":${m[2]},`);
-  const after = first.subarray(Buffer.byteLength(m[0]));
-  return { ...t, har, parts: after.length ? [head, after, ...rest] : [head, ...rest] };
+  let head = heads.get(t);
+  if (!head) {
+    const text = pieceBytes(first).toString('utf8', 0, HEAD_BYTES);
+    const m = TIMELINE_HEAD.exec(text)!;
+    head = { bytes: Buffer.byteLength(m[0]), session: m[2] };
+  }
+  const bytes = Buffer.from(`{"har":${JSON.stringify(har)},"session":${head.session},`);
+  const after: Piece | null = Buffer.isBuffer(first)
+    ? first.length > head.bytes
+      ? first.subarray(head.bytes)
+      : null
+    : first.end > first.start + head.bytes
+      ? { ...first, start: first.start + head.bytes }
+      : null;
+  return withHead(
+    { ...t, har, parts: after ? [bytes, after, ...rest] : [bytes, ...rest] },
+    { bytes: bytes.length, session: head.session },
+  );
 }
 
 /**
  * Write byte pieces to `path` in order with writev (at most 1024 pieces a call, the usual IOV_MAX),
  * going on after a short write.
  */
-export function writePieces(path: string, pieces: readonly Buffer[]): void {
+export function writePieces(path: string, pieces: readonly Piece[]): void {
   const fd = openSync(path, 'w');
+  const sources = new Map<string, number>();
   try {
     for (let at = 0; at < pieces.length;) {
-      const batch = pieces.slice(at, at + 1024);
+      // Slices of staging files are read here, one batch at a time: the report holds ~1,024 lines at most.
+      const batch = pieces.slice(at, at + 1024).map((p) => pieceBytes(p, sources));
       let left = writevSync(fd, batch);
       at += batch.length;
       // A short write: finish this batch piece by piece from where it stopped.
@@ -210,6 +267,7 @@ export function writePieces(path: string, pieces: readonly Buffer[]): void {
     }
   } finally {
     closeSync(fd);
+    for (const s of sources.values()) closeSync(s);
   }
 }
 
@@ -226,9 +284,13 @@ export function collectRun(stagingDir: string): RunRows {
   const sessions = readStaged<SessionRow>(stagingDir, 'session_row').sort(
     (a, b) => a.har.localeCompare(b.har) || a.session.localeCompare(b.session),
   );
-  const timelines = readStagedLineBytes(stagingDir, 'timeline')
-    .map(timelineLine)
-    .sort((a, b) => a.har.localeCompare(b.har) || a.session.localeCompare(b.session));
+  // Each timeline as where it lies in its staging file (and its head's two keys): the lines are read
+  // again, in order, only as timelines.jsonl is written.
+  const timelines: TimelineLine[] = [];
+  eachStagedLine(stagingDir, 'timeline', (line, file, start, end) =>
+    timelines.push(timelineLine(line, { file, start, end })),
+  );
+  timelines.sort((a, b) => a.har.localeCompare(b.har) || a.session.localeCompare(b.session));
   return { findings, sessions, timelines };
 }
 
