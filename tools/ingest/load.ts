@@ -1,7 +1,8 @@
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { rowProducers } from './producers.js';
+import { stagedFilesOf } from './staging.js';
 import {
   HAR_FILE_COLUMNS,
   QUARANTINE_COLUMNS,
@@ -12,16 +13,14 @@ import {
 import { sqlString } from '../store/db.js';
 
 function staged(dir: string, table: string): string | null {
-  if (!existsSync(dir)) return null;
-  const any = readdirSync(dir).some((f) => f.startsWith(`${table}-`) && f.endsWith('.ndjson'));
-  return any ? join(dir, `${table}-*.ndjson`) : null;
+  return stagedFilesOf(dir, table, '.ndjson').length ? join(dir, `${table}-*.ndjson`) : null;
 }
 
 /** A run's columnar staging for `table` (tools/ingest/columnar.ts), as a read_parquet source (null when none). */
 export function stagedParquet(dir: string, table: string): string | null {
-  if (!existsSync(dir)) return null;
-  const any = readdirSync(dir).some((f) => f.startsWith(`${table}-`) && f.endsWith('.parquet'));
-  return any ? `read_parquet(${sqlString(join(dir, `${table}-*.parquet`))})` : null;
+  return stagedFilesOf(dir, table, '.parquet').length
+    ? `read_parquet(${sqlString(join(dir, `${table}-*.parquet`))})`
+    : null;
 }
 
 /**
@@ -29,11 +28,7 @@ export function stagedParquet(dir: string, table: string): string | null {
  * with their sizes: values are PLAIN and uncompressed, so a file's size is about its rows' bytes.
  */
 export function stagedFiles(dir: string, table: string): { path: string; bytes: number }[] {
-  if (!existsSync(dir)) return [];
-  return readdirSync(dir)
-    .filter((f) => f.startsWith(`${table}-`) && f.endsWith('.parquet'))
-    .sort()
-    .map((f) => ({ path: join(dir, f), bytes: statSync(join(dir, f)).size }));
+  return stagedFilesOf(dir, table, '.parquet').map((path) => ({ path, bytes: statSync(path).size }));
 }
 
 /**

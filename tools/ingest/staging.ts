@@ -4,7 +4,6 @@ import {
   fstatSync,
   mkdirSync,
   openSync,
-  readFileSync,
   readSync,
   readdirSync,
   writeSync,
@@ -80,19 +79,27 @@ export function stagingWriters(dir: string, worker: string): Record<StagingTable
 
 /** Every row a run staged for `table` (all workers' files), for the report writer and the eval. */
 export function readStaged<T>(dir: string, table: StagingTable): T[] {
-  return readStagedLines(dir, table).map((line) => JSON.parse(line) as T);
+  const out: T[] = [];
+  eachStagedLine(dir, table, (line) => out.push(JSON.parse(line.toString('utf8')) as T));
+  return out;
 }
 
 /** The same rows as their JSON text (for rows the reader passes on without looking inside). */
 export function readStagedLines(dir: string, table: StagingTable): string[] {
-  return readStagedLineBytes(dir, table).map((b) => b.toString('utf8'));
+  const out: string[] = [];
+  eachStagedLine(dir, table, (line) => out.push(line.toString('utf8')));
+  return out;
 }
 
-/** The staged files of `table` (every worker's), in name order. */
-export function stagedNdjsonFiles(dir: string, table: StagingTable): string[] {
+/**
+ * The staged files of `table` ending in `ext` (every worker's, and the parent's), in name order: the one
+ * listing of a staging folder — the NDJSON tables here, the Parquet parts and the loader's globs in
+ * tools/ingest/load.ts.
+ */
+export function stagedFilesOf(dir: string, table: string, ext: '.ndjson' | '.parquet'): string[] {
   if (!existsSync(dir)) return [];
   return readdirSync(dir)
-    .filter((f) => f.startsWith(`${table}-`) && f.endsWith('.ndjson'))
+    .filter((f) => f.startsWith(`${table}-`) && f.endsWith(ext))
     .sort()
     .map((f) => join(dir, f));
 }
@@ -104,7 +111,10 @@ const LINE_CHUNK = 8 << 20;
  * Call `fn` with each staged line of `table` — its bytes (a view valid only during the call), the file,
  * and where the line lies in it — reading each file in 8 MB pieces. Memory stays at one piece (or the
  * longest line) whatever the run's size: a 12,000-capture run stages ~290 MB of learn rows and ~330 MB
- * of timelines, which `readStagedLineBytes` holds whole.
+ * of timelines, which were held whole before. Lines are cut at newline bytes (a newline byte is never
+ * inside a UTF-8 sequence) and decoded one by one: decoding a file as one string made all of it two bytes
+ * per character as soon as one non-ASCII character appeared, and reading 25 MB of learn rows took
+ * 0.46–0.64 s against 0.16–0.30 s.
  */
 export function eachStagedLine(
   dir: string,
@@ -112,7 +122,7 @@ export function eachStagedLine(
   fn: (line: Buffer, file: string, start: number, end: number) => void,
   chunk = LINE_CHUNK,
 ): void {
-  for (const file of stagedNdjsonFiles(dir, table)) {
+  for (const file of stagedFilesOf(dir, table, '.ndjson')) {
     const fd = openSync(file, 'r');
     try {
       const size = fstatSync(fd).size;
@@ -147,25 +157,4 @@ export function eachStagedLine(
       closeSync(fd);
     }
   }
-}
-
-/**
- * The staged lines of `table` as bytes (views into each file's buffer), every file held whole: for small
- * tables. Large ones go through `eachStagedLine`.
- */
-export function readStagedLineBytes(dir: string, table: StagingTable): Buffer[] {
-  const out: Buffer[] = [];
-  for (const file of stagedNdjsonFiles(dir, table)) {
-    // Line by line from the bytes (a newline byte is never inside a UTF-8 sequence), not the file as one
-    // string split at '\n': one non-ASCII character anywhere (a `×` in a signal's detail) made that string
-    // two bytes per character, and reading the 25 MB of learn rows took 0.46–0.64 s against 0.16–0.30 s.
-    const buf = readFileSync(file);
-    for (let start = 0; start < buf.length;) {
-      let end = buf.indexOf(10, start);
-      if (end < 0) end = buf.length;
-      if (end > start) out.push(buf.subarray(start, end));
-      start = end + 1;
-    }
-  }
-  return out;
 }

@@ -173,6 +173,21 @@ describe('Parquet lake: layout, crash safety, doctor, compact', () => {
     const after = await storeVsLake(w.db, w.lake);
     expect(after.lake).toBe(after.store);
     expect(lakeFiles(w.lake).parts.length).toBeGreaterThan(1);
+    // doctor --fix rebuilds the dataset from the store in batches of whole captures, at the same bound
+    const [broken] = lakeFiles(w.lake).parts;
+    truncateSync(join(w.lake, broken), 100);
+    const fix = spawnSync(process.execPath, [BIN, 'doctor', '--fix'], {
+      cwd: w.dir,
+      encoding: 'utf8',
+      env,
+      timeout: 110_000,
+    });
+    expect(fix.status, fix.stderr).toBe(0);
+    expect(lakeFiles(w.lake).parts.every((p) => /part-doctor-[^/]+-\d{3}\.parquet$/.test(p))).toBe(true);
+    expect(lakeFiles(w.lake).parts.length).toBeGreaterThan(1);
+    const fixed = await storeVsLake(w.db, w.lake);
+    expect(fixed.lake).toBe(fixed.store);
+    expect(fixed.check).toMatchObject({ mismatched: [], broken: [], unlisted: [] });
   }, 120_000);
 
   it('SIGINT while the part is written (the load runs beside it): the next run leaves the dataset whole', async () => {

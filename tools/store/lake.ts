@@ -247,21 +247,21 @@ async function copyBoundedParts(
   const rowGroups = Math.min(ROW_GROUP_BYTES, budget);
   if (estimate <= budget) return [await copyPart(con, lake, select, runId, name, rowGroups)];
   await con.run(`CREATE OR REPLACE TEMP TABLE part_batch AS
-    SELECT har_hash, (floor(sum(b) OVER (ORDER BY har_hash ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) / ${budget}))::INTEGER AS batch
+    SELECT har_hash, floor(coalesce(sum(b) OVER (ORDER BY har_hash ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) / ${budget})::INTEGER AS batch
     FROM (SELECT har_hash, sum(${ROW_BYTES}) AS b FROM (${select}) GROUP BY har_hash)`);
-  const batches = await queryRows<{ batch: number | null }>(
+  const batches = await queryRows<{ batch: number }>(
     con,
-    `SELECT DISTINCT coalesce(batch, 0) AS batch FROM part_batch ORDER BY batch`,
+    `SELECT DISTINCT batch FROM part_batch ORDER BY batch`,
   );
   const parts: PendingPart[] = [];
   try {
     for (const { batch } of batches) {
-      const k = Number(batch ?? 0);
+      const k = Number(batch);
       parts.push(
         await copyPart(
           con,
           lake,
-          `SELECT s.* FROM (${select}) s SEMI JOIN (SELECT har_hash FROM part_batch WHERE coalesce(batch, 0) = ${k}) b ON s.har_hash = b.har_hash`,
+          `SELECT s.* FROM (${select}) s SEMI JOIN (SELECT har_hash FROM part_batch WHERE batch = ${k}) b ON s.har_hash = b.har_hash`,
           runId,
           partName(name, k, 2),
           rowGroups,
