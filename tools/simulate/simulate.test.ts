@@ -401,3 +401,26 @@ describe('legacy heartbeat: two timeline events 1 ms apart', () => {
     for (let i = 1; i < ts.length; i++) expect(ts[i]).toBeGreaterThan(ts[i - 1]);
   });
 });
+
+describe('a fault the first twelve timelines left no room for', () => {
+  it('places PLAYHEAD_DECREASING in the capture that stopped a 24,000-capture dense corpus (seed 98, capture 19479)', () => {
+    // The corpus loop's draws for that capture, in its order: fault or not, the scenario, the start.
+    const rng = new Rng(((98 * 2654435761) ^ (19479 * 40503 + 1)) >>> 0);
+    expect(rng.chance(0.35)).toBe(true);
+    const scenario = randomScenario(rng, 'PLAYHEAD_DECREASING', { bench: true });
+    scenario.bodyBytes = 60_000;
+    // 24,000 captures: spaced 6,900,000 ms apart (the dense profile's floor)
+    scenario.startMs = BASE_EPOCH_MS + 19479 * 6_900_000 + rng.int(0, 3_000_000);
+    rng.chance(0.04);
+    expect(scenario).toMatchObject({
+      library: 'web-media-js-3',
+      content: 'live',
+      withAds: true,
+      mediaSessions: 2,
+      startMs: 1844812302190,
+    });
+    // before: "could not place PLAYHEAD_DECREASING in a web-media-js-3 session" (twelve timelines tried)
+    const { truth } = buildCapture(scenario, rng);
+    expect(truth.filter((t) => t.type === 'fault').map((t) => t.code)).toEqual(['PLAYHEAD_DECREASING']);
+  });
+});
