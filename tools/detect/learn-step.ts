@@ -50,7 +50,7 @@ export function prepareLearnStep(init: LearnStepInit, pack?: RulePack): Prepared
     run: async (stagingDir, inputs) => {
       const order = inputs.map((f) => f.rel);
       const name = displayNames(inputs, init.root);
-      return learnForRun(stagedLearnRows(stagingDir, order, name), init.outDir, rules);
+      return learnForRun(() => stagedLearnRows(stagingDir, order, name), init.outDir, rules);
     },
   };
 }

@@ -14,7 +14,9 @@ import type { SessionRow } from '../validate/outputs.js';
 import type { RulePack } from '../validate/pack.js';
 import { loadDictionaryTypes } from '../dictionary/files.js';
 import { validateCapture } from '../validate/validate.js';
-import { detectAnomalies, rankAnomalies, type AnomalyResult } from './anomaly.js';
+import { detectAnomalies, rankAnomalies, type AnomalyResult, type AnomalyRow } from './anomaly.js';
+import { writeNdjson } from '../ingest/staging.js';
+import { collectGarbage } from '../util/heap.js';
 import { addShapeRarity, FEATURE_NAMES, type SessionFeatures } from './features.js';
 import {
   allLabelingFunctions,
@@ -23,7 +25,6 @@ import {
   type SessionPartsCache,
 } from './learn-rows.js';
 import { triage, type InboxRow } from './triage.js';
-import { jsonText } from '../util/json-text.js';
 import { learnTableColumns, type LearnTable } from './learn-tables.js';
 
 export interface LearnCorpus {
@@ -157,6 +158,8 @@ export function learnFromRows(
   const t: Record<string, number> = {};
   let t0 = performance.now();
   const lap = (k: string) => {
+    // Each step's garbage goes before the next step makes its own (where the process allows it).
+    collectGarbage();
     const now = performance.now();
     t[k] = Math.round(now - t0);
     t0 = now;
@@ -224,9 +227,6 @@ export function datasetHash(hars: string[]): string {
     .slice(0, 16);
 }
 
-// jsonText: storeTables loads these files with DuckDB's read_json, which refuses lone surrogates.
-const jsonl = (rows: unknown[]) => rows.map((r) => jsonText(r)).join('\n') + (rows.length ? '\n' : '');
-
 /** Files the learning layer exports into a run dir (what the DuckDB tables are loaded from). */
 export function writeLearnOutputs(
   outDir: string,
@@ -239,42 +239,12 @@ export function writeLearnOutputs(
     anomaly: join(outDir, 'anomalies.jsonl'),
     inbox: join(outDir, 'inbox.jsonl'),
   };
-  writeFileSync(
-    files.label,
-    jsonl(
-      r.labeling.labels
-        .filter((l) => l.covered || r.predictions.get(sessionId(l.har, l.session))?.[l.family] !== undefined)
-        .map((l) => ({
-          har: l.har,
-          session: l.session,
-          family: l.family,
-          p: round(l.p),
-          p_label_model: round(l.p_label_model),
-          p_majority: l.p_majority === null ? null : round(l.p_majority),
-          p_classifier: r.predictions.get(sessionId(l.har, l.session))?.[l.family] ?? null,
-          covered: l.covered,
-          aggregator: r.labeling.winner,
-          votes: l.votes,
-        })),
-    ),
-  );
-  writeFileSync(files.lf_stats, jsonl(r.labeling.lfStats));
-  writeFileSync(
-    files.anomaly,
-    jsonl(
-      rankAnomalies(r.anomalies.rows).map((a) => ({
-        ...a,
-        score: round(a.score),
-        novelty_bits: round(a.novelty_bits),
-        forest_score: round(a.forest_score),
-        z: round(a.z),
-        percentile: round(a.percentile),
-        surprise_bits: round(a.surprise_bits),
-        top_features: a.top_features.map((t) => ({ ...t, z: round(t.z), value: round(t.value) })),
-      })),
-    ),
-  );
-  writeFileSync(files.inbox, jsonl(r.inbox));
+  // One line at a time (ingest/staging.ts `writeNdjson`): built whole, labels.jsonl and anomalies.jsonl
+  // took ~300 MB of the learning process's heap at 12,000 captures, its largest at any point.
+  writeNdjson(files.label, labelLines(r));
+  writeNdjson(files.lf_stats, r.labeling.lfStats);
+  writeNdjson(files.anomaly, anomalyLines(r.anomalies.rows));
+  writeNdjson(files.inbox, r.inbox);
   writeFileSync(
     join(outDir, 'learn-summary.json'),
     JSON.stringify(
@@ -311,6 +281,41 @@ export function writeLearnOutputs(
   return files;
 }
 
+/** labels.jsonl's rows: the sessions a rule covers, and those the classifier scored. */
+function* labelLines(r: LearnResult): Generator<unknown> {
+  for (const l of r.labeling.labels) {
+    const p_classifier = r.predictions.get(sessionId(l.har, l.session))?.[l.family];
+    if (!l.covered && p_classifier === undefined) continue;
+    yield {
+      har: l.har,
+      session: l.session,
+      family: l.family,
+      p: round(l.p),
+      p_label_model: round(l.p_label_model),
+      p_majority: l.p_majority === null ? null : round(l.p_majority),
+      p_classifier: p_classifier ?? null,
+      covered: l.covered,
+      aggregator: r.labeling.winner,
+      votes: l.votes,
+    };
+  }
+}
+
+/** anomalies.jsonl's rows, most anomalous first. */
+function* anomalyLines(rows: AnomalyRow[]): Generator<unknown> {
+  for (const a of rankAnomalies(rows))
+    yield {
+      ...a,
+      score: round(a.score),
+      novelty_bits: round(a.novelty_bits),
+      forest_score: round(a.forest_score),
+      z: round(a.z),
+      percentile: round(a.percentile),
+      surprise_bits: round(a.surprise_bits),
+      top_features: a.top_features.map((t) => ({ ...t, z: round(t.z), value: round(t.value) })),
+    };
+}
+
 const MEDIA_FAMILIES = new Set(['cadence', 'playhead', 'bookends', 'orchestration']);
 const round = (v: number) => Math.round(v * 10000) / 10000;
 
@@ -328,8 +333,10 @@ export async function storeTables(
       await con.run(`DROP TABLE IF EXISTS ${table}`);
       continue;
     }
+    // A row here is at most a few KB; DuckDB sizes its JSON read buffer from maximum_object_size (at
+    // 64 MB a table took a 128 MB buffer), so the bound is the store load's 16 MB, not more.
     await con.run(
-      `CREATE OR REPLACE TABLE ${table} AS SELECT * FROM read_json('${path.replace(/'/g, "''")}', format = 'newline_delimited', maximum_object_size = 67108864, columns = ${learnTableColumns(table)})`,
+      `CREATE OR REPLACE TABLE ${table} AS SELECT * FROM read_json('${path.replace(/'/g, "''")}', format = 'newline_delimited', maximum_object_size = 16777216, columns = ${learnTableColumns(table)})`,
     );
     done.push(table);
   }

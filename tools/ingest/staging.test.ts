@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { jsonText } from '../util/json-text.js';
-import { NdjsonWriter, eachStagedLine, readStaged, readStagedLines } from './staging.js';
+import { NdjsonWriter, eachStagedLine, readStaged, readStagedLines, writeNdjson } from './staging.js';
 
 describe('NdjsonWriter encodes lines into its reused buffer', () => {
   it('writes JSON.stringify per line across buffer boundaries, multi-byte text and a row larger than the buffer; a lone surrogate as U+FFFD', () => {
@@ -48,5 +48,38 @@ describe('eachStagedLine reads staged lines in pieces', () => {
       );
       expect(got).toEqual([...lines.filter((l) => l !== ''), '{"d":4}']);
     }
+  });
+});
+
+describe('writeNdjson writes rows as they come', () => {
+  it('writes what joining every jsonText line gave, from a generator it reads once, and an empty file for no rows', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'goblin-write-ndjson-'));
+    const rows = Array.from({ length: 5000 }, (_, i) => ({
+      har: `cap-${i}.har`,
+      p: i / 3,
+      note: i % 97 ? 'é' : '\udc00',
+    }));
+    let pulled = 0;
+    function* lazily() {
+      for (const r of rows) (pulled++, yield r);
+    }
+    writeNdjson(join(dir, 'labels.jsonl'), lazily());
+    expect(pulled).toBe(rows.length);
+    // The text the learning step wrote before (one string of every line): byte for byte the same.
+    expect(readFileSync(join(dir, 'labels.jsonl'), 'utf8')).toBe(
+      rows.map((r) => jsonText(r)).join('\n') + '\n',
+    );
+    writeNdjson(join(dir, 'inbox.jsonl'), []);
+    expect(readFileSync(join(dir, 'inbox.jsonl'), 'utf8')).toBe('');
+  });
+
+  it('closes the file when a row cannot be written, keeping the lines before it', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'goblin-write-ndjson-'));
+    function* failing() {
+      yield { ok: 1 };
+      throw new Error('the learning step failed half-way');
+    }
+    expect(() => writeNdjson(join(dir, 'anomalies.jsonl'), failing())).toThrow('half-way');
+    expect(readFileSync(join(dir, 'anomalies.jsonl'), 'utf8')).toBe('{"ok":1}\n');
   });
 });

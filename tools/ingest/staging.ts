@@ -52,6 +52,19 @@ export class NdjsonWriter {
   }
 }
 
+/**
+ * Write `rows` as an NDJSON file, one line each as they come: a large output (the learning step's
+ * labels.jsonl is ~50 MB for 12,000 captures) is never one string, nor one array of lines.
+ */
+export function writeNdjson(path: string, rows: Iterable<unknown>): void {
+  const w = new NdjsonWriter(path);
+  try {
+    for (const r of rows) w.write(r);
+  } finally {
+    w.close();
+  }
+}
+
 /** writeSync may write less than asked (a full disk, a signal): go on until every byte is written. */
 function writeAll(fd: number, bytes: Buffer): void {
   for (let off = 0; off < bytes.length;) off += writeSync(fd, bytes, off, bytes.length - off);
