@@ -28,6 +28,12 @@ function project(): string {
   );
   return d;
 }
+/** This process's children that are esbuild (its service runs as `esbuild --service=…`). */
+function esbuildChildren(): string[] {
+  const ps = spawnSync('ps', ['-o', 'args=', '--ppid', String(process.pid)], { encoding: 'utf8' });
+  return ps.stdout.split('\n').filter((l) => l.includes('--service='));
+}
+
 afterEach(() => {
   for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
 });
@@ -66,6 +72,25 @@ describe('bundleModule', () => {
     expect(again.built).toBe(true);
     const fresh = (await import(`${pathToFileURL(outFile).href}?v=2`)) as { value: (x: number) => number };
     expect(fresh.value(1)).toBe(100);
+  });
+
+  it("stops esbuild's service once no build is in flight (it stayed resident, ~160 MB, for the whole run)", async () => {
+    const root = project();
+    const outFile = (n: string) => join(root, 'tools', '.bundle', `${n}.mjs`);
+    // Two builds at once: the first to finish must not stop the service under the second.
+    const [a, b] = await Promise.all([
+      bundleModule({ entry: 'tools/a/main.ts', outFile: outFile('one'), root }),
+      bundleModule({ entry: 'tools/a/dep.ts', outFile: outFile('two'), root }),
+    ]);
+    expect([a.built, b.built]).toEqual([true, true]);
+    expect(esbuildChildren()).toEqual([]);
+    // The next build starts it again.
+    writeFileSync(join(root, 'tools', 'a', 'dep.ts'), `export const answer: number = 7;\n`);
+    utimesSync(join(root, 'tools', 'a', 'dep.ts'), new Date(), new Date(Date.now() + 5000));
+    expect((await bundleModule({ entry: 'tools/a/main.ts', outFile: outFile('one'), root })).built).toBe(
+      true,
+    );
+    expect(esbuildChildren()).toEqual([]);
   });
 
   it('refuses a bundle when a module at another depth reads import.meta (its paths would break)', async () => {
@@ -304,6 +329,20 @@ describe('bundleModule', () => {
       rmSync(dir, { recursive: true, force: true });
     }
     expect((await ingestWorkerBundle()).execArgv.some((a) => a.startsWith('--cpu-prof'))).toBe(false);
+  });
+
+  it('starts the learning process with gc() exposed (its steps collect their garbage between them)', async () => {
+    const r = await learnWorkerBundle();
+    const run = spawnSync(
+      process.execPath,
+      [...r.execArgv, '-e', 'process.exit(typeof gc === "function" ? 5 : 6)'],
+      {
+        encoding: 'utf8',
+      },
+    );
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(5);
+    expect((await ingestWorkerBundle()).execArgv).not.toContain('--expose-gc');
   });
 
   it("forks workers with V8 options this Node accepts (a removed flag would stop every worker's start)", async () => {

@@ -211,6 +211,7 @@ export async function bundleModule(opts: {
   // Date.now() is whole milliseconds, and a file written just before the build in the same millisecond
   // must not count.
   const started = Date.now() + 1;
+  building++;
   try {
     mkdirSync(outDir, { recursive: true });
     const r = await esbuild.build({
@@ -283,8 +284,15 @@ export async function bundleModule(opts: {
       ? `${first.location ? `${first.location.file}:${first.location.line}: ` : ''}${first.text}`
       : (e as Error).message.split('\n')[0];
     return { file: null, built: false, reason };
+  } finally {
+    // esbuild's service process stays resident once started (~160 MB, counted in a run's process tree
+    // for the whole run after an update); stopped once no build is in flight, and restarted by the next.
+    if (--building === 0) await esbuild.stop();
   }
 }
+
+/** Builds in flight in this process (bundleModule): esbuild's service is stopped when none is left. */
+let building = 0;
 
 /** What a worker process is forked from: the bundle, or its TypeScript source through tsx's loader. */
 export interface WorkerLaunch extends BundleResult {
@@ -299,15 +307,16 @@ export async function ingestWorkerBundle(): Promise<WorkerLaunch> {
 
 /** `goblin run`'s learning-step process (tools/detect/learn-worker.ts), built and reused the same way. */
 export async function learnWorkerBundle(): Promise<WorkerLaunch> {
-  return toolBundle('tools/detect/learn-worker.ts', 'learn-worker.mjs');
+  // --expose-gc: the step collects its garbage between its parts (tools/util/heap.ts says why).
+  return toolBundle('tools/detect/learn-worker.ts', 'learn-worker.mjs', ['--expose-gc']);
 }
 
-async function toolBundle(entry: string, name: string): Promise<WorkerLaunch> {
+async function toolBundle(entry: string, name: string, v8Flags: string[] = []): Promise<WorkerLaunch> {
   const bundle: BundleResult =
     process.env.GOBLIN_WORKER_TSX === '1'
       ? { file: null, built: false, reason: 'GOBLIN_WORKER_TSX=1' }
       : await bundleModule({ entry, outFile: join(ROOT, 'tools', '.bundle', name), checkMetaDepth: true });
-  const flags = [...WORKER_V8_FLAGS, ...profileFlags()];
+  const flags = [...WORKER_V8_FLAGS, ...v8Flags, ...profileFlags()];
   return bundle.file
     ? { ...bundle, script: bundle.file, execArgv: flags }
     : { ...bundle, script: join(ROOT, entry), execArgv: [...flags, '--import', tsxLoader()] };
