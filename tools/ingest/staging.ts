@@ -22,12 +22,18 @@ export class NdjsonWriter {
   private buf = Buffer.allocUnsafe(1 << 20);
   private at = 0;
   count = 0;
-  constructor(readonly path: string) {
+  /**
+   * `text`: a row's line. By default jsonText: DuckDB reads several of these tables back (read_json),
+   * and refuses lone surrogates (util/json-text.ts).
+   */
+  constructor(
+    readonly path: string,
+    private readonly text: (row: unknown) => string = jsonText,
+  ) {
     this.fd = openSync(path, 'w');
   }
   write(row: unknown): void {
-    // DuckDB reads several of these tables back (read_json): no lone surrogates (util/json-text.ts).
-    const line = jsonText(row);
+    const line = this.text(row);
     this.count++;
     // UTF-8 takes at most 3 bytes per UTF-16 unit (a surrogate pair: 4 bytes for 2 units).
     const worst = 3 * line.length + 1;
@@ -56,8 +62,8 @@ export class NdjsonWriter {
  * Write `rows` as an NDJSON file, one line each as they come: a large output (the learning step's
  * labels.jsonl is ~50 MB for 12,000 captures) is never one string, nor one array of lines.
  */
-export function writeNdjson(path: string, rows: Iterable<unknown>): void {
-  const w = new NdjsonWriter(path);
+export function writeNdjson(path: string, rows: Iterable<unknown>, text?: (row: unknown) => string): void {
+  const w = new NdjsonWriter(path, text);
   try {
     for (const r of rows) w.write(r);
   } finally {

@@ -25,10 +25,13 @@ describe('staged timelines pass through the report step as text', () => {
   });
 
   it('renaming a capture whose old name holds multi-byte characters cuts the old head at the right byte', () => {
-    const line = staged('dröp/ÆØÅ.har', 'sé', { note: 'ü' });
+    // The session's text too: the new head carries it as staged (multi-byte, escaped quote, U+2028).
+    const session = 'sé "q" \u2028';
+    const line = staged('dröp/ÆØÅ.har', session, { note: 'ü' });
     const r = renameTimeline(timelineLine(Buffer.from(line)), 'web/a.har');
     expect(JSON.parse(timelineText(r))).toEqual({ ...JSON.parse(line), har: 'web/a.har' });
-    expect(r.session).toBe('sé');
+    expect(timelineText(r)).toBe(line.replace('"dröp/ÆØÅ.har"', '"web/a.har"'));
+    expect(r.session).toBe(session);
   });
 
   it('renaming a renamed timeline replaces the head it was given, not the staged one', () => {
