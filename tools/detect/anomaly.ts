@@ -3,6 +3,7 @@ import { FEATURE_NAMES, SUBSPACES, type SessionFeatures } from './features.js';
 import { noveltyScores, type NoveltyRow } from './novelty.js';
 import { mulberry32 } from '../util/rng.js';
 import { isolationForestScores } from './isolation-forest.js';
+import { pushTo } from '../util/push-to.js';
 
 /** Robust standardization (median / MAD, clipped to ±6) so no single feature's scale dominates. */
 export function standardize(X: number[][]): number[][] {
@@ -89,7 +90,7 @@ export function clusterSessions(
   const minPts = opts.minPts ?? 4;
   const labels = new Array<number>(n).fill(-1);
   const groups = new Map<string, number[]>();
-  meta.forEach((m, i) => groups.set(m.protocol, [...(groups.get(m.protocol) ?? []), i]));
+  meta.forEach((m, i) => pushTo(groups, m.protocol, i));
   const sets: number[][] = [];
   const pooled: number[] = [];
   for (const idx of groups.values())
@@ -273,7 +274,7 @@ export function peerScores(
 ): { scores: number[]; z: number[]; subspace: string[] } {
   const minGroup = opts.minGroup ?? 24;
   const groups = new Map<string, number[]>();
-  feats.forEach((f, i) => groups.set(f.protocol, [...(groups.get(f.protocol) ?? []), i]));
+  feats.forEach((f, i) => pushTo(groups, f.protocol, i));
   const pooled: number[] = [];
   const sets: number[][] = [];
   for (const idx of groups.values()) idx.length >= minGroup ? sets.push(idx) : pooled.push(...idx);

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Bundle } from '../bundle/schema.js';
 import type { AnomalyRow } from './anomaly.js';
+import { pushTo } from '../util/push-to.js';
 
 /**
  * Novel → bundle (docs/learning.md, "Novel sessions become bundles"): sessions that rank high on
@@ -29,7 +30,7 @@ export function novelBundles(rows: AnomalyRow[], opts: NovelBundleOptions = {}):
   const groups = new Map<string, AnomalyRow[]>();
   for (const r of ranked.slice(0, top)) {
     const k = clusterKey(r);
-    groups.set(k, [...(groups.get(k) ?? []), r]);
+    pushTo(groups, k, r);
   }
   const out: Bundle[] = [];
   for (const [k, g] of groups) {

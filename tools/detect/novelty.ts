@@ -8,6 +8,7 @@ import {
   type SignalName,
   type SignalPointer,
 } from './signals.js';
+import { pushTo } from '../util/push-to.js';
 
 /**
  * Novelty ranking: "what no rule names yet" (docs/learning.md).
@@ -446,7 +447,7 @@ export function fitBetaBinomial(
 
 function peerGroups(feats: SessionFeatures[], minGroup: number): number[][] {
   const groups = new Map<string, number[]>();
-  feats.forEach((f, i) => groups.set(f.protocol, [...(groups.get(f.protocol) ?? []), i]));
+  feats.forEach((f, i) => pushTo(groups, f.protocol, i));
   const sets: number[][] = [];
   const pooled: number[] = [];
   for (const idx of groups.values()) {
@@ -468,7 +469,7 @@ function signalGroups(feats: SessionFeatures[], minGroup: number): number[][] {
     const byVersion = new Map<string, number[]>();
     for (const i of idx) {
       const k = `${feats[i].protocol}|${feats[i].sdk}|${feats[i].version}`;
-      byVersion.set(k, [...(byVersion.get(k) ?? []), i]);
+      pushTo(byVersion, k, i);
     }
     const rest: number[] = [];
     for (const g of byVersion.values()) g.length >= minGroup / 2 ? out.push(g) : rest.push(...g);

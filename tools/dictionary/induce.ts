@@ -10,6 +10,7 @@ import { normalizeKeySql } from '../fingerprint/features.js';
 import { guessUnit, ID_RE_SOURCE, inferType, ISO_RE_SOURCE, type ValueAgg } from './infer.js';
 import type { DictionaryEntry } from './schema.js';
 import { ALIAS_SEED, seedIndex } from './seed.js';
+import { pushTo } from '../util/push-to.js';
 
 export const DICT_SDKS = ['aa', 'heartbeat', 'hb-api', 'edge'] as const;
 
@@ -193,7 +194,7 @@ export async function induceFromStore(con: DuckDBConnection, opts: InduceOptions
   const rangesBySdkEt = new Map<string, string[]>();
   for (const r of evCounts) {
     const k = `${r.sdk}\u0000${r.et}`;
-    rangesBySdkEt.set(k, [...(rangesBySdkEt.get(k) ?? []), r.vrange]);
+    pushTo(rangesBySdkEt, k, r.vrange);
   }
   const keyCounts = await queryRows<{ sdk: string; key: string; vrange: string; et: string; n: number }>(
     con,

@@ -11,6 +11,7 @@ import { z } from 'zod';
 import { shapeFeatures } from './features.js';
 import { jaccard, lshCluster } from './minhash.js';
 import { yamlCache } from '../util/yaml-cache.js';
+import { pushTo } from '../util/push-to.js';
 
 /** Jaccard over core-key sets at or above which two sessions are the same build. */
 export const MATCH_THRESHOLD = 0.85;
@@ -101,7 +102,7 @@ export function buildShapeModel(sessions: SessionShape[], opts: BuildOptions = {
   const blocks = shapes.map(([, d]) => `${d.features[0]}\u0000${d.features[1]}`);
   const roots = lshCluster(sets, { threshold, perms, bands, blocks });
   const groups = new Map<number, number[]>();
-  roots.forEach((r, i) => groups.set(r, [...(groups.get(r) ?? []), i]));
+  roots.forEach((r, i) => pushTo(groups, r, i));
 
   const clusters: ShapeCluster[] = [];
   const assignment: string[] = new Array(sessions.length);

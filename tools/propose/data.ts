@@ -10,6 +10,7 @@ import { processFile } from '../ingest/process-file.js';
 import type { Capture, Session } from '../session/index.js';
 import { fileContext } from '../validate/files.js';
 import { sha256Hex } from '../util/hash.js';
+import { pushTo } from '../util/push-to.js';
 
 export interface SourcedCapture {
   capture: Capture;
@@ -59,8 +60,7 @@ export function stratifiedSample<T extends { key: string; stratum: string }>(
 ): T[] {
   if (items.length <= max) return items;
   const by = new Map<string, T[]>();
-  for (const it of [...items].sort((a, b) => a.key.localeCompare(b.key)))
-    by.set(it.stratum, [...(by.get(it.stratum) ?? []), it]);
+  for (const it of [...items].sort((a, b) => a.key.localeCompare(b.key))) pushTo(by, it.stratum, it);
   const out = new Set<T>();
   for (const list of by.values()) list.slice(0, minPerStratum).forEach((x) => out.add(x));
   const left = Math.max(0, max - out.size);

@@ -6,6 +6,7 @@ import { CODE_INFO } from '../codes/catalog.js';
 import type { Finding, QuarantineRecord, SessionRow, Summary } from '../validate/outputs.js';
 import { findingVersions, sessionKey, versionLabel } from './attribution.js';
 import { quarantineMarkdown } from './quarantine.js';
+import { pushTo } from '../util/push-to.js';
 
 /** Likely root cause for a code family, sharpened when findings concentrate in one build. */
 const ROOT_CAUSE: Record<string, string> = {
@@ -32,7 +33,7 @@ export interface RootCauseRow {
 export function rootCauses(findings: Finding[], sessions: SessionRow[] = []): RootCauseRow[] {
   const versionOf = findingVersions(sessions);
   const byCode = new Map<string, Finding[]>();
-  for (const f of findings) byCode.set(f.code, [...(byCode.get(f.code) ?? []), f]);
+  for (const f of findings) pushTo(byCode, f.code, f);
   return [...byCode.entries()]
     .map(([code, fs]) => {
       const groups = new Map<string, number>();

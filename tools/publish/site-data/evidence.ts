@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { listFiles } from '../../util/files.js';
 import type { EvidencePack } from '../site-schema.js';
 import { issues, readJson, rel, type Problem } from './files.js';
+import { pushTo } from '../../util/push-to.js';
 
 const PackFile = z.object({
   id: z.string(),
@@ -76,7 +77,7 @@ export function evidenceIndex(evidence: EvidencePack[]): {
 } {
   const byUrl = new Map<string, PassageRef[]>();
   const byRef = new Map<string, PassageRef[]>();
-  const add = (m: Map<string, PassageRef[]>, k: string, r: PassageRef) => m.set(k, [...(m.get(k) ?? []), r]);
+  const add = pushTo<string, PassageRef>;
   for (const pack of evidence)
     pack.passages.forEach((p, i) => {
       add(byUrl, normalizeUrl(p.url), { pack, i });
