@@ -523,7 +523,7 @@ export function noveltyScores(
 ): NoveltyRow[] {
   const o = { ...NOVELTY_OPTIONS, ...opts };
   const kq = normInv((1 + o.scaleQuantile) / 2);
-  const ev: Evidence[][] = feats.map(() => []);
+  const ev = new SessionEvidence(feats.length, (i) => explainsOf(codesOf(i)));
   for (const idx of peerGroups(feats, o.minGroup)) {
     if (idx.length < 5) continue;
     // 1. numeric features
@@ -550,11 +550,13 @@ export function noveltyScores(
         let z = Math.abs(v - med) / scale;
         if (spec.binary) z = Math.min(z, o.binaryZCap);
         if (z > 1)
-          ev[i].push({
-            evidence: `feature:${spec.name}`,
-            bits: Math.min(o.capBits, o.featureWeight * tTailBits(z, o.tDof)),
-            detail: `${spec.name} = ${round2(feats[i].x[j])} (peer median ${round2(spec.log ? Math.expm1(med) : med)})`,
-          });
+          ev.add(
+            i,
+            `feature:${spec.name}`,
+            Math.min(o.capBits, o.featureWeight * tTailBits(z, o.tDof)),
+            () =>
+              `${spec.name} = ${round2(feats[i].x[j])} (peer median ${round2(spec.log ? Math.expm1(med) : med)})`,
+          );
       }
     }
     // 2. event-type counts
@@ -567,11 +569,12 @@ export function noveltyScores(
       idx.forEach((i, r) => {
         const [k, n] = peers[r];
         if (!k || k / n <= alpha / (alpha + beta)) return;
-        ev[i].push({
-          evidence: `type:${t}`,
-          bits: Math.min(o.capBits, (o.typeWeight * -tail(k, n)) / Math.LN2),
-          detail: `${k} ${t} events of ${n} (peers ≈ ${round2((100 * alpha) / (alpha + beta))} %)`,
-        });
+        ev.add(
+          i,
+          `type:${t}`,
+          Math.min(o.capBits, (o.typeWeight * -tail(k, n)) / Math.LN2),
+          () => `${k} ${t} events of ${n} (peers ≈ ${round2((100 * alpha) / (alpha + beta))} %)`,
+        );
       });
     }
     // 3. zero values of numeric parameters (peers that carry the parameter)
@@ -591,11 +594,12 @@ export function noveltyScores(
       for (const i of carriers) {
         const [k, n] = feats[i].paramZeros[key];
         if (!k || k / n <= alpha / (alpha + beta)) continue;
-        ev[i].push({
-          evidence: `param0:${key}`,
-          bits: Math.min(o.capBits, (o.paramWeight * -tail(k, n)) / Math.LN2),
-          detail: `${key} is 0 on ${k} of ${n} events (peers ≈ ${round2((100 * alpha) / (alpha + beta))} %)`,
-        });
+        ev.add(
+          i,
+          `param0:${key}`,
+          Math.min(o.capBits, (o.paramWeight * -tail(k, n)) / Math.LN2),
+          () => `${key} is 0 on ${k} of ${n} events (peers ≈ ${round2((100 * alpha) / (alpha + beta))} %)`,
+        );
       }
     }
   }
@@ -618,14 +622,15 @@ export function noveltyScores(
         idx.forEach((i, r) => {
           const z = Math.abs(Math.log(Math.max(vals[r], 1e-3)) - lmed) / scale;
           if (z > 1)
-            ev[i].push({
-              evidence: `signal:${name}`,
-              bits: o.signalWeight * tTailBits(z, o.tDof),
-              detail:
+            ev.add(
+              i,
+              `signal:${name}`,
+              o.signalWeight * tTailBits(z, o.tDof),
+              () =>
                 feats[i].signals?.at[name]?.detail ??
                 `${SIGNALS[name]}: ${round2(vals[r])} (peer median ${round2(Math.exp(lmed))})`,
-              at: feats[i].signals?.at[name],
-            });
+              feats[i].signals?.at[name],
+            );
         });
         continue;
       }
@@ -644,12 +649,14 @@ export function noveltyScores(
         const bits =
           Math.max(floor, -Math.log2(cnt / (sorted.length + 1))) + (floor ? o.repeatBits * Math.log2(v) : 0);
         if (bits > 1)
-          ev[i].push({
-            evidence: `signal:${name}`,
-            bits: o.signalWeight * bits,
-            detail: `${feats[i].signals?.at[name]?.detail ?? `${SIGNALS[name]}: ${round2(v)}`} (${SIGNALS[name]}: ${round2(v)} here; ${cnt - 1} of ${sorted.length - 1} peers ${v > med ? 'reach' : 'are as low as'} it)`,
-            at: feats[i].signals?.at[name],
-          });
+          ev.add(
+            i,
+            `signal:${name}`,
+            o.signalWeight * bits,
+            () =>
+              `${feats[i].signals?.at[name]?.detail ?? `${SIGNALS[name]}: ${round2(v)}`} (${SIGNALS[name]}: ${round2(v)} here; ${cnt - 1} of ${sorted.length - 1} peers ${v > med ? 'reach' : 'are as low as'} it)`,
+            feats[i].signals?.at[name],
+          );
       });
     }
   }
@@ -742,14 +749,15 @@ export function noveltyScores(
           const bits = o.classWeight * -Math.log2(n / (N + 1));
           if (!odd || bits > odd.bits) odd = { evidence: `key:${k}`, bits, detail: kindOf };
         }
-        if (odd) ev[i].push(odd);
+        if (odd) ev.push(i, odd);
         else if (rare && rareDf <= Math.max(1, Math.floor(o.rareShare * N))) {
           const bits = -Math.log2(rareDf / (N + 1));
-          ev[i].push({
-            evidence: `${kind}:${rare}`,
-            bits: o.setWeight * bits,
-            detail: `${SET_LABEL[kind]} ${rare} seen in ${rareDf - 1} of ${N - 1} peer sessions`,
-          });
+          ev.add(
+            i,
+            `${kind}:${rare}`,
+            o.setWeight * bits,
+            () => `${SET_LABEL[kind]} ${rare} seen in ${rareDf - 1} of ${N - 1} peer sessions`,
+          );
         }
         if (kind !== 'key') continue;
         let miss = '';
@@ -781,34 +789,17 @@ export function noveltyScores(
               detail: `${tk.slice(tk.indexOf('|') + 1)} missing on a ${ty} event; ${carriers} of ${nT} peer sessions send it on every ${ty}`,
             };
         }
-        if (best) ev[i].push(best);
+        if (best) ev.push(i, best);
       }
     }
   }
   return feats.map((_, i) => {
     const fams = violatedFamilies(codesOf(i));
-    const explains = explainsOf(codesOf(i));
-    const explained = (e: string) => {
-      const [kind, name] = [e.slice(0, e.indexOf(':')), e.slice(e.indexOf(':') + 1)];
-      for (const x of explains) {
-        if (kind === 'feature' && x.features.includes(name)) return true;
-        if (kind === 'type' && x.type?.(name)) return true;
-        if (kind === 'param0' && x.params) return true;
-        if (kind === 'signal' && x.signals?.includes(name as SignalName)) return true;
-        if (
-          (kind === 'key' || kind === 'missing' || kind === 'host' || kind === 'bigram') &&
-          x.sets?.includes(kind)
-        )
-          return true;
-      }
-      return false;
-    };
-    const all = [...ev[i]].sort((a, b) => b.bits - a.bits);
-    const residual = all.filter((e) => !explained(e.evidence));
+    const residual = ev.residual(i);
     const w = fams.size || codesOf(i).length ? o.explainedWeight : 1;
     return {
       bits: ((residual[0]?.bits ?? 0) + o.secondWeight * (residual[1]?.bits ?? 0)) * w,
-      raw_bits: all[0]?.bits ?? 0,
+      raw_bits: ev.rawBits(i),
       evidence: residual[0]?.evidence ?? '',
       top: residual.slice(0, 4).map((e) => ({ evidence: e.evidence, bits: Math.round(e.bits * 100) / 100 })),
       explained_by: [...fams],
@@ -821,6 +812,71 @@ export function noveltyScores(
     };
   });
 }
+
+/**
+ * Each session's evidence, as much of it as its novelty row reads: the largest bits of all (`raw_bits`),
+ * and the four largest that the session's own findings do not explain, in the order a stable sort by bits
+ * (largest first) gives, ties in the order found. Keeping every piece of evidence (and its sentence) for
+ * every session until the end cost ~280 MB of the learning process's heap at 56,846 sessions, and
+ * writing the sentences of evidence that never reaches the top four most of this step's time; a sentence
+ * is written only for evidence that enters the top four.
+ */
+export class SessionEvidence {
+  private readonly top: Evidence[][];
+  private readonly raw: number[];
+  private readonly explains: (ReturnType<typeof explainsOf> | undefined)[];
+  constructor(
+    n: number,
+    private readonly explainsFor: (i: number) => ReturnType<typeof explainsOf>,
+  ) {
+    this.top = Array.from({ length: n }, () => []);
+    this.raw = new Array<number>(n).fill(-Infinity);
+    this.explains = new Array(n);
+  }
+  /** Evidence of session i worth `bits`; `detail` is asked for only if it enters the top four. */
+  add(i: number, evidence: string, bits: number, detail: () => string, at?: SignalPointer): void {
+    if (bits > this.raw[i]) this.raw[i] = bits;
+    if (this.explained(i, evidence)) return;
+    const list = this.top[i];
+    let p = list.length;
+    while (p > 0 && list[p - 1].bits < bits) p--;
+    if (p >= KEPT_EVIDENCE) return;
+    const e: Evidence = { evidence, bits, detail: detail() };
+    if (at !== undefined) e.at = at;
+    list.splice(p, 0, e);
+    if (list.length > KEPT_EVIDENCE) list.pop();
+  }
+  push(i: number, e: Evidence): void {
+    this.add(i, e.evidence, e.bits, () => e.detail ?? '', e.at);
+  }
+  /** The largest bits of all evidence (0 with none). */
+  rawBits(i: number): number {
+    return this.raw[i] === -Infinity ? 0 : this.raw[i];
+  }
+  /** The evidence the session's findings do not explain, largest first (at most four). */
+  residual(i: number): readonly Evidence[] {
+    return this.top[i];
+  }
+  private explained(i: number, e: string): boolean {
+    const explains = (this.explains[i] ??= this.explainsFor(i));
+    const [kind, name] = [e.slice(0, e.indexOf(':')), e.slice(e.indexOf(':') + 1)];
+    for (const x of explains) {
+      if (kind === 'feature' && x.features.includes(name)) return true;
+      if (kind === 'type' && x.type?.(name)) return true;
+      if (kind === 'param0' && x.params) return true;
+      if (kind === 'signal' && x.signals?.includes(name as SignalName)) return true;
+      if (
+        (kind === 'key' || kind === 'missing' || kind === 'host' || kind === 'bigram') &&
+        x.sets?.includes(kind)
+      )
+        return true;
+    }
+    return false;
+  }
+}
+
+/** How much of a session's unexplained evidence its novelty row reads (`top`). */
+const KEPT_EVIDENCE = 4;
 
 /** counts[a][b] += 1 */
 function bump(counts: Map<string, Map<string, number>>, a: string, b: string): void {
