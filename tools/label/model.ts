@@ -184,7 +184,11 @@ export function fitClassConditional(
 ): ClassConditionalFit {
   const n = L.length;
   const m = L[0]?.length ?? 0;
-  let q: number[] = L.map((row) => (row.some((v) => v > 0) ? 0.9 : 0.1));
+  // Two buffers, reused by every iteration: a fresh array per E step (n doubles, past V8's size for the
+  // young generation) was ~1.9 GB of allocation at 56,846 sessions, collected only by full collections,
+  // and most of the learning process's peak while it labelled (docs/measured.md).
+  let q = Float64Array.from(L, (row) => (row.some((v) => v > 0) ? 0.9 : 0.1));
+  let spare = new Float64Array(n);
   let prior = init?.prior ?? 0.1;
   let tpr = new Array<number>(m).fill(0.8);
   let tnr = new Array<number>(m).fill(0.9);
@@ -212,8 +216,10 @@ export function fitClassConditional(
     const nt2 = Array.from(tn, (x, j) => x / nn[j]);
     const np = Math.min(0.995, Math.max(0.005, (qs + 1) / (n + 2)));
     // E step
-    const next = posteriors(L, nt, nt2, np);
-    const delta = next.reduce((s, x, r) => Math.max(s, Math.abs(x - q[r])), 0);
+    const next = posteriors(L, nt, nt2, np, spare);
+    let delta = 0;
+    for (let r = 0; r < n; r++) delta = Math.max(delta, Math.abs(next[r] - q[r]));
+    spare = q;
     q = next;
     tpr = nt;
     tnr = nt2;
@@ -228,7 +234,13 @@ export function fitClassConditional(
  * per row and vote (Math.log per vote was most of the label model's time on the dense bench); the sums
  * add the same numbers in the same order, so the posteriors are unchanged to the bit.
  */
-function posteriors(L: Vote[][], tpr: ArrayLike<number>, tnr: ArrayLike<number>, prior: number): number[] {
+function posteriors(
+  L: Vote[][],
+  tpr: ArrayLike<number>,
+  tnr: ArrayLike<number>,
+  prior: number,
+  out: Float64Array<ArrayBuffer> = new Float64Array(L.length),
+): Float64Array<ArrayBuffer> {
   const m = tpr.length;
   const yes = new Float64Array(m);
   const no = new Float64Array(m);
@@ -237,16 +249,18 @@ function posteriors(L: Vote[][], tpr: ArrayLike<number>, tnr: ArrayLike<number>,
     no[j] = Math.log((1 - tpr[j]) / tnr[j]);
   }
   const z0 = Math.log(prior / (1 - prior));
-  return L.map((row) => {
+  for (let r = 0; r < L.length; r++) {
+    const row = L[r];
     let z = z0;
     for (let j = 0; j < row.length; j++) {
       if (row[j] > 0) z += yes[j];
       else if (row[j] < 0) z += no[j];
     }
-    return 1 / (1 + Math.exp(-z));
-  });
+    out[r] = 1 / (1 + Math.exp(-z));
+  }
+  return out;
 }
 
 export function predictClassConditional(L: Vote[][], fit: ClassConditionalFit): number[] {
-  return posteriors(L, fit.tpr, fit.tnr, fit.prior);
+  return Array.from(posteriors(L, fit.tpr, fit.tnr, fit.prior));
 }
