@@ -17,7 +17,8 @@ import { GoblinConfig } from '../config/index.js';
 import { openStore, queryRows } from '../store/index.js';
 import { ECID, harDoc, hb, hbStart, mc, MC_START_PARAMS, pageView } from '../validate/testing/index.js';
 import { loadStaging } from './load.js';
-import { ingest, withOneDuckDbThread } from './run.js';
+import { ingest } from './run.js';
+import { withOneDuckDbThread } from '../store/db.js';
 
 const root = resolve(import.meta.dirname, '../..');
 

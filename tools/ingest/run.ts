@@ -171,8 +171,6 @@ async function storeAndExport(
   }
 }
 
-export { withOneDuckDbThread };
-
 /**
  * The inputs an incremental ingest still has to read: a file is skipped when the store holds its path
  * with the same size and mtime. A member named on the command line (`bundle.zip!/cap.har`) is stored

@@ -103,13 +103,6 @@ export function readStaged<T>(dir: string, table: StagingTable): T[] {
   return out;
 }
 
-/** The same rows as their JSON text (for rows the reader passes on without looking inside). */
-export function readStagedLines(dir: string, table: StagingTable): string[] {
-  const out: string[] = [];
-  eachStagedLine(dir, table, (line) => out.push(line.toString('utf8')));
-  return out;
-}
-
 /**
  * The staged files of `table` ending in `ext` (every worker's, and the parent's), in name order: the one
  * listing of a staging folder — the NDJSON tables here, the Parquet parts and the loader's globs in

@@ -143,7 +143,7 @@ async function copyPart(
  * 128 MB per sort passed and 160 MB failed, so 96 MB leaves a margin. Rows past it go to further parts.
  * `partBudget` scales it with the store's own limit (GOBLIN_DUCKDB_MEMORY).
  */
-export const PART_BUDGET_BYTES = 96 << 20;
+const PART_BUDGET_BYTES = 96 << 20;
 const LOAD_RESERVE_BYTES = 96 << 20;
 
 /**
