@@ -1,5 +1,9 @@
 import { z } from 'zod';
 import { DEFAULT_MAX_CAPTURE_BYTES } from '../har/limits.js';
+import {
+  DEFAULT_LEARN_ALONGSIDE_STORE_MAX_BYTES,
+  DEFAULT_LEARN_MAX_SESSIONS,
+} from '../detect/learn-bounds.js';
 
 /** goblin.config.yaml: every field has a default so an empty file (or none) is a valid config. */
 export const GoblinConfig = z.object({
@@ -25,6 +29,22 @@ export const GoblinConfig = z.object({
       max_capture_bytes: z.number().int().positive().default(DEFAULT_MAX_CAPTURE_BYTES),
       /** Files per work unit sent to a worker. */
       batch_files: z.number().int().min(1).default(16),
+    })
+    .prefault({}),
+  learn: z
+    .object({
+      /**
+       * `goblin run` learns from at most this many sessions: past it, a fixed sample of them (the labels,
+       * anomalies, inbox and drift profile cover the sample; findings and the report cover every session).
+       * Bounds the learning process's memory (~17 KB a session at its peak).
+       */
+      max_sessions: z.number().int().positive().default(DEFAULT_LEARN_MAX_SESSIONS),
+      /**
+       * `goblin run` learns while DuckDB loads the store only when the staged learn rows are smaller than
+       * this: past it the learning step waits until the store is closed, so the two memory peaks (DuckDB's
+       * ~0.7–1.0 GB, the learning process's ~2 bytes per staged byte) never add up.
+       */
+      alongside_store_max_bytes: z.number().int().min(0).default(DEFAULT_LEARN_ALONGSIDE_STORE_MAX_BYTES),
     })
     .prefault({}),
   hosts: z

@@ -92,7 +92,7 @@ describe('learn rows staged by the ingest workers', () => {
     rmSync(hars, { recursive: true, force: true });
     expect(() => readdirSync(hars)).toThrow();
     const out = join(dir, 'run');
-    const msg = await learnForRun(() => staged, out, pack);
+    const msg = await learnForRun(() => ({ rows: staged, sample: null }), out, pack);
     expect(msg).toMatch(new RegExp(`^learning layer: ${staged.length} sessions labelled`));
     const inbox = readFileSync(join(out, 'inbox.jsonl'), 'utf8').trim().split('\n');
     expect(inbox).toHaveLength(staged.length);
@@ -109,7 +109,7 @@ describe('learn rows staged by the ingest workers', () => {
 
   it("learn.duckdb holds the declared columns and types, every row's values as written, and no key they do not declare", async () => {
     const out = join(dir, 'tables');
-    await learnForRun(() => staged, out, pack);
+    await learnForRun(() => ({ rows: staged, sample: null }), out, pack);
     // `goblin drift` adds its table to the same file: two run folders with the same drift profile
     for (const side of ['ref', 'drop']) {
       mkdirSync(join(dir, side), { recursive: true });

@@ -194,7 +194,11 @@ function parseLearnRow(r: unknown, i: number): LearnRow {
  * row, most of what the learning process's young generation had to copy while it read them
  * (docs/measured.md, "The learning step's read").
  */
-export function readLearnRows(dir: string): LearnRow[] {
+export function readLearnRows(
+  dir: string,
+  /** Rows to keep (a sample: learn-bounds.ts); every row is still parsed and checked. */
+  keep?: (row: LearnRow) => boolean,
+): LearnRow[] {
   const pool = new Map<string, string>();
   const intern = (list: unknown): void => {
     if (!Array.isArray(list)) return;
@@ -209,8 +213,8 @@ export function readLearnRows(dir: string): LearnRow[] {
   const rows: LearnRow[] = [];
   // Line by line from 8 MB pieces of the files: the rows' text is never held whole (~290 MB for a
   // 12,000-capture run).
+  let read = 0;
   eachStagedLine(dir, 'learn_session', (line) => {
-    const i = rows.length;
     const r = JSON.parse(line.toString('utf8')) as Partial<LearnRow> | null;
     if (r && typeof r === 'object') {
       intern(r.types);
@@ -224,7 +228,8 @@ export function readLearnRows(dir: string): LearnRow[] {
         intern(sig.bigrams);
       }
     }
-    rows.push(parseLearnRow(r, i));
+    const row = parseLearnRow(r, read++);
+    if (!keep || keep(row)) rows.push(row);
   });
   return rows;
 }

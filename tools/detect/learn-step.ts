@@ -9,8 +9,10 @@ import { z } from 'zod';
 import { displayNames } from '../har/inputs.js';
 import { SpecFilesData } from '../spec/index.js';
 import { loadRulePack, type RulePack } from '../validate/pack.js';
-import { orderLearnRows, readLearnRows, renameHar, type LearnRow } from './learn-rows.js';
-import { learnForRun } from './run-learn.js';
+import { orderLearnRows, readLearnRows, renameHar } from './learn-rows.js';
+import { learnForRun, type StagedLearnRows } from './run-learn.js';
+import { DEFAULT_LEARN_MAX_SESSIONS, learnSample } from './learn-bounds.js';
+import { countStagedLines, stagedBytes } from '../ingest/staging.js';
 
 /** What the step is told when it starts (before the workers have staged anything). */
 export const LearnStepInit = z.object({
@@ -23,8 +25,10 @@ export const LearnStepInit = z.object({
    * read from `specsDir` when absent.
    */
   specs: SpecFilesData.optional(),
+  /** The most sessions the step learns from (`learn.max_sessions`): more are sampled (learn-bounds.ts). */
+  maxSessions: z.number().int().positive().default(DEFAULT_LEARN_MAX_SESSIONS),
 });
-export type LearnStepInit = z.infer<typeof LearnStepInit>;
+export type LearnStepInit = z.input<typeof LearnStepInit>;
 
 /**
  * The run's input files as the parent expanded them (in order): the rows are renamed to `rel` and put in
@@ -44,13 +48,18 @@ export interface PreparedLearnStep {
  * when the step runs in-process; a process of its own builds the pack from the specs in `init` (as the
  * parent read them), or reads the specs folder when it was sent none.
  */
-export function prepareLearnStep(init: LearnStepInit, pack?: RulePack): PreparedLearnStep {
+export function prepareLearnStep(given: LearnStepInit, pack?: RulePack): PreparedLearnStep {
+  const init = LearnStepInit.parse(given);
   const rules = pack ?? loadRulePack(resolve(init.root, init.specsDir), init.root, init.specs);
   return {
     run: async (stagingDir, inputs) => {
       const order = inputs.map((f) => f.rel);
       const name = displayNames(inputs, init.root);
-      return learnForRun(() => stagedLearnRows(stagingDir, order, name), init.outDir, rules);
+      return learnForRun(
+        () => stagedLearnRows(stagingDir, order, name, init.maxSessions),
+        init.outDir,
+        rules,
+      );
     },
   };
 }
@@ -64,10 +73,18 @@ function stagedLearnRows(
   dir: string,
   order: readonly string[],
   name: (stored: string) => string,
-): LearnRow[] | Error {
+  maxSessions: number,
+): StagedLearnRows | Error {
   try {
-    const rows = readLearnRows(dir).map((r) => renameHar(r, name(r.har)));
-    return orderLearnRows(rows, order);
+    // Counting costs a read of the files' bytes (~0.3 s for 600 MB): only done when they could hold more
+    // rows than the bound (a learn row is never under 1 KB: its rules, votes and features alone are more).
+    const staged =
+      stagedBytes(dir, 'learn_session') > maxSessions * 1024 ? countStagedLines(dir, 'learn_session') : 0;
+    const sample = learnSample(staged, maxSessions);
+    const rows = readLearnRows(dir, sample ? (r) => sample.keeps(name(r.har), r.key) : undefined).map((r) =>
+      renameHar(r, name(r.har)),
+    );
+    return { rows: orderLearnRows(rows, order), sample };
   } catch (e) {
     return e instanceof Error ? e : new Error(String(e));
   }

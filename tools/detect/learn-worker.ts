@@ -4,7 +4,7 @@
  * staged, and meanwhile the parent writes the run's report: the two used to run one after the other on
  * the parent's JavaScript thread.
  */
-import { LearnInputs, LearnStepInit, prepareLearnStep, type PreparedLearnStep } from './learn-step.js';
+import { LearnInputs, prepareLearnStep, type LearnStepInit, type PreparedLearnStep } from './learn-step.js';
 
 type Msg = { type: 'init'; init: unknown } | { type: 'learn'; stagingDir: string; inputs: unknown };
 
@@ -16,7 +16,7 @@ const done = (message: string) => process.send!({ type: 'done', message }, () =>
 process.on('message', async (msg: Msg) => {
   if (msg.type === 'init') {
     try {
-      step = prepareLearnStep(LearnStepInit.parse(msg.init));
+      step = prepareLearnStep(msg.init as LearnStepInit); // checked there
     } catch (e) {
       step = e instanceof Error ? e : new Error(String(e));
     }

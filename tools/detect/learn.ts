@@ -25,6 +25,7 @@ import {
   type SessionPartsCache,
 } from './learn-rows.js';
 import { triage, type InboxRow } from './triage.js';
+import type { LearnSample } from './learn-bounds.js';
 import { learnTableColumns, type LearnTable } from './learn-tables.js';
 
 export interface LearnCorpus {
@@ -231,6 +232,8 @@ export function datasetHash(hars: string[]): string {
 export function writeLearnOutputs(
   outDir: string,
   r: LearnResult,
+  /** The sample `r` was learnt from, when the run staged more sessions than `learn.max_sessions`. */
+  sample: LearnSample | null = null,
 ): Record<'label' | 'lf_stats' | 'anomaly' | 'inbox', string> {
   mkdirSync(outDir, { recursive: true });
   const files = {
@@ -251,6 +254,7 @@ export function writeLearnOutputs(
       {
         generated_at: new Date().toISOString(),
         sessions: r.sessions.length,
+        sample: sample && { sessions_staged: sample.staged, max_sessions: sample.max },
         aggregator: r.labeling.winner,
         evaluation: r.labeling.evaluation,
         families: r.labeling.families.map((f) => ({

@@ -26,6 +26,7 @@ import {
 } from './learn.js';
 import { allLabelingFunctions, type LearnRow } from './learn-rows.js';
 import { collectGarbage } from '../util/heap.js';
+import type { LearnSample } from './learn-bounds.js';
 
 /** HAR inputs (files, folders, globs) → corpus, decoded and validated in-process. */
 export function corpusFromInputs(
@@ -65,31 +66,41 @@ function learnAndWrite(
   sessions: LearnRow[],
   pack: RulePack,
   outDir: string,
-  opts: { seed?: number },
+  opts: { seed?: number; sample?: LearnSample | null },
 ): Omit<LearnRunOutput, 'tables'> {
   const result = learnFromRows(sessions, {
     lfs: allLabelingFunctions(pack),
     seed: opts.seed,
     aggregator: aggregatorChoice(),
   });
-  const files = writeLearnOutputs(outDir, result);
+  const files = writeLearnOutputs(outDir, result, opts.sample ?? null);
   const profile = driftProfile(result.sessions);
   writeFileSync(join(outDir, 'drift-profile.json'), JSON.stringify(profile) + '\n');
   return { result, files, profile };
 }
 
+/** The rows a run's learning step learns from, and the sample they are when the run staged more (learn-bounds.ts). */
+export interface StagedLearnRows {
+  rows: LearnRow[];
+  sample: LearnSample | null;
+}
+
 /** learnAndWrite over the rows `rows` reads, and the run's message: nothing learnt stays referenced once it returns. */
 function learnAndSay(
-  rows: () => LearnRow[] | Error,
+  rows: () => StagedLearnRows | Error,
   pack: RulePack,
   outDir: string,
 ): { said: string; files: Record<string, string> } | Error {
-  const sessions = rows();
-  if (sessions instanceof Error) return sessions;
-  const { result, files } = learnAndWrite(sessions, pack, outDir, {});
+  const staged = rows();
+  if (staged instanceof Error) return staged;
+  const { sample } = staged;
+  const { result, files } = learnAndWrite(staged.rows, pack, outDir, { sample });
   const top = result.inbox[0];
   const novel = result.anomalies.rows.filter((r) => r.novel).length;
-  const said = `${result.sessions.length} sessions labelled (${result.labeling.winner}), ${novel} novel, inbox.jsonl written${top ? ` (top: ${top.har} ${top.session.slice(0, 16)})` : ''}`;
+  const of = sample
+    ? ` of a sample of ${sample.staged} (learn.max_sessions ${sample.max}: findings and the report cover them all)`
+    : '';
+  const said = `${result.sessions.length} sessions${of} labelled (${result.labeling.winner}), ${novel} novel, inbox.jsonl written${top ? ` (top: ${top.har} ${top.session.slice(0, 16)})` : ''}`;
   return { said, files };
 }
 
@@ -179,7 +190,7 @@ export async function runDrift(o: {
  * outside this step keeps them, so they are garbage once the outputs are written.
  */
 export async function learnForRun(
-  rows: () => LearnRow[] | Error,
+  rows: () => StagedLearnRows | Error,
   outDir: string,
   pack: RulePack,
 ): Promise<string> {

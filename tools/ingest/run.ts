@@ -43,9 +43,11 @@ export interface IngestOptions {
    * Load the store and then write the Parquet part, on one DuckDB thread, instead of both at once on two:
    * for a caller whose `whileStoring` keeps a core busy on its own (`goblin run`'s learning process). Side
    * by side, the two queries and that process shared two cores three ways and the process, the last to
-   * finish, waited for its share (docs/ingest.md, "The store phase under `goblin run`").
+   * finish, waited for its share (docs/ingest.md, "The store phase under `goblin run`"). A function is
+   * asked once the workers are done, with the staging folder (a large `goblin run` learns only after the
+   * store, and then leaves DuckDB both cores).
    */
-  storeSerially?: boolean;
+  storeSerially?: boolean | ((stagingDir: string) => boolean);
   /** Receives each worker process's peak RSS and CPU time in µs (bench). */
   onWorkerEnd?: (maxRssBytes: number, cpuUs?: number) => void;
 }
@@ -398,7 +400,7 @@ export async function ingest(
       runId,
       s.phases,
       opts.whileStoring ? () => opts.whileStoring!(s, inputs) : async () => undefined,
-      opts.storeSerially === true,
+      typeof opts.storeSerially === 'function' ? opts.storeSerially(stagingDir) : opts.storeSerially === true,
     ),
   );
   s.new_hars_stored = stored.newHashes;

@@ -6,6 +6,7 @@ import {
   openSync,
   readSync,
   readdirSync,
+  statSync,
   writeSync,
 } from 'node:fs';
 import { join } from 'node:path';
@@ -114,6 +115,20 @@ export function stagedFilesOf(dir: string, table: string, ext: '.ndjson' | '.par
     .filter((f) => f.startsWith(`${table}-`) && f.endsWith(ext))
     .sort()
     .map((f) => join(dir, f));
+}
+
+/** How many lines `table`'s staged files hold (rows, for NDJSON), counted from their newline bytes. */
+export function countStagedLines(dir: string, table: StagingTable): number {
+  let n = 0;
+  eachStagedLine(dir, table, () => void n++);
+  return n;
+}
+
+/** Bytes of `table`'s staged NDJSON files together. */
+export function stagedBytes(dir: string, table: StagingTable): number {
+  let bytes = 0;
+  for (const f of stagedFilesOf(dir, table, '.ndjson')) bytes += statSync(f).size;
+  return bytes;
 }
 
 /** Bytes read at a time by `eachStagedLine`; a longer line grows the buffer to fit it. */

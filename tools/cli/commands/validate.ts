@@ -52,10 +52,26 @@ async function validateInputs(ctx: CommandContext, outDir: string, opts: { learn
   const gateOpts = gateOptions(ctx);
   // The learning step reads only the learn rows the workers staged. It runs in a process of its own,
   // started now so it loads its modules and the specs while the workers run; it learns while DuckDB loads
-  // the store and this process writes the report (tools/detect/learn-process.ts).
+  // the store and this process writes the report (tools/detect/learn-process.ts) — or, for a large run,
+  // once the store is closed (tools/detect/learn-bounds.ts: the two memory peaks must not add up).
+  const learnCfg = ctx.config.learn;
   const learning = opts.learn
-    ? (await import('../../detect/learn-process.js')).startLearnStep({ root, specsDir, outDir, specs }, pack)
+    ? (await import('../../detect/learn-process.js')).startLearnStep(
+        { root, specsDir, outDir, specs, maxSessions: learnCfg.max_sessions },
+        pack,
+      )
     : null;
+  const { stagedBytes } = await import('../../ingest/staging.js');
+  // Decided once the workers are done: the bytes of learn rows they staged when past
+  // `learn.alongside_store_max_bytes` (the step then waits for the store), else null.
+  let learnAfterStore: number | null | undefined;
+  const learnsAfterStore = (dir: string): number | null => {
+    if (learnAfterStore === undefined) {
+      const bytes = learning ? stagedBytes(dir, 'learn_session') : 0;
+      learnAfterStore = bytes > learnCfg.alongside_store_max_bytes ? bytes : null;
+    }
+    return learnAfterStore;
+  };
   type Summary = Awaited<ReturnType<typeof ingest>>['summary'];
   type Inputs = Awaited<ReturnType<typeof ingest>>['inputs'];
   // The store names captures by their root-relative path; the run's outputs by the input-relative name
@@ -133,7 +149,7 @@ async function validateInputs(ctx: CommandContext, outDir: string, opts: { learn
       keepStaging: true,
       whileStoring: async (sofar, files) => {
         stagingDir = sofar.staging_dir;
-        await learning?.begin(sofar.staging_dir, files);
+        if (learnsAfterStore(sofar.staging_dir) === null) await learning?.begin(sofar.staging_dir, files);
         try {
           report = writeReport(sofar, files);
         } catch (e) {
@@ -141,14 +157,27 @@ async function validateInputs(ctx: CommandContext, outDir: string, opts: { learn
         }
       },
       // The learning process keeps a core busy from here on: DuckDB takes the other, one query after the
-      // other, and the report shares them.
-      storeSerially: learning !== null,
+      // other, and the report shares them. A run that learns after the store leaves DuckDB both.
+      storeSerially: (dir) => learning !== null && learnsAfterStore(dir) === null,
     });
     // Closing checkpoints the store (~0.2 s): done while the learning process finishes.
     store.close();
+    // A large run learns only now, DuckDB's memory given back (the learning process is already loaded).
+    const after = learnsAfterStore(stored.staging_dir);
+    const mb = (b: number) => `${(b / 2 ** 20).toFixed(0)} MB`;
+    const afterNote =
+      after === null
+        ? ''
+        : `${mb(after)} of learn rows > learn.alongside_store_max_bytes (${mb(learnCfg.alongside_store_max_bytes)})`;
+    if (after !== null) {
+      if (!ctx.quiet) ctx.err(`learning layer: learning now that the store is closed (${afterNote})`);
+      await learning?.begin(stored.staging_dir, expanded);
+    }
     const { ing } = named(stored, expanded);
     // The learning process reads the staged learn rows: the folder goes once it is done.
-    const learnMessage = (await learning?.done()) ?? null;
+    const learned = (await learning?.done()) ?? null;
+    const learnMessage =
+      learned && after !== null ? `${learned}; learnt after the store closed: ${afterNote}` : learned;
     if (reportError !== null) throw reportError;
     const written = report as ReturnType<typeof writeReport> | null;
     if (!written) throw new Error('the run stored its captures but wrote no report');
