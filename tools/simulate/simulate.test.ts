@@ -424,3 +424,31 @@ describe('a fault the first twelve timelines left no room for', () => {
     expect(truth.filter((t) => t.type === 'fault').map((t) => t.code)).toEqual(['PLAYHEAD_DECREASING']);
   });
 });
+
+describe('legacy heartbeat: two timeline events in one millisecond', () => {
+  it('renders the capture that stopped a 48,000-capture dense corpus (seed 97, capture 19051): the second call 1 ms later, the fault still marked', () => {
+    // The corpus loop's draws for that capture, in its order: fault or not, the scenario, the start, gzip.
+    const rng = new Rng(((97 * 2654435761) ^ (19051 * 40503 + 1)) >>> 0);
+    expect(rng.chance(0.35)).toBe(true);
+    const scenario = randomScenario(rng, 'IDENTITY_MISMATCH', { bench: true });
+    scenario.bodyBytes = 60_000;
+    scenario.startMs = BASE_EPOCH_MS + 19051 * 6_900_000 + rng.int(0, 3_000_000);
+    rng.chance(0.04);
+    expect(scenario).toMatchObject({
+      library: 'android-media-sdk-2',
+      protocol: 'heartbeat',
+      withChapters: true,
+      startMs: 1841859378152,
+    });
+    // before: "heartbeat ts not ascending (bitrate_change)" — a chapter's end and a bitrate change at one ms
+    const { requests, truth } = buildCapture(scenario, rng);
+    const calls = requests
+      .filter((r) => r.url.includes('hb.omtrdc.net'))
+      .map((r) => ({ type: q(r.url).get('s:event:type'), ts: Number(q(r.url).get('l:event:ts')) }));
+    for (let i = 1; i < calls.length; i++) expect(calls[i].ts).toBeGreaterThan(calls[i - 1].ts);
+    const i = calls.findIndex((c) => c.type === 'bitrate_change');
+    expect(calls[i - 1]).toEqual({ type: 'chapter_complete', ts: calls[i].ts - 1 });
+    expect(truth.filter((t) => t.type === 'fault').map((t) => t.code)).toEqual(['IDENTITY_MISMATCH']);
+    expect(requests.filter((r) => r.mark === 'IDENTITY_MISMATCH')).toHaveLength(1);
+  });
+});

@@ -160,7 +160,8 @@ async function validateInputs(ctx: CommandContext, outDir: string, opts: { learn
       // other, and the report shares them. A run that learns after the store leaves DuckDB both.
       storeSerially: (dir) => learning !== null && learnsAfterStore(dir) === null,
     });
-    // Closing checkpoints the store (~0.2 s): done while the learning process finishes.
+    // Closing checkpoints the store (~0.2 s): done while the learning process finishes (a small run), or
+    // before it begins (a large one).
     store.close();
     // A large run learns only now, DuckDB's memory given back (the learning process is already loaded).
     const after = learnsAfterStore(stored.staging_dir);
@@ -169,7 +170,8 @@ async function validateInputs(ctx: CommandContext, outDir: string, opts: { learn
       after === null
         ? ''
         : `${mb(after)} of learn rows > learn.alongside_store_max_bytes (${mb(learnCfg.alongside_store_max_bytes)})`;
-    if (after !== null) {
+    // (Not when the report failed: the command fails, and `done()` below stops the idle process.)
+    if (after !== null && reportError === null) {
       if (!ctx.quiet) ctx.err(`learning layer: learning now that the store is closed (${afterNote})`);
       await learning?.begin(stored.staging_dir, expanded);
     }
