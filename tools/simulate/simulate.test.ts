@@ -377,16 +377,30 @@ describe('buildCapture', () => {
   });
 });
 
+/**
+ * Capture `i` of a dense bench corpus as `simulateCorpus` draws it, in its order: fault or not (checked
+ * against `fault`), the scenario, the start, gzip. `spacingMs`: the corpus's spacing of captures (the
+ * dense profile's floor, 6,900,000 ms, from ~13,700 captures up). Returns the scenario and the generator
+ * as `buildCapture` then gets them.
+ */
+function denseCapture(
+  seed: number,
+  i: number,
+  fault: Parameters<typeof randomScenario>[1],
+  spacingMs = 6_900_000,
+) {
+  const rng = new Rng(((seed * 2654435761) ^ (i * 40503 + 1)) >>> 0);
+  expect(rng.chance(0.35)).toBe(fault !== null);
+  const scenario = randomScenario(rng, fault, { bench: true });
+  scenario.bodyBytes = 60_000;
+  scenario.startMs = BASE_EPOCH_MS + i * spacingMs + rng.int(0, 3_000_000);
+  rng.chance(0.04);
+  return { scenario, rng };
+}
+
 describe('legacy heartbeat: two timeline events 1 ms apart', () => {
   it('renders the capture that stopped a 12,000-capture dense corpus (seed 99, capture 11239) with ascending ts', () => {
-    // The corpus loop's draws for that capture, in its order: fault or not, the scenario, the start, gzip.
-    const rng = new Rng(((99 * 2654435761) ^ (11239 * 40503 + 1)) >>> 0);
-    expect(rng.chance(0.35)).toBe(false);
-    const scenario = randomScenario(rng, null, { bench: true });
-    scenario.bodyBytes = 60_000;
-    scenario.startMs =
-      BASE_EPOCH_MS + 11239 * Math.floor((3 * 365 * 86_400_000) / 12000) + rng.int(0, 3_000_000);
-    rng.chance(0.04);
+    const { scenario, rng } = denseCapture(99, 11239, null, Math.floor((3 * 365 * 86_400_000) / 12000));
     expect(scenario).toMatchObject({
       library: 'android-media-sdk-2',
       protocol: 'heartbeat',
@@ -404,14 +418,7 @@ describe('legacy heartbeat: two timeline events 1 ms apart', () => {
 
 describe('a fault the first twelve timelines left no room for', () => {
   it('places PLAYHEAD_DECREASING in the capture that stopped a 24,000-capture dense corpus (seed 98, capture 19479)', () => {
-    // The corpus loop's draws for that capture, in its order: fault or not, the scenario, the start.
-    const rng = new Rng(((98 * 2654435761) ^ (19479 * 40503 + 1)) >>> 0);
-    expect(rng.chance(0.35)).toBe(true);
-    const scenario = randomScenario(rng, 'PLAYHEAD_DECREASING', { bench: true });
-    scenario.bodyBytes = 60_000;
-    // 24,000 captures: spaced 6,900,000 ms apart (the dense profile's floor)
-    scenario.startMs = BASE_EPOCH_MS + 19479 * 6_900_000 + rng.int(0, 3_000_000);
-    rng.chance(0.04);
+    const { scenario, rng } = denseCapture(98, 19479, 'PLAYHEAD_DECREASING');
     expect(scenario).toMatchObject({
       library: 'web-media-js-3',
       content: 'live',
@@ -427,13 +434,7 @@ describe('a fault the first twelve timelines left no room for', () => {
 
 describe('legacy heartbeat: two timeline events in one millisecond', () => {
   it('renders the capture that stopped a 48,000-capture dense corpus (seed 97, capture 19051): the second call 1 ms later, the fault still marked', () => {
-    // The corpus loop's draws for that capture, in its order: fault or not, the scenario, the start, gzip.
-    const rng = new Rng(((97 * 2654435761) ^ (19051 * 40503 + 1)) >>> 0);
-    expect(rng.chance(0.35)).toBe(true);
-    const scenario = randomScenario(rng, 'IDENTITY_MISMATCH', { bench: true });
-    scenario.bodyBytes = 60_000;
-    scenario.startMs = BASE_EPOCH_MS + 19051 * 6_900_000 + rng.int(0, 3_000_000);
-    rng.chance(0.04);
+    const { scenario, rng } = denseCapture(97, 19051, 'IDENTITY_MISMATCH');
     expect(scenario).toMatchObject({
       library: 'android-media-sdk-2',
       protocol: 'heartbeat',
