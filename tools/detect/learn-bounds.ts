@@ -3,7 +3,7 @@
  * bounds"). The learning process holds every row it learns from and what each step derives from them
  * (~17 KB a session at its peak, measured at 28,426 and 56,846 sessions), and DuckDB, loading the store
  * in the parent meanwhile, takes ~0.7–1.0 GB whatever the drop: at 24,000 dense captures the two peaks
- * together made 2.0 GB.
+ * together made 1,991 MiB.
  *
  * - Past `learn.alongside_store_max_bytes` of staged learn rows, the learning step waits until the store
  *   is closed instead of learning while it loads, so the two peaks never add up.

@@ -50,6 +50,12 @@ describe('learn rows staged by the ingest workers', () => {
     // What the learning step reads (line by line, repeated strings interned) equals a plain parse.
     const read = readLearnRows(drop.staging);
     expect(read).toEqual(parseLearnRows(readStaged(drop.staging, 'learn_session')));
+    // A sample (learn-bounds.ts) reads the rows it keeps as a full read gives them, in their staged order.
+    const chosen = new Set(read.filter((_, i) => i % 3 === 0).map((r) => `${r.har}\u0000${r.key}`));
+    const keep = (har: string, key: string) => chosen.has(`${har}\u0000${key}`);
+    const some = readLearnRows(drop.staging, keep);
+    expect(some.length).toBe(chosen.size);
+    expect(some).toEqual(read.filter((r) => keep(r.har, r.key)));
     staged = orderLearnRows(
       read.map((r) => renameHar(r, name(r.har))),
       expanded.map((f) => f.rel),

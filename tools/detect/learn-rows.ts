@@ -196,8 +196,11 @@ function parseLearnRow(r: unknown, i: number): LearnRow {
  */
 export function readLearnRows(
   dir: string,
-  /** Rows to keep (a sample: learn-bounds.ts); every row is still parsed and checked. */
-  keep?: (row: LearnRow) => boolean,
+  /**
+   * Rows to keep, by their capture and session key (a sample: learn-bounds.ts). A row left out is parsed
+   * but neither interned nor checked against the schema: nothing reads it.
+   */
+  keep?: (har: string, key: string) => boolean,
 ): LearnRow[] {
   const pool = new Map<string, string>();
   const intern = (list: unknown): void => {
@@ -216,6 +219,8 @@ export function readLearnRows(
   let read = 0;
   eachStagedLine(dir, 'learn_session', (line) => {
     const r = JSON.parse(line.toString('utf8')) as Partial<LearnRow> | null;
+    const i = read++;
+    if (keep && typeof r?.har === 'string' && typeof r.key === 'string' && !keep(r.har, r.key)) return;
     if (r && typeof r === 'object') {
       intern(r.types);
       intern(r.param_keys);
@@ -228,8 +233,7 @@ export function readLearnRows(
         intern(sig.bigrams);
       }
     }
-    const row = parseLearnRow(r, read++);
-    if (!keep || keep(row)) rows.push(row);
+    rows.push(parseLearnRow(r, i));
   });
   return rows;
 }

@@ -82,8 +82,8 @@ function stagedLearnRows(
     const staged =
       stagedBytes(dir, 'learn_session') > maxSessions * 256 ? countStagedLines(dir, 'learn_session') : 0;
     const sample = learnSample(staged, maxSessions);
-    const rows = readLearnRows(dir, sample ? (r) => sample.keeps(name(r.har), r.key) : undefined).map((r) =>
-      renameHar(r, name(r.har)),
+    const rows = readLearnRows(dir, sample ? (har, key) => sample.keeps(name(har), key) : undefined).map(
+      (r) => renameHar(r, name(r.har)),
     );
     return { rows: orderLearnRows(rows, order), sample };
   } catch (e) {
