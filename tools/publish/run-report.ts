@@ -3,7 +3,7 @@
  * their findings (message and event pointer), the quarantine — for the console and report.md.
  */
 import { CODE_INFO } from '../codes/catalog.js';
-import type { Finding, QuarantineRecord, SessionRow, Summary } from '../validate/outputs.js';
+import type { Finding, QuarantineRecord, SessionBrief, Summary } from '../validate/outputs.js';
 import { findingVersions, sessionKey, versionLabel } from './attribution.js';
 import { quarantineMarkdown } from './quarantine.js';
 import { pushTo } from '../util/push-to.js';
@@ -30,7 +30,7 @@ export interface RootCauseRow {
   cause: string;
 }
 
-export function rootCauses(findings: Finding[], sessions: SessionRow[] = []): RootCauseRow[] {
+export function rootCauses(findings: Finding[], sessions: readonly SessionBrief[] = []): RootCauseRow[] {
   const versionOf = findingVersions(sessions);
   const byCode = new Map<string, Finding[]>();
   for (const f of findings) pushTo(byCode, f.code, f);
@@ -62,7 +62,7 @@ export function rootCauses(findings: Finding[], sessions: SessionRow[] = []): Ro
     .sort((a, b) => b.findings - a.findings);
 }
 
-export function platformTable(findings: Finding[], sessions: SessionRow[]): string[] {
+export function platformTable(findings: Finding[], sessions: readonly SessionBrief[]): string[] {
   const rows = new Map<
     string,
     { sessions: number; violating: number; findings: number; codes: Map<string, number> }
@@ -113,7 +113,11 @@ export interface SessionFindings {
 }
 
 /** The sessions with the most findings, each with its findings in capture order. */
-export function topSessions(findings: Finding[], sessions: SessionRow[], limit: number): SessionFindings[] {
+export function topSessions(
+  findings: Finding[],
+  sessions: readonly SessionBrief[],
+  limit: number,
+): SessionFindings[] {
   const versionOf = findingVersions(sessions);
   const groups = new Map<string, SessionFindings>();
   for (const f of findings) {
@@ -161,7 +165,7 @@ function expectation(f: Finding): string {
 /** Console lines: per top session, its findings with message and event pointer. */
 export function topSessionLines(
   findings: Finding[],
-  sessions: SessionRow[],
+  sessions: readonly SessionBrief[],
   opts: { sessions?: number; findingsPerSession?: number } = {},
 ): string[] {
   const per = opts.findingsPerSession ?? 5;
@@ -180,7 +184,7 @@ const md = (s: string) => s.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
 export function reportMarkdown(
   summary: Summary,
   findings: Finding[],
-  sessions: SessionRow[],
+  sessions: readonly SessionBrief[],
   quarantine: QuarantineRecord[] = [],
 ): string {
   const pct = (x: number) => `${(100 * x).toFixed(1)}%`;

@@ -30,7 +30,7 @@ import {
   toRecord,
 } from '../publish/quarantine.js';
 import { reportMarkdown } from '../publish/run-report.js';
-import type { Finding, QuarantineRecord, SessionRow, Summary } from './outputs.js';
+import type { Finding, QuarantineRecord, SessionBrief, SessionRow, Summary } from './outputs.js';
 
 const CSV_COLUMNS = [
   'har',
@@ -74,7 +74,7 @@ export function buildSummary(
   input: string,
   ingest: ParseStats,
   findings: Finding[],
-  sessions: SessionRow[],
+  sessions: readonly SessionBrief[],
   specCount: number,
   commit: string | null,
   extra: { inputs?: Summary['inputs']; quarantine?: QuarantineRecord[]; gate?: Summary['gate'] } = {},
@@ -131,39 +131,36 @@ export function buildSummary(
   };
 }
 
+/** A session of the run: its brief, and where its row's line lies. */
+export type SessionLine = StagedLine & SessionBrief;
+
 export interface RunRows {
   findings: Finding[];
-  sessions: SessionRow[];
-  timelines: TimelineLine[];
+  sessions: SessionLine[];
+  timelines: StagedLine[];
 }
 
 /**
- * A staged timeline as the worker wrote it: its JSON bytes, with the capture and session it belongs to
- * read from the text's start. Timelines are most of what a run stages (30 MB for the dense bench's 2,356
- * sessions): parsing and re-serialising them cost the report step 0.85 s, and holding them as strings
- * (decode each line, join, encode the file again) another ~0.9 s of CPU; nothing in the report needs
- * more than these two keys, so the bytes go from the staging file to timelines.jsonl untouched.
+ * A staged line whose JSON opens `{"har":…,"session":…,` (a session row or a timeline, as the workers
+ * stage them), held as where its bytes lie plus the two keys the report sorts and renames by. The bytes
+ * go from the staging file to the output untouched: parsing and re-serialising the timelines alone cost
+ * the report step 0.85 s on the dense bench (30 MB for 2,356 sessions), and holding lines as text or
+ * parsed rows grows the parent with the run (~330 MB of timelines at 12,000 captures).
  */
-export interface TimelineLine {
+export interface StagedLine {
   har: string;
   session: string;
-  /**
-   * The line's JSON as pieces, written one after the other: one piece as staged, or a new head and
-   * the staged bytes after the old one once renamed. Joining them cost the report step two copies of the
-   * 30 MB (~0.25 s): timelines.jsonl is written from the pieces as they are. A piece is bytes, or where
-   * the bytes lie in a staging file (`collectRun`: read only while timelines.jsonl is written, so the
-   * report holds no run's timelines whole — ~330 MB for 12,000 captures).
-   */
-  parts: Piece[];
+  /** The line's staging file and byte range; null where the line is held as `bytes`. */
+  file: string | null;
+  start: number;
+  end: number;
+  /** The line's bytes, for a line not read from a file (tests, a line written anew). */
+  bytes: Buffer | null;
+  /** Bytes of the line's `{"har":…,` as staged: a renamed line is written as a new one, then the rest. */
+  harEnd: number;
+  /** Whether `har` is no longer the staged name (the head is then written from `har`). */
+  renamed: boolean;
 }
-
-/**
- * Bytes of a line's head (`{"har":…,"session":…,`) at the start of its first piece, and the session's
- * JSON text, as read when the line was: a rename reuses them instead of reading the head again (from the
- * staging file, for a line that lies there).
- */
-const heads = new WeakMap<TimelineLine, { bytes: number; session: string }>();
-const withHead = (t: TimelineLine, head: { bytes: number; session: string }) => (heads.set(t, head), t);
 
 /** Bytes `start` to `end` of a file, read when they are written. */
 export interface FileSlice {
@@ -191,76 +188,90 @@ function pieceBytes(p: Piece, fds?: Map<string, number>): Buffer {
   }
 }
 
-/** A timeline line's JSON text (tests, and anything that must look inside). */
-export function timelineText(t: TimelineLine): string {
-  return Buffer.concat(t.parts.map((p) => pieceBytes(p))).toString('utf8');
+/**
+ * The pieces a line is written from: as staged, or (renamed) a new `{"har":…,` and the staged bytes
+ * after the old one. The new head is made here, when the line is written, so a renamed line holds no
+ * bytes of its own.
+ */
+export function linePieces(t: StagedLine): Piece[] {
+  if (!t.renamed) return [t.bytes ?? { file: t.file as string, start: t.start, end: t.end }];
+  const head = Buffer.from(`{"har":${JSON.stringify(t.har)},`);
+  const rest = t.bytes
+    ? t.bytes.subarray(t.harEnd)
+    : { file: t.file as string, start: t.start + t.harEnd, end: t.end };
+  return [head, rest];
+}
+
+/** A staged line's JSON text (tests, and anything that must look inside). */
+export function lineText(t: StagedLine): string {
+  return Buffer.concat(linePieces(t).map((p) => pieceBytes(p))).toString('utf8');
 }
 
 const NEWLINE = Buffer.from('\n');
-// JSON.stringify writes a timeline's keys in the order timelineOf builds them: har, then session.
-const TIMELINE_HEAD = /^\{"har":("(?:[^"\\]|\\.)*"),"session":("(?:[^"\\]|\\.)*"),/;
+// JSON.stringify writes session rows' and timelines' keys in the order they are built: har, then session.
+const LINE_HEAD = /^\{"har":("(?:[^"\\]|\\.)*"),"session":("(?:[^"\\]|\\.)*"),/;
 // Enough of a line to hold its head (capture path and session id): only this much is decoded.
 const HEAD_BYTES = 8192;
 
-export function timelineLine(line: Buffer | string, where?: FileSlice): TimelineLine {
+/**
+ * A staged line (its bytes, and where it lies in its file when it was read from one). `intern` shares
+ * equal names between lines: a capture's sessions share its path, and most session keys
+ * (`app:<rsid>`, `page:<rsid>`) recur across captures.
+ */
+export function stagedLine(
+  line: Buffer | string,
+  where?: FileSlice,
+  intern: (s: string) => string = (s) => s,
+): StagedLine {
   const bytes = typeof line === 'string' ? Buffer.from(line) : line;
-  const m = TIMELINE_HEAD.exec(bytes.toString('utf8', 0, Math.min(bytes.length, HEAD_BYTES)));
+  const m = LINE_HEAD.exec(bytes.toString('utf8', 0, Math.min(bytes.length, HEAD_BYTES)));
   if (m) {
-    const headBytes = Buffer.byteLength(m[0]);
-    // The session's JSON text decoded again from its own bytes (it ends just before the head's last
-    // comma): `m[2]` is a slice of the 8 KB decoded above, and V8 keeps a slice's whole string alive —
-    // kept per timeline, that was ~5 KB each, 292 MB of the report's heap at 24,000 captures.
-    const session = bytes.toString('utf8', headBytes - 1 - Buffer.byteLength(m[2]), headBytes - 1);
-    return withHead(
-      { har: JSON.parse(m[1]) as string, session: JSON.parse(m[2]) as string, parts: [where ?? bytes] },
-      { bytes: headBytes, session },
-    );
+    return {
+      har: intern(JSON.parse(m[1]) as string),
+      session: intern(JSON.parse(m[2]) as string),
+      file: where ? where.file : null,
+      start: where ? where.start : 0,
+      end: where ? where.end : bytes.length,
+      bytes: where ? null : bytes,
+      harEnd: 8 + Buffer.byteLength(m[1]),
+      renamed: false,
+    };
   }
   // Any other shape (a hand-written staging file, a head longer than HEAD_BYTES): read it whole, write
   // it back in the usual key order.
   const t = JSON.parse(bytes.toString('utf8')) as { har: string; session: string };
   const { har, session, ...rest } = t;
-  return timelineLine(JSON.stringify({ har, session, ...rest }));
-}
-
-/** The same timeline under another capture name (the run's outputs name captures by input). */
-export function renameTimeline(t: TimelineLine, har: string): TimelineLine {
-  if (har === t.har) return t;
-  // The head is always whole at the start of the first piece: as staged, or the head an earlier rename made.
-  const [first, ...rest] = t.parts;
-  let head = heads.get(t);
-  if (!head) {
-    const text = pieceBytes(first).toString('utf8', 0, HEAD_BYTES);
-    const m = TIMELINE_HEAD.exec(text)!;
-    head = { bytes: Buffer.byteLength(m[0]), session: m[2] };
-  }
-  const bytes = Buffer.from(`{"har":${JSON.stringify(har)},"session":${head.session},`);
-  const after: Piece | null = Buffer.isBuffer(first)
-    ? first.length > head.bytes
-      ? first.subarray(head.bytes)
-      : null
-    : first.end > first.start + head.bytes
-      ? { ...first, start: first.start + head.bytes }
-      : null;
-  return withHead(
-    { ...t, har, parts: after ? [bytes, after, ...rest] : [bytes, ...rest] },
-    { bytes: bytes.length, session: head.session },
-  );
+  return stagedLine(JSON.stringify({ har, session, ...rest }), undefined, intern);
 }
 
 /**
- * Write byte pieces to `path` in order with writev (at most 1024 pieces a call, the usual IOV_MAX),
- * going on after a short write.
+ * Name a line's capture `har` (the run's outputs name captures by input): in place — the report renames
+ * every line it collected once, and copies would stay as garbage while the parent waits for DuckDB.
  */
-export function writePieces(path: string, pieces: readonly Piece[]): void {
+export function renameLine<T extends StagedLine>(t: T, har: string): T {
+  if (har !== t.har) ((t.har = har), (t.renamed = true));
+  return t;
+}
+
+/**
+ * Write `lines` to `path`, each from its pieces and a newline, with writev (at most 1024 pieces a call,
+ * the usual IOV_MAX), going on after a short write.
+ */
+export function writeLines(path: string, lines: readonly StagedLine[]): void {
+  writeLinePieces(path, lines.length, (i) => [...linePieces(lines[i]), NEWLINE]);
+}
+
+function writeLinePieces(path: string, n: number, piecesOf: (i: number) => Piece[]): void {
   const fd = openSync(path, 'w');
   const sources = new Map<string, number>();
   try {
-    for (let at = 0; at < pieces.length;) {
-      // Slices of staging files are read here, one batch at a time: the report holds ~1,024 lines at most.
-      const batch = pieces.slice(at, at + 1024).map((p) => pieceBytes(p, sources));
+    for (let at = 0; at < n;) {
+      // Pieces are made and slices of staging files read here, one batch at a time: the report holds
+      // ~1,024 pieces' bytes at most (a line is at most three pieces).
+      const batch: Buffer[] = [];
+      for (; at < n && batch.length <= 1024 - 3; at++)
+        for (const p of piecesOf(at)) batch.push(pieceBytes(p, sources));
       let left = writevSync(fd, batch);
-      at += batch.length;
       // A short write: finish this batch piece by piece from where it stopped.
       for (const b of batch) {
         if (left >= b.length) {
@@ -277,7 +288,26 @@ export function writePieces(path: string, pieces: readonly Piece[]): void {
   }
 }
 
-/** The rows the workers staged for a run (findings, session rows, timelines), sorted for stable output. */
+/** One copy of each distinct string met while collecting a run (names, versions, verdicts). */
+function interner(): <S extends string | null | undefined>(s: S) => S {
+  const seen = new Map<string, string>();
+  return <S extends string | null | undefined>(s: S): S => {
+    if (typeof s !== 'string') return s;
+    const had = seen.get(s);
+    if (had !== undefined) return had as S;
+    seen.set(s, s);
+    return s;
+  };
+}
+
+const byCaptureThenSession = (a: StagedLine, b: StagedLine) =>
+  a.har.localeCompare(b.har) || a.session.localeCompare(b.session);
+
+/**
+ * The rows the workers staged for a run, sorted for stable output: the findings parsed, each session as
+ * its brief and where its row lies, each timeline as where it lies. Lines are read again, in order, only
+ * as sessions.jsonl and timelines.jsonl are written.
+ */
 export function collectRun(stagingDir: string): RunRows {
   const findings = readStaged<Finding & { har_hash?: string }>(stagingDir, 'violation')
     .map(({ har_hash: _h, ...f }) => f as Finding)
@@ -287,18 +317,38 @@ export function collectRun(stagingDir: string): RunRows {
         a.session.localeCompare(b.session) ||
         (a.ts ?? '').localeCompare(b.ts ?? ''),
     );
-  const sessions = readStaged<SessionRow>(stagingDir, 'session_row').sort(
-    (a, b) => a.har.localeCompare(b.har) || a.session.localeCompare(b.session),
-  );
-  // Each timeline as where it lies in its staging file (and its head's two keys): the lines are read
-  // again, in order, only as timelines.jsonl is written.
-  const timelines: TimelineLine[] = [];
+  const intern = interner();
+  const sessions: SessionLine[] = [];
+  eachStagedLine(stagingDir, 'session_row', (line, file, start, end) => {
+    const row = JSON.parse(line.toString('utf8')) as SessionRow;
+    // A lone surrogate was staged as a `\ufffd` escape (util/json-text.ts); sessions.jsonl has always
+    // been JSON.stringify of the row, which writes U+FFFD itself: such a line is written anew.
+    const asStaged = line.indexOf(ESCAPED_REPLACEMENT) < 0;
+    const t = asStaged
+      ? stagedLine(line, { file, start, end }, intern)
+      : stagedLine(JSON.stringify(row), undefined, intern);
+    sessions.push(
+      Object.assign(t, {
+        kind: intern(row.kind),
+        platform: intern(row.platform),
+        sdk: intern(row.sdk),
+        sdk_version: intern(row.sdk_version),
+        virtual_version: intern(row.virtual_version),
+        verdict: intern(row.verdict),
+        unchecked: intern(row.unchecked),
+      }),
+    );
+  });
+  sessions.sort(byCaptureThenSession);
+  const timelines: StagedLine[] = [];
   eachStagedLine(stagingDir, 'timeline', (line, file, start, end) =>
-    timelines.push(timelineLine(line, { file, start, end })),
+    timelines.push(stagedLine(line, { file, start, end }, intern)),
   );
-  timelines.sort((a, b) => a.har.localeCompare(b.har) || a.session.localeCompare(b.session));
+  timelines.sort(byCaptureThenSession);
   return { findings, sessions, timelines };
 }
+
+const ESCAPED_REPLACEMENT = Buffer.from('\\ufffd');
 
 /**
  * Write violations.jsonl/.csv, sessions.jsonl, timelines.jsonl, quarantine.jsonl/.csv, summary.json
@@ -316,7 +366,7 @@ export function writeRunOutputs(opts: {
   specCount: number;
   commit: string | null;
   gate?: Summary['gate'];
-}): { summary: Summary; findings: Finding[]; sessions: SessionRow[]; quarantine: QuarantineRecord[] } {
+}): { summary: Summary; findings: Finding[]; sessions: SessionBrief[]; quarantine: QuarantineRecord[] } {
   mkdirSync(opts.outDir, { recursive: true });
   const { findings, sessions, timelines } =
     opts.rows ?? collectRun(opts.stagingDir ?? join(opts.outDir, '.no-staging'));
@@ -330,11 +380,8 @@ export function writeRunOutputs(opts: {
   // as much again. JSON.stringify, as these files were always written (DuckDB does not read them).
   writeNdjson(join(opts.outDir, 'violations.jsonl'), findings, JSON.stringify);
   writeFileSync(join(opts.outDir, 'violations.csv'), toCsv(findings));
-  writeNdjson(join(opts.outDir, 'sessions.jsonl'), sessions, JSON.stringify);
-  writePieces(
-    join(opts.outDir, 'timelines.jsonl'),
-    timelines.flatMap((t) => [...t.parts, NEWLINE]),
-  );
+  writeLines(join(opts.outDir, 'sessions.jsonl'), sessions);
+  writeLines(join(opts.outDir, 'timelines.jsonl'), timelines);
   writeFileSync(join(opts.outDir, QUARANTINE_FILES.jsonl), quarantineJsonl(quarantine));
   writeFileSync(join(opts.outDir, QUARANTINE_FILES.csv), quarantineCsv(quarantine));
   const summaryPath = join(opts.outDir, 'summary.json');

@@ -36,7 +36,7 @@ export function gateOptions(ctx: CommandContext): GateOptions {
  */
 async function validateInputs(ctx: CommandContext, outDir: string, opts: { learn?: boolean } = {}) {
   const { ingest } = await import('../../ingest/run.js');
-  const { collectRun, pendingRunOutputs, publishRunOutputs, renameTimeline, writeRunOutputs } =
+  const { collectRun, pendingRunOutputs, publishRunOutputs, renameLine, writeRunOutputs } =
     await import('../../validate/report.js');
   const { assertUsablePack, loadRulePack } = await import('../../validate/pack.js');
   const { loadSpecs } = await import('../../spec/index.js');
@@ -97,17 +97,13 @@ async function validateInputs(ctx: CommandContext, outDir: string, opts: { learn
    */
   const writeReport = (sofar: Summary, expanded: Inputs) => {
     const { name, ing } = named(sofar, expanded);
-    const raw = collectRun(sofar.staging_dir);
-    // Renamed in place: the rows were just parsed and nothing else holds them. Copied, the originals
+    const rows = collectRun(sofar.staging_dir);
+    // Renamed in place: the rows were just read and nothing else holds them. Copied, the originals
     // were garbage the parent never collected — it allocates nothing while DuckDB stores (its heap stayed
     // at 361 MB through the 48,000-capture run's store phase).
-    for (const f of raw.findings) f.har = name(f.har);
-    for (const s of raw.sessions) s.har = name(s.har);
-    const rows = {
-      findings: raw.findings,
-      sessions: raw.sessions,
-      timelines: raw.timelines.map((t) => renameTimeline(t, name(t.har))),
-    };
+    for (const f of rows.findings) f.har = name(f.har);
+    for (const s of rows.sessions) renameLine(s, name(s.har));
+    for (const t of rows.timelines) renameLine(t, name(t.har));
     const status = runGate(
       {
         ...ing,
