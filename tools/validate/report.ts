@@ -327,17 +327,25 @@ export function collectRun(stagingDir: string): RunRows {
     const t = asStaged
       ? stagedLine(line, { file, start, end }, intern)
       : stagedLine(JSON.stringify(row), undefined, intern);
-    sessions.push(
-      Object.assign(t, {
-        kind: intern(row.kind),
-        platform: intern(row.platform),
-        sdk: intern(row.sdk),
-        sdk_version: intern(row.sdk_version),
-        virtual_version: intern(row.virtual_version),
-        verdict: intern(row.verdict),
-        unchecked: intern(row.unchecked),
-      }),
-    );
+    // One literal with every field: the brief's fields added to the line object afterwards went to a
+    // second allocation per session (an out-of-object property store).
+    sessions.push({
+      har: t.har,
+      session: t.session,
+      file: t.file,
+      start: t.start,
+      end: t.end,
+      bytes: t.bytes,
+      harEnd: t.harEnd,
+      renamed: t.renamed,
+      kind: intern(row.kind),
+      platform: intern(row.platform),
+      sdk: intern(row.sdk),
+      sdk_version: intern(row.sdk_version),
+      virtual_version: intern(row.virtual_version),
+      verdict: intern(row.verdict),
+      unchecked: intern(row.unchecked),
+    });
   });
   sessions.sort(byCaptureThenSession);
   const timelines: StagedLine[] = [];
@@ -376,8 +384,8 @@ export function writeRunOutputs(opts: {
     quarantine,
     gate: opts.gate,
   });
-  // A line at a time: one string of every line was ~57 MB of sessions.jsonl at 24,000 captures, its lines
-  // as much again. JSON.stringify, as these files were always written (DuckDB does not read them).
+  // Findings a line at a time (never one string of every line), with JSON.stringify, as the file was
+  // always written (DuckDB does not read it). Session rows and timelines go from their staging files.
   writeNdjson(join(opts.outDir, 'violations.jsonl'), findings, JSON.stringify);
   writeFileSync(join(opts.outDir, 'violations.csv'), toCsv(findings));
   writeLines(join(opts.outDir, 'sessions.jsonl'), sessions);
