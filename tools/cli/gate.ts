@@ -36,18 +36,19 @@ export interface MediaCoverage {
  * out, say) — not merely ABSTAIN, which a pack of shadow specs also gives a session that was judged.
  */
 export function mediaCoverage(
-  sessions: readonly { kind: string; unchecked?: string | null }[],
+  sessions: Iterable<{ kind: string; unchecked?: string | null }>,
 ): MediaCoverage {
-  let n = 0;
-  let judged = 0;
-  let example: string | null = null;
-  for (const s of sessions) {
-    if (s.kind !== 'media') continue;
-    n++;
-    if (!s.unchecked) judged++;
-    else example ??= s.unchecked;
-  }
-  return { sessions: n, judged, example };
+  const m: MediaCoverage = { sessions: 0, judged: 0, example: null };
+  for (const s of sessions) countMedia(m, s);
+  return m;
+}
+
+/** Count one session into `m` (a run's report counts its sessions as it reads them). */
+export function countMedia(m: MediaCoverage, s: { kind: string; unchecked?: string | null }): void {
+  if (s.kind !== 'media') return;
+  m.sessions++;
+  if (!s.unchecked) m.judged++;
+  else m.example ??= s.unchecked;
 }
 
 export interface GateOptions {

@@ -37,6 +37,10 @@ export function versionKey(s: { platform: string; sdk: string }, version: string
 
 /** Resolves each finding's version through its session (virtual versions included). */
 export function findingVersions(sessions: readonly VersionedSession[]): (f: VersionedFinding) => string {
-  const bySession = new Map(sessions.map((s) => [sessionKey(s.har, s.session), versionLabel(s)]));
+  return findingVersionFrom(new Map(sessions.map((s) => [sessionKey(s.har, s.session), versionLabel(s)])));
+}
+
+/** The same, from each session's version label by `sessionKey`; else the finding's own version. */
+export function findingVersionFrom(bySession: ReadonlyMap<string, string>): (f: VersionedFinding) => string {
   return (f) => bySession.get(sessionKey(f.har, f.session)) ?? f.sdk_version ?? UNKNOWN_VERSION;
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Finding, SessionRow } from '../validate/outputs.js';
 import { quarantineLines } from './quarantine.js';
+import { tallySessions } from '../validate/session-tally.js';
 import { platformTable, topSessionLines } from './run-report.js';
 
 const session = (o: Partial<SessionRow>): SessionRow => ({
@@ -64,7 +65,7 @@ describe('run report', () => {
           message: 'no sessionComplete or sessionEnd',
         }),
       ],
-      [session({}), session({ session: 's2' })],
+      tallySessions([session({}), session({ session: 's2' })]),
     );
     expect(lines).toEqual([
       '  web/a.har · session s1 · web hb-api js-3.1.0 · 2 finding(s)',
@@ -77,7 +78,7 @@ describe('run report', () => {
 
   it('counts a session without an explicit version, and its findings, under its virtual version', () => {
     const vv = session({ sdk_version: null, virtual_version: 'vv-d650e52395' });
-    const table = platformTable([finding({ sdk_version: null })], [vv]);
+    const table = platformTable([finding({ sdk_version: null })], tallySessions([vv]));
     expect(table[1].split(/\s{2,}/)).toEqual([
       'web',
       'hb-api',

@@ -3,8 +3,9 @@
  * their findings (message and event pointer), the quarantine — for the console and report.md.
  */
 import { CODE_INFO } from '../codes/catalog.js';
-import type { Finding, QuarantineRecord, SessionBrief, Summary } from '../validate/outputs.js';
-import { findingVersions, sessionKey, versionLabel } from './attribution.js';
+import type { Finding, QuarantineRecord, Summary } from '../validate/outputs.js';
+import { findingVersionsOf, type SessionTally } from '../validate/session-tally.js';
+import { sessionKey } from './attribution.js';
 import { quarantineMarkdown } from './quarantine.js';
 import { pushTo } from '../util/push-to.js';
 
@@ -30,8 +31,8 @@ export interface RootCauseRow {
   cause: string;
 }
 
-export function rootCauses(findings: Finding[], sessions: readonly SessionBrief[] = []): RootCauseRow[] {
-  const versionOf = findingVersions(sessions);
+export function rootCauses(findings: Finding[], sessions: SessionTally): RootCauseRow[] {
+  const versionOf = findingVersionsOf(sessions);
   const byCode = new Map<string, Finding[]>();
   for (const f of findings) pushTo(byCode, f.code, f);
   return [...byCode.entries()]
@@ -62,20 +63,20 @@ export function rootCauses(findings: Finding[], sessions: readonly SessionBrief[
     .sort((a, b) => b.findings - a.findings);
 }
 
-export function platformTable(findings: Finding[], sessions: readonly SessionBrief[]): string[] {
+export function platformTable(findings: Finding[], sessions: SessionTally): string[] {
   const rows = new Map<
     string,
     { sessions: number; violating: number; findings: number; codes: Map<string, number> }
   >();
   const key = (p: string, sdk: string, v: string) => `${p}\u0000${sdk}\u0000${v}`;
-  const versionOf = findingVersions(sessions);
-  for (const s of sessions) {
-    const k = key(s.platform, s.sdk, versionLabel(s));
-    const r = rows.get(k) ?? { sessions: 0, violating: 0, findings: 0, codes: new Map() };
-    r.sessions++;
-    if (s.verdict === 'VIOLATION') r.violating++;
-    rows.set(k, r);
-  }
+  const versionOf = findingVersionsOf(sessions);
+  for (const b of sessions.builds.values())
+    rows.set(key(b.platform, b.sdk, b.version), {
+      sessions: b.sessions,
+      violating: b.violating,
+      findings: 0,
+      codes: new Map(),
+    });
   for (const f of findings) {
     const k = key(f.platform, f.sdk, versionOf(f));
     const r = rows.get(k) ?? { sessions: 0, violating: 0, findings: 0, codes: new Map() };
@@ -113,12 +114,8 @@ export interface SessionFindings {
 }
 
 /** The sessions with the most findings, each with its findings in capture order. */
-export function topSessions(
-  findings: Finding[],
-  sessions: readonly SessionBrief[],
-  limit: number,
-): SessionFindings[] {
-  const versionOf = findingVersions(sessions);
+export function topSessions(findings: Finding[], sessions: SessionTally, limit: number): SessionFindings[] {
+  const versionOf = findingVersionsOf(sessions);
   const groups = new Map<string, SessionFindings>();
   for (const f of findings) {
     const k = sessionKey(f.har, f.session);
@@ -165,7 +162,7 @@ function expectation(f: Finding): string {
 /** Console lines: per top session, its findings with message and event pointer. */
 export function topSessionLines(
   findings: Finding[],
-  sessions: readonly SessionBrief[],
+  sessions: SessionTally,
   opts: { sessions?: number; findingsPerSession?: number } = {},
 ): string[] {
   const per = opts.findingsPerSession ?? 5;
@@ -184,7 +181,7 @@ const md = (s: string) => s.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
 export function reportMarkdown(
   summary: Summary,
   findings: Finding[],
-  sessions: readonly SessionBrief[],
+  sessions: SessionTally,
   quarantine: QuarantineRecord[] = [],
 ): string {
   const pct = (x: number) => `${(100 * x).toFixed(1)}%`;

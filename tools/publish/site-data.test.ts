@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findingsCsv } from './csv.js';
 import { search } from './search.js';
 import { buildSummary } from '../validate/report.js';
+import { tallySessions } from '../validate/session-tally.js';
 import {
   assembleSiteData,
   capturePath,
@@ -369,7 +370,7 @@ describe('quarantine, attribution and reproduce paths', () => {
         by_family: { cadence: 1 },
       },
     ]);
-    const summary = buildSummary('x', fixtureSummary([], []).parse, [f], [vv], 1, null);
+    const summary = buildSummary('x', fixtureSummary([], []).parse, [f], tallySessions([vv]), 1, null);
     expect(Object.keys(summary.by_platform_version)).toEqual([`${vv.platform}|${vv.sdk}|vv-d650e52395`]);
   });
 

@@ -11,7 +11,7 @@ import { capturesFromStore } from './replay.js';
 import { collectRun, writeRunOutputs } from './report.js';
 import { validateCapture } from './validate.js';
 import type { Finding, QuarantineRecord, Summary } from './outputs.js';
-import { mediaCoverage, runGate, type GateOptions } from '../cli/gate.js';
+import { runGate, type GateOptions } from '../cli/gate.js';
 import type { ExitStatus } from '../cli/command.js';
 
 const BATCH = 200; // HARs per DuckDB → JS round trip: bounded memory on big stores
@@ -123,7 +123,7 @@ export async function validateStore(opts: {
             reason: `input not checked: the store ${cfg.storage.db_file} holds no capture (goblin ingest <folder> first)`,
           }
         : runGate(
-            { ...ingest, files_read: ingest.files_seen, media: mediaCoverage(rows.sessions) },
+            { ...ingest, files_read: ingest.files_seen, media: rows.tally.media },
             rows.findings,
             gateOpts,
           );

@@ -58,10 +58,10 @@ export const SessionRow = z.object({
 export type SessionRow = z.infer<typeof SessionRow>;
 
 /**
- * What the report's tables, summary and gate read of a session row (tools/publish/run-report.ts,
- * attribution.ts, the gate's media coverage). The row itself — its per-rule verdicts, reasons and codes,
- * ~1.75 KB of heap each once parsed — stays in its staging file until sessions.jsonl is written: held
- * whole, the rows were most of the parent's heap at scale (~200 MB at 48,000 dense captures).
+ * What the report's tables, summary and gate read of a session row, counted into a `SessionTally`
+ * (tools/validate/session-tally.ts) as the rows are read. The row itself — its per-rule verdicts,
+ * reasons and codes, ~1.75 KB of heap once parsed — stays in its staging file until sessions.jsonl is
+ * written: held whole, the rows were most of the parent's heap at scale (~200 MB at 48,000 dense captures).
  */
 export type SessionBrief = Pick<
   SessionRow,

@@ -3,67 +3,86 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { jsonText } from '../util/json-text.js';
-import { collectRun, lineText, renameLine, stagedLine, writeLines, writeRunOutputs } from './report.js';
+import { collectRun, writeRunOutputs } from './report.js';
+import { StagedLines } from './staged-lines.js';
 
 // What a worker stages: JSON.stringify of timelineOf's object (har, session, then the rest).
 const staged = (har: string, session: string, extra: Record<string, unknown> = {}) =>
   JSON.stringify({ har, session, protocol: 'heartbeat', events: [{ t_s: 0, type: 'play' }], ...extra });
 
-describe('staged timelines pass through the report step as text', () => {
+const linesOf = (name: ((h: string) => string) | undefined, ...lines: string[]) => {
+  const t = new StagedLines(name);
+  for (const l of lines) t.add(Buffer.from(l));
+  return t;
+};
+
+describe('staged lines pass through the report step as bytes', () => {
   it('reads capture and session from the text, whatever characters the names hold', () => {
     const har = 'drop/ÆØÅ "quoted" \\ back\\slash\u2028.har';
     const line = staged(har, 'sess"1');
-    const t = stagedLine(line);
-    expect(t).toMatchObject({ har, session: 'sess"1', bytes: Buffer.from(line), renamed: false });
-    expect(lineText(t)).toBe(line);
+    const t = new StagedLines();
+    expect(t.add(Buffer.from(line))).toEqual({ har, session: 'sess"1' });
+    expect(t.texts()).toEqual([line]);
   });
 
   it('renaming rewrites only the capture name: the rest of the text is byte for byte the same', () => {
     const line = staged('storage/abs/web/a.har', 's1', { note: '{"har":"not this one"}' });
-    const r = renameLine(stagedLine(line), 'web/a "b".har');
-    expect(JSON.parse(lineText(r))).toEqual({ ...JSON.parse(line), har: 'web/a "b".har' });
-    expect(lineText(r).endsWith(line.slice(line.indexOf(',"protocol"')))).toBe(true);
-    expect(r.session).toBe('s1');
+    const [text] = linesOf(() => 'web/a "b".har', line).texts();
+    expect(JSON.parse(text)).toEqual({ ...JSON.parse(line), har: 'web/a "b".har' });
+    expect(text.endsWith(line.slice(line.indexOf(',"session"')))).toBe(true);
   });
 
   it('renaming a capture whose old name holds multi-byte characters cuts the old head at the right byte', () => {
-    // The session's text too: the new head carries it as staged (multi-byte, escaped quote, U+2028).
     const session = 'sé "q" \u2028';
     const line = staged('dröp/ÆØÅ.har', session, { note: 'ü' });
-    const r = renameLine(stagedLine(Buffer.from(line)), 'web/a.har');
-    expect(JSON.parse(lineText(r))).toEqual({ ...JSON.parse(line), har: 'web/a.har' });
-    expect(lineText(r)).toBe(line.replace('"dröp/ÆØÅ.har"', '"web/a.har"'));
-    expect(r.session).toBe(session);
+    expect(linesOf(() => 'web/a.har', line).texts()).toEqual([line.replace('"dröp/ÆØÅ.har"', '"web/a.har"')]);
   });
 
-  it('renaming a renamed line replaces the head it was given, not the staged one', () => {
-    const line = staged('storage/abs/web/a.har', 's1');
-    const once = renameLine(stagedLine(line), 'web/a.har');
-    expect(lineText(once)).toBe(line.replace('"storage/abs/web/a.har"', '"web/a.har"'));
-    const twice = renameLine(once, 'b.har');
-    expect(lineText(twice)).toBe(line.replace('"storage/abs/web/a.har"', '"b.har"'));
+  it('sorts by capture, then session, each capture under its output name, lines of one key in the order added', () => {
+    const t = linesOf(
+      (h) => `out/${h}`,
+      staged('b.har', 's1'),
+      staged('a.har', 's2'),
+      staged('b.har', 's0'),
+      staged('a.har', 's1', { n: 1 }),
+      staged('a.har', 's1', { n: 2 }),
+    );
+    expect(t.texts().map((x) => JSON.parse(x) as { har: string; session: string; n?: number })).toMatchObject(
+      [
+        { har: 'out/a.har', session: 's1', n: 1 },
+        { har: 'out/a.har', session: 's1', n: 2 },
+        { har: 'out/a.har', session: 's2' },
+        { har: 'out/b.har', session: 's0' },
+        { har: 'out/b.har', session: 's1' },
+      ],
+    );
   });
 
   it('lines are written from their pieces as they are, past the 1,024 pieces of one writev', () => {
     const dir = mkdtempSync(join(tmpdir(), 'goblin-report-'));
-    const lines = Array.from({ length: 1500 }, (_, i) => staged(`cap-${i}.har`, `s${i}`));
-    // Every other line renamed: a batch then holds lines of one piece and of two.
-    const renamed = lines.map((l, i) =>
-      i % 2 ? renameLine(stagedLine(l), `web/ü-${i}.har`) : stagedLine(l),
+    // Every other capture renamed: a batch then holds lines of two pieces and of three.
+    const t = linesOf(
+      (h) => (Number(h.slice(4, -4)) % 2 ? `web/ü-${h}` : h),
+      ...Array.from({ length: 1500 }, (_, i) => staged(`cap-${i}.har`, `s${i}`)),
     );
-    writeLines(join(dir, 't.jsonl'), renamed);
-    expect(readFileSync(join(dir, 't.jsonl'), 'utf8')).toBe(renamed.map((t) => lineText(t) + '\n').join(''));
+    t.write(join(dir, 't.jsonl'));
+    const texts = t.texts();
+    expect(texts).toHaveLength(1500);
+    expect(readFileSync(join(dir, 't.jsonl'), 'utf8')).toBe(texts.map((x) => x + '\n').join(''));
+    expect(texts.filter((x) => x.startsWith('{"har":"web/ü-'))).toHaveLength(750);
   });
 
-  it('a timeline in another key order (hand-written staging) is read whole and written in the usual order', () => {
+  it('a line in another key order (hand-written staging) is read whole and written in the usual order', () => {
     const odd = JSON.stringify({ session: 's2', events: [], har: 'x.har' });
-    const t = stagedLine(odd);
-    expect(t.har).toBe('x.har');
-    expect(lineText(t)).toBe(JSON.stringify({ har: 'x.har', session: 's2', events: [] }));
-    expect(renameLine(t, 'y.har').har).toBe('y.har');
+    expect(linesOf(undefined, odd).texts()).toEqual([
+      JSON.stringify({ har: 'x.har', session: 's2', events: [] }),
+    ]);
+    expect(linesOf(() => 'y.har', odd).texts()).toEqual([
+      JSON.stringify({ har: 'y.har', session: 's2', events: [] }),
+    ]);
   });
 
-  it('collectRun sorts the workers\u2019 timelines by capture, then session, across files', () => {
+  it('collectRun sorts the workers\u2019 timelines by capture, then session, across files, reading them from there', () => {
     const dir = mkdtempSync(join(tmpdir(), 'goblin-report-'));
     mkdirSync(dir, { recursive: true });
     writeFileSync(
@@ -72,8 +91,7 @@ describe('staged timelines pass through the report step as text', () => {
     );
     writeFileSync(join(dir, 'timeline-w1.ndjson'), staged('a.har', 's1') + '\n');
     const { timelines } = collectRun(dir);
-    expect(timelines.map((t) => `${t.har}#${t.session}`)).toEqual(['a.har#s1', 'a.har#s2', 'b.har#s1']);
-    expect(timelines.every((t) => JSON.parse(lineText(t)).har === t.har)).toBe(true);
+    expect(timelines.texts()).toEqual([staged('a.har', 's1'), staged('a.har', 's2'), staged('b.har', 's1')]);
   });
 });
 
@@ -112,7 +130,7 @@ describe('session rows stay in their staging files until sessions.jsonl is writt
     parse_success_rate: 1,
   };
 
-  it('writes each renamed row as JSON.stringify of the staged row, sorted, and keeps only what the tables read', () => {
+  it('writes each renamed row as JSON.stringify of the staged row, sorted, and keeps only counts', () => {
     const dir = mkdtempSync(join(tmpdir(), 'goblin-report-'));
     const rows = [
       row('storage/b.har', 's1', { verdict: 'VIOLATION', codes: ['HB_X'], platform: 'ios' }),
@@ -122,11 +140,10 @@ describe('session rows stay in their staging files until sessions.jsonl is writt
     ];
     writeFileSync(join(dir, 'session_row-w0.ndjson'), rows.slice(0, 2).map(jsonText).join('\n') + '\n');
     writeFileSync(join(dir, 'session_row-w1.ndjson'), jsonText(rows[2]) + '\n');
-    const collected = collectRun(dir);
     const name = (h: string) => h.replace('storage/', 'drop/');
-    for (const s of collected.sessions) renameLine(s, name(s.har));
+    const collected = collectRun(dir, name);
     const out = join(dir, 'out');
-    const { sessions } = writeRunOutputs({
+    const { tally } = writeRunOutputs({
       rows: collected,
       outDir: out,
       input: 'drop',
@@ -142,16 +159,67 @@ describe('session rows stay in their staging files until sessions.jsonl is writt
     expect(readFileSync(join(out, 'sessions.jsonl'), 'utf8')).toBe(
       expected.map((r) => JSON.stringify(r) + '\n').join(''),
     );
-    expect(sessions.map((s) => [s.har, s.session, s.kind, s.platform, s.verdict, s.unchecked])).toEqual([
-      ['drop/a.har', 'app:acme', 'app', 'web', 'PASS', 'request bodies omitted by the exporter'],
-      ['drop/a.har', 's\ufffd', 'media', 'web', 'ABSTAIN', null],
-      ['drop/b.har', 's1', 'media', 'ios', 'VIOLATION', null],
+    // What the report holds of them: counts, and no row.
+    expect(tally.total).toBe(3);
+    expect(tally.media).toEqual({ sessions: 2, judged: 2, example: null });
+    expect([...tally.builds.values()]).toEqual([
+      { platform: 'ios', sdk: 'heartbeat', version: '2.2.2', sessions: 1, violating: 1 },
+      { platform: 'web', sdk: 'heartbeat', version: '2.2.2', sessions: 2, violating: 0 },
     ]);
-    // The brief holds no per-rule verdicts: the row's bulk stays on disk.
-    expect(sessions.every((s) => !('rules' in s) && !('codes' in s))).toBe(true);
+    // No finding points at these sessions: no version label is kept for any of them.
+    expect(tally.versions.size).toBe(0);
     const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8')) as {
       sessions: Record<string, number>;
     };
     expect(summary.sessions).toEqual({ total: 3, pass: 1, violation: 1, abstain: 1 });
+  });
+
+  it('keeps the version label of the sessions findings point at, under the names the outputs use', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'goblin-report-'));
+    const vv = row('storage/a.har', 's1', {
+      sdk_version: null,
+      virtual_version: 'vv-d650e52395',
+      verdict: 'VIOLATION',
+    });
+    writeFileSync(
+      join(dir, 'session_row-w0.ndjson'),
+      [vv, row('storage/a.har', 's2'), row('storage/b.har', 's1')].map(jsonText).join('\n') + '\n',
+    );
+    const finding = {
+      har: 'storage/a.har',
+      session: 's1',
+      code: 'CADENCE_CONTENT_PING_GAP',
+      family: 'cadence',
+      severity: 'error',
+      spec: 'CADENCE_CONTENT_PING_GAP',
+      spec_version: '1.0.0',
+      spec_status: 'active',
+      event_id: 'e1',
+      entry_index: 3,
+      ts: '2024-01-01T00:00:05.000Z',
+      message: 'gap',
+      expected: null,
+      observed: null,
+      platform: 'web',
+      sdk: 'heartbeat',
+      sdk_version: null,
+      har_hash: 'h1',
+    };
+    writeFileSync(join(dir, 'violation-w0.ndjson'), jsonText(finding) + '\n');
+    const rows = collectRun(dir, (h) => h.replace('storage/', 'drop/'));
+    expect(rows.findings.map((f) => [f.har, 'har_hash' in f])).toEqual([['drop/a.har', false]]);
+    expect([...rows.tally.versions]).toEqual([['drop/a.har\u0000s1', 'vv-d650e52395']]);
+    const { summary } = writeRunOutputs({
+      rows,
+      outDir: join(dir, 'out'),
+      input: 'drop',
+      ingest,
+      specCount: 1,
+      commit: null,
+    });
+    expect(summary.by_platform_version).toEqual({
+      'web|heartbeat|vv-d650e52395': { CADENCE_CONTENT_PING_GAP: 1 },
+    });
+    expect(summary.top_sessions).toEqual([{ har: 'drop/a.har', session: 's1', findings: 1 }]);
   });
 });

@@ -36,12 +36,12 @@ export function gateOptions(ctx: CommandContext): GateOptions {
  */
 async function validateInputs(ctx: CommandContext, outDir: string, opts: { learn?: boolean } = {}) {
   const { ingest } = await import('../../ingest/run.js');
-  const { collectRun, pendingRunOutputs, publishRunOutputs, renameLine, writeRunOutputs } =
+  const { collectRun, pendingRunOutputs, publishRunOutputs, writeRunOutputs } =
     await import('../../validate/report.js');
   const { assertUsablePack, loadRulePack } = await import('../../validate/pack.js');
   const { loadSpecs } = await import('../../spec/index.js');
   const { displayNames, inputRoots } = await import('../../har/inputs.js');
-  const { mediaCoverage, runGate } = await import('../gate.js');
+  const { runGate } = await import('../gate.js');
   const root = process.cwd();
   const specsDir = ctx.config.validate.specs_dir;
   // Read once here and sent to the workers and the learning process, which check them again but do not
@@ -97,18 +97,14 @@ async function validateInputs(ctx: CommandContext, outDir: string, opts: { learn
    */
   const writeReport = (sofar: Summary, expanded: Inputs) => {
     const { name, ing } = named(sofar, expanded);
-    const rows = collectRun(sofar.staging_dir);
-    // Renamed in place: the rows were just read and nothing else holds them. Copied, the originals
-    // were garbage the parent never collected — it allocates nothing while DuckDB stores (its heap stayed
-    // at 361 MB through the 48,000-capture run's store phase).
-    for (const f of rows.findings) f.har = name(f.har);
-    for (const s of rows.sessions) renameLine(s, name(s.har));
-    for (const t of rows.timelines) renameLine(t, name(t.har));
+    // Named as the outputs name captures while read: nothing is renamed or copied afterwards (copies were
+    // garbage the parent never collected while DuckDB stored).
+    const rows = collectRun(sofar.staging_dir, name);
     const status = runGate(
       {
         ...ing,
         files_read: ing.files_seen - ing.files_skipped_unchanged,
-        media: mediaCoverage(rows.sessions),
+        media: rows.tally.media,
       },
       rows.findings,
       gateOpts,
@@ -286,10 +282,10 @@ export const commands: CommandDef[] = [
       );
       ctx.out('');
       ctx.out('Violations by platform / SDK version');
-      for (const l of platformTable(r.findings, r.sessions)) ctx.out(`  ${l}`);
+      for (const l of platformTable(r.findings, r.tally)) ctx.out(`  ${l}`);
       ctx.out('');
       ctx.out('Likely root causes');
-      for (const rc of rootCauses(r.findings, r.sessions).slice(0, 15))
+      for (const rc of rootCauses(r.findings, r.tally).slice(0, 15))
         ctx.out(
           `  ${rc.code.padEnd(32)} ${String(rc.findings).padStart(5)} in ${String(rc.sessions).padStart(4)} sessions · ${rc.where} — ${rc.cause}`,
         );
@@ -298,7 +294,7 @@ export const commands: CommandDef[] = [
         ctx.out(
           'Top sessions: findings with their message and where they point (entry = index in log.entries)',
         );
-        for (const l of topSessionLines(r.findings, r.sessions)) ctx.out(l);
+        for (const l of topSessionLines(r.findings, r.tally)) ctx.out(l);
       }
       ctx.out('');
       ctx.out(
