@@ -60,7 +60,7 @@ export type SessionRow = z.infer<typeof SessionRow>;
 /**
  * What the report's tables, summary and gate read of a session row, counted into a `SessionTally`
  * (tools/validate/session-tally.ts) as the rows are read. The row itself — its per-rule verdicts,
- * reasons and codes, ~1.75 KB of heap once parsed — stays in its staging file until sessions.jsonl is
+ * reasons and codes, 1.2–1.75 KB of heap once parsed — stays in its staging file until sessions.jsonl is
  * written: held whole, the rows were most of the parent's heap at scale (~200 MB at 48,000 dense captures).
  */
 export type SessionBrief = Pick<

@@ -5,7 +5,7 @@
  * The lines are JSON whose keys open `{"har":…,"session":…,` (validateCapture builds both that way). The
  * bytes go from the staging file to the output untouched: parsing and re-serialising the timelines cost
  * the report step 0.85 s on the dense bench, and holding lines or parsed rows grows the parent with the
- * run (~330 MB of timelines at 12,000 captures; ~1.75 KB of heap per parsed session row). Per line this
+ * run (~330 MB of timelines at 12,000 captures; 1.2–1.75 KB of heap per parsed session row). Per line this
  * keeps five numbers in typed arrays; per capture its name and its lines' chain. A line's session key is
  * read again from its head when the line is written, to order the few lines of one capture.
  */
