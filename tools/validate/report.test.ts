@@ -77,6 +77,9 @@ describe('staged lines pass through the report step as bytes', () => {
     expect(linesOf(undefined, odd).texts()).toEqual([
       JSON.stringify({ har: 'x.har', session: 's2', events: [] }),
     ]);
+    expect(() => linesOf(undefined, JSON.stringify({ events: [] }))).toThrow(
+      /without a capture and session name/,
+    );
     expect(linesOf(() => 'y.har', odd).texts()).toEqual([
       JSON.stringify({ har: 'y.har', session: 's2', events: [] }),
     ]);

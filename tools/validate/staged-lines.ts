@@ -65,7 +65,11 @@ export class StagedLines {
       // held in the usual key order.
       const { har, session, ...rest } = JSON.parse(bytes.toString('utf8')) as Record<string, unknown>;
       bytes = Buffer.from(JSON.stringify({ har, session, ...rest }));
-      m = headOf(bytes)!;
+      m = headOf(bytes);
+      if (!m)
+        throw new Error(
+          `a staged line without a capture and session name: ${bytes.toString('utf8', 0, 120)}`,
+        );
       where = undefined;
     }
     const har = JSON.parse(m[1]) as string;
