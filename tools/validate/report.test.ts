@@ -2,6 +2,7 @@ import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { fixtureFinding } from '../publish/testing/site-fixtures.js';
 import { jsonText } from '../util/json-text.js';
 import { collectRun, writeRunOutputs } from './report.js';
 import { StagedLines } from './staged-lines.js';
@@ -189,23 +190,13 @@ describe('session rows stay in their staging files until sessions.jsonl is writt
       [vv, row('storage/a.har', 's2'), row('storage/b.har', 's1')].map(jsonText).join('\n') + '\n',
     );
     const finding = {
-      har: 'storage/a.har',
-      session: 's1',
-      code: 'CADENCE_CONTENT_PING_GAP',
-      family: 'cadence',
-      severity: 'error',
-      spec: 'CADENCE_CONTENT_PING_GAP',
-      spec_version: '1.0.0',
-      spec_status: 'active',
-      event_id: 'e1',
-      entry_index: 3,
-      ts: '2024-01-01T00:00:05.000Z',
-      message: 'gap',
-      expected: null,
-      observed: null,
-      platform: 'web',
-      sdk: 'heartbeat',
-      sdk_version: null,
+      ...fixtureFinding({
+        har: 'storage/a.har',
+        session: 's1',
+        code: 'CADENCE_CONTENT_PING_GAP',
+        family: 'cadence',
+        spec: 'CADENCE_CONTENT_PING_GAP',
+      }),
       har_hash: 'h1',
     };
     writeFileSync(join(dir, 'violation-w0.ndjson'), jsonText(finding) + '\n');

@@ -402,7 +402,8 @@ export function fixtureSessions(): SessionRow[] {
   ];
 }
 
-function finding(
+/** A finding with the usual defaults (an error of an active spec, web heartbeat, no version). */
+export function fixtureFinding(
   p: Partial<Finding> & Pick<Finding, 'har' | 'session' | 'code' | 'family' | 'spec'>,
 ): Finding {
   return {
@@ -424,7 +425,7 @@ function finding(
 
 export function fixtureFindings(): Finding[] {
   return [
-    finding({
+    fixtureFinding({
       har: 'roku/mc-roku.har',
       session: 'mc-sess-2',
       code: 'CADENCE_CONTENT_PING_GAP',
@@ -441,7 +442,7 @@ export function fixtureFindings(): Finding[] {
       sdk: 'hb-api',
       sdk_version: '2.0.1',
     }),
-    finding({
+    fixtureFinding({
       har: 'ios/hb-ios.har',
       session: 'hb-sess-4',
       code: 'PLAYHEAD_DECREASING',
@@ -457,7 +458,7 @@ export function fixtureFindings(): Finding[] {
       platform: 'ios',
       sdk_version: '2.3.0',
     }),
-    finding({
+    fixtureFinding({
       har: 'ios/hb-ios.har',
       session: 'hb-sess-4',
       code: 'ORCH_MISSING_AA_START',
