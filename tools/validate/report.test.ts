@@ -96,6 +96,25 @@ describe('staged lines pass through the report step as bytes', () => {
     writeFileSync(join(dir, 'timeline-w1.ndjson'), staged('a.har', 's1') + '\n');
     const { timelines } = collectRun(dir);
     expect(timelines.texts()).toEqual([staged('a.har', 's1'), staged('a.har', 's2'), staged('b.har', 's1')]);
+    // A capture's lines side by side in one file (as a worker stages them) are read in one piece and cut.
+    writeFileSync(
+      join(dir, 'timeline-w2.ndjson'),
+      [
+        staged('c.har', 's3'),
+        staged('c.har', 's1', { n: 'ü' }),
+        staged('c.har', 's2'),
+        staged('d.har', 's1'),
+      ].join('\n') + '\n',
+    );
+    expect(collectRun(dir).timelines.texts()).toEqual([
+      staged('a.har', 's1'),
+      staged('a.har', 's2'),
+      staged('b.har', 's1'),
+      staged('c.har', 's1', { n: 'ü' }),
+      staged('c.har', 's2'),
+      staged('c.har', 's3'),
+      staged('d.har', 's1'),
+    ]);
   });
 });
 

@@ -119,7 +119,7 @@ export class StagedLines {
       for (const c of order) {
         const ids: number[] = [];
         for (let i = this.first[c]; i >= 0; i = this.next[i]) ids.push(i);
-        const lines = ids.map((i) => this.bytesOf(i, fds));
+        const lines = this.linesOf(ids, fds);
         let at = ids.map((_, j) => j);
         if (lines.length > 1) {
           const keys = lines.map((b) => JSON.parse(headOf(b)![2]) as string);
@@ -136,16 +136,38 @@ export class StagedLines {
     }
   }
 
-  private bytesOf(i: number, fds: Map<number, number>): Buffer {
-    const f = this.file[i];
-    if (f < 0) return this.held.get(i)!;
+  /**
+   * The bytes of a capture's lines, in chain order. A worker stages a capture's lines one after the
+   * other, so a run of lines that follow each other in one file is read with one `pread` and cut.
+   */
+  private linesOf(ids: number[], fds: Map<number, number>): Buffer[] {
+    const out: Buffer[] = [];
+    for (let j = 0; j < ids.length;) {
+      const first = ids[j];
+      const f = this.file[first];
+      if (f < 0) {
+        out.push(this.held.get(first)!);
+        j++;
+        continue;
+      }
+      // Lines k and k+1 follow each other when one newline byte lies between them.
+      let k = j + 1;
+      while (k < ids.length && this.file[ids[k]] === f && this.start[ids[k]] === this.end[ids[k - 1]] + 1)
+        k++;
+      const base = this.start[first];
+      const span = this.read(f, base, this.end[ids[k - 1]], fds);
+      for (; j < k; j++) out.push(span.subarray(this.start[ids[j]] - base, this.end[ids[j]] - base));
+    }
+    return out;
+  }
+
+  private read(f: number, start: number, end: number, fds: Map<number, number>): Buffer {
     let fd = fds.get(f);
     if (fd === undefined) fds.set(f, (fd = openSync(this.files[f], 'r')));
-    const out = Buffer.allocUnsafe(this.end[i] - this.start[i]);
+    const out = Buffer.allocUnsafe(end - start);
     for (let got = 0; got < out.length;) {
-      const n = readSync(fd, out, got, out.length - got, this.start[i] + got);
-      if (n === 0)
-        throw new Error(`${this.files[f]}: ended before byte ${this.end[i]} (a staging file changed)`);
+      const n = readSync(fd, out, got, out.length - got, start + got);
+      if (n === 0) throw new Error(`${this.files[f]}: ended before byte ${end} (a staging file changed)`);
       got += n;
     }
     return out;
