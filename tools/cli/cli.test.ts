@@ -4,7 +4,7 @@ import { UsageError } from '../util/errors.js';
 import { checkValues, commandHelp, GLOBAL_OPTIONS, loadCommands, main } from './main.js';
 import type { OptionDef } from './command.js';
 import { RUN_OPTIONS } from './options.js';
-import { mediaCoverage, parseSuccessRate, runGate, type ReadStats } from './gate.js';
+import { countMedia, parseSuccessRate, runGate, type MediaCoverage, type ReadStats } from './gate.js';
 
 /** Run the CLI in-process; stdout and stderr lines captured. */
 async function cli(...argv: string[]) {
@@ -189,14 +189,15 @@ describe('the run gate', () => {
     });
     expect(runGate(media(1), [], { failOn: 'error', minParseRate: 0.95 }).code).toBe(0);
     // ABSTAIN alone is not "unchecked": a pack of shadow specs leaves every verdict ABSTAIN
-    expect(
-      mediaCoverage([
-        { kind: 'page', unchecked: 'x' },
-        { kind: 'media', unchecked: 'bodies omitted' },
-        { kind: 'media', unchecked: null },
-        { kind: 'media' },
-      ]),
-    ).toEqual({ sessions: 3, judged: 2, example: 'bodies omitted' });
+    const coverage: MediaCoverage = { sessions: 0, judged: 0, example: null };
+    for (const s of [
+      { kind: 'page', unchecked: 'x' },
+      { kind: 'media', unchecked: 'bodies omitted' },
+      { kind: 'media', unchecked: null },
+      { kind: 'media' },
+    ])
+      countMedia(coverage, s);
+    expect(coverage).toEqual({ sessions: 3, judged: 2, example: 'bodies omitted' });
     const noAdobe = { ...read, beacons: 0, quarantine_by_reason: {} };
     expect(runGate(noAdobe, [], { failOn: 'none', minParseRate: 0.95 }).reason).toMatch(
       /the captures hold no Adobe traffic$/,

@@ -34,16 +34,9 @@ export interface MediaCoverage {
  * How many of the media sessions a run found the validator could check at all. A session is unchecked
  * when the capture lacks what every rule needs (`SessionRow.unchecked`: request bodies the exporter left
  * out, say) — not merely ABSTAIN, which a pack of shadow specs also gives a session that was judged.
+ * Counted one session at a time into `m`, as a run's report reads its session rows
+ * (tools/validate/session-tally.ts).
  */
-export function mediaCoverage(
-  sessions: Iterable<{ kind: string; unchecked?: string | null }>,
-): MediaCoverage {
-  const m: MediaCoverage = { sessions: 0, judged: 0, example: null };
-  for (const s of sessions) countMedia(m, s);
-  return m;
-}
-
-/** Count one session into `m` (a run's report counts its sessions as it reads them). */
 export function countMedia(m: MediaCoverage, s: { kind: string; unchecked?: string | null }): void {
   if (s.kind !== 'media') return;
   m.sessions++;
