@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import {
   mkdirSync,
   mkdtempSync,
@@ -18,9 +19,23 @@ import { openStore, queryRows } from '../store/index.js';
 import { ECID, harDoc, hb, hbStart, mc, MC_START_PARAMS, pageView } from '../validate/testing/index.js';
 import { loadStaging } from './load.js';
 import { ingest } from './run.js';
+import { runPool, startPool } from './pool.js';
+import { expandInputs } from '../har/index.js';
+import { fileContext } from '../validate/files.js';
 import { withOneDuckDbThread } from '../store/db.js';
 
 const root = resolve(import.meta.dirname, '../..');
+
+/** This process's ingest workers still alive after up to `ms` (a killed child takes a moment to go). */
+async function childWorkersAfter(ms: number): Promise<string[]> {
+  const alive = () =>
+    execFileSync('ps', ['-o', 'args=', '--ppid', String(process.pid)], { encoding: 'utf8' })
+      .split('\n')
+      .filter((l) => l.includes('ingest-worker'));
+  for (const until = Date.now() + ms; alive().length && Date.now() < until;)
+    await new Promise((r) => setTimeout(r, 50));
+  return alive();
+}
 
 function workspace() {
   const dir = mkdtempSync(join(tmpdir(), 'goblin-ingest-'));
@@ -200,6 +215,40 @@ describe('goblin ingest', () => {
     } finally {
       third.store.close();
     }
+  });
+
+  it('workers forked ahead of the store are ended when an incremental ingest finds too few new files', async () => {
+    const w = workspace();
+    (await ingest({ inputs: [w.hars], config: w.config, root, quiet: true, workers: 2 })).store.close();
+    // 15 inputs: the pool is forked before the store says that every one of them is unchanged.
+    const again = await ingest({ inputs: [w.hars], config: w.config, root, quiet: true, workers: 2 });
+    again.store.close();
+    expect(again.summary).toMatchObject({ files_skipped_unchanged: 15, new_hars_stored: 0 });
+    expect(await childWorkersAfter(5000)).toEqual([]);
+  });
+
+  it('a worker forked ahead that dies before the pool takes it over fails the run with its exit code', async () => {
+    const w = workspace();
+    const pool = await startPool(2);
+    const dead = new Promise((r) => pool.children[1].once('exit', r));
+    pool.children[1].kill('SIGKILL');
+    await dead;
+    const files = expandInputs([w.hars], w.dir);
+    mkdirSync(join(w.dir, 'staging'), { recursive: true });
+    const run = runPool(
+      files,
+      {
+        workers: 2,
+        batchFiles: 2,
+        stagingDir: join(w.dir, 'staging'),
+        ctx: fileContext(w.config),
+        validate: null,
+        onReports: () => undefined,
+      },
+      pool,
+    );
+    await expect(run).rejects.toThrow(/ingest worker 1 exited with code null/);
+    expect(await childWorkersAfter(5000)).toEqual([]);
   });
 
   it('a zip member asked for by name does not make the whole zip look read; a whole zip read once is skipped after', async () => {

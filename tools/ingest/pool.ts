@@ -46,14 +46,54 @@ export async function runInProcess(
   }
 }
 
-export async function runPool(files: InputFile[], opts: PoolOptions): Promise<void> {
-  const queue = batches(files, opts.batchFiles);
-  const n = Math.max(1, Math.min(opts.workers, queue.length));
-  const children: ChildProcess[] = [];
+/**
+ * Worker processes forked ahead of their work: `goblin ingest` forks them as soon as it knows the drop is
+ * big enough for a pool, so that they load their bundle (~0.3 s each) while the parent opens the store,
+ * repairs the lake and picks the unchanged inputs, instead of after all of that. A child that dies before
+ * `runPool` takes it over is remembered, not missed; `dispose` ends children nobody will use.
+ */
+export interface StartedPool {
+  children: ChildProcess[];
+  bundle: BundleResult;
+  /** Exit codes of children that ended before `runPool` listened (by index). */
+  early: Map<number, number | null>;
+  dispose(): void;
+}
+
+export async function startPool(n: number): Promise<StartedPool> {
   // The precompiled worker starts in ~0.4 s instead of ~0.7 s and runs without tsx's wrappers.
   const bundle = await ingestWorkerBundle();
   const { script, execArgv } = bundle;
-  opts.onWorkerStart?.(bundle);
+  const early = new Map<number, number | null>();
+  const children: ChildProcess[] = [];
+  for (let i = 0; i < Math.max(1, n); i++) {
+    const child = fork(script, [], { execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    child.once('exit', (code) => early.set(i, code));
+    // A fork that fails emits 'error', maybe with no 'exit': without a listener it would throw.
+    child.on('error', () => early.set(i, early.get(i) ?? null));
+    children.push(child);
+  }
+  return {
+    children,
+    bundle,
+    early,
+    dispose: () => {
+      for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill();
+    },
+  };
+}
+
+/**
+ * Run `files` on a pool of worker processes: `started` (forked ahead, see `startPool`; children beyond what
+ * the batches need are ended) or forked here.
+ */
+export async function runPool(files: InputFile[], opts: PoolOptions, started?: StartedPool): Promise<void> {
+  const queue = batches(files, opts.batchFiles);
+  const n = Math.max(1, Math.min(opts.workers, queue.length));
+  const pool = started ?? (await startPool(n));
+  for (const extra of pool.children.splice(n)) extra.kill();
+  const children = pool.children;
+  opts.onWorkerStart?.(pool.bundle);
   await new Promise<void>((resolve, reject) => {
     let ended = 0;
     let failed = false;
@@ -63,12 +103,7 @@ export async function runPool(files: InputFile[], opts: PoolOptions): Promise<vo
       for (const c of children) c.kill();
       reject(e);
     };
-    for (let i = 0; i < n; i++) {
-      const child = fork(script, [], {
-        execArgv,
-        stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-      });
-      children.push(child);
+    children.forEach((child, i) => {
       const next = () => {
         const b = queue.shift();
         if (b) child.send({ type: 'batch', files: b });
@@ -90,15 +125,20 @@ export async function runPool(files: InputFile[], opts: PoolOptions): Promise<vo
             next();
           } else if (m.type === 'ended') {
             opts.onWorkerEnd?.(m.maxRssBytes ?? 0, m.cpuUs, m.phaseCpuUs);
-            if (++ended === n) resolve();
+            if (++ended === children.length) resolve();
           } else if (m.type === 'error') fail(new Error(`ingest worker ${i}: ${m.message}`));
         },
       );
-      child.on('exit', (code) => {
-        if (code !== 0 && !failed && ended < n)
+      const exited = (code: number | null) => {
+        if (code !== 0 && !failed && ended < children.length)
           fail(new Error(`ingest worker ${i} exited with code ${code}`));
-      });
-    }
+      };
+      if (pool.early.has(i)) exited(pool.early.get(i) ?? null);
+      else {
+        child.on('exit', exited);
+        child.on('error', (e) => fail(new Error(`ingest worker ${i}: ${e.message}`)));
+      }
+    });
     // The children boot while the parent parses the shape model once for all of them.
     let shapeModel: ShapeModel | null | undefined;
     try {
