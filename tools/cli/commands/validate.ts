@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { CommandContext, CommandDef, ExitStatus } from '../command.js';
@@ -7,18 +7,20 @@ import { RUN_OPTIONS } from '../options.js';
 import type { GateSeverity } from '../values.js';
 import { UsageError } from '../../util/errors.js';
 
-function specCommit(root: string, specsDir: string): string | null {
-  try {
-    return (
-      execFileSync('git', ['log', '-1', '--format=%H', '--', specsDir], {
-        cwd: root,
-        encoding: 'utf8',
-        stdio: ['ignore', 'pipe', 'ignore'],
-      }).trim() || null
-    );
-  } catch {
-    return null;
-  }
+/**
+ * The last commit that touched the specs (null outside git). Asked for when a run starts and read when its
+ * report is written: git answers while the workers run, not on the report's path (a blocking call there
+ * took ~80 ms of the dense bench's `goblin run`).
+ */
+function specCommit(root: string, specsDir: string): Promise<string | null> {
+  return new Promise((done) =>
+    execFile(
+      'git',
+      ['log', '-1', '--format=%H', '--', specsDir],
+      { cwd: root, encoding: 'utf8' },
+      (err, stdout) => done(err ? null : stdout.trim() || null),
+    ),
+  );
 }
 
 /** --fail-on / --min-parse-rate, else the config's validate.fail_on / validate.min_parse_rate. */
@@ -50,6 +52,7 @@ async function validateInputs(ctx: CommandContext, outDir: string, opts: { learn
   const pack = loadRulePack(resolve(root, specsDir), root, specs);
   assertUsablePack(pack, specsDir);
   const gateOpts = gateOptions(ctx);
+  const commit = specCommit(root, specsDir);
   // The learning step reads only the learn rows the workers staged. It runs in a process of its own,
   // started now so it loads its modules and the specs while the workers run; it learns while DuckDB loads
   // the store and this process writes the report (tools/detect/learn-process.ts) — or, for a large run,
@@ -95,7 +98,7 @@ async function validateInputs(ctx: CommandContext, outDir: string, opts: { learn
    * written while DuckDB loads it (docs/ingest.md, "The store phase under `goblin run`"), into a pending
    * folder that becomes the run's outputs only once the store committed.
    */
-  const writeReport = (sofar: Summary, expanded: Inputs) => {
+  const writeReport = (sofar: Summary, expanded: Inputs, specsAt: string | null) => {
     const { name, ing } = named(sofar, expanded);
     // Named as the outputs name captures while read: nothing is renamed or copied afterwards (copies were
     // garbage the parent never collected while DuckDB stored).
@@ -116,7 +119,7 @@ async function validateInputs(ctx: CommandContext, outDir: string, opts: { learn
       inputs: inputRoots(ctx.positionals, root),
       ingest: ing,
       specCount: pack.specs.length,
-      commit: specCommit(root, specsDir),
+      commit: specsAt,
       gate: {
         ...status,
         fail_on: gateOpts.failOn,
@@ -148,7 +151,7 @@ async function validateInputs(ctx: CommandContext, outDir: string, opts: { learn
         stagingDir = sofar.staging_dir;
         if (learnsAfterStore(sofar.staging_dir) === null) await learning?.begin(sofar.staging_dir, files);
         try {
-          report = writeReport(sofar, files);
+          report = writeReport(sofar, files, await commit);
         } catch (e) {
           reportError = e ?? new Error('the report could not be written');
         }
@@ -225,7 +228,7 @@ export const commands: CommandDef[] = [
         const { summary, status } = await validateStore({
           config: ctx.config,
           outDir,
-          commit: specCommit(process.cwd(), ctx.config.validate.specs_dir),
+          commit: await specCommit(process.cwd(), ctx.config.validate.specs_dir),
           gate: gateOptions(ctx),
         });
         if (ctx.values.json) ctx.out(JSON.stringify(summary, null, 2));
