@@ -197,6 +197,72 @@ describe('session rows stay in their staging files until sessions.jsonl is writt
     expect(summary.sessions).toEqual({ total: 3, pass: 1, violation: 1, abstain: 1 });
   });
 
+  it('writes violations.jsonl as the staged findings without their hash, renamed and sorted, whatever their values share', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'goblin-report-'));
+    const f = (har: string, session: string, ts: string, extra: Record<string, unknown> = {}) => ({
+      ...fixtureFinding({
+        code: 'CADENCE_CONTENT_PING_GAP',
+        family: 'cadence',
+        spec: 'CADENCE_CONTENT_PING_GAP',
+        har,
+        session,
+        ts,
+        ...extra,
+      }),
+      har_hash: `h-${har}`,
+    });
+    const staged = [
+      // Two workers, neither in order; the same message, code and session in several findings; a lone
+      // surrogate and nulls among the values that are held once.
+      [
+        f('storage/b.har', 's1', '2026-01-01T00:00:02.000Z'),
+        f('storage/a.har', 's2', '2026-01-01T00:00:01.000Z', {
+          message: 'player \ud800 sent',
+          expected: null,
+        }),
+        f('storage/b.har', 's1', '2026-01-01T00:00:01.000Z', { observed: null }),
+      ],
+      [
+        f('storage/a.har', 's1', '2026-01-01T00:00:03.000Z'),
+        f('storage/a.har', 's2', '2026-01-01T00:00:00.500Z', { message: 'player \ud800 sent' }),
+      ],
+    ];
+    staged.forEach((list, w) =>
+      writeFileSync(join(dir, `violation-w${w}.ndjson`), list.map((x) => jsonText(x) + '\n').join('')),
+    );
+    const name = (h: string) => h.replace('storage/', 'drop/');
+    const out = join(dir, 'out');
+    writeRunOutputs({
+      rows: collectRun(dir, name),
+      outDir: out,
+      input: 'drop',
+      ingest,
+      specCount: 1,
+      commit: null,
+    });
+    const expected = staged
+      .flat()
+      .map(
+        (x) =>
+          JSON.parse(jsonText(x)) as Record<string, unknown> & { har: string; session: string; ts: string },
+      )
+      .map(({ har_hash: _h, ...x }) => ({ ...x, har: name(x.har) }))
+      .sort(
+        (a, b) =>
+          a.har.localeCompare(b.har) || a.session.localeCompare(b.session) || a.ts.localeCompare(b.ts),
+      );
+    expect(readFileSync(join(out, 'violations.jsonl'), 'utf8')).toBe(
+      expected.map((x) => JSON.stringify(x) + '\n').join(''),
+    );
+    expect(expected.map((x) => `${x.har} ${x.session}`)).toEqual([
+      'drop/a.har s1',
+      'drop/a.har s2',
+      'drop/a.har s2',
+      'drop/b.har s1',
+      'drop/b.har s1',
+    ]);
+  });
+
   it('keeps the version label of the sessions findings point at, under the names the outputs use', () => {
     const dir = mkdtempSync(join(tmpdir(), 'goblin-report-'));
     const vv = row('storage/a.har', 's1', {

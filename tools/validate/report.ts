@@ -6,7 +6,7 @@
 import { copyFileSync, existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { IngestSummary } from '../ingest/run.js';
-import { eachStagedLine, readStaged, writeNdjson } from '../ingest/staging.js';
+import { eachStagedLine, writeNdjson } from '../ingest/staging.js';
 import { sessionKey, versionKey } from '../publish/attribution.js';
 import { csvTable } from '../publish/csv.js';
 import {
@@ -134,23 +134,75 @@ export interface RunRows {
 const ESCAPED_REPLACEMENT = Buffer.from('\\ufffd');
 
 /**
+ * Finding fields whose values repeat from one finding to the next: the capture and session of each
+ * finding, its code, spec and build, and most expected/observed values ("1", "missing").
+ */
+const REPEATED_FIELDS = [
+  'har',
+  'session',
+  'code',
+  'family',
+  'severity',
+  'spec',
+  'spec_version',
+  'spec_status',
+  'expected',
+  'observed',
+  'message',
+  'platform',
+  'sdk',
+  'sdk_version',
+] as const satisfies readonly (keyof Finding)[];
+
+/**
+ * The staged findings, each value that repeats held once. The report keeps every finding until it is
+ * written, and `JSON.parse` gives every finding its own copy of each text: 936 bytes of heap a finding on
+ * the dense bench's findings, 100,750 of them, against ~400 with the copies shared (docs/measured.md,
+ * "Findings held once per value") — a drop from a broken build, where most sessions have findings, grew
+ * the parent by that much per finding.
+ */
+function readFindings(stagingDir: string): Finding[] {
+  const pool = new Map<string, string>();
+  const findings: Finding[] = [];
+  eachStagedLine(stagingDir, 'violation', (line) => {
+    const f = JSON.parse(line.toString('utf8')) as Finding & { har_hash?: string };
+    // The key the worker wrote last: deleting it leaves the object in its fast shape.
+    delete f.har_hash;
+    const fields = f as unknown as Record<string, unknown>;
+    for (const k of REPEATED_FIELDS) {
+      const v = fields[k];
+      if (typeof v !== 'string') continue;
+      const same = pool.get(v);
+      if (same === undefined) pool.set(v, v);
+      else fields[k] = same;
+    }
+    findings.push(f);
+  });
+  return findings;
+}
+
+/**
  * The rows the workers staged for a run: the findings parsed and sorted, the session rows counted into
  * a tally and, like the timelines, kept as where they lie, to be written sorted by capture and session.
  * `name` gives each capture its name in the outputs (the run names captures by input; the staging
  * files by their path from the repository root); the order is the staged names'.
  */
 export function collectRun(stagingDir: string, name: (har: string) => string = (h) => h): RunRows {
-  const findings = readStaged<Finding & { har_hash?: string }>(stagingDir, 'violation')
-    .map(({ har_hash: _h, ...f }) => f as Finding)
-    .sort(
-      (a, b) =>
-        a.har.localeCompare(b.har) ||
-        a.session.localeCompare(b.session) ||
-        (a.ts ?? '').localeCompare(b.ts ?? ''),
-    );
+  const findings = readFindings(stagingDir).sort(
+    (a, b) =>
+      a.har.localeCompare(b.har) ||
+      a.session.localeCompare(b.session) ||
+      (a.ts ?? '').localeCompare(b.ts ?? ''),
+  );
   // The sessions a finding points at: the only ones whose version label is kept.
   const pointedAt = new Set(findings.map((f) => sessionKey(f.har, f.session)));
-  for (const f of findings) f.har = name(f.har);
+  // One output name per capture, shared by its findings (`name` makes a new string at every call).
+  const named = new Map<string, string>();
+  for (const f of findings) {
+    let n = named.get(f.har);
+    if (n === undefined) named.set(f.har, (n = name(f.har)));
+    f.har = n;
+  }
   const tally = emptyTally();
   const sessions = new StagedLines(name);
   eachStagedLine(stagingDir, 'session_row', (line, file, start, end) => {
