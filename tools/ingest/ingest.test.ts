@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import {
   mkdirSync,
   mkdtempSync,
@@ -225,6 +225,30 @@ describe('goblin ingest', () => {
     again.store.close();
     expect(again.summary).toMatchObject({ files_skipped_unchanged: 15, new_hars_stored: 0 });
     expect(await childWorkersAfter(5000)).toEqual([]);
+  });
+
+  it('an input that is not there fails the ingest and leaves the store it had begun to open unlocked', async () => {
+    const w = workspace();
+    await expect(
+      ingest({ inputs: [join(w.hars, 'nope.har')], config: w.config, root, quiet: true, workers: 2 }),
+    ).rejects.toThrow(/input not found/);
+    // The store opens on DuckDB's thread while the inputs are walked: a failed walk must close it, or the
+    // next goblin process finds it locked by this one.
+    const probe = () =>
+      spawnSync(
+        process.execPath,
+        [
+          '--input-type=module',
+          '-e',
+          `import { DuckDBInstance } from '@duckdb/node-api'; (await DuckDBInstance.create(${JSON.stringify(w.config.storage.db_file)})).closeSync();`,
+        ],
+        { cwd: root, encoding: 'utf8' },
+      );
+    let r = probe();
+    for (const until = Date.now() + 5000; r.status !== 0 && Date.now() < until; r = probe())
+      await new Promise((res) => setTimeout(res, 100));
+    expect(r.stderr).not.toMatch(/lock/i);
+    expect(r.status).toBe(0);
   });
 
   it('a worker forked ahead that dies before the pool takes it over fails the run with its exit code', async () => {
