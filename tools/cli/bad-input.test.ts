@@ -176,6 +176,30 @@ describe('bad input: exit codes and named reasons', () => {
     );
   });
 
+  it('a store configured where no folder can be made fails at once with the reason (it spun forever at 100 % CPU)', () => {
+    // /proc refuses new folders with ENOENT; Node 20's recursive mkdir retried that forever.
+    const dir = workspace({
+      'a.har': healthy(),
+      'bad.yaml': 'storage:\n  db_file: /proc/goblin-nope/g.duckdb\n',
+    });
+    const run = (...args: string[]) => {
+      const r = spawnSync(process.execPath, [BIN, ...args, '--config', 'bad.yaml', '--quiet'], {
+        cwd: dir,
+        encoding: 'utf8',
+        timeout: 30_000,
+      });
+      return { code: r.status, last: r.stderr.trim().split('\n').at(-1) ?? '' };
+    };
+    // The input is checked first: a missing one is still a usage error.
+    expect(run('ingest', 'nope.har')).toEqual({
+      code: 2,
+      last: 'goblin ingest: exit 2 — input not found: nope.har',
+    });
+    const stored = run('ingest', 'a.har');
+    expect(stored.code).toBe(3);
+    expect(stored.last).toMatch(/^goblin ingest: exit 3 — .*ENOENT.*\/proc\/goblin-nope/);
+  });
+
   it('--workers abc or 1.5 exits 2 with the reason (it exited 13 with no message)', () => {
     const dir = workspace({ 'a.har': healthy() });
     for (const v of ['abc', '1.5']) {

@@ -1,7 +1,7 @@
-import { mkdirSync } from 'node:fs';
 import { dirname, relative } from 'node:path';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { LAKE_DDL, TABLES, createTableSql } from './ddl.js';
+import { makeDirs } from '../util/files.js';
 
 /** Raised when another process holds the store: a message a user can act on (exit 3). */
 export class StoreLockedError extends Error {
@@ -29,7 +29,7 @@ export interface Store {
  * JSON and Parquet are built into the DuckDB binary.
  */
 export async function openStore(path: string): Promise<Store> {
-  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  if (path !== ':memory:') makeDirs(dirname(path));
   let instance: DuckDBInstance;
   try {
     instance = await DuckDBInstance.create(path, {

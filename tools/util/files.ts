@@ -1,6 +1,23 @@
-import { existsSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { globSync } from 'tinyglobby';
+
+/**
+ * `mkdir -p`, one level at a time. Node 20's `mkdirSync(dir, { recursive: true })` never returns where a
+ * folder exists but refuses to hold new ones (`/proc/x`: it answers ENOENT, Node creates the parent, finds
+ * it there and tries again, forever): a store configured there hung `goblin ingest` at 100 % CPU. Here the
+ * refusal is an error like any other. A folder another process creates meanwhile is fine.
+ */
+export function makeDirs(dir: string): void {
+  if (existsSync(dir)) return;
+  const parent = dirname(dir);
+  if (parent !== dir) makeDirs(parent);
+  try {
+    mkdirSync(dir);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+  }
+}
 
 export interface WalkOptions {
   /** Keep files whose base name matches (default: every file). */
