@@ -198,6 +198,20 @@ describe('bad input: exit codes and named reasons', () => {
     const stored = run('ingest', 'a.har');
     expect(stored.code).toBe(3);
     expect(stored.last).toMatch(/^goblin ingest: exit 3 — .*ENOENT.*\/proc\/goblin-nope/);
+    // The same for the staging folder and a run's --out.
+    writeFileSync(
+      join(dir, 'bad.yaml'),
+      'storage:\n  base_dir: /proc/goblin-nope\n  db_file: store/g.duckdb\n',
+    );
+    expect(run('ingest', 'a.har')).toMatchObject({
+      code: 3,
+      last: expect.stringMatching(/ENOENT.*\/proc\/goblin-nope/),
+    });
+    writeFileSync(join(dir, 'bad.yaml'), 'storage:\n  db_file: store/g.duckdb\n');
+    expect(run('run', 'a.har', '--out', '/proc/goblin-nope/out')).toMatchObject({
+      code: 3,
+      last: expect.stringMatching(/ENOENT.*\/proc\/goblin-nope/),
+    });
   });
 
   it('--workers abc or 1.5 exits 2 with the reason (it exited 13 with no message)', () => {

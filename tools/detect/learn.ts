@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { GoblinConfig } from '../config/index.js';
@@ -27,6 +27,7 @@ import {
 import { triage, type InboxRow } from './triage.js';
 import type { LearnSample } from './learn-bounds.js';
 import { learnTableColumns, type LearnTable } from './learn-tables.js';
+import { makeDirs } from '../util/files.js';
 
 export interface LearnCorpus {
   captures: Capture[];
@@ -235,7 +236,7 @@ export function writeLearnOutputs(
   /** The sample `r` was learnt from, when the run staged more sessions than `learn.max_sessions`. */
   sample: LearnSample | null = null,
 ): Record<'label' | 'lf_stats' | 'anomaly' | 'inbox', string> {
-  mkdirSync(outDir, { recursive: true });
+  makeDirs(outDir);
   const files = {
     label: join(outDir, 'labels.jsonl'),
     lf_stats: join(outDir, 'lf-stats.jsonl'),

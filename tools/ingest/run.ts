@@ -1,5 +1,5 @@
 import { cpus } from 'node:os';
-import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { GoblinConfig } from '../config/index.js';
 import type { SpecFiles } from '../spec/index.js';
@@ -20,6 +20,7 @@ import { loadOrCreateSalt } from './salt.js';
 import type { FileReport } from './sink.js';
 import { NdjsonWriter } from './staging.js';
 import { loadStages } from './stages.js';
+import { makeDirs } from '../util/files.js';
 
 export interface IngestOptions {
   inputs: string[];
@@ -283,7 +284,7 @@ export async function ingest(
     const files = opts.validate ? all : await unchangedInputs(store, all);
 
     const stagingDir = join(stagingRoot, runId);
-    mkdirSync(stagingDir, { recursive: true });
+    makeDirs(stagingDir);
     // Archives read whole in this run (a member named on the command line is not the whole archive); the
     // load records those that had a member staged (tools/ingest/load.ts).
     const wholeArchives = files.filter((f) => !f.abs.includes('!/') && MAY_BE_ZIP.test(f.rel));

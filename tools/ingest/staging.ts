@@ -2,7 +2,6 @@ import {
   closeSync,
   existsSync,
   fstatSync,
-  mkdirSync,
   openSync,
   readSync,
   readdirSync,
@@ -11,6 +10,7 @@ import {
 } from 'node:fs';
 import { join } from 'node:path';
 import { jsonText } from '../util/json-text.js';
+import { makeDirs } from '../util/files.js';
 
 /**
  * Buffered NDJSON writer: small tables are staged as NDJSON, the parent bulk-loads them with DuckDB
@@ -91,7 +91,7 @@ export const STAGING_TABLES = [
 export type StagingTable = (typeof STAGING_TABLES)[number];
 
 export function stagingWriters(dir: string, worker: string): Record<StagingTable, NdjsonWriter> {
-  mkdirSync(dir, { recursive: true });
+  makeDirs(dir);
   const out = {} as Record<StagingTable, NdjsonWriter>;
   for (const t of STAGING_TABLES) out[t] = new NdjsonWriter(join(dir, `${t}-${worker}.ndjson`));
   return out;

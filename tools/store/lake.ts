@@ -11,21 +11,13 @@
  * closed it; the manifest lists only renamed parts, and the store records which runs finished exporting
  * (`lake_export`), so a run interrupted mid-export is found and re-exported on the next start.
  */
-import {
-  appendFileSync,
-  existsSync,
-  mkdirSync,
-  readFileSync,
-  readdirSync,
-  renameSync,
-  rmSync,
-  statSync,
-} from 'node:fs';
+import { appendFileSync, existsSync, readFileSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { z } from 'zod';
 import { queryRows, sqlString, withOneDuckDbThread } from './db.js';
 import { EVENT_COLUMNS } from './ddl.js';
+import { makeDirs } from '../util/files.js';
 
 export const MANIFEST = '_manifest.jsonl';
 const TMP_SUFFIX = '.parquet.tmp';
@@ -58,7 +50,7 @@ export function readManifest(lake: string): ManifestEntry[] {
 
 /** Rewrite the manifest whole (compact, doctor): temp name, then rename. */
 export function writeManifest(lake: string, entries: ManifestEntry[]): void {
-  mkdirSync(lake, { recursive: true });
+  makeDirs(lake);
   const tmp = join(lake, `${MANIFEST}.tmp`);
   const body = entries.map((e) => JSON.stringify(e)).join('\n');
   appendFileSync(tmp, body ? body + '\n' : '', { flag: 'w' });
@@ -112,7 +104,7 @@ async function copyPart(
   rowGroupBytes = ROW_GROUP_BYTES,
 ): Promise<PendingPart> {
   const dir = join(lake, 'events');
-  mkdirSync(dir, { recursive: true });
+  makeDirs(dir);
   const final = join(dir, `${name}.parquet`);
   const tmp = join(dir, `${name}${TMP_SUFFIX}`);
   // zstd level 1, not DuckDB's default 3: on the dense bench's 46 k events the part came out slightly

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { GoblinConfig } from '../config/index.js';
 import { NdjsonWriter } from '../ingest/staging.js';
@@ -13,6 +13,7 @@ import { validateCapture } from './validate.js';
 import type { Finding, QuarantineRecord, Summary } from './outputs.js';
 import { runGate, type GateOptions } from '../cli/gate.js';
 import type { ExitStatus } from '../cli/command.js';
+import { makeDirs } from '../util/files.js';
 
 const BATCH = 200; // HARs per DuckDB → JS round trip: bounded memory on big stores
 
@@ -38,7 +39,7 @@ export async function validateStore(opts: {
   const dictDir = resolve(root, 'dictionary');
   const dictionary = existsSync(dictDir) ? loadDictionaryTypes(dictDir) : undefined;
   const staging = resolve(root, cfg.storage.base_dir, 'staging', `store-${Date.now()}`);
-  mkdirSync(staging, { recursive: true });
+  makeDirs(staging);
   const w = {
     violation: new NdjsonWriter(join(staging, 'violation-store.ndjson')),
     session_verdict: new NdjsonWriter(join(staging, 'session_verdict-store.ndjson')),

@@ -3,7 +3,7 @@
  * quarantine.jsonl/.csv, summary.json (+ summary.prev.json) and report.md. The words in them come from
  * tools/publish/ (run-report, quarantine, attribution, csv).
  */
-import { copyFileSync, existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { IngestSummary } from '../ingest/run.js';
 import { eachStagedLine, writeNdjson } from '../ingest/staging.js';
@@ -20,6 +20,7 @@ import { reportMarkdown } from '../publish/run-report.js';
 import type { Finding, QuarantineRecord, SessionRow, Summary } from './outputs.js';
 import { emptyTally, findingVersionsOf, tallySession, type SessionTally } from './session-tally.js';
 import { StagedLines } from './staged-lines.js';
+import { makeDirs } from '../util/files.js';
 
 const CSV_COLUMNS = [
   'har',
@@ -239,7 +240,7 @@ export function writeRunOutputs(opts: {
   commit: string | null;
   gate?: Summary['gate'];
 }): { summary: Summary; findings: Finding[]; tally: SessionTally; quarantine: QuarantineRecord[] } {
-  mkdirSync(opts.outDir, { recursive: true });
+  makeDirs(opts.outDir);
   const { findings, tally, sessions, timelines } =
     opts.rows ?? collectRun(opts.stagingDir ?? join(opts.outDir, '.no-staging'));
   const quarantine = sortQuarantine((opts.quarantine ?? opts.ingest.quarantined ?? []).map(toRecord));
