@@ -57,6 +57,8 @@ export interface StartedPool {
   bundle: BundleResult;
   /** Exit codes of children that ended before `runPool` listened (by index). */
   early: Map<number, number | null>;
+  /** Why a child could not start or run (its 'error' event), by index. */
+  errors: Map<number, Error>;
   dispose(): void;
 }
 
@@ -65,18 +67,29 @@ export async function startPool(n: number): Promise<StartedPool> {
   const bundle = await ingestWorkerBundle();
   const { script, execArgv } = bundle;
   const early = new Map<number, number | null>();
+  const errors = new Map<number, Error>();
   const children: ChildProcess[] = [];
-  for (let i = 0; i < Math.max(1, n); i++) {
-    const child = fork(script, [], { execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-    child.once('exit', (code) => early.set(i, code));
-    // A fork that fails emits 'error', maybe with no 'exit': without a listener it would throw.
-    child.on('error', () => early.set(i, early.get(i) ?? null));
-    children.push(child);
+  try {
+    for (let i = 0; i < Math.max(1, n); i++) {
+      const child = fork(script, [], { execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+      child.once('exit', (code) => early.set(i, code));
+      // A fork that fails emits 'error', maybe with no 'exit': without a listener it would throw.
+      child.on('error', (e) => {
+        errors.set(i, e);
+        early.set(i, early.get(i) ?? null);
+      });
+      children.push(child);
+    }
+  } catch (e) {
+    // A fork that throws (no process to start) leaves the ones started before it without an owner.
+    for (const c of children) c.kill();
+    throw e;
   }
   return {
     children,
     bundle,
     early,
+    errors,
     dispose: () => {
       for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill();
     },
@@ -130,8 +143,11 @@ export async function runPool(files: InputFile[], opts: PoolOptions, started?: S
         },
       );
       const exited = (code: number | null) => {
+        const why = pool.errors.get(i);
         if (code !== 0 && !failed && ended < children.length)
-          fail(new Error(`ingest worker ${i} exited with code ${code}`));
+          fail(
+            new Error(`ingest worker ${i} ${why ? `failed: ${why.message}` : `exited with code ${code}`}`),
+          );
       };
       if (pool.early.has(i)) exited(pool.early.get(i) ?? null);
       else {
