@@ -16,9 +16,11 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { openStore } from '../store/index.js';
+import { cliBundle } from './bundle.js';
 import { entry, harDoc, hb, hbStart, mc, MC_START_PARAMS, pageView } from '../validate/testing/index.js';
 
 const REPO = resolve(import.meta.dirname, '../..');
@@ -212,6 +214,30 @@ describe('bad input: exit codes and named reasons', () => {
       code: 3,
       last: expect.stringMatching(/ENOENT.*\/proc\/goblin-nope/),
     });
+  });
+
+  it('a git that cannot be started leaves the spec commit unknown, not the run failed (it exited 1, "findings")', async () => {
+    // The precompiled CLI, up to date: building it (esbuild, tsx) spawns processes too.
+    await cliBundle();
+    const dir = workspace({ 'a.har': healthy() });
+    // One environment string over Linux's 128 KiB, set inside the goblin process: Node refuses every spawn
+    // it makes with E2BIG, at once (the test could not start such a process itself).
+    const driver = [
+      `process.env.GOBLIN_TEST_HUGE = 'x'.repeat(200_000);`,
+      `process.argv = [process.execPath, ${JSON.stringify(BIN)}, 'validate', 'a.har', '--out', 'out', '--workers', '1', '--quiet'];`,
+      `await import(${JSON.stringify(pathToFileURL(BIN).href)});`,
+    ].join('\n');
+    const r = spawnSync(process.execPath, ['--input-type=module', '-e', driver], {
+      cwd: dir,
+      encoding: 'utf8',
+      timeout: 110_000,
+    });
+    expect(r.stderr.trim().split('\n').at(-1)).toMatch(/^goblin validate: exit 0 — ran/);
+    expect(r.status).toBe(0);
+    const summary = JSON.parse(readFileSync(join(dir, 'out', 'summary.json'), 'utf8')) as {
+      spec_pack: { commit: string | null };
+    };
+    expect(summary.spec_pack.commit).toBeNull();
   });
 
   it('--workers abc or 1.5 exits 2 with the reason (it exited 13 with no message)', () => {
