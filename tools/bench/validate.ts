@@ -14,7 +14,15 @@ import { validateCapture } from '../validate/validate.js';
  * of its captures through the full pack until ≥ `sessions` media sessions and ≥ `events` events have
  * been validated (only the validation is timed, as in the ingest workers where captures are in memory).
  */
-export async function benchValidate(root: string, sessions: number, events: number) {
+export interface ValidateBench {
+  sessions: number;
+  events: number;
+  seconds: number;
+  findings: number;
+  peak_rss_mib: number;
+}
+
+export async function benchValidate(root: string, sessions: number, events: number): Promise<ValidateBench> {
   const dir = mkdtempSync(join(tmpdir(), 'goblin-bv-'));
   const { simulateCorpus } = await import('../simulate/index.js');
   simulateCorpus({ outDir: dir, seed: 99, sessions: 120, faultRate: 0.3 });

@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
-import { bundleModule, ingestWorkerBundle, learnWorkerBundle } from './worker-bundle.js';
+import { benchValidateBundle, bundleModule, ingestWorkerBundle, learnWorkerBundle } from './worker-bundle.js';
 
 const dirs: string[] = [];
 function project(): string {
@@ -293,6 +293,29 @@ describe('bundleModule', () => {
     const r = await ingestWorkerBundle();
     expect(r.reason).toBeUndefined();
     expect(r.file).toMatch(/tools[/\\]\.bundle[/\\]ingest-worker\.mjs$/);
+  });
+
+  it("bundles the validator's bench, which validates as the workers do and prints its counts", async () => {
+    const r = await benchValidateBundle();
+    expect(r.reason).toBeUndefined();
+    expect(r.execArgv).toContain('--interrupt-budget=1081344');
+    const root = join(import.meta.dirname, '../..');
+    const run = spawnSync(process.execPath, [...r.execArgv, r.script, root, '20', '400'], {
+      encoding: 'utf8',
+      cwd: tmpdir(),
+    });
+    expect(run.status).toBe(0);
+    const out = JSON.parse(run.stdout) as {
+      sessions: number;
+      events: number;
+      findings: number;
+      seconds: number;
+    };
+    // At least what it was asked for, from the simulated captures (faults included: findings).
+    expect(out.sessions).toBeGreaterThanOrEqual(20);
+    expect(out.events).toBeGreaterThanOrEqual(400);
+    expect(out.findings).toBeGreaterThan(0);
+    expect(out.seconds).toBeGreaterThan(0);
   });
 
   it('carries the packages it uses, and leaves only native addons to load from node_modules', async () => {

@@ -311,6 +311,14 @@ export async function learnWorkerBundle(): Promise<WorkerLaunch> {
   return toolBundle('tools/detect/learn-worker.ts', 'learn-worker.mjs', ['--expose-gc']);
 }
 
+/**
+ * The bench's validator process (tools/bench/validate-child.ts): built and started like the workers, so
+ * that the bench times the code `goblin run` runs.
+ */
+export async function benchValidateBundle(): Promise<WorkerLaunch> {
+  return toolBundle('tools/bench/validate-child.ts', 'bench-validate.mjs');
+}
+
 async function toolBundle(entry: string, name: string, v8Flags: string[] = []): Promise<WorkerLaunch> {
   const bundle: BundleResult =
     process.env.GOBLIN_WORKER_TSX === '1'
