@@ -47,9 +47,9 @@ export async function runInProcess(
 }
 
 /**
- * Worker processes forked ahead of their work: `goblin ingest` forks them as soon as it knows the drop is
- * big enough for a pool, so that they load their bundle (~0.3 s each) while the parent opens the store,
- * repairs the lake and picks the unchanged inputs, instead of after all of that. A child that dies before
+ * Worker processes forked ahead of their work: `ingest()` forks them as soon as it knows the drop is big
+ * enough for a pool and every input will be read, so that they load their bundle (~0.3 s each) while the
+ * parent opens the store, repairs the lake and picks the unchanged inputs, instead of after all of that. A child that dies before
  * `runPool` takes it over is remembered, not missed; `dispose` ends children nobody will use.
  */
 export interface StartedPool {

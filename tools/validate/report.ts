@@ -17,7 +17,7 @@ import {
   toRecord,
 } from '../publish/quarantine.js';
 import { reportMarkdown } from '../publish/run-report.js';
-import type { Finding, QuarantineRecord, SessionRow, Summary } from './outputs.js';
+import { Finding, type QuarantineRecord, type SessionRow, type Summary } from './outputs.js';
 import { emptyTally, findingVersionsOf, tallySession, type SessionTally } from './session-tally.js';
 import { StagedLines } from './staged-lines.js';
 import { makeDirs } from '../util/files.js';
@@ -135,32 +135,19 @@ export interface RunRows {
 const ESCAPED_REPLACEMENT = Buffer.from('\\ufffd');
 
 /**
- * Finding fields whose values repeat from one finding to the next: the capture and session of each
- * finding, its code, spec and build, and most expected/observed values ("1", "missing").
+ * Finding fields whose values repeat from one finding to the next — every field but those of one event
+ * (its id, time and position): the capture and session of each finding, its code, spec and build, the
+ * message, and most expected/observed values ("1", "missing").
  */
-const REPEATED_FIELDS = [
-  'har',
-  'session',
-  'code',
-  'family',
-  'severity',
-  'spec',
-  'spec_version',
-  'spec_status',
-  'expected',
-  'observed',
-  'message',
-  'platform',
-  'sdk',
-  'sdk_version',
-] as const satisfies readonly (keyof Finding)[];
+const PER_EVENT_FIELDS: ReadonlySet<string> = new Set(['event_id', 'ts', 'entry_index']);
+const REPEATED_FIELDS = Object.keys(Finding.shape).filter((k) => !PER_EVENT_FIELDS.has(k));
 
 /**
  * The staged findings, each value that repeats held once. The report keeps every finding until it is
- * written, and `JSON.parse` gives every finding its own copy of each text: 936 bytes of heap a finding on
- * the dense bench's findings, 100,750 of them, against ~400 with the copies shared (docs/measured.md,
- * "Findings held once per value") — a drop from a broken build, where most sessions have findings, grew
- * the parent by that much per finding.
+ * written, and `JSON.parse` gives every finding its own copy of each text: 668 bytes of heap a finding on
+ * the 12,000-capture dense run's findings, 420 with the copies shared (docs/measured.md, "Findings held
+ * once per value") — a drop from a broken build, where most sessions have findings, grew the parent by
+ * that much per finding.
  */
 function readFindings(stagingDir: string): Finding[] {
   const pool = new Map<string, string>();
