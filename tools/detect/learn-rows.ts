@@ -16,6 +16,7 @@ import type { RulePack } from '../validate/pack.js';
 import { sessionFeatures, type SessionFeatures } from './features.js';
 import { keyInfo } from './signals.js';
 import { eachStagedLine } from '../ingest/staging.js';
+import { StringPool } from '../util/string-pool.js';
 
 /** The validator's word on one session: a sessions.jsonl row's verdict fields. */
 type SessionVerdicts = Pick<SessionRow, 'verdict' | 'rules' | 'codes'>;
@@ -202,17 +203,7 @@ export function readLearnRows(
    */
   keep?: (har: string, key: string) => boolean,
 ): LearnRow[] {
-  const pool = new Map<string, string>();
-  const intern = (list: unknown): void => {
-    if (!Array.isArray(list)) return;
-    for (let i = 0; i < list.length; i++) {
-      const v: unknown = list[i];
-      if (typeof v !== 'string') continue;
-      const same = pool.get(v);
-      if (same === undefined) pool.set(v, v);
-      else list[i] = same;
-    }
-  };
+  const pool = new StringPool();
   const rows: LearnRow[] = [];
   // Line by line from 8 MB pieces of the files: the rows' text is never held whole (~290 MB for a
   // 12,000-capture run).
@@ -222,15 +213,15 @@ export function readLearnRows(
     const i = read++;
     if (keep && typeof r?.har === 'string' && typeof r.key === 'string' && !keep(r.har, r.key)) return;
     if (r && typeof r === 'object') {
-      intern(r.types);
-      intern(r.param_keys);
-      intern(r.codes);
+      pool.inList(r.types);
+      pool.inList(r.param_keys);
+      pool.inList(r.codes);
       const sig = r.features?.signals;
       if (sig && typeof sig === 'object') {
-        intern(sig.keys);
-        intern(sig.typeKeys);
-        intern(sig.hosts);
-        intern(sig.bigrams);
+        pool.inList(sig.keys);
+        pool.inList(sig.typeKeys);
+        pool.inList(sig.hosts);
+        pool.inList(sig.bigrams);
       }
     }
     rows.push(parseLearnRow(r, i));

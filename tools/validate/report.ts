@@ -21,6 +21,7 @@ import { Finding, type QuarantineRecord, type SessionRow, type Summary } from '.
 import { emptyTally, findingVersionsOf, tallySession, type SessionTally } from './session-tally.js';
 import { StagedLines } from './staged-lines.js';
 import { makeDirs } from '../util/files.js';
+import { StringPool } from '../util/string-pool.js';
 
 const CSV_COLUMNS = [
   'har',
@@ -150,20 +151,13 @@ const REPEATED_FIELDS = Object.keys(Finding.shape).filter((k) => !PER_EVENT_FIEL
  * that much per finding.
  */
 function readFindings(stagingDir: string): Finding[] {
-  const pool = new Map<string, string>();
+  const pool = new StringPool();
   const findings: Finding[] = [];
   eachStagedLine(stagingDir, 'violation', (line) => {
     const f = JSON.parse(line.toString('utf8')) as Finding & { har_hash?: string };
     // The key the worker wrote last: deleting it leaves the object in its fast shape.
     delete f.har_hash;
-    const fields = f as unknown as Record<string, unknown>;
-    for (const k of REPEATED_FIELDS) {
-      const v = fields[k];
-      if (typeof v !== 'string') continue;
-      const same = pool.get(v);
-      if (same === undefined) pool.set(v, v);
-      else fields[k] = same;
-    }
+    pool.inFields(f as unknown as Record<string, unknown>, REPEATED_FIELDS);
     findings.push(f);
   });
   return findings;
