@@ -15,7 +15,7 @@
  * Flags: --files N (default 2000), --quick (small corpus for a smoke run), --skip a,b (ingest|run|validate|dictionary|site),
  *        --profiles bench,dense (default both)
  */
-import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -23,7 +23,7 @@ import { GoblinConfig } from '../config/index.js';
 import { fork, spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { listFiles } from '../util/files.js';
+import { listFiles, makeDirs } from '../util/files.js';
 import { corpusFiles } from './corpus.js';
 import type { IngestChildRequest, IngestChildResult } from './ingest-child.js';
 import type { ValidateBench } from './validate.js';
@@ -133,7 +133,7 @@ async function benchIngest(profile: 'bench' | 'dense') {
   for (let i = 0; i < 2; i++) {
     bases.push(await baselineInChild(files));
     rmSync(work, { recursive: true, force: true });
-    mkdirSync(work, { recursive: true });
+    makeDirs(work);
     tries.push(await ingestInChild({ dir, root, config }));
   }
   const base = bases.reduce((a, b) => (a.seconds <= b.seconds ? a : b));
@@ -188,7 +188,7 @@ async function benchIngest(profile: 'bench' | 'dense') {
 /** Wall time of one CLI command on a fresh store (both commands pay the same CLI start). */
 function timeCli(args: string[], work: string): { seconds: number; code: number | null } {
   rmSync(work, { recursive: true, force: true });
-  mkdirSync(work, { recursive: true });
+  makeDirs(work);
   const cfg = join(work, 'goblin.config.yaml');
   writeFileSync(
     cfg,
@@ -286,7 +286,7 @@ async function main() {
       line(`site bench unavailable: ${(e as Error).message.split('\n')[0]}`);
     }
   }
-  mkdirSync(join(root, 'out'), { recursive: true });
+  makeDirs(join(root, 'out'));
   writeFileSync(join(root, 'out', 'bench.json'), JSON.stringify(results, null, 2) + '\n');
   line('wrote out/bench.json');
 }

@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Bundle } from '../bundle/schema.js';
 import type { LearnRow } from './learn-rows.js';
+import { makeDirs } from '../util/files.js';
 
 /**
  * Drift between a reference window and a new drop, per (platform, SDK, library version).
@@ -366,7 +367,7 @@ export function driftBundle(
 }
 
 export function writeBundles(dir: string, bundles: Bundle[]): string[] {
-  mkdirSync(dir, { recursive: true });
+  makeDirs(dir);
   return bundles.map((b) => {
     const p = join(dir, `${b.bundle_id}.json`);
     writeFileSync(p, JSON.stringify(b, null, 2) + '\n');

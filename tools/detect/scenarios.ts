@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { FAIL_CODES, type FailCode } from '../codes/catalog.js';
 import {
@@ -13,6 +13,7 @@ import {
   type Scenario,
   type TruthRecord,
 } from '../simulate/index.js';
+import { makeDirs } from '../util/files.js';
 
 /**
  * Post-generation "drop mutators": rewrite simulated HARs to inject what no spec names yet (novel
@@ -279,7 +280,7 @@ export function generateDrop(o: DropOptions): Drop {
   const codes = rng.shuffle(FAIL_CODES.map((c) => c.code as FailCode));
   const faultRate = o.faultRate ?? 0.3;
   const out: Drop = { files: [], truth: [], novel: [], scenarios: [] };
-  mkdirSync(o.outDir, { recursive: true });
+  makeDirs(o.outDir);
   let codeIdx = 0;
   for (let i = 0; i < o.captures; i++) {
     const crng = new Rng(((o.seed * 2654435761) ^ (i * 40503 + 1)) >>> 0);
@@ -314,7 +315,7 @@ export function generateDrop(o: DropOptions): Drop {
       for (const sid of o.mutator.apply(har, crng))
         out.novel.push({ har: rel, session: sid, mutator: o.mutator.name });
     const abs = join(o.outDir, rel);
-    mkdirSync(dirname(abs), { recursive: true });
+    makeDirs(dirname(abs));
     writeFileSync(abs, serializeHar(har, { exporter: scenario.exporter, encoding: 'utf8' }));
     out.files.push(abs);
     out.truth.push(...truth);

@@ -1,10 +1,10 @@
 /** The dictionary tree on disk: dictionary/<sdk>/<param>.yaml, stable YAML, merge with hand edits. */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import YAML from 'yaml';
 import { DictionaryEntry } from './schema.js';
-import { listFiles } from '../util/files.js';
+import { listFiles, makeDirs } from '../util/files.js';
 import { yamlCache } from '../util/yaml-cache.js';
 
 /** Fields a reviewer owns once `locked: true` is set. */
@@ -133,7 +133,7 @@ export function writeDictionary(dir: string, induced: DictionaryEntry[], root = 
       res.unchanged++;
       continue;
     }
-    mkdirSync(join(path, '..'), { recursive: true });
+    makeDirs(join(path, '..'));
     writeFileSync(path, text);
     (old === null ? res.added : res.changed).push(relative(root, path));
   }

@@ -4,7 +4,7 @@
  * give sessions without an explicit library version a cluster id as their virtual version.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import YAML from 'yaml';
 import { z } from 'zod';
@@ -12,6 +12,7 @@ import { shapeFeatures } from './features.js';
 import { jaccard, lshCluster } from './minhash.js';
 import { yamlCache } from '../util/yaml-cache.js';
 import { pushTo } from '../util/push-to.js';
+import { makeDirs } from '../util/files.js';
 
 /** Jaccard over core-key sets at or above which two sessions are the same build. */
 export const MATCH_THRESHOLD = 0.85;
@@ -227,7 +228,7 @@ export function shapeModelYaml(model: ShapeModel): string {
 export function writeShapeModel(path: string, model: ShapeModel): boolean {
   const text = shapeModelYaml(model);
   if (existsSync(path) && readFileSync(path, 'utf8') === text) return false;
-  mkdirSync(dirname(path), { recursive: true });
+  makeDirs(dirname(path));
   writeFileSync(path, text);
   return true;
 }

@@ -17,20 +17,12 @@
  * node_modules, its entry generated. Its stamp is checked by bin/fresh-bundle.js, which the launcher
  * runs before tsx is loaded.
  */
-import {
-  mkdirSync,
-  readdirSync,
-  readFileSync,
-  renameSync,
-  rmSync,
-  statSync,
-  unlinkSync,
-  writeFileSync,
-} from 'node:fs';
+import { readdirSync, readFileSync, renameSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { currentStamp, type BundleStamp } from '../../bin/fresh-bundle.js';
+import { makeDirs } from '../util/files.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 
@@ -213,7 +205,7 @@ export async function bundleModule(opts: {
   const started = Date.now() + 1;
   building++;
   try {
-    mkdirSync(outDir, { recursive: true });
+    makeDirs(outDir);
     const r = await esbuild.build({
       absWorkingDir: root,
       ...(opts.contents === undefined

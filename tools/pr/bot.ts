@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { GoblinConfig } from '../config/index.js';
 import { FetchCache } from '../research/cache.js';
@@ -9,6 +9,7 @@ import { BOT_LABEL, LIFECYCLE_LABELS, webUrl, type ForgeClient, type PullRequest
 import { preparePrBranch } from './git.js';
 import { branchName, loadProposal, proposalRepoFiles, type LoadedProposal } from './proposal-files.js';
 import { exampleTimelines } from './timelines.js';
+import { makeDirs } from '../util/files.js';
 
 export interface PrOptions {
   root: string;
@@ -188,7 +189,7 @@ export async function openProposalPr(o: PrOptions): Promise<PrResult> {
 
   if (o.dryRun) {
     const out = resolve(root, o.outDir ?? join('out', 'pr', m.id));
-    mkdirSync(out, { recursive: true });
+    makeDirs(out);
     writeFileSync(join(out, 'body.md'), body);
     writeFileSync(join(out, 'sticky.md'), sticky);
     writeFileSync(

@@ -1,4 +1,4 @@
-import { appendFileSync, existsSync, mkdirSync, readFileSync, readdirSync } from 'node:fs';
+import { appendFileSync, existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { GoblinConfig } from '../config/index.js';
 import { DASHBOARD_MARKER, parseMeta, PR_META_MARKER, STICKY_MARKER, type PrMeta } from './body.js';
@@ -11,6 +11,7 @@ import {
   type RejectReason,
   type ReviewAction,
 } from '../style/outcome.js';
+import { makeDirs } from '../util/files.js';
 
 /** One reviewed proposal: what Goblin proposed, what people kept, and why. */
 export interface PreferenceRecord {
@@ -154,7 +155,7 @@ export async function syncFeedback(o: {
     }
     const rec = await recordFor(root, config, forge, p, meta);
     const month = (rec.closed_at ?? rec.opened_at).slice(0, 7);
-    mkdirSync(dir, { recursive: true });
+    makeDirs(dir);
     appendFileSync(join(dir, `${month}.jsonl`), JSON.stringify(rec) + '\n');
     res.recorded.push(rec);
     log(

@@ -1,8 +1,9 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { simpleGit, type SimpleGit } from 'simple-git';
 import type { RepoFile } from './proposal-files.js';
+import { makeDirs } from '../util/files.js';
 
 const IDENTITY_ENV = [
   'GIT_AUTHOR_NAME',
@@ -76,7 +77,7 @@ export async function preparePrBranch(req: BranchRequest): Promise<BranchResult>
     const wt = git(wtDir);
     for (const f of req.files) {
       const abs = join(wtDir, f.path);
-      mkdirSync(dirname(abs), { recursive: true });
+      makeDirs(dirname(abs));
       writeFileSync(abs, f.content);
     }
     await wt.raw(['add', '-f', '--', ...req.files.map((f) => f.path)]);

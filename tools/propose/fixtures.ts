@@ -6,7 +6,7 @@
  * one targeted edit (pings thinned, the param removed, the host moved, the first ping pulled in), and the
  * manifest says so. Every fixture is re-validated with the proposal pack before it is kept.
  */
-import { mkdirSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { GoblinConfig } from '../config/index.js';
 import type { LoadedSpec } from '../spec/schema.js';
@@ -26,6 +26,7 @@ import {
 import { annotate } from '../validate/annotate.js';
 import { checkFor } from '../validate/checks/index.js';
 import type { Session } from '../session/index.js';
+import { makeDirs } from '../util/files.js';
 
 export interface FixtureResult {
   pass: string[];
@@ -129,8 +130,8 @@ export function writeFixtures(opts: {
   const codes = s.fail_codes as string[];
   const base = join(opts.dir, 'tests', s.id);
   rmSync(base, { recursive: true, force: true });
-  mkdirSync(join(base, 'pass'), { recursive: true });
-  mkdirSync(join(base, 'fail'), { recursive: true });
+  makeDirs(join(base, 'pass'));
+  makeDirs(join(base, 'fail'));
   const out: FixtureResult = { pass: [], fail: [], derived: [], notes: [] };
   const bySession = new Map<Session, SourcedCapture>();
   for (const sc of opts.captures) for (const x of sc.capture.sessions) bySession.set(x, sc);

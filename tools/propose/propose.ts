@@ -4,7 +4,7 @@
  * Ollama spec writer drafts the spec from the same evidence and measurements, and the folder says which
  * proposer wrote it.
  */
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { Bundle } from '../bundle/schema.js';
 import type { GoblinConfig } from '../config/index.js';
@@ -26,6 +26,7 @@ import {
   specYaml,
   unifiedDiff,
 } from './spec-util.js';
+import { makeDirs } from '../util/files.js';
 
 export interface ProposeOptions {
   root: string;
@@ -170,7 +171,7 @@ export async function propose(bundleIn: Bundle | string, opts: ProposeOptions): 
   const parent = resolve(root, opts.out ?? config.autonomy.proposals_dir);
   const dir = join(parent, id);
   rmSync(dir, { recursive: true, force: true });
-  mkdirSync(dir, { recursive: true });
+  makeDirs(dir);
 
   // Fixtures first (the spec lists them), validated with the proposal applied.
   const loaded0 = { spec, path: specPath, source: specText ?? specYaml(spec) } as LoadedSpec;
@@ -194,7 +195,7 @@ export async function propose(bundleIn: Bundle | string, opts: ProposeOptions): 
   const dictFiles: string[] = [];
   for (const e of draft.dictionary) {
     const f = join('dictionary', e.sdk, `${paramSlug(e.param)}.yaml`);
-    mkdirSync(join(dir, 'dictionary', e.sdk), { recursive: true });
+    makeDirs(join(dir, 'dictionary', e.sdk));
     writeFileSync(join(dir, f), entryYaml(e));
     dictFiles.push(f);
   }

@@ -6,7 +6,7 @@
  * that stop mid-session, a playhead going backwards, randomly dropped pings, an undocumented interval, a
  * parameter present in only some sessions). The simulator itself is untouched.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildCapture, LIBRARY_INFO, Rng, serializeHar, type Library } from '../simulate/index.js';
 import type { GoblinConfig } from '../config/index.js';
@@ -25,6 +25,7 @@ import {
   writeHar,
   type HarDoc,
 } from './har-edit.js';
+import { makeDirs } from '../util/files.js';
 
 export interface MutateCtx {
   har: HarDoc;
@@ -277,7 +278,7 @@ export const SCENARIOS: ScenarioDef[] = [
  * Write the scenario's target captures (simulated, then mutated) under `dir`. Returns the files written.
  */
 export function writeScenario(def: ScenarioDef, dir: string, cfg: GoblinConfig, seed = 7): string[] {
-  mkdirSync(dir, { recursive: true });
+  makeDirs(dir);
   const lib = LIBRARY_INFO[def.library];
   const files: string[] = [];
   const n = def.captures ?? 8;

@@ -4,7 +4,7 @@
  * `SiteData` document plus the prebuilt search index. Each part lives in tools/publish/site-data/;
  * this file only wires them together. Pure apart from file and git reads.
  */
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { loadSpecs } from '../spec/load.js';
 import { SiteData, type InboxItem } from './site-schema.js';
@@ -29,6 +29,7 @@ import { siteSpecs } from './site-data/specs.js';
 import { loadReviews } from './site-data/reviews.js';
 import { readJsonl } from './site-data/files.js';
 import { Timeline } from '../validate/outputs.js';
+import { makeDirs } from '../util/files.js';
 
 export { capturePath, computeInbox, reproduceCommand } from './site-data/inbox.js';
 export { computeMatrix } from './site-data/matrix.js';
@@ -176,7 +177,7 @@ export function assembleSiteData(opts: AssembleOptions): SiteData {
 
 /** Write site-data.json and search-index.json into `dir`; returns their paths. */
 export function writeSiteData(data: SiteData, dir: string): { data: string; index: string } {
-  mkdirSync(dir, { recursive: true });
+  makeDirs(dir);
   const dataPath = join(dir, SITE_DATA_FILE);
   const indexPath = join(dir, SEARCH_INDEX_FILE);
   writeFileSync(dataPath, JSON.stringify(data));

@@ -1,10 +1,11 @@
-import { mkdirSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { importOptional } from '../util/optional.js';
 import type { Ledger, Scenario } from './scenario.js';
 import { startRecordServer, type RecordServer } from './server.js';
 import { MAPPED_HOSTS } from './site.js';
+import { makeDirs } from '../util/files.js';
 
 export const CHROMIUM = process.env.GOBLIN_CHROMIUM ?? '/usr/bin/chromium';
 const STAGGER_MS = 1000;
@@ -52,7 +53,7 @@ async function recordOne(browser: Browser, server: RecordServer, job: RecordJob)
   const t0 = performance.now();
   // `attach` writes bodies beside the HAR: its folder holds that capture only, so a retry starts clean.
   if (job.mode === 'attach') rmSync(dirname(job.harPath), { recursive: true, force: true });
-  mkdirSync(dirname(job.harPath), { recursive: true });
+  makeDirs(dirname(job.harPath));
   const content = job.mode === 'embed' ? 'embed' : job.mode === 'omit' ? 'omit' : 'attach';
   const context = await browser.newContext({
     ignoreHTTPSErrors: true,

@@ -10,10 +10,11 @@
  * (a 304 on re-crawl: the record points at the previous body), rendered, error, attempts, elapsed_ms.
  * Doc rot is visible by reading a URL's history: a 200 followed by a 404, or a changed content_hash.
  */
-import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { sha256Hex, shortId } from '../util/hash.js';
+import { makeDirs } from '../util/files.js';
 
 export type RecordKind = 'page' | 'robots' | 'sitemap';
 
@@ -81,7 +82,7 @@ export class FetchCache {
     const ref = `bodies/${hash}.gz`;
     const path = join(this.dir, ref);
     if (!existsSync(path)) {
-      mkdirSync(join(this.dir, 'bodies'), { recursive: true });
+      makeDirs(join(this.dir, 'bodies'));
       writeFileSync(path, gzipSync(body, { level: 9 }));
     }
     return [hash, ref];
@@ -99,7 +100,7 @@ export class FetchCache {
       ...rec,
       ref: rec.ref ?? `f-${shortId(rec.url, rec.fetched_at, process.pid, this.seq++, Math.random())}`,
     } as CacheRecord;
-    mkdirSync(this.dir, { recursive: true });
+    makeDirs(this.dir);
     appendFileSync(this.indexFile, `${JSON.stringify(full)}\n`);
     this.all().push(full);
     return full;

@@ -7,13 +7,14 @@
  *   extract/        memo of extracted clean text per content hash (skips re-extraction on rebuilds)
  */
 import { hash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { FetchCache, type CacheRecord } from './cache.js';
 import { chunkText } from './chunk.js';
 import type { Embedder } from './embed.js';
 import { extract, type Extracted } from './extract.js';
 import { lexTokens } from './text.js';
+import { makeDirs } from '../util/files.js';
 
 export const INDEX_VERSION = 1;
 const EXTRACTOR_VERSION = 1;
@@ -71,7 +72,7 @@ export function extractRecord(cache: FetchCache, rec: CacheRecord, memoDir?: str
   if (!/html|xml|text\/|markdown|json/i.test(ctype)) return null;
   const ex = extract(body.toString('utf8'), rec.final_url, ctype);
   if (memo) {
-    mkdirSync(memoDir!, { recursive: true });
+    makeDirs(memoDir!);
     writeFileSync(memo, JSON.stringify({ ...ex, v: EXTRACTOR_VERSION, url: rec.final_url }));
   }
   return ex;
@@ -95,7 +96,7 @@ export async function buildIndex(opts: {
   // Before reading any page: a page added while the index builds makes it stale, not silently fresh.
   const cacheIndexSha256 = cacheIndexHash(opts.cacheDir);
   const cache = new FetchCache(opts.cacheDir);
-  mkdirSync(opts.indexDir, { recursive: true });
+  makeDirs(opts.indexDir);
   const chunks: StoredChunk[] = [];
   let documents = 0;
   for (const rec of cache.snapshots()) {

@@ -6,7 +6,7 @@
  *  - drift/proposal bundles (JSON with bundle_id / anomalies / dictionary_deltas).
  * Each becomes query inputs → expandQuery → searchEvidence → merged top-k → evidence pack.
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import YAML from 'yaml';
 import type { GoblinConfig } from '../config/index.js';
@@ -17,6 +17,7 @@ import { expandQuery, type QueryInput } from './query.js';
 import { searchEvidence, type SearchHit, type SearchMode } from './search.js';
 import { loadIndex } from './store.js';
 import { slugify } from './text.js';
+import { makeDirs } from '../util/files.js';
 
 export type TriggerKind = 'topic' | 'unknown_param' | 'relaxing_spec' | 'drift_bundle';
 
@@ -250,7 +251,7 @@ export async function buildEvidencePack(
   // An empty pack cites nothing: writing it would leave a file the exit code says was not written.
   if ((opts.write ?? true) && passages.length) {
     const dir = opts.packsDir ?? opts.config.research.packs_dir;
-    mkdirSync(dir, { recursive: true });
+    makeDirs(dir);
     const file = join(dir, `${pack.id}.json`);
     writeFileSync(file, `${JSON.stringify(pack, null, 2)}\n`);
     return { ...pack, file };

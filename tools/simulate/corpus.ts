@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { zipSync } from 'fflate';
@@ -9,6 +9,7 @@ import { serializeHar } from './exporters.js';
 import { LIBRARY_INFO, MEDIA_COMBOS } from './libraries.js';
 import { Rng } from '../util/rng.js';
 import type { Exporter, Library, Platform, Protocol, Scenario, TruthRecord } from './types.js';
+import { makeDirs } from '../util/files.js';
 
 export interface CorpusOptions {
   outDir: string;
@@ -164,10 +165,10 @@ export function simulateCorpus(o: CorpusOptions): CorpusResult {
     byExporter: {},
     byCode: {},
   };
-  mkdirSync(o.outDir, { recursive: true });
+  makeDirs(o.outDir);
   const write = (rel: string, buf: Buffer | Uint8Array) => {
     const p = join(o.outDir, rel);
-    mkdirSync(dirname(p), { recursive: true });
+    makeDirs(dirname(p));
     writeFileSync(p, buf);
     res.files++;
     res.bytes += buf.length;

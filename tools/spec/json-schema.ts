@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import { GoblinConfig } from '../config/schema.js';
@@ -8,6 +8,7 @@ import { ShapeModel } from '../fingerprint/shape.js';
 import { Constitution } from './constitution.js';
 import { StyleFile } from '../style/store.js';
 import { Spec } from './schema.js';
+import { makeDirs } from '../util/files.js';
 
 /** JSON Schemas exported from the zod sources of truth, for editors and other tools. */
 export function jsonSchemas(): Record<string, unknown> {
@@ -26,7 +27,7 @@ export function jsonSchemas(): Record<string, unknown> {
 /** Write (or with `check`, compare) `schemas/*.json`; returns the files that are stale. */
 export function exportSchemas(root: string, check = false): string[] {
   const dir = resolve(root, 'schemas');
-  mkdirSync(dir, { recursive: true });
+  makeDirs(dir);
   const stale: string[] = [];
   for (const [name, schema] of Object.entries(jsonSchemas())) {
     const path = join(dir, name);

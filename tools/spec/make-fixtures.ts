@@ -13,7 +13,7 @@
  * annotated example events (HANDMADE). Fixtures keep only what the rules read (Adobe session traffic and
  * the capture's first and last entries), one entry per line.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { GoblinConfig } from '../config/index.js';
@@ -30,6 +30,7 @@ import { decide, buildPack, type RulePack } from '../validate/pack.js';
 import type { Example } from '../validate/types.js';
 import { loadSpecs } from './load.js';
 import type { LoadedSpec } from './schema.js';
+import { makeDirs } from '../util/files.js';
 
 const root = resolve(import.meta.dirname, '../..');
 const cfg = GoblinConfig.parse({});
@@ -243,7 +244,7 @@ function decides(pack: RulePack, spec: LoadedSpec['spec'], s: Session): boolean 
 
 function writeFixture(rel: string, text: string): void {
   const abs = join(root, rel);
-  mkdirSync(dirname(abs), { recursive: true });
+  makeDirs(dirname(abs));
   writeFileSync(abs, text);
 }
 

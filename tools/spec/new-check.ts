@@ -4,11 +4,12 @@
  * writes tools/validate/checks/<family>/<name>/{check.ts,check.test.ts}. The scaffold does not pass its
  * own test until it has doc examples that fire and that pass, and a `run` that finds them.
  */
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { CODE_INFO } from '../codes/catalog.js';
 import { CODE_FAMILIES, checkIdForCode, type CodeFamily } from '../codes/families.js';
+import { makeDirs } from '../util/files.js';
 
 const PROTOCOLS = ['heartbeat', 'media-collection', 'media-edge', 'aa', 'edge'];
 
@@ -32,7 +33,7 @@ export function scaffoldCheck(
   const exportName = name.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
   const dir = resolve(root, 'tools/validate/checks', family, name);
   if (existsSync(dir)) throw new Error(`${dir} exists`);
-  mkdirSync(dir, { recursive: true });
+  makeDirs(dir);
   writeFileSync(
     join(dir, 'check.ts'),
     `import { z } from 'zod';

@@ -1,8 +1,9 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import YAML from 'yaml';
 import { z } from 'zod';
 import { RULE_KINDS } from './rules.js';
+import { makeDirs } from '../util/files.js';
 
 /**
  * preferences/style.yaml: the team's editing conventions as reviewable rules. `goblin style learn`
@@ -91,6 +92,6 @@ export function styleYaml(style: StyleFile, modeline: string | null): string {
 }
 
 export function writeStyle(path: string, style: StyleFile, modeline: string | null): void {
-  mkdirSync(dirname(path), { recursive: true });
+  makeDirs(dirname(path));
   writeFileSync(path, styleYaml(style, modeline));
 }

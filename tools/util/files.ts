@@ -9,13 +9,18 @@ import { globSync } from 'tinyglobby';
  * refusal is an error like any other. A folder another process creates meanwhile is fine.
  */
 export function makeDirs(dir: string): void {
-  if (existsSync(dir)) return;
+  if (existsSync(dir)) {
+    // As mkdirSync would: a file in the way is an error now, not when something is written into it.
+    if (!statSync(dir).isDirectory())
+      throw Object.assign(new Error(`EEXIST: file already exists, mkdir '${dir}'`), { code: 'EEXIST' });
+    return;
+  }
   const parent = dirname(dir);
   if (parent !== dir) makeDirs(parent);
   try {
     mkdirSync(dir);
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+    if ((e as NodeJS.ErrnoException).code !== 'EEXIST' || !statSync(dir).isDirectory()) throw e;
   }
 }
 

@@ -11,10 +11,11 @@
  * read or written is simply not used: it only ever saves time.
  */
 import { hash } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
 import YAML from 'yaml';
+import { makeDirs } from './files.js';
 
 /** Entries kept per collection: those used by the last load first, then older ones up to this many. */
 const MAX_ENTRIES = 4096;
@@ -94,7 +95,7 @@ export class YamlCache {
     }
     const body: CacheFile = { format: 1, yaml: YAML_VERSION, entries };
     try {
-      mkdirSync(resolve(this.file, '..'), { recursive: true });
+      makeDirs(resolve(this.file, '..'));
       // Another process may save the same collection at once: each writes its own file and renames it.
       const tmp = `${this.file}.${process.pid}.tmp`;
       writeFileSync(tmp, JSON.stringify(body));

@@ -1,8 +1,9 @@
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { CommandDef } from '../command.js';
 import { EXIT_FINDINGS, EXIT_OK } from '../../util/errors.js';
 import { int, oneOf, text } from '../values.js';
+import { makeDirs } from '../../util/files.js';
 
 export const commands: CommandDef[] = [
   {
@@ -113,7 +114,7 @@ export const commands: CommandDef[] = [
         if (!r.goals.met) missed.push(corpus);
       }
       const path = resolve((ctx.values.report as string) ?? 'out/eval.json');
-      mkdirSync(dirname(path), { recursive: true });
+      makeDirs(dirname(path));
       writeFileSync(path, JSON.stringify(report, null, 2) + '\n');
       return missed.length
         ? { code: EXIT_FINDINGS, reason: `goals missed on: ${missed.join(', ')}` }

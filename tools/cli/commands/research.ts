@@ -4,6 +4,7 @@ import { UsageError, type ExitCode } from '../../util/errors.js';
 import { JSON_OPTION } from '../options.js';
 import { z } from 'zod';
 import { int, oneOf, text, url } from '../values.js';
+import { makeDirs } from '../../util/files.js';
 
 /** `research import --url`: an http(s) URL, or the repo path of the document itself (cited as a repo doc). */
 const urlOrRepoPath = {
@@ -69,7 +70,7 @@ async function afterCrawl(
     urls: seen,
     memoDir: `${ctx.config.research.index_dir}/extract`,
   });
-  mkdirSync(dir, { recursive: true });
+  makeDirs(dir);
   writeFileSync(join(dir, 'doc-rot.json'), JSON.stringify(rot, null, 2) + '\n');
   writeFileSync(join(dir, 'doc-rot.md'), rotMarkdown(rot));
   const todo = rot.citations.filter((c) => c.status !== 'still_verbatim').length;

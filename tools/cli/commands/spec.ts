@@ -1,8 +1,9 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { CommandDef } from '../command.js';
 import { EXIT_FINDINGS, EXIT_OK, UsageError } from '../../util/errors.js';
 import { int, text } from '../values.js';
+import { makeDirs } from '../../util/files.js';
 
 export const commands: CommandDef[] = [
   {
@@ -101,7 +102,7 @@ export const commands: CommandDef[] = [
       });
       for (const l of lines) ctx.out(l);
       const path = resolve((ctx.values.report as string) ?? 'out/spec-test.json');
-      mkdirSync(dirname(path), { recursive: true });
+      makeDirs(dirname(path));
       writeFileSync(path, JSON.stringify(report, null, 2) + '\n');
       ctx.out(report.ok ? 'spec:test passed' : 'spec:test FAILED');
       return report.ok ? EXIT_OK : EXIT_FINDINGS;

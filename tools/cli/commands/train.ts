@@ -1,6 +1,7 @@
 import type { CommandDef } from '../command.js';
 import { EXIT_OK, UsageError } from '../../util/errors.js';
 import { text } from '../values.js';
+import { makeDirs } from '../../util/files.js';
 
 export const commands: CommandDef[] = [
   {
@@ -68,7 +69,7 @@ export const commands: CommandDef[] = [
       if (probe.stdout.trim() !== 'True')
         return { code: 3, reason: 'cannot train here: torch sees no GPU; DPO on a 7B model needs one' };
       const { mkdirSync, writeFileSync } = await import('node:fs');
-      mkdirSync(plan.adapter, { recursive: true });
+      makeDirs(plan.adapter);
       writeFileSync(plan.modelfile, plan.modelfileText);
       const { readPreferences, dpoPairs } = await import('../../pr/feedback.js');
       const pairs = dpoPairs(readPreferences(ctx.config.autonomy.preferences_dir));
