@@ -193,9 +193,11 @@ export function collectRun(stagingDir: string, name: (har: string) => string = (
     // itself, not the escape it was staged as: such a line is held written anew.
     if (line.indexOf(ESCAPED_REPLACEMENT) < 0) sessions.add(line, { file, start, end });
     else sessions.add(JSON.stringify(row));
-    const staged = sessionKey(row.har, row.session);
-    row.har = name(row.har);
-    tallySession(tally, row, pointedAt.has(staged));
+    // Only a session a finding points at keeps its key (under the output name, which its findings' capture
+    // already has); the others are counted, never named.
+    const pointed = pointedAt.has(sessionKey(row.har, row.session));
+    if (pointed) row.har = named.get(row.har) ?? name(row.har);
+    tallySession(tally, row, pointed);
   });
   const timelines = new StagedLines(name);
   eachStagedLine(stagingDir, 'timeline', (line, file, start, end) =>
