@@ -4,8 +4,8 @@
  */
 import { CODE_INFO } from '../codes/catalog.js';
 import type { Finding, QuarantineRecord, Summary } from '../validate/outputs.js';
-import { findingVersionsOf, type SessionTally } from '../validate/session-tally.js';
-import { sessionKey } from './attribution.js';
+import type { SessionTally } from '../validate/session-tally.js';
+import { findingVersionFrom, sessionKey } from './attribution.js';
 import { quarantineMarkdown } from './quarantine.js';
 import { pushTo } from '../util/push-to.js';
 
@@ -32,7 +32,7 @@ export interface RootCauseRow {
 }
 
 export function rootCauses(findings: Finding[], sessions: SessionTally): RootCauseRow[] {
-  const versionOf = findingVersionsOf(sessions);
+  const versionOf = findingVersionFrom(sessions.versions);
   const byCode = new Map<string, Finding[]>();
   for (const f of findings) pushTo(byCode, f.code, f);
   return [...byCode.entries()]
@@ -69,7 +69,7 @@ export function platformTable(findings: Finding[], sessions: SessionTally): stri
     { sessions: number; violating: number; findings: number; codes: Map<string, number> }
   >();
   const key = (p: string, sdk: string, v: string) => `${p}\u0000${sdk}\u0000${v}`;
-  const versionOf = findingVersionsOf(sessions);
+  const versionOf = findingVersionFrom(sessions.versions);
   for (const b of sessions.builds.values())
     rows.set(key(b.platform, b.sdk, b.version), {
       sessions: b.sessions,
@@ -115,7 +115,7 @@ export interface SessionFindings {
 
 /** The sessions with the most findings, each with its findings in capture order. */
 export function topSessions(findings: Finding[], sessions: SessionTally, limit: number): SessionFindings[] {
-  const versionOf = findingVersionsOf(sessions);
+  const versionOf = findingVersionFrom(sessions.versions);
   const groups = new Map<string, SessionFindings>();
   for (const f of findings) {
     const k = sessionKey(f.har, f.session);

@@ -7,7 +7,7 @@ import { copyFileSync, existsSync, readdirSync, renameSync, rmSync, writeFileSyn
 import { join } from 'node:path';
 import type { IngestSummary } from '../ingest/run.js';
 import { eachStagedLine, writeNdjson } from '../ingest/staging.js';
-import { sessionKey, versionKey } from '../publish/attribution.js';
+import { findingVersionFrom, sessionKey, versionKey } from '../publish/attribution.js';
 import { csvTable } from '../publish/csv.js';
 import {
   QUARANTINE_FILES,
@@ -18,7 +18,7 @@ import {
 } from '../publish/quarantine.js';
 import { reportMarkdown } from '../publish/run-report.js';
 import { Finding, type QuarantineRecord, type SessionRow, type Summary } from './outputs.js';
-import { emptyTally, findingVersionsOf, tallySession, type SessionTally } from './session-tally.js';
+import { emptyTally, tallySession, type SessionTally } from './session-tally.js';
 import { StagedLines } from './staged-lines.js';
 import { makeDirs } from '../util/files.js';
 import { StringPool } from '../util/string-pool.js';
@@ -72,7 +72,7 @@ export function buildSummary(
 ): Summary {
   const count = (xs: string[]) =>
     xs.reduce<Record<string, number>>((m, x) => ((m[x] = (m[x] ?? 0) + 1), m), {});
-  const versionOf = findingVersionsOf(sessions);
+  const versionOf = findingVersionFrom(sessions.versions);
   const byPv: Record<string, Record<string, number>> = {};
   for (const f of findings) {
     const k = versionKey(f, versionOf(f));

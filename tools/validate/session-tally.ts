@@ -5,12 +5,7 @@
  * files: the report holds nothing per session but what a finding needs.
  */
 import { countMedia, type MediaCoverage } from '../cli/gate.js';
-import {
-  findingVersionFrom,
-  sessionKey,
-  versionLabel,
-  type VersionedFinding,
-} from '../publish/attribution.js';
+import { sessionKey, versionLabel } from '../publish/attribution.js';
 import type { SessionBrief } from './outputs.js';
 
 interface BuildCount {
@@ -64,12 +59,4 @@ export function tallySessions(sessions: Iterable<SessionBrief>): SessionTally {
   const t = emptyTally();
   for (const s of sessions) tallySession(t, s, true);
   return t;
-}
-
-/**
- * The version a finding is counted under: its session's (virtual versions included), else its own
- * `sdk_version` (`findingVersions` in tools/publish/attribution.ts, for a list of sessions).
- */
-export function findingVersionsOf(t: SessionTally): (f: VersionedFinding) => string {
-  return findingVersionFrom(t.versions);
 }
