@@ -27,6 +27,7 @@ import { listFiles, makeDirs } from '../util/files.js';
 import { corpusFiles } from './corpus.js';
 import type { IngestChildRequest, IngestChildResult } from './ingest-child.js';
 import type { ValidateBench } from './validate.js';
+import { benchValidateBundle, type WorkerLaunch } from '../ingest/worker-bundle.js';
 
 const root = resolve(import.meta.dirname, '../..');
 const { values } = parseArgs({
@@ -64,13 +65,11 @@ function baselineInChild(files: string[]): Promise<{ seconds: number; entries: n
  * the workers' larger interrupt budget, which suits their varied work but optimises this loop later.
  */
 async function validateInChild(
+  launch: WorkerLaunch,
   sessions: number,
   events: number,
   defaultTiering = false,
 ): Promise<ValidateBench> {
-  const { benchValidateBundle } = await import('../ingest/worker-bundle.js');
-  const launch = await benchValidateBundle();
-  if (!launch.file && !defaultTiering) line(`    (the validator's bench runs from source: ${launch.reason})`);
   const flags = defaultTiering
     ? launch.execArgv.filter((a) => !a.startsWith('--interrupt-budget'))
     : launch.execArgv;
@@ -256,8 +255,11 @@ async function main() {
   if (!skip.has('ingest')) for (const p of profiles) await benchIngest(p);
   if (!skip.has('validate')) {
     const [sessions, events] = quick ? [1000, 100_000] : [10_000, 1_000_000];
-    const v = await validateInChild(sessions, events);
-    const d = await validateInChild(sessions, events, true);
+    // Built (or found up to date) once, then run with each V8 setting.
+    const launch = await benchValidateBundle();
+    if (!launch.file) line(`    (the validator's bench runs from source: ${launch.reason})`);
+    const v = await validateInChild(launch, sessions, events);
+    const d = await validateInChild(launch, sessions, events, true);
     const rate = (x: ValidateBench) => (x.events / x.seconds).toFixed(0);
     line(
       `validate: ${v.sessions} sessions · ${v.events} events in ${v.seconds.toFixed(2)} s · ${rate(v)} events/s (as the ingest workers run it; ${rate(d)} with V8's default tiering) · ${v.findings} findings · peak RSS ${v.peak_rss_mib.toFixed(0)} MiB`,
