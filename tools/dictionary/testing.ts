@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GoblinConfig } from '../config/index.js';
 import { expandInputs } from '../har/index.js';
-import { loadStaging } from '../ingest/load.js';
+import { storeAndExport } from '../ingest/run.js';
 import { IngestSink } from '../ingest/sink.js';
 import { NdjsonWriter } from '../ingest/staging.js';
 import { openStore, type Store } from '../store/index.js';
@@ -303,10 +303,13 @@ export async function ingestHars(
       quarantine_dir: join(dir, 'storage', 'quarantine'),
     },
   });
-  const store = opts.keepOpen ?? (await openStore(config.storage.db_file));
+  const store =
+    opts.keepOpen ?? (await openStore(config.storage.db_file, { lake: config.storage.parquet_dir }));
   await ingestInto(store, dir, [harDir]);
   return { store, config };
 }
+
+let runs = 0;
 
 /** In-process ingest of inputs (files/folders) into an open store. */
 export async function ingestInto(store: Store, root: string, inputs: string[]): Promise<void> {
@@ -321,6 +324,7 @@ export async function ingestInto(store: Store, root: string, inputs: string[]): 
     for (const r of sink.handle(f)) hf.write({ ...r.file, ingested_at: new Date(0).toISOString(), shard: null });
   await sink.close();
   hf.close();
-  await loadStaging(store.con, staging);
+  // The store's captures and, in its Parquet dataset, their events: what `goblin ingest` stores.
+  await storeAndExport(store, staging, `test-${process.pid}-${++runs}`, { workers_s: 0, load_s: 0, parquet_s: 0 });
   rmSync(staging, { recursive: true, force: true });
 }

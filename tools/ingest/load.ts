@@ -47,7 +47,7 @@ function readJson(glob: string, cols: Record<string, string>): string {
 /**
  * The staged captures a load stores: one (hash, path) per content hash the store does not hold yet. When
  * one run reads the same capture under two paths, the first path by name keeps its rows and the others are
- * recorded as duplicates (before, both copies' events were inserted and exported). The Parquet export of a
+ * recorded as duplicates (before, both copies' events were inserted and exported). The Parquet part of a
  * run (tools/store/lake.ts `writeStagedPart`) selects its rows with the same query on its own connection.
  */
 export function newCapturesSql(dir: string): string | null {
@@ -59,15 +59,26 @@ export function newCapturesSql(dir: string): string | null {
 }
 
 /**
- * Bulk-load a run's staged rows into the store. Idempotent by content hash: events, sessions and
- * fingerprints of a HAR already stored are not inserted again; findings of re-validated HARs replace the old.
- * Returns the hashes newly stored.
+ * Bulk-load a run's staged rows into the store. Idempotent by content hash: sessions and fingerprints of a
+ * HAR already stored are not inserted again; findings of re-validated HARs replace the old. Events are
+ * not loaded: they live in the Parquet dataset, whose part the run writes from the same staged files
+ * (tools/ingest/run.ts, `storeAndExport`) — except into an in-memory store (`events`), which has no
+ * dataset and keeps them in a table. Returns the hashes newly stored.
  */
 export async function loadStaging(
   con: DuckDBConnection,
   dir: string,
-  /** The ingest run that owes these HARs a Parquet export; null when nothing is exported (tests, re-validation). */
+  /** The ingest run that stores these HARs (`lake_run`); null when none (tests, re-validation). */
   runId: string | null = null,
+  opts: {
+    /** Insert the staged events into the store's own `event` table (an in-memory store's). */
+    events?: boolean;
+    /**
+     * Leave the transaction open on success: the caller publishes the run's parts, then commits
+     * (`commitRun`) or rolls back. A load that fails always rolls back.
+     */
+    commit?: boolean;
+  } = {},
 ): Promise<{ newHashes: number }> {
   // One script, one call: DuckDB runs every statement without coming back to JavaScript in between, so
   // `goblin run`'s learning step can hold the JavaScript thread meanwhile without stalling the load
@@ -101,8 +112,10 @@ export async function loadStaging(
   if (q)
     sql.push(`INSERT INTO quarantine BY NAME SELECT * FROM ${readJson(q, QUARANTINE_COLUMNS)} s
         WHERE NOT EXISTS (SELECT 1 FROM quarantine x WHERE x.path = s.path AND x.hash = s.hash AND x.entry_index IS NOT DISTINCT FROM s.entry_index)`);
-  // Every producer's table (events, sessions, fingerprints, and whatever a stage registered).
+  // Every producer's table (sessions, fingerprints, and whatever a stage registered; events only where
+  // the store keeps them itself).
   for (const p of rowProducers()) {
+    if (p.table === 'event' && !opts.events) continue;
     const src = stagedParquet(dir, p.table);
     if (src) sql.push(`INSERT INTO ${p.table} BY NAME ${keptRowsSql(src, p.columns)}`);
   }
@@ -122,9 +135,9 @@ export async function loadStaging(
         `INSERT INTO ${t} BY NAME SELECT * FROM staged_${t}`,
       );
   }
-  // Same transaction as the events: a run's HARs are either stored and owed an export, or neither.
+  // Same transaction as the captures: the HARs a run stored (the lake's parts hold their events).
   if (runId) sql.push(`INSERT INTO lake_run SELECT ${sqlString(runId)}, hash FROM new_hash`);
-  sql.push('COMMIT');
+  if (opts.commit !== false) sql.push('COMMIT');
   try {
     await con.run(sql.join(';\n'));
   } catch (e) {
@@ -134,4 +147,24 @@ export async function loadStaging(
   }
   const r = await con.runAndReadAll('SELECT count(*)::INT AS n FROM new_hash');
   return { newHashes: Number(r.getRowObjectsJson()[0].n) };
+}
+
+/**
+ * End a load left open (`commit: false`): the run is recorded as stored with its parts (`lake_export`),
+ * in the same transaction as its captures. A commit that fails rolls back and throws.
+ */
+export async function commitRun(
+  con: DuckDBConnection,
+  runId: string,
+  parts: number,
+  rows: number,
+): Promise<void> {
+  try {
+    await con.run(
+      `INSERT INTO lake_export VALUES (${sqlString(runId)}, ${parts}, ${rows}, current_timestamp);\nCOMMIT`,
+    );
+  } catch (e) {
+    await con.run('ROLLBACK').catch(() => undefined);
+    throw e;
+  }
 }

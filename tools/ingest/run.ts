@@ -9,9 +9,16 @@ import { expandInputs, inShard, parseShard, storedPath, type InputFile } from '.
 import { MAY_BE_ZIP } from '../har/read.js';
 import { openStore, queryRows, type Store } from '../store/index.js';
 import { withOneDuckDbThread } from '../store/db.js';
-import { discardPart, exportRun, finishStagedExport, repairLake, writeStagedPart } from '../store/lake.js';
+import {
+  discardPart,
+  publishRun,
+  refreshEventView,
+  settleRun,
+  unpublishRun,
+  writeStagedPart,
+} from '../store/lake.js';
 import { EVENT_COLUMNS } from '../store/ddl.js';
-import { keptRowsSql, loadStaging, newCapturesSql, stagedFiles } from './load.js';
+import { commitRun, keptRowsSql, loadStaging, newCapturesSql, stagedFiles } from './load.js';
 import { runInProcess, runPool, startPool } from './pool.js';
 import type { BundleResult } from './worker-bundle.js';
 import { shapeModel } from '../fingerprint/virtual.js';
@@ -107,49 +114,51 @@ function addPhases(into: PhaseCpu, add: PhaseCpu, minus?: PhaseCpu): void {
 }
 
 /**
- * Load the staged rows into the store and write the run's Parquet part at the same time, on two
- * connections: the part is written from the staged event files (the rows the load keeps, chosen by the same
- * query) instead of being read back from the store after the load, and published only once the load
- * committed. On the dense bench the two took 1.2–1.6 s + 0.9–1.2 s one after the other (docs/measured.md).
- * `serially`: the same two queries, the part after the load, leaving the second core to the caller.
+ * Store a run's staged rows and write its Parquet part at the same time, on two connections: the store
+ * load (captures, sessions, fingerprints, findings) and the part (the run's events, which live in the lake
+ * alone), both from the staged files, the part selecting the same captures the load keeps (one query
+ * chooses them, before the load writes anything). The load's transaction stays open until the part is
+ * published; then the store commits the run (`publishRun` in tools/store/lake.ts says why in that order).
+ * A failure of either stores nothing and leaves no part. An in-memory store has no lake: its events go
+ * into its own table. `serially`: the part after the load, leaving the second core to the caller.
  */
-async function storeAndExport(
+export async function storeAndExport(
   store: Store,
   stagingDir: string,
-  lake: string,
   runId: string,
   phases: IngestSummary['phases'],
-  whileStoring: () => Promise<void>,
+  whileStoring: () => Promise<void> = async () => undefined,
   serially = false,
 ): Promise<{ newHashes: number; exported: number }> {
+  const lake = store.lake;
   const fresh = newCapturesSql(stagingDir);
   const events = stagedFiles(stagingDir, 'event');
-  if (!fresh || !events.length) {
-    // Nothing staged to export from (every file quarantined, or no event): the store path as before.
-    const t = performance.now();
-    const loading = loadStaging(store.con, stagingDir, runId);
-    await alongside(whileStoring, loading);
+  const t = performance.now();
+  const timed = async <T>(p: Promise<T>, k: 'load_s' | 'parquet_s'): Promise<T> => {
+    const v = await p;
+    phases[k] = (performance.now() - t) / 1000;
+    return v;
+  };
+  if (!lake || !fresh || !events.length) {
+    // No part to write: nothing staged (every file quarantined, or no event), or no lake to write to.
+    const loading = timed(
+      loadStaging(store.con, stagingDir, runId, { events: !lake, commit: false }),
+      'load_s',
+    );
+    const sideError = await alongsideError(whileStoring, loading);
     const loaded = await loading;
-    phases.load_s = (performance.now() - t) / 1000;
-    const t2 = performance.now();
-    const exported = await exportRun(store.con, lake, runId);
-    phases.parquet_s = (performance.now() - t2) / 1000;
-    return { newHashes: loaded.newHashes, exported };
+    await commitRun(store.con, runId, 0, 0);
+    if (sideError !== null) throw sideError;
+    return { newHashes: loaded.newHashes, exported: 0 };
   }
   const exportCon = await store.instance.connect();
   try {
     // The captures to keep are chosen before the load's transaction writes har_file, so both
     // connections see the same set.
     await exportCon.run(`CREATE OR REPLACE TEMP TABLE export_keep AS ${fresh}`);
-    const t = performance.now();
-    const timed = async <T>(p: Promise<T>, k: 'load_s' | 'parquet_s'): Promise<T> => {
-      const v = await p;
-      phases[k] = (performance.now() - t) / 1000;
-      return v;
-    };
     // Both calls hand DuckDB their whole work at once (one script each), so `whileStoring` may hold the
     // JavaScript thread while they run.
-    const loading = timed(loadStaging(store.con, stagingDir, runId), 'load_s');
+    const loading = timed(loadStaging(store.con, stagingDir, runId, { commit: false }), 'load_s');
     const exportPart = () =>
       timed(
         writeStagedPart(exportCon, lake, runId, events, (source) =>
@@ -159,19 +168,26 @@ async function storeAndExport(
       );
     // Serially, a load that fails writes no part (its error is the one reported, as side by side).
     const both = Promise.allSettled([loading, serially ? loading.then(exportPart) : exportPart()]);
-    await alongside(whileStoring, both);
+    const sideError = await alongsideError(whileStoring, both);
     const [loaded, part] = await both;
-    if (loaded.status === 'rejected') {
+    if (loaded.status === 'rejected' || part.status === 'rejected') {
       if (part.status === 'fulfilled') discardPart(part.value);
-      throw loaded.reason;
+      // A load that succeeded left its transaction open: nothing of the run is stored.
+      if (loaded.status === 'fulfilled') await store.con.run('ROLLBACK').catch(() => undefined);
+      throw loaded.status === 'rejected' ? loaded.reason : (part as PromiseRejectedResult).reason;
     }
-    // The load committed: if the part failed, the store still owes the run its export (lake_run), which
-    // the usual path writes from the store now (and any later start would repair).
-    const exported =
-      part.status === 'fulfilled'
-        ? await finishStagedExport(store.con, lake, runId, part.value)
-        : await exportRun(store.con, lake, runId);
-    return { newHashes: loaded.value.newHashes, exported };
+    const published = publishRun(lake, runId, part.value);
+    const rows = published.reduce((a, e) => a + e.rows, 0);
+    try {
+      await commitRun(store.con, runId, published.length, rows);
+    } catch (e) {
+      unpublishRun(lake, runId);
+      throw e;
+    }
+    settleRun(lake, runId);
+    await refreshEventView(store.con, lake);
+    if (sideError !== null) throw sideError;
+    return { newHashes: loaded.value.newHashes, exported: rows };
   } finally {
     exportCon.closeSync();
   }
@@ -195,6 +211,20 @@ async function unchangedInputs(store: Store, all: InputFile[]): Promise<InputFil
   );
   const seen = new Set(known.map((k) => key(k.path, k.bytes, k.mtime_ms)));
   return all.filter((f) => !seen.has(key(f.rel, f.size, f.mtimeMs)));
+}
+
+/**
+ * `alongside`, its failure returned instead of thrown: the store finishes what it settled on (the run
+ * stored and its part published) before `work`'s failure fails the run, so the next run has nothing of it
+ * to redo. A store that failed is reported instead (`storeAndExport` checks it first).
+ */
+async function alongsideError(work: () => Promise<void>, storing: Promise<unknown>): Promise<unknown> {
+  try {
+    await alongside(work, storing);
+    return null;
+  } catch (e) {
+    return e;
+  }
 }
 
 /**
@@ -258,12 +288,12 @@ export async function ingest(
       () => undefined,
     );
   // Whatever fails before the pool takes the workers over ends them (after it, they have ended already).
+  let opened: Store | null = null;
   try {
-    const store = await openStore(dbFile);
-    const lake = resolve(root, cfg.storage.parquet_dir);
+    // Opening it under its lock (no other run is alive) settles what an interrupted run left in the lake.
+    const store = await openStore(dbFile, { lake: resolve(root, cfg.storage.parquet_dir) });
+    opened = store;
     const stagingRoot = resolve(root, cfg.storage.base_dir, 'staging');
-    // We hold the store's lock, so no other run is alive: what an interrupted run left is repaired here.
-    const repaired = await repairLake(store.con, lake);
     // A finished `goblin run` may still be writing its reports from its staging folder after closing the
     // store: folders named after a live process (run ids end in -<pid>) are left alone.
     const staleStaging = (existsSync(stagingRoot) ? readdirSync(stagingRoot) : []).filter(
@@ -327,9 +357,7 @@ export async function ingest(
               `upgraded a store written by an older Goblin: added ${store.upgraded.join(', ')} (empty for rows stored before)`,
             ]
           : []),
-        ...repaired.reexported.map(
-          (r) => `repaired the Parquet export of interrupted run ${r} (re-exported from the store)`,
-        ),
+        ...store.notes,
         ...(staleStaging.length
           ? [`removed ${staleStaging.length} staging folder(s) of interrupted runs`]
           : []),
@@ -426,7 +454,6 @@ export async function ingest(
       storeAndExport(
         store,
         stagingDir,
-        lake,
         runId,
         s.phases,
         opts.whileStoring ? () => opts.whileStoring!(s, inputs) : async () => undefined,
@@ -442,6 +469,12 @@ export async function ingest(
     return { summary: s, store, inputs };
   } catch (e) {
     unusedPool();
+    // A failed ingest gives its store back (a load left open rolls back): the caller never gets it.
+    try {
+      opened?.close();
+    } catch {
+      /* the ingest's own error is the one to report */
+    }
     throw e;
   }
 }

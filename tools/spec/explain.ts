@@ -77,7 +77,7 @@ export async function explain(
   const db = resolve(root, cfg.storage.db_file);
   if (!existsSync(db))
     throw new UsageError(`${target} is neither a HAR file nor a session id (no store at ${db})`);
-  const store = await openStore(db);
+  const store = await openStore(db, { lake: resolve(root, cfg.storage.parquet_dir) });
   try {
     const hits = await queryRows<{ har_hash: string }>(
       store.con,

@@ -1,6 +1,6 @@
-import { dirname, relative } from 'node:path';
+import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
-import { LAKE_DDL, TABLES, createTableSql } from './ddl.js';
+import { EVENT_COLUMNS, LAKE_DDL, TABLES, createTableSql } from './ddl.js';
 import { makeDirs } from '../util/files.js';
 
 /** Raised when another process holds the store: a message a user can act on (exit 3). */
@@ -21,14 +21,39 @@ export interface Store {
   path: string;
   /** Columns added on open because an older Goblin wrote this store (`table.column`). */
   upgraded: string[];
+  /**
+   * The Parquet dataset that holds this store's events (its `event` is a view over the listed parts);
+   * null for an in-memory store, whose events sit in a temporary table of its own.
+   */
+  lake: string | null;
+  /** What opening repaired or migrated, for the console (interrupted runs settled, events moved). */
+  notes: string[];
   close(): void;
+}
+
+/**
+ * The lake of a store on disk: the one given (recorded in the store, relative to its folder, so a moved
+ * storage folder keeps it), else the one recorded, else `parquet/` beside the store file — the layout of
+ * the default configuration (storage/goblin.duckdb, storage/parquet).
+ */
+async function lakeOf(con: DuckDBConnection, path: string, given?: string): Promise<string> {
+  const home = dirname(path);
+  if (given) {
+    const rel = relative(home, given) || '.';
+    await con.run(`DELETE FROM store_meta WHERE key = 'lake'`);
+    await con.run(`INSERT INTO store_meta VALUES ('lake', ${sqlString(rel)})`);
+    return resolve(given);
+  }
+  const [r] = await queryRows<{ value: string }>(con, `SELECT value FROM store_meta WHERE key = 'lake'`);
+  if (r) return isAbsolute(r.value) ? r.value : resolve(home, r.value);
+  return join(home, 'parquet');
 }
 
 /**
  * Open (or create) the store. Extension auto-install is off so nothing ever reaches the network:
  * JSON and Parquet are built into the DuckDB binary.
  */
-export async function openStore(path: string): Promise<Store> {
+export async function openStore(path: string, opts: { lake?: string } = {}): Promise<Store> {
   if (path !== ':memory:') makeDirs(dirname(path));
   let instance: DuckDBInstance;
   try {
@@ -47,11 +72,34 @@ export async function openStore(path: string): Promise<Store> {
   for (const [name, cols] of Object.entries(TABLES)) await con.run(createTableSql(name, cols));
   const upgraded = await addMissingColumns(con);
   for (const ddl of LAKE_DDL) await con.run(ddl);
+  const notes: string[] = [];
+  let lake: string | null = null;
+  if (path === ':memory:' && !opts.lake)
+    // Nothing on disk to read events from: an in-memory store (tests, benches) keeps them in a table.
+    await con.run(createTableSql('event', EVENT_COLUMNS).replace('CREATE TABLE', 'CREATE TEMP TABLE'));
+  else {
+    lake = path === ':memory:' ? resolve(opts.lake!) : await lakeOf(con, path, opts.lake);
+    // Loaded here, not at the top: lake.ts imports this module.
+    const { moveLegacyEvents, refreshEventView, removeTemps, settlePendingRuns } = await import('./lake.js');
+    try {
+      const moved = await moveLegacyEvents(con, lake);
+      if (moved) notes.push(moved);
+      notes.push(...(await settlePendingRuns(con, lake)));
+      removeTemps(lake);
+      await refreshEventView(con, lake);
+    } catch (e) {
+      con.closeSync();
+      instance.closeSync();
+      throw e;
+    }
+  }
   return {
     instance,
     con,
     path,
     upgraded,
+    lake,
+    notes,
     close() {
       con.closeSync();
       instance.closeSync();

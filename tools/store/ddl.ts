@@ -1,6 +1,7 @@
 /**
  * The embedded store. Column lists are the contract for the Parquet dataset too
- * (storage/parquet/events/date=YYYY-MM-DD/sdk=…/part-*.parquet), readable by DuckDB, ClickHouse or Trino.
+ * (storage/parquet/events/part-*.parquet), readable by DuckDB, ClickHouse or Trino: EVENT_COLUMNS are the
+ * dataset's columns, and the store's `event` view reads them from there.
  */
 export const EVENT_COLUMNS: Record<string, string> = {
   event_id: 'VARCHAR',
@@ -138,8 +139,11 @@ export const VERDICT_COLUMNS: Record<string, string> = {
   codes: 'JSON',
 };
 
+/**
+ * The store's tables. Events are not among them: they live in the Parquet dataset alone, and the store
+ * reads them through a view (`event`, tools/store/lake.ts `refreshEventView`) with EVENT_COLUMNS' types.
+ */
 export const TABLES: Record<string, Record<string, string>> = {
-  event: EVENT_COLUMNS,
   session: SESSION_COLUMNS,
   fingerprint: FINGERPRINT_COLUMNS,
   har_file: HAR_FILE_COLUMNS,
@@ -149,8 +153,9 @@ export const TABLES: Record<string, Record<string, string>> = {
 };
 
 /**
- * Bookkeeping of the Parquet lake (tools/store/lake.ts): the HARs each run stored, and the runs whose
- * export finished. A run in lake_run without a lake_export row was interrupted and is re-exported.
+ * Bookkeeping of the Parquet lake (tools/store/lake.ts): the HARs each run stored, and the runs the store
+ * committed, written in the transaction that stores the run's captures (a run whose parts were published
+ * without such a row was interrupted, and its parts are removed on the next start).
  * And of incremental ingest: `har_archive` lists the archives read whole (path, size, mtime), because the
  * rows of their members (`bundle.zip!/cap.har`) do not say whether every member was read or only one
  * asked for by name (tools/ingest/run.ts, `unchangedInputs`).
@@ -159,6 +164,8 @@ export const LAKE_DDL = [
   `CREATE TABLE IF NOT EXISTS lake_run (run_id VARCHAR, har_hash VARCHAR)`,
   `CREATE TABLE IF NOT EXISTS lake_export (run_id VARCHAR, parts INTEGER, "rows" BIGINT, exported_at TIMESTAMP)`,
   `CREATE TABLE IF NOT EXISTS har_archive (path VARCHAR, bytes BIGINT, mtime_ms DOUBLE, ingested_at TIMESTAMP)`,
+  // Where the store's events live (key 'lake': the dataset's folder, relative to the store's).
+  `CREATE TABLE IF NOT EXISTS store_meta (key VARCHAR, value VARCHAR)`,
 ];
 
 export function createTableSql(name: string, cols: Record<string, string>): string {

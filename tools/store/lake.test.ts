@@ -9,7 +9,16 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { simulateCorpus } from '../simulate/index.js';
-import { checkLake, exportRun, groupsOfSize, lakeFiles, readManifest, writeManifest } from './lake.js';
+import {
+  checkLake,
+  groupsOfSize,
+  lakeFiles,
+  publishRun,
+  readManifest,
+  unpublishRun,
+  writeManifest,
+  writeStagedPart,
+} from './lake.js';
 import { openStore, queryRows } from './index.js';
 
 const REPO = resolve(import.meta.dirname, '../..');
@@ -52,10 +61,17 @@ function goblin(cwd: string, ...args: string[]) {
   };
 }
 
+/**
+ * The events the store says it holds (one parsed capture per content hash, its beacons) against the rows
+ * of every Parquet file in the lake, listed or not, and doctor's check.
+ */
 async function storeVsLake(db: string, lake: string) {
-  const store = await openStore(db);
+  const store = await openStore(db, { lake });
   try {
-    const [s] = await queryRows<{ n: number }>(store.con, `SELECT count(*)::INT AS n FROM event`);
+    const [s] = await queryRows<{ n: number }>(
+      store.con,
+      `SELECT coalesce(sum(b), 0)::INT AS n FROM (SELECT max(beacons) AS b FROM har_file WHERE status = 'parsed' GROUP BY hash)`,
+    );
     // every Parquet file on disk, listed or not (none at all right after an interrupted first export)
     const files = lakeFiles(lake).parts.map((p) => `'${join(lake, p)}'`);
     const [p] = files.length
@@ -83,7 +99,7 @@ describe('Parquet lake: layout, crash safety, doctor, compact', () => {
     expect(readManifest(w.lake).map((e) => e.path)).toEqual(parts);
     const c = await storeVsLake(w.db, w.lake);
     expect(c.lake).toBe(c.store);
-    expect(c.check.mismatched).toEqual([]);
+    expect(c.check.missing).toEqual([]);
     // the query docs/ingest.md shows, as written there
     const mem = await openStore(':memory:');
     try {
@@ -115,7 +131,7 @@ describe('Parquet lake: layout, crash safety, doctor, compact', () => {
     expect(lakeFiles(w.lake).parts).toHaveLength(1);
     const after = await storeVsLake(w.db, w.lake);
     expect(after.lake).toBe(after.store);
-    expect(after.check).toMatchObject({ mismatched: [], broken: [], unlisted: [] });
+    expect(after.check).toMatchObject({ missing: [], broken: [], unlisted: [] });
   }, 120_000);
 
   it('a run past the part bound is written as several sorted parts; compact keeps the bound', async () => {
@@ -141,7 +157,7 @@ describe('Parquet lake: layout, crash safety, doctor, compact', () => {
     ).toEqual(parts);
     const c = await storeVsLake(w.db, w.lake);
     expect(c.lake).toBe(c.store);
-    expect(c.check).toMatchObject({ mismatched: [], broken: [], unlisted: [] });
+    expect(c.check).toMatchObject({ missing: [], broken: [], unlisted: [] });
     const mem = await openStore(':memory:');
     try {
       for (const p of parts) {
@@ -173,7 +189,7 @@ describe('Parquet lake: layout, crash safety, doctor, compact', () => {
     const after = await storeVsLake(w.db, w.lake);
     expect(after.lake).toBe(after.store);
     expect(lakeFiles(w.lake).parts.length).toBeGreaterThan(1);
-    // doctor --fix rebuilds the dataset from the store in batches of whole captures, at the same bound
+    // a part lost on disk: doctor --fix drops it and forgets its captures; the next ingest reads them again
     const [broken] = lakeFiles(w.lake).parts;
     truncateSync(join(w.lake, broken), 100);
     const fix = spawnSync(process.execPath, [BIN, 'doctor', '--fix'], {
@@ -183,11 +199,25 @@ describe('Parquet lake: layout, crash safety, doctor, compact', () => {
       timeout: 110_000,
     });
     expect(fix.status, fix.stderr).toBe(0);
-    expect(lakeFiles(w.lake).parts.every((p) => /part-doctor-[^/]+-\d{3}\.parquet$/.test(p))).toBe(true);
-    expect(lakeFiles(w.lake).parts.length).toBeGreaterThan(1);
+    expect(fix.stdout).toContain('fixed: removed 1 broken and 0 unlisted part(s)');
+    expect(fix.stdout).toMatch(
+      /fixed: forgot \d+ capture\(s\) whose events the dataset no longer holds whole/,
+    );
+    const forgot = await storeVsLake(w.db, w.lake);
+    expect(forgot.lake).toBe(forgot.store);
+    expect(forgot.store).toBeLessThan(after.store);
+    expect(forgot.check).toMatchObject({ missing: [], foreign: 0, broken: [], unlisted: [] });
+    const reread = spawnSync(process.execPath, [BIN, ...INGEST, '--quiet'], {
+      cwd: w.dir,
+      encoding: 'utf8',
+      env,
+      timeout: 110_000,
+    });
+    expect(reread.status, reread.stderr).toBe(0);
     const fixed = await storeVsLake(w.db, w.lake);
     expect(fixed.lake).toBe(fixed.store);
-    expect(fixed.check).toMatchObject({ mismatched: [], broken: [], unlisted: [] });
+    expect(fixed.store).toBe(after.store);
+    expect(fixed.check).toMatchObject({ missing: [], broken: [], unlisted: [] });
   }, 120_000);
 
   it('SIGINT while the part is written (the load runs beside it): the next run leaves the dataset whole', async () => {
@@ -213,37 +243,30 @@ describe('Parquet lake: layout, crash safety, doctor, compact', () => {
     await new Promise((res) => child.on('exit', res));
     expect(readManifest(w.lake)).toEqual([]);
     const broken = await storeVsLake(w.db, w.lake);
-    // Either the load had committed (the run owes its export) or nothing of the run is stored.
-    if (broken.store > 0) expect(broken.check.pending_runs.length).toBe(1);
-    else expect(broken.check.pending_runs).toEqual([]);
+    // The store commits a run only after its part is published: nothing of the run is stored.
+    expect(broken.store).toBe(0);
     expect(broken.lake).toBe(0);
     // a staging folder of the interrupted run would also be left behind: the next run removes it
     mkdirSync(join(w.dir, 'storage', 'staging', 'interrupted-run'), { recursive: true });
     const again = goblin(w.dir, ...INGEST);
     expect(again.code, again.stderr).toBe(0);
-    if (broken.store > 0) expect(again.stdout).toMatch(/repaired the Parquet export of interrupted run/);
-    else expect(again.stdout).toMatch(/new HARs stored [1-9]/);
+    expect(again.stdout).toMatch(/new HARs stored [1-9]/);
     expect(again.stdout).toMatch(/removed [12] staging folder\(s\) of interrupted runs/);
     expect(existsSync(join(w.dir, 'storage', 'staging', 'interrupted-run'))).toBe(false);
     const fixed = await storeVsLake(w.db, w.lake);
     expect(fixed.lake).toBe(fixed.store);
     expect(fixed.store).toBeGreaterThan(0);
-    expect(fixed.check).toMatchObject({
-      mismatched: [],
-      broken: [],
-      unlisted: [],
-      temps: [],
-      pending_runs: [],
-    });
+    expect(fixed.check).toMatchObject({ missing: [], broken: [], unlisted: [], temps: [] });
     expect(goblin(w.dir, 'doctor').code).toBe(0);
   }, 180_000);
 
-  it('a run that stored its HARs and died before its part was published is re-exported from the store', async () => {
+  it('a run that published its part and died before the store committed it: the part goes, the captures are stored once', async () => {
     const w = workspace(40);
-    // What a crash right after the load's commit leaves: HARs stored and owed an export (lake_run), a
-    // temporary part, no manifest line. Made by running the load without the export.
-    const { ingest } = await import('../ingest/run.js');
+    // What a crash between publishing and the store's commit leaves: a listed part and its marker, and
+    // nothing of the run in the store. Made from the staged rows of a real ingest into another store.
+    const { ingest, storeAndExport } = await import('../ingest/run.js');
     const { loadStaging } = await import('../ingest/load.js');
+    const { stagedFiles } = await import('../ingest/load.js');
     const { GoblinConfig } = await import('../config/index.js');
     const cfg = GoblinConfig.parse({
       storage: { base_dir: join(w.dir, 'storage'), db_file: w.db, parquet_dir: join(w.dir, 'other-lake') },
@@ -258,33 +281,56 @@ describe('Parquet lake: layout, crash safety, doctor, compact', () => {
       keepStaging: true,
     });
     first.store.close();
-    // a second store fed the same staged rows by the load alone, as the crashed process left it
+    const staged = first.summary.staging_dir;
     const crashedDb = join(w.dir, 'storage', 'crashed.duckdb');
-    const store = await openStore(crashedDb);
+    const store = await openStore(crashedDb, { lake: w.lake });
     try {
-      await loadStaging(store.con, first.summary.staging_dir, 'crashed-run');
+      await loadStaging(store.con, staged, 'crashed-run', { commit: false });
+      const parts = await writeStagedPart(
+        store.con,
+        w.lake,
+        'crashed-run',
+        stagedFiles(staged, 'event'),
+        (src) => `SELECT * FROM read_parquet(${src})`,
+      );
+      publishRun(w.lake, 'crashed-run', parts);
+      // the process dies here: closing without a commit rolls the load back, as a crash does
     } finally {
       store.close();
     }
-    mkdirSync(join(w.lake, 'events'), { recursive: true });
-    writeFileSync(join(w.lake, 'events', 'part-crashed-run.parquet.tmp'), 'half a part');
+    expect(readManifest(w.lake).map((e) => e.run_id)).toEqual(['crashed-run']);
+    expect(existsSync(join(w.lake, '_pending', 'crashed-run'))).toBe(true);
     writeConfig(w.dir, 'crashed.yaml', 'storage', 'crashed.duckdb');
-    const before = await storeVsLake(crashedDb, w.lake);
-    expect(before.check.pending_runs).toEqual(['crashed-run']);
-    expect(before.check.temps).toEqual(['events/part-crashed-run.parquet.tmp']);
     const again = goblin(w.dir, ...INGEST, '--config', 'crashed.yaml');
     expect(again.code, again.stderr).toBe(0);
-    expect(again.stdout).toContain('repaired the Parquet export of interrupted run crashed-run');
+    expect(again.stdout).toContain(
+      'removed the Parquet parts of interrupted run crashed-run: the store never recorded its captures, so the next ingest reads them again',
+    );
+    expect(existsSync(join(w.lake, '_pending'))).toBe(true);
+    expect(existsSync(join(w.lake, '_pending', 'crashed-run'))).toBe(false);
     const fixed = await storeVsLake(crashedDb, w.lake);
     expect(fixed.lake).toBe(fixed.store);
     expect(fixed.store).toBe(first.summary.events_exported);
-    expect(fixed.check).toMatchObject({
-      mismatched: [],
-      broken: [],
-      unlisted: [],
-      temps: [],
-      pending_runs: [],
-    });
+    expect(fixed.check).toMatchObject({ missing: [], foreign: 0, broken: [], unlisted: [], temps: [] });
+
+    // A crash after the commit, before the marker went: the run is the store's, its part stays.
+    const kept = join(w.dir, 'storage', 'kept.duckdb');
+    const k = await openStore(kept, { lake: join(w.dir, 'kept-lake') });
+    try {
+      await storeAndExport(k, staged, 'kept-run', { workers_s: 0, load_s: 0, parquet_s: 0 });
+    } finally {
+      k.close();
+    }
+    writeFileSync(join(w.dir, 'kept-lake', '_pending', 'kept-run'), 'kept-run');
+    const reopened = await openStore(kept, { lake: join(w.dir, 'kept-lake') });
+    try {
+      expect(reopened.notes).toEqual([]);
+      const [n] = await queryRows<{ n: number }>(reopened.con, `SELECT count(*)::INT AS n FROM event`);
+      expect(n.n).toBe(first.summary.events_exported);
+    } finally {
+      reopened.close();
+    }
+    expect(existsSync(join(w.dir, 'kept-lake', '_pending', 'kept-run'))).toBe(false);
   }, 180_000);
 
   it('a second process on the same store is told who holds it (exit 3), not a raw lock error', async () => {
@@ -301,22 +347,30 @@ describe('Parquet lake: layout, crash safety, doctor, compact', () => {
     }
   }, 120_000);
 
-  it('goblin doctor finds a truncated part and --fix rebuilds its partition from the store', async () => {
+  it('goblin doctor finds a truncated part; --fix drops it and forgets its captures, which the next ingest reads again', async () => {
     const w = workspace(8);
     expect(goblin(w.dir, ...INGEST, '--quiet').code).toBe(0);
+    const whole = await storeVsLake(w.db, w.lake);
     const [victim] = readManifest(w.lake);
     truncateSync(join(w.lake, victim.path), 100); // "No magic bytes": what a killed writer leaves
     writeFileSync(join(w.lake, 'events', 'stray.parquet.tmp'), 'x');
     const sick = goblin(w.dir, 'doctor');
     expect(sick.code).toBe(1);
     expect(sick.stdout).toContain(`broken part ${victim.path}: unreadable`);
-    expect(sick.stdout).toContain('temporary part left by an interrupted export: events/stray.parquet.tmp');
+    // the temporary went when the store was opened (under its lock, no export can be running)
+    expect(sick.stdout).not.toContain('stray.parquet.tmp');
+    expect(sick.stdout).toMatch(/: \d+ events stored for it, 0 in the Parquet dataset/);
     expect(sick.last).toMatch(/run goblin doctor --fix/);
     const fix = goblin(w.dir, 'doctor', '--fix');
     expect(fix.code, fix.stdout + fix.stderr).toBe(0);
-    expect(fix.stdout).toContain('fixed: rebuilt the dataset from the store');
+    expect(fix.stdout).toContain('fixed: removed 1 broken and 0 unlisted part(s)');
+    expect(fix.stdout).toMatch(/fixed: forgot \d+ capture\(s\)/);
+    expect(goblin(w.dir, 'doctor').code).toBe(0);
+    const again = goblin(w.dir, ...INGEST);
+    expect(again.code, again.stderr).toBe(0);
     const c = await storeVsLake(w.db, w.lake);
     expect(c.lake).toBe(c.store);
+    expect(c.store).toBe(whole.store);
   }, 120_000);
 
   it('n shards ingested apart + goblin compact --from give the same query results as one ingest', async () => {
@@ -372,10 +426,10 @@ describe('parts of a bounded size: the pieces', () => {
     expect(groupsOfSize([], 100)).toEqual([]);
   });
 
-  it("re-exporting a run never removes another run's part whose name starts like it", async () => {
+  it("removing a run's parts never removes another run's part whose name starts like it", async () => {
     const lake = mkdtempSync(join(tmpdir(), 'goblin-parts-'));
     mkdirSync(join(lake, 'events'));
-    // `nightly-001` is a run of its own; `nightly` once wrote several parts and is re-exported
+    // `nightly-001` is a run of its own; `nightly` once wrote several parts and is removed
     for (const n of ['part-nightly-001', 'part-nightly-000', 'part-nightly-002'])
       writeFileSync(join(lake, 'events', `${n}.parquet`), 'x');
     writeManifest(lake, [
@@ -383,12 +437,7 @@ describe('parts of a bounded size: the pieces', () => {
       { path: 'events/part-nightly-000.parquet', run_id: 'nightly', rows: 1, min_ts_ms: 0, max_ts_ms: 0 },
       { path: 'events/part-nightly-002.parquet', run_id: 'nightly', rows: 1, min_ts_ms: 0, max_ts_ms: 0 },
     ]);
-    const store = await openStore(':memory:');
-    try {
-      expect(await exportRun(store.con, lake, 'nightly')).toBe(0); // no event of it left in the store
-    } finally {
-      store.close();
-    }
+    unpublishRun(lake, 'nightly');
     expect(lakeFiles(lake).parts).toEqual(['events/part-nightly-001.parquet']);
     expect(readManifest(lake).map((e) => e.run_id)).toEqual(['nightly-001']);
   });

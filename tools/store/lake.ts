@@ -1,22 +1,36 @@
 /**
- * The Parquet dataset ("lake") beside the DuckDB store, laid out for query engines:
+ * The Parquet dataset ("lake") beside the DuckDB store, laid out for query engines. It is where a store's
+ * events live: the store holds captures, sessions, fingerprints and findings, and reads its events
+ * through a view over the parts listed here (`refreshEventView`), so no event is stored twice.
  *
  *   <parquet_dir>/events/part-<run>.parquet   one part per ingest run (zstd), rows sorted by sdk then ts_ms
  *   <parquet_dir>/_manifest.jsonl             one line per complete part
+ *   <parquet_dir>/_pending/<run>              a run between publishing its parts and the store's commit
  *
  * One part per run, not one per date × sdk: a 54 k-event drop spread over years made 1,672 tiny files
  * before, and engines pay per file. Row groups sorted by (sdk, time) carry min/max statistics, so a query
  * on one SDK or one month still skips what it does not need; `goblin compact` merges the parts of earlier
  * ingests (or of other shards) into one. A part is written under a temporary name and renamed once DuckDB
- * closed it; the manifest lists only renamed parts, and the store records which runs finished exporting
- * (`lake_export`), so a run interrupted mid-export is found and re-exported on the next start.
+ * closed it; the manifest lists only renamed parts. A run publishes its parts before the store commits
+ * the captures they hold, with a marker beside them (`_pending/<run>`) that it removes after the commit:
+ * a marker found on the next start names a run that may have published parts for captures the store
+ * never recorded, and those parts are removed (the captures are read again by the next ingest).
  */
-import { appendFileSync, existsSync, readFileSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import {
+  appendFileSync,
+  existsSync,
+  readFileSync,
+  readdirSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { z } from 'zod';
 import { queryRows, sqlString, withOneDuckDbThread } from './db.js';
-import { EVENT_COLUMNS } from './ddl.js';
+import { EVENT_COLUMNS, TABLES } from './ddl.js';
 import { makeDirs } from '../util/files.js';
 
 export const MANIFEST = '_manifest.jsonl';
@@ -276,41 +290,10 @@ function publishPart(p: PendingPart): ManifestEntry {
 }
 
 /**
- * Export the events of one run (the HARs it stored, `lake_run`) as parts of a bounded size (one unless
- * the run is large), then record the run as exported. Safe to call again for a run interrupted
- * mid-export: its parts are removed first.
- */
-export async function exportRun(con: DuckDBConnection, lake: string, runId: string): Promise<number> {
-  removeRunParts(lake, runId);
-  const where = `har_hash IN (SELECT har_hash FROM lake_run WHERE run_id = ${sqlString(runId)})`;
-  const [c] = await queryRows<{ n: number; bytes: number | null }>(
-    con,
-    `SELECT count(*)::INT AS n, sum(${ROW_BYTES})::DOUBLE AS bytes FROM event WHERE ${where}`,
-  );
-  let parts = 0;
-  if (c.n > 0) {
-    const written = await copyBoundedParts(
-      con,
-      lake,
-      `SELECT ${EVENT_SELECT} FROM event WHERE ${where}`,
-      Number(c.bytes ?? 0),
-      runId,
-      `part-${runId}`,
-    );
-    appendFileSync(join(lake, MANIFEST), written.map((p) => JSON.stringify(publishPart(p)) + '\n').join(''));
-    parts = written.length;
-  }
-  await con.run(`INSERT INTO lake_export VALUES (${sqlString(runId)}, ${parts}, ${c.n}, current_timestamp)`);
-  return c.n;
-}
-
-/**
  * A run's parts written straight from its staged event rows (`rows`: a SELECT of exactly the events the
  * load stores; `estimate`: an upper bound of their bytes, the staged files' size), on a connection of its
- * own while the load runs: the same rows, columns and order as `exportRun` reads back from the store,
- * without waiting for the load and reading them again. Left under their temporary names (none when the
- * run stored no event) until `finishStagedExport` publishes them after the load committed; if the load
- * fails the caller removes them with `discardPart`.
+ * own while the load runs. Left under their temporary names (none when the run stored no event) until
+ * `publishRun` makes them parts; if the load fails the caller removes them with `discardPart`.
  */
 export async function writeStagedPart(
   con: DuckDBConnection,
@@ -337,27 +320,66 @@ export async function writeStagedPart(
   return parts.filter((p) => p.entry.rows > 0);
 }
 
-/** Publish a run's staged parts once the load that stored their rows committed, and record the run as exported. */
-export async function finishStagedExport(
-  con: DuckDBConnection,
-  lake: string,
-  runId: string,
-  parts: PendingPart[],
-): Promise<number> {
-  if (parts.length)
-    appendFileSync(join(lake, MANIFEST), parts.map((p) => JSON.stringify(publishPart(p)) + '\n').join(''));
-  const rows = parts.reduce((a, p) => a + p.entry.rows, 0);
-  await con.run(
-    `INSERT INTO lake_export VALUES (${sqlString(runId)}, ${parts.length}, ${rows}, current_timestamp)`,
-  );
-  return rows;
+const PENDING_DIR = '_pending';
+/** The marker of a run between publishing its parts and the store's commit (run ids are file-name safe). */
+const pendingMarker = (lake: string, runId: string) => join(lake, PENDING_DIR, encodeURIComponent(runId));
+
+/**
+ * Publish a run's parts — before the store commits the captures they hold. The marker goes first: a crash
+ * anywhere from here to `settleRun` leaves it, and the next start removes the run's parts unless the
+ * store committed the run (`settlePendingRuns`).
+ */
+export function publishRun(lake: string, runId: string, parts: PendingPart[]): ManifestEntry[] {
+  if (!parts.length) return [];
+  makeDirs(join(lake, PENDING_DIR));
+  writeFileSync(pendingMarker(lake, runId), runId);
+  const entries = parts.map(publishPart);
+  appendFileSync(join(lake, MANIFEST), entries.map((e) => JSON.stringify(e) + '\n').join(''));
+  return entries;
+}
+
+/** The store committed the run (or it published nothing): its marker goes. */
+export function settleRun(lake: string, runId: string): void {
+  rmSync(pendingMarker(lake, runId), { force: true });
+}
+
+/** A run that published parts and failed before the store committed it: its parts and marker go. */
+export function unpublishRun(lake: string, runId: string): void {
+  removeRunParts(lake, runId);
+  settleRun(lake, runId);
+}
+
+/**
+ * On opening the store (under its lock, so no run is alive): every marker left names a run interrupted
+ * between publishing its parts and the store's commit. A run the store committed (`lake_export`) keeps
+ * its parts; any other loses them — the store never recorded its captures, so the next ingest reads them
+ * again, and keeping the parts would count their events twice. Returns what it did, for the console.
+ */
+export async function settlePendingRuns(con: DuckDBConnection, lake: string): Promise<string[]> {
+  const dir = join(lake, PENDING_DIR);
+  if (!existsSync(dir)) return [];
+  const notes: string[] = [];
+  for (const name of readdirSync(dir).sort()) {
+    const runId = readFileSync(join(dir, name), 'utf8');
+    const [c] = await queryRows<{ n: number }>(
+      con,
+      `SELECT count(*)::INT AS n FROM lake_export WHERE run_id = ${sqlString(runId)}`,
+    );
+    if (c.n === 0) {
+      unpublishRun(lake, runId);
+      notes.push(
+        `removed the Parquet parts of interrupted run ${runId}: the store never recorded its captures, so the next ingest reads them again`,
+      );
+    } else settleRun(lake, runId);
+  }
+  return notes;
 }
 
 export function discardPart(part: PendingPart | PendingPart[] | null): void {
   for (const p of Array.isArray(part) ? part : part ? [part] : []) rmSync(p.tmp, { force: true });
 }
 
-/** Drop a run's parts (complete or not) and their manifest lines: before re-exporting it. */
+/** Drop a run's parts (complete or not) and their manifest lines. */
 function removeRunParts(lake: string, runId: string): void {
   const { parts, temps } = lakeFiles(lake);
   const m = readManifest(lake);
@@ -382,45 +404,148 @@ function removeRunParts(lake: string, runId: string): void {
     );
 }
 
-export interface RepairReport {
-  /** Runs whose export had not finished, re-exported from the store. */
-  reexported: string[];
-  /** Temporary part files removed (a COPY interrupted before its rename). */
-  temps_removed: string[];
+/** Temporary part files (a COPY interrupted before its rename) are removed before a run writes anything. */
+export function removeTemps(lake: string): string[] {
+  const { temps } = lakeFiles(lake);
+  for (const t of temps) rmSync(join(lake, t), { force: true });
+  return temps;
 }
 
 /**
- * Before a run writes anything: remove temporary parts and re-export every run whose export did not
- * finish (interrupted by Ctrl-C, a crash or a full disk). The store is the source of truth.
+ * The store's `event`: a temporary view (this connection's) over the parts the manifest lists, with the
+ * store's column types. A column no part has yet (parts written before it was added) reads as NULL; a
+ * listed part missing on disk or unreadable is left out, so one broken file does not stop every query on
+ * the store (`goblin doctor` reports it). Called on opening the store and after anything that changes
+ * the manifest on this connection's behalf.
  */
-export async function repairLake(con: DuckDBConnection, lake: string): Promise<RepairReport> {
-  const { temps } = lakeFiles(lake);
-  for (const t of temps) rmSync(join(lake, t), { force: true });
-  const pending = await queryRows<{ run_id: string }>(
-    con,
-    `SELECT DISTINCT run_id FROM lake_run WHERE run_id NOT IN (SELECT run_id FROM lake_export) ORDER BY run_id`,
+export async function refreshEventView(con: DuckDBConnection, lake: string): Promise<void> {
+  const listed = readManifest(lake)
+    .map((e) => join(lake, e.path))
+    .filter((p) => existsSync(p));
+  const source = (files: string[]) =>
+    `read_parquet([${files.map(sqlString).join(', ')}], union_by_name = true)`;
+  let files = listed;
+  let have: Set<string> | null = null;
+  const columnsOf = async (fs: string[]) =>
+    new Set(
+      (await queryRows<{ column_name: string }>(con, `DESCRIBE SELECT * FROM ${source(fs)}`)).map(
+        (r) => r.column_name,
+      ),
+    );
+  if (files.length)
+    try {
+      have = await columnsOf(files);
+    } catch {
+      // Some part is unreadable (truncated, not Parquet): keep the ones that read.
+      const good: string[] = [];
+      for (const f of files)
+        try {
+          await columnsOf([f]);
+          good.push(f);
+        } catch {
+          /* reported by goblin doctor */
+        }
+      files = good;
+      have = files.length ? await columnsOf(files) : null;
+    }
+  const cols = Object.entries(EVENT_COLUMNS)
+    .map(([c, t]) => (have?.has(c) ? `CAST("${c}" AS ${t}) AS "${c}"` : `NULL::${t} AS "${c}"`))
+    .join(', ');
+  await con.run(
+    `CREATE OR REPLACE TEMP VIEW event AS SELECT ${cols} ${have ? `FROM ${source(files)}` : 'WHERE false'}`,
   );
-  if (pending.length)
-    await withOneDuckDbThread({ con }, async () => {
-      for (const r of pending) await exportRun(con, lake, r.run_id);
-    });
-  return { reexported: pending.map((r) => r.run_id), temps_removed: temps };
+}
+
+/** The store's tables keyed by capture, and the column that holds its content hash. */
+function captureKeyed(): [string, string][] {
+  return Object.entries(TABLES).flatMap(([t, cols]): [string, string][] =>
+    'har_hash' in cols ? [[t, 'har_hash']] : 'hash' in cols ? [[t, 'hash']] : [],
+  );
+}
+
+/**
+ * Forget captures (by content hash) whose events the lake no longer holds whole: every row of them in the
+ * store goes, with the archives that held them, so the next ingest of the same files reads them again
+ * instead of skipping them as already stored.
+ */
+async function forgetCaptures(con: DuckDBConnection, hashes: string[]): Promise<void> {
+  if (!hashes.length) return;
+  const list = `(${hashes.map(sqlString).join(', ')})`;
+  const sql = ['BEGIN TRANSACTION'];
+  sql.push(`DELETE FROM har_archive a WHERE EXISTS (SELECT 1 FROM har_file h
+      WHERE h.hash IN ${list} AND starts_with(h.path, a.path || '!/'))`);
+  for (const [t, col] of captureKeyed()) sql.push(`DELETE FROM ${t} WHERE ${col} IN ${list}`);
+  sql.push(`DELETE FROM lake_run WHERE har_hash IN ${list}`, 'COMMIT');
+  try {
+    await con.run(sql.join(';\n'));
+  } catch (e) {
+    await con.run('ROLLBACK').catch(() => undefined);
+    throw e;
+  }
+}
+
+/**
+ * Rewrite the listed parts that hold events of `hashes` without them: a capture whose events were cut
+ * across two parts keeps none of them when one part is lost, or the next ingest, reading it again, would
+ * store part of its events twice. Each part is rewritten under a temporary name and renamed over itself.
+ */
+async function dropCapturesFromParts(con: DuckDBConnection, lake: string, hashes: string[]): Promise<void> {
+  const manifest = readManifest(lake);
+  if (!manifest.length) return;
+  const list = `(${hashes.map(sqlString).join(', ')})`;
+  const files = manifest.map((e) => sqlString(join(lake, e.path))).join(', ');
+  const holding = new Set(
+    (
+      await queryRows<{ f: string }>(
+        con,
+        `SELECT DISTINCT filename AS f FROM read_parquet([${files}], filename = true, union_by_name = true) WHERE har_hash IN ${list}`,
+      )
+    ).map((r) => r.f),
+  );
+  if (!holding.size) return;
+  const next: ManifestEntry[] = [];
+  await withOneDuckDbThread({ con }, async () => {
+    for (const e of manifest) {
+      const file = join(lake, e.path);
+      if (!holding.has(file)) {
+        next.push(e);
+        continue;
+      }
+      const name = e.path.slice(e.path.lastIndexOf('/') + 1).replace(/\.parquet$/, '');
+      const p = await copyPart(
+        con,
+        lake,
+        `SELECT ${EVENT_SELECT} FROM read_parquet(${sqlString(file)}) WHERE har_hash NOT IN ${list}`,
+        e.run_id,
+        name,
+      );
+      if (p.entry.rows === 0) {
+        discardPart(p);
+        rmSync(file, { force: true });
+      } else next.push(publishPart(p));
+    }
+  });
+  writeManifest(lake, next);
 }
 
 export interface LakeCheck {
-  /** sdk × month partitions whose Parquet row count differs from the store's. */
-  mismatched: { sdk: string; month: string; store: number; lake: number }[];
+  /** Captures the store holds whose events the lake lacks, or holds in another number. */
+  missing: { path: string; hash: string; store: number; lake: number }[];
+  /** Captures whose events the lake holds but the store does not know (merged from another dataset). */
+  foreign: number;
   /** Parts in the manifest that are missing on disk or whose row count differs. */
   broken: { path: string; problem: string }[];
   /** Parquet files not listed in the manifest (left by a crash, or copied in by hand). */
   unlisted: string[];
   temps: string[];
-  pending_runs: string[];
   parts: number;
   rows: number;
 }
 
-/** What `goblin doctor` checks: store and lake agree per partition, every listed part is whole. */
+/**
+ * What `goblin doctor` checks: every listed part is whole, nothing unlisted or temporary is left, and
+ * every capture the store holds has all its events in the lake (as many as it had beacons).
+ */
 export async function checkLake(con: DuckDBConnection, lake: string): Promise<LakeCheck> {
   const manifest = readManifest(lake);
   const { parts, temps } = lakeFiles(lake);
@@ -447,66 +572,152 @@ export async function checkLake(con: DuckDBConnection, lake: string): Promise<La
   }
   const listed = new Set(manifest.map((e) => e.path));
   const unlisted = parts.filter((p) => !listed.has(p));
-  const lakeCounts = new Map<string, number>();
-  if (good.length) {
-    const files = good.map((e) => sqlString(join(lake, e.path))).join(', ');
-    for (const r of await queryRows<{ sdk: string; month: string; n: number }>(
-      con,
-      `SELECT sdk, substr(date, 1, 7) AS month, count(*)::INT AS n FROM read_parquet([${files}]) GROUP BY ALL`,
-    ))
-      lakeCounts.set(`${r.sdk}\u0000${r.month}`, r.n);
-  }
-  const storeCounts = await queryRows<{ sdk: string; month: string; n: number }>(
+  const lakeCounts = good.length
+    ? `SELECT har_hash, count(*)::INT AS n FROM read_parquet([${good.map((e) => sqlString(join(lake, e.path))).join(', ')}]) GROUP BY 1`
+    : `SELECT NULL::VARCHAR AS har_hash, 0 AS n WHERE false`;
+  // One parsed row per content hash holds the capture's events (a copy under another path is a
+  // `duplicate`); a capture with no beacon has nothing in the lake.
+  const missing = await queryRows<LakeCheck['missing'][number]>(
     con,
-    `SELECT sdk, substr(date, 1, 7) AS month, count(*)::INT AS n FROM event GROUP BY ALL ORDER BY ALL`,
+    `WITH l AS (${lakeCounts}),
+          s AS (SELECT hash, min(path) AS path, max(beacons)::INT AS beacons FROM har_file WHERE status = 'parsed' GROUP BY hash)
+     SELECT s.path, s.hash, s.beacons AS store, coalesce(l.n, 0)::INT AS lake
+     FROM s LEFT JOIN l ON l.har_hash = s.hash
+     WHERE coalesce(l.n, 0) <> s.beacons ORDER BY s.path`,
   );
-  const mismatched: LakeCheck['mismatched'] = [];
-  const seen = new Set<string>();
-  for (const s of storeCounts) {
-    const k = `${s.sdk}\u0000${s.month}`;
-    seen.add(k);
-    const n = lakeCounts.get(k) ?? 0;
-    if (n !== s.n) mismatched.push({ sdk: s.sdk, month: s.month, store: s.n, lake: n });
-  }
-  for (const [k, n] of lakeCounts)
-    if (!seen.has(k)) {
-      const [sdk, month] = k.split('\u0000');
-      mismatched.push({ sdk, month, store: 0, lake: n });
-    }
-  const pending = await queryRows<{ run_id: string }>(
+  const [f] = await queryRows<{ n: number }>(
     con,
-    `SELECT DISTINCT run_id FROM lake_run WHERE run_id NOT IN (SELECT run_id FROM lake_export) ORDER BY run_id`,
+    `WITH l AS (${lakeCounts}) SELECT count(*)::INT AS n FROM l
+     WHERE har_hash NOT IN (SELECT hash FROM har_file WHERE status = 'parsed')`,
   );
   return {
-    mismatched,
+    missing,
+    foreign: f.n,
     broken,
     unlisted,
     temps,
-    pending_runs: pending.map((r) => r.run_id),
     parts: good.length,
     rows: good.reduce((a, e) => a + e.rows, 0),
   };
 }
 
 /**
- * Make the lake agree with the store: drop temporaries, and when any part is broken, unlisted or any
- * partition disagrees, rewrite the dataset whole from the store (the store is the truth), as one part
- * unless the events are more than PART_BUDGET_BYTES.
+ * Make the lake and the store agree again: temporaries go; a broken listed part and an unlisted one
+ * leave the manifest and the disk (an unlisted part was never committed: `publishRun` lists a part
+ * before the store commits its captures); then every capture whose events are no longer all in the lake
+ * is forgotten by the store, so the next ingest of the same files reads it again. The lake holds the only
+ * copy of the events, so a lost part is re-read from the captures, never rebuilt from the store.
  */
 export async function fixLake(con: DuckDBConnection, lake: string, c: LakeCheck): Promise<string[]> {
   const done: string[] = [];
   for (const t of c.temps) rmSync(join(lake, t), { force: true });
   if (c.temps.length) done.push(`removed ${c.temps.length} temporary part(s)`);
-  if (c.broken.length || c.unlisted.length || c.mismatched.length) {
-    const old = [...readManifest(lake).map((e) => e.path), ...c.unlisted];
+  if (c.broken.length || c.unlisted.length) {
+    const bad = new Set(c.broken.map((b) => b.path));
+    writeManifest(
+      lake,
+      readManifest(lake).filter((e) => !bad.has(e.path)),
+    );
+    for (const p of [...bad, ...c.unlisted]) rmSync(join(lake, p), { force: true });
+    done.push(`removed ${bad.size} broken and ${c.unlisted.length} unlisted part(s)`);
+  }
+  const after = await checkLake(con, lake);
+  if (after.missing.length) {
+    const hashes = after.missing.map((m) => m.hash);
+    await dropCapturesFromParts(con, lake, hashes);
+    await forgetCaptures(con, hashes);
+    const shown = after.missing.slice(0, 5).map((m) => m.path);
+    done.push(
+      `forgot ${after.missing.length} capture(s) whose events the dataset no longer holds whole (${shown.join(', ')}${after.missing.length > shown.length ? ', …' : ''}): the next ingest of their files reads them again`,
+    );
+  }
+  await refreshEventView(con, lake);
+  return done;
+}
+
+/**
+ * A store written before its events moved to the lake holds them in a table `event`. On opening it:
+ * every run it still owed an export is exported from that table; if the lake then holds exactly the
+ * table's events per capture, the table goes; if not, the lake is rewritten from the table first (it was
+ * the source of truth then). Returns a note for the console, or null when there was no such table.
+ */
+export async function moveLegacyEvents(con: DuckDBConnection, lake: string): Promise<string | null> {
+  const [t] = await queryRows<{ n: number }>(
+    con,
+    `SELECT count(*)::INT AS n FROM duckdb_tables() WHERE schema_name = 'main' AND table_name = 'event' AND NOT temporary`,
+  );
+  if (t.n === 0) return null;
+  // A table from before a column was added: add it, empty, so every part has the same schema.
+  const have = new Set(
+    (
+      await queryRows<{ c: string }>(
+        con,
+        `SELECT column_name AS c FROM information_schema.columns WHERE table_schema = 'main' AND table_name = 'event'`,
+      )
+    ).map((r) => r.c),
+  );
+  for (const [c, type] of Object.entries(EVENT_COLUMNS))
+    if (!have.has(c)) await con.run(`ALTER TABLE main.event ADD COLUMN "${c}" ${type}`);
+  removeTemps(lake);
+  const owed = await queryRows<{ run_id: string }>(
+    con,
+    `SELECT DISTINCT run_id FROM lake_run WHERE run_id NOT IN (SELECT run_id FROM lake_export) ORDER BY run_id`,
+  );
+  const [n] = await queryRows<{ n: number; bytes: number | null }>(
+    con,
+    `SELECT count(*)::INT AS n, sum(${ROW_BYTES})::DOUBLE AS bytes FROM main.event`,
+  );
+  await withOneDuckDbThread({ con }, async () => {
+    for (const { run_id } of owed) {
+      removeRunParts(lake, run_id);
+      const where = `har_hash IN (SELECT har_hash FROM lake_run WHERE run_id = ${sqlString(run_id)})`;
+      const [c] = await queryRows<{ n: number; bytes: number | null }>(
+        con,
+        `SELECT count(*)::INT AS n, sum(${ROW_BYTES})::DOUBLE AS bytes FROM main.event WHERE ${where}`,
+      );
+      const written =
+        c.n > 0
+          ? await copyBoundedParts(
+              con,
+              lake,
+              `SELECT ${EVENT_SELECT} FROM main.event WHERE ${where}`,
+              Number(c.bytes ?? 0),
+              run_id,
+              `part-${run_id}`,
+            )
+          : [];
+      appendFileSync(
+        join(lake, MANIFEST),
+        written.map((p) => JSON.stringify(publishPart(p)) + '\n').join(''),
+      );
+      await con.run(
+        `INSERT INTO lake_export VALUES (${sqlString(run_id)}, ${written.length}, ${c.n}, current_timestamp)`,
+      );
+    }
+  });
+  // Per capture, the table against the listed parts that read.
+  const listed = readManifest(lake).map((e) => join(lake, e.path));
+  let agree = false;
+  try {
+    const lakeCounts = listed.length
+      ? `SELECT har_hash, count(*) AS n FROM read_parquet([${listed.map(sqlString).join(', ')}]) GROUP BY 1`
+      : `SELECT NULL::VARCHAR AS har_hash, 0 AS n WHERE false`;
+    const [d] = await queryRows<{ n: number }>(
+      con,
+      `WITH a AS (SELECT har_hash, count(*) AS n FROM main.event GROUP BY 1), b AS (${lakeCounts})
+       SELECT count(*)::INT AS n FROM a FULL OUTER JOIN b USING (har_hash) WHERE a.n IS DISTINCT FROM b.n`,
+    );
+    agree = d.n === 0;
+  } catch {
+    agree = false; // a listed part is missing or unreadable
+  }
+  let note = `moved the store's ${n.n} events to the Parquet dataset, where they now live alone (this store was written by an older Goblin)`;
+  if (!agree) {
     const stamp = new Date()
       .toISOString()
       .replace(/[-:.TZ]/g, '')
       .slice(0, 17);
-    const [n] = await queryRows<{ n: number; bytes: number | null }>(
-      con,
-      `SELECT count(*)::INT AS n, sum(${ROW_BYTES})::DOUBLE AS bytes FROM event`,
-    );
+    const old = [...readManifest(lake).map((e) => e.path), ...lakeFiles(lake).parts];
     const manifest =
       n.n > 0
         ? (
@@ -514,23 +725,22 @@ export async function fixLake(con: DuckDBConnection, lake: string, c: LakeCheck)
               copyBoundedParts(
                 con,
                 lake,
-                `SELECT ${EVENT_SELECT} FROM event`,
+                `SELECT ${EVENT_SELECT} FROM main.event`,
                 Number(n.bytes ?? 0),
-                `doctor-${stamp}`,
-                `part-doctor-${stamp}`,
+                `migrate-${stamp}`,
+                `part-migrate-${stamp}`,
               ),
             )
           ).map(publishPart)
         : [];
     writeManifest(lake, manifest);
-    for (const p of old) if (!manifest.some((e) => e.path === p)) rmSync(join(lake, p), { force: true });
-    done.push(
-      `rebuilt the dataset from the store: ${n.n} events in ${manifest.length} part(s) (was ${old.length} part(s): ${c.broken.length} broken, ${c.unlisted.length} unlisted, ${c.mismatched.length} partition(s) disagreeing)`,
-    );
+    for (const p of new Set(old))
+      if (!manifest.some((e) => e.path === p)) rmSync(join(lake, p), { force: true });
+    note += `; the dataset disagreed with the store and was rewritten from it (${manifest.length} part(s))`;
   }
-  for (const r of c.pending_runs)
-    await con.run(`INSERT INTO lake_export VALUES (${sqlString(r)}, 0, 0, current_timestamp)`);
-  return done;
+  await con.run('DROP TABLE main.event');
+  await con.run('CHECKPOINT');
+  return note;
 }
 
 /**
@@ -587,5 +797,11 @@ export async function compactLake(
   writeManifest(lake, merged);
   const kept = new Set(merged.map((e) => e.path));
   for (const e of local) if (!kept.has(e.path)) rmSync(join(lake, e.path), { force: true });
+  // A store's connection reads its events through the view: point it at the merged parts.
+  const [v] = await queryRows<{ n: number }>(
+    con,
+    `SELECT count(*)::INT AS n FROM duckdb_views() WHERE view_name = 'event' AND temporary`,
+  );
+  if (v.n) await refreshEventView(con, lake);
   return { before: files.length, after: merged.length, rows: merged.reduce((n, e) => n + e.rows, 0) };
 }

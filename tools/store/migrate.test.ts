@@ -3,7 +3,7 @@
  * Before the migration every insert failed with `Binder Error: Table "session" does not have a column
  * with name "sdk_version_raw"` (exit 3, nothing ingested).
  */
-import { mkdirSync, mkdtempSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
@@ -54,7 +54,11 @@ describe('a store from an older version', () => {
     try {
       expect(summary.new_hars_stored).toBeGreaterThan(0);
       expect(summary.messages).toContain(
-        'upgraded a store written by an older Goblin: added event.http_version, session.sdk_version_raw (empty for rows stored before)',
+        'upgraded a store written by an older Goblin: added session.sdk_version_raw (empty for rows stored before)',
+      );
+      // its (empty) event table went: events live in the Parquet dataset now
+      expect(summary.messages).toContain(
+        "moved the store's 0 events to the Parquet dataset, where they now live alone (this store was written by an older Goblin)",
       );
       const cols = await queryRows<{ c: string }>(
         store.con,
@@ -81,6 +85,81 @@ describe('a store from an older version', () => {
       expect(schema.map((r) => r.name)).toEqual(Object.keys(EVENT_COLUMNS));
     } finally {
       mem.close();
+    }
+  }, 120_000);
+
+  it('holding its events in a table: they move to the Parquet dataset, which is rewritten from them where it disagrees', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'goblin-migrate-'));
+    const hars = join(dir, 'hars');
+    simulateCorpus({ outDir: hars, seed: 12, sessions: 12, profile: 'dense', bodyBytes: 1000, faultRate: 0 });
+    const lake = join(dir, 'storage', 'parquet');
+    const config = GoblinConfig.parse({
+      storage: {
+        base_dir: join(dir, 'storage'),
+        db_file: join(dir, 'storage', 'g.duckdb'),
+        parquet_dir: lake,
+      },
+      pii: { salt_file: join(dir, 'salt') },
+    });
+    const first = await ingest({ inputs: [hars], config, root: dir, quiet: true, workers: 1 });
+    first.store.close();
+    const events = first.summary.events_exported;
+    expect(events).toBeGreaterThan(100);
+    // What an older Goblin left: the same events in a table of the store, beside the dataset.
+    const legacy = async (extra = '') => {
+      const db = await DuckDBInstance.create(config.storage.db_file);
+      const con = await db.connect();
+      await con.run(`CREATE TABLE event AS SELECT * FROM read_parquet('${lake}/events/*.parquet'); ${extra}`);
+      con.closeSync();
+      db.closeSync();
+    };
+    const count = async (s: Awaited<ReturnType<typeof openStore>>) =>
+      (await queryRows<{ n: number }>(s.con, `SELECT count(*)::INT AS n FROM event`))[0].n;
+    const tables = async (s: Awaited<ReturnType<typeof openStore>>) =>
+      (
+        await queryRows<{ t: string }>(
+          s.con,
+          `SELECT table_name AS t FROM duckdb_tables() WHERE table_name = 'event' AND NOT temporary`,
+        )
+      ).length;
+
+    await legacy();
+    const [part] = lakeFiles(lake).parts;
+    const agreeing = await openStore(config.storage.db_file, { lake });
+    try {
+      expect(agreeing.notes).toEqual([
+        `moved the store's ${events} events to the Parquet dataset, where they now live alone (this store was written by an older Goblin)`,
+      ]);
+      expect(await tables(agreeing)).toBe(0);
+      expect(await count(agreeing)).toBe(events);
+      expect(lakeFiles(lake).parts).toEqual([part]); // the dataset held them all: left as it was
+    } finally {
+      agreeing.close();
+    }
+
+    // The dataset lost its part, and a run still owed its export: the table is the truth, the dataset is
+    // rewritten from it, and no event is in it twice.
+    await legacy(
+      `INSERT INTO lake_run SELECT 'owed-run', hash FROM har_file WHERE status = 'parsed' LIMIT 3`,
+    );
+    rmSync(join(lake, part));
+    const disagreeing = await openStore(config.storage.db_file, { lake });
+    try {
+      expect(disagreeing.notes).toHaveLength(1);
+      expect(disagreeing.notes[0]).toMatch(
+        /the dataset disagreed with the store and was rewritten from it \(1 part\(s\)\)$/,
+      );
+      expect(await tables(disagreeing)).toBe(0);
+      expect(await count(disagreeing)).toBe(events);
+      const [d] = await queryRows<{ n: number }>(
+        disagreeing.con,
+        `SELECT count(*)::INT AS n FROM (SELECT DISTINCT har_hash, entry_index, sub_index FROM event)`,
+      );
+      expect(d.n).toBe(events);
+      expect(lakeFiles(lake).parts).toHaveLength(1);
+      expect(lakeFiles(lake).parts[0]).toMatch(/^events\/part-migrate-\d+\.parquet$/);
+    } finally {
+      disagreeing.close();
     }
   }, 120_000);
 });

@@ -23,7 +23,7 @@ export interface StoreStats {
 export async function storeStats(cfg: GoblinConfig, root = process.cwd()): Promise<StoreStats> {
   const path = resolve(root, cfg.storage.db_file);
   if (!existsSync(path)) throw new UsageError(`no store at ${path}: run 'goblin ingest <folder>' first`);
-  const store = await openStore(path);
+  const store = await openStore(path, { lake: resolve(root, cfg.storage.parquet_dir) });
   try {
     const kv = async (sql: string) =>
       Object.fromEntries(

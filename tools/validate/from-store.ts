@@ -46,7 +46,7 @@ export async function validateStore(opts: {
     session_row: new NdjsonWriter(join(staging, 'session_row-store.ndjson')),
     timeline: new NdjsonWriter(join(staging, 'timeline-store.ndjson')),
   };
-  const store = await openStore(db);
+  const store = await openStore(db, { lake: resolve(root, cfg.storage.parquet_dir) });
   try {
     const hashes = (
       await queryRows<{ hash: string }>(store.con, `SELECT DISTINCT har_hash AS hash FROM event ORDER BY 1`)

@@ -18,7 +18,9 @@ async function withStore<T>(
 ) {
   const { resolve } = await import('node:path');
   const { openStore } = await import('../../store/index.js');
-  const store = await openStore(resolve(ctx.config.storage.db_file));
+  const store = await openStore(resolve(ctx.config.storage.db_file), {
+    lake: resolve(ctx.config.storage.parquet_dir),
+  });
   try {
     return await f(store.con);
   } finally {

@@ -20,7 +20,7 @@ async function shapesFrom(ctx: CommandContext) {
     const { openStore } = await import('../../store/index.js');
     const db = resolve(ctx.config.storage.db_file);
     if (!existsSync(db)) throw new UsageError(`no store at ${db}: run 'goblin ingest' first or pass inputs`);
-    const store = await openStore(db);
+    const store = await openStore(db, { lake: resolve(ctx.config.storage.parquet_dir) });
     try {
       return await loadSessionShapes(store.con);
     } finally {

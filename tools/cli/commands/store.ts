@@ -5,16 +5,17 @@ import { text } from '../values.js';
 /** Open the configured store (it must exist) and give its connection and the lake's folder. */
 async function withStore<T>(
   ctx: CommandContext,
-  fn: (con: import('@duckdb/node-api').DuckDBConnection, lake: string) => Promise<T>,
+  fn: (con: import('@duckdb/node-api').DuckDBConnection, lake: string, notes: string[]) => Promise<T>,
 ): Promise<T> {
   const { resolve } = await import('node:path');
   const { existsSync } = await import('node:fs');
   const { openStore } = await import('../../store/index.js');
   const path = resolve(ctx.config.storage.db_file);
   if (!existsSync(path)) throw new UsageError(`no store at ${path}: run 'goblin ingest <folder>' first`);
-  const store = await openStore(path);
+  const lake = resolve(ctx.config.storage.parquet_dir);
+  const store = await openStore(path, { lake });
   try {
-    return await fn(store.con, resolve(ctx.config.storage.parquet_dir));
+    return await fn(store.con, lake, store.notes);
   } finally {
     store.close();
   }
@@ -23,16 +24,21 @@ async function withStore<T>(
 export const commands: CommandDef[] = [
   {
     name: 'doctor',
-    summary: 'Check that the store and the Parquet dataset agree (row counts per sdk × month); --fix repairs',
+    summary:
+      'Check that every capture the store holds has all its events in the Parquet dataset; --fix repairs',
     usage: '[--fix] [--json]',
     help: [
-      'Checks every part in storage/parquet/_manifest.jsonl is on disk, readable and holds the rows the manifest',
-      'says; that no temporary or unlisted part is left; that no run still owes its export; and that the store and',
-      'the dataset hold the same number of events per sdk × month. --fix removes temporaries and broken parts and',
-      'rewrites every disagreeing partition from the store (the store is the source of truth).',
+      "The store's events live in the Parquet dataset alone. Checks every part in storage/parquet/_manifest.jsonl",
+      'is on disk, readable and holds the rows the manifest says; that no temporary or unlisted part is left; and',
+      'that every capture the store holds has as many events in the dataset as it had beacons. --fix removes',
+      'temporaries, broken and unlisted parts, and makes the store forget every capture whose events are no',
+      'longer all there, so the next ingest of its files reads it again.',
     ].join('\n'),
     options: {
-      fix: { type: 'boolean', description: 'repair what it can (rebuild partitions from the store)' },
+      fix: {
+        type: 'boolean',
+        description: 'repair what it can (drop broken parts, forget captures whose events are gone)',
+      },
       json: { type: 'boolean', description: 'print the check as JSON' },
     },
     exits: {
@@ -41,18 +47,21 @@ export const commands: CommandDef[] = [
     },
     async run(ctx): Promise<ExitStatus> {
       const { checkLake, fixLake } = await import('../../store/lake.js');
-      return withStore(ctx, async (con, lake) => {
+      return withStore(ctx, async (con, lake, notes) => {
         let c = await checkLake(con, lake);
         const problems = (x: typeof c) =>
-          x.mismatched.length + x.broken.length + x.unlisted.length + x.temps.length + x.pending_runs.length;
+          x.missing.length + x.broken.length + x.unlisted.length + x.temps.length;
         const found = problems(c);
-        const lines: string[] = [];
+        const lines: string[] = notes.map((n) => `note: ${n}`);
         for (const b of c.broken) lines.push(`broken part ${b.path}: ${b.problem}`);
         for (const u of c.unlisted) lines.push(`part not in the manifest: ${u}`);
         for (const t of c.temps) lines.push(`temporary part left by an interrupted export: ${t}`);
-        for (const r of c.pending_runs) lines.push(`run ${r} did not finish its Parquet export`);
-        for (const m of c.mismatched)
-          lines.push(`sdk=${m.sdk}/month=${m.month}: ${m.store} events in the store, ${m.lake} in Parquet`);
+        for (const m of c.missing)
+          lines.push(`${m.path}: ${m.store} events stored for it, ${m.lake} in the Parquet dataset`);
+        if (c.foreign)
+          lines.push(
+            `note: the dataset holds the events of ${c.foreign} capture(s) this store does not know (merged from another dataset)`,
+          );
         let fixed: string[] = [];
         if (found && ctx.values.fix) {
           fixed = await fixLake(con, lake, c);
@@ -87,7 +96,8 @@ export const commands: CommandDef[] = [
       'compact rewrites them as one — or as several of at most that size each, rows sorted by sdk then time',
       'in each — then removes the parts it replaced. --from adds the parts of another dataset (the',
       'storage/parquet folder a shard of a matrix ingest uploaded): the merge step of docs/ingest.md "Sharding".',
-      'Only Parquet is read, so the store is not needed to merge shards.',
+      'Only Parquet is read, so the store is not needed to merge shards; where the configured store exists, compact',
+      'holds it (its lock) so no ingest writes the dataset meanwhile.',
     ].join('\n'),
     options: {
       from: {
@@ -109,10 +119,14 @@ export const commands: CommandDef[] = [
       for (const d of from)
         if (!existsSync(resolve(d, MANIFEST)))
           throw new UsageError(`${d} holds no ${MANIFEST}: give the storage/parquet folder of an ingest`);
-      // Compact needs only a SQL engine over Parquet: an in-memory DuckDB, so it never waits on the store's lock.
-      const db = await openStore(':memory:');
+      const lake = resolve(ctx.config.storage.parquet_dir);
+      const dbFile = resolve(ctx.config.storage.db_file);
+      // The store's events live in the dataset: compact holds the store's lock where there is a store, so
+      // an ingest cannot publish a part while the manifest is rewritten. Without one (the merge step of a
+      // sharded ingest) an in-memory DuckDB is the SQL engine over Parquet.
+      const db = existsSync(dbFile) ? await openStore(dbFile, { lake }) : await openStore(':memory:');
       try {
-        const r = await compactLake(db.con, resolve(ctx.config.storage.parquet_dir), from);
+        const r = await compactLake(db.con, lake, from);
         ctx.out(`${r.before} part(s) → ${r.after}: ${r.rows} events`);
         return { code: EXIT_OK, reason: `compacted to ${r.after} part(s)` };
       } finally {
