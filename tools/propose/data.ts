@@ -125,14 +125,14 @@ export function corpusFromHars(
 /** Sessions from the DuckDB store: a stratified sample of HARs by protocol/platform/sdk/version. */
 export async function corpusFromStore(
   dbFile: string,
-  opts: { root?: string; max?: number; hashes?: string[] } = {},
+  opts: { root?: string; max?: number; hashes?: string[]; lake?: string } = {},
 ): Promise<Corpus> {
   const root = opts.root ?? process.cwd();
   const { openStore, queryRows } = await import('../store/index.js');
   const { capturesFromStore } = await import('../validate/replay.js');
   const abs = resolve(root, dbFile);
   if (!existsSync(abs)) throw new Error(`no store at ${dbFile}: run 'goblin ingest' first`);
-  const store = await openStore(abs);
+  const store = await openStore(abs, opts.lake ? { lake: resolve(root, opts.lake) } : {});
   try {
     const rows = await queryRows<{ har_hash: string; har_path: string; stratum: string }>(
       store.con,

@@ -78,6 +78,7 @@ export async function loadCorpusFor(bundle: Bundle, opts: ProposeOptions): Promi
   return corpusFromStore(opts.config.storage.db_file, {
     root: opts.root,
     max: opts.config.autonomy.shadow_sample,
+    lake: opts.config.storage.parquet_dir,
   });
 }
 

@@ -104,7 +104,11 @@ export async function shadow(dir: string, opts: ShadowOptions): Promise<ShadowRe
     opts.corpus ??
     (opts.input?.length
       ? corpusFromHars(opts.input, config, { root, max: config.autonomy.shadow_sample })
-      : await corpusFromStore(config.storage.db_file, { root, max: config.autonomy.shadow_sample }));
+      : await corpusFromStore(config.storage.db_file, {
+          root,
+          max: config.autonomy.shadow_sample,
+          lake: config.storage.parquet_dir,
+        }));
   const specs = currentSpecs(root, config.validate.specs_dir);
   const parsed = loadedFromText(specText, manifest.spec_path);
   const reasons: string[] = [];

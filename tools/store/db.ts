@@ -23,7 +23,8 @@ export interface Store {
   upgraded: string[];
   /**
    * The Parquet dataset that holds this store's events (its `event` is a view over the listed parts);
-   * null for an in-memory store, whose events sit in a temporary table of its own.
+   * null for an in-memory store, whose events sit in a temporary table of its own, and for a store an
+   * older Goblin wrote opened without one (its events still in its own table).
    */
   lake: string | null;
   /** What opening repaired or migrated, for the console (interrupted runs settled, events moved). */
@@ -32,21 +33,41 @@ export interface Store {
 }
 
 /**
- * The lake of a store on disk: the one given (recorded in the store, relative to its folder, so a moved
- * storage folder keeps it), else the one recorded, else `parquet/` beside the store file — the layout of
- * the default configuration (storage/goblin.duckdb, storage/parquet).
+ * The lake of a store on disk: the one given (the configuration's; recorded in the store, relative to its
+ * folder, so a moved storage folder keeps it), else the one recorded, else `parquet/` beside the store
+ * file — the layout of the default configuration (storage/goblin.duckdb, storage/parquet). Null for a
+ * store an older Goblin wrote (its events still in a table) opened without a lake: where its events
+ * should go is the configuration's to say, so it is migrated by the next command that knows.
  */
-async function lakeOf(con: DuckDBConnection, path: string, given?: string): Promise<string> {
+async function lakeOf(
+  con: DuckDBConnection,
+  path: string,
+  given: string | undefined,
+  notes: string[],
+): Promise<string | null> {
   const home = dirname(path);
-  if (given) {
-    const rel = relative(home, given) || '.';
-    await con.run(`DELETE FROM store_meta WHERE key = 'lake'`);
-    await con.run(`INSERT INTO store_meta VALUES ('lake', ${sqlString(rel)})`);
-    return resolve(given);
-  }
   const [r] = await queryRows<{ value: string }>(con, `SELECT value FROM store_meta WHERE key = 'lake'`);
-  if (r) return isAbsolute(r.value) ? r.value : resolve(home, r.value);
-  return join(home, 'parquet');
+  const recorded = r ? (isAbsolute(r.value) ? r.value : resolve(home, r.value)) : null;
+  if (given) {
+    const lake = resolve(given);
+    if (recorded !== lake) {
+      if (recorded)
+        notes.push(
+          `the store's Parquet dataset is now ${lake} (storage.parquet_dir; it was ${recorded}): its events are read from there`,
+        );
+      await con.run(`BEGIN TRANSACTION;
+        DELETE FROM store_meta WHERE key = 'lake';
+        INSERT INTO store_meta VALUES ('lake', ${sqlString(relative(home, lake) || '.')});
+        COMMIT`);
+    }
+    return lake;
+  }
+  if (recorded) return recorded;
+  const [legacy] = await queryRows<{ n: number }>(
+    con,
+    `SELECT count(*)::INT AS n FROM duckdb_tables() WHERE schema_name = 'main' AND table_name = 'event'`,
+  );
+  return legacy.n ? null : join(home, 'parquet');
 }
 
 /**
@@ -78,15 +99,23 @@ export async function openStore(path: string, opts: { lake?: string } = {}): Pro
     // Nothing on disk to read events from: an in-memory store (tests, benches) keeps them in a table.
     await con.run(createTableSql('event', EVENT_COLUMNS).replace('CREATE TABLE', 'CREATE TEMP TABLE'));
   else {
-    lake = path === ':memory:' ? resolve(opts.lake!) : await lakeOf(con, path, opts.lake);
-    // Loaded here, not at the top: lake.ts imports this module.
-    const { moveLegacyEvents, refreshEventView, removeTemps, settlePendingRuns } = await import('./lake.js');
     try {
-      const moved = await moveLegacyEvents(con, lake);
-      if (moved) notes.push(moved);
-      notes.push(...(await settlePendingRuns(con, lake)));
-      removeTemps(lake);
-      await refreshEventView(con, lake);
+      lake = path === ':memory:' ? resolve(opts.lake!) : await lakeOf(con, path, opts.lake, notes);
+      if (lake) {
+        // Loaded here, not at the top: lake.ts imports this module.
+        const { moveLegacyEvents, refreshEventView, removeTemps, settlePendingRuns } =
+          await import('./lake.js');
+        const moved = await moveLegacyEvents(con, lake);
+        if (moved) notes.push(moved);
+        notes.push(...(await settlePendingRuns(con, lake)));
+        const temps = removeTemps(lake);
+        if (temps) notes.push(temps);
+        const left = await refreshEventView(con, lake);
+        if (left.length)
+          notes.push(
+            `left out of the store's events: ${left.join(', ')} — run goblin doctor (their captures' events are not read)`,
+          );
+      }
     } catch (e) {
       con.closeSync();
       instance.closeSync();

@@ -4,7 +4,15 @@
  * processes where the failure is a process's (signals, locks), real DuckDB everywhere.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, truncateSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  truncateSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -358,7 +366,10 @@ describe('Parquet lake: layout, crash safety, doctor, compact', () => {
     expect(sick.code).toBe(1);
     expect(sick.stdout).toContain(`broken part ${victim.path}: unreadable`);
     // the temporary went when the store was opened (under its lock, no export can be running)
-    expect(sick.stdout).not.toContain('stray.parquet.tmp');
+    expect(sick.stdout).toContain(
+      'note: removed 1 temporary Parquet part(s) left by an interrupted run: events/stray.parquet.tmp',
+    );
+    expect(existsSync(join(w.lake, 'events', 'stray.parquet.tmp'))).toBe(false);
     expect(sick.stdout).toMatch(/: \d+ events stored for it, 0 in the Parquet dataset/);
     expect(sick.last).toMatch(/run goblin doctor --fix/);
     const fix = goblin(w.dir, 'doctor', '--fix');
@@ -415,6 +426,95 @@ describe('Parquet lake: layout, crash safety, doctor, compact', () => {
       mergedParts.length,
     );
   }, 240_000);
+});
+
+describe('events in the dataset alone: what a user can break', () => {
+  it('a part damaged inside (its footer whole): doctor finds it, validate --store refuses to pass, --fix and a re-ingest mend it', async () => {
+    const w = workspace(8);
+    expect(goblin(w.dir, ...INGEST, '--quiet').code).toBe(0);
+    const whole = await storeVsLake(w.db, w.lake);
+    const [part] = readManifest(w.lake);
+    const file = join(w.lake, part.path);
+    const bytes = readFileSync(file);
+    const footer = bytes.readUInt32LE(bytes.length - 8);
+    // noise over the column data, the footer (and so the row count) left as it was
+    for (let i = 4; i < bytes.length - 8 - footer; i++) bytes[i] = (i * 2654435761) >>> 24;
+    writeFileSync(file, bytes);
+    const sick = goblin(w.dir, 'doctor');
+    expect(sick.code, sick.stdout + sick.stderr).toBe(1);
+    expect(sick.stdout).toContain(`broken part ${part.path}: unreadable`);
+    const replay = goblin(w.dir, 'validate', '--store', '--out', 'out', '--min-parse-rate', '0');
+    expect(replay.code, replay.stdout + replay.stderr).toBe(3);
+    expect(replay.last).toMatch(
+      /the store's events could not be read from its Parquet dataset .*: run goblin doctor/,
+    );
+    expect(goblin(w.dir, 'doctor', '--fix').code).toBe(0);
+    expect(goblin(w.dir, ...INGEST, '--quiet').code).toBe(0);
+    const c = await storeVsLake(w.db, w.lake);
+    expect(c.store).toBe(whole.store);
+    expect(c.lake).toBe(c.store);
+    expect(goblin(w.dir, 'validate', '--store', '--out', 'out', '--min-parse-rate', '0').code).toBe(0);
+    // a part gone altogether: the view leaves it out, and the replay names what it could not read
+    const [only] = readManifest(w.lake);
+    rmSync(join(w.lake, only.path));
+    const missing = goblin(w.dir, 'validate', '--store', '--out', 'out', '--min-parse-rate', '0');
+    expect(missing.code).toBe(3);
+    expect(missing.last).toMatch(
+      /stored capture\(s\) have no events in the Parquet dataset .*left out of the store's events: .* \(missing\)/,
+    );
+  }, 120_000);
+
+  it("a torn last manifest line does not swallow the next run's line; odd entries in _pending are settled, not fatal", async () => {
+    const w = workspace(6);
+    expect(goblin(w.dir, ...INGEST, '--quiet').code).toBe(0);
+    // a crash while appending a line, then an empty marker (a crash between creating and writing it) and
+    // a stray folder
+    writeFileSync(
+      join(w.lake, '_manifest.jsonl'),
+      readFileSync(join(w.lake, '_manifest.jsonl'), 'utf8') +
+        '{"path":"events/part-x.parquet","run_id":"x","ro',
+    );
+    mkdirSync(join(w.lake, '_pending', 'stray-folder'), { recursive: true });
+    writeFileSync(join(w.lake, '_pending', 'crashed-before-writing'), '');
+    simulateCorpus({
+      outDir: join(w.dir, 'more'),
+      seed: 9,
+      sessions: 4,
+      profile: 'dense',
+      bodyBytes: 2000,
+      faultRate: 0,
+    });
+    const more = goblin(w.dir, 'ingest', 'more', '--min-parse-rate', '0');
+    expect(more.code, more.stderr).toBe(0);
+    expect(more.stdout).toContain('removed the Parquet parts of interrupted run crashed-before-writing');
+    expect(readManifest(w.lake)).toHaveLength(2);
+    const c = await storeVsLake(w.db, w.lake);
+    expect(c.lake).toBe(c.store);
+    expect(c.check).toMatchObject({ missing: [], broken: [], unlisted: [] });
+    expect(goblin(w.dir, 'doctor').code).toBe(0);
+  }, 120_000);
+
+  it('compact --from refuses a dataset that has a store (it would count captures the store never read)', async () => {
+    const w = workspace(4);
+    expect(goblin(w.dir, ...INGEST, '--quiet').code).toBe(0);
+    writeConfig(w.dir, 'other.yaml', 'other');
+    expect(goblin(w.dir, ...INGEST, '--quiet', '--config', 'other.yaml').code).toBe(0);
+    const before = readFileSync(join(w.lake, '_manifest.jsonl'), 'utf8');
+    const r = goblin(w.dir, 'compact', '--from', 'other/parquet');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('--from merges other datasets into one that has no store of its own');
+    expect(readFileSync(join(w.lake, '_manifest.jsonl'), 'utf8')).toBe(before);
+  }, 120_000);
+
+  it("dictionary diff reads the store's events from its dataset (a copy of the store alone has none)", async () => {
+    const w = workspace(6);
+    expect(goblin(w.dir, ...INGEST, '--quiet').code).toBe(0);
+    expect(goblin(w.dir, 'dictionary', 'induce', '--dir', 'dict').code).toBe(0);
+    // the same files again: nothing new is stored, so nothing in the dictionary may change
+    const d = goblin(w.dir, 'dictionary', 'diff', 'hars', '--dir', 'dict', '--stat', '--quiet');
+    expect(d.code, d.stderr).toBe(0);
+    expect(d.stdout.trim()).toBe('');
+  }, 120_000);
 });
 
 describe('parts of a bounded size: the pieces', () => {

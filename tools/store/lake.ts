@@ -52,7 +52,8 @@ export function readManifest(lake: string): ManifestEntry[] {
   const out: ManifestEntry[] = [];
   for (const line of readFileSync(p, 'utf8').split('\n')) {
     if (!line.trim()) continue;
-    // A torn last line (crash while appending) is ignored: that part is re-exported or reported by doctor.
+    // A torn last line (a crash while appending) is ignored: the run that wrote it never committed, so
+    // its parts are removed on the next start, and `publishRun` rewrites the manifest before appending.
     try {
       out.push(ManifestEntry.parse(JSON.parse(line)));
     } catch {
@@ -333,9 +334,22 @@ export function publishRun(lake: string, runId: string, parts: PendingPart[]): M
   if (!parts.length) return [];
   makeDirs(join(lake, PENDING_DIR));
   writeFileSync(pendingMarker(lake, runId), runId);
+  healManifest(lake);
   const entries = parts.map(publishPart);
   appendFileSync(join(lake, MANIFEST), entries.map((e) => JSON.stringify(e) + '\n').join(''));
   return entries;
+}
+
+/**
+ * A manifest whose last line is torn (a crash while appending) is rewritten without it before anything
+ * is appended: appended to the torn text, the next line would be unreadable too, and its part unlisted.
+ */
+function healManifest(lake: string): void {
+  const p = join(lake, MANIFEST);
+  if (!existsSync(p)) return;
+  const text = readFileSync(p, 'utf8');
+  if (text === '' || text.endsWith('\n')) return;
+  writeManifest(lake, readManifest(lake));
 }
 
 /** The store committed the run (or it published nothing): its marker goes. */
@@ -359,8 +373,10 @@ export async function settlePendingRuns(con: DuckDBConnection, lake: string): Pr
   const dir = join(lake, PENDING_DIR);
   if (!existsSync(dir)) return [];
   const notes: string[] = [];
-  for (const name of readdirSync(dir).sort()) {
-    const runId = readFileSync(join(dir, name), 'utf8');
+  for (const d of readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+    // The run is the file's name (its content may be empty: a crash between creating and writing it).
+    if (!d.isFile()) continue;
+    const runId = decodeURIComponent(d.name);
     const [c] = await queryRows<{ n: number }>(
       con,
       `SELECT count(*)::INT AS n FROM lake_export WHERE run_id = ${sqlString(runId)}`,
@@ -395,7 +411,11 @@ function removeRunParts(lake: string, runId: string): void {
     const rest = p.slice(i + base.length);
     return /^(-\d{3,})?\.parquet(\.tmp)?$/.test(rest);
   };
-  const doomed = [...parts, ...temps].filter(mine);
+  // …and whatever the manifest gives to this run, whatever its name (a part doctor rewrote).
+  const doomed = new Set([
+    ...[...parts, ...temps].filter(mine),
+    ...m.filter((e) => e.run_id === runId).map((e) => e.path),
+  ]);
   for (const p of doomed) rmSync(join(lake, p), { force: true });
   if (m.some((e) => e.run_id === runId))
     writeManifest(
@@ -404,27 +424,36 @@ function removeRunParts(lake: string, runId: string): void {
     );
 }
 
-/** Temporary part files (a COPY interrupted before its rename) are removed before a run writes anything. */
-export function removeTemps(lake: string): string[] {
+/**
+ * Temporary part files (a COPY interrupted before its rename) are removed when the store is opened, under
+ * its lock: no run of this store can be writing one. Returns a note for the console, or null.
+ */
+export function removeTemps(lake: string): string | null {
   const { temps } = lakeFiles(lake);
   for (const t of temps) rmSync(join(lake, t), { force: true });
-  return temps;
+  return temps.length
+    ? `removed ${temps.length} temporary Parquet part(s) left by an interrupted run: ${temps.join(', ')}`
+    : null;
 }
 
 /**
  * The store's `event`: a temporary view (this connection's) over the parts the manifest lists, with the
  * store's column types. A column no part has yet (parts written before it was added) reads as NULL; a
  * listed part missing on disk or unreadable is left out, so one broken file does not stop every query on
- * the store (`goblin doctor` reports it). Called on opening the store and after anything that changes
- * the manifest on this connection's behalf.
+ * the store, and returned (`goblin doctor` repairs it; `goblin validate --store` refuses to pass a store
+ * whose captures lack events). Called on opening the store and after anything that changes the manifest
+ * on this connection's behalf.
  */
-export async function refreshEventView(con: DuckDBConnection, lake: string): Promise<void> {
-  const listed = readManifest(lake)
-    .map((e) => join(lake, e.path))
-    .filter((p) => existsSync(p));
+export async function refreshEventView(con: DuckDBConnection, lake: string): Promise<string[]> {
+  const left: string[] = [];
+  const listed = readManifest(lake).filter((e) => {
+    if (existsSync(join(lake, e.path))) return true;
+    left.push(`${e.path} (missing)`);
+    return false;
+  });
   const source = (files: string[]) =>
-    `read_parquet([${files.map(sqlString).join(', ')}], union_by_name = true)`;
-  let files = listed;
+    `read_parquet([${files.map((f) => sqlString(join(lake, f))).join(', ')}], union_by_name = true)`;
+  let files = listed.map((e) => e.path);
   let have: Set<string> | null = null;
   const columnsOf = async (fs: string[]) =>
     new Set(
@@ -443,7 +472,7 @@ export async function refreshEventView(con: DuckDBConnection, lake: string): Pro
           await columnsOf([f]);
           good.push(f);
         } catch {
-          /* reported by goblin doctor */
+          left.push(`${f} (unreadable)`);
         }
       files = good;
       have = files.length ? await columnsOf(files) : null;
@@ -454,6 +483,7 @@ export async function refreshEventView(con: DuckDBConnection, lake: string): Pro
   await con.run(
     `CREATE OR REPLACE TEMP VIEW event AS SELECT ${cols} ${have ? `FROM ${source(files)}` : 'WHERE false'}`,
   );
+  return left;
 }
 
 /** The store's tables keyed by capture, and the column that holds its content hash. */
@@ -487,7 +517,9 @@ async function forgetCaptures(con: DuckDBConnection, hashes: string[]): Promise<
 /**
  * Rewrite the listed parts that hold events of `hashes` without them: a capture whose events were cut
  * across two parts keeps none of them when one part is lost, or the next ingest, reading it again, would
- * store part of its events twice. Each part is rewritten under a temporary name and renamed over itself.
+ * store part of its events twice. Each part is rewritten under a new name; the manifest is rewritten to
+ * list the new parts; only then do the old ones go. A crash on the way leaves an unlisted part (the old
+ * one, or the new one), never a listed part that lost rows.
  */
 async function dropCapturesFromParts(con: DuckDBConnection, lake: string, hashes: string[]): Promise<void> {
   const manifest = readManifest(lake);
@@ -503,7 +535,12 @@ async function dropCapturesFromParts(con: DuckDBConnection, lake: string, hashes
     ).map((r) => r.f),
   );
   if (!holding.size) return;
+  const stamp = new Date()
+    .toISOString()
+    .replace(/[-:.TZ]/g, '')
+    .slice(0, 17);
   const next: ManifestEntry[] = [];
+  const replaced: string[] = [];
   await withOneDuckDbThread({ con }, async () => {
     for (const e of manifest) {
       const file = join(lake, e.path);
@@ -511,21 +548,21 @@ async function dropCapturesFromParts(con: DuckDBConnection, lake: string, hashes
         next.push(e);
         continue;
       }
+      replaced.push(file);
       const name = e.path.slice(e.path.lastIndexOf('/') + 1).replace(/\.parquet$/, '');
       const p = await copyPart(
         con,
         lake,
         `SELECT ${EVENT_SELECT} FROM read_parquet(${sqlString(file)}) WHERE har_hash NOT IN ${list}`,
         e.run_id,
-        name,
+        `${name}-fix${stamp}`,
       );
-      if (p.entry.rows === 0) {
-        discardPart(p);
-        rmSync(file, { force: true });
-      } else next.push(publishPart(p));
+      if (p.entry.rows === 0) discardPart(p);
+      else next.push(publishPart(p));
     }
   });
   writeManifest(lake, next);
+  for (const f of replaced) rmSync(f, { force: true });
 }
 
 export interface LakeCheck {
@@ -558,10 +595,11 @@ export async function checkLake(con: DuckDBConnection, lake: string): Promise<La
       continue;
     }
     try {
-      // count(*) comes from the footer: a truncated part (no magic bytes) fails here.
+      // Every value of every column decoded, not only the footer's count: a part damaged inside (its
+      // footer whole) reads its count fine and fails every query on the store's events.
       const [r] = await queryRows<{ n: number }>(
         con,
-        `SELECT count(*)::DOUBLE AS n FROM read_parquet(${sqlString(join(lake, e.path))})`,
+        `SELECT count(*)::DOUBLE AS n, max(length(CAST(COLUMNS(*) AS VARCHAR))) FROM read_parquet(${sqlString(join(lake, e.path))})`,
       );
       if (Number(r.n) !== e.rows)
         broken.push({ path: e.path, problem: `${r.n} rows in the file, ${e.rows} in the manifest` });
@@ -695,21 +733,34 @@ export async function moveLegacyEvents(con: DuckDBConnection, lake: string): Pro
       );
     }
   });
-  // Per capture, the table against the listed parts that read.
-  const listed = readManifest(lake).map((e) => join(lake, e.path));
-  let agree = false;
-  try {
-    const lakeCounts = listed.length
-      ? `SELECT har_hash, count(*) AS n FROM read_parquet([${listed.map(sqlString).join(', ')}]) GROUP BY 1`
+  // Per capture the table holds, the table against the listed parts. Captures only the dataset holds
+  // (merged from another dataset by `goblin compact --from`) are not the table's to judge: they are kept.
+  const manifestNow = readManifest(lake);
+  const readable: string[] = [];
+  for (const e of manifestNow)
+    try {
+      await queryRows(
+        con,
+        `SELECT count(*) AS n, max(length(CAST(COLUMNS(*) AS VARCHAR))) FROM read_parquet(${sqlString(join(lake, e.path))})`,
+      );
+      readable.push(join(lake, e.path));
+    } catch {
+      /* missing or damaged: the table's events replace it */
+    }
+  const lakeSource = readable.length
+    ? `read_parquet([${readable.map(sqlString).join(', ')}], union_by_name = true)`
+    : null;
+  let agree = readable.length === manifestNow.length;
+  if (agree) {
+    const lakeCounts = lakeSource
+      ? `SELECT har_hash, count(*) AS n FROM ${lakeSource} GROUP BY 1`
       : `SELECT NULL::VARCHAR AS har_hash, 0 AS n WHERE false`;
     const [d] = await queryRows<{ n: number }>(
       con,
       `WITH a AS (SELECT har_hash, count(*) AS n FROM main.event GROUP BY 1), b AS (${lakeCounts})
-       SELECT count(*)::INT AS n FROM a FULL OUTER JOIN b USING (har_hash) WHERE a.n IS DISTINCT FROM b.n`,
+       SELECT count(*)::INT AS n FROM a LEFT JOIN b USING (har_hash) WHERE a.n IS DISTINCT FROM b.n`,
     );
     agree = d.n === 0;
-  } catch {
-    agree = false; // a listed part is missing or unreadable
   }
   let note = `moved the store's ${n.n} events to the Parquet dataset, where they now live alone (this store was written by an older Goblin)`;
   if (!agree) {
@@ -717,26 +768,39 @@ export async function moveLegacyEvents(con: DuckDBConnection, lake: string): Pro
       .toISOString()
       .replace(/[-:.TZ]/g, '')
       .slice(0, 17);
-    const old = [...readManifest(lake).map((e) => e.path), ...lakeFiles(lake).parts];
+    const old = [...manifestNow.map((e) => e.path), ...lakeFiles(lake).parts];
+    // The table's events, and the events of the readable parts for captures the table does not hold.
+    let select = `SELECT ${EVENT_SELECT} FROM main.event`;
+    let bytes = Number(n.bytes ?? 0);
+    if (lakeSource) {
+      const have = new Set(
+        (await queryRows<{ column_name: string }>(con, `DESCRIBE SELECT * FROM ${lakeSource}`)).map(
+          (r) => r.column_name,
+        ),
+      );
+      const cols = Object.entries(EVENT_COLUMNS)
+        .map(([c, t]) => (have.has(c) ? `CAST("${c}" AS ${t}) AS "${c}"` : `NULL::${t} AS "${c}"`))
+        .join(', ');
+      select += ` UNION ALL SELECT ${cols} FROM ${lakeSource} WHERE har_hash NOT IN (SELECT DISTINCT har_hash FROM main.event)`;
+      const [f] = await queryRows<{ b: number | null }>(
+        con,
+        `SELECT sum(total_uncompressed_size)::DOUBLE AS b FROM parquet_metadata([${readable.map(sqlString).join(', ')}])`,
+      );
+      bytes += Number(f.b ?? 0);
+    }
+    const [c] = await queryRows<{ n: number }>(con, `SELECT count(*)::INT AS n FROM (${select})`);
     const manifest =
-      n.n > 0
+      c.n > 0
         ? (
             await withOneDuckDbThread({ con }, () =>
-              copyBoundedParts(
-                con,
-                lake,
-                `SELECT ${EVENT_SELECT} FROM main.event`,
-                Number(n.bytes ?? 0),
-                `migrate-${stamp}`,
-                `part-migrate-${stamp}`,
-              ),
+              copyBoundedParts(con, lake, select, bytes, `migrate-${stamp}`, `part-migrate-${stamp}`),
             )
           ).map(publishPart)
         : [];
     writeManifest(lake, manifest);
     for (const p of new Set(old))
       if (!manifest.some((e) => e.path === p)) rmSync(join(lake, p), { force: true });
-    note += `; the dataset disagreed with the store and was rewritten from it (${manifest.length} part(s))`;
+    note += `; the dataset disagreed with the store and was rewritten from it, keeping the events of captures only the dataset held (${manifest.length} part(s))`;
   }
   await con.run('DROP TABLE main.event');
   await con.run('CHECKPOINT');

@@ -3,7 +3,7 @@
  * Before the migration every insert failed with `Binder Error: Table "session" does not have a column
  * with name "sdk_version_raw"` (exit 3, nothing ingested).
  */
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { appendFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
@@ -109,7 +109,10 @@ describe('a store from an older version', () => {
     const legacy = async (extra = '') => {
       const db = await DuckDBInstance.create(config.storage.db_file);
       const con = await db.connect();
-      await con.run(`CREATE TABLE event AS SELECT * FROM read_parquet('${lake}/events/*.parquet'); ${extra}`);
+      // (and no record of where its dataset is: older stores had none)
+      await con.run(
+        `CREATE TABLE event AS SELECT * FROM read_parquet('${lake}/events/*.parquet'); DROP TABLE IF EXISTS store_meta; ${extra}`,
+      );
       con.closeSync();
       db.closeSync();
     };
@@ -125,6 +128,16 @@ describe('a store from an older version', () => {
 
     await legacy();
     const [part] = lakeFiles(lake).parts;
+    // Opened by a command that does not say where the dataset is: left as it is, its table still the events.
+    const unsure = await openStore(config.storage.db_file);
+    try {
+      expect(unsure.lake).toBeNull();
+      expect(unsure.notes).toEqual([]);
+      expect(await tables(unsure)).toBe(1);
+      expect(await count(unsure)).toBe(events);
+    } finally {
+      unsure.close();
+    }
     const agreeing = await openStore(config.storage.db_file, { lake });
     try {
       expect(agreeing.notes).toEqual([
@@ -142,20 +155,39 @@ describe('a store from an older version', () => {
     await legacy(
       `INSERT INTO lake_run SELECT 'owed-run', hash FROM har_file WHERE status = 'parsed' LIMIT 3`,
     );
+    // …and a part merged in from another dataset, whose captures the store does not know: kept.
+    const db = await DuckDBInstance.create(':memory:');
+    const c2 = await db.connect();
+    await c2.run(
+      `COPY (SELECT * REPLACE ('foreign-' || har_hash AS har_hash) FROM read_parquet('${join(lake, part)}') LIMIT 50) TO '${join(lake, 'events', 'part-foreign.parquet')}' (FORMAT parquet)`,
+    );
+    c2.closeSync();
+    db.closeSync();
+    appendFileSync(
+      join(lake, '_manifest.jsonl'),
+      JSON.stringify({
+        path: 'events/part-foreign.parquet',
+        run_id: 'foreign',
+        rows: 50,
+        min_ts_ms: 0,
+        max_ts_ms: 0,
+      }) + '\n',
+    );
     rmSync(join(lake, part));
     const disagreeing = await openStore(config.storage.db_file, { lake });
     try {
       expect(disagreeing.notes).toHaveLength(1);
       expect(disagreeing.notes[0]).toMatch(
-        /the dataset disagreed with the store and was rewritten from it \(1 part\(s\)\)$/,
+        /the dataset disagreed with the store and was rewritten from it, keeping the events of captures only the dataset held \(1 part\(s\)\)$/,
       );
       expect(await tables(disagreeing)).toBe(0);
-      expect(await count(disagreeing)).toBe(events);
-      const [d] = await queryRows<{ n: number }>(
+      expect(await count(disagreeing)).toBe(events + 50);
+      const [d] = await queryRows<{ n: number; foreign: number }>(
         disagreeing.con,
-        `SELECT count(*)::INT AS n FROM (SELECT DISTINCT har_hash, entry_index, sub_index FROM event)`,
+        `SELECT count(*)::INT AS n, count(*) FILTER (WHERE starts_with(har_hash, 'foreign-'))::INT AS foreign
+         FROM (SELECT DISTINCT har_hash, entry_index, sub_index FROM event)`,
       );
-      expect(d.n).toBe(events);
+      expect(d).toEqual({ n: events + 50, foreign: 50 });
       expect(lakeFiles(lake).parts).toHaveLength(1);
       expect(lakeFiles(lake).parts[0]).toMatch(/^events\/part-migrate-\d+\.parquet$/);
     } finally {

@@ -48,9 +48,29 @@ export async function validateStore(opts: {
   };
   const store = await openStore(db, { lake: resolve(root, cfg.storage.parquet_dir) });
   try {
-    const hashes = (
-      await queryRows<{ hash: string }>(store.con, `SELECT DISTINCT har_hash AS hash FROM event ORDER BY 1`)
-    ).map((r) => r.hash);
+    const counts = await queryRows<{ hash: string; n: number }>(
+      store.con,
+      `SELECT har_hash AS hash, count(*)::INT AS n FROM event GROUP BY 1 ORDER BY 1`,
+    ).catch((e: Error) => {
+      // A part damaged inside reads its schema and count from its footer, and fails here (exit 3).
+      throw new Error(
+        `the store's events could not be read from its Parquet dataset (${e.message.split('\n')[0]}): run goblin doctor`,
+      );
+    });
+    const hashes = counts.map((r) => r.hash);
+    // Captures the store holds whose events its Parquet dataset does not hold whole (a part missing or
+    // unreadable): a replay without them would pass what it never read.
+    const held = new Map(counts.map((r) => [r.hash, r.n]));
+    const unreadPaths = (
+      await queryRows<{ hash: string; path: string; beacons: number }>(
+        store.con,
+        `SELECT hash, min(path) AS path, max(beacons)::INT AS beacons FROM har_file
+         WHERE status = 'parsed' AND beacons > 0 GROUP BY hash ORDER BY path`,
+      )
+    )
+      .filter((r) => held.get(r.hash) !== r.beacons)
+      .map((r) => r.path);
+    const unread = { n: unreadPaths.length, example: unreadPaths[0] ?? null };
     for (let i = 0; i < hashes.length; i += BATCH) {
       for await (const c of capturesFromStore(store.con, { hashes: hashes.slice(i, i + BATCH) })) {
         const r = validateCapture(c, pack, { cnames: cfg.hosts.cname_allowlist, dictionary });
@@ -123,11 +143,16 @@ export async function validateStore(opts: {
             code: EXIT_NOT_CHECKED,
             reason: `input not checked: the store ${cfg.storage.db_file} holds no capture (goblin ingest <folder> first)`,
           }
-        : runGate(
-            { ...ingest, files_read: ingest.files_seen, media: rows.tally.media },
-            rows.findings,
-            gateOpts,
-          );
+        : unread.n > 0
+          ? {
+              code: EXIT_NOT_CHECKED,
+              reason: `input not checked: ${unread.n} stored capture(s) have no events in the Parquet dataset (${unread.example}${unread.n > 1 ? ', …' : ''}; ${store.notes.find((n) => n.startsWith('left out')) ?? 'a part is missing'}) — run goblin doctor --fix, then ingest their files again`,
+            }
+          : runGate(
+              { ...ingest, files_read: ingest.files_seen, media: rows.tally.media },
+              rows.findings,
+              gateOpts,
+            );
     const out = writeRunOutputs({
       rows,
       quarantine,

@@ -61,7 +61,7 @@ export const commands: CommandDef[] = [
     name: 'dictionary diff',
     summary: 'Show, as a unified diff, what ingesting new HARs would change in the dictionary',
     usage: '<input…> [--dir DIR] [--stat]',
-    help: 'Copies the store to a temporary folder, ingests the inputs there, induces into a copy of the tree and diffs. Nothing in the repository or the store changes.',
+    help: 'Copies the store and its Parquet dataset to a temporary folder, ingests the inputs there, induces into a copy of the tree and diffs. Nothing in the repository or the store changes.',
     options: {
       dir: DIR_OPTION,
       stat: { type: 'boolean', description: 'list changed files (A/M/D) instead of the unified diff' },
@@ -85,6 +85,9 @@ export const commands: CommandDef[] = [
         if (existsSync(db)) {
           cpSync(db, tmpDb);
           if (existsSync(`${db}.wal`)) cpSync(`${db}.wal`, `${tmpDb}.wal`);
+          // The store's events live in its Parquet dataset: the copy needs them too.
+          const lake = resolve(ctx.config.storage.parquet_dir);
+          if (existsSync(lake)) cpSync(lake, join(tmp, 'storage', 'parquet'), { recursive: true });
         }
         const config = {
           ...ctx.config,

@@ -100,7 +100,7 @@ export const commands: CommandDef[] = [
         const path = resolve(ctx.config.storage.db_file);
         if (!existsSync(path))
           throw new UsageError(`no store at ${path}: run 'goblin ingest <folder>' first`);
-        const store = await openStore(path);
+        const store = await openStore(path, { lake: resolve(ctx.config.storage.parquet_dir) });
         let rows: QuarantineRecord[];
         try {
           rows = sortQuarantine(

@@ -96,8 +96,9 @@ export const commands: CommandDef[] = [
       'compact rewrites them as one — or as several of at most that size each, rows sorted by sdk then time',
       'in each — then removes the parts it replaced. --from adds the parts of another dataset (the',
       'storage/parquet folder a shard of a matrix ingest uploaded): the merge step of docs/ingest.md "Sharding".',
-      'Only Parquet is read, so the store is not needed to merge shards; where the configured store exists, compact',
-      'holds it (its lock) so no ingest writes the dataset meanwhile.',
+      'Only Parquet is read: --from merges into a dataset that has no store (a store reads every part of its',
+      "dataset as its own events). Without --from, compact holds the configured store's lock so no ingest",
+      'writes the dataset meanwhile.',
     ].join('\n'),
     options: {
       from: {
@@ -121,6 +122,12 @@ export const commands: CommandDef[] = [
           throw new UsageError(`${d} holds no ${MANIFEST}: give the storage/parquet folder of an ingest`);
       const lake = resolve(ctx.config.storage.parquet_dir);
       const dbFile = resolve(ctx.config.storage.db_file);
+      // A store reads every listed part as its own events: other datasets' parts merged into its dataset
+      // would count captures it never stored, and ingesting those captures later would store them twice.
+      if (from.length && existsSync(dbFile))
+        throw new UsageError(
+          `--from merges other datasets into one that has no store of its own; ${dbFile} reads ${lake} as its events. Merge into another folder (a --config whose storage holds no store), as docs/ingest.md "Sharding" shows`,
+        );
       // The store's events live in the dataset: compact holds the store's lock where there is a store, so
       // an ingest cannot publish a part while the manifest is rewritten. Without one (the merge step of a
       // sharded ingest) an in-memory DuckDB is the SQL engine over Parquet.
