@@ -176,7 +176,16 @@ export async function storeAndExport(
       if (loaded.status === 'fulfilled') await store.con.run('ROLLBACK').catch(() => undefined);
       throw loaded.status === 'rejected' ? loaded.reason : (part as PromiseRejectedResult).reason;
     }
-    const published = publishRun(lake, runId, part.value);
+    let published: ReturnType<typeof publishRun>;
+    try {
+      published = publishRun(lake, runId, part.value);
+    } catch (e) {
+      // A rename or the manifest failed (a full disk): nothing of the run is kept.
+      await store.con.run('ROLLBACK').catch(() => undefined);
+      discardPart(part.value);
+      unpublishRun(lake, runId);
+      throw e;
+    }
     const rows = published.reduce((a, e) => a + e.rows, 0);
     try {
       await commitRun(store.con, runId, published.length, rows);

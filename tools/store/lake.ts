@@ -376,7 +376,12 @@ export async function settlePendingRuns(con: DuckDBConnection, lake: string): Pr
   for (const d of readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
     // The run is the file's name (its content may be empty: a crash between creating and writing it).
     if (!d.isFile()) continue;
-    const runId = decodeURIComponent(d.name);
+    let runId = d.name;
+    try {
+      runId = decodeURIComponent(d.name);
+    } catch {
+      /* not a name publishRun wrote: taken as it is */
+    }
     const [c] = await queryRows<{ n: number }>(
       con,
       `SELECT count(*)::INT AS n FROM lake_export WHERE run_id = ${sqlString(runId)}`,
@@ -480,6 +485,9 @@ export async function refreshEventView(con: DuckDBConnection, lake: string): Pro
   const cols = Object.entries(EVENT_COLUMNS)
     .map(([c, t]) => (have?.has(c) ? `CAST("${c}" AS ${t}) AS "${c}"` : `NULL::${t} AS "${c}"`))
     .join(', ');
+  // Every query on the view reads the parts' footers again (union_by_name reads all of them to bind):
+  // DuckDB keeps them in memory instead, keyed by file and modification time.
+  await con.run(`SET parquet_metadata_cache = true`);
   await con.run(
     `CREATE OR REPLACE TEMP VIEW event AS SELECT ${cols} ${have ? `FROM ${source(files)}` : 'WHERE false'}`,
   );
