@@ -60,7 +60,11 @@ function writeConfig(dir: string, name: string, storage: string, db = 'g.duckdb'
 const INGEST = ['ingest', 'hars', '--workers', '1', '--min-parse-rate', '0'];
 
 function goblin(cwd: string, ...args: string[]) {
-  const r = spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: 'utf8', timeout: 110_000 });
+  return goblinWith(process.env, cwd, ...args);
+}
+
+function goblinWith(env: NodeJS.ProcessEnv, cwd: string, ...args: string[]) {
+  const r = spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: 'utf8', env, timeout: 110_000 });
   return {
     code: r.status,
     stdout: r.stdout,
@@ -148,13 +152,8 @@ describe('Parquet lake: layout, crash safety, doctor, compact', () => {
     // (192 MB: parts of at most 32 MB of events) so that a drop of 700 captures needs several parts.
     const w = workspace(700);
     const env = { ...process.env, GOBLIN_DUCKDB_MEMORY: '192MB' };
-    const r = spawnSync(process.execPath, [BIN, ...INGEST, '--quiet'], {
-      cwd: w.dir,
-      encoding: 'utf8',
-      env,
-      timeout: 110_000,
-    });
-    expect(r.status, r.stderr).toBe(0);
+    const r = goblinWith(env, w.dir, ...INGEST, '--quiet');
+    expect(r.code, r.stderr).toBe(0);
     const parts = lakeFiles(w.lake).parts;
     expect(parts.length).toBeGreaterThan(1);
     for (const p of parts) expect(p).toMatch(/^events\/part-[^/]+-\d{3}\.parquet$/);
@@ -187,26 +186,16 @@ describe('Parquet lake: layout, crash safety, doctor, compact', () => {
       mem.close();
     }
     // compact at the same limit: merges what fits, never one part past the bound, loses nothing
-    const m = spawnSync(process.execPath, [BIN, 'compact'], {
-      cwd: w.dir,
-      encoding: 'utf8',
-      env,
-      timeout: 110_000,
-    });
-    expect(m.status, m.stderr).toBe(0);
+    const m = goblinWith(env, w.dir, 'compact');
+    expect(m.code, m.stderr).toBe(0);
     const after = await storeVsLake(w.db, w.lake);
     expect(after.lake).toBe(after.store);
     expect(lakeFiles(w.lake).parts.length).toBeGreaterThan(1);
     // a part lost on disk: doctor --fix drops it and forgets its captures; the next ingest reads them again
     const [broken] = lakeFiles(w.lake).parts;
     truncateSync(join(w.lake, broken), 100);
-    const fix = spawnSync(process.execPath, [BIN, 'doctor', '--fix'], {
-      cwd: w.dir,
-      encoding: 'utf8',
-      env,
-      timeout: 110_000,
-    });
-    expect(fix.status, fix.stderr).toBe(0);
+    const fix = goblinWith(env, w.dir, 'doctor', '--fix');
+    expect(fix.code, fix.stderr).toBe(0);
     expect(fix.stdout).toContain('fixed: removed 1 broken and 0 unlisted part(s)');
     expect(fix.stdout).toMatch(
       /fixed: forgot \d+ capture\(s\) whose events the dataset no longer holds whole/,
@@ -215,13 +204,8 @@ describe('Parquet lake: layout, crash safety, doctor, compact', () => {
     expect(forgot.lake).toBe(forgot.store);
     expect(forgot.store).toBeLessThan(after.store);
     expect(forgot.check).toMatchObject({ missing: [], foreign: 0, broken: [], unlisted: [] });
-    const reread = spawnSync(process.execPath, [BIN, ...INGEST, '--quiet'], {
-      cwd: w.dir,
-      encoding: 'utf8',
-      env,
-      timeout: 110_000,
-    });
-    expect(reread.status, reread.stderr).toBe(0);
+    const reread = goblinWith(env, w.dir, ...INGEST, '--quiet');
+    expect(reread.code, reread.stderr).toBe(0);
     const fixed = await storeVsLake(w.db, w.lake);
     expect(fixed.lake).toBe(fixed.store);
     expect(fixed.store).toBe(after.store);
