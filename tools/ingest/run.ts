@@ -14,6 +14,7 @@ import {
   publishRun,
   refreshEventView,
   settleRun,
+  timeStamp,
   unpublishRun,
   writeStagedPart,
 } from '../store/lake.js';
@@ -264,12 +265,7 @@ export async function ingest(
   const t0 = performance.now();
   const root = opts.root ?? process.cwd();
   const cfg = opts.config;
-  const runId =
-    opts.runId ??
-    new Date()
-      .toISOString()
-      .replace(/[-:.TZ]/g, '')
-      .slice(0, 17) + `-${process.pid}`;
+  const runId = opts.runId ?? `${timeStamp()}-${process.pid}`;
   const shard = parseShard(opts.shard);
   // Shards hash the input-relative name; the store keeps the root-relative path (no collisions).
   const walkNotes: string[] = [];

@@ -91,6 +91,35 @@ export function lakeFiles(lake: string): { parts: string[]; temps: string[] } {
 
 const rel = (lake: string, p: string) => relative(lake, p).split(sep).join('/');
 
+/** A UTC timestamp to the millisecond, digits only (`20261208030425123`): names runs and parts. */
+export const timeStamp = (): string =>
+  new Date()
+    .toISOString()
+    .replace(/[-:.TZ]/g, '')
+    .slice(0, 17);
+
+/**
+ * The store's event columns read from Parquet parts that hold the columns `have`, cast to the store's
+ * types; a column no part has (parts written before it was added) reads as NULL.
+ */
+function eventColumnsFrom(have: Set<string> | null): string {
+  return Object.entries(EVENT_COLUMNS)
+    .map(([c, t]) => (have?.has(c) ? `CAST("${c}" AS ${t}) AS "${c}"` : `NULL::${t} AS "${c}"`))
+    .join(', ');
+}
+
+/**
+ * A part's row count, every value of every column decoded on the way: a part damaged inside keeps a
+ * footer that reads, so a count from the footer alone says it is whole. Throws when it does not read.
+ */
+async function wholePartRows(con: DuckDBConnection, file: string): Promise<number> {
+  const [r] = await queryRows<{ n: number }>(
+    con,
+    `SELECT count(*)::DOUBLE AS n, max(length(CAST(COLUMNS(*) AS VARCHAR))) FROM read_parquet(${sqlString(file)})`,
+  );
+  return Number(r.n);
+}
+
 /** Rows of a part, in the order engines like: by SDK, then time (row-group statistics do the pruning). */
 /**
  * Parts list the event columns in the store's declared order, whatever order the table has (a store
@@ -482,9 +511,7 @@ export async function refreshEventView(con: DuckDBConnection, lake: string): Pro
       files = good;
       have = files.length ? await columnsOf(files) : null;
     }
-  const cols = Object.entries(EVENT_COLUMNS)
-    .map(([c, t]) => (have?.has(c) ? `CAST("${c}" AS ${t}) AS "${c}"` : `NULL::${t} AS "${c}"`))
-    .join(', ');
+  const cols = eventColumnsFrom(have);
   // Every query on the view reads the parts' footers again (union_by_name reads all of them to bind):
   // DuckDB keeps them in memory instead, keyed by file and modification time.
   await con.run(`SET parquet_metadata_cache = true`);
@@ -543,10 +570,7 @@ async function dropCapturesFromParts(con: DuckDBConnection, lake: string, hashes
     ).map((r) => r.f),
   );
   if (!holding.size) return;
-  const stamp = new Date()
-    .toISOString()
-    .replace(/[-:.TZ]/g, '')
-    .slice(0, 17);
+  const stamp = timeStamp();
   const next: ManifestEntry[] = [];
   const replaced: string[] = [];
   await withOneDuckDbThread({ con }, async () => {
@@ -603,14 +627,9 @@ export async function checkLake(con: DuckDBConnection, lake: string): Promise<La
       continue;
     }
     try {
-      // Every value of every column decoded, not only the footer's count: a part damaged inside (its
-      // footer whole) reads its count fine and fails every query on the store's events.
-      const [r] = await queryRows<{ n: number }>(
-        con,
-        `SELECT count(*)::DOUBLE AS n, max(length(CAST(COLUMNS(*) AS VARCHAR))) FROM read_parquet(${sqlString(join(lake, e.path))})`,
-      );
-      if (Number(r.n) !== e.rows)
-        broken.push({ path: e.path, problem: `${r.n} rows in the file, ${e.rows} in the manifest` });
+      const n = await wholePartRows(con, join(lake, e.path));
+      if (n !== e.rows)
+        broken.push({ path: e.path, problem: `${n} rows in the file, ${e.rows} in the manifest` });
       else good.push(e);
     } catch (err) {
       broken.push({ path: e.path, problem: `unreadable: ${(err as Error).message.split('\n')[0]}` });
@@ -747,10 +766,7 @@ export async function moveLegacyEvents(con: DuckDBConnection, lake: string): Pro
   const readable: string[] = [];
   for (const e of manifestNow)
     try {
-      await queryRows(
-        con,
-        `SELECT count(*) AS n, max(length(CAST(COLUMNS(*) AS VARCHAR))) FROM read_parquet(${sqlString(join(lake, e.path))})`,
-      );
+      await wholePartRows(con, join(lake, e.path));
       readable.push(join(lake, e.path));
     } catch {
       /* missing or damaged: the table's events replace it */
@@ -772,10 +788,7 @@ export async function moveLegacyEvents(con: DuckDBConnection, lake: string): Pro
   }
   let note = `moved the store's ${n.n} events to the Parquet dataset, where they now live alone (this store was written by an older Goblin)`;
   if (!agree) {
-    const stamp = new Date()
-      .toISOString()
-      .replace(/[-:.TZ]/g, '')
-      .slice(0, 17);
+    const stamp = timeStamp();
     const old = [...manifestNow.map((e) => e.path), ...lakeFiles(lake).parts];
     // The table's events, and the events of the readable parts for captures the table does not hold.
     let select = `SELECT ${EVENT_SELECT} FROM main.event`;
@@ -786,9 +799,7 @@ export async function moveLegacyEvents(con: DuckDBConnection, lake: string): Pro
           (r) => r.column_name,
         ),
       );
-      const cols = Object.entries(EVENT_COLUMNS)
-        .map(([c, t]) => (have.has(c) ? `CAST("${c}" AS ${t}) AS "${c}"` : `NULL::${t} AS "${c}"`))
-        .join(', ');
+      const cols = eventColumnsFrom(have);
       select += ` UNION ALL SELECT ${cols} FROM ${lakeSource} WHERE har_hash NOT IN (SELECT DISTINCT har_hash FROM main.event)`;
       const [f] = await queryRows<{ b: number | null }>(
         con,
@@ -836,10 +847,7 @@ export async function compactLake(
   const rows = [...local, ...from.flatMap((o) => readManifest(o))].reduce((a, e) => a + e.rows, 0);
   if (files.length <= 1 && from.length === 0) return { before: files.length, after: files.length, rows };
   if (files.length === 0) return { before: 0, after: 0, rows: 0 };
-  const stamp = new Date()
-    .toISOString()
-    .replace(/[-:.TZ]/g, '')
-    .slice(0, 17);
+  const stamp = timeStamp();
   // Bytes before compression, from the parts' footers: what bounds each merged part (copyFileGroups).
   const sizes = await queryRows<{ f: string; bytes: number }>(
     con,
