@@ -430,7 +430,7 @@ describe('events in the dataset alone: what a user can break', () => {
     const replay = goblin(w.dir, 'validate', '--store', '--out', 'out', '--min-parse-rate', '0');
     expect(replay.code, replay.stdout + replay.stderr).toBe(3);
     expect(replay.last).toMatch(
-      /the store's events could not be read from its Parquet dataset .*: run goblin doctor/,
+      /the store's events could not be read from its Parquet dataset \(.*\): run goblin doctor$/,
     );
     expect(goblin(w.dir, 'doctor', '--fix').code).toBe(0);
     expect(goblin(w.dir, ...INGEST, '--quiet').code).toBe(0);

@@ -91,6 +91,16 @@ export function lakeFiles(lake: string): { parts: string[]; temps: string[] } {
 
 const rel = (lake: string, p: string) => relative(lake, p).split(sep).join('/');
 
+/**
+ * The first line of a DuckDB error about a part, fit for the console: DuckDB may quote a damaged part's
+ * bytes, and control characters would garble the line.
+ */
+export function partError(e: unknown): string {
+  return String((e as Error)?.message ?? e)
+    .split('\n')[0]
+    .replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, '?');
+}
+
 /** A UTC timestamp to the millisecond, digits only (`20261208030425123`): names runs and parts. */
 export const timeStamp = (): string =>
   new Date()
@@ -632,7 +642,7 @@ export async function checkLake(con: DuckDBConnection, lake: string): Promise<La
         broken.push({ path: e.path, problem: `${n} rows in the file, ${e.rows} in the manifest` });
       else good.push(e);
     } catch (err) {
-      broken.push({ path: e.path, problem: `unreadable: ${(err as Error).message.split('\n')[0]}` });
+      broken.push({ path: e.path, problem: `unreadable: ${partError(err)}` });
     }
   }
   const listed = new Set(manifest.map((e) => e.path));

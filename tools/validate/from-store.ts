@@ -3,6 +3,7 @@ import { join, resolve } from 'node:path';
 import type { GoblinConfig } from '../config/index.js';
 import { NdjsonWriter } from '../ingest/staging.js';
 import type { IngestSummary } from '../ingest/run.js';
+import { partError } from '../store/lake.js';
 import { CURRENT_HAR_FILE, CURRENT_QUARANTINE, currentFiles, openStore, queryRows } from '../store/index.js';
 import { EXIT_NOT_CHECKED, UsageError } from '../util/errors.js';
 import { loadDictionaryTypes } from '../dictionary/files.js';
@@ -53,7 +54,7 @@ export async function validateStore(opts: {
     // what to do.
     const unreadable = (e: Error) =>
       new Error(
-        `the store's events could not be read from its Parquet dataset (${e.message.split('\n')[0]}): run goblin doctor`,
+        `the store's events could not be read from its Parquet dataset (${partError(e)}): run goblin doctor`,
       );
     const counts = await queryRows<{ hash: string; n: number }>(
       store.con,
