@@ -6,6 +6,7 @@
 import semver from 'semver';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { queryRows, sqlString } from '../store/db.js';
+import { readingEvents } from '../store/lake.js';
 import { normalizeKeySql } from '../fingerprint/features.js';
 import { guessUnit, ID_RE_SOURCE, inferType, ISO_RE_SOURCE, type ValueAgg } from './infer.js';
 import type { DictionaryEntry } from './schema.js';
@@ -91,10 +92,12 @@ export async function induceFromStore(con: DuckDBConnection, opts: InduceOptions
   const sdkList = DICT_SDKS.map((s) => `'${s}'`).join(', ');
 
   // Version ranges: a handful of distinct versions, mapped in JS.
-  const versions = await queryRows<{ sdk: string; sdk_version: string }>(
-    con,
-    `SELECT DISTINCT sdk, sdk_version FROM event WHERE sdk_version IS NOT NULL AND sdk IN (${sdkList})
+  const versions = await readingEvents(
+    queryRows<{ sdk: string; sdk_version: string }>(
+      con,
+      `SELECT DISTINCT sdk, sdk_version FROM event WHERE sdk_version IS NOT NULL AND sdk IN (${sdkList})
      UNION SELECT DISTINCT sdk, sdk_version FROM session WHERE sdk_version IS NOT NULL AND sdk IN (${sdkList})`,
+    ),
   );
   const vrValues = versions
     .map((r) => [r.sdk, r.sdk_version, versionRange(r.sdk_version)] as const)
@@ -103,7 +106,8 @@ export async function induceFromStore(con: DuckDBConnection, opts: InduceOptions
   await con.run(`CREATE OR REPLACE TEMP TABLE dict_vr (sdk VARCHAR, sdk_version VARCHAR, vrange VARCHAR)`);
   if (vrValues.length) await con.run(`INSERT INTO dict_vr VALUES ${vrValues.join(', ')}`);
 
-  await con.run(`CREATE OR REPLACE TEMP TABLE dict_ev AS
+  // The one read of the events (every later step reads dict_ev).
+  await readingEvents(con.run(`CREATE OR REPLACE TEMP TABLE dict_ev AS
     SELECT e.event_id, e.sdk, e.family, coalesce(e.event_type, '') AS et,
       hash(e.har_hash) AS cap, hash(e.har_hash, coalesce(e.session_key, e.event_id)) AS sid,
       coalesce(vr.vrange, svr.vrange, s.vv, 'unknown') AS vrange, e.ts, e.params
@@ -113,7 +117,7 @@ export async function induceFromStore(con: DuckDBConnection, opts: InduceOptions
                  any_value(virtual_version) AS vv FROM session GROUP BY ALL) s
       ON s.har_hash = e.har_hash AND s.session_key = e.session_key
     LEFT JOIN dict_vr svr ON svr.sdk = s.sdk AND svr.sdk_version = s.sv
-    WHERE e.sdk IN (${sdkList})`);
+    WHERE e.sdk IN (${sdkList})`));
   await con.run(`CREATE OR REPLACE TEMP TABLE dict_kv AS
     SELECT sdk, key, family, et, vrange, cap, sid, ts, jt, v,
       CASE WHEN jt <> 'BOOLEAN' AND isfinite(TRY_CAST(v AS DOUBLE)) THEN TRY_CAST(v AS DOUBLE) END AS d

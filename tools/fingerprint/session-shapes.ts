@@ -6,22 +6,24 @@
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { queryRows } from '../store/db.js';
+import { readingEvents } from '../store/lake.js';
 import { START_EVENT, isShapeKeySql, normalizeKeySql } from './features.js';
 import type { SessionShape } from './shape.js';
 
 /** Per-session core keys (shape keys in ≥ half the session's events), computed in DuckDB. */
 export async function loadSessionShapes(con: DuckDBConnection): Promise<SessionShape[]> {
   const nk = normalizeKeySql('j.key');
-  const rows = await queryRows<{
-    har_hash: string;
-    session_key: string;
-    sdk: string;
-    platform: string | null;
-    sdk_version: string | null;
-    keys: string[] | null;
-  }>(
-    con,
-    `WITH ev AS (
+  const rows = await readingEvents(
+    queryRows<{
+      har_hash: string;
+      session_key: string;
+      sdk: string;
+      platform: string | null;
+      sdk_version: string | null;
+      keys: string[] | null;
+    }>(
+      con,
+      `WITH ev AS (
        SELECT har_hash, session_key, event_id, event_type, params FROM event WHERE session_key IS NOT NULL AND sdk <> 'other'
      ), n AS (
        SELECT har_hash, session_key, count(*) AS n FROM ev GROUP BY ALL
@@ -37,6 +39,7 @@ export async function loadSessionShapes(con: DuckDBConnection): Promise<SessionS
      SELECT s.har_hash, s.session_key, s.sdk, s.platform, s.sdk_version, core.keys
      FROM session s LEFT JOIN core USING (har_hash, session_key)
      ORDER BY s.har_hash, s.session_key`,
+    ),
   );
   return rows.map((r) => ({
     har_hash: r.har_hash,

@@ -432,6 +432,10 @@ describe('events in the dataset alone: what a user can break', () => {
     expect(replay.last).toMatch(
       /the store's events could not be read from its Parquet dataset \(.*\): run goblin doctor$/,
     );
+    // every reader of the store's events says the same (the view is where they are read)
+    const stats = goblin(w.dir, 'stats');
+    expect(stats.code).toBe(3);
+    expect(stats.last).toMatch(/could not be read from its Parquet dataset \(.*\): run goblin doctor$/);
     expect(goblin(w.dir, 'doctor', '--fix').code).toBe(0);
     expect(goblin(w.dir, ...INGEST, '--quiet').code).toBe(0);
     const c = await storeVsLake(w.db, w.lake);

@@ -101,6 +101,23 @@ export function partError(e: unknown): string {
     .replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, '?');
 }
 
+/**
+ * A query on the store's events, whose failure says where to look. A part damaged inside gives its schema
+ * and row count from its footer, so the view takes it, and the query fails once it decodes the column the
+ * damage hit: the error names the dataset and `goblin doctor` (exit 3 from the CLI) instead of DuckDB's
+ * bare decoder message. Running out of memory or being interrupted is not the dataset's fault: left as is.
+ */
+export async function readingEvents<T>(query: Promise<T>): Promise<T> {
+  try {
+    return await query;
+  } catch (e) {
+    if (/Out of Memory|INTERRUPT/i.test(String((e as Error)?.message))) throw e;
+    throw new Error(
+      `the store's events could not be read from its Parquet dataset (${partError(e)}): run goblin doctor`,
+    );
+  }
+}
+
 /** A UTC timestamp to the millisecond, digits only (`20261208030425123`): names runs and parts. */
 export const timeStamp = (): string =>
   new Date()

@@ -4,6 +4,7 @@ import type { GoblinConfig } from '../config/index.js';
 import { UsageError } from '../util/errors.js';
 import { CURRENT_QUARANTINE, currentFiles } from './current.js';
 import { openStore, queryRows } from './db.js';
+import { readingEvents } from './lake.js';
 
 export interface StoreStats {
   files: Record<string, number>;
@@ -35,8 +36,8 @@ export async function storeStats(cfg: GoblinConfig, root = process.cwd()): Promi
       quarantine: await kv(
         `SELECT scope || ':' || reason AS k, count(*)::INT AS n FROM ${CURRENT_QUARANTINE} q GROUP BY 1 ORDER BY 2 DESC`,
       ),
-      beacons_by_family: await kv(
-        `SELECT family AS k, count(*)::INT AS n FROM event GROUP BY 1 ORDER BY 2 DESC`,
+      beacons_by_family: await readingEvents(
+        kv(`SELECT family AS k, count(*)::INT AS n FROM event GROUP BY 1 ORDER BY 2 DESC`),
       ),
       sessions_by_protocol: (
         await queryRows<{ protocol: string; platform: string; sdk_version: string | null; sessions: number }>(
@@ -49,7 +50,8 @@ export async function storeStats(cfg: GoblinConfig, root = process.cwd()): Promi
       ),
       parse_success_rate: current.parseSuccessRate,
       events: Number(
-        (await queryRows<{ n: number }>(store.con, `SELECT count(*)::INT AS n FROM event`))[0].n,
+        (await readingEvents(queryRows<{ n: number }>(store.con, `SELECT count(*)::INT AS n FROM event`)))[0]
+          .n,
       ),
     };
   } finally {

@@ -3,7 +3,7 @@ import { join, resolve } from 'node:path';
 import type { GoblinConfig } from '../config/index.js';
 import { NdjsonWriter } from '../ingest/staging.js';
 import type { IngestSummary } from '../ingest/run.js';
-import { partError } from '../store/lake.js';
+import { readingEvents } from '../store/lake.js';
 import { CURRENT_HAR_FILE, CURRENT_QUARANTINE, currentFiles, openStore, queryRows } from '../store/index.js';
 import { EXIT_NOT_CHECKED, UsageError } from '../util/errors.js';
 import { loadDictionaryTypes } from '../dictionary/files.js';
@@ -49,19 +49,14 @@ export async function validateStore(opts: {
   };
   const store = await openStore(db, { lake: resolve(root, cfg.storage.parquet_dir) });
   try {
-    // A part damaged inside gives its schema and count from its footer, and fails once a query decodes
-    // the column the damage hit — the counts' or a batch's: either way the replay stops (exit 3) and says
-    // what to do.
-    const unreadable = (e: Error) =>
-      new Error(
-        `the store's events could not be read from its Parquet dataset (${partError(e)}): run goblin doctor`,
-      );
-    const counts = await queryRows<{ hash: string; n: number }>(
-      store.con,
-      `SELECT har_hash AS hash, count(*)::INT AS n FROM event GROUP BY 1 ORDER BY 1`,
-    ).catch((e: Error) => {
-      throw unreadable(e);
-    });
+    // A part damaged inside fails here or in a batch (`capturesFromStore`): either way the replay stops
+    // (exit 3) and says what to do.
+    const counts = await readingEvents(
+      queryRows<{ hash: string; n: number }>(
+        store.con,
+        `SELECT har_hash AS hash, count(*)::INT AS n FROM event GROUP BY 1 ORDER BY 1`,
+      ),
+    );
     const hashes = counts.map((r) => r.hash);
     // Captures the store holds whose events its Parquet dataset does not hold whole (a part missing or
     // unreadable): a replay without them would pass what it never read.
@@ -77,13 +72,7 @@ export async function validateStore(opts: {
       .map((r) => r.path);
     const unread = { n: unreadPaths.length, example: unreadPaths[0] ?? null };
     for (let i = 0; i < hashes.length; i += BATCH) {
-      const batch = capturesFromStore(store.con, { hashes: hashes.slice(i, i + BATCH) });
-      const next = () =>
-        batch.next().catch((e: Error) => {
-          throw unreadable(e);
-        });
-      for (let it = await next(); !it.done; it = await next()) {
-        const c = it.value;
+      for await (const c of capturesFromStore(store.con, { hashes: hashes.slice(i, i + BATCH) })) {
         const r = validateCapture(c, pack, { cnames: cfg.hosts.cname_allowlist, dictionary });
         for (const f of r.findings) w.violation.write({ ...f, har_hash: c.harHash });
         for (const s of r.sessions) {

@@ -1,6 +1,7 @@
 import { listValue, type DuckDBConnection } from '@duckdb/node-api';
 import type { Envelope } from '../envelope/index.js';
 import { buildCapture, type Capture } from '../session/index.js';
+import { readingEvents } from '../store/lake.js';
 import { rowToEnvelope } from '../store/rows.js';
 import { bracketHoles } from './holes.js';
 
@@ -39,8 +40,8 @@ export async function* capturesFromStore(
   if (opts.hashes) {
     const stmt = await con.prepare(sql);
     stmt.bindList(1, listValue(opts.hashes));
-    rows = (await stmt.runAndReadAll()).getRowObjectsJS();
-  } else rows = (await con.runAndReadAll(sql)).getRowObjectsJS();
+    rows = (await readingEvents(stmt.runAndReadAll())).getRowObjectsJS();
+  } else rows = (await readingEvents(con.runAndReadAll(sql))).getRowObjectsJS();
   yield* group(rows, spans, holes);
 }
 
