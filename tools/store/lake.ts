@@ -664,6 +664,22 @@ export async function checkLake(con: DuckDBConnection, lake: string): Promise<La
   }
   const listed = new Set(manifest.map((e) => e.path));
   const unlisted = parts.filter((p) => !listed.has(p));
+  return {
+    ...(await capturesAgainst(con, lake, good)),
+    broken,
+    unlisted,
+    temps,
+    parts: good.length,
+    rows: good.reduce((a, e) => a + e.rows, 0),
+  };
+}
+
+/** Each capture the store holds against its events in the parts `good` (already read whole). */
+async function capturesAgainst(
+  con: DuckDBConnection,
+  lake: string,
+  good: readonly ManifestEntry[],
+): Promise<Pick<LakeCheck, 'missing' | 'foreign'>> {
   const lakeCounts = good.length
     ? `SELECT har_hash, count(*)::INT AS n FROM read_parquet([${good.map((e) => sqlString(join(lake, e.path))).join(', ')}]) GROUP BY 1`
     : `SELECT NULL::VARCHAR AS har_hash, 0 AS n WHERE false`;
@@ -682,15 +698,7 @@ export async function checkLake(con: DuckDBConnection, lake: string): Promise<La
     `WITH l AS (${lakeCounts}) SELECT count(*)::INT AS n FROM l
      WHERE har_hash NOT IN (SELECT hash FROM har_file WHERE status = 'parsed')`,
   );
-  return {
-    missing,
-    foreign: f.n,
-    broken,
-    unlisted,
-    temps,
-    parts: good.length,
-    rows: good.reduce((a, e) => a + e.rows, 0),
-  };
+  return { missing, foreign: f.n };
 }
 
 /**
@@ -713,7 +721,8 @@ export async function fixLake(con: DuckDBConnection, lake: string, c: LakeCheck)
     for (const p of [...bad, ...c.unlisted]) rmSync(join(lake, p), { force: true });
     done.push(`removed ${bad.size} broken and ${c.unlisted.length} unlisted part(s)`);
   }
-  const after = await checkLake(con, lake);
+  // The parts left are the ones `c` read whole: only the captures need checking again.
+  const after = await capturesAgainst(con, lake, readManifest(lake));
   if (after.missing.length) {
     const hashes = after.missing.map((m) => m.hash);
     await dropCapturesFromParts(con, lake, hashes);
