@@ -225,7 +225,7 @@ export async function partBudget(con: DuckDBConnection): Promise<number> {
 }
 
 /** An event's size before compression, as SQL: its text columns’ UTF-8 bytes (strlen) plus 8 per other column. */
-const ROW_BYTES = Object.entries(EVENT_COLUMNS)
+export const ROW_BYTES = Object.entries(EVENT_COLUMNS)
   .map(([c, t]) => (t === 'VARCHAR' || t === 'JSON' ? `coalesce(strlen(CAST("${c}" AS VARCHAR)), 0)` : '8'))
   .join(' + ');
 

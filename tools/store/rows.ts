@@ -55,7 +55,10 @@ const json = (v: unknown): unknown => (typeof v === 'string' ? JSON.parse(v) : (
 const num = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
 const str = (v: unknown): string | null => (v === null || v === undefined ? null : String(v));
 
-/** Rebuild an envelope from an `event` row read back from DuckDB (JSON columns arrive as text). */
+/**
+ * Rebuild an envelope from an `event` row read back from DuckDB. Its JSON columns arrive as text, or
+ * already parsed where the row came as one JSON text (tools/validate/replay.ts).
+ */
 export function rowToEnvelope(r: Record<string, unknown>): Envelope {
   const tsMs = Number(r.ts_ms);
   return {

@@ -16,8 +16,6 @@ import { runGate, type GateOptions } from '../cli/gate.js';
 import type { ExitStatus } from '../cli/command.js';
 import { makeDirs } from '../util/files.js';
 
-const BATCH = 200; // HARs per DuckDB → JS round trip: bounded memory on big stores
-
 /**
  * `goblin validate --store`: re-validate every capture already in the store with the current pack
  * (after a spec change, without the HARs at hand), refresh the store's findings and verdicts, and write
@@ -49,15 +47,14 @@ export async function validateStore(opts: {
   };
   const store = await openStore(db, { lake: resolve(root, cfg.storage.parquet_dir) });
   try {
-    // A part damaged inside fails here or in a batch (`capturesFromStore`): either way the replay stops
-    // (exit 3) and says what to do.
+    // A part damaged inside fails here or in the replay's scan (`capturesFromStore`): either way the
+    // replay stops (exit 3) and says what to do.
     const counts = await readingEvents(
       queryRows<{ hash: string; n: number }>(
         store.con,
         `SELECT har_hash AS hash, count(*)::INT AS n FROM event GROUP BY 1 ORDER BY 1`,
       ),
     );
-    const hashes = counts.map((r) => r.hash);
     // Captures the store holds whose events its Parquet dataset does not hold whole (a part missing or
     // unreadable): a replay without them would pass what it never read.
     const held = new Map(counts.map((r) => [r.hash, r.n]));
@@ -71,24 +68,23 @@ export async function validateStore(opts: {
       .filter((r) => held.get(r.hash) !== r.beacons)
       .map((r) => r.path);
     const unread = { n: unreadPaths.length, example: unreadPaths[0] ?? null };
-    for (let i = 0; i < hashes.length; i += BATCH) {
-      for await (const c of capturesFromStore(store.con, { hashes: hashes.slice(i, i + BATCH) })) {
-        const r = validateCapture(c, pack, { cnames: cfg.hosts.cname_allowlist, dictionary });
-        for (const f of r.findings) w.violation.write({ ...f, har_hash: c.harHash });
-        for (const s of r.sessions) {
-          w.session_row.write(s);
-          w.session_verdict.write({
-            har: s.har,
-            har_hash: c.harHash,
-            session: s.session,
-            verdict: s.verdict,
-            conformance: s.conformance,
-            rules: s.rules,
-            codes: s.codes,
-          });
-        }
-        for (const t of r.timelines) w.timeline.write(t);
+    // Every capture from one streamed, sorted scan: a chunk of rows in memory at a time.
+    for await (const c of capturesFromStore(store.con)) {
+      const r = validateCapture(c, pack, { cnames: cfg.hosts.cname_allowlist, dictionary });
+      for (const f of r.findings) w.violation.write({ ...f, har_hash: c.harHash });
+      for (const s of r.sessions) {
+        w.session_row.write(s);
+        w.session_verdict.write({
+          har: s.har,
+          har_hash: c.harHash,
+          session: s.session,
+          verdict: s.verdict,
+          conformance: s.conformance,
+          rules: s.rules,
+          codes: s.codes,
+        });
       }
+      for (const t of r.timelines) w.timeline.write(t);
     }
     for (const x of Object.values(w)) x.close();
     // Replace the store's findings and verdicts with the re-validation.
@@ -107,7 +103,7 @@ export async function validateStore(opts: {
       (
         await queryRows<{ family: string; n: number }>(
           store.con,
-          `SELECT family, count(*)::INT AS n FROM event GROUP BY 1`,
+          `SELECT family, count(*)::INT AS n FROM event GROUP BY 1 ORDER BY n DESC, family`,
         )
       ).map((r) => [r.family, Number(r.n)]),
     );

@@ -1,19 +1,33 @@
 import { listValue, type DuckDBConnection } from '@duckdb/node-api';
 import type { Envelope } from '../envelope/index.js';
 import { buildCapture, type Capture } from '../session/index.js';
-import { readingEvents } from '../store/lake.js';
+import { EVENT_COLUMNS } from '../store/ddl.js';
+import { partBudget, readingEvents, ROW_BYTES } from '../store/lake.js';
 import { rowToEnvelope } from '../store/rows.js';
 import { bracketHoles } from './holes.js';
 
 /**
- * Rebuild captures from the store, one HAR at a time, for re-validation and shadow replays. Crossing
- * DuckDB → JS costs ~2 µs a value, so callers pass the HAR hashes they need (a sample) when they can.
+ * Rebuild captures from the store, one HAR at a time, for re-validation and shadow replays: every
+ * capture, or the ones `hashes` names (a sample).
+ *
+ * Two costs shape the reading (docs/measured.md, "Replaying the store"):
+ * - Crossing from DuckDB to JavaScript costs about a microsecond per value, in the client's conversion
+ *   of each string. So a row's strings cross as one JSON text (`to_json`, the JSON columns embedded as
+ *   they are) parsed by `JSON.parse`, much faster than forty values a row.
+ * - The parts are sorted by SDK and time, not by capture, so putting a capture's events together is a
+ *   sort. One sort of the whole dataset runs out of DuckDB's memory on a large store, and one query per
+ *   few hundred captures read every part's every column for each query. Each query now takes whole
+ *   captures up to the store's sort budget (a handful of queries for thousands of captures; the
+ *   scans cost little beside the rows' conversion), and its result is streamed a chunk at a time.
  */
 export async function* capturesFromStore(
   con: DuckDBConnection,
-  opts: { hashes?: string[] } = {},
+  opts: {
+    hashes?: string[];
+    /** Bytes (before compression) one query sorts; default `partBudget`. Tests lower it. */
+    budget?: number;
+  } = {},
 ): AsyncGenerator<Capture> {
-  const filter = opts.hashes ? `WHERE har_hash IN (SELECT unnest(?::VARCHAR[]))` : '';
   const spans = new Map<string, { first: number | null; last: number | null }>();
   const spanRows = (
     await con.runAndReadAll(`SELECT hash, first_ms, last_ms FROM har_file WHERE status = 'parsed'`)
@@ -35,21 +49,84 @@ export async function* capturesFromStore(
     list.push({ entry_index: Number(r.entry_index), reason: String(r.reason) });
     holes.set(String(r.hash), list);
   }
-  const sql = `SELECT * EXCLUDE (ts) FROM event ${filter} ORDER BY har_hash, ts_ms, entry_index, sub_index`;
-  let rows: Record<string, unknown>[];
-  if (opts.hashes) {
-    const stmt = await con.prepare(sql);
-    stmt.bindList(1, listValue(opts.hashes));
-    rows = (await readingEvents(stmt.runAndReadAll())).getRowObjectsJS();
-  } else rows = (await readingEvents(con.runAndReadAll(sql))).getRowObjectsJS();
-  yield* group(rows, spans, holes);
+  for (const batch of await queryBatches(con, opts.hashes, opts.budget))
+    yield* group(eventRows(con, batch), spans, holes);
 }
 
-function* group(
-  rows: Record<string, unknown>[],
+/**
+ * The captures to replay, in hash order, cut into runs of whole captures of at most the store's sort
+ * budget (`partBudget`, 96 MB at the default memory limit) before compression: what a part's export sorts.
+ */
+async function queryBatches(
+  con: DuckDBConnection,
+  hashes: string[] | undefined,
+  limit: number | undefined,
+): Promise<string[][]> {
+  const stmt = await con.prepare(
+    `SELECT har_hash AS hash, sum(${ROW_BYTES})::DOUBLE AS bytes FROM event
+     ${hashes ? 'WHERE har_hash IN (SELECT unnest(?::VARCHAR[]))' : ''} GROUP BY 1 ORDER BY 1`,
+  );
+  if (hashes) stmt.bindList(1, listValue(hashes));
+  const sizes = (await readingEvents(stmt.runAndReadAll())).getRowObjectsJS();
+  const budget = limit ?? (await partBudget(con));
+  const batches: string[][] = [];
+  let cur: string[] = [];
+  let bytes = 0;
+  for (const r of sizes) {
+    const b = Number(r.bytes);
+    if (cur.length > 0 && bytes + b > budget) {
+      batches.push(cur);
+      cur = [];
+      bytes = 0;
+    }
+    cur.push(String(r.hash));
+    bytes += b;
+  }
+  if (cur.length > 0) batches.push(cur);
+  return batches;
+}
+
+/** The event columns a replay reads: JSON text for all but the doubles, which cross as numbers. */
+const DOUBLES = Object.keys(EVENT_COLUMNS).filter((c) => EVENT_COLUMNS[c] === 'DOUBLE');
+const AS_TEXT = Object.keys(EVENT_COLUMNS).filter((c) => c !== 'ts' && EVENT_COLUMNS[c] !== 'DOUBLE');
+
+/**
+ * One batch's events in capture order, a chunk at a time. Each row's strings, integers and JSON columns
+ * come as one JSON text; its doubles come as numbers, exact and whatever they hold (JSON has no NaN or
+ * infinity).
+ */
+async function* eventRows(
+  con: DuckDBConnection,
+  hashes: string[],
+): AsyncGenerator<Record<string, unknown>[]> {
+  const stmt = await con.prepare(
+    `SELECT to_json(struct_pack(${AS_TEXT.map((c) => `"${c}"`).join(', ')}))::VARCHAR AS row,
+       ${DOUBLES.map((c) => `"${c}"`).join(', ')}
+     FROM event WHERE har_hash IN (SELECT unnest(?::VARCHAR[]))
+     ORDER BY har_hash, ts_ms, entry_index, sub_index`,
+  );
+  stmt.bindList(1, listValue(hashes));
+  const result = await readingEvents(stmt.stream());
+  // A part damaged inside fails in whichever chunk decodes the damage: each fetch says where to look.
+  for (let chunk = await readingEvents(result.fetchChunk()); chunk && chunk.rowCount > 0;) {
+    const text = chunk.getColumnVector(0);
+    const doubles = DOUBLES.map((c, i) => [c, chunk!.getColumnVector(i + 1)] as const);
+    const rows: Record<string, unknown>[] = new Array(chunk.rowCount);
+    for (let i = 0; i < chunk.rowCount; i++) {
+      const row = JSON.parse(text.getItem(i) as string) as Record<string, unknown>;
+      for (const [c, v] of doubles) row[c] = v.getItem(i);
+      rows[i] = row;
+    }
+    yield rows;
+    chunk = await readingEvents(result.fetchChunk());
+  }
+}
+
+async function* group(
+  chunks: AsyncIterable<Record<string, unknown>[]>,
   spans: Map<string, { first: number | null; last: number | null }>,
   holes: Map<string, { entry_index: number; reason: string }[]>,
-): Generator<Capture> {
+): AsyncGenerator<Capture> {
   let cur: string | null = null;
   let events: Envelope[] = [];
   let path = '';
@@ -64,15 +141,16 @@ function* group(
     );
     yield capture;
   };
-  for (const r of rows) {
-    const hash = String(r.har_hash);
-    if (hash !== cur) {
-      yield* flush();
-      cur = hash;
-      events = [];
-      path = String(r.har_path);
+  for await (const rows of chunks)
+    for (const r of rows) {
+      const hash = String(r.har_hash);
+      if (hash !== cur) {
+        yield* flush();
+        cur = hash;
+        events = [];
+        path = String(r.har_path);
+      }
+      events.push(rowToEnvelope(r));
     }
-    events.push(rowToEnvelope(r));
-  }
   yield* flush();
 }
