@@ -8,7 +8,7 @@ import {
   resolvePlatform,
   type PlatformSignal,
 } from './platform.js';
-import { decodeComponent, parseAaQuery } from './query.js';
+import { decodeComponent, newParams, parseAaQuery } from './query.js';
 
 /** The `/b/ss/{rsidList}/{hitSource}/{versionToken}/s{rand}` path (wire-formats.md §2.1); every part may be missing. */
 export interface AaPath {
@@ -74,7 +74,7 @@ export function appVersionFromAppId(appId: string | undefined): string | null {
 /** One AA hit (GET query, POST form body, sendBeacon POST with query in the URL) → one envelope. */
 export function decodeAa(input: EntryInput): Envelope[] {
   const { entry, url } = input;
-  const params: Record<string, string> = {};
+  const params = newParams<string>();
   if (url.query) parseAaQuery(url.query, params);
   const body = entry.postText;
   if (body) parseAaQuery(body.charCodeAt(0) === 63 /* ? */ ? body.slice(1) : body, params);

@@ -9,7 +9,7 @@ import {
   resolvePlatform,
   type PlatformSignal,
 } from './platform.js';
-import { parseQueryFlat } from './query.js';
+import { newParams, parseQueryFlat } from './query.js';
 
 /** What the decoder takes from an Edge response body (wire-formats.md §5.3). */
 export interface EdgeResponse {
@@ -220,7 +220,7 @@ export function decodeEdge(input: EntryInput, route: EdgeRoute): Envelope[] {
     sources.push({ xdm: {}, extra, eventIndex: 0, eventTypeOverride: null, tsOverride: null });
   }
 
-  const base: Record<string, ParamValue> = {};
+  const base = newParams<ParamValue>();
   if (topXdm) flattenInto(base, '', topXdm);
   const httpError = entry.status >= 400 ? `http-${entry.status}` : null;
   const whole = response.errors.get(-1) ?? [];
@@ -228,7 +228,7 @@ export function decodeEdge(input: EntryInput, route: EdgeRoute): Envelope[] {
   const out: Envelope[] = [];
   for (let s = 0; s < sources.length; s++) {
     const src = sources[s];
-    const params: Record<string, ParamValue> = { ...base };
+    const params = Object.assign(newParams<ParamValue>(), base);
     flattenInto(params, '', src.xdm);
     if (src.extra) flattenInto(params, '', src.extra);
     if (src.eventTypeOverride !== null) params.eventType = src.eventTypeOverride;

@@ -1,7 +1,7 @@
 import type { Envelope, EventType, ParamValue } from '../envelope/index.js';
 import { DecodeFailure, type EntryInput, newEnvelope, num, str } from './envelope-base.js';
 import { platformFromHbVersion, platformFromUa, resolvePlatform, semverOf } from './platform.js';
-import { decodeComponent, setParam } from './query.js';
+import { decodeComponent, newParams, setParam } from './query.js';
 
 /**
  * Parses a legacy heartbeat query (wire-formats.md §3.2): `{type}:{realm}:{name}={value}`. `l:` (long) and `h:`
@@ -9,7 +9,7 @@ import { decodeComponent, setParam } from './query.js';
  * validator can report PARAM_TYPE_MISMATCH. `s:` values stay strings.
  */
 export function parseHeartbeatQuery(qs: string): Record<string, ParamValue> {
-  const out: Record<string, ParamValue> = {};
+  const out = newParams<ParamValue>();
   const n = qs.length;
   let start = 0;
   while (start <= n) {

@@ -2,7 +2,7 @@ import type { Envelope, EventType, ParamValue } from '../envelope/index.js';
 import { DecodeFailure, type EntryInput, newEnvelope, num, str } from './envelope-base.js';
 import { flattenInto, isObject, shortMessage } from './flatten.js';
 import { platformFromLibraryVersion, platformFromUa, resolvePlatform } from './platform.js';
-import { decodeComponent } from './query.js';
+import { decodeComponent, newParams } from './query.js';
 
 const MC_EVENTS: ReadonlySet<string> = new Set([
   'sessionStart',
@@ -85,7 +85,7 @@ export function httpErrors(status: number, resBody: string | null): string[] {
 }
 
 function mcParams(body: Record<string, unknown>): Record<string, ParamValue> {
-  const out: Record<string, ParamValue> = {};
+  const out = newParams<ParamValue>();
   for (const k in body) {
     const v = body[k];
     if (k === 'params' || k === 'qoeData') {

@@ -1,7 +1,7 @@
 import type { Envelope, ParamValue } from '../envelope/index.js';
 import { type EntryInput, newEnvelope, str } from './envelope-base.js';
 import { platformFromUa, resolvePlatform } from './platform.js';
-import { parseQueryFlat } from './query.js';
+import { newParams, parseQueryFlat } from './query.js';
 
 /**
  * ECID service, Audience Manager, Target and Tags loader calls → one envelope each (sdk `other`,
@@ -10,7 +10,7 @@ import { parseQueryFlat } from './query.js';
 export function decodeOther(input: EntryInput): Envelope[] {
   const { url, entry, family } = input;
   const env = newEnvelope(input, family, 'other', 0);
-  const params: Record<string, ParamValue> = url.query ? parseQueryFlat(url.query) : {};
+  const params: Record<string, ParamValue> = url.query ? parseQueryFlat(url.query) : newParams();
   const isIdentity = family === 'ecid' || family === 'aam';
   env.sequence.event_type = isIdentity ? 'identity' : 'other';
   env.sequence.raw_event_type = url.path;

@@ -65,6 +65,22 @@ describe('parseQueryFlat', () => {
       flag: '',
     });
   });
+
+  it('keeps params named like Object.prototype members as own params, and absent ones absent', () => {
+    // Context-data names are the site's own: `constructor` or `toString` is a param like any other.
+    const p = parseAaQuery('c.&a.&toString=t&.a&.c&constructor=c&__proto__=x&pageName=home');
+    expect(Object.keys(p)).toEqual(['c.a.toString', 'constructor', '__proto__', 'pageName']);
+    expect(Object.hasOwn(p, '__proto__') && p['__proto__']).toBe('x');
+    expect(JSON.parse(JSON.stringify(p))).toEqual({
+      'c.a.toString': 't',
+      constructor: 'c',
+      ['__proto__']: 'x',
+      pageName: 'home',
+    });
+    // A beacon without them has none: `in` sees no inherited member that a presence rule could take.
+    const q = parseQueryFlat('pageName=home');
+    expect('toString' in q || 'constructor' in q || 'hasOwnProperty' in q).toBe(false);
+  });
 });
 
 describe('splitUrl', () => {

@@ -27,7 +27,9 @@ function requiredKeysPresent(session: Session, keys: string[]): boolean {
   if (!keys.length) return true;
   const present = (k: string) =>
     k === 'event_type' ||
-    session.events.some((e) => k in e.params || (k === 'playhead' && e.sequence.playhead_s !== null));
+    session.events.some(
+      (e) => Object.hasOwn(e.params, k) || (k === 'playhead' && e.sequence.playhead_s !== null),
+    );
   return keys.every(present);
 }
 

@@ -51,7 +51,7 @@ export const beaconTruncated = defineCheck({
     return {
       status: 'ran',
       hits: gets
-        .filter((e) => !('AQE' in e.params))
+        .filter((e) => !Object.hasOwn(e.params, 'AQE'))
         .map((e) => ({
           code: 'BEACON_TRUNCATED',
           event: e,
