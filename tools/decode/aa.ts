@@ -1,3 +1,4 @@
+import { newParams } from '../envelope/params.js';
 import type { Envelope, EventType } from '../envelope/index.js';
 import { type EntryInput, newEnvelope, num, str } from './envelope-base.js';
 import {
@@ -8,7 +9,7 @@ import {
   resolvePlatform,
   type PlatformSignal,
 } from './platform.js';
-import { decodeComponent, newParams, parseAaQuery } from './query.js';
+import { decodeComponent, parseAaQuery } from './query.js';
 
 /** The `/b/ss/{rsidList}/{hitSource}/{versionToken}/s{rand}` path (wire-formats.md §2.1); every part may be missing. */
 export interface AaPath {

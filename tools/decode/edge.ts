@@ -1,3 +1,4 @@
+import { newParams } from '../envelope/params.js';
 import type { Envelope, EventType, ParamValue } from '../envelope/index.js';
 import type { EdgeRoute } from './classify.js';
 import { DecodeFailure, type EntryInput, newEnvelope, num, str } from './envelope-base.js';
@@ -9,7 +10,7 @@ import {
   resolvePlatform,
   type PlatformSignal,
 } from './platform.js';
-import { newParams, parseQueryFlat } from './query.js';
+import { parseQueryFlat } from './query.js';
 
 /** What the decoder takes from an Edge response body (wire-formats.md §5.3). */
 export interface EdgeResponse {
@@ -306,7 +307,8 @@ function bodylessEdgeEvent(input: EntryInput, route: EdgeRoute): Envelope {
   for (const c of response.errors.get(-1) ?? []) errs.push(c);
   for (const c of response.errors.get(0) ?? []) if (!errs.includes(c)) errs.push(c);
   env.network.errors = errs;
-  const params: Record<string, ParamValue> = { _body_omitted: entry.postAbsent ?? 'omitted' };
+  const params = newParams<ParamValue>();
+  params._body_omitted = entry.postAbsent ?? 'omitted';
   const query = url.query ? parseQueryFlat(url.query) : {};
   const configId = query.configId ?? query.datastreamId ?? null;
   if (configId !== null) params.configId = configId;

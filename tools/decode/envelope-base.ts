@@ -1,3 +1,4 @@
+import { newParams } from '../envelope/params.js';
 import type { Envelope, Family, ParamValue, Sdk } from '../envelope/index.js';
 import type { HarEntry } from '../har/types.js';
 import { shortId } from '../util/hash.js';
@@ -78,7 +79,7 @@ export function newEnvelope(input: EntryInput, family: Family, sdk: Sdk, subInde
       cadence_s: null,
     },
     session_id: null,
-    params: {},
+    params: newParams(),
     dims: {},
     raw: { query: url.query, body: entry.postText },
     provenance: {

@@ -1,7 +1,8 @@
+import { newParams } from '../envelope/params.js';
 import type { Envelope, EventType, ParamValue } from '../envelope/index.js';
 import { DecodeFailure, type EntryInput, newEnvelope, num, str } from './envelope-base.js';
 import { platformFromHbVersion, platformFromUa, resolvePlatform, semverOf } from './platform.js';
-import { decodeComponent, newParams, setParam } from './query.js';
+import { decodeComponent, setParam } from './query.js';
 
 /**
  * Parses a legacy heartbeat query (wire-formats.md §3.2): `{type}:{realm}:{name}={value}`. `l:` (long) and `h:`
@@ -123,7 +124,7 @@ export function decodeHeartbeat(input: EntryInput): Envelope[] {
 /** Settings / check-status call (`/settings/{publisher}.xml?r=…`) → one `settings` envelope. */
 export function decodeHeartbeatSettings(input: EntryInput): Envelope[] {
   const env = newEnvelope(input, 'heartbeat-settings', 'heartbeat', 0);
-  const params = input.url.query ? parseHeartbeatQuery(input.url.query) : {};
+  const params = input.url.query ? parseHeartbeatQuery(input.url.query) : newParams<ParamValue>();
   const file = input.url.path.slice(input.url.path.lastIndexOf('/') + 1);
   params._settings_publisher = decodeComponent(file.replace(/\.xml$/, ''));
   const r = num(params.r);

@@ -29,7 +29,7 @@ describe('decodeEntry', () => {
     expect(e3.events[0].provenance.entry_index).toBe(4);
   });
 
-  it('never throws on hostile entries; every envelope passes Envelope.parse', () => {
+  it('never throws on hostile entries; every envelope passes Envelope.parse, its params without a prototype', () => {
     const weird = [
       entry({ url: 'https://acme.hb.omtrdc.net/?s:event:type=play&l:event:playhead=%E0%A4%A' }),
       entry({ url: 'https://acme.sc.omtrdc.net/b/ss/%ZZ/%/s1?%=%&c.&.c&.c&&&=&' }),
@@ -49,9 +49,21 @@ describe('decodeEntry', () => {
       }),
     ];
     weird.push({ ...weird[0], status: Number.NaN, startedMs: null, startedDateTime: null });
+    // Bodies the exporter left out, and a heartbeat settings call without a query: decoded on their own paths.
+    weird.push(
+      {
+        ...entry({ url: 'https://acme.hb-api.omtrdc.net/api/v1/sessions', method: 'POST' }),
+        postAbsent: 'omitted',
+      },
+      { ...entry({ url: 'https://edge.adobedc.net/ee/v1/interact', method: 'POST' }), postAbsent: 'omitted' },
+      entry({ url: 'https://acme.hb.omtrdc.net/settings/' }),
+    );
     for (const e of weird) {
       const res = decodeEntry(e, CTX, PII_ON);
       for (const ev of res.events) Envelope.parse(ev);
+      // A param named like an Object.prototype member must read as absent (tools/envelope/params.ts).
+      for (const ev of res.events)
+        expect(['constructor' in ev.params, Object.getPrototypeOf(ev.params)]).toEqual([false, null]);
       expect(res.events.length > 0 || res.rejection !== null).toBe(true);
     }
     const nested = decodeEntry(weird[6], CTX, PII_ON).events[0];

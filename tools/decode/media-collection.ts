@@ -1,8 +1,9 @@
+import { newParams } from '../envelope/params.js';
 import type { Envelope, EventType, ParamValue } from '../envelope/index.js';
 import { DecodeFailure, type EntryInput, newEnvelope, num, str } from './envelope-base.js';
 import { flattenInto, isObject, shortMessage } from './flatten.js';
 import { platformFromLibraryVersion, platformFromUa, resolvePlatform } from './platform.js';
-import { decodeComponent, newParams } from './query.js';
+import { decodeComponent } from './query.js';
 
 const MC_EVENTS: ReadonlySet<string> = new Set([
   'sessionStart',
@@ -203,7 +204,8 @@ function bodylessMcEvent(
     env.sequence.asset_type = 'main';
   }
   env.network.errors = errors;
-  env.params = { _body_omitted: entry.postAbsent ?? 'omitted' };
+  env.params = newParams();
+  env.params._body_omitted = entry.postAbsent ?? 'omitted';
   const p = resolvePlatform([platformFromUa(input.ua)]);
   env.platform = p.platform;
   if (p.platform !== 'unknown') env.params._platform_signal = p.signal;

@@ -1,7 +1,8 @@
+import { newParams } from '../envelope/params.js';
 import type { Envelope, ParamValue } from '../envelope/index.js';
 import { type EntryInput, newEnvelope, str } from './envelope-base.js';
 import { platformFromUa, resolvePlatform } from './platform.js';
-import { newParams, parseQueryFlat } from './query.js';
+import { parseQueryFlat } from './query.js';
 
 /**
  * ECID service, Audience Manager, Target and Tags loader calls → one envelope each (sdk `other`,

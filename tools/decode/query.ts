@@ -1,3 +1,5 @@
+import { newParams } from '../envelope/params.js';
+
 /**
  * Fast query-string parsing for Adobe beacons (docs/reference/wire-formats.md §2.3–§2.5, §3.2).
  *
@@ -35,16 +37,6 @@ function decodeLenient(s: string): string {
       return run;
     }
   });
-}
-
-/**
- * A fresh object for a beacon's params. Without a prototype V8 keeps it as a hash table from the start;
- * a plain `{}` walks through a new hidden class for each key added, and beacons add 20 to 100 keys that
- * differ from one beacon to the next (decode 35–39 → 31–34 µs of CPU a beacon on the dense bench
- * corpus; docs/measured.md, "Params without a prototype").
- */
-export function newParams<T>(): Record<string, T> {
-  return Object.create(null) as Record<string, T>;
 }
 
 /** Sets a key on a plain object, also for the one name that assignment would not store. */

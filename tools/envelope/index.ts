@@ -1,2 +1,3 @@
 export * from './schema.js';
 export * from './vocabulary.js';
+export * from './params.js';

@@ -1,3 +1,4 @@
+import { newParams } from '../envelope/params.js';
 import type { Envelope } from '../envelope/index.js';
 
 /** Flatten an envelope into an `event` row (JSON columns stay objects for NDJSON staging). */
@@ -51,15 +52,21 @@ export function envelopeToRow(e: Envelope, sessionKey: string | null): Record<st
   };
 }
 
-const json = (v: unknown): unknown => (typeof v === 'string' ? JSON.parse(v) : (v ?? {}));
+/** A JSON column's value: text to parse, or (`parsed`) a value the row's own JSON text already gave. */
+const json = (v: unknown, parsed: boolean): unknown =>
+  !parsed && typeof v === 'string' ? JSON.parse(v) : (v ?? {});
+/** Params without a prototype, as decoded (tools/envelope/params.ts); anything but an object as it is. */
+const params = (v: unknown): unknown =>
+  v !== null && typeof v === 'object' && !Array.isArray(v) ? Object.assign(newParams(), v) : v;
 const num = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
 const str = (v: unknown): string | null => (v === null || v === undefined ? null : String(v));
 
 /**
  * Rebuild an envelope from an `event` row read back from DuckDB. Its JSON columns arrive as text, or
- * already parsed where the row came as one JSON text (tools/validate/replay.ts).
+ * (`parsed`) as values already, where the whole row came as one JSON text (tools/validate/replay.ts): a
+ * JSON column holding a JSON string is then that string, not text to parse again.
  */
-export function rowToEnvelope(r: Record<string, unknown>): Envelope {
+export function rowToEnvelope(r: Record<string, unknown>, parsed = false): Envelope {
   const tsMs = Number(r.ts_ms);
   return {
     event_id: String(r.event_id),
@@ -73,9 +80,9 @@ export function rowToEnvelope(r: Record<string, unknown>): Envelope {
       status: Number(r.status),
       protocol: r.protocol === 'http' ? 'http' : 'https',
       http_version: str(r.http_version),
-      req_headers: json(r.req_headers) as Record<string, string>,
-      res_headers: json(r.res_headers) as Record<string, string>,
-      errors: json(r.errors) as string[],
+      req_headers: json(r.req_headers, parsed) as Record<string, string>,
+      res_headers: json(r.res_headers, parsed) as Record<string, string>,
+      errors: json(r.errors, parsed) as string[],
     },
     family: r.family as Envelope['family'],
     platform: r.platform as Envelope['platform'],
@@ -105,8 +112,8 @@ export function rowToEnvelope(r: Record<string, unknown>): Envelope {
       cadence_s: num(r.cadence_s),
     },
     session_id: str(r.session_id),
-    params: json(r.params) as Envelope['params'],
-    dims: json(r.dims) as Envelope['dims'],
+    params: params(json(r.params, parsed)) as Envelope['params'],
+    dims: json(r.dims, parsed) as Envelope['dims'],
     raw: { query: str(r.raw_query), body: str(r.raw_body) },
     provenance: {
       har_path: String(r.har_path),

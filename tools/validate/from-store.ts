@@ -68,7 +68,7 @@ export async function validateStore(opts: {
       .filter((r) => held.get(r.hash) !== r.beacons)
       .map((r) => r.path);
     const unread = { n: unreadPaths.length, example: unreadPaths[0] ?? null };
-    // Every capture from one streamed, sorted scan: a chunk of rows in memory at a time.
+    // Every capture, a batch of them per query, streamed a chunk of rows at a time (`capturesFromStore`).
     for await (const c of capturesFromStore(store.con)) {
       const r = validateCapture(c, pack, { cnames: cfg.hosts.cname_allowlist, dictionary });
       for (const f of r.findings) w.violation.write({ ...f, har_hash: c.harHash });

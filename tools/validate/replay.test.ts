@@ -85,6 +85,10 @@ describe('capturesFromStore', () => {
       const whole = await replayed(store);
       expect([...whole.keys()]).toEqual([...want.keys()]);
       expect(whole).toEqual(want);
+      // Params without a prototype, as decoded: a key named like an Object.prototype member is absent.
+      for (const evs of whole.values())
+        for (const e of evs)
+          expect(['constructor' in e.params, Object.getPrototypeOf(e.params)]).toEqual([false, null]);
       const oneEach = await replayed(store, { budget: 1 });
       expect([...oneEach.keys()]).toEqual([...want.keys()]);
       expect(oneEach).toEqual(want);
@@ -94,6 +98,47 @@ describe('capturesFromStore', () => {
       const some = await replayed(store, { hashes: sample, budget: 1 });
       expect([...some.keys()]).toEqual(sample);
       for (const h of sample) expect(some.get(h)).toEqual(want.get(h));
+    } finally {
+      store.close();
+    }
+  });
+
+  it('reads a capture whose row is too large for its JSON text value by value, and the others as before', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'goblin-replay-big-'));
+    mkdirSync(join(dir, 'hars'));
+    // A 2 MB media name of quotes: its row's JSON text escapes it twice (the name, and the raw body that
+    // holds it), and DuckDB grows that text by doubling. Beside it, an ordinary capture.
+    writeFileSync(
+      join(dir, 'hars', 'big.har'),
+      harDoc([
+        pageView(0),
+        mc(1000, 'sessionStart', 0, { ...MC_START_PARAMS, 'media.name': '"x",'.repeat(500_000) }),
+        mc(11_000, 'play', 0),
+        mc(21_000, 'ping', 10),
+      ]),
+    );
+    writeFileSync(join(dir, 'hars', 'small.har'), harDoc([pageView(0), ...hbStart(100)]));
+    const config = GoblinConfig.parse({
+      storage: {
+        base_dir: join(dir, 's'),
+        db_file: join(dir, 's', 'g.duckdb'),
+        parquet_dir: join(dir, 's', 'pq'),
+      },
+      pii: { salt_file: join(dir, 'salt') },
+    });
+    (await ingest({ inputs: [join(dir, 'hars')], config, root: dir, quiet: true, workers: 1 })).store.close();
+    const store = await openStore(config.storage.db_file, { lake: config.storage.parquet_dir });
+    try {
+      const want = await valueByValue(store);
+      // A memory limit under which the big row's JSON text does not fit and its values do.
+      await store.con.run(`SET memory_limit = '64MB'`);
+      const got = await replayed(store);
+      expect([...got.keys()]).toEqual([...want.keys()]);
+      expect(got).toEqual(want);
+      const big = [...got.values()].find((evs) => evs.some((e) => e.provenance.har_path.endsWith('big.har')));
+      expect(String(big?.find((e) => e.family === 'media-collection')?.params['media.name']).length).toBe(
+        2_000_000,
+      );
     } finally {
       store.close();
     }
