@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { GoblinConfig } from '../config/index.js';
+import { storeConfig } from '../store/testing.js';
 import { ingest } from '../ingest/run.js';
 import { harDoc, hb, hbStart, SID } from '../validate/testing/index.js';
 import { explain } from './explain.js';
@@ -23,14 +23,7 @@ describe('goblin spec explain', () => {
       hb(46100, 'end', 45),
     ]),
   );
-  const config = GoblinConfig.parse({
-    storage: {
-      base_dir: join(dir, 's'),
-      db_file: join(dir, 's', 'g.duckdb'),
-      parquet_dir: join(dir, 's', 'pq'),
-    },
-    pii: { salt_file: join(dir, 'salt') },
-  });
+  const config = storeConfig(dir);
 
   it('explains a HAR: the narrowest spec decides, with its parameters, verdict and finding', async () => {
     const lines = await explain(har, config, SID, root);

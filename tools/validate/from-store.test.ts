@@ -2,25 +2,14 @@ import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { GoblinConfig } from '../config/index.js';
 import { ingest } from '../ingest/run.js';
 import { openStore, queryRows } from '../store/index.js';
+import { storeConfig } from '../store/testing.js';
 import { validateStore } from './from-store.js';
 import { storeStats } from '../store/stats.js';
 import { harDoc, hb, hbStart, malformed, mc, MC_START_PARAMS } from './testing/index.js';
 
 const repo = resolve(import.meta.dirname, '../..');
-
-/** A store and salt of its own below `dir`. */
-const storeConfig = (dir: string) =>
-  GoblinConfig.parse({
-    storage: {
-      base_dir: join(dir, 's'),
-      db_file: join(dir, 's', 'g.duckdb'),
-      parquet_dir: join(dir, 's', 'pq'),
-    },
-    pii: { salt_file: join(dir, 'salt') },
-  });
 
 describe('goblin validate --store', () => {
   it('re-validates stored captures with the current pack and refreshes the stored findings', async () => {

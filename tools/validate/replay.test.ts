@@ -2,11 +2,12 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { GoblinConfig } from '../config/index.js';
+import type { GoblinConfig } from '../config/index.js';
 import type { Envelope } from '../envelope/index.js';
 import { ingest } from '../ingest/run.js';
 import { simulateCorpus } from '../simulate/index.js';
 import { openStore, type Store } from '../store/index.js';
+import { storeConfig } from '../store/testing.js';
 import { rowToEnvelope } from '../store/rows.js';
 import { capturesFromStore } from './replay.js';
 import { edgeMedia, entry, harDoc, hb, hbStart, mc, MC_START_PARAMS, pageView } from './testing/index.js';
@@ -28,6 +29,13 @@ async function valueByValue(store: Store): Promise<Map<string, Envelope[]>> {
     out.set(String(r.har_hash), list);
   }
   return out;
+}
+
+/** Ingest `dir/hars` into a store of its own below `dir`; its configuration. */
+async function ingestInto(dir: string): Promise<GoblinConfig> {
+  const config = storeConfig(dir);
+  (await ingest({ inputs: [join(dir, 'hars')], config, root: dir, quiet: true, workers: 1 })).store.close();
+  return config;
 }
 
 async function replayed(store: Store, opts: { hashes?: string[]; budget?: number } = {}) {
@@ -60,16 +68,7 @@ describe('capturesFromStore', () => {
         ),
       ]),
     );
-    const config = GoblinConfig.parse({
-      storage: {
-        base_dir: join(dir, 's'),
-        db_file: join(dir, 's', 'g.duckdb'),
-        parquet_dir: join(dir, 's', 'pq'),
-      },
-      pii: { salt_file: join(dir, 'salt') },
-    });
-    mkdirSync(join(dir, 's'), { recursive: true });
-    (await ingest({ inputs: [join(dir, 'hars')], config, root: dir, quiet: true, workers: 1 })).store.close();
+    const config = await ingestInto(dir);
 
     const store = await openStore(config.storage.db_file, { lake: config.storage.parquet_dir });
     try {
@@ -118,15 +117,7 @@ describe('capturesFromStore', () => {
       ]),
     );
     writeFileSync(join(dir, 'hars', 'small.har'), harDoc([pageView(0), ...hbStart(100)]));
-    const config = GoblinConfig.parse({
-      storage: {
-        base_dir: join(dir, 's'),
-        db_file: join(dir, 's', 'g.duckdb'),
-        parquet_dir: join(dir, 's', 'pq'),
-      },
-      pii: { salt_file: join(dir, 'salt') },
-    });
-    (await ingest({ inputs: [join(dir, 'hars')], config, root: dir, quiet: true, workers: 1 })).store.close();
+    const config = await ingestInto(dir);
     const store = await openStore(config.storage.db_file, { lake: config.storage.parquet_dir });
     try {
       const want = await valueByValue(store);
