@@ -101,6 +101,9 @@ export function partError(e: unknown): string {
     .replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, '?');
 }
 
+/** True for DuckDB's error when a query needs more than the store's memory limit. */
+export const outOfMemory = (e: unknown): boolean => /Out of Memory/i.test(String((e as Error)?.message));
+
 /**
  * A query on the store's events, whose failure says where to look. A part damaged inside gives its schema
  * and row count from its footer, so the view takes it, and the query fails once it decodes the column the
@@ -111,7 +114,7 @@ export async function readingEvents<T>(query: Promise<T>): Promise<T> {
   try {
     return await query;
   } catch (e) {
-    if (/Out of Memory|INTERRUPT/i.test(String((e as Error)?.message))) throw e;
+    if (outOfMemory(e) || /INTERRUPT/i.test(String((e as Error)?.message))) throw e;
     throw new Error(
       `the store's events could not be read from its Parquet dataset (${partError(e)}): run goblin doctor`,
     );

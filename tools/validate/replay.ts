@@ -2,7 +2,7 @@ import { listValue, type DuckDBConnection } from '@duckdb/node-api';
 import type { Envelope } from '../envelope/index.js';
 import { buildCapture, type Capture } from '../session/index.js';
 import { EVENT_COLUMNS } from '../store/ddl.js';
-import { partBudget, readingEvents, ROW_BYTES } from '../store/lake.js';
+import { outOfMemory, partBudget, readingEvents, ROW_BYTES } from '../store/lake.js';
 import { rowToEnvelope } from '../store/rows.js';
 import { bracketHoles } from './holes.js';
 
@@ -68,7 +68,7 @@ export async function* capturesFromStore(
         else for (const hash of rest) yield* group(valueRows(con, [hash]), spans, holes);
         break;
       } catch (e) {
-        if (!read || !/Out of Memory/i.test(String((e as Error)?.message))) throw e;
+        if (!read || !outOfMemory(e)) throw e;
         rest = rest.slice(done);
       }
     }
