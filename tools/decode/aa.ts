@@ -91,7 +91,7 @@ export function decodeAa(input: EntryInput): Envelope[] {
     if (lib.marker) out._lib_marker = lib.marker;
   }
 
-  const env = newEnvelope(input, 'aa', 'aa', 0);
+  const env = newEnvelope(input, 'aa', 'aa', 0, out);
   env.raw.body = body === '' ? null : body;
   const ev = aaEventType(params.pe, params.pev2);
   env.sequence.event_type = ev.type;
@@ -132,6 +132,5 @@ export function decodeAa(input: EntryInput): Envelope[] {
   const best = resolvePlatform(signals, t.zeroDate);
   env.platform = best.platform;
   if (best.platform !== 'unknown') out._platform_signal = best.signal;
-  env.params = out;
   return [env];
 }

@@ -237,7 +237,7 @@ export function decodeEdge(input: EntryInput, route: EdgeRoute): Envelope[] {
 
     const xdmType = str(params.eventType);
     const isMedia = (xdmType !== null && xdmType.startsWith('media.')) || route.kind === 'media-edge';
-    const env = newEnvelope(input, isMedia ? 'media-edge' : 'edge', 'edge', s);
+    const env = newEnvelope(input, isMedia ? 'media-edge' : 'edge', 'edge', s, params);
     const errs: string[] = [];
     if (httpError) errs.push(httpError);
     for (const c of whole) errs.push(c);
@@ -286,7 +286,6 @@ export function decodeEdge(input: EntryInput, route: EdgeRoute): Envelope[] {
     const p = resolvePlatform(signals);
     env.platform = p.platform;
     if (p.platform !== 'unknown') params._platform_signal = p.signal;
-    env.params = params;
     out.push(env);
   }
   return out;

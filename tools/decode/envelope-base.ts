@@ -42,8 +42,17 @@ export function selectResHeaders(h: Record<string, string>): Record<string, stri
   return pick(h, KEEP_RES);
 }
 
-/** A fresh envelope with the entry-level fields filled; the decoder fills the beacon-level ones. */
-export function newEnvelope(input: EntryInput, family: Family, sdk: Sdk, subIndex: number): Envelope {
+/**
+ * A fresh envelope with the entry-level fields filled; the decoder fills the beacon-level ones. `params`:
+ * the beacon's, when the decoder has them already (a fresh prototype-less object otherwise).
+ */
+export function newEnvelope(
+  input: EntryInput,
+  family: Family,
+  sdk: Sdk,
+  subIndex: number,
+  params: Record<string, ParamValue> = newParams(),
+): Envelope {
   const { entry, ctx, url } = input;
   const ts =
     entry.startedMs !== null ? new Date(entry.startedMs).toISOString() : (entry.startedDateTime ?? '');
@@ -79,7 +88,7 @@ export function newEnvelope(input: EntryInput, family: Family, sdk: Sdk, subInde
       cadence_s: null,
     },
     session_id: null,
-    params: newParams(),
+    params,
     dims: {},
     raw: { query: url.query, body: entry.postText },
     provenance: {

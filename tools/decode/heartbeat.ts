@@ -86,7 +86,7 @@ export function decodeHeartbeat(input: EntryInput): Envelope[] {
   const type = str(params['s:event:type']);
   if (type === null) throw new DecodeFailure('heartbeat call without s:event:type');
 
-  const env = newEnvelope(input, 'heartbeat', 'heartbeat', 0);
+  const env = newEnvelope(input, 'heartbeat', 'heartbeat', 0, params);
   const assetType = str(params['s:asset:type']);
   env.sequence.event_type = heartbeatEventType(type, assetType);
   env.sequence.raw_event_type = type;
@@ -117,7 +117,6 @@ export function decodeHeartbeat(input: EntryInput): Envelope[] {
   const p = platformOf(input, hbVersion);
   env.platform = p.platform;
   if (p.platform !== 'unknown') params._platform_signal = p.signal;
-  env.params = params;
   return [env];
 }
 

@@ -152,7 +152,7 @@ export function decodeMediaCollection(input: EntryInput): Envelope[] {
     const name = item.eventType as string;
     const params = mcParams(item);
     if (downloaded) params._downloaded = true;
-    const env = newEnvelope(input, 'media-collection', 'hb-api', i);
+    const env = newEnvelope(input, 'media-collection', 'hb-api', i, params);
     env.network.errors = errors.slice();
     env.sequence.event_type = mediaEventType(name);
     env.sequence.raw_event_type = name;
@@ -172,7 +172,6 @@ export function decodeMediaCollection(input: EntryInput): Envelope[] {
     env.asset.id = str(params['media.id']);
     env.asset.name = str(params['media.name']);
     env.asset.length_s = typeof params['media.length'] === 'number' ? params['media.length'] : null;
-    env.params = params;
     out.push(env);
   }
   // A batch shares one client: the sessionStart's library version speaks for every element.
@@ -204,7 +203,6 @@ function bodylessMcEvent(
     env.sequence.asset_type = 'main';
   }
   env.network.errors = errors;
-  env.params = newParams();
   env.params._body_omitted = entry.postAbsent ?? 'omitted';
   const p = resolvePlatform([platformFromUa(input.ua)]);
   env.platform = p.platform;

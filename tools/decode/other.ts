@@ -10,8 +10,8 @@ import { parseQueryFlat } from './query.js';
  */
 export function decodeOther(input: EntryInput): Envelope[] {
   const { url, entry, family } = input;
-  const env = newEnvelope(input, family, 'other', 0);
   const params: Record<string, ParamValue> = url.query ? parseQueryFlat(url.query) : newParams();
+  const env = newEnvelope(input, family, 'other', 0, params);
   const isIdentity = family === 'ecid' || family === 'aam';
   env.sequence.event_type = isIdentity ? 'identity' : 'other';
   env.sequence.raw_event_type = url.path;
@@ -34,6 +34,5 @@ export function decodeOther(input: EntryInput): Envelope[] {
   if (params.d_ptfm === 'roku') signals.push({ platform: 'roku', confidence: 0.8, signal: 'aam-ptfm' });
   const p = resolvePlatform(signals);
   env.platform = p.platform;
-  env.params = params;
   return [env];
 }
