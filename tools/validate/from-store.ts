@@ -3,7 +3,6 @@ import { join, resolve } from 'node:path';
 import type { GoblinConfig } from '../config/index.js';
 import { NdjsonWriter } from '../ingest/staging.js';
 import type { IngestSummary } from '../ingest/run.js';
-import { readingEvents } from '../store/lake.js';
 import { CURRENT_HAR_FILE, CURRENT_QUARANTINE, currentFiles, openStore, queryRows } from '../store/index.js';
 import { EXIT_NOT_CHECKED, UsageError } from '../util/errors.js';
 import { loadDictionaryTypes } from '../dictionary/files.js';
@@ -47,29 +46,14 @@ export async function validateStore(opts: {
   };
   const store = await openStore(db, { lake: resolve(root, cfg.storage.parquet_dir) });
   try {
-    // A part damaged inside fails here or in the replay's scan (`capturesFromStore`): either way the
-    // replay stops (exit 3) and says what to do.
-    const counts = await readingEvents(
-      queryRows<{ hash: string; n: number }>(
-        store.con,
-        `SELECT har_hash AS hash, count(*)::INT AS n FROM event GROUP BY 1 ORDER BY 1`,
-      ),
-    );
-    // Captures the store holds whose events its Parquet dataset does not hold whole (a part missing or
-    // unreadable): a replay without them would pass what it never read.
-    const held = new Map(counts.map((r) => [r.hash, r.n]));
-    const unreadPaths = (
-      await queryRows<{ hash: string; path: string; beacons: number }>(
-        store.con,
-        `SELECT hash, min(path) AS path, max(beacons)::INT AS beacons FROM har_file
-         WHERE status = 'parsed' AND beacons > 0 GROUP BY hash ORDER BY path`,
-      )
-    )
-      .filter((r) => held.get(r.hash) !== r.beacons)
-      .map((r) => r.path);
-    const unread = { n: unreadPaths.length, example: unreadPaths[0] ?? null };
     // Every capture, a batch of them per query, streamed a chunk of rows at a time (`capturesFromStore`).
+    // A part damaged inside fails the replay, which stops (exit 3) and says what to do. The events each
+    // capture and family had are counted on the way, not by further scans of the dataset.
+    const held = new Map<string, number>();
+    const byFamily = new Map<string, number>();
     for await (const c of capturesFromStore(store.con)) {
+      held.set(c.harHash, c.events.length);
+      for (const e of c.events) byFamily.set(e.family, (byFamily.get(e.family) ?? 0) + 1);
       const r = validateCapture(c, pack, { cnames: cfg.hosts.cname_allowlist, dictionary });
       for (const f of r.findings) w.violation.write({ ...f, har_hash: c.harHash });
       for (const s of r.sessions) {
@@ -87,6 +71,18 @@ export async function validateStore(opts: {
       for (const t of r.timelines) w.timeline.write(t);
     }
     for (const x of Object.values(w)) x.close();
+    // Captures the store holds whose events its Parquet dataset does not hold whole (a part missing or
+    // unreadable): a replay without them would pass what it never read.
+    const unreadPaths = (
+      await queryRows<{ hash: string; path: string; beacons: number }>(
+        store.con,
+        `SELECT hash, min(path) AS path, max(beacons)::INT AS beacons FROM har_file
+         WHERE status = 'parsed' AND beacons > 0 GROUP BY hash ORDER BY path`,
+      )
+    )
+      .filter((r) => held.get(r.hash) !== r.beacons)
+      .map((r) => r.path);
+    const unread = { n: unreadPaths.length, example: unreadPaths[0] ?? null };
     // Replace the store's findings and verdicts with the re-validation.
     const { loadStaging } = await import('../ingest/load.js');
     await loadStaging(store.con, staging);
@@ -99,13 +95,9 @@ export async function validateStore(opts: {
         )
       ).map((r) => [r.reason, Number(r.n)]),
     );
+    // By count, then name, as an ingest's summary orders them.
     const fam = Object.fromEntries(
-      (
-        await queryRows<{ family: string; n: number }>(
-          store.con,
-          `SELECT family, count(*)::INT AS n FROM event GROUP BY 1 ORDER BY n DESC, family`,
-        )
-      ).map((r) => [r.family, Number(r.n)]),
+      [...byFamily].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)),
     );
     const entries = Number(
       (
